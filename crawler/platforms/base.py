@@ -1,0 +1,166 @@
+"""Types shared by every platform module: URL verdicts, account references, profile records.
+
+A platform module is a plain module exposing one module-level object that satisfies
+:class:`Platform`; the registry in ``crawler.platforms`` maps its ``name`` to it.
+Everything here is pure: no I/O, no network, no clock.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+from urllib.parse import SplitResult, parse_qs, unquote
+
+
+class PageState(StrEnum):
+    """What a fetched profile page says about the account behind it."""
+
+    OK = "ok"
+    NOT_FOUND = "not_found"
+    LOGIN_WALL = "login_wall"
+    RATE_LIMITED = "rate_limited"
+    PRIVATE = "private"
+    UNKNOWN = "unknown"
+
+
+class Reason(StrEnum):
+    """Why a string is not an account (``UrlVerdict.reason``). Plain strings compare equal."""
+
+    ACCOUNT = ""
+    INVALID_URL = "invalid url"
+    NOT_SOCIAL = "not a social platform"
+    LOOK_ALIKE = "look-alike host"
+    HOME = "home page"
+    RESERVED = "reserved path"
+    INVALID_HANDLE = "invalid handle"
+    POST = "post"
+    VIDEO = "video"
+    PHOTO = "photo"
+    STORY = "story"
+    PLAYLIST = "playlist"
+    HASHTAG = "hashtag"
+    GROUP = "group"
+    EVENT = "event"
+    SEARCH = "search"
+    SHARE = "share link"
+    LOGIN = "login page"
+    HELP = "help page"
+    SHORT_LINK = "short link"
+    FEED = "feed"
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRef:
+    """What a URL points to when it is an account."""
+
+    platform: str
+    handle: str
+    url: str
+    platform_id: str | None = None
+    needs_resolution: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class UrlVerdict:
+    """The result of classifying any string."""
+
+    input: str
+    account: AccountRef | None
+    platform: str | None
+    reason: str
+
+    @property
+    def is_account(self) -> bool:
+        return self.account is not None
+
+
+@dataclass(slots=True)
+class ProfileRecord:
+    """One typed record from any parser (page or API)."""
+
+    platform: str
+    handle: str | None
+    url: str | None
+    platform_id: str | None
+    display_name: str | None
+    bio: str | None
+    links: list[str]
+    followers: int | None
+    verified: bool | None
+    private: bool | None
+    state: PageState
+    location: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Platform(Protocol):
+    """What every platform module's module-level object provides."""
+
+    name: str
+    hosts: frozenset[str]
+    case_insensitive: bool
+    robots_blocks_crawlers: bool
+
+    def canonicalise(self, url: SplitResult, raw: str) -> UrlVerdict: ...
+
+    def profile_url(self, handle: str) -> str: ...
+
+    def valid_handle(self, handle: str) -> bool: ...
+
+    def parse_profile_page(self, html: str, url: str, status: int = 200) -> ProfileRecord: ...
+
+
+# --- helpers for platform modules -------------------------------------------------------------
+
+
+def account(raw: str, ref: AccountRef) -> UrlVerdict:
+    return UrlVerdict(input=raw, account=ref, platform=ref.platform, reason=Reason.ACCOUNT)
+
+
+def not_account(raw: str, platform: str | None, reason: Reason) -> UrlVerdict:
+    return UrlVerdict(input=raw, account=None, platform=platform, reason=reason)
+
+
+def segments(url: SplitResult) -> list[str]:
+    """Non-empty, percent-decoded path segments (``/a//b/`` -> ``["a", "b"]``)."""
+    return [unquote(s) for s in url.path.split("/") if s]
+
+
+def query_param(url: SplitResult, name: str) -> str | None:
+    """First value of a query parameter, decoded; ``None`` when absent or empty."""
+    values = parse_qs(url.query).get(name)
+    return values[0] if values and values[0] else None
+
+
+def empty_record(platform: str, url: str | None, state: PageState, **extra: Any) -> ProfileRecord:
+    """A record that carries only a page state (not found, login wall, ...)."""
+    return ProfileRecord(
+        platform=platform, handle=None, url=url, platform_id=None, display_name=None, bio=None,
+        links=[], followers=None, verified=None, private=None, state=state, extra=dict(extra),
+    )
+
+
+def status_state(status: int) -> PageState | None:
+    """The page state an HTTP status alone decides, if any."""
+    if status in (404, 410):
+        return PageState.NOT_FOUND
+    if status == 429:
+        return PageState.RATE_LIMITED
+    return None
+
+
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+
+
+def absolute_link(link: str | None) -> str | None:
+    """A link as given by a profile ("twitch.tv/x") made absolute (``https://twitch.tv/x``)."""
+    if not link:
+        return None
+    link = link.strip()
+    if not link:
+        return None
+    if link.startswith("//"):
+        return "https:" + link
+    return link if _SCHEME.match(link) else "https://" + link
