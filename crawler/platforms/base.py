@@ -13,6 +13,8 @@ from enum import StrEnum
 from typing import Any, Protocol
 from urllib.parse import SplitResult, parse_qs, unquote
 
+from crawler.platforms.urls import host_matches, split_url
+
 
 class PageState(StrEnum):
     """What a fetched profile page says about the account behind it."""
@@ -134,12 +136,49 @@ def query_param(url: SplitResult, name: str) -> str | None:
     return values[0] if values and values[0] else None
 
 
+def new_record(platform: str, state: PageState = PageState.OK, **fields: Any) -> ProfileRecord:
+    """A record with every field defaulting to "unknown" (``None``, no links, no extra)."""
+    values: dict[str, Any] = {
+        "handle": None,
+        "url": None,
+        "platform_id": None,
+        "display_name": None,
+        "bio": None,
+        "links": [],
+        "followers": None,
+        "verified": None,
+        "private": None,
+    }
+    values.update(fields)
+    return ProfileRecord(platform=platform, state=state, **values)
+
+
 def empty_record(platform: str, url: str | None, state: PageState, **extra: Any) -> ProfileRecord:
     """A record that carries only a page state (not found, login wall, ...)."""
-    return ProfileRecord(
-        platform=platform, handle=None, url=url, platform_id=None, display_name=None, bio=None,
-        links=[], followers=None, verified=None, private=None, state=state, extra=dict(extra),
-    )
+    return new_record(platform, state, url=url, extra=dict(extra))
+
+
+def own_verdict(platform: Platform, url: str | None) -> UrlVerdict | None:
+    """Classify a URL found in a page (og:url, canonical) with the page's own platform."""
+    if not url:
+        return None
+    parsed = split_url(url)
+    if parsed is None or not any(host_matches(parsed[0].netloc, h) for h in platform.hosts):
+        return None
+    return platform.canonicalise(parsed[0], url)
+
+
+_NAME_AND_HANDLE = re.compile(r"^(.*?)\s*\(@([^()\s]+)\)")
+
+
+def name_and_handle(title: str | None) -> tuple[str | None, str | None]:
+    """``"Pluto (@pluto__travel) • Instagram"`` -> ``("Pluto", "pluto__travel")``."""
+    if not title:
+        return None, None
+    m = _NAME_AND_HANDLE.match(title.strip())
+    if not m:
+        return None, None
+    return (m.group(1).strip() or None), m.group(2)
 
 
 def status_state(status: int) -> PageState | None:

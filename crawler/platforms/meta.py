@@ -116,7 +116,11 @@ def js_assigned_json(page: str, name: str) -> Any | None:
     script after the object does not matter.
     """
     pattern = re.compile(
-        r"(?:window\s*\[\s*[\"']" + re.escape(name) + r"[\"']\s*\]|\b" + re.escape(name) + r")\s*=\s*(?=\{)"
+        r"(?:window\s*\[\s*[\"']"
+        + re.escape(name)
+        + r"[\"']\s*\]|\b"
+        + re.escape(name)
+        + r")\s*=\s*(?=\{)"
     )
     decoder = json.JSONDecoder()
     for m in pattern.finditer(page):
@@ -159,8 +163,13 @@ _COUNT = re.compile(
     r"(thousand|million|billion|mil|[KkMmBb])?(?![A-Za-z])",
 )
 _MULTIPLIERS = {
-    "k": 1_000, "thousand": 1_000, "mil": 1_000,
-    "m": 1_000_000, "million": 1_000_000, "b": 1_000_000_000, "billion": 1_000_000_000,
+    "k": 1_000,
+    "thousand": 1_000,
+    "mil": 1_000,
+    "m": 1_000_000,
+    "million": 1_000_000,
+    "b": 1_000_000_000,
+    "billion": 1_000_000_000,
 }
 
 
@@ -197,7 +206,9 @@ def count_before(text: str | None, *labels: str) -> int | None:
         return None
     alternatives = "|".join(re.escape(label) for label in labels)
     m = re.search(
-        r"(\d[\d,.\u00a0\u202f ]*\s*(?:thousand|million|billion|[KkMmBb])?)\s*(?:" + alternatives + r")\b",
+        r"(\d[\d,.\u00a0\u202f ]*\s*(?:thousand|million|billion|[KkMmBb])?)\s*(?:"
+        + alternatives
+        + r")\b",
         text,
         re.IGNORECASE,
     )
@@ -242,6 +253,8 @@ def html_text_and_links(
     parser = _TextAndLinks(skip_classes)
     parser.feed(fragment)
     parser.close()
-    lines = [re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in "".join(parser.parts).split("\n")]
+    lines = [
+        re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in "".join(parser.parts).split("\n")
+    ]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     return text or None, parser.links

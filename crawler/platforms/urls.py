@@ -14,8 +14,12 @@ MAX_UNWRAP = 5
 _BAD_CHARS = re.compile(r"[\x00-\x20\x7f\u0080-\u009f\u200b-\u200f\u2028\u2029\ufeff]")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 # "instagram.com/foo", "www.x.com", "m.facebook.com:443/x": a host name with a dot, no scheme.
-_BARE_HOST = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\.?(?::\d+)?(?:[/?#]|$)")
-_HOST_LABELS = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$")
+_BARE_HOST = re.compile(
+    r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\.?(?::\d+)?(?:[/?#]|$)"
+)
+_HOST_LABELS = re.compile(
+    r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$"
+)
 
 
 def is_hostname(host: str) -> bool:
@@ -71,11 +75,17 @@ def _redirect_target(parts: SplitResult) -> str | None:
 
     if host in ("l.facebook.com", "lm.facebook.com", "l.instagram.com") and path in ("/l.php", "/"):
         return first("u")
-    if re.fullmatch(r"(?:www\.)?google\.(?:com|[a-z]{2,3}|com?\.[a-z]{2})", host) and path == "/url":
+    if (
+        re.fullmatch(r"(?:www\.)?google\.(?:com|[a-z]{2,3}|com?\.[a-z]{2})", host)
+        and path == "/url"
+    ):
         return first("q") or first("url")
     if host in ("youtube.com", "www.youtube.com", "m.youtube.com") and path == "/redirect":
         return first("q")
-    if host in ("duckduckgo.com", "www.duckduckgo.com", "html.duckduckgo.com") and path in ("/l/", "/l"):
+    if host in ("duckduckgo.com", "www.duckduckgo.com", "html.duckduckgo.com") and path in (
+        "/l/",
+        "/l",
+    ):
         return first("uddg")
     return None
 

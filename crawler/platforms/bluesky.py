@@ -1,0 +1,161 @@
+"""Bluesky: ``https://bsky.app/profile/<handle-or-did>`` and the public AppView API.
+
+The handle is a domain name (lower-cased); a profile known only by its DID uses the DID as
+handle and ``platform_id``. API parsers: :func:`parse_search_actors`, :func:`parse_get_profile`,
+:func:`is_not_found`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import SplitResult
+
+from crawler.platforms.base import (
+    AccountRef,
+    PageState,
+    ProfileRecord,
+    Reason,
+    UrlVerdict,
+    absolute_link,
+    account,
+    empty_record,
+    name_and_handle,
+    new_record,
+    not_account,
+    segments,
+    status_state,
+)
+from crawler.platforms.meta import page_meta
+from crawler.platforms.urls import is_hostname
+
+NAME = "bluesky"
+DID_RE = re.compile(r"did:(?:plc:[a-z2-7]{24}|web:[a-zA-Z0-9._:%-]{1,253})")
+INVALID_HANDLE = "handle.invalid"  # what the AppView reports when a handle fails verification
+RESERVED: dict[str, Reason] = {
+    "search": Reason.SEARCH,
+    "hashtag": Reason.HASHTAG,
+    "feeds": Reason.FEED,
+    "lists": Reason.FEED,
+    "settings": Reason.RESERVED,
+    "notifications": Reason.RESERVED,
+    "messages": Reason.RESERVED,
+    "support": Reason.HELP,
+    "starter-pack": Reason.RESERVED,
+    "start": Reason.RESERVED,
+    "intent": Reason.SHARE,
+    "moderation": Reason.RESERVED,
+}
+CONTENT: dict[str, Reason] = {
+    "post": Reason.POST,
+    "feed": Reason.FEED,
+    "lists": Reason.FEED,
+    "lists-feed": Reason.FEED,
+}
+
+
+class Bluesky:
+    name = NAME
+    hosts = frozenset({"bsky.app"})
+    case_insensitive = True
+    robots_blocks_crawlers = False
+
+    def valid_handle(self, handle: str) -> bool:
+        return bool(DID_RE.fullmatch(handle)) or (
+            is_hostname(handle.lower()) and handle.lower() != INVALID_HANDLE
+        )
+
+    def profile_url(self, handle: str) -> str:
+        handle = handle.lstrip("@")
+        return f"https://bsky.app/profile/{handle if handle.startswith('did:') else handle.lower()}"
+
+    def canonicalise(self, url: SplitResult, raw: str) -> UrlVerdict:
+        parts = segments(url)
+        if not parts:
+            return not_account(raw, NAME, Reason.HOME)
+        first = parts[0].lower()
+        if first != "profile" or len(parts) < 2:
+            return not_account(raw, NAME, RESERVED.get(first, Reason.RESERVED))
+        if len(parts) > 2 and parts[2].lower() in CONTENT:
+            return not_account(raw, NAME, CONTENT[parts[2].lower()])
+        actor = parts[1].lstrip("@")
+        if not self.valid_handle(actor):
+            return not_account(raw, NAME, Reason.INVALID_HANDLE)
+        if actor.startswith("did:"):
+            return account(raw, AccountRef(NAME, actor, self.profile_url(actor), platform_id=actor))
+        return account(raw, AccountRef(NAME, actor.lower(), self.profile_url(actor)))
+
+    def parse_profile_page(self, html: str, url: str, status: int = 200) -> ProfileRecord:
+        """bsky.app pages: generic ``og:title`` ``Name (@handle)`` and ``og:description`` (the bio).
+
+        platforms.md documents no exact bsky.app markup; prefer :func:`parse_get_profile`.
+        """
+        forced = status_state(status)
+        if forced:
+            return empty_record(NAME, url, forced)
+        meta = page_meta(html)
+        name, handle = name_and_handle(meta.get("og:title"))
+        if not handle or not self.valid_handle(handle):
+            return empty_record(NAME, url, PageState.UNKNOWN)
+        did = next((v for v in meta.tags.values() if DID_RE.fullmatch(v)), None)
+        return new_record(
+            NAME,
+            handle=handle.lower(),
+            url=self.profile_url(handle),
+            platform_id=did,
+            display_name=name,
+            bio=meta.get("og:description"),
+        )
+
+
+def parse_get_profile(data: dict[str, Any]) -> ProfileRecord:
+    """``app.bsky.actor.getProfile`` (profileViewDetailed) or a ``profileView`` -> record."""
+    did = data.get("did") if isinstance(data.get("did"), str) else None
+    handle = data.get("handle") if isinstance(data.get("handle"), str) else None
+    if handle and (handle.lower() == INVALID_HANDLE or not platform.valid_handle(handle)):
+        handle = None
+    key = handle.lower() if handle else did
+    status = (
+        (data.get("verification") or {}).get("verifiedStatus")
+        if isinstance(data.get("verification"), dict)
+        else None
+    )
+    website = absolute_link(data.get("website")) if isinstance(data.get("website"), str) else None
+    followers = data.get("followersCount")
+    return new_record(
+        NAME,
+        handle=key,
+        url=platform.profile_url(key) if key else None,
+        platform_id=did,
+        display_name=data.get("displayName") or None,
+        bio=data.get("description") or None,
+        links=[website] if website else [],
+        followers=followers if isinstance(followers, int) else None,
+        verified=None if status is None else status == "valid",
+        extra={
+            "follows": data.get("followsCount"),
+            "posts": data.get("postsCount"),
+            "created_at": data.get("createdAt"),
+            "labels": [lab.get("val") for lab in data.get("labels") or [] if isinstance(lab, dict)],
+        },
+    )
+
+
+def parse_search_actors(data: dict[str, Any]) -> tuple[list[ProfileRecord], str | None]:
+    """``app.bsky.actor.searchActors`` -> (records, cursor); no cursor means the last page."""
+    actors = data.get("actors") if isinstance(data, dict) else None
+    records = [parse_get_profile(a) for a in actors or [] if isinstance(a, dict)]
+    cursor = data.get("cursor") if isinstance(data, dict) else None
+    return records, cursor if isinstance(cursor, str) and cursor else None
+
+
+def is_not_found(status: int, data: Any) -> bool:
+    """HTTP 400 ``{"error":"InvalidRequest","message":"Profile not found"}``."""
+    return (
+        status == 400
+        and isinstance(data, dict)
+        and "Profile not found" in str(data.get("message", ""))
+    )
+
+
+platform = Bluesky()

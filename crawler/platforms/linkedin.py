@@ -1,0 +1,161 @@
+"""LinkedIn: ``https://www.linkedin.com/school/<slug>/``, ``/company/<slug>/``, ``/showcase/<slug>/``
+and people's ``/in/<slug>/``.
+
+Decision: a person's ``/in/<slug>`` profile IS an account (reason ""), because a personal
+profile can present itself as a school as well as a page can; its URL keeps the ``/in/`` kind,
+so it never shares a canonical URL with a page of the same slug. The handle is the slug
+(lower-case) for every kind. Country sub-domains (``uk.linkedin.com``) map to ``www``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import SplitResult, quote
+
+from crawler.platforms.base import (
+    AccountRef,
+    PageState,
+    ProfileRecord,
+    Reason,
+    UrlVerdict,
+    account,
+    empty_record,
+    new_record,
+    not_account,
+    own_verdict,
+    segments,
+    status_state,
+)
+from crawler.platforms.meta import clean_text, count_before, json_ld, page_meta
+
+NAME = "linkedin"
+SLUG_RE = re.compile(r"[\w][\w.&'’+-]{0,99}")
+KINDS = ("school", "company", "showcase", "in")
+RESERVED: dict[str, Reason] = {
+    "posts": Reason.POST,
+    "feed": Reason.FEED,
+    "pulse": Reason.POST,
+    "jobs": Reason.RESERVED,
+    "groups": Reason.GROUP,
+    "events": Reason.EVENT,
+    "learning": Reason.RESERVED,
+    "login": Reason.LOGIN,
+    "signup": Reason.LOGIN,
+    "authwall": Reason.LOGIN,
+    "uas": Reason.LOGIN,
+    "checkpoint": Reason.LOGIN,
+    "help": Reason.HELP,
+    "legal": Reason.RESERVED,
+    "search": Reason.SEARCH,
+    "shareArticle": Reason.SHARE,
+    "sharing": Reason.SHARE,
+    "share": Reason.SHARE,
+    "hashtag": Reason.HASHTAG,
+    "feed-updates": Reason.FEED,
+    "embed": Reason.POST,
+}
+DEFAULT_SLUG_HOST = "www.linkedin.com"
+AUTHWALL_MARKERS = ("/authwall", "authwall?")
+RATE_LIMIT_STATUS = 999
+
+
+class LinkedIn:
+    name = NAME
+    hosts = frozenset({"linkedin.com"})
+    case_insensitive = True
+    robots_blocks_crawlers = False
+
+    def valid_handle(self, handle: str) -> bool:
+        return bool(SLUG_RE.fullmatch(handle))
+
+    def profile_url(self, handle: str, kind: str = "company") -> str:
+        """Canonical URL of a slug; ``kind`` is school, company, showcase or in."""
+        return f"https://www.linkedin.com/{kind}/{quote(handle.lower())}/"
+
+    def canonicalise(self, url: SplitResult, raw: str) -> UrlVerdict:
+        parts = segments(url)
+        if not parts:
+            return not_account(raw, NAME, Reason.HOME)
+        kind = parts[0].lower()
+        if kind not in KINDS or len(parts) < 2:
+            return not_account(
+                raw, NAME, RESERVED.get(parts[0], RESERVED.get(kind, Reason.RESERVED))
+            )
+        slug = parts[1]
+        if not self.valid_handle(slug):
+            return not_account(raw, NAME, Reason.INVALID_HANDLE)
+        slug = slug.lower()
+        return account(raw, AccountRef(NAME, slug, self.profile_url(slug, kind)))
+
+    def parse_profile_page(self, html: str, url: str, status: int = 200) -> ProfileRecord:
+        if status == RATE_LIMIT_STATUS:  # LinkedIn's "Request denied" to bots
+            return empty_record(NAME, url, PageState.RATE_LIMITED)
+        forced = status_state(status)
+        if forced:
+            return empty_record(NAME, url, forced)
+        meta = page_meta(html)
+        verdict = own_verdict(self, meta.get("og:url") or meta.canonical)
+        org = next(
+            (
+                o
+                for o in json_ld(html)
+                if o.get("@type")
+                in ("Organization", "EducationalOrganization", "CollegeOrUniversity")
+            ),
+            None,
+        )
+        title = meta.get("og:title") or meta.title
+        if verdict is not None and verdict.account is not None and (org or title):
+            return self._profile(meta.get("og:description"), title, org, verdict.account, url)
+        if (verdict is not None and verdict.reason == Reason.LOGIN) or any(
+            marker in url or marker in html for marker in AUTHWALL_MARKERS
+        ):
+            return empty_record(NAME, url, PageState.LOGIN_WALL)
+        return empty_record(NAME, url, PageState.UNKNOWN)
+
+    def _profile(
+        self,
+        description: str | None,
+        title: str | None,
+        org: dict[str, Any] | None,
+        ref: AccountRef,
+        url: str,
+    ) -> ProfileRecord:
+        name = (org or {}).get("name") or (
+            title.removesuffix("| LinkedIn").strip() if title else None
+        )
+        bio = (org or {}).get("description")
+        if not bio and description:
+            # "Audiense | 5,750 followers on LinkedIn. <tagline> | <about>"
+            bio = description.split("on LinkedIn.", 1)[-1].strip() or None
+        return new_record(
+            NAME,
+            handle=ref.handle,
+            url=ref.url,
+            display_name=name or None,
+            bio=clean_text(bio),
+            followers=count_before(description, "followers"),
+            location=_address(org),
+            links=[
+                u for u in [(org or {}).get("url")] if isinstance(u, str) and u and u != ref.url
+            ],
+        )
+
+
+def _address(org: dict[str, Any] | None) -> str | None:
+    address = (org or {}).get("address")
+    if isinstance(address, list):
+        address = address[0] if address else None
+    if isinstance(address, str):
+        return clean_text(address)
+    if not isinstance(address, dict):
+        return None
+    keys = ("streetAddress", "addressLocality", "addressRegion", "postalCode", "addressCountry")
+    parts = [
+        str(address[k]) for k in keys if isinstance(address.get(k), str | int) and address.get(k)
+    ]
+    return ", ".join(parts) or None
+
+
+platform = LinkedIn()

@@ -1,0 +1,303 @@
+"""YouTube: ``https://www.youtube.com/@<handle>`` or ``https://www.youtube.com/channel/<UC…>``.
+
+Legacy ``/c/<name>``, ``/user/<name>`` and bare ``/<name>`` URLs are accounts whose channel id
+is not known locally: ``needs_resolution=True`` (the youtube source resolves them with the API
+or the page's ``externalId``). Channel ids are case-sensitive; handles and legacy names are not.
+
+Also the Data API v3 parsers the youtube spider uses: :func:`parse_search_list`,
+:func:`parse_channels_list`, :func:`api_error`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import SplitResult, quote
+
+from crawler.platforms.base import (
+    AccountRef,
+    PageState,
+    ProfileRecord,
+    Reason,
+    UrlVerdict,
+    account,
+    empty_record,
+    new_record,
+    not_account,
+    own_verdict,
+    segments,
+    status_state,
+)
+from crawler.platforms.meta import clean_text, dig, js_assigned_json, page_meta, parse_count
+
+NAME = "youtube"
+HANDLE_RE = re.compile(r"[A-Za-z0-9._-]{3,30}")
+CHANNEL_ID_RE = re.compile(r"UC[0-9A-Za-z_-]{22}")
+LEGACY_RE = re.compile(r"[A-Za-z0-9._-]{1,100}")
+VIDEO_HOSTS = frozenset({"youtu.be"})
+
+# yt-dlp _RESERVED_NAMES, with the reason each gets.
+RESERVED: dict[str, Reason] = {
+    name: Reason.RESERVED
+    for name in (
+        "channel c user playlist watch w v embed e live watch_popup clip shorts movies results search "
+        "shared hashtag trending explore feed feeds browse oembed get_video_info iframe_api s player "
+        "source storefront oops index account t terms about upload signin logout premium kids gaming "
+        "music redirect attribution_link ads creators howyoutubeworks yt new img comment pagead api "
+        "audiolibrary copyright reporthistory originals supported_browsers select_site"
+    ).split()
+}
+RESERVED |= {
+    "watch": Reason.VIDEO,
+    "w": Reason.VIDEO,
+    "v": Reason.VIDEO,
+    "embed": Reason.VIDEO,
+    "e": Reason.VIDEO,
+    "live": Reason.VIDEO,
+    "watch_popup": Reason.VIDEO,
+    "clip": Reason.VIDEO,
+    "shorts": Reason.VIDEO,
+    "playlist": Reason.PLAYLIST,
+    "results": Reason.SEARCH,
+    "search": Reason.SEARCH,
+    "hashtag": Reason.HASHTAG,
+    "feed": Reason.FEED,
+    "feeds": Reason.FEED,
+    "signin": Reason.LOGIN,
+    "logout": Reason.LOGIN,
+    "redirect": Reason.SHARE,
+    "attribution_link": Reason.SHARE,
+}
+# Tabs of a channel page: /@h/<tab> is the channel.
+TABS = frozenset(
+    "featured videos shorts streams playlists community about channels podcasts releases store "
+    "posts search courses membership".split()
+)
+# /@h/<this> is a video of the channel, not one of its tabs (/videos, /shorts, /streams, ...).
+CONTENT: dict[str, Reason] = {"live": Reason.VIDEO, "watch": Reason.VIDEO, "post": Reason.POST}
+
+
+class YouTube:
+    name = NAME
+    hosts = frozenset({"youtube.com", "youtu.be"})
+    case_insensitive = True  # handles and legacy names; channel ids are case-sensitive
+    robots_blocks_crawlers = False
+
+    def valid_handle(self, handle: str) -> bool:
+        """An @handle (without @) or a channel id."""
+        return bool(HANDLE_RE.fullmatch(handle) or CHANNEL_ID_RE.fullmatch(handle))
+
+    def profile_url(self, handle: str) -> str:
+        if CHANNEL_ID_RE.fullmatch(handle):
+            return f"https://www.youtube.com/channel/{handle}"
+        return f"https://www.youtube.com/@{handle.lstrip('@').lower()}"
+
+    def canonicalise(self, url: SplitResult, raw: str) -> UrlVerdict:
+        if url.netloc in VIDEO_HOSTS:
+            return not_account(raw, NAME, Reason.VIDEO)
+        parts = segments(url)
+        if not parts:
+            return not_account(raw, NAME, Reason.HOME)
+        lower = parts[0].lower()
+        width = 2 if lower in ("channel", "c", "user") and len(parts) > 1 else 1
+        rest = [p.lower() for p in parts[width:]]
+        if rest and rest[0] in CONTENT:
+            return not_account(raw, NAME, CONTENT[rest[0]])
+        if lower.startswith("@"):
+            return self._handle(raw, parts[0][1:])
+        if width == 2 and lower == "channel":
+            if not CHANNEL_ID_RE.fullmatch(parts[1]):
+                return not_account(raw, NAME, Reason.INVALID_HANDLE)
+            return account(
+                raw, AccountRef(NAME, parts[1], self.profile_url(parts[1]), platform_id=parts[1])
+            )
+        if width == 2:
+            return self._legacy(raw, f"{lower}/", parts[1])
+        if lower in RESERVED:
+            return not_account(raw, NAME, RESERVED[lower])
+        if rest and rest[0] not in TABS:
+            return not_account(raw, NAME, Reason.RESERVED)
+        return self._legacy(raw, "", parts[0])
+
+    def _handle(self, raw: str, handle: str) -> UrlVerdict:
+        if not HANDLE_RE.fullmatch(handle):
+            return not_account(raw, NAME, Reason.INVALID_HANDLE)
+        return account(raw, AccountRef(NAME, handle.lower(), self.profile_url(handle)))
+
+    def _legacy(self, raw: str, prefix: str, name: str) -> UrlVerdict:
+        if not LEGACY_RE.fullmatch(name):
+            return not_account(raw, NAME, Reason.INVALID_HANDLE)
+        name = name.lower()
+        url = f"https://www.youtube.com/{prefix}{quote(name)}"
+        return account(raw, AccountRef(NAME, name, url, needs_resolution=True))
+
+    def parse_profile_page(self, html: str, url: str, status: int = 200) -> ProfileRecord:
+        forced = status_state(status)
+        if forced:
+            return empty_record(NAME, url, forced)
+        data = js_assigned_json(html, "ytInitialData")
+        meta = page_meta(html)
+        channel = dig(data, "metadata", "channelMetadataRenderer") or {}
+        verdict = own_verdict(
+            self,
+            channel.get("channelUrl")
+            or dig(data, "microformat", "microformatDataRenderer", "urlCanonical")
+            or meta.get("og:url")
+            or meta.canonical,
+        )
+        channel_id = channel.get("externalId") or (
+            verdict.account.platform_id if verdict and verdict.account else None
+        )
+        if not channel_id and not channel:
+            if "consent.youtube.com" in url or 'action="https://consent.youtube.com' in html:
+                return empty_record(NAME, url, PageState.LOGIN_WALL, consent=True)
+            if verdict is not None and not verdict.is_account:
+                return empty_record(NAME, url, PageState.UNKNOWN, not_account=str(verdict.reason))
+            return empty_record(NAME, url, PageState.UNKNOWN)
+        header_handle, subscribers = _header(dig(data, "header") or {})
+        handle = _vanity_handle(channel.get("vanityChannelUrl")) or header_handle
+        if handle is None and verdict and verdict.account and not verdict.account.platform_id:
+            handle = verdict.account.handle
+        return new_record(
+            NAME,
+            handle=handle,
+            url=self.profile_url(handle)
+            if handle
+            else (self.profile_url(channel_id) if channel_id else url),
+            platform_id=channel_id,
+            display_name=channel.get("title") or meta.get("og:title"),
+            bio=channel.get("description") or meta.get("og:description", "description"),
+            followers=parse_count(subscribers),
+            extra={"keywords": channel.get("keywords")} if channel.get("keywords") else {},
+        )
+
+
+def _vanity_handle(vanity_url: str | None) -> str | None:
+    """``"http://www.youtube.com/@OneMedia."`` -> ``"onemedia."``."""
+    m = re.search(r"/@([A-Za-z0-9._-]{3,30})/?$", vanity_url or "")
+    return m.group(1).lower() if m else None
+
+
+def _header(header: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(handle, subscriber text) from either channel header layout."""
+    c4 = header.get("c4TabbedHeaderRenderer")
+    if isinstance(c4, dict):
+        handle_text = dig(c4, "channelHandleText", "runs", 0, "text")
+        return _at_handle(handle_text), _text(c4.get("subscriberCountText"))
+    rows = dig(
+        header,
+        "pageHeaderRenderer",
+        "content",
+        "pageHeaderViewModel",
+        "metadata",
+        "contentMetadataViewModel",
+        "metadataRows",
+    )
+    handle = subscribers = None
+    for row in rows if isinstance(rows, list) else []:
+        for part in dig(row, "metadataParts") or []:
+            content = dig(part, "text", "content")
+            if not isinstance(content, str):
+                continue
+            if content.startswith("@") and handle is None:
+                handle = _at_handle(content)
+            elif subscribers is None and re.search(
+                r"subscri|suscri|abonn|inscrit", content, re.IGNORECASE
+            ):
+                subscribers = content
+    return handle, subscribers
+
+
+def _at_handle(text: Any) -> str | None:
+    if isinstance(text, str) and text.startswith("@") and HANDLE_RE.fullmatch(text[1:]):
+        return text[1:].lower()
+    return None
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, dict):
+        if isinstance(value.get("simpleText"), str):
+            return value["simpleText"]
+        runs = value.get("runs")
+        if isinstance(runs, list):
+            return "".join(str(r.get("text", "")) for r in runs if isinstance(r, dict)) or None
+    return None
+
+
+# --- YouTube Data API v3 ----------------------------------------------------------------------
+
+
+def parse_search_list(data: dict[str, Any]) -> tuple[list[ProfileRecord], str | None]:
+    """``search.list`` (type=channel) -> (records, nextPageToken). Snippets carry no handle."""
+    records = []
+    for item in data.get("items") or []:
+        channel_id = dig(item, "id", "channelId") or dig(item, "snippet", "channelId")
+        if dig(item, "id", "kind") not in (None, "youtube#channel") or not isinstance(
+            channel_id, str
+        ):
+            continue
+        snippet = item.get("snippet") or {}
+        records.append(
+            new_record(
+                NAME,
+                url=platform.profile_url(channel_id),
+                platform_id=channel_id,
+                display_name=snippet.get("title") or snippet.get("channelTitle") or None,
+                bio=snippet.get("description") or None,
+                extra={"published_at": snippet.get("publishedAt")},
+            )
+        )
+    token = data.get("nextPageToken")
+    return records, token if isinstance(token, str) and token else None
+
+
+def parse_channels_list(data: dict[str, Any]) -> list[ProfileRecord]:
+    """``channels.list`` (part=snippet,statistics,brandingSettings) -> one record per channel."""
+    records = []
+    for item in data.get("items") or []:
+        channel_id = item.get("id")
+        if not isinstance(channel_id, str):
+            continue
+        snippet = item.get("snippet") or {}
+        stats = item.get("statistics") or {}
+        branding = dig(item, "brandingSettings", "channel") or {}
+        custom = snippet.get("customUrl")
+        handle = (
+            custom.lstrip("@").lower()
+            if isinstance(custom, str) and custom.startswith("@")
+            else None
+        )
+        hidden = stats.get("hiddenSubscriberCount") is True
+        records.append(
+            new_record(
+                NAME,
+                handle=handle,
+                url=platform.profile_url(handle or channel_id),
+                platform_id=channel_id,
+                display_name=snippet.get("title") or branding.get("title") or None,
+                bio=(snippet.get("description") or branding.get("description") or "").strip()
+                or None,
+                followers=None if hidden else parse_count(str(stats.get("subscriberCount") or "")),
+                extra={
+                    "country": snippet.get("country") or branding.get("country"),
+                    "published_at": snippet.get("publishedAt"),
+                    "videos": parse_count(str(stats.get("videoCount") or "")),
+                    "views": parse_count(str(stats.get("viewCount") or "")),
+                    "keywords": branding.get("keywords"),
+                },
+            )
+        )
+    return records
+
+
+def api_error(data: dict[str, Any]) -> tuple[str, str] | None:
+    """``("quotaExceeded", message)`` for an API error body; ``None`` when there is no error."""
+    error = data.get("error") if isinstance(data, dict) else None
+    if not isinstance(error, dict):
+        return None
+    message = clean_text(re.sub(r"<[^>]+>", "", str(error.get("message") or ""))) or ""
+    reason = dig(error, "errors", 0, "reason")
+    return (str(reason) if reason else str(error.get("code") or "error")), message
+
+
+platform = YouTube()
