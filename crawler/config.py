@@ -20,6 +20,10 @@ from typing import Any
 
 from crawler.errors import InputError
 
+BRAVE_URL = "https://api.search.brave.com/res/v1/web/search"
+YOUTUBE_API_URL = "https://www.googleapis.com/youtube/v3"
+BLUESKY_API_URL = "https://public.api.bsky.app"
+PROCEDURE_TITLE = "Noncompliant Social Media Accounts"
 ALL_SOURCES = ("district_site", "web_search", "youtube", "bluesky", "mastodon", "handle_probe", "profiles")
 SECRET_ENV = {"youtube": "SCOUT_YOUTUBE_API_KEY", "brave": "SCOUT_BRAVE_API_KEY"}
 
@@ -93,9 +97,9 @@ class Config:
     database_url: str
     sources: tuple[str, ...] = ALL_SOURCES
     searxng_url: str | None = None
-    brave_url: str = "https://api.search.brave.com/res/v1/web/search"
-    youtube_api_url: str = "https://www.googleapis.com/youtube/v3"
-    bluesky_api_url: str = "https://public.api.bsky.app"
+    brave_url: str = BRAVE_URL
+    youtube_api_url: str = YOUTUBE_API_URL
+    bluesky_api_url: str = BLUESKY_API_URL
     mastodon_instances: tuple[str, ...] = ()
     allow_networks: tuple[str, ...] = ()
     hostmap: dict[str, str] = field(default_factory=dict)
@@ -104,7 +108,7 @@ class Config:
     crawl: Crawl = field(default_factory=Crawl)
     case_prefix: str = "ABCE"
     procedure: str = "ABCE-AR1"
-    procedure_title: str = "Noncompliant Social Media Accounts"
+    procedure_title: str = PROCEDURE_TITLE
     steps: tuple[CaseStep, ...] = tuple(CaseStep(**s) for s in DEFAULT_STEPS)
     matching: dict[str, Any] = field(default_factory=dict)
     reports_dir: Path = Path("reports")
@@ -322,11 +326,9 @@ def load_config(explicit: str | os.PathLike[str] | None = None, *, env: dict[str
         database_url=db_url,
         sources=enabled,
         searxng_url=searxng.rstrip("/") if searxng else None,
-        brave_url=str_of(sources, "brave_url", "sources", Config.brave_url) or Config.brave_url,
-        youtube_api_url=(str_of(sources, "youtube_api_url", "sources", Config.youtube_api_url)
-                         or Config.youtube_api_url).rstrip("/"),
-        bluesky_api_url=(str_of(sources, "bluesky_api_url", "sources", Config.bluesky_api_url)
-                         or Config.bluesky_api_url).rstrip("/"),
+        brave_url=str_of(sources, "brave_url", "sources", BRAVE_URL) or BRAVE_URL,
+        youtube_api_url=(str_of(sources, "youtube_api_url", "sources") or YOUTUBE_API_URL).rstrip("/"),
+        bluesky_api_url=(str_of(sources, "bluesky_api_url", "sources") or BLUESKY_API_URL).rstrip("/"),
         mastodon_instances=instances,
         allow_networks=allow,
         hostmap=hostmap,
@@ -335,7 +337,7 @@ def load_config(explicit: str | os.PathLike[str] | None = None, *, env: dict[str
         crawl=_typed(Crawl, data.get("crawl", {}), text, file, "crawl"),
         case_prefix=prefix,
         procedure=str_of(cases, "procedure", "cases", "ABCE-AR1") or "ABCE-AR1",
-        procedure_title=str_of(cases, "procedure_title", "cases", Config.procedure_title) or "",
+        procedure_title=str_of(cases, "procedure_title", "cases") or PROCEDURE_TITLE,
         steps=tuple(CaseStep(step=s["step"], days=s["days"]) for s in steps),
         matching=matching,
         reports_dir=rel(str_of(reports, "out", "reports", "reports") or "reports"),

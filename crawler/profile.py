@@ -306,7 +306,8 @@ def profile_from_node(root: yaml.Node | None, name: str) -> DistrictProfile:
     keys = set(entity_nodes) | ({district.key} if district else set())
     for ent in entities:
         if ent.parent is not None and ent.parent not in keys:
-            ctx.error(entity_nodes[ent.key], f"entities.{ent.key}.parent", f"unknown entity key '{ent.parent}'")
+            node = _child(entity_nodes[ent.key], "parent")
+            ctx.error(node, f"entities.{ent.key}.parent", f"unknown entity key '{ent.parent}'")
     affiliated: list[Affiliated] = []
     seen_aff: set[str] = set()
     for i, node in _seq(ctx, top.get("affiliated"), "affiliated"):
@@ -318,7 +319,7 @@ def profile_from_node(root: yaml.Node | None, name: str) -> DistrictProfile:
             continue
         seen_aff.add(aff.key)
         if aff.entity is not None and aff.entity not in keys:
-            ctx.error(node, f"affiliated[{i}].entity", f"unknown entity key '{aff.entity}'")
+            ctx.error(_child(node, "entity"), f"affiliated[{i}].entity", f"unknown entity key '{aff.entity}'")
         affiliated.append(aff)
     not_district = [
         nd for i, node in _seq(ctx, top.get("not_district"), "not_district")
@@ -334,6 +335,15 @@ def profile_from_node(root: yaml.Node | None, name: str) -> DistrictProfile:
         not_district=tuple(not_district),
         source=name,
     )
+
+
+def _child(node: yaml.Node, key: str) -> yaml.Node:
+    """The value node of ``key`` in a mapping node (for the line of an error), else the node."""
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if k.value == key:
+                return v
+    return node
 
 
 def _seq(ctx: _Ctx, node: yaml.Node | None, path: str) -> Iterator[tuple[int, yaml.Node]]:

@@ -1,0 +1,46 @@
+# Two commands for a new user (README, "Quick start"):
+#   make demo   set up, then run the main job on the embedded default (sample world + SQLite)
+#   make test   set up, then run the test suite
+# Set-up is a virtual environment in .venv with the package and its dev extra, plus
+# Debian's chromium (the browser for evidence screenshots and the browser tests).
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: setup demo test lint chromium bench clean
+
+setup: $(STAMP) chromium
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# The system Chromium from Debian (never `playwright install`: it downloads a browser).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "installing Debian's chromium package"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+demo: setup
+	$(BIN)/scout demo --out scout-demo
+
+test: setup
+	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check crawler spiders matching reports tests benchmarks
+	$(BIN)/mypy
+
+bench: setup
+	$(BIN)/python benchmarks/scan_bench.py
+	$(BIN)/python benchmarks/matching_eval.py
+
+clean:
+	rm -rf $(VENV) scout-demo .pytest_cache .hypothesis

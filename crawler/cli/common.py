@@ -1,0 +1,112 @@
+"""What every command shares: the context (configuration, database), errors, JSON output.
+
+Heavy imports (SQLAlchemy, Scrapy, matching) happen inside the functions, so
+``scout --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import wraps
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+
+import typer
+
+from crawler.errors import InputError, ScoutError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from crawler.config import Config
+    from crawler.profile import DistrictProfile
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass
+class State:
+    config_path: Path | None = None
+    database_url: str | None = None
+    _config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            from crawler.config import load_config
+
+            cfg = load_config(self.config_path)
+            if self.database_url:
+                from dataclasses import replace
+
+                cfg = replace(cfg, database_url=self.database_url)
+            self._config = cfg
+        return self._config
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any error."""
+        from crawler.db import transaction
+
+        with transaction(self.config.database_url) as s:
+            yield s
+
+
+STATE = State()
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    from crawler.config import redact
+
+    typer.echo(f"scout: {redact(message)}", err=True)
+    return typer.Exit(code)
+
+
+def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
+    """Turn expected failures into a message on stderr and exit code 1, never a traceback."""
+
+    @wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except InputError as exc:
+            raise fail(str(exc)) from None
+        except ScoutError as exc:
+            raise fail(str(exc)) from None
+        except KeyboardInterrupt:
+            raise fail("interrupted", 130) from None
+        except Exception as exc:
+            from sqlalchemy.exc import SQLAlchemyError
+
+            if isinstance(exc, SQLAlchemyError):
+                raise fail(f"database error: {type(exc).__name__}: {str(exc).splitlines()[0]}") from None
+            if isinstance(exc, OSError):
+                raise fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")) from None
+            raise
+
+    return wrapper
+
+
+def emit_json(data: Any) -> None:
+    from crawler.config import redact
+
+    sys.stdout.write(redact(json.dumps(data, indent=2, ensure_ascii=False, default=str)) + "\n")
+
+
+def current_profile(session: Session) -> DistrictProfile:
+    """The district profile as last imported into the database."""
+    from crawler.profile import profile_from_node
+    from crawler.store import district_row
+
+    row = district_row(session)
+    import yaml
+
+    node = yaml.compose(yaml.safe_dump(row.profile, sort_keys=False), Loader=yaml.SafeLoader)
+    return profile_from_node(node, row.profile_path or "profile")

@@ -1,0 +1,238 @@
+"""Import the profile and registry into the database, and read them back.
+
+Imports are idempotent: re-importing the same file changes nothing and
+reports nothing. Each import runs inside the caller's transaction, so a failure
+writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crawler.db.models import (
+    AffiliatedOrg,
+    District,
+    EntityRow,
+    NotDistrictRow,
+    RegisteredAccount,
+    utcnow,
+)
+from crawler.errors import ScoutError
+from crawler.profile import DistrictProfile, profile_to_dict
+from crawler.registry import Payments, RegistryRow, Status
+
+
+@dataclass
+class Changes:
+    """What an import changed, by key."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def unchanged(self) -> bool:
+        return not (self.added or self.updated or self.removed)
+
+    def summary(self, noun: str) -> str:
+        if self.unchanged:
+            return f"{noun}: no changes"
+        return f"{noun}: {len(self.added)} added, {len(self.updated)} updated, {len(self.removed)} removed"
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {"added": self.added, "updated": self.updated, "removed": self.removed}
+
+
+class NoDistrict(ScoutError):
+    def __init__(self) -> None:
+        super().__init__("no district profile imported yet: run `scout district import PROFILE.yaml` first")
+
+
+def district_row(session: Session) -> District:
+    """The district this database serves (one district per database)."""
+    row = session.scalars(select(District).order_by(District.id).limit(1)).first()
+    if row is None:
+        raise NoDistrict()
+    return row
+
+
+def _sync(
+    session: Session,
+    existing: dict[str, Any],
+    wanted: dict[str, dict[str, Any]],
+    make: Any,
+    changes: Changes,
+    label: str,
+) -> None:
+    for key, values in wanted.items():
+        row = existing.get(key)
+        if row is None:
+            session.add(make(**values))
+            changes.added.append(f"{label} {key}")
+            continue
+        diff = {k: v for k, v in values.items() if getattr(row, k) != v}
+        if diff:
+            for k, v in diff.items():
+                setattr(row, k, v)
+            changes.updated.append(f"{label} {key}")
+    for key, row in existing.items():
+        if key not in wanted:
+            session.delete(row)
+            changes.removed.append(f"{label} {key}")
+
+
+def import_profile(session: Session, profile: DistrictProfile, path: str | None = None) -> Changes:
+    """Load or update the district profile. One district per database: a different key is refused."""
+    changes = Changes()
+    d = profile.district
+    row = session.scalars(select(District).limit(1)).first()
+    values = {
+        "key": d.key,
+        "name": d.name,
+        "aliases": list(d.aliases),
+        "domains": list(d.domains),
+        "city": d.location.city,
+        "state": d.location.state,
+        "nearby": list(d.location.nearby),
+        "website": d.website,
+        "profile": profile_to_dict(profile),
+    }
+    if row is None:
+        row = District(**values, profile_path=path, imported_at=utcnow())
+        session.add(row)
+        session.flush()
+        changes.added.append(f"district {d.key}")
+    else:
+        if row.key != d.key:
+            raise ScoutError(
+                f"this database belongs to district '{row.key}', the profile is for '{d.key}': "
+                "use another database (SCOUT_DATABASE_URL) for another district"
+            )
+        diff = {k: v for k, v in values.items() if k != "profile" and getattr(row, k) != v}
+        for k, v in diff.items():
+            setattr(row, k, v)
+        if diff:
+            changes.updated.append(f"district {d.key}")
+        row.profile = values["profile"]
+        row.profile_path = path
+        row.imported_at = utcnow()
+
+    ents = {e.key: e for e in session.scalars(select(EntityRow).where(EntityRow.district_id == row.id))}
+    _sync(session, ents, {
+        e.key: {
+            "district_id": row.id, "key": e.key, "kind": e.kind.value, "name": e.name, "aliases": list(e.aliases),
+            "level": e.level.value if e.level else None, "mascot": e.mascot, "website": e.website,
+            "activities": list(e.activities), "parent_key": e.parent, "city": e.city,
+        }
+        for e in profile.entities
+    }, EntityRow, changes, "entity")
+    affs = {a.key: a for a in session.scalars(select(AffiliatedOrg).where(AffiliatedOrg.district_id == row.id))}
+    _sync(session, affs, {
+        a.key: {
+            "district_id": row.id, "key": a.key, "name": a.name, "kind": a.kind.value, "entity_key": a.entity,
+            "aliases": list(a.aliases), "website": a.website,
+        }
+        for a in profile.affiliated
+    }, AffiliatedOrg, changes, "affiliated")
+    nds = {n.name: n for n in session.scalars(select(NotDistrictRow).where(NotDistrictRow.district_id == row.id))}
+    _sync(session, nds, {
+        n.name: {"district_id": row.id, "name": n.name, "location": n.location, "aliases": list(n.aliases),
+                 "url": n.url}
+        for n in profile.not_district
+    }, NotDistrictRow, changes, "not-district")
+    session.flush()
+    return changes
+
+
+def _registry_values(district_id: int, r: RegistryRow) -> dict[str, Any]:
+    return {
+        "district_id": district_id,
+        "platform": r.platform,
+        "url": r.url,
+        "handle": r.handle,
+        "platform_id": r.platform_id,
+        "entity_key": r.entity,
+        "display_name": r.display_name,
+        "administrator": r.administrator,
+        "administrator_email": r.administrator_email,
+        "backup_administrator": r.backup_administrator,
+        "pr_coadmin": r.pr_coadmin,
+        "district_email_used": r.district_email_used,
+        "registered_on": r.registered_on,
+        "status": r.status.value,
+        "retention_plan": r.retention_plan,
+        "payments": r.payments.value,
+        "notes": r.notes,
+        "input_url": r.input_url or r.url,
+    }
+
+
+def import_registry(session: Session, rows: tuple[RegistryRow, ...] | list[RegistryRow]) -> Changes:
+    """Make the stored registry equal to ``rows`` (added, updated, removed by canonical URL)."""
+    district = district_row(session)
+    changes = Changes()
+    existing = {
+        f"{r.platform} {r.url}": r
+        for r in session.scalars(select(RegisteredAccount).where(RegisteredAccount.district_id == district.id))
+    }
+    wanted = {f"{r.platform} {r.url}": _registry_values(district.id, r) for r in rows}
+    # input_url is bookkeeping: a re-import that only spells a URL differently is not a change.
+    for key, values in wanted.items():
+        row = existing.get(key)
+        if row is not None and all(getattr(row, k) == v for k, v in values.items() if k != "input_url"):
+            values["input_url"] = row.input_url
+    _sync(session, existing, wanted, RegisteredAccount, changes, "account")
+    session.flush()
+    return changes
+
+
+def add_registered(session: Session, row: RegistryRow) -> RegisteredAccount:
+    """Add one account to the registry (used by ``scout cases decide --as registered``)."""
+    district = district_row(session)
+    acc = RegisteredAccount(**_registry_values(district.id, row))
+    session.add(acc)
+    session.flush()
+    return acc
+
+
+def registry_rows(session: Session) -> list[RegistryRow]:
+    district = district_row(session)
+    out = []
+    for r in session.scalars(
+        select(RegisteredAccount)
+        .where(RegisteredAccount.district_id == district.id)
+        .order_by(RegisteredAccount.entity_key, RegisteredAccount.platform, RegisteredAccount.url)
+    ):
+        out.append(to_registry_row(r))
+    return out
+
+
+def to_registry_row(r: RegisteredAccount) -> RegistryRow:
+    return RegistryRow(
+        platform=r.platform, url=r.url, entity=r.entity_key, display_name=r.display_name,
+        administrator=r.administrator, administrator_email=r.administrator_email,
+        backup_administrator=r.backup_administrator, pr_coadmin=r.pr_coadmin,
+        district_email_used=r.district_email_used,
+        registered_on=r.registered_on if isinstance(r.registered_on, date) else None,
+        status=Status(r.status), retention_plan=r.retention_plan, payments=Payments(r.payments),
+        notes=r.notes, handle=r.handle, platform_id=r.platform_id, input_url=r.input_url,
+    )
+
+
+def find_registered(
+    session: Session, platform: str, url: str, platform_id: str | None = None
+) -> RegisteredAccount | None:
+    """The registered account with this canonical URL, or with the same stable platform id."""
+    district = district_row(session)
+    q = select(RegisteredAccount).where(
+        RegisteredAccount.district_id == district.id, RegisteredAccount.platform == platform
+    )
+    hit = session.scalars(q.where(RegisteredAccount.url == url)).first()
+    if hit is None and platform_id:
+        hit = session.scalars(q.where(RegisteredAccount.platform_id == platform_id)).first()
+    return hit
