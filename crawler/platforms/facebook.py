@@ -138,9 +138,15 @@ class Facebook:
     robots_blocks_crawlers = True
 
     def valid_handle(self, handle: str) -> bool:
+        if ID_RE.fullmatch(handle):
+            return True
+        lower = handle.lower()
         return bool(
-            ID_RE.fullmatch(handle)
-            or (VANITY_RE.fullmatch(handle) and not handle.lower().endswith(".php"))
+            VANITY_RE.fullmatch(handle)
+            and not lower.endswith(".php")
+            and lower not in RESERVED
+            and lower not in ("people", "pg")
+            and not NAME_DASH_ID.fullmatch(handle)  # that form names a page id, see canonicalise
         )
 
     def profile_url(self, handle: str) -> str:

@@ -77,7 +77,7 @@ class X:
     robots_blocks_crawlers = True
 
     def valid_handle(self, handle: str) -> bool:
-        return bool(HANDLE_RE.fullmatch(handle))
+        return bool(HANDLE_RE.fullmatch(handle)) and handle.lower() not in RESERVED
 
     def profile_url(self, handle: str) -> str:
         return f"https://x.com/{handle.lstrip('@').lower()}"
