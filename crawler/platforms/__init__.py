@@ -7,6 +7,29 @@ and one line in :data:`PLATFORMS`.
 Entry points: :func:`classify` (any string -> :class:`UrlVerdict`, never raises),
 :func:`canonicalise`, :func:`unwrap_redirect`, :func:`platform_for_url`, :func:`parse_count`,
 :func:`parse_profile_page`.
+
+Handle and canonical URL per platform (``AccountRef.handle`` / ``.url``; handles never carry ``@``):
+
+=========  ==========================================  ===================================================
+platform   handle                                      canonical URL
+=========  ==========================================  ===================================================
+facebook   vanity, lower-case; the numeric id when     ``https://www.facebook.com/<vanity>`` or
+           only the id is known (``platform_id`` too)  ``https://www.facebook.com/profile.php?id=<id>``
+instagram  lower-case                                  ``https://www.instagram.com/<h>/``
+x          lower-case                                  ``https://x.com/<h>``
+youtube    @handle lower-case; channel id (case kept,  ``https://www.youtube.com/@<h>``,
+           also ``platform_id``); legacy name lower-   ``https://www.youtube.com/channel/<UC…>``,
+           case with ``needs_resolution=True``         ``/c/<name>``, ``/user/<name>``, ``/<name>``
+tiktok     lower-case                                  ``https://www.tiktok.com/@<h>``
+threads    lower-case                                  ``https://www.threads.com/@<h>``
+bluesky    domain handle lower-case, or the DID (then  ``https://bsky.app/profile/<handle-or-did>``
+           also ``platform_id``)
+linkedin   slug, lower-case (school, company,          ``https://www.linkedin.com/<kind>/<slug>/``
+           showcase, and ``in`` for a person)
+mastodon   ``user@instance``, lower-case               ``https://<instance>/@<user>``
+=========  ==========================================  ===================================================
+
+``UrlVerdict.reason`` is ``""`` for an account, otherwise one of :class:`Reason`'s values.
 """
 
 from __future__ import annotations

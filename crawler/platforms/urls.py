@@ -43,11 +43,12 @@ def split_url(raw: str) -> tuple[SplitResult, bool] | None:
         return None
     if text.startswith("//"):
         text = "https:" + text
-    elif not _SCHEME.match(text) or _BARE_HOST.match(text):
-        # "instagram.com:443/x" looks like scheme "instagram.com"; a bare host wins.
-        if not _BARE_HOST.match(text):
-            return None
+    elif _BARE_HOST.match(
+        text
+    ):  # before the scheme test: "instagram.com:443/x" is not scheme "instagram.com"
         text = "https://" + text
+    elif not _SCHEME.match(text):
+        return None
     try:
         parts = urlsplit(text)
         host = parts.hostname
