@@ -1,0 +1,193 @@
+"""`scout scan`, `scout search` and `scout demo`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from crawler.cli.common import STATE, emit_json, handle_errors
+
+SEARCH_KEYS = ("platform", "handle", "url", "display_name", "classification", "entity", "confidence", "registered")
+
+
+def _csv_opt(value: str | None) -> tuple[str, ...] | None:
+    if not value:
+        return None
+    return tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+def _check_platforms(platforms: tuple[str, ...] | None) -> None:
+    if not platforms:
+        return
+    from crawler.platforms import PLATFORMS
+    from crawler.errors import InputError
+
+    for p in platforms:
+        if p not in PLATFORMS:
+            raise InputError(f"--platforms: unknown platform '{p}' (known: {', '.join(sorted(PLATFORMS))})")
+
+
+class _Progress:
+    """A rich progress bar fed by the crawl's progress events (stderr, so --json stays clean)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> _Progress:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                                TextColumn("{task.completed} requests · {task.fields[found]} accounts"),
+                                TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+            self.bar.__enter__()
+            self.task = self.bar.add_task("starting", total=None, found=0)
+        return self
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        if self.bar is None:
+            return
+        kind = event.get("event")
+        if kind == "stage":
+            self.bar.update(self.task, description=str(event.get("stage")))
+        elif kind in ("progress", "source"):
+            fields: dict[str, Any] = {}
+            if "requests" in event:
+                fields["completed"] = int(event["requests"])
+            if "accounts" in event or "sightings" in event:
+                fields["found"] = int(event.get("accounts", event.get("sightings", 0)))
+            if event.get("source"):
+                fields["description"] = f"searching: {event['source']}"
+            if "total" in event and event["total"]:
+                fields["total"] = int(event["total"])
+            self.bar.update(self.task, **fields)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+def _print_summary(outcome: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=140)
+    for note in outcome.notes:
+        console.print(f"note: {note}", markup=False, highlight=False)
+    t = Table(title=f"scan {outcome.scan_id}: per source")
+    for col in ("source", "requests", "sightings", "new accounts", "errors", "quota used", "gaps", "skipped"):
+        t.add_column(col)
+    for name, st in outcome.sources.items():
+        gaps = st.get("coverage_gaps") or st.get("gaps") or []
+        t.add_row(name, str(st.get("requests", 0)), str(st.get("sightings", 0)), str(st.get("new_accounts", 0)),
+                  str(st.get("errors", 0)), str(st.get("quota_used", "")),
+                  str(len(gaps) if isinstance(gaps, list) else gaps), str(st.get("skipped") or ""))
+    console.print(t)
+    if outcome.classifications:
+        console.print("assessments: " + ", ".join(f"{k} {v}" for k, v in outcome.classifications.items()),
+                      markup=False, highlight=False)
+    if outcome.cases:
+        parts = [f"{k} {len(v) if isinstance(v, list) else v}" for k, v in outcome.cases.items()]
+        console.print("cases: " + ", ".join(parts), markup=False, highlight=False)
+    if outcome.report_index:
+        console.print(f"report: {outcome.report_index}", markup=False, highlight=False)
+
+
+def register(app: typer.Typer, registry_app: typer.Typer) -> None:  # noqa: ARG001
+    @app.command()
+    @handle_errors
+    def scan(
+        sources: Annotated[str | None, typer.Option("--sources", help="Comma-separated sources (default: all enabled).")] = None,
+        platforms: Annotated[str | None, typer.Option("--platforms", help="Comma-separated platforms.")] = None,
+        entity: Annotated[str | None, typer.Option("--entity", help="Only this entity key.")] = None,
+        dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the query plan and stop.")] = False,
+        out: Annotated[Path | None, typer.Option("--out", help="Report folder (default: reports/scan-ID).")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    ) -> None:
+        """The monthly scan: discover, match, open or update cases, write reports. Resumes a killed scan."""
+        from crawler.cli.common import current_profile
+        from crawler.db.models import ScanKind
+        from crawler.scan import ScanOptions, run_scan
+
+        src, plats = _csv_opt(sources), _csv_opt(platforms)
+        _check_platforms(plats)
+        if dry_run:
+            from crawler.planner import plan
+
+            with STATE.session() as s:
+                profile = current_profile(s)
+            typer.echo(plan(profile, STATE.config, sources=src, platforms=plats, entity=entity).as_text())
+            return
+        options = ScanOptions(kind=ScanKind.SCAN, sources=src, platforms=plats, entity=entity, out_dir=out)
+        with _Progress(enabled=not as_json) as progress:
+            outcome = run_scan(STATE.config, options, progress=progress)
+        if as_json:
+            emit_json({"scan_id": outcome.scan_id, "resumed": outcome.resumed, "sources": outcome.sources,
+                       "classifications": outcome.classifications, "cases": outcome.cases,
+                       "report": str(outcome.report_index) if outcome.report_index else None,
+                       "notes": outcome.notes})
+            return
+        _print_summary(outcome)
+
+    @app.command()
+    @handle_errors
+    def search(
+        name: Annotated[str, typer.Argument(help="A school or team name, e.g. \"Liberty Middle School\".")],
+        platforms: Annotated[str | None, typer.Option("--platforms", help="Comma-separated platforms.")] = None,
+        sources: Annotated[str | None, typer.Option("--sources", help="Comma-separated sources.")] = None,
+        open_cases: Annotated[bool, typer.Option("--open-cases", help="Also open or update cases.")] = False,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """Ad-hoc: discover and assess accounts for one school or team name (no cases unless asked)."""
+        from crawler.db.models import ScanKind
+        from crawler.errors import InputError
+        from crawler.scan import ScanOptions, run_scan
+
+        if not name.strip() or len(name) > 200:
+            raise InputError("NAME must be 1 to 200 characters")
+        plats = _csv_opt(platforms)
+        _check_platforms(plats)
+        src = _csv_opt(sources) or tuple(s for s in STATE.config.sources if s != "district_site")
+        options = ScanOptions(kind=ScanKind.SEARCH, sources=src, platforms=plats, name=name.strip(),
+                              open_cases=open_cases, screenshots=False, reports=False)
+        with _Progress(enabled=not as_json) as progress:
+            outcome = run_scan(STATE.config, options, progress=progress)
+        rows = [r for r in outcome.results if not plats or r["platform"] in plats]
+        if as_json:
+            emit_json([{k: r[k] for k in SEARCH_KEYS} for r in rows])
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        t = Table(title=f"{len(rows)} accounts for {name!r} (scan {outcome.scan_id})")
+        for col in ("classification", "confidence", "platform", "handle", "name", "entity", "why"):
+            t.add_column(col, overflow="fold")
+        for r in rows:
+            t.add_row(r["classification"], f"{r['confidence']:.2f}", r["platform"], r["handle"],
+                      r["display_name"] or "", r["entity"] or "", "; ".join(r["explanation"][:3]))
+        Console(width=200).print(t)
+
+    @app.command()
+    @handle_errors
+    def demo(
+        out: Annotated[Path, typer.Option("--out", help="Folder for the demo's files and report.")] = Path("scout-demo"),
+        keep_running: Annotated[bool, typer.Option("--serve", help="Keep the sample world running afterwards.")] = False,
+    ) -> None:
+        """Run init, import, scan and report against the bundled sample world on localhost."""
+        from crawler.demo import run_demo
+
+        result = run_demo(out, echo=typer.echo)
+        if keep_running:
+            typer.echo("sample world running; Ctrl-C to stop")
+            result.wait()
+        result.close()
+        if not result.ok:
+            raise typer.Exit(1)
+
+
+__all__ = ["register"]

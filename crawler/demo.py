@@ -1,0 +1,157 @@
+"""`scout demo`: the whole job against the bundled sample world, on SQLite.
+
+Starts the sample world on loopback ports, writes a configuration whose host
+map routes the production host names to it, imports the sample district,
+runs a full scan (discovery, matching, cases, evidence, reports) and prints
+where the report is, with recall per source against the world's manifest and
+the politeness checks (robots.txt, host map).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import urllib.request
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from crawler.sample import PROFILE, REGISTRY
+
+DEMO_KEYS = {"SCOUT_YOUTUBE_API_KEY": "sample-world-youtube-key", "SCOUT_BRAVE_API_KEY": "sample-world-brave-key"}
+
+
+@dataclass
+class DemoResult:
+    ok: bool
+    report: Path | None
+    world: Any
+    recall: dict[str, tuple[int, int]] = field(default_factory=dict)
+    robots_violations: list[str] = field(default_factory=list)
+    outside_hostmap: int = 0
+    scan_id: int | None = None
+
+    def wait(self) -> None:
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+
+    def close(self) -> None:
+        self.world.stop()
+
+
+def run_demo(out: Path, *, echo: Callable[[str], None] = print) -> DemoResult:
+    from crawler.config import load_config
+    from crawler.db import transaction
+    from crawler.profile import load_profile
+    from crawler.registry import load_registry
+    from crawler.sampleworld import SampleWorld
+    from crawler.scan import ScanOptions, run_scan
+    from crawler.store import import_profile, import_registry
+
+    out = out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    for src in (PROFILE, REGISTRY):
+        shutil.copyfile(src, out / src.name)
+    os.environ.update(DEMO_KEYS)
+    world = SampleWorld(youtube_key=DEMO_KEYS["SCOUT_YOUTUBE_API_KEY"],
+                        brave_key=DEMO_KEYS["SCOUT_BRAVE_API_KEY"]).start()
+    try:
+        cfg_path = out / "scout.toml"
+        cfg_path.write_text(world.config_toml(profile="profile.yaml", registry="registry.csv"), encoding="utf-8")
+        # The demo runs on the embedded default: a SQLite file in the demo folder.
+        env = {k: v for k, v in os.environ.items() if k not in ("SCOUT_DATABASE_URL", "SCOUT_SOURCES")}
+        config = load_config(cfg_path, env=env)
+        echo(f"sample world on {len(world.hostmap)} loopback hosts; configuration {cfg_path}")
+        profile = load_profile(config.profile)
+        registry = load_registry(config.registry, profile, mastodon_instances=config.mastodon_instances)
+        with transaction(config.database_url) as s:
+            pch = import_profile(s, profile, str(config.profile))
+            rch = import_registry(s, registry.rows)
+        echo(f"imported {profile.district.name}: {pch.summary('profile')}; {rch.summary('registry')}")
+        world.reset_log()
+        outcome = run_scan(config, ScanOptions(), progress=None)
+        result = DemoResult(ok=True, report=outcome.report_index, world=world, scan_id=outcome.scan_id)
+        _check_world(config, world, outcome.scan_id, result)
+        _print(outcome, result, echo)
+        result.ok = not result.robots_violations and result.outside_hostmap == 0
+        return result
+    except BaseException:
+        world.stop()
+        raise
+
+
+def _check_world(config: Any, world: Any, scan_id: int, result: DemoResult) -> None:
+    """Recall per source from the manifest; robots.txt and host-map compliance from the request log."""
+    from sqlalchemy import select
+
+    from crawler.db import transaction
+    from crawler.db.models import Account, Sighting
+
+    with transaction(config.database_url) as s:
+        found: dict[str, set[str]] = defaultdict(set)
+        for url, source in s.execute(
+            select(Account.url, Sighting.source).join(Sighting, Sighting.account_id == Account.id)
+            .where(Sighting.scan_id == scan_id)
+        ):
+            found[url].add(source)
+    per_source: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for hidden in world.manifest:
+        for source in hidden.sources:
+            if source not in config.sources:
+                continue
+            per_source[source][1] += 1
+            if source in found.get(hidden.url, set()):
+                per_source[source][0] += 1
+        per_source["all sources"][1] += 1 if hidden.sources else 0
+        if hidden.sources and hidden.url in found:
+            per_source["all sources"][0] += 1
+    result.recall = {k: (v[0], v[1]) for k, v in per_source.items()}
+    result.robots_violations = robots_violations(world)
+    mapped = {urlsplit(b).netloc for b in world.hostmap.values()}
+    result.outside_hostmap = sum(1 for r in world.requests if getattr(r, "netloc", None) not in (None, *mapped))
+
+
+def robots_violations(world: Any) -> list[str]:
+    """Requests in the world's log that the host's robots.txt disallows for our User-Agent."""
+    from protego import Protego
+
+    rules: dict[str, Any] = {}
+    bad = []
+    for r in list(world.requests):
+        host, path = r.host, r.path
+        if path == "/robots.txt" or getattr(r, "api", False):
+            continue
+        if host not in rules:
+            base = world.hostmap.get(host)
+            try:
+                with urllib.request.urlopen(f"{base}/robots.txt", timeout=5) as resp:  # noqa: S310 - loopback
+                    rules[host] = Protego.parse(resp.read().decode("utf-8", "replace"))
+            except Exception:  # noqa: BLE001 - no robots.txt: everything allowed
+                rules[host] = None
+        rp = rules[host]
+        ua = (r.headers or {}).get("User-Agent", "*") if isinstance(getattr(r, "headers", None), dict) else "*"
+        if rp is not None and not rp.can_fetch(f"https://{host}{path}", ua):
+            bad.append(f"{host}{path}")
+    return bad
+
+
+def _print(outcome: Any, result: DemoResult, echo: Callable[[str], None]) -> None:
+    from crawler.cli.scan import _print_summary
+
+    _print_summary(outcome)
+    echo("recall per source (accounts the sample world hides that this source can find):")
+    for source, (hit, total) in sorted(result.recall.items()):
+        pct = 100.0 * hit / total if total else 100.0
+        echo(f"  {source:<14} {hit:>3}/{total:<3} {pct:5.1f}%")
+    echo(f"robots.txt: {len(result.robots_violations)} disallowed requests"
+         + (f" ({', '.join(result.robots_violations[:5])})" if result.robots_violations else ""))
+    echo(f"host map: {result.outside_hostmap} requests outside the host map")
+    if result.report:
+        echo(f"report: {result.report}")

@@ -1,0 +1,304 @@
+"""Scan orchestration: discover → match → cases → evidence → reports.
+
+Each stage reads from and writes to the database, so any stage can be re-run
+alone and a scan can resume:
+
+* a scan (``kind = scan``) holds the database lock "scan" for its whole run;
+* it first looks for an unfinished scan (a previous run was killed) and resumes
+  it with the same parameters: queries already covered are not asked again,
+  stored sightings are kept;
+* discovery runs in a child process (:func:`crawler.crawl.run_crawl`) so a kill
+  of the crawl cannot leave this process in a half state;
+* matching, cases and the scan's completion are written in one transaction.
+
+An ad-hoc search (``kind = search``) takes no lock and opens no cases unless
+asked.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crawler.config import Config, redact
+from crawler.db import session_factory
+from crawler.db.models import (
+    Account,
+    Assessment,
+    Case,
+    CaseStatus,
+    Evidence,
+    EvidenceKind,
+    RegisteredAccount,
+    Scan,
+    ScanKind,
+    ScanStatus,
+    utcnow,
+)
+from crawler.errors import ScoutError
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[dict[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    kind: ScanKind = ScanKind.SCAN
+    sources: tuple[str, ...] | None = None
+    platforms: tuple[str, ...] | None = None
+    entity: str | None = None
+    name: str | None = None
+    open_cases: bool = True
+    screenshots: bool = True
+    reports: bool = True
+    out_dir: Path | None = None
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "sources": list(self.sources) if self.sources else None,
+            "platforms": list(self.platforms) if self.platforms else None,
+            "entity": self.entity,
+            "name": self.name,
+        }
+
+
+@dataclass
+class ScanOutcome:
+    scan_id: int
+    resumed: bool
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    classifications: dict[str, int] = field(default_factory=dict)
+    cases: dict[str, Any] = field(default_factory=dict)
+    results: list[dict[str, Any]] = field(default_factory=list)
+    report_index: Path | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _enabled_sources(config: Config, options: ScanOptions) -> tuple[str, ...]:
+    wanted = options.sources or config.sources
+    unknown = [s for s in wanted if s not in config.sources and s not in _all_sources()]
+    if unknown:
+        raise ScoutError(f"unknown source '{unknown[0]}' (known: {', '.join(_all_sources())})")
+    return tuple(s for s in _all_sources() if s in wanted)
+
+
+def _all_sources() -> tuple[str, ...]:
+    from crawler.config import ALL_SOURCES
+
+    return ALL_SOURCES
+
+
+def _find_unfinished(session: Session, district_id: int, options: ScanOptions) -> Scan | None:
+    scan = session.scalars(
+        select(Scan)
+        .where(Scan.district_id == district_id, Scan.kind == ScanKind.SCAN.value,
+               Scan.status.in_([ScanStatus.RUNNING.value, ScanStatus.INTERRUPTED.value]))
+        .order_by(Scan.id.desc())
+        .limit(1)
+    ).first()
+    if scan is not None and scan.params == options.params():
+        return scan
+    return None
+
+
+def run_scan(config: Config, options: ScanOptions, *, progress: Progress | None = None) -> ScanOutcome:
+    """Run a scan or a search end to end and return its outcome."""
+    factory = session_factory(config.database_url)
+    if options.kind == ScanKind.SCAN:
+        from crawler.locking import DbLock
+
+        with DbLock(factory, "scan", stale_seconds=config.lock_stale_seconds) as lock:
+            outcome = _run(config, options, factory, progress)
+            if lock.took_over:
+                outcome.notes.insert(0, lock.took_over)
+            return outcome
+    return _run(config, options, factory, progress)
+
+
+def _run(config: Config, options: ScanOptions, factory, progress: Progress | None) -> ScanOutcome:  # type: ignore[no-untyped-def]
+    from crawler.cli.common import current_profile
+    from crawler.store import district_row, registry_rows
+
+    sources = _enabled_sources(config, options)
+    with factory.begin() as s:
+        district = district_row(s)
+        profile = current_profile(s)
+        registry = registry_rows(s)
+        scan = _find_unfinished(s, district.id, options) if options.kind == ScanKind.SCAN else None
+        resumed = scan is not None
+        if scan is None:
+            scan = Scan(district_id=district.id, kind=options.kind.value, status=ScanStatus.RUNNING.value,
+                        started_at=utcnow(), params=options.params(), stats={})
+            s.add(scan)
+            s.flush()
+            scan.job_dir = str(config.jobs_dir / f"scan-{scan.id}")
+        else:
+            scan.status = ScanStatus.RUNNING.value
+        scan_id, job_dir = scan.id, Path(scan.job_dir) if scan.job_dir else None
+    outcome = ScanOutcome(scan_id=scan_id, resumed=resumed)
+    if resumed:
+        outcome.notes.append(f"resumed unfinished scan {scan_id}")
+    if profile.district.key and options.entity and profile.entity(options.entity) is None \
+            and options.entity != profile.district.key:
+        raise ScoutError(f"unknown entity key '{options.entity}'")
+
+    try:
+        from crawler.crawl import run_crawl
+
+        crawl = run_crawl(
+            config, scan_id=scan_id, sources=sources, platforms=options.platforms, entity=options.entity,
+            name=options.name, job_dir=job_dir, progress=progress,
+        )
+        outcome.sources = _source_summary(crawl)
+    except BaseException as exc:
+        with factory.begin() as s:
+            row = s.get(Scan, scan_id)
+            if row is not None:
+                row.status = ScanStatus.INTERRUPTED.value
+                row.error = redact(f"{type(exc).__name__}: {exc}")[:2000]
+        raise
+
+    if progress:
+        progress({"event": "stage", "stage": "matching"})
+    with factory.begin() as s:
+        _match_and_decide(s, config, options, profile, registry, scan_id, outcome)
+
+    if options.open_cases and options.screenshots and config.crawl.screenshots:
+        if progress:
+            progress({"event": "stage", "stage": "evidence"})
+        _capture_evidence(config, factory, scan_id, outcome)
+
+    with factory.begin() as s:
+        row = s.get(Scan, scan_id)
+        assert row is not None
+        row.status = ScanStatus.COMPLETED.value
+        row.finished_at = utcnow()
+        row.stats = {
+            "sources": outcome.sources,
+            "classifications": outcome.classifications,
+            "cases": outcome.cases,
+            "notes": outcome.notes,
+        }
+    if job_dir is not None and job_dir.exists():
+        shutil.rmtree(job_dir, ignore_errors=True)
+
+    if options.reports and options.kind == ScanKind.SCAN:
+        if progress:
+            progress({"event": "stage", "stage": "reports"})
+        from reports import write_reports
+
+        out = options.out_dir or config.reports_dir / f"scan-{scan_id}"
+        with factory.begin() as s:
+            paths = write_reports(s, scan_id, out, config)
+        outcome.report_index = Path(paths.index)
+    return outcome
+
+
+def _source_summary(crawl: Any) -> dict[str, dict[str, Any]]:
+    sources = getattr(crawl, "sources", crawl)
+    out: dict[str, dict[str, Any]] = {}
+    for name, st in dict(sources).items():
+        out[name] = st if isinstance(st, dict) else dict(vars(st))
+    return out
+
+
+def _match_and_decide(
+    s: Session, config: Config, options: ScanOptions, profile: Any, registry: Any, scan_id: int,
+    outcome: ScanOutcome,
+) -> None:
+    from matching import Matcher
+    from matching.settings import MatchSettings
+    from matching.store import match_scan
+
+    matcher = Matcher(profile, registry, MatchSettings.from_mapping(config.matching))
+    results = match_scan(s, scan_id, matcher)
+    counts: Counter[str] = Counter()
+    deactivation: list[int] = []
+    now = utcnow()
+    accounts = {a.id: a for a in s.scalars(select(Account).where(Account.id.in_([i for i, _ in results])))}
+    for account_id, r in results:
+        counts[r.classification] += 1
+        if r.case_kind == "deactivation_incomplete":
+            deactivation.append(account_id)
+        if r.registered_url:
+            reg = s.scalars(select(RegisteredAccount).where(RegisteredAccount.url == r.registered_url)).first()
+            if reg is not None:
+                reg.last_seen_at = now
+        acc = accounts.get(account_id)
+        if acc is not None:
+            outcome.results.append({
+                "platform": acc.platform, "handle": acc.handle, "url": acc.url,
+                "display_name": acc.display_name, "classification": r.classification,
+                "entity": r.entity, "confidence": round(float(r.confidence), 3),
+                "registered": r.classification == "registered",
+                "explanation": [lv.label for lv in r.explanation],
+            })
+    outcome.classifications = dict(sorted(counts.items()))
+    outcome.results.sort(key=lambda d: (-d["confidence"], d["platform"], d["url"]))
+    if options.open_cases:
+        from crawler.cases import update_cases
+
+        upd = update_cases(s, scan_id, config, deactivation_incomplete=deactivation)
+        outcome.cases = _case_update_dict(upd)
+
+
+def _case_update_dict(upd: Any) -> dict[str, Any]:
+    if isinstance(upd, dict):
+        return upd
+    out: dict[str, Any] = {}
+    for k, v in vars(upd).items():
+        out[k] = [getattr(c, "number", c) for c in v] if isinstance(v, list | tuple) else v
+    return out
+
+
+def _capture_evidence(config: Config, factory, scan_id: int, outcome: ScanOutcome) -> None:  # type: ignore[no-untyped-def]
+    """Screenshot each open case's account page once (where robots.txt allows)."""
+    from crawler.evidence import EvidenceTarget, capture_evidence
+
+    with factory.begin() as s:
+        have = set(s.scalars(select(Evidence.case_id).where(Evidence.kind == EvidenceKind.SCREENSHOT.value)))
+        open_cases = s.scalars(
+            select(Case).where(Case.status.in_([CaseStatus.OPEN.value, CaseStatus.NOTIFIED.value]))
+        ).all()
+        targets = [
+            EvidenceTarget(account_id=c.account_id, case_id=c.id, url=c.account.url, platform=c.account.platform)
+            for c in open_cases if c.id not in have
+        ]
+    if not targets:
+        return
+    try:
+        captured = capture_evidence(config, targets, config.evidence_dir / f"scan-{scan_id}")
+    except Exception as exc:  # noqa: BLE001 - evidence is best effort; the scan's findings stand
+        outcome.notes.append(redact(f"evidence capture failed: {type(exc).__name__}: {exc}")[:500])
+        return
+    with factory.begin() as s:
+        for ev in captured:
+            s.add(_evidence_row(ev, scan_id))
+    skipped = [c for c in captured if getattr(c, "skipped", None)]
+    if skipped:
+        outcome.notes.append(f"{len(skipped)} screenshots skipped (robots.txt or page state)")
+
+
+def _evidence_row(ev: Any, scan_id: int) -> Evidence:
+    if isinstance(ev, Evidence):
+        ev.scan_id = ev.scan_id or scan_id
+        return ev
+    return Evidence(
+        account_id=ev.account_id, case_id=ev.case_id, scan_id=scan_id, kind=ev.kind,
+        summary=getattr(ev, "summary", "") or "", url=getattr(ev, "url", None),
+        file_path=str(ev.file_path) if getattr(ev, "file_path", None) else None,
+        sha256=getattr(ev, "sha256", None), captured_at=getattr(ev, "captured_at", None) or utcnow(),
+    )
+
+
+def latest_assessments(session: Session, scan_id: int) -> list[Assessment]:
+    return list(session.scalars(select(Assessment).where(Assessment.scan_id == scan_id)))
