@@ -1,0 +1,139 @@
+"""Matching: normalise -> block -> compare -> decide (see DESIGN.md and STYLE.md).
+
+:class:`Matcher` is built once per district profile and registry (the reference
+is folded and indexed then) and assesses any number of candidate accounts.
+Every :class:`~matching.types.Result` carries the comparison levels that fired,
+each with a human label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from crawler.db.models import CaseKind, Classification
+from crawler.profile import DistrictProfile
+from crawler.registry import RegistryRow
+from matching.compare import (
+    DistrictEvidence,
+    EntityMatch,
+    MascotActivityComparison,
+    NameComparison,
+    PlaceComparison,
+    RegistryComparison,
+    UnexplainedWords,
+    named_match,
+    score_entities,
+)
+from matching.decide import (
+    affiliated_result,
+    affiliated_words,
+    community_word,
+    decide,
+    fan_levels,
+    registered,
+)
+from matching.features import Features, build_features
+from matching.reference import Reference
+from matching.settings import MatchSettings
+from matching.types import Candidate, Level, Result, Sighting
+
+__all__ = ["Candidate", "Level", "MatchSettings", "Matcher", "Result", "Sighting"]
+
+
+class Matcher:
+    """Assesses candidate accounts against one district profile and its registry."""
+
+    def __init__(
+        self,
+        profile: DistrictProfile,
+        registry: Sequence[RegistryRow],
+        settings: MatchSettings | None = None,
+    ) -> None:
+        self.settings = settings or MatchSettings()
+        self.ref = Reference.build(profile, registry, self.settings)
+        self.registry = RegistryComparison(self.ref, self.settings)
+        self.comparisons = [
+            cls(self.ref, self.settings)
+            for cls in (NameComparison, MascotActivityComparison, UnexplainedWords, PlaceComparison, DistrictEvidence)
+        ]
+
+    # ------------------------------------------------------------------ steps 1-3
+
+    def features(self, c: Candidate) -> Features:
+        return build_features(c, self.ref)
+
+    def best_entities(self, f: Features, limit: int | None = None) -> list[EntityMatch]:
+        """Blocked entities scored against the account, best first."""
+        assert self.ref.entity_index is not None
+        ids = self.ref.entity_index.query(f.block_words, limit)
+        return score_entities(f, self.ref, ids)
+
+    # ------------------------------------------------------------------ step 4
+
+    def assess(self, c: Candidate) -> Result:
+        s, ref = self.settings, self.ref
+        f = self.features(c)
+        matches = self.best_entities(f)
+        best = matches[0] if matches else None
+        score = best.score / 100.0 if best else 0.0
+        hit = self.registry.exact(f)
+        if hit is not None:
+            level, row = hit
+            return registered(row, level, c.live, score)  # type: ignore[arg-type]
+        fan, official = fan_levels(f)
+        if fan is not None and not official:
+            return Result(Classification.UNRELATED.value, None, 0.9, (fan,), entity_score=score)
+        copy = self.registry.impersonation(f)
+        if copy is not None:
+            level, rh = copy
+            levels = [level] + ([fan] if fan else [])
+            return Result(Classification.IMPERSONATION.value, rh.row.entity, 0.95, tuple(levels),
+                          imitates=rh.row.url, case_kind=CaseKind.IMPERSONATION.value, entity_score=score)
+        assert ref.not_district_index is not None and ref.affiliated_index is not None
+        nd = named_match(f, ref.not_district, ref.not_district_index, s.not_district_name)
+        if nd is not None and (best is None or nd[1] >= best.score):
+            rec, sc = nd
+            where = f" ({rec.location})" if rec.location else ""
+            lv = Level("not_district", f"names '{rec.label}'{where}: not the district ({sc:.0f})", 0.0)
+            return Result(Classification.UNRELATED.value, None, 0.95, (lv,), entity_score=score)
+        org = named_match(f, ref.affiliated, ref.affiliated_index, s.affiliated_name)
+        word = affiliated_words(f)
+        levels = self._levels(f, best)
+        if org is not None or (word is not None and self._about_district(best, levels)):
+            return affiliated_result(f, s, org[0] if org else None, word, best, levels)
+        community = community_word(f)
+        if community and not self._linked(levels):
+            lv = Level("community", f"'{community}': a community group, not the schools", -3.0)
+            levels.append(lv)
+        elsewhere = self.registry.same_handle_elsewhere(f)
+        hint = None
+        if elsewhere is not None:
+            levels.append(elsewhere)
+            hint = ref.handle_owner[f.handle_skeleton].entity
+        for sg in c.sightings:
+            if sg.source == "district_site":
+                hint = ref.website_entity(sg.source_url) or hint
+        if fan is not None:
+            levels.append(fan)
+        if official:
+            levels.append(Level("official_claim", "claims to be official", s.w_official_claim))
+        return decide(f, s, best, levels, hint)
+
+    def assess_many(self, cs: Iterable[Candidate]) -> list[Result]:
+        return [self.assess(c) for c in cs]
+
+    # ------------------------------------------------------------------ helpers
+
+    def _levels(self, f: Features, best: EntityMatch | None) -> list[Level]:
+        out: list[Level] = []
+        for comp in self.comparisons:
+            out.extend(comp.levels(f, best))
+        return out
+
+    def _about_district(self, best: EntityMatch | None, levels: list[Level]) -> bool:
+        return (best is not None and best.score >= self.settings.name_weak) or any(
+            lv.code in ("district_name", "town", "domain_link", "district_site") for lv in levels)
+
+    @staticmethod
+    def _linked(levels: list[Level]) -> bool:
+        return any(lv.code in ("district_site", "domain_link") for lv in levels)

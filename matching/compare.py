@@ -1,0 +1,340 @@
+"""Step 3, compare: each comparison is a small class whose levels run from exact to
+loose; the level that fires carries a human label and a weight (Splink style).
+
+rapidfuzz scorers are always called with an explicit ``processor``: the text is
+already normalised (step 1), so ``processor=None``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from matching import lexicon
+from matching.block import BlockIndex
+from matching.features import Features
+from matching.reference import Record, Reference, RegisteredHandle, strip_official
+from matching.settings import MatchSettings
+from matching.types import Level
+
+
+def name_score(a: str, b: str, *, processor: object = None, score_cutoff: float | None = None) -> float:
+    """Similarity of two folded names: mostly token set (extra words cost little), some token sort.
+
+    Has rapidfuzz's scorer signature, so it works in ``process.extractOne`` and ``cdist``."""
+    return 0.8 * fuzz.token_set_ratio(a, b, processor=None) + 0.2 * fuzz.token_sort_ratio(a, b, processor=None)
+
+
+@dataclass(slots=True)
+class EntityMatch:
+    record: Record
+    score: float          # 0-100
+    field: str            # display name | handle | search title
+    form: str             # the entity name as written that matched
+    shared: int           # words in common (a tie-breaker: the more specific entity wins)
+
+
+def score_entities(f: Features, ref: Reference, ids: list[int]) -> list[EntityMatch]:
+    """Best form of each blocked entity against the account's name, handle words and titles."""
+    texts: list[tuple[str, str]] = []
+    if f.name:
+        texts.append(("display name", " ".join(f.name)))
+    if f.handle:
+        texts.append(("handle", " ".join(f.handle)))
+    texts += [("search title", " ".join(t)) for t in f.titles[:3]]
+    if not texts:
+        return []
+    words = set(f.name) | set(f.handle) | {w for t in f.titles for w in t}
+    out: list[EntityMatch] = []
+    for rid in ids:
+        rec = ref.entities[rid]
+        best: tuple[float, str, str] = (0.0, "", "")
+        for field_, text in texts:
+            hit = process.extractOne(text, rec.forms, scorer=name_score, processor=None)
+            if hit is None:
+                continue
+            score = hit[1] * (0.97 if field_ == "search title" else 1.0)
+            if score > best[0]:
+                best = (score, field_, rec.originals[hit[2]])
+        if f.handle_compact and rec.handle_forms:
+            hit = process.extractOne(f.handle_compact, rec.handle_forms, scorer=fuzz.ratio, processor=None)
+            if hit is not None and hit[1] > best[0]:
+                best = (hit[1], "handle", hit[0])
+        shared = len(words & rec.tokens)
+        out.append(EntityMatch(rec, best[0], best[1], best[2], shared))
+    out.sort(key=lambda m: (-round(m.score, 1), -m.shared, -m.record.depth))
+    return out
+
+
+def named_match(f: Features, records: list[Record], index: BlockIndex, threshold: float) -> tuple[Record, float] | None:
+    """An affiliated organisation or a lookalike named by the account: every word of one of the
+    record's names must be there, allowing a typo (a bare 'Mustang' is not 'Mustang Boosters')."""
+    words = set(f.name) | set(f.handle) | {w for t in f.titles for w in t}
+    if not words:
+        return None
+    texts = [" ".join(x) for x in (f.name, f.handle, *f.titles[:2]) if x]
+    best: tuple[Record, float] | None = None
+    for rid in index.query(words, limit=20):
+        rec = records[rid]
+        for form in rec.forms:
+            if not all(w in words or _close_word(w, words) for w in form.split()):
+                continue
+            for t in texts:
+                s = fuzz.token_set_ratio(t, form, processor=None)
+                if s >= threshold and (best is None or s > best[1]):
+                    best = (rec, s)
+        if rec.website and any(rec.website.split("/")[0] == h.removeprefix("www.") for h in f.hosts):
+            best = (rec, 100.0)
+    return best
+
+
+def _close_word(w: str, words: set[str]) -> bool:
+    if len(w) < 5:
+        return False
+    hit = process.extractOne(w, words, scorer=fuzz.ratio, processor=None, score_cutoff=85)
+    return hit is not None
+
+
+# --------------------------------------------------------------------------- comparisons
+
+
+class Comparison:
+    """Base class: ``levels()`` returns the levels that fired for one account (often one, or none).
+
+    Subclasses keep their thresholds in :class:`MatchSettings`, their words in
+    :mod:`matching.lexicon` or the profile, and put the evidence in the label.
+    """
+
+    code = ""
+
+    def __init__(self, ref: Reference, settings: MatchSettings) -> None:
+        self.ref = ref
+        self.s = settings
+
+    def levels(self, f: Features, m: EntityMatch | None) -> list[Level]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class NameComparison(Comparison):
+    """Name (or handle, or search title) vs the entity's names and aliases: exact, strong, weak."""
+
+    code = "name"
+
+    def levels(self, f: Features, m: EntityMatch | None) -> list[Level]:
+        if m is None or m.score < self.s.name_weak:
+            return []
+        s = self.s
+        what = "handle" if m.field == "handle" else m.field
+        shown = f"@{f.candidate.handle}" if what == "handle" else what
+        out = []
+        if m.score >= s.name_exact:
+            out.append(Level("name_exact", f"{shown} = '{m.form}'", s.w_name_exact))
+        elif m.score >= s.name_strong:
+            out.append(Level("name_strong", f"{shown} ≈ '{m.form}' (token set {m.score:.0f})", s.w_name_strong))
+        else:
+            out.append(Level("name_weak", f"{shown} ~ '{m.form}' (token set {m.score:.0f})", s.w_name_weak))
+        # A handle that also reads as the entity's name (not only the display name) adds a little.
+        if m.field != "handle" and f.handle:
+            h = process.extractOne(" ".join(f.handle), m.record.forms, scorer=name_score, processor=None)
+            hc = process.extractOne(f.handle_compact, m.record.handle_forms, scorer=fuzz.ratio, processor=None) \
+                if m.record.handle_forms else None
+            best = max((h[1] if h else 0), (hc[1] if hc else 0))
+            if best >= s.handle_strong:
+                out.append(Level("handle", f"handle @{f.candidate.handle} fits '{m.record.label}' ({best:.0f})",
+                                 s.w_handle))
+        rec = m.record
+        common = rec.common[rec.originals.index(m.form)] if m.form in rec.originals else False
+        if common:
+            out.append(Level("common_name", f"'{m.form}' is a common school name: needs local evidence",
+                             s.w_common_name))
+        return out
+
+
+class MascotActivityComparison(Comparison):
+    """The entity's mascot and activities named; another mascot, or another school level, named instead."""
+
+    code = "mascot"
+
+    def levels(self, f: Features, m: EntityMatch | None) -> list[Level]:
+        if m is None:
+            return []
+        rec = m.record
+        parent = self.ref.by_key.get(rec.parent or "")
+        out: list[Level] = []
+        words = set(f.text.split())
+        own = {x for x in (rec.mascot, parent.mascot if parent else None) if x}
+        if own & words:
+            out.append(Level("mascot", f"mascot {', '.join(sorted(own & words)).title()} of {rec.label}", self.s.w_mascot))
+        else:
+            named = set(f.name_text.split()) & self.ref.mascots
+            named = {self.ref.abbreviations.get(x, x) for x in named}
+            if own and named - own:
+                other = sorted(named - own)[0].title()
+                out.append(Level("mascot_conflict",
+                                 f"mascot {other}: not {rec.label}'s ({', '.join(sorted(own)).title()})",
+                                 self.s.w_mascot_conflict))
+        acts = set(rec.activities) | (set(parent.activities) if parent else set())
+        said = sorted(a for a in acts if f.has_phrase(a, f.name_text))
+        if said:
+            out.append(Level("activity", f"activity {said[0]} of {rec.label}", self.s.w_activity))
+        if rec.level:
+            levels = {lexicon.LEVEL_WORDS[w] for w in f.name_text.split() if w in lexicon.LEVEL_WORDS}
+            if levels and rec.level not in levels and rec.level != "other":
+                out.append(Level("level_conflict",
+                                 f"a {sorted(levels)[0]} school, {rec.label} is {rec.level}", self.s.w_level_conflict))
+        return out
+
+
+class UnexplainedWords(Comparison):
+    """Words in the name or handle that the matched entity, the district and schools in general
+    do not use: often another town or person ('Lemoore Liberty Middle School', 'Horace Mann')."""
+
+    code = "unexplained"
+
+    def levels(self, f: Features, m: EntityMatch | None) -> list[Level]:
+        if m is None or m.score < self.s.name_weak:
+            return []
+        ref = self.ref
+        rec = m.record
+        parent = ref.by_key.get(rec.parent or "")
+        known = set(rec.tokens) | (set(parent.tokens) if parent else set())
+        known |= {w for a in rec.activities for w in a.split()}
+        known |= {w for p in ref.local_places for w in p.split()} | {w for d in ref.district_words for w in d.split()}
+        ignore = (lexicon.GENERIC | lexicon.SCHOOL_WORDS | lexicon.ACTIVITIES | set(lexicon.LEVEL_WORDS)
+                  | lexicon.OFFICIAL_WORDS | set(lexicon.HANDLE_DECORATIONS))
+        extra = [w for w in dict.fromkeys([*f.name, *f.handle])
+                 if len(w) >= 3 and not w.isdigit() and w not in known and w not in ignore
+                 and w not in ref.abbreviations and ref.abbreviations.get(w, w) not in known]
+        if not extra:
+            return []
+        words = extra[:2]
+        return [Level("unexplained", f"words not of {rec.label}: {', '.join(words)}",
+                      self.s.w_unexplained * len(words))]
+
+
+class PlaceComparison(Comparison):
+    """Town and state: the district's own or nearby towns, its state; another town or state."""
+
+    code = "place"
+
+    def levels(self, f: Features, m: EntityMatch | None) -> list[Level]:
+        ref, s = self.ref, self.s
+        state = ref.profile.district.location.state
+        out: list[Level] = []
+        # A town inside the matched school's own name ('Horace Elementary') is not extra evidence.
+        own = m.record.tokens if m is not None and m.score >= s.name_weak else frozenset()
+        local = [p for p in ref.local_places
+                 if f.has_phrase(p, f.context) or (f.has_phrase(p, f.name_text) and not set(p.split()) <= own)]
+        if local:
+            out.append(Level("town", f"mentions {local[0].title()}", s.w_town))
+        other = None
+        for pl in f.places:
+            if pl.state != state:
+                other = pl
+                break
+            if pl.city and not any(pl.city == p or pl.city.endswith(" " + p) for p in ref.local_places):
+                other = pl
+                break
+        if other is not None and not (local and other.state == state):
+            out.append(Level("other_place", f"location {other.text}: not this district", s.w_other_place))
+        elif any(pl.state == state for pl in f.places) or f.has_phrase(" ".join(lexicon.STATES[state].split())):
+            out.append(Level("state", f"state {state}", s.w_state))
+        return out
+
+
+class DistrictEvidence(Comparison):
+    """What ties the account to this district: its name, links to its domains, a link from its site."""
+
+    code = "district"
+
+    def levels(self, f: Features, m: EntityMatch | None) -> list[Level]:
+        ref, s = self.ref, self.s
+        out: list[Level] = []
+        names = [d for d in ref.district_words if f.has_phrase(" ".join(ref.tokens(d)))]
+        dabbr = [a for a, ks in ref.abbreviation_keys.items() if ref.profile.district.key in ks
+                 and a in f.name_text.split()]
+        if names or dabbr:
+            out.append(Level("district_name", f"names the district ('{(names or dabbr)[0]}')", s.w_district_name))
+        for h in f.hosts:
+            if ref.profile.is_district_domain(h):
+                out.append(Level("domain_link", f"bio links to {h}", s.w_domain_link))
+                break
+        for sg in f.candidate.sightings:
+            if sg.source == "district_site":
+                page = sg.source_url or "the district's site"
+                out.append(Level("district_site", f"linked from the district page {page}", s.w_district_site))
+                break
+        return out
+
+
+class RegistryComparison:
+    """The registry: same URL or platform id (registered); a near copy of a registered handle or
+    name on the same platform (impersonation); the same handle as a registered account elsewhere."""
+
+    def __init__(self, ref: Reference, settings: MatchSettings) -> None:
+        self.ref = ref
+        self.s = settings
+
+    def exact(self, f: Features) -> tuple[Level, object] | None:
+        c, ref = f.candidate, self.ref
+        row = ref.registry_by_url.get((c.platform, c.url))
+        if row is not None:
+            return Level("registered_url", f"registered: same URL as registry entry {row.url}", 0.0), row
+        if c.platform_id:
+            row = ref.registry_by_id.get((c.platform, c.platform_id))
+            if row is not None:
+                return Level("registered_id", f"registered: same {c.platform} id {c.platform_id} as {row.url}", 0.0), row
+        row = ref.registry_by_handle.get((c.platform, c.handle.lower().lstrip("@")))
+        if row is not None:
+            return Level("registered_handle", f"registered: same {c.platform} handle @{row.handle} as {row.url}", 0.0), row
+        return None
+
+    def impersonation(self, f: Features) -> tuple[Level, RegisteredHandle] | None:
+        c, s = f.candidate, self.s
+        for rh in self.ref.registry_handles.get(c.platform, ()):
+            if rh.row.url == c.url:
+                continue
+            sk = f.handle_skeleton
+            if sk and sk == rh.skeleton:
+                return Level("impersonation_handle",
+                             f"handle @{c.handle} copies registered @{rh.row.handle} (decoration or separator added)",
+                             0.0), rh
+            if sk and min(len(sk), len(rh.skeleton)) >= s.impersonation_min_length:
+                d = DamerauLevenshtein.distance(sk, rh.skeleton)
+                if d <= s.impersonation_edits and not self._different_name(sk, rh):
+                    return Level("impersonation_handle",
+                                 f"handle @{c.handle} is one letter from registered @{rh.row.handle}", 0.0), rh
+            name = " ".join(self.ref.tokens(strip_official(c.display_name)))
+            if name and len(rh.name.split()) >= 2 and f.handle_skeleton != rh.skeleton:
+                r = fuzz.ratio(name, rh.name, processor=None)
+                if r >= s.impersonation_name:
+                    return Level("impersonation_name",
+                                 f"display name '{c.display_name}' copies registered '{rh.row.display_name}' "
+                                 f"(@{rh.row.handle}, {r:.0f})", 0.0), rh
+        return None
+
+    def _different_name(self, sk: str, rh: RegisteredHandle) -> bool:
+        """``shsmustangsbb`` is one letter from ``shsmustangsvb`` but spells another team: every
+        piece is a known word and the words differ."""
+        seg = self.ref.segmenter
+        assert seg is not None
+        if seg.unknown(sk):
+            return False
+        pieces = seg.split(sk)
+        if any(p.isdigit() and len(p) < 4 for p in pieces):
+            return False
+        return frozenset(self.ref.handle_tokens(sk)) != rh.words
+
+    def same_handle_elsewhere(self, f: Features) -> Level | None:
+        row = self.ref.handle_owner.get(f.handle_skeleton) if f.handle_skeleton else None
+        if row is None or row.platform == f.candidate.platform:
+            return None
+        return Level("registered_elsewhere", f"same handle as the registered {row.platform} account @{row.handle}",
+                     self.s.w_registered_handle)
+
+
+def current_year() -> int:
+    return datetime.now(UTC).year

@@ -1,0 +1,136 @@
+"""Step 1 applied to one account: its folded, expanded words, ready to compare.
+
+Built once per account and shared by every comparison.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from matching import lexicon
+from matching.normalise import compact, fold
+from matching.reference import Reference, skeleton
+from matching.types import Candidate
+
+# Words search engines and platforms add to a page title: not the account's name.
+_TITLE_NOISE = re.compile(
+    r"\b(instagram|facebook|tiktok|youtube|linkedin|threads|bluesky|mastodon|twitter|x\.com|photos?|videos?|"
+    r"followers?|following|posts?|likes?|reels?|log ?in|sign ?up|see|profile|on x|channel|subscribers?)\b",
+    re.IGNORECASE,
+)
+_HANDLE_IN_TITLE = re.compile(r"\(@[^)]*\)|@\w+")
+
+
+@dataclass(slots=True)
+class Place:
+    text: str          # as written
+    city: str | None   # folded
+    state: str | None  # two-letter code
+
+
+@dataclass(slots=True)
+class Features:
+    candidate: Candidate
+    name: list[str] = field(default_factory=list)         # display name words, expanded
+    handle: list[str] = field(default_factory=list)       # handle split into words, expanded
+    handle_raw: list[str] = field(default_factory=list)   # handle split, not expanded
+    handle_compact: str = ""
+    handle_skeleton: str = ""
+    titles: list[list[str]] = field(default_factory=list)  # search-result titles, cleaned
+    bio: list[str] = field(default_factory=list)
+    text: str = ""            # every folded word of name, handle, bio, location, titles, snippets
+    name_text: str = ""       # folded words of name, handle and titles only
+    context: str = ""         # folded words of bio, location and snippets only
+    hosts: list[str] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+
+    @property
+    def block_words(self) -> set[str]:
+        ws = set(self.name) | set(self.handle) | set(self.handle_raw)
+        for t in self.titles:
+            ws |= set(t)
+        return ws or set(self.bio)
+
+    def has_phrase(self, phrase: str, where: str | None = None) -> bool:
+        hay = f" {where if where is not None else self.text} "
+        return f" {phrase} " in hay
+
+
+def build_features(c: Candidate, ref: Reference) -> Features:
+    f = Features(candidate=c)
+    f.name = ref.tokens(c.display_name)
+    handle = c.handle.lower().lstrip("@")
+    if c.platform == "bluesky":
+        handle = re.sub(r"\.bsky\.social$", "", handle)
+    if handle.isdigit():  # a Facebook page known only by its numeric id says nothing
+        handle = ""
+    assert ref.segmenter is not None
+    f.handle_raw = ref.segmenter.split(handle) if handle else []
+    f.handle = ref.tokens(" ".join(f.handle_raw))
+    f.handle_compact = compact(handle)
+    f.handle_skeleton = skeleton(handle) if handle else ""
+    for s in c.sightings:
+        if s.title:
+            t = _TITLE_NOISE.sub(" ", _HANDLE_IN_TITLE.sub(" ", s.title))
+            words = ref.tokens(t)
+            if words:
+                f.titles.append(words)
+    f.bio = ref.tokens(c.bio)
+    snippets = " ".join(s.snippet or "" for s in c.sightings)
+    f.name_text = " ".join([*f.name, *f.handle_raw, *f.handle, *(w for t in f.titles for w in t)])
+    f.context = " ".join([*f.bio, fold(c.location or ""), fold(snippets), fold(c.bio or "")])
+    f.text = f"{f.name_text} {f.context}"
+    hosts = []
+    for link in c.links:
+        try:
+            h = urlsplit(link if "//" in link else f"https://{link}").hostname
+        except ValueError:
+            h = None
+        if h:
+            hosts.append(h.lower())
+    for m in re.finditer(r"\b((?:[a-z0-9-]+\.)+[a-z]{2,})\b", (c.bio or "").lower()):
+        hosts.append(m.group(1))
+    f.hosts = hosts
+    f.places = find_places(c.location or "", comma=False) + find_places(
+        " | ".join(x for x in (c.bio, snippets) if x), comma=True)
+    vocab = ref.vocabulary
+    f.unknown = [
+        w for w in dict.fromkeys([*fold(c.display_name or "").split(), *f.handle_raw])
+        if len(w) >= 3 and not w.isdigit() and w not in vocab and w not in lexicon.SCHOOL_WORDS
+    ]
+    return f
+
+
+_CODES = "|".join(lexicon.STATES)
+_CITY_STATE = re.compile(
+    rf"((?:[A-Z][A-Za-z.'-]*\s+){{0,3}}[A-Z][A-Za-z.'-]*)\s*,?\s+({_CODES})\b(?![a-z])"
+)
+# In free text a bare "IN" or "OK" is a word, so there the comma is required: "Cheney, WA".
+_CITY_COMMA_STATE = re.compile(
+    rf"((?:[A-Z][A-Za-z.'-]*\s+){{0,3}}[A-Z][A-Za-z.'-]*)\s*,\s*({_CODES})\b(?![a-z])"
+)
+_STATE_NAMES = sorted(((n, c) for c, n in lexicon.STATES.items()), key=lambda x: -len(x[0]))
+_FULL = re.compile(
+    r"((?:[A-Z][A-Za-z.'-]*\s+){0,3}[A-Z][A-Za-z.'-]*)?\s*,?\s*\b("
+    + "|".join(n.title() for n, _ in _STATE_NAMES) + r")\b"
+)
+
+
+def find_places(text: str, *, comma: bool = True) -> list[Place]:
+    """Mentions of a town and state ("Valley City, ND", "Orlando, Florida", "Michigan")."""
+    out: list[Place] = []
+    if not text:
+        return out
+    for m in (_CITY_COMMA_STATE if comma else _CITY_STATE).finditer(text):
+        out.append(Place(text=m.group(0).strip(), city=fold(m.group(1)) or None, state=m.group(2)))
+    for m in _FULL.finditer(text):
+        name = m.group(2).lower()
+        code = next(c for n, c in _STATE_NAMES if n == name)
+        city = fold(m.group(1) or "") or None
+        if city and fold(name).startswith(city):
+            city = None
+        out.append(Place(text=m.group(0).strip(), city=city, state=code))
+    return out

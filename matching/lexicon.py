@@ -1,0 +1,126 @@
+"""Generic vocabulary of US school accounts: no district's facts live here.
+
+Abbreviations every school uses, sport short forms, words of affiliated
+organisations and of fan accounts, common mascots, the words many schools'
+names are made of (a bare "Liberty Middle School" exists in many states), and
+the US states. District-specific words (its schools, aliases, mascots, towns)
+come from the profile at run time.
+"""
+
+from __future__ import annotations
+
+# Short forms and their expansion; applied to words, never inside words.
+ABBREVIATIONS: dict[str, str] = {
+    "hs": "high school", "ms": "middle school", "jhs": "junior high school", "jh": "junior high",
+    "elem": "elementary", "el": "elementary", "sch": "school", "schl": "school",
+    "schools": "school", "sd": "school district", "isd": "school district", "usd": "school district",
+    "ps": "public school", "pub": "public", "dist": "district", "ctr": "center", "acad": "academy",
+    "mid": "middle",
+    "vb": "volleyball", "vball": "volleyball", "gvb": "girls volleyball", "bvb": "boys volleyball",
+    "bb": "basketball", "bball": "basketball", "hoops": "basketball", "gbb": "girls basketball",
+    "bbb": "boys basketball", "wbb": "girls basketball", "mbb": "boys basketball",
+    "fb": "football", "fball": "football", "xc": "cross country", "sb": "softball", "bsb": "baseball",
+    "tf": "track", "tnf": "track", "trackandfield": "track", "wrest": "wrestling", "hky": "hockey",
+    "swim": "swimming", "swimdive": "swimming diving", "athletics": "athletics", "athl": "athletics",
+    "orch": "orchestra", "theatre": "drama", "theater": "drama", "esport": "esports",
+    "pe": "physical education", "sped": "special education", "admin": "administration",
+}
+
+# Words that say nothing about which school: the blocking index skips them.
+GENERIC = frozenset(
+    "the of and a an at in on for to by our your official account page team teams school schools high "
+    "middle elementary junior senior public district academy center centre program department "
+    "home go students student staff class news info information sports athletics athletic varsity jv "
+    "boys girls mens womens men women club activities activity north south east west central "
+    "community education learning early childhood kindergarten k12 isd usd ps st saint".split()
+)
+
+LEVEL_WORDS: dict[str, str] = {
+    "elementary": "elementary", "primary": "elementary", "kindergarten": "elementary",
+    "middle": "middle", "junior": "middle",
+    "high": "high", "senior": "high", "secondary": "high",
+}
+
+# Affiliated organisations: legally separate, listed apart (DESIGN.md "affiliated").
+AFFILIATED_WORDS: dict[str, str] = {
+    "booster": "booster", "boosters": "booster", "backers": "booster", "backer": "booster",
+    "pto": "pto", "pta": "pto", "ptsa": "pto", "ptc": "pto", "pto's": "pto",
+    "parents": "parent_group", "parent": "parent_group", "moms": "parent_group", "dads": "parent_group",
+    "alumni": "alumni", "alum": "alumni", "alumnae": "alumni", "reunion": "alumni",
+    "foundation": "other",
+}
+AFFILIATED_PHRASES: dict[str, str] = {
+    "student news": "student_media", "student newspaper": "student_media", "student media": "student_media",
+    "student run": "student_media", "student-run": "student_media", "newspaper": "student_media",
+    "booster club": "booster", "parent teacher": "pto", "class of": "alumni",
+}
+# Community groups that share a town's name but are not the schools (youth leagues, clubs).
+COMMUNITY_WORDS = frozenset("youth league travel amateur aau rec recreation city police library church".split())
+
+FAN_WORDS = frozenset("fan fans parody commentary satire unofficial fanpage fanclub memes meme".split())
+NOT_OFFICIAL_PHRASES = ("not official", "not an official", "not affiliated", "unofficial", "not the official",
+                        "not endorsed", "no affiliation")
+OFFICIAL_WORDS = frozenset("official officially verified".split())
+
+# Handle decorations an impersonator adds to a copied handle.
+HANDLE_DECORATIONS = ("official", "real", "the", "its", "hq", "page", "team", "original", "account")
+
+MASCOTS = frozenset(
+    "eagles tigers panthers bulldogs wildcats lions hawks mustangs knights warriors falcons cougars bears "
+    "bobcats trojans vikings pirates spartans cardinals rams raiders indians chiefs braves jaguars broncos "
+    "patriots titans huskies wolves wolverines hornets yellowjackets rebels redskins bulls badgers "
+    "blackhawks owls comets rockets chargers colts crusaders dragons generals hurricanes lancers "
+    "mavericks minutemen monarchs pioneers rangers saints scots seahawks stallions tornadoes "
+    "cavaliers ravens grizzlies buffaloes bison cyclones gators longhorns sharks sabres "
+    "packers coyotes mules beavers blazers dolphins bees jets mariners pilots "
+    "royals skyhawks timberwolves vaqueros wolfpack".split()
+)
+
+# Words that many US school names are made of: a name made only of these needs context.
+COMMON_NAME_WORDS = frozenset(
+    "liberty freedom independence heritage legacy lincoln washington jefferson roosevelt kennedy franklin "
+    "adams jackson madison monroe wilson horace mann eastwood westwood westside eastside northside "
+    "southside south north east west central valley river lake park oak oaks willow pine maple cedar "
+    "meadow meadows meadowlark deer creek aurora sunrise sunset hillside highland highlands riverside "
+    "lakeside parkside pleasant prairie harbor brooks brook grove spring springs hill hills ridge mountain "
+    "view vista heights forest woods garden green golden summit pioneer frontier discovery horizon "
+    "horizons mission union unity harmony hope king edison emerson whittier longfellow hawthorne "
+    "irving mckinley garfield grant hamilton hoover taft truman eisenhower douglass tubman chavez "
+    "columbus marshall webster patriot eagle star northern southern western eastern memorial "
+    "christian saint county city community early childhood learning education sports arena "
+    "willow".split()
+)
+
+ACTIVITIES = frozenset(
+    "football volleyball basketball hockey soccer tennis golf wrestling softball baseball track "
+    "cross country swimming diving cheer cheerleading dance drama speech debate band choir orchestra "
+    "esports jrotc robotics lacrosse gymnastics bowling skiing fishing trapshooting theatre yearbook "
+    "publications envirothon science olympiad congress math".split()
+)
+
+# Everyday words of school accounts: known words, so they are not taken for another place's name.
+SCHOOL_WORDS = frozenset(
+    "coach coaches coaching staff counseling counselor counselors library media center nurse office "
+    "principal principals teacher teachers music art arts tech technology lunch menu stem robotics lady "
+    "ladies updates update scores schedule games game season champions champs state conference "
+    "section region news photos videos highlights live stream network tv radio broadcast productions "
+    "council government leadership yearbook newspaper club clubs society honor national nhs fbla deca "
+    "ffa fccla skills usa key theatre theater choral vocal jazz marching pep drumline color guard "
+    "dance team squad crew pit nation country dive diving swim swimming nordic alpine unified adapted "
+    "special transportation bus buses nutrition food services human resources hr superintendent board "
+    "family families welcome proud pride home here follow us we are of the to and for".split()
+)
+
+STATES: dict[str, str] = {
+    "AL": "alabama", "AK": "alaska", "AZ": "arizona", "AR": "arkansas", "CA": "california",
+    "CO": "colorado", "CT": "connecticut", "DE": "delaware", "FL": "florida", "GA": "georgia",
+    "HI": "hawaii", "ID": "idaho", "IL": "illinois", "IN": "indiana", "IA": "iowa", "KS": "kansas",
+    "KY": "kentucky", "LA": "louisiana", "ME": "maine", "MD": "maryland", "MA": "massachusetts",
+    "MI": "michigan", "MN": "minnesota", "MS": "mississippi", "MO": "missouri", "MT": "montana",
+    "NE": "nebraska", "NV": "nevada", "NH": "new hampshire", "NJ": "new jersey", "NM": "new mexico",
+    "NY": "new york", "NC": "north carolina", "ND": "north dakota", "OH": "ohio", "OK": "oklahoma",
+    "OR": "oregon", "PA": "pennsylvania", "RI": "rhode island", "SC": "south carolina",
+    "SD": "south dakota", "TN": "tennessee", "TX": "texas", "UT": "utah", "VT": "vermont",
+    "VA": "virginia", "WA": "washington", "WV": "west virginia", "WI": "wisconsin", "WY": "wyoming",
+    "DC": "district of columbia",
+}

@@ -1,0 +1,136 @@
+"""Step 1, normalise: fold text to comparable words and split handles into words.
+
+Case, accents, punctuation and emoji are folded away; short forms are expanded
+(generic ones from :mod:`matching.lexicon`, the district's own from its
+aliases); a handle such as ``sheyennemustangsvb`` is split with the district's
+vocabulary into ``sheyenne mustangs vb`` and then expanded to
+``sheyenne mustangs volleyball``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_DIGITS = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
+
+
+@lru_cache(maxsize=200_000)
+def fold(text: str) -> str:
+    """Lower-case ASCII words separated by single spaces: accents, punctuation, emoji gone.
+
+    ``&`` becomes ``and``; an apostrophe joins (``Mustang's`` -> ``mustangs``);
+    camelCase and letter/digit boundaries split (``SheyenneHoops2025`` -> ``sheyenne hoops 2025``).
+    """
+    if not text:
+        return ""
+    t = unicodedata.normalize("NFKD", text)
+    t = "".join(c for c in t if not unicodedata.combining(c))
+    t = t.replace("&", " and ").replace("'", "").replace("\u2019", "")
+    t = _CAMEL.sub(" ", t)
+    t = _NON_WORD.sub(" ", t.lower())
+    t = _DIGITS.sub(" ", t)
+    return " ".join(t.split())
+
+
+def words(text: str) -> list[str]:
+    return fold(text).split()
+
+
+def expand(tokens: Iterable[str], abbreviations: Mapping[str, str]) -> list[str]:
+    """Replace each short form by its expansion (one level: expansions are full words)."""
+    out: list[str] = []
+    for t in tokens:
+        exp = abbreviations.get(t)
+        out.extend(exp.split() if exp else (t,))
+    return out
+
+
+def compact(text: str) -> str:
+    """The form a handle takes: folded words run together (``sheyenne mustangs`` -> ``sheyennemustangs``)."""
+    return fold(text).replace(" ", "")
+
+
+def initials(text: str) -> str:
+    ws = [w for w in fold(text).split() if w not in ("of", "the", "and")]
+    return "".join(w[0] for w in ws) if len(ws) > 1 else ""
+
+
+class Segmenter:
+    """Splits a run-together handle into known words (dynamic programming over the string).
+
+    The cost of a split is the number of words, plus a heavy cost per character
+    no known word covers, so ``shsmustangsvb`` becomes ``shs mustangs vb`` and
+    an unknown run (a typo, a person's name) stays one piece.
+    """
+
+    UNKNOWN_CHAR_COST = 2.0
+    WORD_COST = 1.0
+
+    def __init__(self, vocabulary: Iterable[str], max_word: int = 24) -> None:
+        self.vocab = frozenset(w for w in vocabulary if len(w) >= 2 or w.isdigit())
+        self.max_word = max(max_word, max((len(w) for w in self.vocab), default=1))
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def split(self, handle: str) -> list[str]:
+        """Words of a handle: separators and letter/digit boundaries first, then the vocabulary."""
+        out: list[str] = []
+        for chunk in fold(handle).split():
+            out.extend(self._split_chunk(chunk))
+        return out
+
+    def unknown(self, handle: str) -> list[str]:
+        """The pieces of a handle that are not known words (typos, other places, names)."""
+        return [w for w in self.split(handle) if w not in self.vocab and not w.isdigit()]
+
+    def _split_chunk(self, s: str) -> tuple[str, ...]:
+        hit = self._cache.get(s)
+        if hit is not None:
+            return hit
+        if s in self.vocab or s.isdigit():
+            res: tuple[str, ...] = (s,)
+        else:
+            res = self._dp(s)
+        if len(self._cache) < 500_000:
+            self._cache[s] = res
+        return res
+
+    def _dp(self, s: str) -> tuple[str, ...]:
+        n = len(s)
+        inf = float("inf")
+        best = [inf] * (n + 1)
+        back: list[tuple[int, bool]] = [(0, False)] * (n + 1)
+        best[0] = 0.0
+        for i in range(n):
+            if best[i] == inf:
+                continue
+            # a known word starting at i
+            for j in range(i + 2, min(n, i + self.max_word) + 1):
+                if s[i:j] in self.vocab:
+                    c = best[i] + self.WORD_COST
+                    if c < best[j]:
+                        best[j], back[j] = c, (i, True)
+            # one unknown character (merged with neighbouring unknown ones afterwards)
+            c = best[i] + self.UNKNOWN_CHAR_COST
+            if c < best[i + 1]:
+                best[i + 1], back[i + 1] = c, (i, False)
+        pieces: list[tuple[str, bool]] = []
+        j = n
+        while j > 0:
+            i, known = back[j]
+            pieces.append((s[i:j], known))
+            j = i
+        pieces.reverse()
+        merged: list[str] = []
+        prev_unknown = False
+        for piece, known in pieces:
+            if not known and prev_unknown:
+                merged[-1] += piece
+            else:
+                merged.append(piece)
+            prev_unknown = not known
+        return tuple(merged)

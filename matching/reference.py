@@ -1,0 +1,313 @@
+"""The reference side of matching, precomputed once per Matcher.
+
+dedupe's Gazetteer shape: messy accounts are matched against a trusted list.
+Here the list is the district profile (the district itself, its entities,
+affiliated organisations, not-district lookalikes) and the registry. Every
+entity's names are folded and expanded once, its handle forms generated, and
+the vocabulary used to split handles and the district's own short forms
+(``WFHS`` -> ``west fargo high school``) derived from its aliases.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from crawler.profile import DistrictProfile, Entity
+from crawler.registry import RegistryRow
+from matching import lexicon
+from matching.block import BlockIndex
+from matching.normalise import Segmenter, compact, expand, fold, initials
+from matching.settings import MatchSettings
+
+_VOWELS = set("aeiouy")
+
+
+@dataclass(slots=True)
+class Record:
+    """One reference record: an entity, an affiliated organisation or a not-district lookalike."""
+
+    key: str | None
+    label: str                           # the name a person reads
+    forms: tuple[str, ...]               # folded, expanded names and aliases
+    originals: tuple[str, ...]           # the same names as written, for labels
+    tokens: frozenset[str] = frozenset()
+    handle_forms: tuple[str, ...] = ()
+    level: str | None = None
+    mascot: str | None = None            # folded, plural as written
+    activities: frozenset[str] = frozenset()
+    parent: str | None = None
+    kind: str = ""
+    entity: str | None = None            # affiliated: the entity it supports
+    location: str | None = None
+    common: tuple[bool, ...] = ()        # per form: made only of words many schools use
+    website: str | None = None
+    depth: int = 0                       # 0 district, 1 school, 2 team/program under a school
+
+
+@dataclass(slots=True)
+class RegisteredHandle:
+    row: RegistryRow
+    skeleton: str
+    words: frozenset[str]
+    name: str
+
+
+def looks_abbreviation(alias: str) -> bool:
+    a = alias.strip()
+    if " " in a or not 2 <= len(a) <= 7 or not a.isalpha():
+        return False
+    return a.isupper() or not (set(a.lower()) & _VOWELS)
+
+
+def _website_key(url: str | None) -> str | None:
+    if not url:
+        return None
+    u = re.sub(r"^https?://(www\.)?", "", url.lower()).rstrip("/")
+    return u or None
+
+
+@dataclass(slots=True)
+class Reference:
+    """Everything matching needs from the profile and registry, folded and indexed."""
+
+    profile: DistrictProfile
+    settings: MatchSettings
+    abbreviations: dict[str, str] = field(default_factory=dict)
+    abbreviation_keys: dict[str, set[str]] = field(default_factory=dict)
+    entities: list[Record] = field(default_factory=list)
+    affiliated: list[Record] = field(default_factory=list)
+    not_district: list[Record] = field(default_factory=list)
+    by_key: dict[str, Record] = field(default_factory=dict)
+    local_places: tuple[str, ...] = ()
+    district_words: tuple[str, ...] = ()
+    mascots: frozenset[str] = frozenset()
+    vocabulary: set[str] = field(default_factory=set)
+    segmenter: Segmenter | None = None
+    entity_index: BlockIndex | None = None
+    affiliated_index: BlockIndex | None = None
+    not_district_index: BlockIndex | None = None
+    registry_by_url: dict[tuple[str, str], RegistryRow] = field(default_factory=dict)
+    registry_by_id: dict[tuple[str, str], RegistryRow] = field(default_factory=dict)
+    registry_by_handle: dict[tuple[str, str], RegistryRow] = field(default_factory=dict)
+    registry_handles: dict[str, list[RegisteredHandle]] = field(default_factory=dict)
+    handle_owner: dict[str, RegistryRow] = field(default_factory=dict)
+    websites: list[tuple[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, profile: DistrictProfile, registry: Sequence[RegistryRow], settings: MatchSettings) -> Reference:
+        ref = cls(profile=profile, settings=settings)
+        ref._abbreviations()
+        ref._records()
+        ref._vocabulary()
+        ref._registry(registry)
+        return ref
+
+    # ------------------------------------------------------------------ text
+
+    def tokens(self, text: str | None) -> list[str]:
+        return expand(fold(text or "").split(), self.abbreviations)
+
+    def handle_tokens(self, handle: str) -> list[str]:
+        assert self.segmenter is not None
+        return expand(self.segmenter.split(handle), self.abbreviations)
+
+    # ------------------------------------------------------------------ building
+
+    def _abbreviations(self) -> None:
+        """Generic short forms, plural mascots, then the district's own (explicit aliases win over derived)."""
+        p = self.profile
+        abbr: dict[str, str] = dict(lexicon.ABBREVIATIONS)
+        keys: dict[str, set[str]] = defaultdict(set)
+        explicit: dict[str, set[str]] = defaultdict(set)
+        derived: dict[str, set[str]] = defaultdict(set)
+        named: list[tuple[str, str, tuple[str, ...]]] = [(p.district.key, p.district.name, p.district.aliases)]
+        named += [(e.key, e.name, e.aliases) for e in p.entities]
+        full: dict[str, str] = {}
+        for key, name, aliases in named:
+            full[key] = fold(name)
+            for a in aliases:
+                if looks_abbreviation(a):
+                    explicit[a.lower()].add(key)
+            for text in (name, *[a for a in aliases if not looks_abbreviation(a)]):
+                ini = initials(text)
+                if len(ini) >= 3:
+                    derived[ini].add(key)
+        city_ini = initials(p.district.location.city)
+        if len(city_ini) >= 2:
+            abbr.setdefault(city_ini, fold(p.district.location.city))
+        for table in (derived, explicit):  # explicit last: it overrides a derived collision
+            for a, ks in table.items():
+                keys[a] = set(ks)
+                if len(ks) == 1:
+                    abbr[a] = full[next(iter(ks))]
+                elif a in abbr and table is explicit:
+                    del abbr[a]
+        mascots = {fold(e.mascot) for e in p.entities if e.mascot} | set(lexicon.MASCOTS)
+        for m in mascots:
+            if m.endswith("s") and len(m) > 4:
+                abbr.setdefault(m[:-1], m)
+        self.mascots = frozenset(mascots)
+        self.abbreviations = abbr
+        self.abbreviation_keys = dict(keys)
+
+    def _forms(self, names: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        forms: dict[str, str] = {}
+        for n in names:
+            if looks_abbreviation(n):
+                continue
+            f = " ".join(self.tokens(n))
+            if f and f not in forms:
+                forms[f] = n
+        return tuple(forms), tuple(forms.values())
+
+    def _common(self, form: str) -> bool:
+        words = set(form.split()) - lexicon.GENERIC - set(lexicon.LEVEL_WORDS)
+        return all(w in lexicon.COMMON_NAME_WORDS or w.isdigit() for w in words)
+
+    def _records(self) -> None:
+        p = self.profile
+        d = p.district
+        parents = {e.key: e for e in p.entities}
+        district = self._entity_record(
+            d.key, d.name, (d.name, *d.aliases), None, None, (), None, "district", None, d.website, 0)
+        self.entities.append(district)
+        for e in p.entities:
+            self.entities.append(self._from_entity(e, parents))
+        self.by_key = {r.key: r for r in self.entities if r.key}
+        for a in p.affiliated:
+            forms, originals = self._forms((a.name, *a.aliases))
+            self.affiliated.append(Record(
+                key=a.key, label=a.name, forms=forms, originals=originals, kind=a.kind.value, entity=a.entity,
+                tokens=frozenset(t for f in forms for t in f.split()), website=_website_key(a.website),
+                handle_forms=tuple(compact(f) for f in forms),
+            ))
+        for nd in p.not_district:
+            forms, originals = self._forms((nd.name, *nd.aliases))
+            self.not_district.append(Record(
+                key=None, label=nd.name, forms=forms, originals=originals, location=nd.location,
+                tokens=frozenset(t for f in forms for t in f.split()), website=_website_key(nd.url),
+                handle_forms=tuple(compact(f) for f in forms),
+            ))
+        places = [d.location.city, *d.location.nearby, *(e.city for e in p.entities if e.city)]
+        self.local_places = tuple(dict.fromkeys(fold(x) for x in places if x))
+        self.district_words = tuple(dict.fromkeys(
+            f for f in (fold(d.name), *(fold(a) for a in d.aliases if not looks_abbreviation(a))) if f))
+        s = self.settings
+        self.entity_index = BlockIndex([self._block_tokens(r) for r in self.entities], s)
+        self.affiliated_index = BlockIndex([r.tokens for r in self.affiliated], s)
+        self.not_district_index = BlockIndex([r.tokens for r in self.not_district], s)
+        for r in (*self.entities, *self.affiliated):
+            w = _website_key(r.website)
+            if w:
+                self.websites.append((w, r.key or ""))
+        self.websites.sort(key=lambda x: -len(x[0]))
+
+    def _block_tokens(self, r: Record) -> set[str]:
+        toks = set(r.tokens)
+        toks |= {a for a, ks in self.abbreviation_keys.items() if r.key in ks}
+        return toks
+
+    def _from_entity(self, e: Entity, parents: dict[str, Entity]) -> Record:
+        parent = parents.get(e.parent) if e.parent else None
+        depth = 2 if e.parent and e.parent != self.profile.district.key else 1
+        return self._entity_record(
+            e.key, e.name, (e.name, *e.aliases), e.level.value if e.level else (parent.level.value if parent and parent.level else None),
+            e.mascot or (parent.mascot if parent else None), e.activities, e.parent, e.kind.value, e.city,
+            e.website, depth)
+
+    def _entity_record(
+        self, key: str, name: str, names: Iterable[str], level: str | None, mascot: str | None,
+        activities: Iterable[str], parent: str | None, kind: str, city: str | None, website: str | None,
+        depth: int,
+    ) -> Record:
+        forms, originals = self._forms(names)
+        m = fold(mascot) if mascot else None
+        toks = {t for f in forms for t in f.split()}
+        if m:
+            toks.add(m)
+        acts = frozenset(" ".join(self.tokens(a)) for a in activities)
+        hforms = {compact(f) for f in forms}
+        for f in forms:
+            ini = initials(f)
+            if m:
+                hforms.add(ini + m)
+                short = " ".join(w for w in f.split() if w not in lexicon.GENERIC and w not in lexicon.LEVEL_WORDS)
+                if short:
+                    hforms.add(compact(short) + m)
+        return Record(
+            key=key, label=name, forms=forms, originals=originals, tokens=frozenset(toks),
+            handle_forms=tuple(sorted(h for h in hforms if len(h) >= 3)), level=level, mascot=m,
+            activities=acts, parent=parent, kind=kind, common=tuple(self._common(f) for f in forms),
+            website=website, depth=depth,
+        )
+
+    def _vocabulary(self) -> None:
+        v: set[str] = set()
+        for r in (*self.entities, *self.affiliated, *self.not_district):
+            v |= r.tokens
+            for f in r.forms:
+                v |= set(fold(f).split())
+            for o in r.originals:
+                v |= set(fold(o).split())
+        p = self.profile
+        for text in (p.district.location.city, *p.district.location.nearby, *p.district.aliases):
+            v |= set(fold(text).split())
+        v |= set(self.abbreviations) | lexicon.GENERIC | set(lexicon.LEVEL_WORDS) | set(lexicon.AFFILIATED_WORDS)
+        v |= lexicon.FAN_WORDS | lexicon.MASCOTS | lexicon.ACTIVITIES | lexicon.COMMON_NAME_WORDS
+        v |= set(lexicon.HANDLE_DECORATIONS) | {w for ph in lexicon.AFFILIATED_PHRASES for w in ph.split()}
+        v |= {s.lower() for s in lexicon.STATES} | {w for n in lexicon.STATES.values() for w in n.split()}
+        self.vocabulary = {w for w in v if len(w) >= 2}
+        self.segmenter = Segmenter(self.vocabulary)
+
+    def _registry(self, rows: Sequence[RegistryRow]) -> None:
+        handles: dict[str, list[RegisteredHandle]] = defaultdict(list)
+        for r in rows:
+            self.registry_by_url[(r.platform, r.url)] = r
+            if r.platform_id:
+                self.registry_by_id[(r.platform, r.platform_id)] = r
+            if r.handle:
+                h = r.handle.lower()
+                self.registry_by_handle[(r.platform, h)] = r
+                sk = skeleton(h)
+                handles[r.platform].append(RegisteredHandle(
+                    row=r, skeleton=sk, words=frozenset(self.handle_tokens(sk)),
+                    name=" ".join(self.tokens(strip_official(r.display_name))),
+                ))
+                self.handle_owner.setdefault(sk, r)
+        self.registry_handles = dict(handles)
+
+    def website_entity(self, url: str | None) -> str | None:
+        """The entity whose web page is the longest prefix of ``url`` (a district page about it)."""
+        u = _website_key(url)
+        if not u:
+            return None
+        for site, key in self.websites:
+            if u == site or u.startswith(site + "/") or u.startswith(site + "?"):
+                return key
+        return None
+
+
+_DECOR = "|".join(lexicon.HANDLE_DECORATIONS)
+_DECOR_START = re.compile(rf"^(?:{_DECOR})[._-]*")
+_DECOR_END = re.compile(rf"[._-]*(?:{_DECOR})$")
+_HOMOGLYPHS = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "|": "l"})
+_BLUESKY_SUFFIX = re.compile(r"\.bsky\.social$")
+
+
+def skeleton(handle: str) -> str:
+    """A handle with the usual disguises removed: case, separators, homoglyphs, doubled letters,
+    and decorations such as ``official`` or ``real``. Copies share the skeleton of the original."""
+    h = _BLUESKY_SUFFIX.sub("", handle.lower().lstrip("@"))
+    for _ in range(2):
+        h = _DECOR_START.sub("", h)
+        h = _DECOR_END.sub("", h)
+    h = h.replace("rn", "m").replace("vv", "w").translate(_HOMOGLYPHS)
+    h = re.sub(r"[^a-z0-9]", "", h)
+    return re.sub(r"(.)\1+", r"\1", h)
+
+
+def strip_official(text: str | None) -> str:
+    return " ".join(w for w in fold(text or "").split() if w not in lexicon.OFFICIAL_WORDS and w != "the")
