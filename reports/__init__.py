@@ -1,0 +1,20 @@
+"""Reports: builders turn database rows into plain dicts, Jinja2 templates format them.
+
+Public API: :func:`write_reports` (every document of a scan) returning
+:class:`ReportPaths`; :func:`write_official` (the public official-accounts
+page); :func:`audit_registry` (ABDB-AP checks of the registry).
+"""
+
+from reports.audit import Finding, Roster, audit_registry, load_roster
+from reports.write import ReportPaths, publish_latest, write_official, write_reports
+
+__all__ = [
+    "Finding",
+    "ReportPaths",
+    "Roster",
+    "audit_registry",
+    "load_roster",
+    "publish_latest",
+    "write_official",
+    "write_reports",
+]

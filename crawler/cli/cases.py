@@ -1,0 +1,183 @@
+"""`scout cases list | show | decide`: PR's review of ABCE-AR1 cases.
+
+A decision runs in one short transaction that re-reads the case, so it cannot
+be lost to a scan writing at the same time (SQLite: BEGIN IMMEDIATE waits its
+turn; PostgreSQL: the case row is locked).
+"""
+
+from __future__ import annotations
+
+import getpass
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+
+from crawler.cli.common import STATE, emit_json, fail, handle_errors
+
+cases_app = typer.Typer(help="ABCE-AR1 cases: list, show and decide.", no_args_is_help=True)
+
+
+def _yes_no(value: str | None, name: str) -> bool | None:
+    if value is None or value == "":
+        return None
+    v = value.strip().lower()
+    if v in ("yes", "y", "true", "1"):
+        return True
+    if v in ("no", "n", "false", "0"):
+        return False
+    from crawler.errors import InputError
+
+    raise InputError(f"{name} '{value}' is not yes or no", field=name)
+
+
+@cases_app.command("list")
+@handle_errors
+def cases_list(
+    status: Annotated[str | None, typer.Option("--status", help="Only cases with this status (open, notified, …).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (DESIGN.md shape).")] = False,
+) -> None:
+    """List cases: open ones first, by confidence, then age."""
+    from crawler.cases import case_json, list_cases
+    from crawler.db.models import CaseStatus
+
+    if status is not None and status not in {s.value for s in CaseStatus}:
+        raise fail(f"unknown status '{status}' (one of: {', '.join(s.value for s in CaseStatus)})")
+    with STATE.session() as s:
+        cases = list_cases(s, status)
+        data = [case_json(c) for c in cases]
+    if as_json:
+        emit_json(data)
+        return
+    if not data:
+        typer.echo("no cases" + (f" with status {status}" if status else ""))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=f"{len(data)} cases")
+    for col in ("case", "status", "kind", "platform", "handle", "entity", "confidence", "last seen"):
+        t.add_column(col)
+    for c in data:
+        t.add_row(c["case_id"], c["status"], c["kind"], c["platform"], c["handle"], c["entity"] or "",
+                  f"{c['confidence']:.2f}", (c["last_seen"] or "")[:10])
+    Console(width=200).print(t)
+
+
+def _show_text(c: dict[str, Any], events: list[dict[str, Any]]) -> None:
+    typer.echo(f"{c['case_id']}  {c['status']}  ({c['kind']})")
+    typer.echo(f"  account:    {c['platform']} @{c['handle']}  {c['url']}")
+    if c["display_name"]:
+        typer.echo(f"  name:       {c['display_name']}")
+    typer.echo(f"  entity:     {c['entity'] or '-'}   confidence {c['confidence']:.2f}")
+    if c["imitates"]:
+        typer.echo(f"  imitates:   {c['imitates']}")
+    typer.echo(f"  opened:     {c['opened_at']}   due {c.get('due') or '-'}")
+    typer.echo(f"  last seen:  {c['last_seen'] or '-'}")
+    typer.echo("  evidence:")
+    for e in c["evidence"]:
+        typer.echo(f"    - [{e['kind']}] {e['summary']}" + (f"  <{e['url']}>" if e["url"] else ""))
+    typer.echo("  history:")
+    for ev in events:
+        change = f" {ev['from_status'] or ''} → {ev['to_status']}" if ev["to_status"] else ""
+        typer.echo(f"    {ev['at'][:19]}  {ev['actor']}: {ev['action']}{change}"
+                   + (f" — {ev['note']}" if ev["note"] else ""))
+
+
+def _events(case: Any) -> list[dict[str, Any]]:
+    return [{"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "from_status": e.from_status,
+             "to_status": e.to_status, "note": e.note, "scan_id": e.scan_id} for e in case.events]
+
+
+@cases_app.command("show")
+@handle_errors
+def cases_show(
+    case_id: Annotated[str, typer.Argument(metavar="ID", help="Case number (ABCE-2026-0001) or numeric id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON: the list shape plus due, history.")] = False,
+) -> None:
+    """Show one case with its evidence and history."""
+    from crawler.cases import case_json, find_case
+
+    with STATE.session() as s:
+        case = find_case(s, case_id)
+        if case is None:
+            raise fail(f"no case '{case_id}'")
+        data = case_json(case)
+        data["due"] = case.due_at.isoformat() if case.due_at else None
+        events = _events(case)
+    if as_json:
+        emit_json({**data, "history": events})
+        return
+    _show_text(data, events)
+
+
+@cases_app.command("decide")
+@handle_errors
+def cases_decide(
+    case_id: Annotated[str, typer.Argument(metavar="ID", help="Case number (ABCE-2026-0001) or numeric id.")],
+    decision: Annotated[str, typer.Option(
+        "--as", help="notified, registered, deactivated, reported, not-district, affiliated, reopen "
+                     "(or a status name).")],
+    note: Annotated[str | None, typer.Option("--note", help="Why; kept in the case history.")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who decides (default: the login name).")] = None,
+    entity: Annotated[str | None, typer.Option(help="registered: entity key (default: the case's entity).")] = None,
+    administrator: Annotated[str, typer.Option(help="registered: the account's administrator.")] = "",
+    administrator_email: Annotated[str, typer.Option(help="registered: administrator e-mail.")] = "",
+    backup_administrator: Annotated[str, typer.Option(help="registered: backup administrator.")] = "",
+    pr_coadmin: Annotated[str | None, typer.Option(help="registered: PR is co-administrator (yes/no).")] = None,
+    district_email_used: Annotated[str | None, typer.Option(help="registered: created with a district e-mail (yes/no).")] = None,
+    retention_plan: Annotated[str | None, typer.Option(help="registered: a record retention plan is verified (yes/no).")] = None,
+    payments: Annotated[str, typer.Option(help="registered: none, approved or unapproved.")] = "none",
+    registered_on: Annotated[str | None, typer.Option(help="registered: YYYY-MM-DD (default: today).")] = None,
+) -> None:
+    """Record a review decision. Every decision is kept in the case history; the next scan respects it."""
+    from crawler.cases import decide, find_case, parse_decision, registry_row_for
+    from crawler.db.models import CaseStatus
+    from crawler.errors import InputError
+    from crawler.store import add_registered, find_registered
+
+    status = parse_decision(decision)
+    who = by or _login()
+    on: date | None = None
+    if registered_on:
+        try:
+            on = date.fromisoformat(registered_on)
+        except ValueError:
+            raise InputError(f"registered_on '{registered_on}' is not a date YYYY-MM-DD",
+                             field="--registered-on") from None
+    warnings: list[str] = []
+    added = None
+    with STATE.session() as s:
+        case = find_case(s, case_id, lock=True)
+        if case is None:
+            raise fail(f"no case '{case_id}'")
+        if status is CaseStatus.RESOLVED_REGISTERED:
+            acc = case.account
+            existing = find_registered(s, acc.platform, acc.url, acc.platform_id)
+            if existing is None:
+                row, warnings = registry_row_for(
+                    s, case, entity=entity, administrator=administrator, administrator_email=administrator_email,
+                    backup_administrator=backup_administrator, pr_coadmin=_yes_no(pr_coadmin, "--pr-coadmin"),
+                    district_email_used=_yes_no(district_email_used, "--district-email-used"),
+                    retention_plan=_yes_no(retention_plan, "--retention-plan"), payments=payments,
+                    registered_on=on, notes=note or "",
+                )
+                added = add_registered(s, row)
+        case = decide(s, case.id, status, by=who, note=note)
+        number, new_status = case.number, case.status
+        if added is not None:
+            case.events[-1].note = ((note + " — ") if note else "") + f"added to the registry as {added.entity_key}"
+    for w in warnings:
+        typer.echo(f"warning: {w}", err=True)
+    typer.echo(f"{number}: {new_status}" + (f" (added to the registry: {added.url})" if added is not None else ""))
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "unknown"
+
+
+def register(app: typer.Typer, registry_app: typer.Typer) -> None:
+    app.add_typer(cases_app, name="cases")

@@ -1,0 +1,7 @@
+import pytest
+from scout_world import World, make_world
+
+
+@pytest.fixture
+def world(tmp_path) -> World:
+    return make_world(tmp_path)
