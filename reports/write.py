@@ -26,7 +26,14 @@ from sqlalchemy.orm import Session
 from crawler.cases import case_json, list_cases
 from crawler.config import Config, redact
 from reports.audit import Roster
-from reports.builders import Context, build_case, build_index, build_official, build_summary, case_row
+from reports.builders import (
+    Context,
+    build_case,
+    build_index,
+    build_official,
+    build_summary,
+    case_row,
+)
 from reports.render import render, to_csv
 
 CSV_COLUMNS = [

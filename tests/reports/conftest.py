@@ -6,7 +6,7 @@ import pytest
 # The simulated-scan helper lives with the case tests; the report tests reuse it.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "cases"))
 
-from scout_world import World, make_world  # noqa: E402
+from scout_world import World, make_world
 
 
 @pytest.fixture
