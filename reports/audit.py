@@ -180,9 +180,10 @@ def audit_registry(
         select(Assessment.registered_id, func.max(Scan.started_at)).join(Scan, Scan.id == Assessment.scan_id)
         .where(Assessment.registered_id.is_not(None)).group_by(Assessment.registered_id)
     ).all())
-    any_completed = session.scalars(
-        select(Scan.id).where(Scan.district_id == district.id, Scan.status == ScanStatus.COMPLETED.value)
-    ).first() is not None
+    first_completed = session.scalars(
+        select(func.min(Scan.started_at)).where(Scan.district_id == district.id,
+                                                Scan.status == ScanStatus.COMPLETED.value)
+    ).first()
     cutoff = now - timedelta(days=round(config.not_seen_months * 30.44))
     domains = list(district.domains)
 
@@ -232,8 +233,10 @@ def audit_registry(
                     "transfer it to a successor")
         seen_at = max((t for t in (r.last_seen_at, last_assessed.get(r.id)) if t is not None), default=None)
         if seen_at is None:
-            if any_completed:
-                add("not-seen", "check", "no scan has seen this account yet")
+            # Never seen: only worth saying once scans have run for the whole not-seen period.
+            if first_completed is not None and first_completed < cutoff:
+                add("not-seen", "check", f"no scan has seen this account in {config.not_seen_months} months "
+                    "of scanning")
         elif seen_at < cutoff:
             add("not-seen", "check",
                 f"not seen since {seen_at.date().isoformat()} (more than {config.not_seen_months} months)")

@@ -351,7 +351,8 @@ def _trend(ctx: Context) -> list[dict[str, Any]]:
         seen_points.append((label, float(accounts.get(s.id, 0))))
         new_points.append((label, float(sum(1 for c in cases if c.opened_scan_id == s.id))))
         open_points.append((label, float(sum(
-            1 for c in cases if c.opened_at <= end and (c.closed_at is None or c.closed_at > end)))))
+            1 for c in cases
+            if (c.opened_scan_id or 0) <= s.id and (c.closed_at is None or c.closed_at > end)))))
     return [bar_chart("Accounts seen per scan", seen_points),
             bar_chart("New cases per scan", new_points),
             bar_chart("Open cases at the end of each scan", open_points)]
