@@ -83,7 +83,10 @@ class Matcher:
         fan, official = fan_levels(f)
         if fan is not None and not official:
             return Result(Classification.UNRELATED.value, None, 0.9, (fan,), entity_score=score)
+        levels = self._levels(f, best)
         copy = self.registry.impersonation(f)
+        if copy is not None and copy[0].code == "impersonation_name" and self._elsewhere(levels):
+            copy = None  # the same school name in another town is a namesake, not a copy
         if copy is not None:
             level, rh = copy
             levels = [level] + ([fan] if fan else [])
@@ -91,14 +94,15 @@ class Matcher:
                           imitates=rh.row.url, case_kind=CaseKind.IMPERSONATION.value, entity_score=score)
         assert ref.not_district_index is not None and ref.affiliated_index is not None
         nd = named_match(f, ref.not_district, ref.not_district_index, s.not_district_name)
-        if nd is not None and (best is None or nd[1] >= best.score):
+        if nd is not None and (best is None or nd[1] > best.score):
             rec, sc = nd
             where = f" ({rec.location})" if rec.location else ""
             lv = Level("not_district", f"names '{rec.label}'{where}: not the district ({sc:.0f})", 0.0)
             return Result(Classification.UNRELATED.value, None, 0.95, (lv,), entity_score=score)
         org = named_match(f, ref.affiliated, ref.affiliated_index, s.affiliated_name)
+        if org is not None and best is not None and best.score > org[1]:
+            org = None  # 'West Fargo Packers Hockey' is the team, not the 'West Fargo Hockey' association
         word = affiliated_words(f)
-        levels = self._levels(f, best)
         if org is not None or (word is not None and self._about_district(best, levels)):
             return affiliated_result(f, s, org[0] if org else None, word, best, levels)
         community = community_word(f)
@@ -133,6 +137,11 @@ class Matcher:
     def _about_district(self, best: EntityMatch | None, levels: list[Level]) -> bool:
         return (best is not None and best.score >= self.settings.name_weak) or any(
             lv.code in ("district_name", "town", "domain_link", "district_site") for lv in levels)
+
+    @staticmethod
+    def _elsewhere(levels: list[Level]) -> bool:
+        codes = {lv.code for lv in levels}
+        return bool(codes & {"other_place", "mascot_conflict"}) and not codes & {"district_site", "domain_link"}
 
     @staticmethod
     def _linked(levels: list[Level]) -> bool:

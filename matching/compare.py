@@ -7,6 +7,7 @@ already normalised (step 1), so ``processor=None``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -16,6 +17,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from matching import lexicon
 from matching.block import BlockIndex
 from matching.features import Features
+from matching.normalise import fold
 from matching.reference import Record, Reference, RegisteredHandle, strip_official
 from matching.settings import MatchSettings
 from matching.types import Level
@@ -62,11 +64,25 @@ def score_entities(f: Features, ref: Reference, ids: list[int]) -> list[EntityMa
         if f.handle_compact and rec.handle_forms:
             hit = process.extractOne(f.handle_compact, rec.handle_forms, scorer=fuzz.ratio, processor=None)
             if hit is not None and hit[1] > best[0]:
-                best = (hit[1], "handle", hit[0])
+                best = (hit[1], "handle form", hit[0])
         shared = len(words & rec.tokens)
         out.append(EntityMatch(rec, best[0], best[1], best[2], shared))
     out.sort(key=lambda m: (-round(m.score, 1), -m.shared, -m.record.depth))
-    return out
+    return _prefer_team(f, out)
+
+
+def _prefer_team(f: Features, ranked: list[EntityMatch]) -> list[EntityMatch]:
+    """'Sheyenne Football' names the school, but the school's football team is the better answer
+    when the profile lists one: a close child entity whose activity the account names wins."""
+    if len(ranked) < 2:
+        return ranked
+    top = ranked[0]
+    for m in ranked[1:]:
+        rec = m.record
+        if rec.parent == top.record.key and m.score >= top.score - 6 and any(
+                f.has_phrase(a, f.name_text) for a in rec.activities):
+            return [m, *[x for x in ranked if x is not m]]
+    return ranked
 
 
 def named_match(f: Features, records: list[Record], index: BlockIndex, threshold: float) -> tuple[Record, float] | None:
@@ -83,7 +99,7 @@ def named_match(f: Features, records: list[Record], index: BlockIndex, threshold
             if not all(w in words or _close_word(w, words) for w in form.split()):
                 continue
             for t in texts:
-                s = fuzz.token_set_ratio(t, form, processor=None)
+                s = name_score(t, form)
                 if s >= threshold and (best is None or s > best[1]):
                     best = (rec, s)
         if rec.website and any(rec.website.split("/")[0] == h.removeprefix("www.") for h in f.hosts):
@@ -127,30 +143,61 @@ class NameComparison(Comparison):
         if m is None or m.score < self.s.name_weak:
             return []
         s = self.s
-        what = "handle" if m.field == "handle" else m.field
+        what = "handle" if m.field in ("handle", "handle form") else m.field
         shown = f"@{f.candidate.handle}" if what == "handle" else what
         out = []
-        if m.score >= s.name_exact:
+        # One word ('Sheyenne') is also a first name, a river, a street: weak evidence on its own.
+        single = len(fold(m.form).split()) <= 1 and m.field != "handle form"
+        rec = m.record
+        parent = self.ref.by_key.get(rec.parent or "")
+        acts = set(rec.activities) | (set(parent.activities) if parent else set())
+        act = next((a for a in sorted(acts) if f.has_phrase(a, f.name_text)), None)
+        if single and act and m.score >= s.name_strong:
+            # 'Sheyenne Orchestra': one word of the school's name and one of its activities.
+            out.append(Level("name_strong", f"{shown} ≈ '{m.form}' + {act} (token set {m.score:.0f})", s.w_name_strong))
+        elif single and m.score >= s.name_weak:
+            out.append(Level("name_weak", f"{shown} ≈ '{m.form}' (one word, token set {m.score:.0f})", s.w_name_weak))
+        elif m.score >= s.name_exact:
             out.append(Level("name_exact", f"{shown} = '{m.form}'", s.w_name_exact))
         elif m.score >= s.name_strong:
             out.append(Level("name_strong", f"{shown} ≈ '{m.form}' (token set {m.score:.0f})", s.w_name_strong))
         else:
             out.append(Level("name_weak", f"{shown} ~ '{m.form}' (token set {m.score:.0f})", s.w_name_weak))
-        # A handle that also reads as the entity's name (not only the display name) adds a little.
-        if m.field != "handle" and f.handle:
-            h = process.extractOne(" ".join(f.handle), m.record.forms, scorer=name_score, processor=None)
-            hc = process.extractOne(f.handle_compact, m.record.handle_forms, scorer=fuzz.ratio, processor=None) \
-                if m.record.handle_forms else None
-            best = max((h[1] if h else 0), (hc[1] if hc else 0))
-            if best >= s.handle_strong:
-                out.append(Level("handle", f"handle @{f.candidate.handle} fits '{m.record.label}' ({best:.0f})",
-                                 s.w_handle))
+        # The handle and the display name agreeing on the entity adds a little.
+        other = self._other_field(f, m)
+        if other is not None and not single:
+            out.append(other)
+        bio = f" {' '.join(f.bio)} "
+        named = next((o for fm, o in zip(m.record.forms, m.record.originals, strict=True)
+                      if len(fm.split()) >= 2 and f" {fm} " in bio), None)
+        if named:
+            out.append(Level("bio_names", f"bio names '{named}'", s.w_bio_names))
         rec = m.record
         common = rec.common[rec.originals.index(m.form)] if m.form in rec.originals else False
         if common:
             out.append(Level("common_name", f"'{m.form}' is a common school name: needs local evidence",
                              s.w_common_name))
         return out
+
+
+    def _other_field(self, f: Features, m: EntityMatch) -> Level | None:
+        s, rec = self.s, m.record
+        if m.field in ("handle", "handle form"):
+            if not f.name:
+                return None
+            hit = process.extractOne(" ".join(f.name), rec.forms, scorer=name_score, processor=None)
+            if hit is not None and hit[1] >= s.handle_strong:
+                return Level("handle", f"display name also fits '{rec.label}' ({hit[1]:.0f})", s.w_handle)
+            return None
+        if not f.handle:
+            return None
+        h = process.extractOne(" ".join(f.handle), rec.forms, scorer=name_score, processor=None)
+        hc = process.extractOne(f.handle_compact, rec.handle_forms, scorer=fuzz.ratio, processor=None) \
+            if rec.handle_forms else None
+        best = max((h[1] if h else 0), (hc[1] if hc else 0))
+        if best >= s.handle_strong:
+            return Level("handle", f"handle @{f.candidate.handle} fits '{rec.label}' ({best:.0f})", s.w_handle)
+        return None
 
 
 class MascotActivityComparison(Comparison):
@@ -304,7 +351,7 @@ class RegistryComparison:
                              0.0), rh
             if sk and min(len(sk), len(rh.skeleton)) >= s.impersonation_min_length:
                 d = DamerauLevenshtein.distance(sk, rh.skeleton)
-                if d <= s.impersonation_edits and not self._different_name(sk, rh):
+                if d <= s.impersonation_edits and not self._different_name(c.handle.lower(), rh):
                     return Level("impersonation_handle",
                                  f"handle @{c.handle} is one letter from registered @{rh.row.handle}", 0.0), rh
             name = " ".join(self.ref.tokens(strip_official(c.display_name)))
@@ -316,17 +363,18 @@ class RegistryComparison:
                                  f"(@{rh.row.handle}, {r:.0f})", 0.0), rh
         return None
 
-    def _different_name(self, sk: str, rh: RegisteredHandle) -> bool:
+    def _different_name(self, handle: str, rh: RegisteredHandle) -> bool:
         """``shsmustangsbb`` is one letter from ``shsmustangsvb`` but spells another team: every
         piece is a known word and the words differ."""
         seg = self.ref.segmenter
         assert seg is not None
-        if seg.unknown(sk):
+        handle = re.sub(r"\.bsky\.social$", "", handle.lstrip("@"))
+        if seg.unknown(handle):
             return False
-        pieces = seg.split(sk)
+        pieces = seg.split(handle)
         if any(p.isdigit() and len(p) < 4 for p in pieces):
             return False
-        return frozenset(self.ref.handle_tokens(sk)) != rh.words
+        return frozenset(self.ref.handle_tokens(handle)) != rh.words
 
     def same_handle_elsewhere(self, f: Features) -> Level | None:
         row = self.ref.handle_owner.get(f.handle_skeleton) if f.handle_skeleton else None

@@ -65,6 +65,8 @@ def build_features(c: Candidate, ref: Reference) -> Features:
     handle = c.handle.lower().lstrip("@")
     if c.platform == "bluesky":
         handle = re.sub(r"\.bsky\.social$", "", handle)
+    elif c.platform == "mastodon":
+        handle = handle.split("@", 1)[0]  # user@instance: the instance is not part of the name
     if handle.isdigit():  # a Facebook page known only by its numeric id says nothing
         handle = ""
     assert ref.segmenter is not None

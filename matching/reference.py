@@ -256,7 +256,7 @@ class Reference:
         for text in (p.district.location.city, *p.district.location.nearby, *p.district.aliases):
             v |= set(fold(text).split())
         v |= set(self.abbreviations) | lexicon.GENERIC | set(lexicon.LEVEL_WORDS) | set(lexicon.AFFILIATED_WORDS)
-        v |= lexicon.FAN_WORDS | lexicon.MASCOTS | lexicon.ACTIVITIES | lexicon.COMMON_NAME_WORDS
+        v |= lexicon.FAN_WORDS | lexicon.SCHOOL_WORDS | lexicon.MASCOTS | lexicon.ACTIVITIES | lexicon.COMMON_NAME_WORDS
         v |= set(lexicon.HANDLE_DECORATIONS) | {w for ph in lexicon.AFFILIATED_PHRASES for w in ph.split()}
         v |= {s.lower() for s in lexicon.STATES} | {w for n in lexicon.STATES.values() for w in n.split()}
         self.vocabulary = {w for w in v if len(w) >= 2}

@@ -47,6 +47,7 @@ class MatchSettings:
     w_common_name: float = -2.0
     w_unexplained: float = -1.0
     w_mascot: float = 1.0
+    w_bio_names: float = 2.0
     w_activity: float = 0.5
     w_town: float = 1.5
     w_state: float = 0.5
