@@ -111,9 +111,9 @@ class Config:
     procedure_title: str = PROCEDURE_TITLE
     steps: tuple[CaseStep, ...] = tuple(CaseStep(**s) for s in DEFAULT_STEPS)
     matching: dict[str, Any] = field(default_factory=dict)
-    reports_dir: Path = Path("reports")
-    evidence_dir: Path = Path("evidence")
-    jobs_dir: Path = Path("jobs")
+    reports_dir: Path = Path("scout-data/reports")
+    evidence_dir: Path = Path("scout-data/evidence")
+    jobs_dir: Path = Path("scout-data/jobs")
     not_seen_months: int = 6
     lock_stale_seconds: int = 900
 
@@ -340,9 +340,9 @@ def load_config(explicit: str | os.PathLike[str] | None = None, *, env: dict[str
         procedure_title=str_of(cases, "procedure_title", "cases") or PROCEDURE_TITLE,
         steps=tuple(CaseStep(step=s["step"], days=s["days"]) for s in steps),
         matching=matching,
-        reports_dir=rel(str_of(reports, "out", "reports", "reports") or "reports"),
-        evidence_dir=rel(str_of(reports, "evidence", "reports", "evidence") or "evidence"),
-        jobs_dir=rel(str_of(reports, "jobs", "reports", "jobs") or "jobs"),
+        reports_dir=rel(str_of(reports, "out", "reports") or "scout-data/reports"),
+        evidence_dir=rel(str_of(reports, "evidence", "reports") or "scout-data/evidence"),
+        jobs_dir=rel(str_of(reports, "jobs", "reports") or "scout-data/jobs"),
         not_seen_months=not_seen,
     )
 
