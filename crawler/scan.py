@@ -194,11 +194,13 @@ def _run(config: Config, options: ScanOptions, factory, progress: Progress | Non
     if options.reports and options.kind == ScanKind.SCAN:
         if progress:
             progress({"event": "stage", "stage": "reports"})
-        from reports import write_reports
+        from reports import publish_latest, write_reports
 
         out = options.out_dir or config.reports_dir / f"scan-{scan_id}"
         with factory.begin() as s:
             paths = write_reports(s, scan_id, out, config)
+        if options.out_dir is None:
+            publish_latest(out, config.reports_dir)
         outcome.report_index = Path(paths.index)
     return outcome
 
@@ -252,12 +254,7 @@ def _match_and_decide(
 
 
 def _case_update_dict(upd: Any) -> dict[str, Any]:
-    if isinstance(upd, dict):
-        return upd
-    out: dict[str, Any] = {}
-    for k, v in vars(upd).items():
-        out[k] = [getattr(c, "number", c) for c in v] if isinstance(v, list | tuple) else v
-    return out
+    return {k: v for k, v in upd.as_dict().items() if v}
 
 
 def _capture_evidence(config: Config, factory, scan_id: int, outcome: ScanOutcome) -> None:  # type: ignore[no-untyped-def]
