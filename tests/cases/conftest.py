@@ -1,7 +1,9 @@
 import pytest
-from scout_world import World, make_world
+
+from tests.cases.scout_world import World, make_world
 
 
 @pytest.fixture
-def world(tmp_path) -> World:
-    return make_world(tmp_path)
+def world(tmp_path, db_url) -> World:
+    """The sample district in a fresh database, on SQLite and (when configured) PostgreSQL."""
+    return make_world(tmp_path, db_url)

@@ -70,8 +70,8 @@ class World:
         return self.factory.begin()
 
 
-def make_world(tmp_path: Path) -> World:
-    url = f"sqlite:///{tmp_path}/t.sqlite3"
+def make_world(tmp_path: Path, url: str | None = None) -> World:
+    url = url or f"sqlite:///{tmp_path}/t.sqlite3"
     engine_for(url)
     factory = session_factory(url)
     profile = load_profile(PROFILE)

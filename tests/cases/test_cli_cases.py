@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from scout_world import Seen, run_scan
+from tests.cases.scout_world import Seen, run_scan
 from typer.testing import CliRunner
 
 from crawler.cli import app

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scout_world import Seen, run_scan
+from tests.cases.scout_world import Seen, run_scan
 from sqlalchemy import func, select
 
 from crawler.cases import case_json, decide, find_case, fingerprint, next_number

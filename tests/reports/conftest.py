@@ -1,12 +1,6 @@
-import sys
-from pathlib import Path
-
 import pytest
 
-# The simulated-scan helper lives with the case tests; the report tests reuse it.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "cases"))
-
-from scout_world import World, make_world
+from tests.cases.scout_world import World, make_world
 
 
 @pytest.fixture

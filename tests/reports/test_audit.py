@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from scout_world import Seen, run_scan
+from tests.cases.scout_world import Seen, run_scan
 from sqlalchemy import select
 
 from crawler.db.models import RegisteredAccount, utcnow

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from scout_world import Seen, run_scan
+from tests.cases.scout_world import Seen, run_scan
 
 from reports import write_reports
 

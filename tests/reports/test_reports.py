@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 from parsel import Selector
-from scout_world import Seen, add_screenshot, run_scan
+from tests.cases.scout_world import Seen, add_screenshot, run_scan
 
 from crawler.cases import decide
 from reports import write_reports
