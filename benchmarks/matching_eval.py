@@ -13,11 +13,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from crawler.profile import load_profile  # noqa: E402
-from crawler.registry import load_registry  # noqa: E402
-from crawler.sample import PROFILE, REGISTRY  # noqa: E402
-from matching import Matcher  # noqa: E402
-from tests.matching.labelled import confusion_table, load, score  # noqa: E402
+from crawler.profile import load_profile
+from crawler.registry import load_registry
+from crawler.sample import PROFILE, REGISTRY
+from matching import Matcher
+from tests.matching.labelled import confusion_table, load, score
 
 
 def main() -> None:

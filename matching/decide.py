@@ -99,6 +99,9 @@ def decide(
     if entity_hint and (entity is None or best is None or best.score < s.name_strong or best.record.depth == 0):
         entity = entity_hint
     score = (best.score / 100.0) if best else 0.0
+    if not levels:
+        near = f" (closest: '{best.record.label}', {best.score:.0f})" if best else ""
+        levels = [Level("no_match", f"names no school, team or program of the district{near}", 0.0)]
     expl = tuple(levels)
     if "other_place" in codes and not strong_link:
         return Result(Classification.UNRELATED.value, None, round(1 - p, 3), expl, entity_score=score)

@@ -110,9 +110,11 @@ _CODES = "|".join(lexicon.STATES)
 _CITY_STATE = re.compile(
     rf"((?:[A-Z][A-Za-z.'-]*\s+){{0,3}}[A-Z][A-Za-z.'-]*)\s*,?\s+({_CODES})\b(?![a-z])"
 )
-# In free text a bare "IN" or "OK" is a word, so there the comma is required: "Cheney, WA".
+# In free text a bare "IN" or "OK" is a word, so for those codes the comma is required: "Tulsa, OK".
+_WORDLIKE = {"IN", "OR", "ME", "OK", "HI", "ID"}
+_PLAIN = "|".join(c for c in lexicon.STATES if c not in _WORDLIKE)
 _CITY_COMMA_STATE = re.compile(
-    rf"((?:[A-Z][A-Za-z.'-]*\s+){{0,3}}[A-Z][A-Za-z.'-]*)\s*,\s*({_CODES})\b(?![a-z])"
+    rf"((?:[A-Z][A-Za-z.'-]*\s+){{0,3}}[A-Z][A-Za-z.'-]*)\s*(?:,\s*({_CODES})|\s({_PLAIN}))\b(?![a-z])"
 )
 _STATE_NAMES = sorted(((n, c) for c, n in lexicon.STATES.items()), key=lambda x: -len(x[0]))
 _FULL = re.compile(
@@ -127,7 +129,8 @@ def find_places(text: str, *, comma: bool = True) -> list[Place]:
     if not text:
         return out
     for m in (_CITY_COMMA_STATE if comma else _CITY_STATE).finditer(text):
-        out.append(Place(text=m.group(0).strip(), city=fold(m.group(1)) or None, state=m.group(2)))
+        out.append(Place(text=m.group(0).strip(), city=fold(m.group(1)) or None,
+                         state=m.group(2) or m.group(3)))
     for m in _FULL.finditer(text):
         name = m.group(2).lower()
         code = next(c for n, c in _STATE_NAMES if n == name)
