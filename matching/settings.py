@@ -81,10 +81,12 @@ class MatchSettings:
             default = known[key].default
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise InputError(f"{where} must be a number, not {value!r}", field=where)
-            if isinstance(default, int) and not isinstance(default, bool):
+            if isinstance(default, int):
                 if not isinstance(value, int) or value < 0:
                     raise InputError(f"{where} must be a whole number ≥ 0, not {value!r}", field=where)
-            values[key] = type(default)(value)
+                values[key] = int(value)
+            else:
+                values[key] = float(value)
         settings = cls(**values)
         settings._check()
         return settings
