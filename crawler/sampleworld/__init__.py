@@ -95,8 +95,12 @@ class SampleWorld:
 
     def stop(self) -> None:
         self.stopping.set()
-        for server in self._servers:
-            server.stop()
+        # Shut the servers down together: each waits up to one poll interval.
+        stoppers = [threading.Thread(target=server.stop) for server in self._servers]
+        for t in stoppers:
+            t.start()
+        for t in stoppers:
+            t.join()
         self._servers.clear()
         self.hostmap = {}
 

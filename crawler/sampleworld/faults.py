@@ -56,13 +56,26 @@ class Faults:
     hosts: tuple[str, ...] = ()  # only these hosts (empty: every host)
     paths: tuple[str, ...] = ()  # only paths starting with one of these (empty: every path)
     repeat: int = 1  # a chosen fault strikes the first `repeat` hits of the path
-    burst: int = 3  # 429s in a row on a chosen path
+    burst: int = 2  # 429s in a row on a chosen path (keep below the client's retries)
     retry_after: int = 1  # Retry-After seconds of a 429
     hold_seconds: float = 15.0  # timeouts: hold the connection this long
     slow_seconds: float = 0.5
     huge_bytes: int = 50 * 1024 * 1024
     bomb_inflated_bytes: int = 256 * 1024 * 1024
     include_robots: bool = False
+
+    @classmethod
+    def typical(cls, client_timeout: float = 10.0, **overrides: object) -> Faults:
+        """A bad day at the usual rates: 10 % 5xx, 5 % timeouts (held ``client_timeout`` + 2 s),
+        5 % 429 bursts, truncated JSON, login walls and captchas, 10 % slow answers. Every fault
+        strikes only the first hit of a path (a 429 burst the first two), so a client that
+        retries twice ends with the same data as on a clean day."""
+        values: dict[str, object] = {
+            "server_error": 0.10, "timeout": 0.05, "rate_limit": 0.05, "truncated_json": 0.05,
+            "login_wall": 0.05, "captcha": 0.05, "slow": 0.10, "hold_seconds": client_timeout + 2.0,
+        }
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
 
     def __post_init__(self) -> None:
         for name in ("server_error", "timeout", "rate_limit", "truncated_json", "login_wall", "captcha", "slow"):
