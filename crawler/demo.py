@@ -15,7 +15,7 @@ import time
 import urllib.request
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -76,6 +76,7 @@ def run_demo(out: Path, *, echo: Callable[[str], None] = print) -> DemoResult:
             rch = import_registry(s, registry.rows)
         echo(f"imported {profile.district.name}: {pch.summary('profile')}; {rch.summary('registry')}")
         world.reset_log()
+        config = replace(config, reports_dir=out / "reports", evidence_dir=out / "evidence", jobs_dir=out / "jobs")
         outcome = run_scan(config, ScanOptions(), progress=None)
         result = DemoResult(ok=True, report=outcome.report_index, world=world, scan_id=outcome.scan_id)
         _check_world(config, world, outcome.scan_id, result)
@@ -103,42 +104,49 @@ def _check_world(config: Any, world: Any, scan_id: int, result: DemoResult) -> N
             found[url].add(source)
     per_source: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for hidden in world.manifest:
+        if hidden.hidden_by_robots or not hidden.sources:
+            continue
+        by = set().union(*(found.get(u, set()) for u in (hidden.url, *hidden.aliases)))
         for source in hidden.sources:
-            if source not in config.sources:
-                continue
-            per_source[source][1] += 1
-            if source in found.get(hidden.url, set()):
-                per_source[source][0] += 1
-        per_source["all sources"][1] += 1 if hidden.sources else 0
-        if hidden.sources and hidden.url in found:
-            per_source["all sources"][0] += 1
+            if source in config.sources:
+                per_source[source][1] += 1
+                per_source[source][0] += source in by
+        per_source["any source"][1] += 1
+        per_source["any source"][0] += bool(by)
     result.recall = {k: (v[0], v[1]) for k, v in per_source.items()}
-    result.robots_violations = robots_violations(world)
-    mapped = {urlsplit(b).netloc for b in world.hostmap.values()}
-    result.outside_hostmap = sum(1 for r in world.requests if getattr(r, "netloc", None) not in (None, *mapped))
+    result.robots_violations = robots_violations(world, api_endpoints(config))
+    result.outside_hostmap = sum(1 for r in world.requests if r.host not in world.hostmap)
 
 
-def robots_violations(world: Any) -> list[str]:
-    """Requests in the world's log that the host's robots.txt disallows for our User-Agent."""
+def api_endpoints(config: Any) -> list[tuple[str, str]]:
+    """(host, path prefix) of the documented APIs, which are called as API clients, not crawled."""
+    pairs = []
+    for base in (config.searxng_url, config.brave_url, config.youtube_api_url, config.bluesky_api_url):
+        if base:
+            parts = urlsplit(base)
+            pairs.append((parts.hostname or "", parts.path or "/"))
+    pairs += [(inst, "/api/") for inst in config.mastodon_instances]
+    return pairs
+
+
+def robots_violations(world: Any, api: list[tuple[str, str]]) -> list[str]:
+    """Requests in the world's log that the host's robots.txt disallows for the User-Agent that sent them."""
     from protego import Protego
 
     rules: dict[str, Any] = {}
     bad = []
     for r in list(world.requests):
-        host, path = r.host, r.path
-        if path == "/robots.txt" or getattr(r, "api", False):
+        if r.bare_path == "/robots.txt" or any(r.host == h and r.path.startswith(p) for h, p in api):
             continue
-        if host not in rules:
-            base = world.hostmap.get(host)
+        if r.host not in rules:
             try:
-                with urllib.request.urlopen(f"{base}/robots.txt", timeout=5) as resp:  # noqa: S310 - loopback
-                    rules[host] = Protego.parse(resp.read().decode("utf-8", "replace"))
-            except Exception:  # noqa: BLE001 - no robots.txt: everything allowed
-                rules[host] = None
-        rp = rules[host]
-        ua = (r.headers or {}).get("User-Agent", "*") if isinstance(getattr(r, "headers", None), dict) else "*"
-        if rp is not None and not rp.can_fetch(f"https://{host}{path}", ua):
-            bad.append(f"{host}{path}")
+                with urllib.request.urlopen(f"{world.hostmap[r.host]}/robots.txt", timeout=5) as resp:  # noqa: S310
+                    rules[r.host] = Protego.parse(resp.read().decode("utf-8", "replace"))
+            except Exception:
+                rules[r.host] = None
+        rp = rules[r.host]
+        if rp is not None and not rp.can_fetch(f"https://{r.host}{r.path}", r.user_agent or "*"):
+            bad.append(f"{r.host}{r.path}")
     return bad
 
 

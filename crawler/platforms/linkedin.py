@@ -64,7 +64,7 @@ class LinkedIn:
     name = NAME
     hosts = frozenset({"linkedin.com"})
     case_insensitive = True
-    robots_blocks_crawlers = False
+    robots_blocks_crawlers = True
 
     def valid_handle(self, handle: str) -> bool:
         return bool(SLUG_RE.fullmatch(handle))
