@@ -1,0 +1,472 @@
+"""Running a crawl: every enabled source in one Scrapy process, in a child process.
+
+:func:`run_crawl` starts ``python -m crawler.crawl`` (the configuration is handed over on
+stdin), which runs all sources in one ``CrawlerProcess`` on the asyncio reactor: first the
+discovery sources side by side, then ``youtube`` (it also resolves the legacy channel URLs
+the others found) and ``profiles`` (it reads this scan's candidates from the database).
+Each source has its own Scrapy ``JOBDIR`` under ``job_dir``; the scan's coverage rows
+(``ScanQuery``) say which queries are done, so a crawl that was killed — even with SIGKILL
+— is resumed by running it again with the same scan id. A child process also means tests
+can run many crawls in one pytest process (a Twisted reactor cannot be restarted).
+
+The child writes JSON lines on stdout (``source_started``, ``progress``,
+``source_skipped``, ``source_finished``, ``done``); :func:`run_crawl` turns them into a
+:class:`CrawlResult` and passes each to ``on_progress`` (``scout search`` draws its
+progress bar from them). Scrapy's log goes to ``job_dir/crawl.log``.
+
+Also here: the database reads the spiders need (the district profile as imported, the
+district's domains, the queries already done, this scan's candidates), so no spider holds
+database code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from crawler.config import ALL_SOURCES, Config, redact
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+    from crawler.profile import DistrictProfile
+
+# Sources that read what the others found run in the second phase.
+SECOND_PHASE = ("youtube", "profiles")
+PROGRESS_INTERVAL = 1.0
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(slots=True)
+class SourceResult:
+    """What one source did in a crawl."""
+
+    source: str
+    requests: int = 0
+    responses: int = 0
+    sightings: int = 0
+    new_accounts: int = 0
+    errors: int = 0
+    quota_used: dict[str, int] = field(default_factory=dict)
+    skipped: str | None = None
+    stopped: str | None = None
+    finish_reason: str | None = None
+    queries: dict[str, int] = field(default_factory=dict)
+    coverage_gaps: list[dict[str, str | None]] = field(default_factory=list)
+
+    @classmethod
+    def from_event(cls, event: dict[str, Any]) -> SourceResult:
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in event.items() if k in known})
+
+
+@dataclass(slots=True)
+class CrawlResult:
+    """Per-source results of :func:`run_crawl`; ``ok`` is False when the child failed."""
+
+    sources: dict[str, SourceResult] = field(default_factory=dict)
+    ok: bool = True
+    returncode: int = 0
+    error: str | None = None
+    log_path: Path | None = None
+
+    @property
+    def sightings(self) -> int:
+        return sum(s.sightings for s in self.sources.values())
+
+    @property
+    def new_accounts(self) -> int:
+        return sum(s.new_accounts for s in self.sources.values())
+
+    def gaps(self) -> list[dict[str, str | None]]:
+        return [g | {"source": s.source} for s in self.sources.values() for g in s.coverage_gaps]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "returncode": self.returncode, "error": self.error,
+                "sources": {k: asdict(v) for k, v in self.sources.items()}}
+
+
+# --------------------------------------------------------------------------- database reads
+
+
+@lru_cache(maxsize=8)
+def _profile(database_url: str, profile_path: str) -> DistrictProfile:
+    import yaml
+    from sqlalchemy import select
+
+    from crawler.db import transaction
+    from crawler.db.models import District
+    from crawler.profile import load_profile, profile_from_text
+
+    with transaction(database_url) as session:
+        row = session.scalars(select(District).order_by(District.id).limit(1)).first()
+        stored = dict(row.profile) if row is not None and row.profile else None
+    if stored:
+        return profile_from_text(yaml.safe_dump(stored, sort_keys=False), "the imported district profile")
+    return load_profile(profile_path)
+
+
+def district_profile(config: Config) -> DistrictProfile:
+    """The district profile as imported into the database, else the configured file."""
+    return _profile(config.database_url, str(config.profile))
+
+
+def district_domains(config: Config) -> list[str]:
+    """The district's domains plus the hosts of its and its entities' web sites."""
+    from urllib.parse import urlsplit
+
+    profile = district_profile(config)
+    hosts = list(profile.district.domains)
+    for url in [profile.district.website, *(e.website for e in profile.entities)]:
+        host = (urlsplit(url).hostname or "").lower() if url else ""
+        if host and not profile.is_district_domain(host):
+            hosts.append(host)
+    return list(dict.fromkeys(hosts))
+
+
+def done_queries(config: Config, scan_id: int, source: str) -> set[str]:
+    """Queries of ``source`` already covered in this scan (a resumed crawl skips them)."""
+    from sqlalchemy import select
+
+    from crawler.db import transaction
+    from crawler.db.models import ScanQuery
+
+    with transaction(config.database_url) as session:
+        return set(session.scalars(select(ScanQuery.query).where(
+            ScanQuery.scan_id == scan_id, ScanQuery.source == source, ScanQuery.status == "done")))
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    account_id: int
+    platform: str
+    handle: str
+    url: str
+
+
+# Sources whose sightings already carry a profile (API data or a fetched page).
+PROFILE_SOURCES = ("youtube", "bluesky", "mastodon", "handle_probe", "profiles")
+
+
+def scan_candidates(config: Config, scan_id: int, platforms: Sequence[str] | None = None) -> list[Candidate]:
+    """Accounts this scan saw only as links or search results, on platforms whose
+    robots.txt lets a crawler read the public profile."""
+    from sqlalchemy import select
+
+    from crawler.db import transaction
+    from crawler.db.models import Account, Sighting
+    from crawler.platforms import PLATFORMS
+
+    readable = [p for p, m in PLATFORMS.items() if not m.robots_blocks_crawlers
+                and (not platforms or p in platforms)]
+    with transaction(config.database_url) as session:
+        seen = select(Sighting.account_id).where(Sighting.scan_id == scan_id)
+        profiled = seen.where(Sighting.source.in_(PROFILE_SOURCES))
+        rows = session.scalars(select(Account).where(
+            Account.id.in_(seen), Account.id.not_in(profiled), Account.platform.in_(readable),
+        ).order_by(Account.id))
+        return [Candidate(a.id, a.platform, a.handle, a.url) for a in rows]
+
+
+def unresolved_youtube(config: Config, scan_id: int) -> list[str]:
+    """Legacy YouTube URLs (``/c/``, ``/user/``, bare names) seen in this scan, without a channel id."""
+    from sqlalchemy import select
+
+    from crawler.db import transaction
+    from crawler.db.models import Account, Sighting
+
+    with transaction(config.database_url) as session:
+        seen = select(Sighting.account_id).where(Sighting.scan_id == scan_id)
+        rows = session.scalars(select(Account.url).where(
+            Account.id.in_(seen), Account.platform == "youtube", Account.platform_id.is_(None),
+        ).order_by(Account.id))
+        return [u for u in rows if "/@" not in u]
+
+
+# --------------------------------------------------------------------------- progress
+
+
+def source_summary(crawler: Crawler) -> dict[str, Any]:
+    """Per-source figures from a crawler's stats and its spider's coverage."""
+    stats = crawler.stats.get_stats()
+    spider = crawler.spider
+    book = getattr(spider, "coverage", None)
+    quota = {k.rsplit("/", 2)[-2] + "/" + k.rsplit("/", 1)[-1]: int(v) for k, v in stats.items()
+             if k.startswith("scout/quota/")}
+    errors = sum(int(v) for k, v in stats.items()
+                 if k.startswith(("downloader/exception_count", "spider_exceptions/count"))
+                 or k == "log_count/ERROR")
+    return {
+        "source": getattr(spider, "name", "?"),
+        "requests": int(stats.get("downloader/request_count", 0)),
+        "responses": int(stats.get("downloader/response_count", 0)),
+        "sightings": int(stats.get("scout/sightings", 0)),
+        "new_accounts": int(stats.get("scout/accounts/new", 0)),
+        "errors": errors,
+        "quota_used": quota,
+        "skipped": getattr(spider, "skipped_reason", None),
+        "stopped": stats.get("scout/stop_reason"),
+        "finish_reason": stats.get("finish_reason"),
+        "queries": book.counts() if book is not None else {},
+        "coverage_gaps": [{"query": g.query, "status": g.status, "error": g.error}
+                          for g in (book.gaps() if book is not None else [])],
+    }
+
+
+class ProgressExtension:
+    """Writes progress events as JSON lines (``SCOUT_PROGRESS``; stdout of the crawl child)."""
+
+    stream: TextIO = sys.stdout
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.last = 0.0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ProgressExtension:
+        from scrapy import signals
+        from scrapy.exceptions import NotConfigured
+
+        if not crawler.settings.getbool("SCOUT_PROGRESS"):
+            raise NotConfigured
+        ext = cls(crawler)
+        crawler.signals.connect(ext.opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(ext.response_received, signal=signals.response_received)
+        crawler.signals.connect(ext.closed, signal=signals.spider_closed)
+        return ext
+
+    @classmethod
+    def emit(cls, event: dict[str, Any]) -> None:
+        cls.stream.write(json.dumps(event, default=str) + "\n")
+        cls.stream.flush()
+
+    def opened(self, spider: Any) -> None:
+        self.emit({"event": "source_started", "source": spider.name})
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        if now - self.last >= PROGRESS_INTERVAL:
+            self.last = now
+            summary = source_summary(self.crawler)
+            self.emit({"event": "progress", **{k: summary[k] for k in
+                       ("source", "requests", "responses", "sightings", "new_accounts", "queries")}})
+
+    def item_scraped(self, item: Any, response: Any = None, spider: Any = None) -> None:
+        self._tick()
+
+    def response_received(self, response: Any = None, request: Any = None, spider: Any = None) -> None:
+        self._tick()
+
+    def closed(self, spider: Any, reason: str) -> None:
+        summary = source_summary(self.crawler)
+        summary["finish_reason"] = reason
+        if summary["skipped"]:
+            self.emit({"event": "source_skipped", "source": summary["source"], "reason": summary["skipped"]})
+        self.emit({"event": "source_finished", **summary})
+
+
+# --------------------------------------------------------------------------- the child
+
+
+def spider_classes() -> dict[str, type]:
+    from spiders import SPIDERS
+
+    return dict(SPIDERS)
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlJob:
+    """What one crawl runs: the arguments of :func:`run_crawl`, handed to the child."""
+
+    scan_id: int
+    sources: tuple[str, ...]
+    platforms: tuple[str, ...] | None = None
+    entity: str | None = None
+    name: str | None = None
+    job_dir: Path | None = None
+
+    def argv(self) -> list[str]:
+        out = ["--scan-id", str(self.scan_id), "--sources", ",".join(self.sources)]
+        for flag, value in (("--platforms", ",".join(self.platforms or ())), ("--entity", self.entity),
+                            ("--name", self.name), ("--job-dir", str(self.job_dir) if self.job_dir else None)):
+            if value:
+                out += [flag, value]
+        return out
+
+
+def crawl_in_this_process(config: Config, job: CrawlJob) -> None:
+    """Run the sources here (once per process: the reactor cannot restart). Used by the child."""
+    from scrapy.settings import Settings
+    from scrapy.utils.reactor import install_reactor
+
+    from crawler.planner import skip_reason
+    from crawler.settings import scout_settings
+
+    install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+    from scrapy.crawler import CrawlerProcess
+    from twisted.internet import defer, reactor
+
+    profile = district_profile(config)
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.setdict(scout_settings(config, district_name=profile.district.name, scan_id=job.scan_id, for_scan=True),
+                     priority="cmdline")
+    settings.set("SCOUT_PROGRESS", True, priority="cmdline")
+    process = CrawlerProcess(settings, install_root_handler=True)
+    classes = spider_classes()
+    ordered = [s for s in ALL_SOURCES if s in job.sources]
+    platforms = job.platforms
+    kwargs = {"platforms": ",".join(platforms) if platforms else None, "entity": job.entity, "search": job.name}
+    phases: list[list[Any]] = [[], []]
+    for source in ordered:
+        reason = skip_reason(source, config, platforms)
+        if reason:
+            ProgressExtension.emit({"event": "source_skipped", "source": source, "reason": reason})
+            continue
+        crawler = process.create_crawler(classes[source])
+        if job.job_dir is not None:
+            crawler.settings.set("JOBDIR", str(Path(job.job_dir) / source), priority="cmdline")
+        phases[1 if source in SECOND_PHASE else 0].append(crawler)
+
+    @defer.inlineCallbacks
+    def run_phases() -> Any:
+        try:
+            for phase in phases:
+                if phase:
+                    yield defer.DeferredList([process.crawl(c, **kwargs) for c in phase], consumeErrors=True)
+        finally:
+            ProgressExtension.emit({"event": "done"})
+            if reactor.running:
+                reactor.stop()
+
+    reactor.callWhenRunning(run_phases)
+    process.start(stop_after_crawl=False)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m crawler.crawl", description=__doc__.splitlines()[0])
+    parser.add_argument("--config", required=True, help="scout.toml, or - to read the pickled Config on stdin")
+    parser.add_argument("--scan-id", type=int, required=True)
+    parser.add_argument("--sources", default=",".join(ALL_SOURCES))
+    parser.add_argument("--platforms", default="")
+    parser.add_argument("--entity", default=None)
+    parser.add_argument("--name", default=None)
+    parser.add_argument("--job-dir", default=None)
+    args = parser.parse_args(argv)
+    if args.config == "-":
+        config = pickle.loads(sys.stdin.buffer.read())  # noqa: S301 - written by our own parent process
+    else:
+        from crawler.config import load_config
+
+        config = load_config(args.config)
+    # Only progress events go to stdout: anything else printed there would corrupt the stream.
+    ProgressExtension.stream = sys.stdout
+    sys.stdout = sys.stderr
+    crawl_in_this_process(config, CrawlJob(
+        scan_id=args.scan_id, sources=tuple(s for s in args.sources.split(",") if s),
+        platforms=tuple(p for p in args.platforms.split(",") if p) or None, entity=args.entity, name=args.name,
+        job_dir=Path(args.job_dir) if args.job_dir else None,
+    ))
+    return 0
+
+
+# --------------------------------------------------------------------------- the parent
+
+
+def run_crawl(
+    config: Config,
+    *,
+    scan_id: int,
+    sources: Sequence[str],
+    platforms: Sequence[str] | None = None,
+    entity: str | None = None,
+    name: str | None = None,
+    job_dir: Path | None = None,
+    on_progress: Callable[[dict[str, Any]], None] | None = None,
+) -> CrawlResult:
+    """Run every requested source for scan ``scan_id`` in one Scrapy child process.
+
+    Blocks until the crawl ends; returns per-source results. Never raises for a failed
+    crawl: ``ok`` is False with the error (the end of the crawl log, secrets redacted).
+    """
+    job = CrawlJob(scan_id, tuple(sources), tuple(platforms) if platforms else None, entity, name,
+                   Path(job_dir) if job_dir is not None else None)
+    cmd = [sys.executable, "-m", "crawler.crawl", "--config", "-", *job.argv()]
+    if job.job_dir is not None:
+        job.job_dir.mkdir(parents=True, exist_ok=True)
+        log_path = job.job_dir / "crawl.log"
+    else:
+        fd, tmp = tempfile.mkstemp(prefix="scout-crawl-", suffix=".log")
+        os.close(fd)
+        log_path = Path(tmp)
+    result = CrawlResult(log_path=log_path)
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,  # noqa: S603
+                                cwd=str(config.base_dir), env=os.environ.copy())
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            proc.stdin.write(pickle.dumps(config))
+            proc.stdin.close()
+        except BrokenPipeError:
+            pass
+        if on_progress is not None:
+            on_progress({"event": "started", "pid": proc.pid})
+        for raw in proc.stdout:
+            try:
+                event = json.loads(raw)
+            except ValueError:
+                continue
+            if not isinstance(event, dict):
+                continue
+            _collect(result, event)
+            if on_progress is not None:
+                on_progress(event)
+        result.returncode = proc.wait()
+    if result.returncode != 0:
+        result.ok = False
+        result.error = f"crawl process exited with {result.returncode}: {_tail(log_path)}"
+    return result
+
+
+def _collect(result: CrawlResult, event: dict[str, Any]) -> None:
+    kind, source = event.get("event"), event.get("source")
+    if not isinstance(source, str):
+        return
+    if kind == "source_skipped":
+        entry = result.sources.setdefault(source, SourceResult(source))
+        entry.skipped = str(event.get("reason") or "skipped")
+    elif kind == "source_finished":
+        entry = SourceResult.from_event(event)
+        previous = result.sources.get(source)
+        if previous is not None and previous.skipped and not entry.skipped:
+            entry.skipped = previous.skipped
+        result.sources[source] = entry
+
+
+def _tail(path: Path, lines: int = 15) -> str:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    return redact("\n".join(text.splitlines()[-lines:]))
+
+
+if __name__ == "__main__":
+    # run the module's own copy (not __main__'s), so the extension Scrapy loads shares its stream
+    from crawler.crawl import main as _main
+
+    sys.exit(_main())

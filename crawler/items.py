@@ -1,0 +1,160 @@
+"""The one item type the spiders yield: an account sighting with its provenance.
+
+A spider reports *where* it saw something that may be an account (``url`` as found, the
+``source``, ``query``, ``source_url``, ``rank``, ``title``, ``snippet``, ``fetched_at``) and
+whatever profile facts the source gave (display name, bio, followers, ...). It does not decide
+whether the URL is an account: the canonicalise pipeline does that with
+:mod:`crawler.platforms` and fills the ``platform``/``handle``/``canonical_url`` fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from crawler.db.models import utcnow
+
+
+@dataclass(slots=True)
+class AccountSighting:
+    """One place an account was seen. Provenance fields first, then profile fields.
+
+    ``source_url`` is the page or API URL the sighting came from and never carries an API
+    key (spiders store it through :func:`spiders.base.safe_url`). Profile fields are ``None``
+    when the source did not say. ``resolves`` names an earlier (legacy) URL of the same
+    account, e.g. a YouTube ``/c/name`` URL that the API resolved to a channel id.
+    """
+
+    url: str
+    source: str
+    query: str | None = None
+    source_url: str | None = None
+    rank: int | None = None
+    title: str | None = None
+    snippet: str | None = None
+    fetched_at: datetime = field(default_factory=utcnow)
+    # profile fields
+    platform_hint: str | None = None
+    display_name: str | None = None
+    bio: str | None = None
+    links: list[str] = field(default_factory=list)
+    followers: int | None = None
+    platform_id: str | None = None
+    verified: bool | None = None
+    private: bool | None = None
+    location: str | None = None
+    page_state: str | None = None
+    resolves: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    # filled by the canonicalise pipeline
+    platform: str | None = None
+    handle: str | None = None
+    canonical_url: str | None = None
+
+    @property
+    def has_profile(self) -> bool:
+        """Whether the source reported profile facts (not just a link or a search result)."""
+        return any(
+            v is not None
+            for v in (self.display_name, self.bio, self.followers, self.verified, self.private)
+        ) or bool(self.links)
+
+
+# Fields a pipeline may shorten (free text from hostile pages).
+TEXT_FIELDS = ("url", "query", "source_url", "title", "snippet", "display_name", "bio", "location")
+
+
+@dataclass(slots=True)
+class QueryCoverage:
+    """How far one planned query got: ``done``, ``failed`` or ``skipped`` (with the error)."""
+
+    query: str
+    status: str = "pending"
+    error: str | None = None
+    results: int = 0
+    pending: int = 0
+
+    @property
+    def final(self) -> bool:
+        return self.status in ("done", "failed", "skipped")
+
+
+class CoverageBook:
+    """Per-query coverage of one source, kept by the spider, written by the store pipeline.
+
+    A query may take several requests (result pages, follow-up lookups): it is ``done``
+    when the last one finished and none failed. Whatever is still open when the spider
+    closes becomes ``failed`` with the close reason: a coverage gap the summary reports.
+    """
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.entries: dict[str, QueryCoverage] = {}
+        self.dirty: set[str] = set()
+
+    def _entry(self, query: str) -> QueryCoverage:
+        entry = self.entries.get(query)
+        if entry is None:
+            entry = self.entries[query] = QueryCoverage(query)
+        return entry
+
+    def _mark(self, entry: QueryCoverage) -> None:
+        self.dirty.add(entry.query)
+
+    def begin(self, query: str, requests: int = 1) -> None:
+        """``requests`` more requests are now under way for ``query``."""
+        entry = self._entry(query)
+        entry.pending += requests
+        if entry.status in ("pending", "done"):
+            entry.status = "running"
+
+    def finish(self, query: str) -> None:
+        """One request of ``query`` completed."""
+        entry = self._entry(query)
+        entry.pending = max(entry.pending - 1, 0)
+        if entry.pending == 0 and entry.status == "running":
+            entry.status = "done"
+            self._mark(entry)
+
+    def fail(self, query: str, error: str) -> None:
+        entry = self._entry(query)
+        entry.pending = max(entry.pending - 1, 0)
+        if entry.status != "failed":
+            entry.status, entry.error = "failed", error[:1000]
+        self._mark(entry)
+
+    def skip(self, query: str, reason: str, *, ended: bool = False) -> None:
+        """Record that ``query`` was not (fully) asked; ``ended``: one of its requests was refused."""
+        entry = self._entry(query)
+        if ended:
+            entry.pending = max(entry.pending - 1, 0)
+        if not entry.final:
+            entry.status, entry.error = "skipped", reason[:1000]
+            self._mark(entry)
+
+    def add_results(self, query: str, n: int = 1) -> None:
+        entry = self._entry(query)
+        entry.results += n
+        if entry.final:
+            self._mark(entry)
+
+    def close(self, reason: str) -> None:
+        for entry in self.entries.values():
+            if not entry.final:
+                entry.status, entry.error = "failed", f"not finished: crawl ended ({reason})"
+                self._mark(entry)
+
+    def take_dirty(self) -> list[QueryCoverage]:
+        out = [self.entries[q] for q in sorted(self.dirty) if self.entries[q].final]
+        self.dirty -= {e.query for e in out}
+        return out
+
+    def gaps(self) -> list[QueryCoverage]:
+        return [e for e in self.entries.values() if e.status in ("failed", "skipped")]
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for e in self.entries.values():
+            out[e.status] = out.get(e.status, 0) + 1
+        return out

@@ -1,0 +1,186 @@
+"""Host map: route production hosts to other base URLs (the sample world, a mirror).
+
+For a host in ``config.hostmap`` the request ``https://host/path?q`` is downloaded from
+``<base>/path?q`` and the response carries the original URL again, so spiders, parsers,
+provenance and the database only ever see production URLs. With a host map configured
+(``hostmap_strict``) a request to any other host is refused and counted in
+``scout/hostmap/refused``: a test world never leaks to the internet.
+
+The middleware sits after the robots middleware (robots is decided for the production
+host; the robots.txt request is itself mapped) and after the redirect middleware (which so
+sees production URLs), right before the download handler. It rewrites the request in place
+(keeping its download slot on the production host, so per-domain politeness is unchanged)
+and restores it on the response or the exception.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.utils import httpobj
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+    from crawler.config import Config
+
+logger = logging.getLogger(__name__)
+ORIGINAL = "scout_hostmap_original"
+
+
+@dataclass(frozen=True, slots=True)
+class HostMap:
+    """Production host -> base URL (no trailing slash)."""
+
+    hosts: tuple[tuple[str, str], ...]
+    strict: bool
+
+    @classmethod
+    def from_config(cls, config: Config) -> HostMap:
+        return cls.build(config.hostmap, config.hostmap_strict)
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> HostMap:
+        config = settings.get("SCOUT_CONFIG")
+        if config is not None:
+            return cls.from_config(config)
+        return cls.build(settings.getdict("SCOUT_HOSTMAP"), settings.getbool("SCOUT_HOSTMAP_STRICT"))
+
+    @classmethod
+    def build(cls, hosts: dict[str, str], strict: bool) -> HostMap:
+        for host, base in hosts.items():
+            p = urlsplit(base)
+            if p.scheme not in ("http", "https") or not p.hostname:
+                raise ValueError(f"hostmap.{host}: {base!r} is not a base URL")
+        return cls(tuple(sorted((h.lower(), b.rstrip("/")) for h, b in hosts.items())), strict and bool(hosts))
+
+    def base_for(self, host: str) -> str | None:
+        host = host.lower().rstrip(".")
+        return dict(self.hosts).get(host)
+
+    def map_url(self, url: str) -> str | None:
+        """The mapped URL of ``url``, or None when its host is not in the map."""
+        p = urlsplit(url)
+        base = self.base_for(p.hostname or "")
+        if base is None:
+            return None
+        return base + (p.path or "/") + (f"?{p.query}" if p.query else "")
+
+    def unmap_url(self, url: str) -> str | None:
+        """The production URL of a mapped URL (``Location`` headers), or None."""
+        for host, base in self.hosts:
+            if url == base or url.startswith(base + "/") or url.startswith(base + "?"):
+                return f"https://{host}{url[len(base):] or '/'}"
+        return None
+
+    @property
+    def targets(self) -> frozenset[tuple[str, int | None]]:
+        out = set()
+        for _, base in self.hosts:
+            p = urlsplit(base)
+            out.add(((p.hostname or "").lower(), p.port))
+        return frozenset(out)
+
+    def allowed(self, url: str) -> bool:
+        """In strict mode: only mapped hosts and the map's own targets."""
+        if not self.strict:
+            return True
+        p = urlsplit(url)
+        host = (p.hostname or "").lower()
+        return self.base_for(host) is not None or (host, p.port) in self.targets
+
+
+def _evict(request: Request) -> None:
+    # Scrapy caches the parsed URL per request object; the download handler must see the new one.
+    httpobj._urlparse_cache.pop(request, None)
+
+
+def _is_loopback(base: str) -> bool:
+    host = urlsplit(base).hostname or ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+class HostMapMiddleware:
+    """Downloader middleware: see the module docstring."""
+
+    def __init__(self, crawler: Crawler, hostmap: HostMap) -> None:
+        self.crawler = crawler
+        self.map = hostmap
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> HostMapMiddleware:
+        if crawler.settings.get("SCOUT_CONFIG") is None and not crawler.settings.getdict("SCOUT_HOSTMAP"):
+            raise NotConfigured
+        hostmap = HostMap.from_settings(crawler.settings)
+        if not hostmap.hosts:
+            raise NotConfigured
+        return cls(crawler, hostmap)
+
+    def process_request(self, request: Request) -> None:
+        if ORIGINAL in request.meta:  # already mapped (a retry of the same object)
+            return
+        mapped = self.map.map_url(request.url)
+        if mapped is None:
+            if not self.map.allowed(request.url):
+                self.crawler.stats.inc_value("scout/hostmap/refused")
+                raise IgnoreRequest(f"host not in the host map: {urlsplit(request.url).hostname}")
+            return
+        host = urlsplit(request.url).hostname or ""
+        request.meta[ORIGINAL] = request.url
+        request.meta.setdefault("download_slot", host)
+        request.headers.setdefault("X-Forwarded-Host", host)
+        if _is_loopback(mapped):
+            request.meta["proxy"] = None  # a local world is never reached through a proxy
+            request.headers.pop(b"Proxy-Authorization", None)
+        request._set_url(mapped)
+        _evict(request)
+        self.crawler.stats.inc_value("scout/hostmap/mapped")
+
+    def _restore(self, request: Request) -> str | None:
+        original = request.meta.pop(ORIGINAL, None)
+        if original is not None:
+            request._set_url(original)
+            _evict(request)
+        return original
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        original = self._restore(request)
+        if original is None:
+            return response
+        location = response.headers.get(b"Location")
+        if location:
+            production = self.map.unmap_url(location.decode("latin-1"))
+            if production is not None:
+                headers = response.headers.copy()
+                headers[b"Location"] = production.encode("latin-1")
+                return response.replace(url=original, headers=headers)
+        return response.replace(url=original)
+
+    def process_exception(self, request: Request, exception: BaseException) -> None:
+        self._restore(request)
+
+
+def abort_browser_request(request: Any) -> bool:
+    """``PLAYWRIGHT_ABORT_REQUEST``: a page under a local world loads nothing from outside it.
+
+    Sub-resources of a page go straight from the browser, past the downloader middlewares;
+    anything that is not loopback is aborted when the page itself is on loopback.
+    """
+    from crawler.middlewares.ssrf import is_loopback_url
+
+    frame_url = ""
+    try:
+        frame_url = request.frame.url
+    except Exception:  # a request without a frame (service worker)
+        frame_url = ""
+    return is_loopback_url(frame_url) and not is_loopback_url(request.url)

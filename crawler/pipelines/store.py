@@ -1,0 +1,222 @@
+"""Store: upsert the account, add the sighting, record per-query coverage.
+
+Items are buffered and written in one transaction per batch (``SCOUT_STORE_BATCH`` items,
+and at close), against ``SCOUT_DATABASE_URL`` under the scan ``SCOUT_SCAN_ID``. Under
+``scrapy crawl`` without a scan id the pipeline opens a scan of its own and closes it.
+
+An account is one row per canonical URL. When a sighting's URL is new but its stable
+platform id (YouTube channel id, Bluesky DID, ...) is known, it is the same account under a
+new handle: the row is renamed and the old handle kept in ``previous_handles``. A sighting
+that ``resolves`` a legacy URL (YouTube ``/c/name``) renames that row the same way.
+A sighting already stored for the same scan, source, query and source URL is not stored
+again (a resumed crawl repeats requests).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crawler.db.models import Account, Scan, ScanKind, ScanQuery, ScanStatus, Sighting, utcnow
+from crawler.items import AccountSighting, CoverageBook, QueryCoverage
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+PROFILE_FIELDS = ("display_name", "bio", "followers", "verified", "private", "location")
+
+
+@dataclass(frozen=True, slots=True)
+class StoreSettings:
+    database_url: str
+    scan_id: int | None
+    batch: int
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> StoreSettings:
+        url = settings.get("SCOUT_DATABASE_URL")
+        if not url:
+            config = settings.get("SCOUT_CONFIG")
+            url = config.database_url if config is not None else None
+        if not url:
+            raise ValueError("SCOUT_DATABASE_URL is not set")
+        scan = settings.get("SCOUT_SCAN_ID")
+        return cls(url, int(scan) if scan not in (None, "") else None, max(settings.getint("SCOUT_STORE_BATCH", 50), 1))
+
+
+# --------------------------------------------------------------------------- data functions
+
+
+def _by_url(session: Session, district_id: int, platform: str, url: str) -> Account | None:
+    return session.scalars(select(Account).where(
+        Account.district_id == district_id, Account.platform == platform, Account.url == url)).first()
+
+
+def _rename(acc: Account, item: AccountSighting) -> None:
+    if acc.handle and acc.handle != item.handle and acc.handle not in (acc.previous_handles or []):
+        acc.previous_handles = [*(acc.previous_handles or []), acc.handle]
+    acc.url = item.canonical_url or acc.url
+    acc.handle = item.handle or acc.handle
+
+
+def find_or_create_account(session: Session, district_id: int, scan_id: int, item: AccountSighting) -> tuple[Account, bool]:
+    """The account row of a canonicalised sighting, and whether it was created."""
+    assert item.platform and item.canonical_url and item.handle
+    acc = _by_url(session, district_id, item.platform, item.canonical_url)
+    if acc is None and item.resolves:
+        acc = _by_url(session, district_id, item.platform, item.resolves)
+        if acc is not None:
+            _rename(acc, item)
+    if acc is None and item.platform_id:
+        acc = session.scalars(select(Account).where(
+            Account.district_id == district_id, Account.platform == item.platform,
+            Account.platform_id == item.platform_id).order_by(Account.id)).first()
+        if acc is not None:
+            _rename(acc, item)
+    if acc is not None:
+        return acc, False
+    acc = Account(
+        district_id=district_id, platform=item.platform, url=item.canonical_url, handle=item.handle,
+        platform_id=item.platform_id, links=[], previous_handles=[], first_seen_at=item.fetched_at,
+        last_seen_at=item.fetched_at, first_scan_id=scan_id, last_scan_id=scan_id,
+    )
+    session.add(acc)
+    session.flush()
+    return acc, True
+
+
+def update_account(acc: Account, scan_id: int, item: AccountSighting) -> None:
+    """Fold what this sighting says into the account (unknown values never erase known ones)."""
+    if item.platform_id and not acc.platform_id:
+        acc.platform_id = item.platform_id
+    for name in PROFILE_FIELDS:
+        value = getattr(item, name)
+        if value is not None:
+            setattr(acc, name, value)
+    if item.links:
+        acc.links = list(dict.fromkeys([*item.links, *(acc.links or [])]))[:50]
+    if item.page_state:
+        acc.page_state = item.page_state
+    if acc.last_seen_at is None or item.fetched_at > acc.last_seen_at:
+        acc.last_seen_at = item.fetched_at
+    acc.last_scan_id = scan_id
+
+
+def add_sighting(session: Session, acc: Account, scan_id: int, item: AccountSighting) -> bool:
+    """Add the sighting unless the same one is already stored for this scan."""
+    exists = session.scalars(select(Sighting.id).where(
+        Sighting.account_id == acc.id, Sighting.scan_id == scan_id, Sighting.source == item.source,
+        Sighting.query.is_(None) if item.query is None else Sighting.query == item.query,
+        Sighting.source_url.is_(None) if item.source_url is None else Sighting.source_url == item.source_url,
+    ).limit(1)).first()
+    if exists is not None:
+        return False
+    session.add(Sighting(
+        account_id=acc.id, scan_id=scan_id, source=item.source, query=item.query,
+        source_url=item.source_url, rank=item.rank, title=item.title, snippet=item.snippet,
+        raw_url=item.url, fetched_at=item.fetched_at,
+    ))
+    return True
+
+
+def write_coverage(session: Session, scan_id: int, source: str, entries: list[QueryCoverage]) -> None:
+    """Insert or update the ``ScanQuery`` rows of these queries."""
+    for e in entries:
+        query = e.query[:1000]
+        row = session.scalars(select(ScanQuery).where(
+            ScanQuery.scan_id == scan_id, ScanQuery.source == source, ScanQuery.query == query)).first()
+        if row is None:
+            row = ScanQuery(scan_id=scan_id, source=source, query=query, status=e.status, results=0)
+            session.add(row)
+        row.status = e.status
+        row.error = e.error
+        row.results = max(e.results, row.results or 0)
+    session.flush()
+
+
+# --------------------------------------------------------------------------- the pipeline
+
+
+class StorePipeline:
+    def __init__(self, crawler: Crawler, settings: StoreSettings) -> None:
+        self.crawler = crawler
+        self.settings = settings
+        self.scan_id = settings.scan_id
+        self.own_scan = False
+        self.district_id: int | None = None
+        self.buffer: list[AccountSighting] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        return cls(crawler, StoreSettings.from_settings(crawler.settings))
+
+    def _session(self) -> Any:
+        from crawler.db import transaction
+
+        return transaction(self.settings.database_url)
+
+    def open_spider(self) -> None:
+        from crawler.store import district_row
+
+        with self._session() as session:
+            district = district_row(session)
+            self.district_id = district.id
+            if self.scan_id is None:
+                spider = self.crawler.spider
+                scan = Scan(district_id=district.id, kind=ScanKind.SCAN.value, status=ScanStatus.RUNNING.value,
+                            params={"sources": [getattr(spider, "name", "?")], "via": "scrapy crawl"})
+                session.add(scan)
+                session.flush()
+                self.scan_id = scan.id
+                self.own_scan = True
+        spider = self.crawler.spider
+        if spider is not None and getattr(spider, "scan_id", None) is None:
+            spider.scan_id = self.scan_id
+
+    @property
+    def coverage(self) -> CoverageBook | None:
+        return getattr(self.crawler.spider, "coverage", None)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, AccountSighting):
+            return item
+        self.buffer.append(item)
+        if len(self.buffer) >= self.settings.batch:
+            self.flush()
+        return item
+
+    def flush(self) -> None:
+        items, self.buffer = self.buffer, []
+        book = self.coverage
+        stats = self.crawler.stats
+        assert self.district_id is not None and self.scan_id is not None
+        with self._session() as session:
+            for item in items:
+                acc, created = find_or_create_account(session, self.district_id, self.scan_id, item)
+                update_account(acc, self.scan_id, item)
+                if created:
+                    stats.inc_value("scout/accounts/new")
+                if add_sighting(session, acc, self.scan_id, item):
+                    stats.inc_value("scout/sightings")
+                    if book is not None and item.query is not None:
+                        book.add_results(item.query)
+                session.flush()
+            if book is not None:
+                write_coverage(session, self.scan_id, book.source, book.take_dirty())
+
+    def close_spider(self) -> None:
+        book = self.coverage
+        if book is not None:
+            book.close(getattr(self.crawler.spider, "stop_reason", None) or "closed")
+        self.flush()
+        if self.own_scan:
+            with self._session() as session:
+                scan = session.get(Scan, self.scan_id)
+                if scan is not None:
+                    scan.status = ScanStatus.COMPLETED.value
+                    scan.finished_at = utcnow()

@@ -1,0 +1,165 @@
+"""Scrapy settings: the fixed part here, the configured part from ``scout.toml``.
+
+``scrapy crawl <source>`` (scrapy.cfg points here) and ``scout scan`` (through
+:func:`crawler.crawl.run_crawl`) use the same components. What depends on the
+configuration (User-Agent, politeness, budgets, host map, database) comes from
+:func:`scout_settings`; under ``scrapy crawl`` the :class:`ScoutAddon` loads the
+configuration (``SCOUT_CONFIG`` or ``./scout.toml``) and applies it, so the module itself
+does no I/O at import time.
+
+Order of the downloader middlewares (lower runs first on the way out):
+
+- 60 SSRF guard: links from crawled content and redirects stay on platform and district
+  hosts and never reach private addresses; before robots, so no robots.txt is fetched for
+  a refused host.
+- 70 per-host request budget.
+- 100 robots.txt (replaces Scrapy's): API endpoints bypass it, Facebook/Instagram/Threads/X
+  fail closed.
+- 550 retries honouring ``Retry-After`` (replaces Scrapy's).
+- 950 host map: after robots (robots is decided for the production host, and robots.txt
+  requests themselves are mapped) and after the redirect middleware (which then sees
+  production URLs), just before the download handler.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
+
+    from crawler.config import Config
+
+BOT_NAME = "district_account_scout"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+ADDONS = {"crawler.settings.ScoutAddon": 0}
+
+ROBOTSTXT_OBEY = True
+ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+DEPTH_PRIORITY = 1
+REDIRECT_MAX_TIMES = 5
+METAREFRESH_ENABLED = False
+LOG_LEVEL = "INFO"
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.ssrf.SsrfGuardMiddleware": 60,
+    "crawler.middlewares.budget.HostBudgetMiddleware": 70,
+    "crawler.middlewares.robots.ScoutRobotsTxtMiddleware": 100,
+    "crawler.middlewares.retry.RetryAfterMiddleware": 550,
+    "crawler.middlewares.hostmap.HostMapMiddleware": 950,
+}
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.canonicalise.CanonicalisePipeline": 100,
+    "crawler.pipelines.fields.FieldLimitPipeline": 200,
+    "crawler.pipelines.store.StorePipeline": 300,
+}
+
+EXTENSIONS = {
+    "crawler.crawl.ProgressExtension": 500,
+}
+
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+# Keep small for an unattended scan: a very long Retry-After is a coverage gap, not a stall.
+SCOUT_RETRY_MAX_WAIT = 120.0
+SCOUT_RETRY_BACKOFF_BASE = 2.0
+SCOUT_STORE_BATCH = 50
+
+# --------------------------------------------------------------------------- presets
+
+CHROMIUM_ARGS = [
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def playwright_settings(executable: str = "/usr/bin/chromium") -> dict[str, Any]:
+    """scrapy-playwright with the system Chromium (reference/platforms.md §7)."""
+    return {
+        "DOWNLOAD_HANDLERS": {
+            "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+            "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+        },
+        "PLAYWRIGHT_BROWSER_TYPE": "chromium",
+        "PLAYWRIGHT_LAUNCH_OPTIONS": {
+            "executable_path": executable,
+            "headless": True,
+            "timeout": 20_000,
+            "args": list(CHROMIUM_ARGS),
+        },
+        "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": 10_000,
+        "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 4,
+        "PLAYWRIGHT_ABORT_REQUEST": "crawler.middlewares.hostmap.abort_browser_request",
+    }
+
+
+# A spider opts into the browser with ``custom_settings = PLAYWRIGHT_SETTINGS | {...}``;
+# requests still go through Playwright only with ``meta={"playwright": True}``.
+PLAYWRIGHT_SETTINGS: dict[str, Any] = playwright_settings()
+
+
+def scout_settings(
+    config: Config,
+    *,
+    district_name: str,
+    scan_id: int | None = None,
+    for_scan: bool = False,
+) -> dict[str, Any]:
+    """Settings that come from the configuration (politeness, budgets, host map, database)."""
+    c = config.crawl
+    return {
+        "SCOUT_CONFIG": config,
+        "SCOUT_SCAN_ID": scan_id,
+        "SCOUT_DATABASE_URL": config.database_url,
+        "USER_AGENT": config.user_agent(district_name),
+        "ROBOTSTXT_OBEY": True,  # the robots middleware applies crawl.obey_robots itself
+        "DOWNLOAD_DELAY": c.download_delay,
+        "RANDOMIZE_DOWNLOAD_DELAY": True,
+        "CONCURRENT_REQUESTS": c.concurrent_requests,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": c.concurrent_per_domain,
+        "AUTOTHROTTLE_ENABLED": c.autothrottle,
+        "AUTOTHROTTLE_START_DELAY": max(c.download_delay, 1.0),
+        "AUTOTHROTTLE_MAX_DELAY": max(60.0, c.download_delay),
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(max(c.concurrent_per_domain, 1)),
+        # the HTTP cache is for developing spiders (`scrapy crawl`), never for a scan
+        "HTTPCACHE_ENABLED": c.http_cache and not for_scan,
+        "HTTPCACHE_DIR": str(config.base_dir / ".scrapy" / "httpcache"),
+        "DOWNLOAD_TIMEOUT": c.download_timeout,
+        "DOWNLOAD_MAXSIZE": c.max_download_bytes,
+        "DOWNLOAD_WARNSIZE": max(c.max_download_bytes // 2, 1),
+        "RETRY_TIMES": c.retry_times,
+        "PLAYWRIGHT_LAUNCH_OPTIONS": playwright_settings(c.browser_executable)["PLAYWRIGHT_LAUNCH_OPTIONS"],
+    }
+
+
+class ScoutAddon:
+    """Applies the configuration under ``scrapy crawl`` (``run_crawl`` passes it directly).
+
+    Loads ``SCOUT_CONFIG_PATH`` (a setting), else ``$SCOUT_CONFIG``, else ``./scout.toml``.
+    Values are set with addon priority: a spider's ``custom_settings`` and ``-s`` options win.
+    """
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        if settings.get("SCOUT_CONFIG") is not None:
+            return
+        from crawler.config import load_config
+        from crawler.crawl import district_profile
+
+        config = load_config(settings.get("SCOUT_CONFIG_PATH"))
+        profile = district_profile(config)
+        values = scout_settings(config, district_name=profile.district.name)
+        for name, value in values.items():
+            settings.set(name, value, priority="addon")

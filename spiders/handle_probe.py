@@ -1,0 +1,29 @@
+"""Handle probe: the candidate handles the planner derives from the district's own names
+(``sheyennemustangs``, ``shs_volleyball``, ``wfpackershockey``), checked one by one on the
+platforms that allow it: Bluesky through ``getProfile`` (``<handle>.bsky.social``), TikTok,
+YouTube and LinkedIn through the public page where robots.txt allows. Not found, login
+wall and rate limited are distinct outcomes in the coverage table and the stats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from scrapy.http import Request
+
+from crawler.planner import PlannedQuery
+from spiders.base import ProfilePageSpider
+
+
+class HandleProbeSpider(ProfilePageSpider):
+    name = "handle_probe"
+
+    def coverage_keys(self, pq: PlannedQuery) -> list[str]:
+        return [f"{pq.platform} @{pq.query}"]
+
+    def requests_for(self, pq: PlannedQuery, keys: list[str]) -> Iterable[Request]:
+        if pq.platform is None:
+            return
+        request = self.lookup_request(pq.platform, pq.query, None, keys[0])
+        if request is not None:
+            yield request

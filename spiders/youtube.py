@@ -1,0 +1,131 @@
+"""YouTube Data API v3: ``search.list`` (type=channel), then ``channels.list`` by id.
+
+Search snippets carry no handle, subscriber count or custom URL, so the channel ids of each
+result page are looked up in one ``channels.list`` call (up to 50 ids). Two budgets per
+day (``budget.youtube_search_calls_per_day`` and ``budget.youtube_units_per_day``) cap the
+calls; ``quotaExceeded`` (or a rejected key) ends the source cleanly and the scan summary
+says so. Legacy channel URLs seen in this scan (``/user/name``, ``/c/name``) are resolved
+to their channel id (``forUsername`` / ``forHandle``). The key goes in the URL, as the API
+requires, and is stripped from every stored URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from scrapy.http import Request, Response
+
+from crawler.config import secret
+from crawler.planner import PlannedQuery
+from crawler.platforms import youtube as yt
+from spiders.base import QUERY, ApiSearchSpider, json_body
+
+ENDING_REASONS = {"quotaExceeded", "dailyLimitExceeded", "keyInvalid", "keyExpired", "accessNotConfigured",
+                  "forbidden", "ipRefererBlocked"}
+
+
+class YouTubeSpider(ApiSearchSpider):
+    name = "youtube"
+
+    search_calls = 0
+    units = 0
+
+    def api_url(self, method: str, **params: Any) -> str:
+        return f"{self.config.youtube_api_url}/{method}?{urlencode({**params, 'key': secret('youtube') or ''})}"
+
+    def search_url(self, pq: PlannedQuery, cursor: str | None) -> str:
+        params = {"part": "snippet", "type": "channel", "q": pq.query, "maxResults": 25}
+        return self.api_url("search", **params, **({"pageToken": cursor} if cursor else {}))
+
+    def allow_request(self) -> bool:
+        b = self.config.budget
+        if self.search_calls >= b.youtube_search_calls_per_day:
+            return False
+        self.search_calls += 1
+        self.crawler.stats.set_value("scout/quota/youtube/search_calls", self.search_calls)
+        return True
+
+    def allow_units(self, n: int = 1) -> bool:
+        if self.units + n > self.config.budget.youtube_units_per_day:
+            return False
+        self.units += n
+        self.crawler.stats.set_value("scout/quota/youtube/units", self.units)
+        return True
+
+    def api_error(self, response: Response, data: Any) -> tuple[str, bool] | None:
+        error = yt.api_error(data) if isinstance(data, dict) else None
+        if error is not None:
+            reason, message = error
+            if reason in ("quotaExceeded", "dailyLimitExceeded"):
+                return f"YouTube API quota exceeded ({reason})", True
+            return f"YouTube API error {reason}: {message}"[:300], reason in ENDING_REASONS
+        return super().api_error(response, data)
+
+    def stop_source(self, reason: str, message: str) -> None:
+        super().stop_source("quota_exceeded" if "quota" in message else reason, message)
+
+    def parse_results(self, response: Response, data: Any, pq: PlannedQuery, page: int) -> tuple[list[Any], str | None]:
+        return yt.parse_search_list(data)
+
+    def emit(self, records: list[Any], pq: PlannedQuery, response: Response, rank_base: int) -> Iterator[Any]:
+        found = {r.platform_id: (rank_base + i, r) for i, r in enumerate(records, 1) if r.platform_id}
+        if not found:
+            return
+        if not self.allow_units():
+            yield from super().emit(records, pq, response, rank_base)  # the search facts only
+            return
+        yield self.api_request(
+            self.api_url("channels", part="snippet,statistics,brandingSettings", id=",".join(found),
+                         maxResults=50),
+            self.parse_channels, response.meta[QUERY],
+            cb_kwargs={"found": found, "search_url": response.url},
+        )
+
+    def parse_channels(self, response: Response, found: dict[str, tuple[int, Any]], search_url: str) -> Iterator[Any]:
+        data = json_body(response)
+        query = response.meta[QUERY]
+        if not self.api_ok(response, data):
+            return
+        details = {r.platform_id: r for r in yt.parse_channels_list(data)}
+        for channel_id, (rank, basic) in found.items():
+            record = details.get(channel_id, basic)
+            item = self.from_record(record, query=query, source_url=search_url, rank=rank,
+                                    title=basic.display_name, snippet=basic.bio)
+            if item is not None:
+                yield item
+        self.query_done(response)
+
+    # ------------------------------------------------------------------ legacy URLs
+
+    async def start(self) -> Any:
+        async for request in super().start():
+            yield request
+        if self.skipped_reason or self.scan_id is None:
+            return
+        from crawler.crawl import unresolved_youtube
+
+        for request in self.resolve_requests(unresolved_youtube(self.config, self.scan_id)):
+            yield request
+
+    def resolve_requests(self, urls: Iterable[str]) -> Iterator[Request]:
+        """``channels.list`` by legacy user name or custom name for each legacy URL."""
+        for url in urls:
+            parts = [p for p in urlsplit(url).path.split("/") if p]
+            if not parts or not self.allow_units():
+                continue
+            kind, name = (parts[0], parts[1]) if len(parts) > 1 else ("", parts[0])
+            param = {"forUsername": name} if kind == "user" else {"forHandle": f"@{name}"}
+            yield self.api_request(self.api_url("channels", part="snippet,statistics,brandingSettings", **param),
+                                   self.parse_resolved, f"resolve {url}", cb_kwargs={"legacy": url})
+
+    def parse_resolved(self, response: Response, legacy: str) -> Iterator[Any]:
+        data = json_body(response)
+        if not self.api_ok(response, data):
+            return
+        for record in yt.parse_channels_list(data)[:1]:
+            item = self.from_record(record, query=response.meta[QUERY], source_url=response.url, resolves=legacy)
+            if item is not None:
+                yield item
+        self.query_done(response)
