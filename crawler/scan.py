@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import shutil
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -156,9 +156,11 @@ def _run(config: Config, options: ScanOptions, factory, progress: Progress | Non
 
         crawl = run_crawl(
             config, scan_id=scan_id, sources=sources, platforms=options.platforms, entity=options.entity,
-            name=options.name, job_dir=job_dir, progress=progress,
+            name=options.name, job_dir=job_dir, on_progress=progress,
         )
-        outcome.sources = _source_summary(crawl)
+        if not crawl.ok:
+            raise ScoutError(f"scan {scan_id} did not finish; run `scout scan` again to resume it. {crawl.error}")
+        outcome.sources = crawl.as_dict()["sources"]
     except BaseException as exc:
         with factory.begin() as s:
             row = s.get(Scan, scan_id)
@@ -203,14 +205,6 @@ def _run(config: Config, options: ScanOptions, factory, progress: Progress | Non
             publish_latest(out, config.reports_dir)
         outcome.report_index = Path(paths.index)
     return outcome
-
-
-def _source_summary(crawl: Any) -> dict[str, dict[str, Any]]:
-    sources = getattr(crawl, "sources", crawl)
-    out: dict[str, dict[str, Any]] = {}
-    for name, st in dict(sources).items():
-        out[name] = st if isinstance(st, dict) else dict(vars(st))
-    return out
 
 
 def _match_and_decide(
@@ -274,7 +268,7 @@ def _capture_evidence(config: Config, factory, scan_id: int, outcome: ScanOutcom
         return
     try:
         captured = capture_evidence(config, targets, config.evidence_dir / f"scan-{scan_id}")
-    except Exception as exc:  # noqa: BLE001 - evidence is best effort; the scan's findings stand
+    except Exception as exc:
         outcome.notes.append(redact(f"evidence capture failed: {type(exc).__name__}: {exc}")[:500])
         return
     with factory.begin() as s:

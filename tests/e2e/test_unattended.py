@@ -1,0 +1,164 @@
+"""The unattended scan: killed and resumed, run twice at once, decisions during a scan, secrets."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from crawler.db import transaction
+from crawler.db.models import Account, Assessment, Case, Lock, Scan, Sighting
+from tests.e2e.conftest import KEYS, make_site
+
+
+def _scout(site, *args: str, **kw) -> subprocess.Popen:
+    env = {**os.environ, **KEYS, "SCOUT_DATABASE_URL": site.database_url, "SCOUT_CONFIG": str(site.config_path)}
+    return subprocess.Popen([sys.executable, "-m", "crawler", *args], cwd=site.dir, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, **kw)
+
+
+def _wait_for(predicate, timeout: float = 120.0, step: float = 0.2) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return
+        time.sleep(step)
+    raise AssertionError("timed out waiting")
+
+
+def _count(url: str, model) -> int:
+    with transaction(url) as s:
+        return s.scalar(select(func.count()).select_from(model)) or 0
+
+
+def _result(url: str) -> dict[str, object]:
+    """What a scan decided: accounts, their latest classification and entity, and the cases."""
+    with transaction(url) as s:
+        last = s.scalar(select(func.max(Scan.id)))
+        rows = s.execute(select(Account.url, Assessment.classification, Assessment.entity_key)
+                         .join(Assessment).where(Assessment.scan_id == last)).all()
+        cases = s.execute(select(Account.url, Case.kind, Case.status).join(Case.account)).all()
+    return {"assessed": sorted(rows), "cases": sorted(cases)}
+
+
+@pytest.mark.slow
+def test_killed_scan_resumes_to_the_same_result(sample_world, site, tmp_path, sqlite_url):
+    # the undisturbed reference, in a database of its own
+    ref_dir = tmp_path / "ref"
+    ref_dir.mkdir()
+    reference = make_site(sample_world, ref_dir, f"sqlite:///{ref_dir}/ref.sqlite3")
+    done = _scout(reference, "scan", "--json")
+    out, err = done.communicate(timeout=600)
+    assert done.returncode == 0, err
+
+    proc = _scout(site, "scan")
+    _wait_for(lambda: _count(site.database_url, Sighting) >= 10)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    with transaction(site.database_url) as s:
+        assert s.scalars(select(Scan)).one().status == "running"
+        assert s.get(Lock, "scan") is not None  # left behind by the killed scan
+
+    again = _scout(site, "scan", "--json")
+    out, err = again.communicate(timeout=600)
+    assert again.returncode == 0, err
+    assert '"resumed": true' in out
+    assert "took over a stale lock" in out
+    with transaction(site.database_url) as s:
+        assert s.scalar(select(func.count(Scan.id))) == 1
+    assert _result(site.database_url) == _result(reference.database_url)
+
+
+@pytest.mark.slow
+def test_second_scan_refuses_while_one_runs(site):
+    first = _scout(site, "scan")
+    try:
+        _wait_for(lambda: _count(site.database_url, Lock) == 1)
+        second = _scout(site, "scan")
+        out, err = second.communicate(timeout=120)
+        assert second.returncode == 1
+        assert "another scan is running" in err
+    finally:
+        out, err = first.communicate(timeout=600)
+    assert first.returncode == 0, err
+
+
+@pytest.mark.slow
+def test_decision_during_a_scan_is_not_lost(site):
+    first = _scout(site, "scan")
+    first.communicate(timeout=600)
+    with transaction(site.database_url) as s:
+        number = s.scalars(select(Case.number).order_by(Case.id)).first()
+    assert number
+    scan = _scout(site, "scan")
+    try:
+        _wait_for(lambda: _count(site.database_url, Scan) == 2)
+        decided = _scout(site, "cases", "decide", number, "--as", "notified", "--note", "letter sent")
+        _, err = decided.communicate(timeout=120)
+        assert decided.returncode == 0, err
+    finally:
+        _, err = scan.communicate(timeout=600)
+    assert scan.returncode == 0, err
+    with transaction(site.database_url) as s:
+        case = s.scalars(select(Case).where(Case.number == number)).one()
+        assert case.status == "notified"
+        assert any(e.note == "letter sent" for e in case.events)
+
+
+def _all_text(root: Path) -> str:
+    chunks = []
+    for p in root.rglob("*"):
+        if p.is_file():
+            try:
+                chunks.append(p.read_bytes().decode("utf-8", "replace"))
+            except OSError:
+                continue
+    return "\n".join(chunks)
+
+
+def _database_text(url: str) -> str:
+    from sqlalchemy import MetaData, create_engine
+
+    engine = create_engine(url)
+    meta = MetaData()
+    meta.reflect(engine)
+    out = []
+    with engine.connect() as c:
+        for table in meta.sorted_tables:
+            for row in c.execute(table.select()):
+                out.append(repr(tuple(row)))
+    engine.dispose()
+    return "\n".join(out)
+
+
+@pytest.mark.slow
+def test_api_keys_never_leak(site):
+    # with the development HTTP cache on, too: the cache must not keep the keys either
+    text = site.config_path.read_text(encoding="utf-8")
+    assert "http_cache = false" in text
+    site.config_path.write_text(text.replace("http_cache = false", "http_cache = true"), encoding="utf-8")
+    proc = _scout(site, "scan")
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err
+    report = _scout(site, "report")
+    rout, rerr = report.communicate(timeout=120)
+    assert report.returncode == 0, rerr
+    haystacks = {
+        "stdout/stderr": out + err + rout + rerr,
+        "files": _all_text(site.dir),
+        "database": _database_text(site.database_url),
+    }
+    for key in KEYS.values():
+        for where, text in haystacks.items():
+            assert key not in text, f"API key found in {where}"
+    # and the keys were really used: the APIs were asked
+    with transaction(site.database_url) as s:
+        sources = set(s.scalars(select(Sighting.source).distinct()))
+    assert {"youtube", "web_search"} <= sources
