@@ -35,7 +35,7 @@ def test_full_scan_finds_what_the_world_hides_and_opens_the_right_cases(sample_w
             continue
         if hidden.sources and not urls & found.keys():
             missed.append(hidden.url)
-    assert missed == []
+    assert missed == [], missed
 
     # politeness: nothing robots.txt disallows, nothing outside the host map
     assert robots_violations(sample_world, api_endpoints(config)) == []
