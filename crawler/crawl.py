@@ -66,6 +66,7 @@ class SourceResult:
     finish_reason: str | None = None
     queries: dict[str, int] = field(default_factory=dict)
     coverage_gaps: list[dict[str, str | None]] = field(default_factory=list)
+    refused: dict[str, int] = field(default_factory=dict)  # requests refused: robots, ssrf, hostmap, budget
 
     @classmethod
     def from_event(cls, event: dict[str, Any]) -> SourceResult:
@@ -223,6 +224,12 @@ def source_summary(crawler: Crawler) -> dict[str, Any]:
         "queries": book.counts() if book is not None else {},
         "coverage_gaps": [{"query": g.query, "status": g.status, "error": g.error}
                           for g in (book.gaps() if book is not None else [])],
+        "refused": {
+            "robots": int(stats.get("robotstxt/forbidden", 0)),
+            "ssrf": sum(int(v) for k, v in stats.items() if k.startswith("scout/ssrf/refused/")),
+            "hostmap": int(stats.get("scout/hostmap/refused", 0)),
+            "budget": sum(int(v) for k, v in stats.items() if k.startswith("scout/budget/host_exhausted/")),
+        },
     }
 
 

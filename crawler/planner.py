@@ -41,7 +41,12 @@ SITE_HOSTS: dict[str, tuple[str, ...]] = {
 # robots-obeying crawler can only find through search results come first, those with an
 # API source of their own last.
 SEARCH_ONLY = tuple(p for p, mod in PLATFORMS.items() if mod.robots_blocks_crawlers)
-SITE_GROUPS = (SEARCH_ONLY, ("tiktok", "linkedin"), ("youtube", "bluesky"))
+_API_BACKED = ("youtube", "bluesky")
+SITE_GROUPS = (
+    SEARCH_ONLY,
+    tuple(p for p in SITE_HOSTS if p not in SEARCH_ONLY and p not in _API_BACKED),
+    _API_BACKED,
+)
 # Platforms whose candidate handles ``handle_probe`` checks (pages or APIs robots allow;
 # LinkedIn's robots.txt refuses crawlers). Mastodon handles are looked up by the mastodon
 # source when it runs, else by the probe.
@@ -178,10 +183,11 @@ class EntityTerms:
     names: list[str] = field(default_factory=list)        # full names and long aliases
     phrases: list[str] = field(default_factory=list)      # mascot/town/abbreviation phrases
     activities: list[str] = field(default_factory=list)   # "<mascot> <activity>" phrases
+    broad: list[str] = field(default_factory=list)        # many results (the town alone)
     handles: list[str] = field(default_factory=list)      # candidate handles, best first
 
     def search_terms(self) -> list[str]:
-        return _dedupe([*self.names, *self.phrases, *self.activities])
+        return _dedupe([*self.names, *self.phrases, *self.activities, *self.broad])
 
 
 def _dedupe(items: Iterable[str]) -> list[str]:
@@ -219,8 +225,9 @@ def district_terms(profile: DistrictProfile) -> EntityTerms:
     town = d.location.city
     t.phrases = _dedupe(
         [f"{a} {d.location.state}" for a in d.aliases if is_abbreviation(a)]
-        + [f"{town} schools", f"{town} public schools", town]  # the town alone finds the accounts
-    )                                                           # that use no school name at all
+        + [f"{town} schools", f"{town} public schools"]
+    )
+    t.broad = [town]  # the town alone finds the accounts that use no school name at all
     abbrs = [a.lower() for a in d.aliases if is_abbreviation(a)]
     base = [slug(n) for n in t.names] + abbrs
     t.handles = _handles(
@@ -410,10 +417,10 @@ def _budgeted(rows: list[PlannedQuery], limit: int) -> tuple[list[PlannedQuery],
 
 
 def _unique(rows: list[PlannedQuery]) -> list[PlannedQuery]:
-    seen: set[tuple[str, str | None]] = set()
+    seen: set[tuple[str, str | None, str]] = set()
     out = []
     for r in sorted(rows, key=lambda q: q.priority):  # stable: keeps the interleaved order
-        key = (r.query.casefold(), r.platform)
+        key = (r.query.casefold(), r.platform, r.kind)
         if key not in seen:
             seen.add(key)
             out.append(r)
@@ -425,16 +432,18 @@ def _web_search(config: Config, groups: list[EntityTerms], platforms: list[str])
     pages = max(b.results_pages, 1)
     requests = b.searxng_requests_per_scan if config.searxng_url else min(
         b.brave_requests_per_scan, b.brave_requests_per_month)
-    terms = _interleave([(t, t.names + t.phrases) for t in groups], b.queries_per_entity)
+    terms = _interleave([(t, _dedupe(t.names + t.phrases + t.broad)) for t in groups], b.queries_per_entity)
     rows = []
     for prio, t, term in terms:
-        for i, group in enumerate(SITE_GROUPS):
+        # a broad term gets one query per platform: grouped, its results would bury each other
+        site_groups = [(p,) for g in SITE_GROUPS for p in g] if term in t.broad else SITE_GROUPS
+        for i, group in enumerate(site_groups):
             chosen = [p for p in group if p in platforms]
             if not chosen:
                 continue
             sites = " OR ".join(f"site:{h}" for p in chosen for h in SITE_HOSTS[p])
             rows.append(PlannedQuery("web_search", f'{sites} "{term}"', chosen[0] if len(chosen) == 1 else None,
-                                     t.key, prio * 10 + i * 3))
+                                     t.key, prio * 10 + min(i, 9)))
     backend = "SearXNG" if config.searxng_url else "Brave"
     kept, cut = _budgeted(rows, requests // pages)
     return kept, cut, f"{backend}: {requests} requests, up to {pages} pages per query"
@@ -542,7 +551,7 @@ def plan(
                 for prio, t, h in _interleave([(t, t.handles) for t in groups], b.queries_per_entity)
             ]
             handles, cut2 = _budgeted(handles, per_instance - len(search))
-            rows, cut = search + handles, cut + cut2
+            rows, cut = _unique(search + handles), cut + cut2
             result.limits[source] = (f"first page only (anonymous), {len(config.mastodon_instances)} "
                                      f"instance(s), {per_instance} requests per instance")
         elif source == "handle_probe":

@@ -12,6 +12,7 @@ the same backoff.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -89,8 +90,10 @@ def retry_delay(headers: Any, attempt: int, settings: RetrySettings, now: float 
         raw = headers.get(name) if headers is not None else None
         if raw:
             text = raw.decode("latin-1") if isinstance(raw, bytes) else str(raw)
-            # Brave sends "1, 2591000" (one value per policy window): the shortest window decides
-            seconds = _seconds_until(text.split(",")[0], now)
+            if re.fullmatch(r"[\d.\s,]+", text):
+                # Brave sends "1, 2591000" (one value per policy window): the shortest window decides
+                text = text.split(",")[0]
+            seconds = _seconds_until(text, now)
             if seconds is not None:
                 return seconds
     return settings.backoff_base * (2 ** max(attempt - 1, 0))
@@ -104,7 +107,7 @@ class RetryAfterMiddleware:
         self.settings = settings
         from twisted.internet import reactor
 
-        self.clock: Any = reactor  # tests use twisted.internet.task.Clock
+        self.clock: Any = reactor
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
@@ -144,14 +147,18 @@ class RetryAfterMiddleware:
         self.crawler.stats.inc_value("scout/retry/scheduled")
         if delay > 0:
             self._hold_slot(request, delay)
-            await maybe_deferred_to_future(deferLater(self.clock, delay, lambda: None))
+            await self.sleep(delay)
         return retry
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait without blocking the reactor (tests replace it)."""
+        await maybe_deferred_to_future(deferLater(self.clock, seconds, lambda: None))
 
     def _hold_slot(self, request: Request, delay: float) -> None:
         """Hold back the host's other queued requests for as long as this one waits."""
-        engine = getattr(self.crawler, "engine", None)
-        downloader = getattr(engine, "downloader", None)
-        if downloader is None:
+        try:
+            downloader = self.crawler.engine.downloader
+        except (AttributeError, RuntimeError):  # no engine yet
             return
         key = downloader.get_slot_key(request)
         slot = downloader.slots.get(key)

@@ -25,7 +25,10 @@ from urllib.parse import urlsplit
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http.request import NO_CALLBACK
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
+from twisted.internet.defer import Deferred
 
 from crawler.middlewares import Endpoints, crawl_config
 from crawler.platforms import PLATFORMS
@@ -100,6 +103,23 @@ class ScoutRobotsTxtMiddleware(RobotsTxtMiddleware):
             self._stats.inc_value("robotstxt/forbidden")
             raise IgnoreRequest("robots.txt unavailable")
         self.process_request_2(rp, request)
+
+    async def robot_parser(self, request: Request) -> Any:
+        # Scrapy awaits the one pending Deferred from every waiting request; under the asyncio
+        # reactor each await (Deferred.asFuture) consumes the result, so from the third request
+        # on a host the waiters get None — which Scrapy reads as "allowed". Each waiter here
+        # gets a Deferred of its own, and the shared one keeps its result.
+        entry = self._parsers.get(urlparse_cached(request).netloc)
+        if isinstance(entry, Deferred):
+            waiter: Deferred[Any] = Deferred()
+
+            def relay(result: Any) -> Any:
+                waiter.callback(result)
+                return result
+
+            entry.addBoth(relay)
+            return await maybe_deferred_to_future(waiter)
+        return await super().robot_parser(request)
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         strict = self.policy.is_strict((urlsplit(response.url).hostname or "").lower())

@@ -154,6 +154,7 @@ class SsrfGuardMiddleware:
         self.crawler = crawler
         self.policy = policy
         self.resolve: Callable[[str], list[str]] = resolve_host  # tests replace it
+        self.threaded = True  # resolve in the reactor's thread pool (tests: inline)
         self._cache: dict[str, list[str] | None] = {}
 
     @classmethod
@@ -169,7 +170,8 @@ class SsrfGuardMiddleware:
         host, reason = self.policy.check_host(request.url)
         if reason is None:
             if host not in self._cache:
-                self._cache[host] = await _in_thread(host, self.resolve)
+                self._cache[host] = (await _in_thread(host, self.resolve) if self.threaded
+                                     else _addresses(host, self.resolve))
             reason = self.policy.check_addresses(host, self._cache[host])
         if reason:
             self.crawler.stats.inc_value(f"scout/ssrf/refused/{reason}")

@@ -1,0 +1,187 @@
+"""Pipelines: canonicalise, field limits, store (accounts, renames, sightings, coverage)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from scrapy import Spider
+from scrapy.exceptions import DropItem
+from sqlalchemy import select
+
+from crawler.db import transaction
+from crawler.db.models import Account, Scan, ScanQuery, Sighting
+from crawler.items import AccountSighting, CoverageBook
+from crawler.pipelines.canonicalise import CanonicalisePipeline
+from crawler.pipelines.fields import FieldLimitPipeline
+from crawler.pipelines.store import StorePipeline
+from crawler.sample import PROFILE
+from tests.discovery.conftest import with_
+
+
+def pipeline(cls, crawler):
+    p = cls.from_crawler(crawler)
+    if crawler.spider is None:
+        crawler.spider = Spider.from_crawler(crawler, name="t")
+    return p
+
+
+@pytest.mark.parametrize(("url", "reason"), [
+    ("https://www.instagram.com/p/Cabc123/", "post"),
+    ("https://example.org/about", "not_a_social_platform"),
+    ("https://instagram.com.evil.example/x", "look_alike_host"),
+])
+def test_non_accounts_are_dropped_and_counted(config, make_crawler, url, reason):
+    crawler = make_crawler(config)
+    p = pipeline(CanonicalisePipeline, crawler)
+    with pytest.raises(DropItem):
+        p.process_item(AccountSighting(url=url, source="t"))
+    assert crawler.stats.get_value(f"scout/dropped/not_account/{reason}") == 1
+
+
+def test_canonical_form_and_redirect_wrappers(config, make_crawler):
+    p = pipeline(CanonicalisePipeline, make_crawler(config))
+    item = p.process_item(AccountSighting(
+        url="https://l.facebook.com/l.php?u=https%3A%2F%2Finstagram.com%2FSheyenne_Mustangs%3Figsh%3Dx", source="t"))
+    assert (item.platform, item.handle, item.canonical_url) == (
+        "instagram", "sheyenne_mustangs", "https://www.instagram.com/sheyenne_mustangs/")
+    legacy = p.process_item(AccountSighting(url="https://youtube.com/c/WestFargoSchools", source="t"))
+    assert legacy.extra["needs_resolution"] is True
+
+
+def test_mastodon_accounts_of_other_instances_from_the_api(config, make_crawler):
+    p = pipeline(CanonicalisePipeline, make_crawler(config))
+    item = p.process_item(AccountSighting(url="https://mstdn.social/@sheyenneriver", source="mastodon",
+                                          platform_hint="mastodon"))
+    assert item.handle == "sheyenneriver@mstdn.social"
+    with pytest.raises(DropItem):  # the same URL from a web page is not trusted as Mastodon
+        p.process_item(AccountSighting(url="https://mstdn.social/@sheyenneriver", source="district_site"))
+
+
+def test_platform_filter(config, make_crawler):
+    crawler = make_crawler(config)
+    p = pipeline(CanonicalisePipeline, crawler)
+    crawler.spider.platform_filter = frozenset({"tiktok"})
+    with pytest.raises(DropItem):
+        p.process_item(AccountSighting(url="https://x.com/SheyenneHS", source="t"))
+    assert crawler.stats.get_value("scout/dropped/platform_filter/x") == 1
+
+
+def test_field_limits(config, make_crawler):
+    cfg = with_(config, crawl=config.crawl.__class__(max_field_chars=200))
+    crawler = make_crawler(cfg)
+    p = pipeline(FieldLimitPipeline, crawler)
+    item = p.process_item(AccountSighting(url="https://x.com/a", source="t", bio="b" * 1000, title="t" * 50,
+                                          links=["https://e.org/" + "x" * 500, "https://ok.org"]))
+    assert len(item.bio) == 200 and item.bio.endswith("…") and len(item.title) == 50
+    assert item.links == ["https://ok.org"]
+    assert crawler.stats.get_value("scout/field/bio/truncated") == 1
+    with pytest.raises(DropItem):
+        p.process_item(AccountSighting(url="https://x.com/" + "a" * 300, source="t"))
+
+
+@pytest.fixture
+def store_env(config, make_crawler, sample_profile):
+    from crawler.store import import_profile
+
+    with transaction(config.database_url) as s:
+        import_profile(s, sample_profile, str(PROFILE))
+        scan = Scan(district_id=1)
+        s.add(scan)
+        s.flush()
+        scan_id = scan.id
+    crawler = make_crawler(config, scan_id=scan_id, SCOUT_STORE_BATCH=2)
+    canon = pipeline(CanonicalisePipeline, crawler)
+    crawler.spider.coverage = CoverageBook("t")
+    store = pipeline(StorePipeline, crawler)
+    store.open_spider()
+    return config, crawler, canon, store, scan_id
+
+
+def feed(canon, store, *items):
+    for item in items:
+        store.process_item(canon.process_item(item))
+
+
+def test_store_accounts_and_sightings(store_env):
+    config, crawler, canon, store, scan_id = store_env
+    book = crawler.spider.coverage
+    book.begin("q1")
+    feed(canon, store,
+         AccountSighting(url="https://instagram.com/SheyenneHoops?hl=en", source="t", query="q1", rank=1,
+                         source_url="https://search.example/search?q=x", title="T", snippet="S"),
+         AccountSighting(url="https://www.instagram.com/sheyennehoops/", source="t", query="q1", rank=1,
+                         source_url="https://search.example/search?q=x", display_name="Sheyenne Hoops",
+                         followers=10))
+    book.finish("q1")
+    feed(canon, store, AccountSighting(url="https://www.instagram.com/sheyennehoops/", source="t", query="q1",
+                                       source_url="https://other.example/"))
+    store.close_spider()
+    with transaction(config.database_url) as s:
+        accounts = s.scalars(select(Account)).all()
+        assert [(a.url, a.display_name, a.followers, a.first_scan_id) for a in accounts] == [
+            ("https://www.instagram.com/sheyennehoops/", "Sheyenne Hoops", 10, scan_id)]
+        sightings = s.scalars(select(Sighting).order_by(Sighting.id)).all()
+        # the exact repeat (same query and source URL) is stored once
+        assert [(x.query, x.source_url, x.raw_url) for x in sightings] == [
+            ("q1", "https://search.example/search?q=x", "https://instagram.com/SheyenneHoops?hl=en"),
+            ("q1", "https://other.example/", "https://www.instagram.com/sheyennehoops/")]
+        row = s.scalars(select(ScanQuery)).one()
+        assert (row.source, row.query, row.status, row.results) == ("t", "q1", "done", 2)
+    assert crawler.stats.get_value("scout/accounts/new") == 1
+
+
+def test_rename_by_platform_id_keeps_the_row(store_env):
+    config, _, canon, store, _ = store_env
+    did = "did:plc:abcdefghijklmnopqrstuvwx"
+    feed(canon, store, AccountSighting(url="https://bsky.app/profile/shs.bsky.social", source="t", platform_id=did))
+    store.flush()
+    feed(canon, store, AccountSighting(url="https://bsky.app/profile/shsmustangs.bsky.social", source="t",
+                                       platform_id=did))
+    store.close_spider()
+    with transaction(config.database_url) as s:
+        acc = s.scalars(select(Account)).one()
+        assert (acc.handle, acc.previous_handles) == ("shsmustangs.bsky.social", ["shs.bsky.social"])
+
+
+def test_resolving_a_legacy_url(store_env):
+    config, _, canon, store, _ = store_env
+    feed(canon, store, AccountSighting(url="https://www.youtube.com/user/WestFargoSchools", source="district_site"))
+    store.flush()
+    feed(canon, store, AccountSighting(url="https://www.youtube.com/@westfargoschools", source="youtube",
+                                       platform_id="UCwfps0Sample0Channel001",
+                                       resolves="https://www.youtube.com/user/westfargoschools"))
+    store.close_spider()
+    with transaction(config.database_url) as s:
+        acc = s.scalars(select(Account)).one()
+        assert (acc.url, acc.platform_id) == ("https://www.youtube.com/@westfargoschools", "UCwfps0Sample0Channel001")
+        assert len(acc.sightings) == 2
+
+
+def test_unfinished_queries_are_gaps(store_env):
+    config, crawler, _, store, _ = store_env
+    book = crawler.spider.coverage
+    book.begin("a")
+    book.begin("b")
+    book.fail("b", "HTTP 500")
+    book.skip("c", "quota exceeded")
+    crawler.spider.stop_reason = "quota_exceeded"
+    store.close_spider()
+    with transaction(config.database_url) as s:
+        rows = {r.query: (r.status, r.error) for r in s.scalars(select(ScanQuery))}
+    assert rows == {"a": ("failed", "not finished: crawl ended (quota_exceeded)"), "b": ("failed", "HTTP 500"),
+                    "c": ("skipped", "quota exceeded")}
+
+
+def test_scrapy_crawl_without_a_scan_opens_one(config, make_crawler, sample_profile, tmp_path: Path):
+    from crawler.store import import_profile
+
+    with transaction(config.database_url) as s:
+        import_profile(s, sample_profile, str(PROFILE))
+    crawler = make_crawler(config)
+    store = pipeline(StorePipeline, crawler)
+    store.open_spider()
+    store.close_spider()
+    with transaction(config.database_url) as s:
+        scan = s.scalars(select(Scan)).one()
+        assert scan.status == "completed" and scan.params["via"] == "scrapy crawl"

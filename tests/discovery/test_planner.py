@@ -1,0 +1,165 @@
+"""The query planner: deterministic, de-duplicated, prioritised, within budget, any district."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.errors import InputError
+from crawler.planner import all_terms, match_entity, plan
+from crawler.profile import load_profile, profile_from_text
+from crawler.sample import PROFILE
+from tests.discovery.conftest import budget, with_
+
+OTHER_DISTRICT = """
+district:
+  key: lps
+  name: Lakeside Public Schools
+  aliases: [LPS]
+  domains: [lakeside.k12.mn.us]
+  location: {city: Lakeside, state: MN}
+entities:
+  - {key: lhs, kind: school, name: Lakeside High School, aliases: [LHS], level: high, mascot: Otters,
+     activities: [volleyball, football]}
+  - {key: lhs-vb, kind: team, name: Lakeside Otters Volleyball, parent: lhs, activities: [volleyball]}
+"""
+
+
+@pytest.fixture(scope="module")
+def profile():
+    return load_profile(PROFILE)
+
+
+@pytest.fixture
+def keys(monkeypatch):
+    monkeypatch.setenv("SCOUT_YOUTUBE_API_KEY", "k-yt")
+    monkeypatch.setenv("SCOUT_BRAVE_API_KEY", "k-brave")
+
+
+def test_same_input_same_plan(profile, config, keys):
+    assert plan(profile, config).queries == plan(profile, config).queries
+
+
+def test_no_duplicates_and_priority_order(profile, config, keys):
+    p = plan(profile, config)
+    for source, rows in p.queries.items():
+        seen = [(q.query.casefold(), q.platform, q.kind) for q in rows]
+        assert len(seen) == len(set(seen)), source
+        assert [q.priority for q in rows] == sorted(q.priority for q in rows), source
+        assert all(q.source == source for q in rows)
+
+
+def test_terms_from_the_profile(profile):
+    terms = {t.key: t for t in all_terms(profile)}
+    shs, hhs_fb, team, wfhs_fb = terms["shs"], terms["hhs-football"], terms["shs-volleyball"], terms["wfhs-football"]
+    assert "Sheyenne Mustangs West Fargo" in shs.phrases  # mascot + town
+    assert "SHS Mustangs" in shs.phrases  # abbreviation with context
+    assert "Mustangs volleyball" in shs.activities  # mascot + activity
+    assert "Horace Hawks Football" in hhs_fb.search_terms()
+    assert {"sheyennemustangs", "shs_mustangs"} <= set(shs.handles)
+    assert "sheyennevball" in team.handles
+    assert "wfhs_packers_football" in wfhs_fb.handles
+    # bare abbreviations are too ambiguous to search alone
+    assert "SHS" not in shs.search_terms()
+
+
+def test_budgets_are_respected(profile, config, keys):
+    cfg = with_(config, budget=budget(searxng_requests_per_scan=40, results_pages=2, youtube_search_calls_per_day=10,
+                                      queries_per_entity=3))
+    p = plan(profile, cfg)
+    assert len(p.queries["web_search"]) == 20 and p.cut["web_search"] > 0
+    assert len(p.queries["youtube"]) == 5
+    per_entity: dict[str, int] = {}
+    for q in p.queries["youtube"] + p.queries["bluesky"]:
+        per_entity[(q.source, q.entity_key)] = per_entity.get((q.source, q.entity_key), 0) + 1
+    assert max(per_entity.values()) <= 3
+    # under a tight budget every entity gets its name before anyone's second term
+    first = p.queries["youtube"]
+    assert first[0].query == "West Fargo Public Schools"
+    assert len({q.entity_key for q in first}) == len(first)
+
+
+def test_brave_budget_is_the_smaller_of_month_and_scan(profile, config, keys):
+    cfg = with_(config, searxng_url=None, budget=budget(brave_requests_per_scan=50, brave_requests_per_month=8,
+                                                       results_pages=2))
+    assert len(plan(profile, cfg, sources=["web_search"]).queries["web_search"]) == 4
+
+
+def test_site_queries_group_platforms(profile, config, keys):
+    rows = plan(profile, config, sources=["web_search"]).queries["web_search"]
+    first = rows[0].query
+    assert first.startswith("site:facebook.com OR site:instagram.com") and '"West Fargo Public Schools"' in first
+    only_ig = plan(profile, config, sources=["web_search"], platforms=["instagram"]).queries["web_search"]
+    assert all(q.query.startswith('site:instagram.com "') and q.platform == "instagram" for q in only_ig)
+
+
+def test_skipped_sources_say_why(profile, config):
+    p = plan(profile, with_(config, searxng_url=None, mastodon_instances=()))
+    assert p.skipped["youtube"] == "no SCOUT_YOUTUBE_API_KEY"
+    assert "SCOUT_BRAVE_API_KEY" in p.skipped["web_search"]
+    assert "Mastodon" in p.skipped["mastodon"]
+    assert "youtube" not in p.queries
+    assert "skipped: no SCOUT_YOUTUBE_API_KEY" in p.as_text()
+
+
+def test_platform_filter(profile, config, keys):
+    p = plan(profile, config, platforms=["tiktok"])
+    assert set(p.skipped) == {"youtube", "bluesky", "mastodon"}
+    assert {q.platform for q in p.queries["handle_probe"]} == {"tiktok"}
+    with pytest.raises(InputError):
+        plan(profile, config, platforms=["myspace"])
+
+
+def test_handles_fit_each_platform(profile, config, keys):
+    rows = plan(profile, config, sources=["handle_probe"], platforms=["bluesky", "tiktok"]).queries["handle_probe"]
+    bsky = [q.query for q in rows if q.platform == "bluesky"]
+    assert bsky and all(h.endswith(".bsky.social") and "_" not in h for h in bsky)
+    assert "sheyennemustangs.bsky.social" in bsky
+
+
+def test_mastodon_lookups_move_to_the_probe_when_mastodon_is_off(profile, config, keys):
+    with_mastodon = plan(profile, config, sources=["mastodon", "handle_probe"])
+    assert {q.kind for q in with_mastodon.queries["mastodon"]} == {"search", "handle"}
+    assert "mastodon" not in {q.platform for q in with_mastodon.queries["handle_probe"]}
+    alone = plan(profile, config, sources=["handle_probe"])
+    assert "horacehawks@mastodon.social" in {q.query for q in alone.queries["handle_probe"]}
+
+
+def test_entity_scope_includes_its_teams(profile, config, keys):
+    p = plan(profile, config, entity="shs", sources=["youtube", "district_site"])
+    assert {q.entity_key for q in p.queries["youtube"]} >= {"shs", "shs-volleyball", "shs-band"}
+    assert "wfhs" not in {q.entity_key for q in p.queries["youtube"]}
+    assert [q.query for q in p.queries["district_site"]] == ["https://www.west-fargo.k12.nd.us/shs"]
+    with pytest.raises(InputError):
+        plan(profile, config, entity="nope")
+
+
+def test_adhoc_name_matches_an_entity(profile, config, keys):
+    assert match_entity(profile, "liberty middle school") == "lms"
+    p = plan(profile, config, name="Liberty Middle School", sources=["youtube"])
+    assert {q.entity_key for q in p.queries["youtube"]} == {"lms"}
+    assert "for 'Liberty Middle School'" in p.as_text()
+
+
+def test_adhoc_name_outside_the_profile(profile, config, keys):
+    p = plan(profile, config, name="Lakeview Middle School", sources=["youtube", "district_site", "handle_probe"])
+    assert [q.query for q in p.queries["youtube"]][:2] == ["Lakeview Middle School",
+                                                          "Lakeview Middle School West Fargo"]
+    assert "district_site" in p.skipped
+    assert "lakeviewmiddleschool" in {q.query for q in p.queries["handle_probe"]}
+
+
+def test_seeds_come_from_the_profile(profile, config):
+    seeds = [q.query for q in plan(profile, config, sources=["district_site"]).queries["district_site"]]
+    assert seeds[0] == "https://www.west-fargo.k12.nd.us/"
+    assert "https://hms.web.west-fargo.k12.nd.us/" in seeds
+    assert all(q.kind == "seed" for q in plan(profile, config, sources=["district_site"]).queries["district_site"])
+
+
+def test_any_district(config, keys):
+    other = profile_from_text(OTHER_DISTRICT)
+    p = plan(other, config)
+    texts = " ".join(q.query for rows in p.queries.values() for q in rows).lower()
+    assert "fargo" not in texts and "mustang" not in texts
+    assert "Lakeside Otters" in {q.query for q in p.queries["youtube"]}
+    assert "lakesideotters" in {q.query for q in p.queries["handle_probe"]}
+    assert "lakesideottersvball" in {q.query for q in p.queries["handle_probe"]}
