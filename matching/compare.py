@@ -39,34 +39,56 @@ class EntityMatch:
     shared: int           # words in common (a tie-breaker: the more specific entity wins)
 
 
+def _scores(text: str, choices: list[str]) -> list[float]:
+    """name_score of ``text`` against every choice, with rapidfuzz's native loops (no Python per pair)."""
+    n = len(choices)
+    ts = [0.0] * n
+    so = [0.0] * n
+    for _c, sc, i in process.extract(text, choices, scorer=fuzz.token_set_ratio, processor=None, limit=None):
+        ts[i] = sc
+    for _c, sc, i in process.extract(text, choices, scorer=fuzz.token_sort_ratio, processor=None, limit=None):
+        so[i] = sc
+    return [0.8 * a + 0.2 * b for a, b in zip(ts, so, strict=True)]
+
+
 def score_entities(f: Features, ref: Reference, ids: list[int]) -> list[EntityMatch]:
     """Best form of each blocked entity against the account's name, handle words and titles."""
-    texts: list[tuple[str, str]] = []
+    texts: list[tuple[str, str, float]] = []
     if f.name:
-        texts.append(("display name", " ".join(f.name)))
+        texts.append(("display name", " ".join(f.name), 1.0))
     if f.handle:
-        texts.append(("handle", " ".join(f.handle)))
-    texts += [("search title", " ".join(t)) for t in f.titles[:3]]
-    if not texts:
+        texts.append(("handle", " ".join(f.handle), 1.0))
+    texts += [("search title", " ".join(t), 0.97) for t in f.titles[:3]]
+    if not texts or not ids:
         return []
+    recs = [ref.entities[rid] for rid in ids]
+    forms: list[str] = []
+    owner: list[int] = []
+    for k, rec in enumerate(recs):
+        forms.extend(rec.forms)
+        owner.extend([k] * len(rec.forms))
+    best: list[tuple[float, str, str]] = [(0.0, "", "")] * len(recs)
+    for field_, text, factor in texts:
+        for i, sc in enumerate(_scores(text, forms)):
+            k = owner[i]
+            if sc * factor > best[k][0]:
+                best[k] = (sc * factor, field_, forms[i])
+    if f.handle_compact:
+        hforms: list[str] = []
+        howner: list[int] = []
+        for k, rec in enumerate(recs):
+            hforms.extend(rec.handle_forms)
+            howner.extend([k] * len(rec.handle_forms))
+        for h, sc, i in process.extract(f.handle_compact, hforms, scorer=fuzz.ratio, processor=None, limit=None):
+            k = howner[i]
+            if sc > best[k][0]:
+                best[k] = (sc, "handle form", h)
     words = set(f.name) | set(f.handle) | {w for t in f.titles for w in t}
-    out: list[EntityMatch] = []
-    for rid in ids:
-        rec = ref.entities[rid]
-        best: tuple[float, str, str] = (0.0, "", "")
-        for field_, text in texts:
-            hit = process.extractOne(text, rec.forms, scorer=name_score, processor=None)
-            if hit is None:
-                continue
-            score = hit[1] * (0.97 if field_ == "search title" else 1.0)
-            if score > best[0]:
-                best = (score, field_, rec.originals[hit[2]])
-        if f.handle_compact and rec.handle_forms:
-            hit = process.extractOne(f.handle_compact, rec.handle_forms, scorer=fuzz.ratio, processor=None)
-            if hit is not None and hit[1] > best[0]:
-                best = (hit[1], "handle form", hit[0])
-        shared = len(words & rec.tokens)
-        out.append(EntityMatch(rec, best[0], best[1], best[2], shared))
+    out = []
+    for k, rec in enumerate(recs):
+        sc, field_, form = best[k]
+        original = rec.originals[rec.forms.index(form)] if form in rec.forms else form
+        out.append(EntityMatch(rec, sc, field_, original, len(words & rec.tokens)))
     out.sort(key=lambda m: (-round(m.score, 1), -m.shared, -m.record.depth))
     return _prefer_team(f, out)
 
@@ -235,6 +257,10 @@ class MascotActivityComparison(Comparison):
         return out
 
 
+_IGNORE = (lexicon.GENERIC | lexicon.SCHOOL_WORDS | lexicon.ACTIVITIES | set(lexicon.LEVEL_WORDS)
+           | lexicon.OFFICIAL_WORDS | set(lexicon.HANDLE_DECORATIONS))
+
+
 class UnexplainedWords(Comparison):
     """Words in the name or handle that the matched entity, the district and schools in general
     do not use: often another town or person ('Lemoore Liberty Middle School', 'Horace Mann')."""
@@ -249,11 +275,10 @@ class UnexplainedWords(Comparison):
         parent = ref.by_key.get(rec.parent or "")
         known = set(rec.tokens) | (set(parent.tokens) if parent else set())
         known |= {w for a in rec.activities for w in a.split()}
-        known |= {w for p in ref.local_places for w in p.split()} | {w for d in ref.district_words for w in d.split()}
-        ignore = (lexicon.GENERIC | lexicon.SCHOOL_WORDS | lexicon.ACTIVITIES | set(lexicon.LEVEL_WORDS)
-                  | lexicon.OFFICIAL_WORDS | set(lexicon.HANDLE_DECORATIONS))
+        local = ref.local_words
         extra = [w for w in dict.fromkeys([*f.name, *f.handle])
-                 if len(w) >= 3 and not w.isdigit() and w not in known and w not in ignore
+                 if len(w) >= 3 and not w.isdigit() and w not in known and w not in local
+                 and w not in ref.district_word_set and w not in _IGNORE
                  and w not in ref.abbreviations and ref.abbreviations.get(w, w) not in known]
         if not extra:
             return []
@@ -273,8 +298,7 @@ class PlaceComparison(Comparison):
         out: list[Level] = []
         # A town inside the matched school's own name ('Horace Elementary') is not extra evidence.
         own = m.record.tokens if m is not None and m.score >= s.name_weak else frozenset()
-        local = [p for p in ref.local_places
-                 if f.has_phrase(p, f.context) or (f.has_phrase(p, f.name_text) and not set(p.split()) <= own)]
+        local = ref.places_in(f.context) + [p for p in ref.places_in(f.name_text) if not set(p.split()) <= own]
         if local:
             out.append(Level("town", f"mentions {local[0].title()}", s.w_town))
         other = None
@@ -282,7 +306,7 @@ class PlaceComparison(Comparison):
             if pl.state != state:
                 other = pl
                 break
-            if pl.city and not any(pl.city == p or pl.city.endswith(" " + p) for p in ref.local_places):
+            if pl.city and not ref.is_local(pl.city):
                 other = pl
                 break
         if other is not None and not (local and other.state == state):
@@ -300,9 +324,8 @@ class DistrictEvidence(Comparison):
     def levels(self, f: Features, m: EntityMatch | None) -> list[Level]:
         ref, s = self.ref, self.s
         out: list[Level] = []
-        names = [d for d in ref.district_words if f.has_phrase(" ".join(ref.tokens(d)))]
-        dabbr = [a for a, ks in ref.abbreviation_keys.items() if ref.profile.district.key in ks
-                 and a in f.name_text.split()]
+        names = [d for d, phrase in ref.district_phrases if f.has_phrase(phrase)]
+        dabbr = [a for a in f.name_text.split() if a in ref.district_abbreviations]
         if names or dabbr:
             out.append(Level("district_name", f"names the district ('{(names or dabbr)[0]}')", s.w_district_name))
         for h in f.hosts:

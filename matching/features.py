@@ -48,11 +48,20 @@ class Features:
     unknown: list[str] = field(default_factory=list)
 
     @property
-    def block_words(self) -> set[str]:
-        ws = set(self.name) | set(self.handle) | set(self.handle_raw)
-        for t in self.titles:
-            ws |= set(t)
-        return ws or set(self.bio)
+    def block_words(self) -> dict[str, float]:
+        """Words to block on, with a weight: the display name and search titles say what the account
+        calls itself; a handle split into words is a guess (weight 0.6), the bio only a fallback."""
+        ws: dict[str, float] = {}
+        # The handle's own pieces, not their expansions: a junk piece that happens to be some
+        # school's initials must not pull in that school's words.
+        for w in self.handle_raw:
+            if len(w) >= 3 or w.isdigit():
+                ws[w] = 0.6
+        for w in (*self.name, *(x for t in self.titles for x in t)):
+            ws[w] = 1.0
+        if not ws:
+            ws = dict.fromkeys(self.bio, 0.5)
+        return ws
 
     def has_phrase(self, phrase: str, where: str | None = None) -> bool:
         hay = f" {where if where is not None else self.text} "

@@ -82,6 +82,12 @@ class Reference:
     not_district: list[Record] = field(default_factory=list)
     by_key: dict[str, Record] = field(default_factory=dict)
     local_places: tuple[str, ...] = ()
+    local_set: frozenset[str] = frozenset()
+    local_words: frozenset[str] = frozenset()
+    local_max_words: int = 1
+    district_word_set: frozenset[str] = frozenset()
+    district_phrases: tuple[tuple[str, str], ...] = ()
+    district_abbreviations: frozenset[str] = frozenset()
     district_words: tuple[str, ...] = ()
     mascots: frozenset[str] = frozenset()
     vocabulary: set[str] = field(default_factory=set)
@@ -193,8 +199,15 @@ class Reference:
             ))
         places = [d.location.city, *d.location.nearby, *(e.city for e in p.entities if e.city)]
         self.local_places = tuple(dict.fromkeys(fold(x) for x in places if x))
+        self.local_set = frozenset(self.local_places)
+        self.local_words = frozenset(w for p in self.local_places for w in p.split())
+        self.local_max_words = max((len(p.split()) for p in self.local_places), default=1)
         self.district_words = tuple(dict.fromkeys(
             f for f in (fold(d.name), *(fold(a) for a in d.aliases if not looks_abbreviation(a))) if f))
+        self.district_word_set = frozenset(w for d in self.district_words for w in d.split())
+        self.district_phrases = tuple((d, " ".join(self.tokens(d))) for d in self.district_words)
+        self.district_abbreviations = frozenset(
+            a for a, ks in self.abbreviation_keys.items() if d.key in ks)
         s = self.settings
         self.entity_index = BlockIndex([self._block_tokens(r) for r in self.entities], s)
         self.affiliated_index = BlockIndex([r.tokens for r in self.affiliated], s)
@@ -278,6 +291,21 @@ class Reference:
                 ))
                 self.handle_owner.setdefault(sk, r)
         self.registry_handles = dict(handles)
+
+    def places_in(self, text: str) -> list[str]:
+        """The district's towns named in folded ``text`` (phrase look-ups, whatever the number of towns)."""
+        ws = text.split()
+        found: dict[str, None] = {}
+        for n in range(self.local_max_words, 0, -1):
+            for i in range(len(ws) - n + 1):
+                ph = " ".join(ws[i : i + n])
+                if ph in self.local_set:
+                    found[ph] = None
+        return list(found)
+
+    def is_local(self, city: str) -> bool:
+        ws = city.split()
+        return any(" ".join(ws[i:]) in self.local_set for i in range(len(ws)))
 
     def website_entity(self, url: str | None) -> str | None:
         """The entity whose web page is the longest prefix of ``url`` (a district page about it)."""

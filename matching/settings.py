@@ -24,7 +24,7 @@ class MatchSettings:
     """A token shared by more entities than this is too common to block on (e.g. 'school')."""
     block_max_entities: int = 40
     """At most this many entities, ranked by shared rare tokens, are compared with one account."""
-    block_fuzzy_token: float = 84.0
+    block_fuzzy_token: float = 75.0
     """An unknown word is looked up through trigrams and kept when this similar to a known word."""
     block_trigram_cap: int = 400
     # --- compare: name and handle similarity (0-100)
