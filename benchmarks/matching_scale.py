@@ -26,10 +26,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from crawler.profile import District, DistrictProfile, Entity, EntityKind, Level, Location  # noqa: E402
-from matching import Candidate, Matcher  # noqa: E402
-from matching import lexicon  # noqa: E402
-from matching.compare import name_score  # noqa: E402
+from crawler.profile import District, DistrictProfile, Entity, EntityKind, Level, Location
+from matching import (
+    Candidate,
+    Matcher,
+    lexicon,
+)
+from matching.compare import name_score
 
 PREFIX = ("Maple Cedar Oak Pine Elm Willow Spring River Lake Green Fair Clear Rock Stone Silver Gold Red White "
           "Black New Mount Glen Brook Ash Birch Bright Deer Eagle Fox Bear Wolf Hawk Elk Mill Bridge Wood Kings "
@@ -58,7 +61,7 @@ def make_profile(n: int, seed: int) -> DistrictProfile:
     rng = random.Random(seed)
     ents: list[Entity] = []
     for i in range(n):
-        t, st, mascot = town(rng), rng.choice(STATES), rng.choice(MASCOTS)
+        t, _state, mascot = town(rng), rng.choice(STATES), rng.choice(MASCOTS)
         kind = rng.random()
         if kind < 0.25:
             name, lvl, aliases = f"{t} High School", Level.HIGH, (f"{t} {mascot}", f"{t} High")

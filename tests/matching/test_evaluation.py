@@ -67,3 +67,12 @@ def test_every_assessment_is_explained(results) -> None:
         assert res.classification in {c.value for c in Classification}
         if res.classification == "impersonation":
             assert res.imitates and res.imitates.startswith("https://")
+
+
+def test_labelled_urls_are_canonical() -> None:
+    from crawler.platforms import classify
+
+    for r in ROWS:
+        c = r.candidate
+        v = classify(c.url, mastodon_instances=("mastodon.social",))
+        assert v.account is not None and v.account.url == c.url and v.account.handle == c.handle, r.line
