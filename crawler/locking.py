@@ -103,7 +103,7 @@ class DbLock:
                     if row is None or row.holder != self.holder.name:
                         return
                     row.heartbeat_at = utcnow()
-            except Exception:  # noqa: BLE001, S112 - a missed heartbeat is retried next time
+            except Exception:  # noqa: S112 - a missed heartbeat is retried next time
                 continue
 
     def release(self) -> None:

@@ -21,8 +21,8 @@ def _csv_opt(value: str | None) -> tuple[str, ...] | None:
 def _check_platforms(platforms: tuple[str, ...] | None) -> None:
     if not platforms:
         return
-    from crawler.platforms import PLATFORMS
     from crawler.errors import InputError
+    from crawler.platforms import PLATFORMS
 
     for p in platforms:
         if p not in PLATFORMS:
@@ -40,7 +40,13 @@ class _Progress:
     def __enter__(self) -> _Progress:
         if self.enabled:
             from rich.console import Console
-            from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import (
+                BarColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
 
             self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                                 TextColumn("{task.completed} requests · {task.fields[found]} accounts"),
@@ -63,7 +69,7 @@ class _Progress:
                 fields["found"] = int(event.get("accounts", event.get("sightings", 0)))
             if event.get("source"):
                 fields["description"] = f"searching: {event['source']}"
-            if "total" in event and event["total"]:
+            if event.get("total"):
                 fields["total"] = int(event["total"])
             self.bar.update(self.task, **fields)
 
@@ -98,7 +104,7 @@ def _print_summary(outcome: Any) -> None:
         console.print(f"report: {outcome.report_index}", markup=False, highlight=False)
 
 
-def register(app: typer.Typer, registry_app: typer.Typer) -> None:  # noqa: ARG001
+def register(app: typer.Typer, registry_app: typer.Typer) -> None:
     @app.command()
     @handle_errors
     def scan(
