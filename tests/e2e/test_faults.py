@@ -1,0 +1,77 @@
+"""A scan under faults: it completes, reports what it could not cover, and loses no case."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import select
+
+from crawler.db import transaction
+from crawler.db.models import Case, CaseStatus, ScanQuery
+from crawler.sampleworld import Faults, SampleWorld
+from crawler.scan import ScanOptions, run_scan
+from tests.e2e.conftest import KEYS, make_site
+
+
+def _cases(url: str) -> set[tuple[str, str, str]]:
+    with transaction(url) as s:
+        return {(c.account.url, c.kind, c.status) for c in s.scalars(select(Case))}
+
+
+def _scan(world: SampleWorld, tmp_path, name: str, monkeypatch, **crawl):
+    for k, v in KEYS.items():
+        monkeypatch.setenv(k, v)
+    d = tmp_path / name
+    d.mkdir()
+    site = make_site(world, d, f"sqlite:///{d}/scout.sqlite3")
+    config = site.config()
+    config = replace(config, crawl=replace(config.crawl, **crawl))
+    return site, config
+
+
+@pytest.mark.slow
+def test_faulty_world_gives_the_same_cases_as_a_clean_one(tmp_path, monkeypatch):
+    with SampleWorld(**{k.lower().split("_")[1] + "_key": v for k, v in KEYS.items()}) as clean:
+        site, config = _scan(clean, tmp_path, "clean", monkeypatch, download_timeout=3)
+        run_scan(config, ScanOptions(screenshots=False, reports=False))
+        expected = _cases(site.database_url)
+    assert expected
+    faults = Faults.typical(client_timeout=3.0, retry_after=1)
+    with SampleWorld(faults=faults, **{k.lower().split("_")[1] + "_key": v for k, v in KEYS.items()}) as bad:
+        site, config = _scan(bad, tmp_path, "faulty", monkeypatch, download_timeout=3, retry_times=3)
+        outcome = run_scan(config, ScanOptions(screenshots=False, reports=False))
+        assert any(r.fault for r in bad.requests), "no fault was injected"
+    assert _cases(site.database_url) == expected
+    assert outcome.sources
+
+
+@pytest.mark.slow
+def test_failed_fetches_mean_unknown_never_gone(tmp_path, monkeypatch):
+    keys = {k.lower().split("_")[1] + "_key": v for k, v in KEYS.items()}
+    with SampleWorld(**keys) as world:
+        site, config = _scan(world, tmp_path, "w", monkeypatch, download_timeout=3, retry_times=1)
+        run_scan(config, ScanOptions(screenshots=False, reports=False))
+        before = _cases(site.database_url)
+    assert before and all(status == CaseStatus.OPEN.value for _, _, status in before)
+    # the same site, a month later, on a very bad day: search down, district pages hostile
+    hostile = Faults(server_error=1.0, hosts=("search.west-fargo.k12.nd.us", "api.search.brave.com"),
+                     huge=("/shs",), gzip_bomb=("/wfhs",), redirect_loop=("/hhs",), repeat=1000)
+    with SampleWorld(faults=hostile, **keys) as world:
+        text = world.config_toml(profile="profile.yaml", registry="registry.csv")
+        site.config_path.write_text(text, encoding="utf-8")
+        config = replace(site.config(), crawl=replace(site.config().crawl, download_timeout=3, retry_times=1,
+                                                      max_download_bytes=2_000_000))
+        outcome = run_scan(config, ScanOptions(screenshots=False, reports=False))
+    after = _cases(site.database_url)
+    assert {(u, k) for u, k, _ in after} >= {(u, k) for u, k, _ in before}, "a case was lost"
+    assert all(status == CaseStatus.OPEN.value for _, _, status in after), "a case was closed by a failure"
+    with transaction(site.database_url) as s:
+        failed = s.scalars(select(ScanQuery).where(ScanQuery.scan_id == outcome.scan_id,
+                                                   ScanQuery.status == "failed")).all()
+        assert failed, "coverage gaps are not reported"
+        assert {q.source for q in failed} >= {"web_search"}
+        not_seen = [e for c in s.scalars(select(Case)) for e in c.events if e.action in ("not-seen", "not_seen")]
+        assert not_seen == []
+    gaps = [g for st in outcome.sources.values() for g in st.get("coverage_gaps", [])]
+    assert gaps
