@@ -52,6 +52,7 @@ class Matcher:
         self.settings = settings or MatchSettings()
         self.ref = Reference.build(profile, registry, self.settings)
         self.registry = RegistryComparison(self.ref, self.settings)
+        self._scored: dict[tuple[object, ...], list[EntityMatch]] = {}
         self.comparisons = [
             cls(self.ref, self.settings)
             for cls in (NameComparison, MascotActivityComparison, UnexplainedWords, PlaceComparison, DistrictEvidence)
@@ -65,8 +66,16 @@ class Matcher:
     def best_entities(self, f: Features, limit: int | None = None) -> list[EntityMatch]:
         """Blocked entities scored against the account, best first."""
         assert self.ref.entity_index is not None
-        ids = self.ref.entity_index.query(f.block_words, limit)
-        return score_entities(f, self.ref, ids)
+        # The same name and handle recur (one club on several platforms, re-scans): cache the scores.
+        key = (tuple(f.name), tuple(f.handle_raw), tuple(tuple(t) for t in f.titles[:3]), f.handle_compact, limit)
+        hit = self._scored.get(key)
+        if hit is None:
+            ids = self.ref.entity_index.query(f.block_words, limit)
+            hit = score_entities(f, self.ref, ids)
+            if len(self._scored) >= 100_000:
+                self._scored.clear()
+            self._scored[key] = hit
+        return list(hit)
 
     # ------------------------------------------------------------------ step 4
 
