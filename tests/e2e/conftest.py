@@ -52,4 +52,5 @@ def site(sample_world, tmp_path, db_url, monkeypatch):
     for k, v in KEYS.items():
         monkeypatch.setenv(k, v)
     monkeypatch.setenv("SCOUT_DATABASE_URL", db_url)
+    sample_world.reset_quota()  # a new day for the YouTube quota: each test is a scan of its own
     return make_site(sample_world, tmp_path, db_url)
