@@ -295,6 +295,23 @@ def spider_classes() -> dict[str, type]:
     return dict(SPIDERS)
 
 
+def discard_unclean_jobdir(jobdir: Path) -> bool:
+    """Remove a source's job folder left by a crawl that was killed (not stopped cleanly).
+
+    Scrapy writes the request queue's state (``requests.queue/active.json``) only when it
+    stops cleanly; after a SIGKILL the queue files cannot be trusted (a resumed crawl may
+    lose requests in them) and the seen-requests file lists requests that never finished.
+    The scan's coverage rows say which queries are done, so such a crawl restarts the
+    source's remaining queries from a fresh folder instead.
+    """
+    import shutil
+
+    if jobdir.exists() and not (jobdir / "requests.queue" / "active.json").exists():
+        shutil.rmtree(jobdir, ignore_errors=True)
+        return True
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class CrawlJob:
     """What one crawl runs: the arguments of :func:`run_crawl`, handed to the child."""
@@ -346,7 +363,9 @@ def crawl_in_this_process(config: Config, job: CrawlJob) -> None:
             continue
         crawler = process.create_crawler(classes[source])
         if job.job_dir is not None:
-            crawler.settings.set("JOBDIR", str(Path(job.job_dir) / source), priority="cmdline")
+            jobdir = Path(job.job_dir) / source
+            discard_unclean_jobdir(jobdir)
+            crawler.settings.set("JOBDIR", str(jobdir), priority="cmdline")
         phases[1 if source in SECOND_PHASE else 0].append(crawler)
 
     @defer.inlineCallbacks

@@ -74,6 +74,7 @@ class QueryCoverage:
     error: str | None = None
     results: int = 0
     pending: int = 0
+    in_flight: int = 0  # sightings yielded but not yet stored or dropped
 
     @property
     def final(self) -> bool:
@@ -113,7 +114,8 @@ class CoverageBook:
         """One request of ``query`` completed."""
         entry = self._entry(query)
         entry.pending = max(entry.pending - 1, 0)
-        if entry.pending == 0 and entry.status == "running":
+        # "pending": a request restored from the job folder of an interrupted crawl
+        if entry.pending == 0 and entry.status in ("running", "pending"):
             entry.status = "done"
             self._mark(entry)
 
@@ -133,6 +135,17 @@ class CoverageBook:
             entry.status, entry.error = "skipped", reason[:1000]
             self._mark(entry)
 
+    def emitted(self, query: str) -> None:
+        """A sighting of ``query`` left the spider (items pass the pipelines asynchronously)."""
+        self._entry(query).in_flight += 1
+
+    def landed(self, query: str) -> None:
+        """A sighting of ``query`` was stored (or dropped): ``done`` may now be written."""
+        entry = self._entry(query)
+        entry.in_flight = max(entry.in_flight - 1, 0)
+        if entry.final:
+            self._mark(entry)
+
     def add_results(self, query: str, n: int = 1) -> None:
         entry = self._entry(query)
         entry.results += n
@@ -146,7 +159,11 @@ class CoverageBook:
                 self._mark(entry)
 
     def take_dirty(self) -> list[QueryCoverage]:
-        out = [self.entries[q] for q in sorted(self.dirty) if self.entries[q].final]
+        """Final entries whose sightings are all stored: written with them, in one transaction.
+
+        A query is never recorded ``done`` while its sightings are still in the pipelines,
+        so a crawl killed in between asks it again on resume instead of losing them."""
+        out = [self.entries[q] for q in sorted(self.dirty) if self.entries[q].final and not self.entries[q].in_flight]
         self.dirty -= {e.query for e in out}
         return out
 

@@ -428,15 +428,21 @@ def _unique(rows: list[PlannedQuery]) -> list[PlannedQuery]:
 
 
 def _web_search(config: Config, groups: list[EntityTerms], platforms: list[str]) -> tuple[list[PlannedQuery], int, str]:
+    """``site:`` queries; each needs one request, further pages come from what the budget leaves."""
     b = config.budget
     pages = max(b.results_pages, 1)
     requests = b.searxng_requests_per_scan if config.searxng_url else min(
         b.brave_requests_per_scan, b.brave_requests_per_month)
-    terms = _interleave([(t, _dedupe(t.names + t.phrases + t.broad)) for t in groups], b.queries_per_entity)
+    # the town alone comes right after the district's name: it finds the accounts that use no
+    # school name at all (a sports feed, a typo-squatter of the district's handle)
+    terms = _interleave([(t, _dedupe(t.names[:1] + t.broad + t.names[1:] + t.phrases)) for t in groups],
+                        b.queries_per_entity)
     rows = []
     for prio, t, term in terms:
-        # a broad term gets one query per platform: grouped, its results would bury each other
-        site_groups = [(p,) for g in SITE_GROUPS for p in g] if term in t.broad else SITE_GROUPS
+        # the district's own names and the town are popular terms: one query per platform, as
+        # grouped their results would bury each other beyond the first page
+        split = term in t.broad or t.rank == 0
+        site_groups = [(p,) for g in SITE_GROUPS for p in g] if split else SITE_GROUPS
         for i, group in enumerate(site_groups):
             chosen = [p for p in group if p in platforms]
             if not chosen:
@@ -445,8 +451,8 @@ def _web_search(config: Config, groups: list[EntityTerms], platforms: list[str])
             rows.append(PlannedQuery("web_search", f'{sites} "{term}"', chosen[0] if len(chosen) == 1 else None,
                                      t.key, prio * 10 + min(i, 9)))
     backend = "SearXNG" if config.searxng_url else "Brave"
-    kept, cut = _budgeted(rows, requests // pages)
-    return kept, cut, f"{backend}: {requests} requests, up to {pages} pages per query"
+    kept, cut = _budgeted(rows, requests)
+    return kept, cut, f"{backend}: {requests} requests; up to {pages} pages per query while the budget lasts"
 
 
 def _api_terms(source: str, platform: str, groups: list[EntityTerms], per_entity: int,
@@ -531,10 +537,13 @@ def plan(
             rows = _seeds(profile, None if scope == profile.district.key else scope)
             result.limits[source] = f"{b.requests_per_host} requests per host"
         elif source == "web_search":
-            rows, cut, note = _web_search(config, groups, [p for p in wanted if p in SITE_HOSTS])
+            # platforms whose own API source runs in this scan are searched there, not here
+            api = {p for p in _API_BACKED if p in chosen and not skip_reason(p, config, platforms)}
+            rows, cut, note = _web_search(config, groups, [p for p in wanted if p in SITE_HOSTS and p not in api])
             result.limits[source] = note
         elif source == "youtube":
             calls = b.youtube_search_calls_per_day
+            # a daily quota: a scan leaves room for the day's ad-hoc searches (pages per query)
             rows, cut = _api_terms(source, "youtube", groups, b.queries_per_entity, calls // pages)
             result.limits[source] = (f"{calls} search.list calls and {b.youtube_units_per_day} units per day, "
                                      f"{pages} pages per query")

@@ -127,7 +127,7 @@ def scout_settings(
         "USER_AGENT": config.user_agent(district_name),
         "ROBOTSTXT_OBEY": True,  # the robots middleware applies crawl.obey_robots itself
         "DOWNLOAD_DELAY": c.download_delay,
-        "RANDOMIZE_DOWNLOAD_DELAY": True,
+        "DOWNLOAD_DELAY_JITTER": 0.5,
         "CONCURRENT_REQUESTS": c.concurrent_requests,
         "CONCURRENT_REQUESTS_PER_DOMAIN": c.concurrent_per_domain,
         "AUTOTHROTTLE_ENABLED": c.autothrottle,

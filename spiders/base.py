@@ -233,6 +233,8 @@ class ScoutSpider(scrapy.Spider):
     # ------------------------------------------------------------------ items
 
     def sighting(self, url: str, *, query: str | None, source_url: str | None, **fields: Any) -> AccountSighting:
+        if query is not None:
+            self.coverage.emitted(query)
         return AccountSighting(url=url, source=self.name, query=query, source_url=safe_url(source_url), **fields)
 
     def from_record(self, record: ProfileRecord, *, query: str | None, source_url: str | None,
@@ -289,8 +291,34 @@ class ApiSearchSpider(ScoutSpider):
             self.stop_source("api_error", message)
         return False
 
-    def allow_request(self) -> bool:
-        """Budget check before each request (quota); False skips the rest of the query."""
+    requests_used = 0
+    first_pages_left = 0
+    quota_stat: ClassVar[str | None] = None
+
+    def request_budget(self) -> int | None:
+        """Requests this source may make in the crawl (a quota), or None for no limit."""
+        return None
+
+    def planned(self) -> list[PlannedQuery]:
+        rows = super().planned()
+        self.first_pages_left = len(rows)
+        return rows
+
+    def allow_request(self, first_page: bool = True) -> bool:
+        """Budget check before each request. First pages of the planned queries are reserved
+        (the planner sized the plan to the budget); further pages use what is left."""
+        limit = self.request_budget()
+        if limit is None:
+            return True
+        if first_page:
+            self.first_pages_left = max(self.first_pages_left - 1, 0)
+        elif self.requests_used + self.first_pages_left >= limit:
+            return False
+        if self.requests_used >= limit:
+            return False
+        self.requests_used += 1
+        if self.quota_stat:
+            self.crawler.stats.set_value(self.quota_stat, self.requests_used)
         return True
 
     def requests_for(self, pq: PlannedQuery, keys: list[str]) -> Iterable[Request]:
@@ -311,7 +339,7 @@ class ApiSearchSpider(ScoutSpider):
             return
         records, cursor = self.parse_results(response, data, pq, page)
         if cursor and page < max(self.config.budget.results_pages, 1):
-            if self.allow_request():
+            if self.allow_request(first_page=False):
                 yield self.search_request(pq, cursor, page + 1, rank_base + len(records), response.meta[QUERY])
         yield from self.emit(records, pq, response, rank_base)
         self.query_done(response)

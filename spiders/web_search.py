@@ -10,7 +10,7 @@ cleanly.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urlencode
 
 from crawler.config import Config, secret
@@ -93,19 +93,14 @@ def choose_backend(config: Config) -> SearchBackend | None:
 
 class WebSearch(WebSearchSpider):
     name = "web_search"
-    requests_made: ClassVar[int] = 0
 
-    def allow_request(self) -> bool:
+    def request_budget(self) -> int | None:
         if not hasattr(self, "backend"):
             backend = choose_backend(self.config)
             if backend is None:
-                return False
+                return 0
             self.backend = backend
+            self.quota_stat = f"scout/quota/{backend.name}/requests"
         b = self.config.budget
-        limit = (b.searxng_requests_per_scan if self.backend.name == "searxng"
-                 else min(b.brave_requests_per_scan, b.brave_requests_per_month))
-        if self.requests_made >= limit:
-            return False
-        self.requests_made += 1
-        self.crawler.stats.set_value(f"scout/quota/{self.backend.name}/requests", self.requests_made)
-        return True
+        return (b.searxng_requests_per_scan if self.backend.name == "searxng"
+                else min(b.brave_requests_per_scan, b.brave_requests_per_month))

@@ -29,7 +29,7 @@ ENDING_REASONS = {"quotaExceeded", "dailyLimitExceeded", "keyInvalid", "keyExpir
 class YouTubeSpider(ApiSearchSpider):
     name = "youtube"
 
-    search_calls = 0
+    quota_stat = "scout/quota/youtube/search_calls"
     units = 0
 
     def api_url(self, method: str, **params: Any) -> str:
@@ -39,13 +39,8 @@ class YouTubeSpider(ApiSearchSpider):
         params = {"part": "snippet", "type": "channel", "q": pq.query, "maxResults": 25}
         return self.api_url("search", **params, **({"pageToken": cursor} if cursor else {}))
 
-    def allow_request(self) -> bool:
-        b = self.config.budget
-        if self.search_calls >= b.youtube_search_calls_per_day:
-            return False
-        self.search_calls += 1
-        self.crawler.stats.set_value("scout/quota/youtube/search_calls", self.search_calls)
-        return True
+    def request_budget(self) -> int:
+        return self.config.budget.youtube_search_calls_per_day
 
     def allow_units(self, n: int = 1) -> bool:
         if self.units + n > self.config.budget.youtube_units_per_day:

@@ -7,7 +7,9 @@ and at close), against ``SCOUT_DATABASE_URL`` under the scan ``SCOUT_SCAN_ID``. 
 An account is one row per canonical URL. When a sighting's URL is new but its stable
 platform id (YouTube channel id, Bluesky DID, ...) is known, it is the same account under a
 new handle: the row is renamed and the old handle kept in ``previous_handles``. A sighting
-that ``resolves`` a legacy URL (YouTube ``/c/name``) renames that row the same way.
+that ``resolves`` a legacy URL (YouTube ``/c/name``) renames that row the same way. Two rows
+of one account (its handle and its id-only URL seen apart before the id was known) are
+merged when the id turns up.
 A sighting already stored for the same scan, source, query and source URL is not stored
 again (a resumed crawl repeats requests).
 """
@@ -21,7 +23,18 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crawler.db.models import Account, Scan, ScanKind, ScanQuery, ScanStatus, Sighting, utcnow
+from crawler.db.models import (
+    Account,
+    Assessment,
+    Case,
+    Evidence,
+    Scan,
+    ScanKind,
+    ScanQuery,
+    ScanStatus,
+    Sighting,
+    utcnow,
+)
 from crawler.items import AccountSighting, CoverageBook, QueryCoverage
 
 if TYPE_CHECKING:
@@ -58,7 +71,11 @@ def _by_url(session: Session, district_id: int, platform: str, url: str) -> Acco
 
 
 def _rename(acc: Account, item: AccountSighting) -> None:
-    if acc.handle and acc.handle != item.handle and acc.handle not in (acc.previous_handles or []):
+    """The row found by its stable id now goes by the sighting's URL (a new handle)."""
+    if item.platform_id and item.handle == item.platform_id and acc.handle != acc.platform_id:
+        return  # an id-only URL (/channel/UC…) never replaces a known handle
+    if acc.handle and acc.handle != item.handle and acc.handle != acc.platform_id \
+            and acc.handle not in (acc.previous_handles or []):
         acc.previous_handles = [*(acc.previous_handles or []), acc.handle]
     acc.url = item.canonical_url or acc.url
     acc.handle = item.handle or acc.handle
@@ -72,12 +89,20 @@ def find_or_create_account(session: Session, district_id: int, scan_id: int, ite
         acc = _by_url(session, district_id, item.platform, item.resolves)
         if acc is not None:
             _rename(acc, item)
-    if acc is None and item.platform_id:
-        acc = session.scalars(select(Account).where(
+    if item.platform_id:
+        same_id = session.scalars(select(Account).where(
             Account.district_id == district_id, Account.platform == item.platform,
             Account.platform_id == item.platform_id).order_by(Account.id)).first()
-        if acc is not None:
+        if acc is None and same_id is not None:
+            acc = same_id
             _rename(acc, item)
+        elif acc is not None and same_id is not None and same_id.id != acc.id:
+            # one account stored twice: its handle and its id were seen apart before the id was known
+            merged = merge_accounts(session, acc, same_id, item)
+            if merged is None:
+                item.platform_id = None  # both rows carry cases: they stay apart, one holds the id
+            else:
+                acc = merged
     if acc is not None:
         return acc, False
     acc = Account(
@@ -88,6 +113,48 @@ def find_or_create_account(session: Session, district_id: int, scan_id: int, ite
     session.add(acc)
     session.flush()
     return acc, True
+
+
+def _has_case(session: Session, acc: Account) -> bool:
+    return session.scalars(select(Case.id).where(Case.account_id == acc.id).limit(1)).first() is not None
+
+
+def merge_accounts(session: Session, by_url: Account, by_id: Account, item: AccountSighting) -> Account | None:
+    """Fold two rows of one account into one; None when both have cases (then they stay apart).
+
+    The row with a case (else the older row) is kept, so case numbers and their account stay
+    stable; the other row's sightings, assessments and evidence move to it. The kept row takes
+    the handle form of the URL (never the id-only form) and the stable id.
+    """
+    a_case, b_case = _has_case(session, by_url), _has_case(session, by_id)
+    if a_case and b_case:
+        return None
+    keep, drop = (by_url, by_id) if a_case or (not b_case and by_url.id < by_id.id) else (by_id, by_url)
+    named = by_url if by_url.handle != item.platform_id else by_id
+    url, handle = named.url, named.handle
+    taken = set(session.scalars(select(Assessment.scan_id).where(Assessment.account_id == keep.id)))
+    for assessment in session.scalars(select(Assessment).where(Assessment.account_id == drop.id)):
+        if assessment.scan_id in taken:
+            session.delete(assessment)
+        else:
+            assessment.account_id = keep.id
+    for model in (Sighting, Evidence):
+        for row in session.scalars(select(model).where(model.account_id == drop.id)):
+            row.account_id = keep.id
+    for name in (*PROFILE_FIELDS, "page_state"):
+        if getattr(keep, name) is None:
+            setattr(keep, name, getattr(drop, name))
+    keep.links = list(dict.fromkeys([*(keep.links or []), *(drop.links or [])]))[:50]
+    keep.previous_handles = list(dict.fromkeys([*(keep.previous_handles or []), *(drop.previous_handles or [])]))
+    keep.first_seen_at = min(keep.first_seen_at, drop.first_seen_at)
+    if drop.first_scan_id is not None and (keep.first_scan_id is None or drop.first_scan_id < keep.first_scan_id):
+        keep.first_scan_id = drop.first_scan_id
+    session.flush()
+    session.delete(drop)
+    session.flush()  # the URL is free now
+    keep.url, keep.handle, keep.platform_id = url, handle, item.platform_id
+    session.flush()
+    return keep
 
 
 def update_account(acc: Account, scan_id: int, item: AccountSighting) -> None:
@@ -153,7 +220,18 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        return cls(crawler, StoreSettings.from_settings(crawler.settings))
+        from scrapy import signals
+
+        pipeline = cls(crawler, StoreSettings.from_settings(crawler.settings))
+        crawler.signals.connect(pipeline.item_gone, signal=signals.item_dropped)
+        crawler.signals.connect(pipeline.item_gone, signal=signals.item_error)
+        return pipeline
+
+    def item_gone(self, item: Any, **kwargs: Any) -> None:
+        """A sighting dropped (not an account) or failed before the store: it counts as landed."""
+        book = self.coverage
+        if book is not None and isinstance(item, AccountSighting) and item.query is not None:
+            book.landed(item.query)
 
     def _session(self) -> Any:
         from crawler.db import transaction
@@ -206,6 +284,8 @@ class StorePipeline:
                     if book is not None and item.query is not None:
                         book.add_results(item.query)
                 session.flush()
+                if book is not None and item.query is not None:
+                    book.landed(item.query)
             if book is not None:
                 write_coverage(session, self.scan_id, book.source, book.take_dirty())
 
@@ -214,6 +294,9 @@ class StorePipeline:
         if book is not None:
             book.close(getattr(self.crawler.spider, "stop_reason", None) or "closed")
         self.flush()
+        if book is not None and book.dirty:
+            logger.warning("%s: coverage of %d queries not written (sightings unaccounted for): %s",
+                           book.source, len(book.dirty), sorted(book.dirty)[:5])
         if self.own_scan:
             with self._session() as session:
                 scan = session.get(Scan, self.scan_id)

@@ -185,3 +185,38 @@ def test_scrapy_crawl_without_a_scan_opens_one(config, make_crawler, sample_prof
     with transaction(config.database_url) as s:
         scan = s.scalars(select(Scan)).one()
         assert scan.status == "completed" and scan.params["via"] == "scrapy crawl"
+
+
+def test_channel_id_urls_never_replace_a_handle_and_rows_of_one_account_merge(store_env):
+    config, _, canon, store, _scan_id = store_env
+    cid = "UCPeEuIGfUYtzmQbf5CexX0S"
+    feed(canon, store, AccountSighting(url="https://www.youtube.com/@wfpackershockey", source="handle_probe",
+                                       platform_id=cid))
+    store.flush()
+    # the API knows the channel by id only: same row, the handle URL stays
+    feed(canon, store, AccountSighting(url=f"https://www.youtube.com/channel/{cid}", source="youtube",
+                                       platform_id=cid))
+    store.flush()
+    # an id-only row with a case, and the handle seen apart: one row when the id turns up
+    other = "UCxxxxxxxxxxxxxxxxxxxxxx"
+    feed(canon, store, AccountSighting(url=f"https://www.youtube.com/channel/{other}", source="youtube",
+                                       platform_id=other, display_name="Other"))
+    feed(canon, store, AccountSighting(url="https://www.youtube.com/@otherhandle", source="district_site"))
+    store.flush()
+    from crawler.db.models import Case
+
+    with transaction(config.database_url) as s:
+        kept = s.scalars(select(Account).where(Account.platform_id == other)).one()
+        s.add(Case(number="ABCE-2026-9999", district_id=1, account_id=kept.id, kind="unregistered"))
+        kept_id = kept.id
+    feed(canon, store, AccountSighting(url="https://www.youtube.com/@otherhandle", source="profiles",
+                                       platform_id=other))
+    store.close_spider()
+    with transaction(config.database_url) as s:
+        rows = {a.url: (a.id, a.platform_id, a.display_name, len(a.sightings)) for a in s.scalars(select(Account))}
+        case_account = s.scalars(select(Case.account_id)).one()
+    assert rows == {
+        "https://www.youtube.com/@wfpackershockey": (rows["https://www.youtube.com/@wfpackershockey"][0], cid, None, 2),
+        "https://www.youtube.com/@otherhandle": (kept_id, other, "Other", 3),
+    }
+    assert case_account == kept_id  # the case keeps its account

@@ -66,8 +66,9 @@ def test_budgets_are_respected(profile, config, keys):
     cfg = with_(config, budget=budget(searxng_requests_per_scan=40, results_pages=2, youtube_search_calls_per_day=10,
                                       queries_per_entity=3))
     p = plan(profile, cfg)
-    assert len(p.queries["web_search"]) == 20 and p.cut["web_search"] > 0
-    assert len(p.queries["youtube"]) == 5
+    # each query needs one request; further result pages come from what is left at run time
+    assert len(p.queries["web_search"]) == 40 and p.cut["web_search"] > 0
+    assert len(p.queries["youtube"]) == 5  # a daily quota: room is left for the day's searches
     per_entity: dict[str, int] = {}
     for q in p.queries["youtube"] + p.queries["bluesky"]:
         per_entity[(q.source, q.entity_key)] = per_entity.get((q.source, q.entity_key), 0) + 1
@@ -81,13 +82,23 @@ def test_budgets_are_respected(profile, config, keys):
 def test_brave_budget_is_the_smaller_of_month_and_scan(profile, config, keys):
     cfg = with_(config, searxng_url=None, budget=budget(brave_requests_per_scan=50, brave_requests_per_month=8,
                                                        results_pages=2))
-    assert len(plan(profile, cfg, sources=["web_search"]).queries["web_search"]) == 4
+    assert len(plan(profile, cfg, sources=["web_search"]).queries["web_search"]) == 8
+
+
+def test_platforms_with_their_own_api_source_are_not_web_searched(profile, config, keys):
+    both = plan(profile, config, sources=["web_search", "youtube", "bluesky"]).queries["web_search"]
+    assert not any("youtube.com" in q.query or "bsky.app" in q.query for q in both)
+    alone = plan(profile, config, sources=["web_search"]).queries["web_search"]
+    assert any("site:youtube.com OR site:bsky.app" in q.query for q in alone)
 
 
 def test_site_queries_group_platforms(profile, config, keys):
     rows = plan(profile, config, sources=["web_search"]).queries["web_search"]
-    first = rows[0].query
-    assert first.startswith("site:facebook.com OR site:instagram.com") and '"West Fargo Public Schools"' in first
+    # the district's names and the town: one query per platform (popular terms)
+    assert rows[0].query == 'site:facebook.com "West Fargo Public Schools"' and rows[0].platform == "facebook"
+    assert 'site:x.com OR site:twitter.com "West Fargo"' in [q.query for q in rows if q.entity_key == "wfps"][:16]
+    shs = next(q.query for q in rows if q.entity_key == "shs")
+    assert shs.startswith("site:facebook.com OR site:instagram.com") and '"West Fargo Sheyenne High School"' in shs
     only_ig = plan(profile, config, sources=["web_search"], platforms=["instagram"]).queries["web_search"]
     assert all(q.query.startswith('site:instagram.com "') and q.platform == "instagram" for q in only_ig)
 

@@ -14,7 +14,7 @@ import spiders
 from crawler.items import AccountSighting
 from crawler.planner import PlannedQuery
 from spiders import SPIDERS
-from spiders.base import QUERY, safe_url
+from spiders.base import safe_url
 from spiders.bluesky import BlueskySpider
 from spiders.district_site import DistrictSiteSpider
 from spiders.handle_probe import HandleProbeSpider
@@ -97,6 +97,11 @@ def test_youtube_budget(config, make_spider, monkeypatch):
     monkeypatch.setenv("SCOUT_YOUTUBE_API_KEY", "k")
     spider = make_spider(YouTubeSpider, with_(config, budget=budget(youtube_search_calls_per_day=2)))
     assert [spider.allow_request() for _ in range(3)] == [True, True, False]
+    spider = make_spider(YouTubeSpider, with_(config, budget=budget(youtube_search_calls_per_day=3)))
+    spider.first_pages_left = 2  # two planned queries: their first pages are reserved
+    assert spider.allow_request(first_page=False) is True
+    assert spider.allow_request(first_page=False) is False
+    assert [spider.allow_request(), spider.allow_request(), spider.allow_request()] == [True, True, False]
 
 
 def test_youtube_resolves_legacy_urls(youtube):
@@ -176,7 +181,7 @@ def test_searxng_results(config, make_spider):
     assert req.url.startswith("https://search.west-fargo.k12.nd.us/search?q=site%3Ainstagram.com")
     assert "format=json" in req.url and "pageno=1" in req.url
     out = respond(req, json_response, SEARX)
-    assert [(i.url, i.rank, i.title) for i in items(out)][0] == (
+    assert next((i.url, i.rank, i.title) for i in items(out)) == (
         "https://www.instagram.com/sheyennehoops/", 1, "Sheyenne Hoops (@sheyennehoops)")
     assert requests(out) == []  # a short first page: no second page asked
     assert spider.crawler.stats.get_value("scout/quota/searxng/requests") == 1
@@ -300,3 +305,17 @@ def test_profiles_login_wall_is_a_gap(config, make_spider):
     assert spider.coverage.entries["q"].error == "login wall"
     assert spider.lookup_request("linkedin", "wfps", None, "r") is None  # LinkedIn refuses crawlers
     assert spider.coverage.entries["r"].status == "skipped"
+
+
+def test_profiles_uses_the_browser_only_for_pages_that_need_it(config, make_spider):
+    from spiders.profiles import ProfilesSpider
+
+    assert ProfilesSpider.custom_settings["DOWNLOAD_HANDLERS"]["http"].startswith("scrapy_playwright")
+    spider = make_spider(ProfilesSpider, config)
+    req = spider.lookup_request("tiktok", "sheyennemustangsvb", None, "q")
+    assert "playwright" not in req.meta
+    (again,) = respond(req, html_response, "<html><body><div id=app></div></body></html>")
+    assert again.meta["playwright"] is True and again.url == req.url
+    assert spider.coverage.entries["q"].pending == 1  # still open until the browser answers
+    (item,) = items(respond(again, html_response, (REAL / "tiktok-profile.html").read_bytes()))
+    assert item.page_state == "ok" and spider.coverage.entries["q"].status == "done"
