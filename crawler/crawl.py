@@ -377,7 +377,7 @@ def crawl_in_this_process(config: Config, job: CrawlJob) -> None:
         finally:
             ProgressExtension.emit({"event": "done"})
             if reactor.running:
-                reactor.stop()
+                reactor.stop()  # type: ignore[misc]
 
     reactor.callWhenRunning(run_phases)
     process.start(stop_after_crawl=False)

@@ -100,8 +100,6 @@ def json_body(response: Response) -> Any:
 class ScoutSpider(scrapy.Spider):
     """Base of every discovery source (see the module docstring)."""
 
-    name: ClassVar[str]
-    custom_settings: ClassVar[dict[str, Any] | None] = None
 
     config: Config
     profile: DistrictProfile
@@ -293,7 +291,7 @@ class ApiSearchSpider(ScoutSpider):
 
     requests_used = 0
     first_pages_left = 0
-    quota_stat: ClassVar[str | None] = None
+    quota_stat: str | None = None
 
     def request_budget(self) -> int | None:
         """Requests this source may make in the crawl (a quota), or None for no limit."""
@@ -459,6 +457,7 @@ class ProfilePageSpider(ScoutSpider):
                 and not response.meta.get("playwright")):
             self.crawler.stats.inc_value(f"scout/probe/{platform}/browser")
             self.coverage.begin(response.meta[QUERY])
+            assert response.request is not None
             yield response.request.replace(meta={**response.meta, "playwright": True}, dont_filter=True)
             self.query_done(response)
             return

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy.http import Request, Response, TextResponse
@@ -35,7 +35,7 @@ SKIP_EXT = tuple(f".{e}" for e in IGNORED_EXTENSIONS)
 
 class DistrictSiteSpider(ScoutSpider):
     name = "district_site"
-    custom_settings: ClassVar[dict[str, Any] | None] = {"DEPTH_LIMIT": 3}
+    custom_settings = {"DEPTH_LIMIT": 3}
 
     @property
     def domains(self) -> tuple[str, ...]:

@@ -9,7 +9,6 @@ fetched again through Playwright (system Chromium). Runs after the other sources
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, ClassVar
 
 from scrapy.http import Request
 
@@ -21,7 +20,7 @@ from spiders.base import ProfilePageSpider
 class ProfilesSpider(ProfilePageSpider):
     name = "profiles"
     use_browser = True
-    custom_settings: ClassVar[dict[str, Any] | None] = PLAYWRIGHT_SETTINGS | {"PLAYWRIGHT_MAX_CONTEXTS": 1}
+    custom_settings = PLAYWRIGHT_SETTINGS | {"PLAYWRIGHT_MAX_CONTEXTS": 1}
 
     def planned(self) -> list[PlannedQuery]:
         if self.scan_id is None:

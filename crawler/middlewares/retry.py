@@ -127,6 +127,7 @@ class RetryAfterMiddleware:
         if delay > self.settings.max_wait:
             self.crawler.stats.inc_value("scout/retry/wait_too_long")
             return response
+        assert self.crawler.spider is not None
         retry = get_retry_request(request, spider=self.crawler.spider, reason=f"{response.status}",
                                   max_retry_times=self._max_times(request), stats_base_key="retry")
         if retry is None:
@@ -137,6 +138,7 @@ class RetryAfterMiddleware:
         if request.meta.get("dont_retry") or not isinstance(exception, NETWORK_ERRORS):
             return None
         attempt = request.meta.get("retry_times", 0) + 1
+        assert self.crawler.spider is not None
         retry = get_retry_request(request, spider=self.crawler.spider, reason=type(exception).__name__,
                                   max_retry_times=self._max_times(request), stats_base_key="retry")
         if retry is None:

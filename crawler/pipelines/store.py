@@ -138,9 +138,10 @@ def merge_accounts(session: Session, by_url: Account, by_id: Account, item: Acco
             session.delete(assessment)
         else:
             assessment.account_id = keep.id
-    for model in (Sighting, Evidence):
-        for row in session.scalars(select(model).where(model.account_id == drop.id)):
-            row.account_id = keep.id
+    for sighting in session.scalars(select(Sighting).where(Sighting.account_id == drop.id)):
+        sighting.account_id = keep.id
+    for evidence in session.scalars(select(Evidence).where(Evidence.account_id == drop.id)):
+        evidence.account_id = keep.id
     for name in (*PROFILE_FIELDS, "page_state"):
         if getattr(keep, name) is None:
             setattr(keep, name, getattr(drop, name))
@@ -254,7 +255,7 @@ class StorePipeline:
                 self.own_scan = True
         spider = self.crawler.spider
         if spider is not None and getattr(spider, "scan_id", None) is None:
-            spider.scan_id = self.scan_id
+            setattr(spider, "scan_id", self.scan_id)  # noqa: B010 - any spider, typed or not
 
     @property
     def coverage(self) -> CoverageBook | None:
