@@ -92,6 +92,7 @@ def _check_world(config: Any, world: Any, scan_id: int, result: DemoResult) -> N
     """Recall per source from the manifest; robots.txt and host-map compliance from the request log."""
     from sqlalchemy import select
 
+    from crawler.crawl import PROFILE_SOURCES
     from crawler.db import transaction
     from crawler.db.models import Account, Sighting
 
@@ -107,6 +108,10 @@ def _check_world(config: Any, world: Any, scan_id: int, result: DemoResult) -> N
         if hidden.hidden_by_robots or not hidden.sources:
             continue
         by = set().union(*(found.get(u, set()) for u in (hidden.url, *hidden.aliases)))
+        if by & set(PROFILE_SOURCES):
+            # `profiles` fetches a page only for accounts no API or probe has profiled yet:
+            # a profile from any of them counts for it
+            by.add("profiles")
         for source in hidden.sources:
             if source in config.sources:
                 per_source[source][1] += 1
@@ -154,7 +159,8 @@ def _print(outcome: Any, result: DemoResult, echo: Callable[[str], None]) -> Non
     from crawler.cli.scan import _print_summary
 
     _print_summary(outcome)
-    echo("recall per source (accounts the sample world hides that this source can find):")
+    echo("recall per source (accounts the sample world hides that this source can find;")
+    echo("                   for profiles: accounts with a profile from a page, an API or a probe):")
     for source, (hit, total) in sorted(result.recall.items()):
         pct = 100.0 * hit / total if total else 100.0
         echo(f"  {source:<14} {hit:>3}/{total:<3} {pct:5.1f}%")
