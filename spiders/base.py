@@ -122,10 +122,11 @@ class ScoutSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ScoutSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        from crawler.config import load_config
         from crawler.crawl import district_profile
-        from crawler.middlewares import crawl_config
 
-        spider.config = crawl_config(crawler)
+        # under `scrapy crawl` the spider is built before the add-on applies the configuration
+        spider.config = crawler.settings.get("SCOUT_CONFIG") or load_config(crawler.settings.get("SCOUT_CONFIG_PATH"))
         spider.profile = district_profile(spider.config)
         scan = crawler.settings.get("SCOUT_SCAN_ID")
         spider.scan_id = int(scan) if scan not in (None, "") else None

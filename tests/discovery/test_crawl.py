@@ -161,3 +161,21 @@ def test_killed_crawl_resumes(sample_world, tmp_path):
     assert dupes == [] and not_done == []
     findable = [h for h in sample_world.manifest if set(h.sources) & set(sources)]
     assert findable and all(h.url in urls or set(h.aliases) & urls for h in findable)
+
+
+def test_scrapy_crawl_uses_the_same_settings(sample_world, tmp_path):
+    """`scrapy crawl <source>` (scrapy.cfg -> crawler.settings) loads scout.toml through the add-on."""
+    import subprocess
+    import sys
+
+    prepare(sample_world, tmp_path)
+    env = {**os.environ, "SCOUT_CONFIG": str(tmp_path / "scout.toml")}
+    repo = Path(__file__).resolve().parents[2]
+    proc = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "bluesky", "-a", "search=Horace Hawks"],
+                          cwd=repo, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "'scout/hostmap/mapped'" in proc.stderr and "DistrictAccountScout" not in proc.stdout
+    with transaction(f"sqlite:///{tmp_path / 'scout.sqlite3'}") as s:
+        scan = s.scalars(select(Scan).where(Scan.status == "completed")).one()
+        assert scan.params["via"] == "scrapy crawl"
+        assert s.scalars(select(Sighting.source).where(Sighting.scan_id == scan.id)).first() == "bluesky"
