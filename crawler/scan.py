@@ -273,22 +273,13 @@ def _capture_evidence(config: Config, factory, scan_id: int, outcome: ScanOutcom
         return
     with factory.begin() as s:
         for ev in captured:
-            s.add(_evidence_row(ev, scan_id))
-    skipped = [c for c in captured if getattr(c, "skipped", None)]
-    if skipped:
-        outcome.notes.append(f"{len(skipped)} screenshots skipped (robots.txt or page state)")
-
-
-def _evidence_row(ev: Any, scan_id: int) -> Evidence:
-    if isinstance(ev, Evidence):
-        ev.scan_id = ev.scan_id or scan_id
-        return ev
-    return Evidence(
-        account_id=ev.account_id, case_id=ev.case_id, scan_id=scan_id, kind=ev.kind,
-        summary=getattr(ev, "summary", "") or "", url=getattr(ev, "url", None),
-        file_path=str(ev.file_path) if getattr(ev, "file_path", None) else None,
-        sha256=getattr(ev, "sha256", None), captured_at=getattr(ev, "captured_at", None) or utcnow(),
-    )
+            s.add(Evidence(
+                account_id=ev.account_id, case_id=ev.case_id, scan_id=scan_id, kind=ev.kind, summary=ev.summary,
+                url=ev.url, file_path=str(ev.file_path), sha256=ev.sha256, captured_at=ev.captured_at,
+            ))
+    if captured.skipped:
+        reasons = Counter(sk.reason for sk in captured.skipped)
+        outcome.notes.append("screenshots not taken: " + "; ".join(f"{n} × {r}" for r, n in reasons.most_common()))
 
 
 def latest_assessments(session: Session, scan_id: int) -> list[Assessment]:
