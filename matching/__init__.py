@@ -21,6 +21,7 @@ from matching.compare import (
     PlaceComparison,
     RegistryComparison,
     UnexplainedWords,
+    bio_entity,
     named_match,
     score_entities,
 )
@@ -31,6 +32,7 @@ from matching.decide import (
     decide,
     fan_levels,
     registered,
+    satisfy_common_name,
 )
 from matching.features import Features, build_features
 from matching.reference import Reference
@@ -84,6 +86,8 @@ class Matcher:
         f = self.features(c)
         matches = self.best_entities(f)
         best = matches[0] if matches else None
+        if best is None or best.score < s.name_weak:
+            best = bio_entity(f, ref, s.name_weak) or best
         score = best.score / 100.0 if best else 0.0
         hit = self.registry.exact(f)
         if hit is not None:
@@ -113,7 +117,10 @@ class Matcher:
             org = None  # 'West Fargo Packers Hockey' is the team, not the 'West Fargo Hockey' association
         word = affiliated_words(f)
         if org is not None or (word is not None and self._about_district(best, levels)):
-            return affiliated_result(f, s, org[0] if org else None, word, best, levels)
+            return affiliated_result(f, s, ref, org[0] if org else None, word, best, levels)
+        if word is not None:
+            levels.append(Level("affiliated_words", f"'{word[0]}': words of a {word[1].replace('_', ' ')}, "
+                                "but of none of the district's schools", 0.0))
         community = community_word(f)
         if community and not self._linked(levels):
             lv = Level("community", f"'{community}': a community group, not the schools", -3.0)
@@ -141,11 +148,20 @@ class Matcher:
         out: list[Level] = []
         for comp in self.comparisons:
             out.extend(comp.levels(f, best))
-        return out
+        # A town that is a word of the common name itself ('Horace' of 'Horace Elementary') settles nothing.
+        form = set(self.ref.tokens(best.form)) if best is not None else set()
+        towns = [t for t in self.ref.places_in(f.text) if not set(t.split()) <= form]
+        return satisfy_common_name(out, towns)
 
     def _about_district(self, best: EntityMatch | None, levels: list[Level]) -> bool:
-        return (best is not None and best.score >= self.settings.name_weak) or any(
-            lv.code in ("district_name", "town", "domain_link", "district_site") for lv in levels)
+        """Words of an affiliated organisation make it the district's only with one of its
+        schools (or the district) named, and nothing contradicting it: 'Horace Mustangs Alumni'
+        is about a Mustangs school in Horace, not the district's Horace Hawks."""
+        codes = {lv.code for lv in levels}
+        if codes & {"mascot_conflict", "other_place"}:
+            return False
+        return (best is not None and best.score >= self.settings.name_weak) or bool(
+            codes & {"domain_link", "district_site"})
 
     @staticmethod
     def _elsewhere(levels: list[Level]) -> bool:

@@ -93,6 +93,28 @@ def score_entities(f: Features, ref: Reference, ids: list[int]) -> list[EntityMa
     return _prefer_team(f, out)
 
 
+BIO_FIELDS = ("bio", "search snippet")
+
+
+def bio_entity(f: Features, ref: Reference, score: float) -> EntityMatch | None:
+    """The entity a bio (or search snippet) names in full ('… 2nd grade at Aurora Elementary'), for an
+    account whose own name names none: the most specific name wins. It counts as a weak name match."""
+    if not f.bio:
+        return None
+    assert ref.entity_index is not None
+    bio = f" {' '.join(f.bio)} "
+    found: list[tuple[int, int, Record, str]] = []
+    for rid in ref.entity_index.query(dict.fromkeys(f.bio, 1.0)):
+        rec = ref.entities[rid]
+        for form, original in zip(rec.forms, rec.originals, strict=True):
+            if len(form.split()) >= 2 and f" {form} " in bio:
+                found.append((len(form.split()), rec.depth, rec, original))
+    if not found:
+        return None
+    n, _depth, rec, original = max(found, key=lambda x: (x[0], x[1]))
+    return EntityMatch(rec, score, f.bio_source, original, n)
+
+
 def _prefer_team(f: Features, ranked: list[EntityMatch]) -> list[EntityMatch]:
     """'Sheyenne Football' names the school, but the school's football team is the better answer
     when the profile lists one: a close child entity whose activity the account names wins."""
@@ -117,16 +139,28 @@ def named_match(f: Features, records: list[Record], index: BlockIndex, threshold
     best: tuple[Record, float] | None = None
     for rid in index.query(words, limit=20):
         rec = records[rid]
+        own_texts, own_words = texts, words
+        if rec.inside:
+            own_texts = [mask(t, rec.inside) for t in texts]
+            own_words = {w for t in own_texts for w in t.split()}
         for form in rec.forms:
-            if not all(w in words or _close_word(w, words) for w in form.split()):
+            if not all(w in own_words or _close_word(w, own_words) for w in form.split()):
                 continue
-            for t in texts:
+            for t in own_texts:
                 s = name_score(t, form)
                 if s >= threshold and (best is None or s > best[1]):
                     best = (rec, s)
         if rec.website and any(rec.website.split("/")[0] == h.removeprefix("www.") for h in f.hosts):
             best = (rec, 100.0)
     return best
+
+
+def mask(text: str, phrases: tuple[str, ...]) -> str:
+    """``text`` with every whole-word occurrence of ``phrases`` (longest first) replaced by '|'."""
+    out = f" {text} "
+    for ph in phrases:
+        out = out.replace(f" {ph} ", " | ")
+    return " ".join(w for w in out.split() if w != "|")
 
 
 def _close_word(w: str, words: set[str]) -> bool:
@@ -165,6 +199,8 @@ class NameComparison(Comparison):
         if m is None or m.score < self.s.name_weak:
             return []
         s = self.s
+        if m.field in BIO_FIELDS:
+            return [Level("bio_names", f"{m.field} names '{m.form}'", s.w_bio_names), *self._common(m)]
         what = "handle" if m.field in ("handle", "handle form") else m.field
         shown = f"@{f.candidate.handle}" if what == "handle" else what
         out = []
@@ -179,6 +215,8 @@ class NameComparison(Comparison):
             out.append(Level("name_strong", f"{shown} ≈ '{m.form}' + {act} (token set {m.score:.0f})", s.w_name_strong))
         elif single and m.score >= s.name_weak:
             out.append(Level("name_weak", f"{shown} ≈ '{m.form}' (one word, token set {m.score:.0f})", s.w_name_weak))
+        elif (generic := self._mascot_sport_only(f, rec)) is not None:
+            out += [Level("name_weak", f"{shown} ~ '{m.form}' (token set {m.score:.0f})", s.w_name_weak), generic]
         elif m.score >= s.name_exact:
             out.append(Level("name_exact", f"{shown} = '{m.form}'", s.w_name_exact))
         elif m.score >= s.name_strong:
@@ -193,14 +231,35 @@ class NameComparison(Comparison):
         named = next((o for fm, o in zip(m.record.forms, m.record.originals, strict=True)
                       if len(fm.split()) >= 2 and f" {fm} " in bio), None)
         if named:
-            out.append(Level("bio_names", f"bio names '{named}'", s.w_bio_names))
-        rec = m.record
-        common = rec.common[rec.originals.index(m.form)] if m.form in rec.originals else False
-        if common:
-            out.append(Level("common_name", f"'{m.form}' is a common school name: needs local evidence",
-                             s.w_common_name))
-        return out
+            out.append(Level("bio_names", f"{f.bio_source} names '{named}'", s.w_bio_names))
+        return out + self._common(m)
 
+    def _common(self, m: EntityMatch) -> list[Level]:
+        rec = m.record
+        if m.form in rec.originals and rec.common[rec.originals.index(m.form)]:
+            return [Level("common_name", f"'{m.form}' is a common school name: needs local evidence",
+                          self.s.w_common_name)]
+        return []
+
+    def _mascot_sport_only(self, f: Features, rec: Record) -> Level | None:
+        """'Mustangs Hoops' fits 'Sheyenne Mustangs Basketball', but many schools have Mustangs and a
+        basketball team (and fans post their highlights): a name made only of a mascot, a sport and
+        generic or town words, without a word of the entity's own name, is weak evidence."""
+        said = set(f.name) | set(f.handle) | {w for t in f.titles for w in t}
+        own = {w for form in rec.forms for w in form.split()}
+        plain = self.ref.mascots | lexicon.ACTIVITIES | lexicon.GENERIC | set(lexicon.LEVEL_WORDS) | {
+            w for a in rec.activities for w in a.split()}
+        distinctive = {w for w in own if w not in plain and not w.isdigit()}
+        if not distinctive or said & distinctive:
+            return None
+        mascot = said & self.ref.mascots
+        sport = said & (lexicon.ACTIVITIES | {w for a in rec.activities for w in a.split()})
+        if not mascot or not sport:
+            return None
+        return Level("mascot_sport_only",
+                     f"names only a mascot and a sport ({sorted(mascot)[0]}, {sorted(sport)[0]}), not "
+                     f"{rec.label}'s own name ({', '.join(sorted(distinctive))}): many schools share them",
+                     self.s.w_mascot_sport_only)
 
     def _other_field(self, f: Features, m: EntityMatch) -> Level | None:
         s, rec = self.s, m.record
@@ -268,8 +327,8 @@ class UnexplainedWords(Comparison):
     code = "unexplained"
 
     def levels(self, f: Features, m: EntityMatch | None) -> list[Level]:
-        if m is None or m.score < self.s.name_weak:
-            return []
+        if m is None or m.score < self.s.name_weak or m.field in BIO_FIELDS:
+            return []  # a name that only the bio ties to the entity is not expected to be the entity's
         ref = self.ref
         rec = m.record
         parent = ref.by_key.get(rec.parent or "")
@@ -377,12 +436,14 @@ class RegistryComparison:
                 if d <= s.impersonation_edits and not self._different_name(c.handle.lower(), rh):
                     return Level("impersonation_handle",
                                  f"handle @{c.handle} is one letter from registered @{rh.row.handle}", 0.0), rh
-            name = " ".join(self.ref.tokens(strip_official(c.display_name)))
+            shown = c.display_name or f.title_name
+            name = " ".join(self.ref.tokens(strip_official(shown)))
             if name and len(rh.name.split()) >= 2 and f.handle_skeleton != rh.skeleton:
                 r = fuzz.ratio(name, rh.name, processor=None)
                 if r >= s.impersonation_name:
+                    what = "display name" if c.display_name else "name in search results"
                     return Level("impersonation_name",
-                                 f"display name '{c.display_name}' copies registered '{rh.row.display_name}' "
+                                 f"{what} '{shown}' copies registered '{rh.row.display_name}' "
                                  f"(@{rh.row.handle}, {r:.0f})", 0.0), rh
         return None
 

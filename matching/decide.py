@@ -21,7 +21,7 @@ from crawler.registry import RegistryRow, Status
 from matching import lexicon
 from matching.compare import EntityMatch, current_year
 from matching.features import Features
-from matching.reference import Record
+from matching.reference import Record, Reference
 from matching.settings import MatchSettings
 from matching.types import Level, Result
 
@@ -82,6 +82,29 @@ def community_word(f: Features) -> str | None:
     return next((w for w in f.name_text.split() if w in lexicon.COMMUNITY_WORDS), None)
 
 
+# Evidence that places an account in the district: it settles a common school name.
+LOCAL_EVIDENCE = ("district_site", "domain_link", "district_name", "town", "registered_elsewhere")
+
+
+def satisfy_common_name(levels: list[Level], towns: list[str]) -> list[Level]:
+    """'Early Childhood Center' is many schools' name, but not with the district's town, name, domain
+    or site beside it: then the common-name penalty is replaced by a note of what settled it.
+
+    ``towns`` are the district's towns the account names anywhere, even inside the entity's own
+    name ('West Fargo Early Childhood Center'): there the town adds no weight, but it still says
+    which Early Childhood Center."""
+    common = next((lv for lv in levels if lv.code == "common_name"), None)
+    if common is None:
+        return levels
+    local = next((lv.label for lv in levels if lv.code in LOCAL_EVIDENCE), None)
+    if local is None and towns:
+        local = f"mentions {towns[0].title()}"
+    if local is None:
+        return levels
+    note = Level("common_name_local", common.label.replace("needs local evidence", f"local: {local}"), 0.0)
+    return [note if lv is common else lv for lv in levels]
+
+
 def decide(
     f: Features,
     s: MatchSettings,
@@ -115,14 +138,19 @@ def decide(
 
 
 def affiliated_result(
-    f: Features, s: MatchSettings, org: Record | None, word: tuple[str, str] | None, best: EntityMatch | None,
+    f: Features, s: MatchSettings, ref: Reference, org: Record | None, word: tuple[str, str] | None, best: EntityMatch | None,
     extra: list[Level],
 ) -> Result:
     levels: list[Level] = []
     entity = None
     if org is not None:
-        levels.append(Level("affiliated_org", f"names the affiliated organisation '{org.label}' ({org.kind})", 0.0))
-        entity = org.entity
+        # Reports list affiliated organisations by name: the organisation is the entity, and
+        # the school it supports goes in the label.
+        school = ref.by_key.get(org.entity or "")
+        supports = f", supports {school.label}" if school is not None else ""
+        levels.append(Level("affiliated_org",
+                            f"names the affiliated organisation '{org.label}' ({org.kind}{supports})", 0.0))
+        entity = org.key
     if word is not None:
         levels.append(Level("affiliated_words", f"'{word[0]}': words of a {word[1].replace('_', ' ')}", 0.0))
     if entity is None and best is not None and best.score >= s.name_weak:

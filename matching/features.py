@@ -21,6 +21,12 @@ _TITLE_NOISE = re.compile(
     re.IGNORECASE,
 )
 _HANDLE_IN_TITLE = re.compile(r"\(@[^)]*\)|@\w+")
+# Where the name ends in a search title: "Name (@handle) • Instagram", "Name | City, ST | Facebook".
+_TITLE_END = re.compile(r"\s*(?:\(@|\s[|•·]\s|\son (?:X|Instagram|TikTok|Facebook|Threads)\b|\s-\s)")
+# What a page-derived snippet starts with before the bio: "880 Followers, 120 Following, 150 Posts - ".
+_COUNTS = re.compile(r"^[\d.,kKmM\s]+(?:followers|following|posts|likes)\b.*?\s-\s", re.IGNORECASE)
+# ... then the name and handle again: "Mustang Boosters (@mustangboosters) on Instagram: ".
+_SNIPPET_NAME = re.compile(r"^[^\n]*?\(@[^)]*\)\s+on\s+\w+\s*[:|.]?\s*")
 
 
 @dataclass(slots=True)
@@ -39,7 +45,9 @@ class Features:
     handle_compact: str = ""
     handle_skeleton: str = ""
     titles: list[list[str]] = field(default_factory=list)  # search-result titles, cleaned
-    bio: list[str] = field(default_factory=list)
+    bio: list[str] = field(default_factory=list)         # the bio, or the search snippets when there is none
+    bio_source: str = "bio"                                # what ``bio`` was read from, for labels
+    title_name: str = ""      # the name a search title gives, when there is no display name
     text: str = ""            # every folded word of name, handle, bio, location, titles, snippets
     name_text: str = ""       # folded words of name, handle and titles only
     context: str = ""         # folded words of bio, location and snippets only
@@ -68,6 +76,30 @@ class Features:
         return f" {phrase} " in hay
 
 
+def sighting_texts(c: Candidate) -> tuple[list[str], list[str], list[str]]:
+    """The account's names, the pages that link it, and its bio-like snippets, from its sightings.
+
+    A search result's title is the account's name and its snippet the page's description (the bio).
+    A district page is the other way round: the link text names the account, and the page's
+    title says where it was linked (context, not the account's name)."""
+    names: list[str] = []
+    pages: list[str] = []
+    snippets: list[str] = []
+    for s in c.sightings:
+        if s.source == "district_site":
+            names += [s.snippet] if s.snippet else []
+            pages += [s.title] if s.title else []
+        else:
+            names += [s.title] if s.title else []
+            snippets += [_SNIPPET_NAME.sub("", _COUNTS.sub("", s.snippet))] if s.snippet else []
+    return list(dict.fromkeys(names)), list(dict.fromkeys(pages)), list(dict.fromkeys(snippets))
+
+
+def title_name(title: str) -> str:
+    """The account's name in a search title: the part before its handle or the site's name."""
+    return _TITLE_END.split(title, maxsplit=1)[0].strip()
+
+
 def build_features(c: Candidate, ref: Reference) -> Features:
     f = Features(candidate=c)
     f.name = ref.tokens(c.display_name)
@@ -83,16 +115,21 @@ def build_features(c: Candidate, ref: Reference) -> Features:
     f.handle = ref.tokens(" ".join(f.handle_raw))
     f.handle_compact = compact(handle)
     f.handle_skeleton = skeleton(handle) if handle else ""
-    for s in c.sightings:
-        if s.title:
-            t = _TITLE_NOISE.sub(" ", _HANDLE_IN_TITLE.sub(" ", s.title))
-            words = ref.tokens(t)
-            if words:
-                f.titles.append(words)
-    f.bio = ref.tokens(c.bio)
-    snippets = " ".join(s.snippet or "" for s in c.sightings)
+    names, pages, snippets = sighting_texts(c)
+    for t in names:
+        words = ref.tokens(_TITLE_NOISE.sub(" ", _HANDLE_IN_TITLE.sub(" ", t)))
+        if words:
+            f.titles.append(words)
+    if not c.display_name:
+        f.title_name = next((title_name(s.title) for s in c.sightings
+                             if s.title and s.source != "district_site"), "")
+    # An account known only from search results: the result's snippet is its bio.
+    f.bio_source = "bio" if c.bio else "search snippet"
+    f.bio = ref.tokens(c.bio or " ".join(snippets))
     f.name_text = " ".join([*f.name, *f.handle_raw, *f.handle, *(w for t in f.titles for w in t)])
-    f.context = " ".join([*f.bio, fold(c.location or ""), fold(snippets), fold(c.bio or "")])
+    f.context = " ".join([*f.bio, fold(c.location or ""), fold(" ".join(snippets)), fold(" ".join(pages)),
+                          fold(c.bio or "")])
+    snippets = [*snippets, *pages]
     f.text = f"{f.name_text} {f.context}"
     hosts = []
     for link in c.links:
@@ -106,7 +143,7 @@ def build_features(c: Candidate, ref: Reference) -> Features:
         hosts.append(m.group(1))
     f.hosts = hosts
     f.places = find_places(c.location or "", comma=False) + find_places(
-        " | ".join(x for x in (c.bio, snippets) if x), comma=True)
+        " | ".join(x for x in (c.bio, *snippets) if x), comma=True)
     vocab = ref.vocabulary
     f.unknown = [
         w for w in dict.fromkeys([*fold(c.display_name or "").split(), *f.handle_raw])

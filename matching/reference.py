@@ -45,6 +45,7 @@ class Record:
     common: tuple[bool, ...] = ()        # per form: made only of words many schools use
     website: str | None = None
     depth: int = 0                       # 0 district, 1 school, 2 team/program under a school
+    inside: tuple[str, ...] = ()         # not-district: the district's own names that contain one of its names
 
 
 @dataclass(slots=True)
@@ -197,6 +198,7 @@ class Reference:
                 tokens=frozenset(t for f in forms for t in f.split()), website=_website_key(nd.url),
                 handle_forms=tuple(compact(f) for f in forms),
             ))
+        self._own_names_containing()
         places = [d.location.city, *d.location.nearby, *(e.city for e in p.entities if e.city)]
         self.local_places = tuple(dict.fromkeys(fold(x) for x in places if x))
         self.local_set = frozenset(self.local_places)
@@ -217,6 +219,15 @@ class Reference:
             if w:
                 self.websites.append((w, r.key or ""))
         self.websites.sort(key=lambda x: -len(x[0]))
+
+    def _own_names_containing(self) -> None:
+        """'Fargo Public Schools' is a lookalike, but it is also inside 'West Fargo Public Schools':
+        remember which of the district's own names contain each lookalike's names, so that an
+        occurrence of the own name can be masked before the lookalike is looked for."""
+        own = {f for r in self.entities for f in r.forms}
+        for rec in self.not_district:
+            rec.inside = tuple(sorted(
+                (o for o in own for f in rec.forms if o != f and f" {f} " in f" {o} "), key=lambda o: -len(o)))
 
     def _block_tokens(self, r: Record) -> set[str]:
         toks = set(r.tokens)
@@ -285,8 +296,9 @@ class Reference:
                 h = r.handle.lower()
                 self.registry_by_handle[(r.platform, h)] = r
                 sk = skeleton(h)
+                # The words of the handle as written: its skeleton ('westfargoschols') splits badly.
                 handles[r.platform].append(RegisteredHandle(
-                    row=r, skeleton=sk, words=frozenset(self.handle_tokens(sk)),
+                    row=r, skeleton=sk, words=frozenset(self.handle_tokens(_bare(h))),
                     name=" ".join(self.tokens(strip_official(r.display_name))),
                 ))
                 self.handle_owner.setdefault(sk, r)
@@ -335,6 +347,10 @@ def skeleton(handle: str) -> str:
     h = h.replace("rn", "m").replace("vv", "w").translate(_HOMOGLYPHS)
     h = re.sub(r"[^a-z0-9]", "", h)
     return re.sub(r"(.)\1+", r"\1", h)
+
+
+def _bare(handle: str) -> str:
+    return _BLUESKY_SUFFIX.sub("", handle.lower().lstrip("@"))
 
 
 def strip_official(text: str | None) -> str:

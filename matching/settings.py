@@ -45,6 +45,8 @@ class MatchSettings:
     w_name_weak: float = 1.5
     w_handle: float = 1.0
     w_common_name: float = -2.0
+    w_mascot_sport_only: float = -1.5
+    """A name made only of a mascot and a sport ('Mustangs Hoops'): the name counts as weak, and this is added."""
     w_unexplained: float = -1.0
     w_mascot: float = 1.0
     w_bio_names: float = 2.0

@@ -76,3 +76,12 @@ def test_labelled_urls_are_canonical() -> None:
         c = r.candidate
         v = classify(c.url, mastodon_instances=("mastodon.social",))
         assert v.account is not None and v.account.url == c.url and v.account.handle == c.handle, r.line
+
+
+def test_affiliated_organisations_are_their_own_entity(matcher, results) -> None:
+    """Where the labelled entity is an affiliated organisation's key, that key is the answer."""
+    keys = {r.key for r in matcher.ref.affiliated}
+    bad = [(r.line, r.entity, res.entity) for r, res in zip(ROWS, results, strict=True)
+           if r.expected == "affiliated" and r.entity in keys and res.entity != r.entity]
+    assert bad == []
+    assert sum(r.entity in keys for r in ROWS) >= 10

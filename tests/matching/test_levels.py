@@ -55,6 +55,97 @@ LEVELS = [
 ]
 
 
+SITE = "https://www.west-fargo.k12.nd.us"
+
+
+def searched(title: str, snippet: str = "") -> Sighting:
+    return Sighting("web_search", query="q", title=title, snippet=snippet or None, rank=1)
+
+
+def linked(page: str, page_title: str, link_text: str) -> Sighting:
+    return Sighting("district_site", source_url=f"{SITE}{page}", title=page_title, snippet=link_text)
+
+
+# Found by a scan with no profile page fetched: only search results and district links say what they are.
+FIXES = [
+    # (candidate, classification, entity, level code that must fire, words in its label)
+    # 1. the lookalike 'Fargo Public Schools' is not looked for inside the district's own name
+    (acct("instagram", "mustangboosters", sightings=[
+        linked("/shs/activities", "Sheyenne Activities | West Fargo Public Schools", "Mustang Boosters"),
+        searched("Mustang Boosters (@mustangboosters) • Instagram photos and videos",
+                 '880 Followers, 120 Following, 150 Posts - Mustang Boosters (@mustangboosters) on Instagram: '
+                 '"Booster club supporting Sheyenne High School activities. A 501(c)(3); not an official WFPS account."'),
+    ]), "affiliated", "mustang-boosters", "affiliated_org", "supports West Fargo Sheyenne High School"),
+    (acct("facebook", "osgoodpto", sightings=[
+        linked("/osgood", "Osgood Elementary | West Fargo Public Schools", "Osgood PTO"),
+        searched("Osgood Elementary PTO | West Fargo, ND | Facebook",
+                 "Osgood Elementary PTO. 390 likes · 9 talking about this. Parent Teacher Organization of Osgood "
+                 "Elementary, West Fargo.")]), "affiliated", "osgood-pto", "affiliated_org", "Osgood PTO"),
+    (acct("instagram", "wfpsboosterclub", "Booster Club of West Fargo Public Schools"), "affiliated", "wfps",
+     "affiliated_words", "booster"),
+    (acct("x", "fargoschools", "Fargo Public Schools", "Fargo Public Schools (Fargo 1), Fargo ND."), "unrelated",
+     None, "not_district", "Fargo Public Schools"),
+    # 2. no bio: the search snippet is read as one
+    (acct("instagram", "mrshansens2ndgrade", sightings=[searched(
+        "Mrs. Hansen's 2nd Grade (@mrshansens2ndgrade) • Instagram photos and videos",
+        "96 Followers, 120 Following, 88 Posts - Mrs. Hansen's 2nd Grade (@mrshansens2ndgrade) on Instagram: "
+        '"Learning and growing in 2nd grade at Aurora Elementary, West Fargo ND."')]),
+     "unregistered", "aurora", "bio_names", "search snippet names 'Aurora Elementary'"),
+    (acct("instagram", "mrshansens2ndgrade", "Mrs. Hansen's 2nd Grade",
+          "Learning and growing in 2nd grade at Aurora Elementary, West Fargo ND."),
+     "unregistered", "aurora", "bio_names", "bio names 'Aurora Elementary'"),
+    # 3. one letter dropped, digits for letters
+    (acct("instagram", "westfargoschool", sightings=[searched(
+        "West Fargo Public Schools (@westfargoschool) • Instagram photos and videos",
+        '133 Followers, 2,100 Following, 3 Posts - West Fargo Public Schools (@westfargoschool) on Instagram: '
+        '"West Fargo Public Schools. Scholarship giveaway: link in bio"')]),
+     "impersonation", "wfps", "impersonation_handle", "one letter from registered @westfargoschools"),
+    (acct("instagram", "westfargoschool", "West Fargo Public Schools",
+          "West Fargo Public Schools. Scholarship giveaway: link in bio"),
+     "impersonation", "wfps", "impersonation_handle", "one letter"),
+    (acct("x", "WFPSch00ls", "West Fargo Public Schools",
+          "Official account of West Fargo Public Schools in West Fargo, North Dakota."),
+     "impersonation", "wfps", "impersonation_handle", "@wfpschools"),
+    (acct("instagram", "wfps_updates", sightings=[searched("West Fargo Public Schools (@wfps_updates) • Instagram")]),
+     "impersonation", "wfps", "impersonation_name", "name in search results"),
+    # 4. a common school name with the district's town beside it
+    (acct("facebook", "westfargoecc", "West Fargo Early Childhood Center"), "unregistered", "ecc",
+     "common_name_local", "mentions West Fargo"),
+    (acct("facebook", "westfargoecc", sightings=[searched(
+        "WFPS Early Childhood Center | West Fargo, ND | Facebook",
+        "WFPS Early Childhood Center. 702 likes · 17 talking about this. West Fargo Public Schools Early "
+        "Childhood Center.")]), "unregistered", "ecc", "common_name_local", "local"),
+    # 5. alumni words, another school's mascot: not the district's
+    (acct("tiktok", "oldhoracemustangs", "Horace Mustangs Alumni",
+          "Memories of the old Horace High School Mustangs (closed 1980s)."), "unrelated", None,
+     "mascot_conflict", "Mustangs"),
+    # 6. only a mascot and a sport: a person decides
+    (acct("tiktok", "mustangs_hoops_wf", "Mustangs Hoops", "Mustangs hoops highlights from the Sheyenne gym"),
+     "review", "shs-basketball", "mascot_sport_only", "mustangs, basketball"),
+    (acct("tiktok", "mustangs_hoops_wf", "Mustangs Hoops", "Sheyenne Mustangs Basketball, West Fargo ND"),
+     "unregistered", "shs-basketball", "bio_names", "Sheyenne Mustangs Basketball"),
+    # 7. an affiliated organisation is its own entity
+    (acct("instagram", "thepackernews", "The Packer", "Student news of West Fargo High School"),
+     "affiliated", "the-packer", "affiliated_org", "supports West Fargo High School"),
+]
+
+
+@pytest.mark.parametrize(("cand", "classification", "entity", "code", "words"), FIXES,
+                         ids=[f"{c.handle}-{i}" for i, (c, *_) in enumerate(FIXES)])
+def test_scan_findings(matcher, cand, classification, entity, code, words) -> None:
+    res = matcher.assess(cand)
+    fired = {lv.code: lv.label for lv in res.explanation}
+    assert (res.classification, res.entity) == (classification, entity), res.explanation
+    assert code in fired, res.explanation
+    assert words.lower() in fired[code].lower(), fired[code]
+
+
+def test_a_common_name_still_needs_local_evidence(matcher) -> None:
+    res = matcher.assess(acct("facebook", "earlychildhoodcenter", "Early Childhood Center"))
+    assert res.classification == "review"
+    assert "common_name" in {lv.code for lv in res.explanation}
+
+
 @pytest.mark.parametrize(("cand", "classification", "code", "words"), LEVELS, ids=[c.handle for c, *_ in LEVELS])
 def test_level_fires(matcher, cand, classification, code, words) -> None:
     res = matcher.assess(cand)

@@ -31,7 +31,7 @@ CASES = [
     (_c("x", "RivertonOspreysSoccer", "Riverton Ospreys Soccer"), "unregistered", "rvhs-soccer"),
     (_c("instagram", "rvhs_robotics", "RVHS Robotics", "Riverton, OR"), "unregistered", "rvhs"),
     (_c("instagram", "cfms_otters", "Cedar Falls Middle School", "Otters! Cedar Falls, Oregon"), "unregistered", "cfms"),
-    (_c("facebook", "OspreyBoosters", "Osprey Boosters", "Booster club"), "affiliated", "rvhs"),
+    (_c("facebook", "OspreyBoosters", "Osprey Boosters", "Booster club"), "affiliated", "osprey-boosters"),
     (_c("instagram", "rivertonwolverines", "Riverton Wyoming Wolverines"), "unrelated", None),
     (_c("instagram", "cedarfallsms_ia", "Cedar Falls Middle School", "Cedar Falls, Iowa"), "unrelated", None),
     (_c("instagram", "lincolnelem_rvsd", "Lincoln Elementary", "A Riverton Valley School District school"),
