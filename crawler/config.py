@@ -86,6 +86,7 @@ class Crawl:
     browser_executable: str = "/usr/bin/chromium"
     robots_exceptions: tuple[str, ...] = ()
     screenshots: bool = True
+    tls_verify: bool = True  # false only for development against a test server
 
 
 @dataclass(frozen=True, slots=True)

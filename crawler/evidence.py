@@ -85,13 +85,17 @@ def _robots_allows(config: Config, url: str, user_agent: str) -> tuple[bool, str
     from protego import Protego
 
     from crawler.middlewares.hostmap import HostMap
+    from crawler.middlewares.ssrf import is_loopback_url
 
     p = urlsplit(url)
     robots_url = f"{p.scheme}://{p.netloc}/robots.txt"
     fetch = HostMap.from_config(config).map_url(robots_url) or robots_url
     request = urllib.request.Request(fetch, headers={"User-Agent": user_agent})  # noqa: S310 - http(s) only
+    # urllib honours HTTP(S)_PROXY, NO_PROXY and SSL_CERT_FILE; a local world is reached directly
+    opener = (urllib.request.build_opener(urllib.request.ProxyHandler({})) if is_loopback_url(fetch)
+              else urllib.request.build_opener())
     try:
-        with urllib.request.urlopen(request, timeout=config.crawl.download_timeout) as resp:  # noqa: S310
+        with opener.open(request, timeout=config.crawl.download_timeout) as resp:
             body = resp.read(500_000).decode("utf-8", errors="replace")
     except urllib.error.HTTPError as exc:
         if 400 <= exc.code < 500:
@@ -132,22 +136,25 @@ async def _capture_all(config: Config, targets: list[EvidenceTarget], out_dir: P
                        result: CaptureResult) -> None:
     from playwright.async_api import async_playwright
 
+    from crawler.crawl import district_domains
     from crawler.middlewares.hostmap import HostMap
-    from crawler.middlewares.ssrf import is_loopback_url
+    from crawler.middlewares.ssrf import GuardPolicy
+    from crawler.network import browser_launch_options
     from crawler.settings import CHROMIUM_ARGS
 
     hostmap = HostMap.from_config(config)
+    guard = _BrowserGuard(GuardPolicy.from_config(config, district_domains(config)))
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=config.crawl.browser_executable, headless=True,
-                                           args=list(CHROMIUM_ARGS), timeout=NAVIGATION_TIMEOUT_MS)
+        options = browser_launch_options(config.crawl.browser_executable, CHROMIUM_ARGS)
+        browser = await pw.chromium.launch(**options, timeout=NAVIGATION_TIMEOUT_MS)
         try:
-            context = await browser.new_context(user_agent=user_agent, viewport={"width": 1280, "height": 900})
+            context = await browser.new_context(user_agent=user_agent, viewport={"width": 1280, "height": 900},
+                                                service_workers="block")
+            await context.route("**/*", guard.route)
             for target in targets:
                 goto = hostmap.map_url(target.url) or target.url
                 page = await context.new_page()
                 try:
-                    if is_loopback_url(goto):
-                        await page.route("**/*", _local_only)
                     response = await page.goto(goto, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
                     status = response.status if response is not None else 0
                     if status >= 400:
@@ -178,14 +185,30 @@ async def _capture_all(config: Config, targets: list[EvidenceTarget], out_dir: P
             await browser.close()
 
 
-async def _local_only(route: Any) -> None:
-    """A page under a local world loads nothing from outside it."""
-    from crawler.middlewares.ssrf import is_loopback_url
+class _BrowserGuard:
+    """Every request of the browser (navigations, redirects, sub-resources) passes the SSRF
+    guard's browser rules (:func:`crawler.middlewares.ssrf.browser_refusal`); a page under a
+    local world loads nothing from outside loopback. Refusals are kept for the report."""
 
-    if is_loopback_url(route.request.url):
-        await route.continue_()
-    else:
-        await route.abort()
+    def __init__(self, policy: Any) -> None:
+        self.policy = policy
+        self.refused: list[tuple[str, str]] = []
+
+    async def route(self, route: Any) -> None:
+        from crawler.middlewares.ssrf import browser_refusal, is_loopback_url
+
+        request = route.request
+        try:
+            frame_url = request.frame.url
+        except Exception:  # no frame (a worker)
+            frame_url = ""
+        reason = ("local_world_only" if is_loopback_url(frame_url) and not is_loopback_url(request.url)
+                  else await browser_refusal(self.policy, request.url, request.is_navigation_request()))
+        if reason:
+            self.refused.append((request.url, reason))
+            await route.abort("blockedbyclient")
+        else:
+            await route.continue_()
 
 
 def _run(coro: Any) -> None:

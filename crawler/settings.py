@@ -16,9 +16,16 @@ Order of the downloader middlewares (lower runs first on the way out):
 - 100 robots.txt (replaces Scrapy's): API endpoints bypass it, Facebook/Instagram/Threads/X
   fail closed.
 - 550 retries honouring ``Retry-After`` (replaces Scrapy's).
+- 590 decompression that counts bodies cut at ``DOWNLOAD_MAXSIZE`` (replaces Scrapy's).
 - 950 host map: after robots (robots is decided for the production host, and robots.txt
   requests themselves are mapped) and after the redirect middleware (which then sees
   production URLs), just before the download handler.
+
+Network: certificates are verified (``DOWNLOAD_VERIFY_CERTIFICATES``, the handlers of
+:mod:`crawler.handlers` add ``SSL_CERT_FILE`` to the system's CAs), proxies come from the
+environment (:mod:`crawler.network`), and the DNS resolver refuses private answers
+(:class:`crawler.middlewares.ssrf.GuardedResolver`). A spider middleware bounds the parse
+time of each response (:mod:`crawler.middlewares.limits`).
 """
 
 from __future__ import annotations
@@ -47,15 +54,28 @@ DEPTH_PRIORITY = 1
 REDIRECT_MAX_TIMES = 5
 METAREFRESH_ENABLED = False
 LOG_LEVEL = "INFO"
+DOWNLOAD_VERIFY_CERTIFICATES = True
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.handlers.ScoutHttpDownloadHandler",
+    "https": "crawler.handlers.ScoutHttpDownloadHandler",
+}
+TWISTED_DNS_RESOLVER = "crawler.middlewares.ssrf.GuardedResolver"
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "crawler.middlewares.ssrf.SsrfGuardMiddleware": 60,
     "crawler.middlewares.budget.HostBudgetMiddleware": 70,
     "crawler.middlewares.robots.ScoutRobotsTxtMiddleware": 100,
     "crawler.middlewares.retry.RetryAfterMiddleware": 550,
+    "crawler.middlewares.limits.DownloadLimitMiddleware": 590,
     "crawler.middlewares.hostmap.HostMapMiddleware": 950,
+}
+
+# closest to the spider: it times the callback itself
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.limits.ParseTimeMiddleware": 1100,
 }
 
 ITEM_PIPELINES = {
@@ -90,8 +110,8 @@ def playwright_settings(executable: str = "/usr/bin/chromium") -> dict[str, Any]
     """scrapy-playwright with the system Chromium (reference/platforms.md §7)."""
     return {
         "DOWNLOAD_HANDLERS": {
-            "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-            "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+            "http": "crawler.handlers.ScoutPlaywrightDownloadHandler",
+            "https": "crawler.handlers.ScoutPlaywrightDownloadHandler",
         },
         "PLAYWRIGHT_BROWSER_TYPE": "chromium",
         "PLAYWRIGHT_LAUNCH_OPTIONS": {
@@ -102,7 +122,7 @@ def playwright_settings(executable: str = "/usr/bin/chromium") -> dict[str, Any]
         },
         "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": 10_000,
         "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 4,
-        "PLAYWRIGHT_ABORT_REQUEST": "crawler.middlewares.hostmap.abort_browser_request",
+        "PLAYWRIGHT_ABORT_REQUEST": "crawler.middlewares.ssrf.abort_browser_request",
     }
 
 
@@ -119,6 +139,8 @@ def scout_settings(
     for_scan: bool = False,
 ) -> dict[str, Any]:
     """Settings that come from the configuration (politeness, budgets, host map, database)."""
+    from crawler.network import browser_launch_options
+
     c = config.crawl
     return {
         "SCOUT_CONFIG": config,
@@ -141,7 +163,10 @@ def scout_settings(
         "DOWNLOAD_MAXSIZE": c.max_download_bytes,
         "DOWNLOAD_WARNSIZE": max(c.max_download_bytes // 2, 1),
         "RETRY_TIMES": c.retry_times,
-        "PLAYWRIGHT_LAUNCH_OPTIONS": playwright_settings(c.browser_executable)["PLAYWRIGHT_LAUNCH_OPTIONS"],
+        "DOWNLOAD_VERIFY_CERTIFICATES": c.tls_verify,
+        # the environment's proxy and extra CAs (read when the crawl starts, not at import)
+        "PLAYWRIGHT_LAUNCH_OPTIONS": {**playwright_settings(c.browser_executable)["PLAYWRIGHT_LAUNCH_OPTIONS"],
+                                      **browser_launch_options(c.browser_executable, CHROMIUM_ARGS)},
     }
 
 

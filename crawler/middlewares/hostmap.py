@@ -169,18 +169,3 @@ class HostMapMiddleware:
     def process_exception(self, request: Request, exception: BaseException) -> None:
         self._restore(request)
 
-
-def abort_browser_request(request: Any) -> bool:
-    """``PLAYWRIGHT_ABORT_REQUEST``: a page under a local world loads nothing from outside it.
-
-    Sub-resources of a page go straight from the browser, past the downloader middlewares;
-    anything that is not loopback is aborted when the page itself is on loopback.
-    """
-    from crawler.middlewares.ssrf import is_loopback_url
-
-    frame_url = ""
-    try:
-        frame_url = request.frame.url
-    except Exception:  # a request without a frame (service worker)
-        frame_url = ""
-    return is_loopback_url(frame_url) and not is_loopback_url(request.url)

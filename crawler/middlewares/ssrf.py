@@ -14,7 +14,22 @@ Every other request must
    world's ``127.0.0.0/8``). A host in the host map is checked at its mapped address.
 
 Refusals are counted in ``scout/ssrf/refused/<reason>``. Redirects are new requests, so
-they pass here again (with ``redirect_urls`` in their meta).
+they pass here again (with ``redirect_urls`` in their meta). Numeric host forms
+(``http://2130706433/``, ``http://0177.0.0.1/``, ``http://0x7f.1/``) are no platform or
+district host, so they are off scope; :func:`literal_address` also reads them as the
+addresses they are, as browsers and ``inet_aton`` do.
+
+Two more layers close what a check before the download cannot:
+
+- :class:`GuardedResolver` (``TWISTED_DNS_RESOLVER``) refuses, at connect time, a DNS answer
+  that is not public for any host but the configured API endpoints, the host map's targets
+  and the proxies. The middleware resolves a name, the download resolves it again: a name
+  that answers a public address first and ``127.0.0.1`` second (DNS rebinding) is caught
+  by the resolver the connection really uses.
+- :func:`browser_refusal` guards the browser (scrapy-playwright's ``PLAYWRIGHT_ABORT_REQUEST``
+  and evidence capture route every request through it): Chromium follows redirects and
+  loads sub-resources itself, past the downloader middlewares. Navigations (redirects
+  included) must stay in scope; every request must resolve to allowed addresses.
 """
 
 from __future__ import annotations
@@ -23,10 +38,12 @@ import ipaddress
 import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
+from scrapy.resolver import CachingThreadedResolver
+from twisted.internet.error import DNSLookupError
 from twisted.internet.threads import deferToThread
 
 from crawler.middlewares import Endpoints, crawl_config
@@ -62,6 +79,22 @@ def is_loopback_url(url: str) -> bool:
         return host == "localhost" or ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def literal_address(host: str) -> Address | None:
+    """The address a host *literal* stands for, also in the numeric forms URL parsers
+    accept (``2130706433``, ``0177.0.0.1``, ``0x7f.1``, ``[::ffff:127.0.0.1]``), else None."""
+    host = host.strip("[]").split("%", 1)[0]
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    if not host or not all(c in "0123456789abcdefxABCDEFX." for c in host):
+        return None
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return None
 
 
 def resolve_host(host: str) -> list[str]:
@@ -101,9 +134,8 @@ class GuardPolicy:
         return any(host_matches(host, h) for h in (*self.platform_hosts, *self.district_domains))
 
     def address_allowed(self, address: str) -> bool:
-        try:
-            ip = ipaddress.ip_address(address.split("%", 1)[0])
-        except ValueError:
+        ip = literal_address(address)
+        if ip is None:
             return False
         if any(ip in net for net in self.allow_networks):
             return True
@@ -136,11 +168,9 @@ class GuardPolicy:
 
 
 def _addresses(host: str, resolve: Callable[[str], list[str]]) -> list[str] | None:
-    try:
-        ipaddress.ip_address(host)
-        return [host]
-    except ValueError:
-        pass
+    ip = literal_address(host)
+    if ip is not None:
+        return [str(ip)]
     try:
         return resolve(host)
     except OSError:
@@ -162,7 +192,9 @@ class SsrfGuardMiddleware:
         config = crawl_config(crawler)
         from crawler.crawl import district_domains
 
-        return cls(crawler, GuardPolicy.from_config(config, district_domains(config)))
+        policy = GuardPolicy.from_config(config, district_domains(config))
+        _BROWSER[0] = policy
+        return cls(crawler, policy)
 
     async def process_request(self, request: Request) -> None:
         if self.policy.trusted(request.url, request.meta):
@@ -182,3 +214,105 @@ async def _in_thread(host: str, resolve: Callable[[str], list[str]]) -> list[str
     from scrapy.utils.defer import maybe_deferred_to_future
 
     return await maybe_deferred_to_future(deferToThread(_addresses, host, resolve))
+
+
+# --------------------------------------------------------------------------- at connect time
+
+
+def _exempt_hosts(policy: GuardPolicy) -> frozenset[str]:
+    """Hosts whose DNS answers may be private: the configured APIs (a district's SearXNG on its
+    intranet), the host map's targets and the proxies."""
+    from crawler.network import proxy_hosts
+
+    hosts = {host for _, host, _, _ in policy.endpoints.prefixes}
+    hosts |= {host for host, _ in policy.hostmap.targets}
+    return frozenset(hosts | set(proxy_hosts()))
+
+
+class GuardedResolver(CachingThreadedResolver):
+    """``TWISTED_DNS_RESOLVER``: Scrapy's caching resolver that refuses private answers.
+
+    The address checked here is the address the connection uses, so a DNS name that
+    changes its answer between the middleware's check and the download (rebinding) is still
+    refused (``DNSLookupError``; the request fails and its query is reported).
+    """
+
+    policy: GuardPolicy | None = None
+    exempt: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, reactor: Any) -> GuardedResolver:
+        resolver = super().from_crawler(crawler, reactor)
+        config = crawler.settings.get("SCOUT_CONFIG")
+        if config is not None:
+            resolver.policy = GuardPolicy.from_config(config, ())
+            resolver.exempt = _exempt_hosts(resolver.policy)
+        return resolver
+
+    def getHostByName(self, name: str, timeout: Any = ()) -> Any:
+        d = super().getHostByName(name, timeout)
+        d.addCallback(self.checked, name)
+        return d
+
+    def checked(self, address: str, name: str) -> str:
+        policy = self.policy
+        if policy is None or name.lower().rstrip(".") in self.exempt or policy.address_allowed(address):
+            return address
+        raise DNSLookupError(f"{name} resolves to a private address (refused by the SSRF guard)")
+
+
+# --------------------------------------------------------------------------- the browser
+
+# The crawl's policy for ``abort_browser_request`` (a plain function Scrapy-Playwright loads
+# by name); set by the middleware, one crawl configuration per process.
+_BROWSER: list[GuardPolicy | None] = [None]
+
+
+async def browser_refusal(policy: GuardPolicy, url: str, navigation: bool) -> str | None:
+    """Why the browser must not load ``url``, or None (see the module docstring)."""
+    import asyncio
+
+    p = urlsplit(url)
+    if p.scheme in ("data", "blob", "about"):
+        return None
+    host = (p.hostname or "").lower()
+    if p.scheme not in ("http", "https") or not host:
+        return "invalid_url"
+    try:
+        port = p.port
+    except ValueError:
+        return "invalid_url"
+    target = (host, port) in policy.hostmap.targets
+    if navigation and not target and not policy.in_scope(host):
+        return "off_scope"
+    base = policy.hostmap.base_for(host)
+    if base is not None:
+        host = urlsplit(base).hostname or ""
+    addresses: list[str] | None
+    if literal_address(host) is not None:
+        addresses = [str(literal_address(host))]
+    else:
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+            addresses = sorted({str(i[4][0]) for i in infos})
+        except OSError:
+            addresses = None
+    return policy.check_addresses(host, addresses)
+
+
+async def abort_browser_request(request: Any) -> bool:
+    """``PLAYWRIGHT_ABORT_REQUEST``: the SSRF guard for what Chromium loads by itself.
+
+    A page under a local world also loads nothing from outside loopback (tests never leak).
+    """
+    frame_url = ""
+    try:
+        frame_url = request.frame.url
+    except Exception:  # a request without a frame (service worker)
+        frame_url = ""
+    if is_loopback_url(frame_url) and not is_loopback_url(request.url):
+        return True
+    policy = _BROWSER[0]
+    if policy is None:
+        return False
+    return await browser_refusal(policy, request.url, request.is_navigation_request()) is not None

@@ -1,7 +1,8 @@
 """Field limits: free text from hostile pages is capped at ``crawl.max_field_chars``.
 
-Each shortened field is counted in ``scout/field/<name>/truncated``; lists of links are
-capped at 50 entries (``scout/field/links/truncated``). A URL longer than the cap is not an
+Each shortened field is counted in ``scout/field/<name>/truncated`` and in the total
+``scout/limits/field_chars``; lists of links are capped at 50 entries
+(``scout/field/links/truncated``). A URL longer than the cap is not an
 account URL anyone typed: the item is dropped (``scout/dropped/url_too_long``).
 """
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 MAX_LINKS = 50
 URL_FIELDS = ("url", "source_url")
+FIELD_STAT = "scout/limits/field_chars"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,7 @@ class FieldLimitPipeline:
         cap = self.limits.max_chars
         if len(item.url) > cap:
             stats.inc_value("scout/dropped/url_too_long")
+            stats.inc_value(FIELD_STAT)
             raise DropItem("account URL longer than crawl.max_field_chars", log_level="DEBUG")
         for name in TEXT_FIELDS:
             value = getattr(item, name)
@@ -54,6 +57,7 @@ class FieldLimitPipeline:
                     value = value[: cap - 1] + "…"
                 setattr(item, name, value)
                 stats.inc_value(f"scout/field/{name}/truncated")
+                stats.inc_value(FIELD_STAT)
         links = [link for link in item.links if isinstance(link, str) and len(link) <= cap]
         if len(links) > self.limits.max_links or len(links) != len(item.links):
             stats.inc_value("scout/field/links/truncated")

@@ -310,7 +310,11 @@ def test_profiles_login_wall_is_a_gap(config, make_spider):
 def test_profiles_uses_the_browser_only_for_pages_that_need_it(config, make_spider):
     from spiders.profiles import ProfilesSpider
 
-    assert ProfilesSpider.custom_settings["DOWNLOAD_HANDLERS"]["http"].startswith("scrapy_playwright")
+    from scrapy.utils.misc import load_object
+    from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+
+    handler = load_object(ProfilesSpider.custom_settings["DOWNLOAD_HANDLERS"]["http"])
+    assert issubclass(handler, ScrapyPlaywrightDownloadHandler)
     spider = make_spider(ProfilesSpider, config)
     req = spider.lookup_request("tiktok", "sheyennemustangsvb", None, "q")
     assert "playwright" not in req.meta

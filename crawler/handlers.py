@@ -1,0 +1,65 @@
+"""Download handlers that verify TLS certificates against :class:`crawler.network.TrustStore`.
+
+Scrapy's HTTP/1.1 handler (and scrapy-playwright's, which falls back to it for requests
+without ``meta["playwright"]``) build their TLS context factory from settings; the
+``DOWNLOADER_CLIENTCONTEXTFACTORY`` setting that would replace it is deprecated in Scrapy
+2.19, so these subclasses swap the factory after construction. With
+``DOWNLOAD_VERIFY_CERTIFICATES`` on (the project default) a server must present a
+certificate chaining to the system's CAs or to ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``, and
+must match the host name; off, Scrapy's non-verifying behaviour is kept (development only).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from OpenSSL import SSL
+from scrapy.core.downloader.contextfactory import _ScrapyClientContextFactory
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
+from scrapy.utils.misc import build_from_crawler
+from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+from twisted.internet.ssl import optionsForClientTLS
+
+from crawler.network import TrustStore
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+
+class VerifyingContextFactory(_ScrapyClientContextFactory):
+    """Scrapy's context factory (TLS version and cipher settings) with our trust store."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.trust = TrustStore.from_env()
+
+    def creatorForNetloc(self, hostname: bytes, port: int) -> Any:
+        if not self._verify_certificates:
+            return super().creatorForNetloc(hostname, port)
+        return optionsForClientTLS(hostname.decode("ascii"), trustRoot=self.trust,
+                                   extraCertificateOptions=self._get_cert_options_kwargs())
+
+
+def verifying_factory(crawler: Crawler) -> VerifyingContextFactory:
+    if not crawler.settings.getbool("DOWNLOAD_VERIFY_CERTIFICATES"):
+        logger.warning("TLS certificates are NOT verified (crawl.tls_verify = false): development only")
+    return build_from_crawler(VerifyingContextFactory, crawler, method=SSL.SSLv23_METHOD)
+
+
+class ScoutHttpDownloadHandler(HTTP11DownloadHandler):
+    """``http``/``https`` handler verifying certificates (see the module docstring)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self._contextFactory = verifying_factory(crawler)
+
+
+class ScoutPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
+    """scrapy-playwright's handler; its plain-HTTP fallback verifies certificates too."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self._contextFactory = verifying_factory(crawler)
