@@ -338,6 +338,7 @@ def crawl_in_this_process(config: Config, job: CrawlJob) -> None:
     from scrapy.utils.reactor import install_reactor
 
     from crawler.planner import skip_reason
+    from crawler.quota import current_usage
     from crawler.settings import scout_settings
 
     install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
@@ -356,8 +357,9 @@ def crawl_in_this_process(config: Config, job: CrawlJob) -> None:
     platforms = job.platforms
     kwargs = {"platforms": ",".join(platforms) if platforms else None, "entity": job.entity, "search": job.name}
     phases: list[list[Any]] = [[], []]
+    usage = current_usage(config)  # a source whose period quota is used up is skipped, with the reason
     for source in ordered:
-        reason = skip_reason(source, config, platforms)
+        reason = skip_reason(source, config, platforms, usage)
         if reason:
             ProgressExtension.emit({"event": "source_skipped", "source": source, "reason": reason})
             continue

@@ -10,9 +10,11 @@ searches, handles for probing, seed URLs for the district's own site.
 The plan is deterministic (same profile and configuration, same plan), de-duplicated
 (case-insensitively, per source) and prioritised: a lower ``priority`` runs first. Terms
 are interleaved across entities (every entity's name before any entity's second term), so
-a tight budget still covers every school. Budgets come from ``config.budget``; what was cut
-is reported in :attr:`Plan.cut`, and a source that cannot run says why in
-:attr:`Plan.skipped`.
+a tight budget still covers every school. Budgets come from ``config.budget``, and for the
+APIs with a quota that spans scans (YouTube per day, Brave per month) from what is left of
+the current period (``usage``, see :mod:`crawler.quota`): each such source plans within
+``min(per-scan budget, remaining)``. What was cut is reported in :attr:`Plan.cut`, and a
+source that cannot run (no key, quota used up) says why in :attr:`Plan.skipped`.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 from crawler.config import ALL_SOURCES, Config, secret
 from crawler.platforms import PLATFORMS
 from crawler.profile import Affiliated, DistrictProfile, Entity, EntityKind, Level
+from crawler.quota import BRAVE, SEARCH_CALLS, UNITS, Usage
 
 # Hosts used in ``site:`` queries, per platform (the current host of each platform).
 SITE_HOSTS: dict[str, tuple[str, ...]] = {
@@ -115,6 +118,7 @@ class Plan:
     skipped: dict[str, str] = field(default_factory=dict)
     cut: dict[str, int] = field(default_factory=dict)
     limits: dict[str, str] = field(default_factory=dict)
+    quotas: list[str] = field(default_factory=list)
     entity: str | None = None
     name: str | None = None
 
@@ -136,6 +140,9 @@ class Plan:
                 lines.append(f"  {q.priority:>4}  {q.kind:<6} {q.query}{where}{who}")
         for source, reason in self.skipped.items():
             lines.append(f"\n[{source}] skipped: {reason}")
+        if self.quotas:
+            lines.append("\nAPI quotas (all scans and searches):")
+            lines += [f"  {q}" for q in self.quotas]
         return "\n".join(lines) + "\n"
 
 
@@ -386,19 +393,25 @@ def _interleave(groups: list[tuple[EntityTerms, list[str]]], per_entity: int) ->
 # --------------------------------------------------------------------------- sources
 
 
-def skip_reason(source: str, config: Config, platforms: Sequence[str] | None = None) -> str | None:
-    """Why ``source`` cannot run with this configuration (and platform filter), or None."""
+def skip_reason(source: str, config: Config, platforms: Sequence[str] | None = None,
+                usage: Usage | None = None) -> str | None:
+    """Why ``source`` cannot run with this configuration (and platform filter, and the API
+    quotas' ``usage`` in the current period when given), or None."""
     wanted = set(platforms) if platforms else None
     if source == "web_search":
         if not config.searxng_url and not secret("brave"):
             return "no SearXNG URL (SCOUT_SEARXNG_URL) and no SCOUT_BRAVE_API_KEY"
         if wanted is not None and not wanted & set(SITE_HOSTS):
             return "platform filter excludes every searchable platform"
+        if not config.searxng_url and usage and BRAVE in usage and usage[BRAVE].remaining <= 0:
+            return usage[BRAVE].reason()
     if source == "youtube":
         if wanted is not None and "youtube" not in wanted:
             return "platform filter excludes youtube"
         if not secret("youtube"):
             return "no SCOUT_YOUTUBE_API_KEY"
+        if usage and SEARCH_CALLS in usage and usage[SEARCH_CALLS].remaining <= 0:
+            return usage[SEARCH_CALLS].reason()
     if source == "bluesky" and wanted is not None and "bluesky" not in wanted:
         return "platform filter excludes bluesky"
     if source == "mastodon":
@@ -427,12 +440,18 @@ def _unique(rows: list[PlannedQuery]) -> list[PlannedQuery]:
     return out
 
 
-def _web_search(config: Config, groups: list[EntityTerms], platforms: list[str]) -> tuple[list[PlannedQuery], int, str]:
+def period_left(usage: Usage | None, key: str, limit: int) -> int:
+    """``limit`` capped by what is left of the bucket's quota in the current period."""
+    return min(limit, usage[key].remaining) if usage and key in usage else limit
+
+
+def _web_search(config: Config, groups: list[EntityTerms], platforms: list[str],
+                usage: Usage | None) -> tuple[list[PlannedQuery], int, str]:
     """``site:`` queries; each needs one request, further pages come from what the budget leaves."""
     b = config.budget
     pages = max(b.results_pages, 1)
-    requests = b.searxng_requests_per_scan if config.searxng_url else min(
-        b.brave_requests_per_scan, b.brave_requests_per_month)
+    requests = b.searxng_requests_per_scan if config.searxng_url else period_left(
+        usage, BRAVE, min(b.brave_requests_per_scan, b.brave_requests_per_month))
     # the town alone comes right after the district's name: it finds the accounts that use no
     # school name at all (a sports feed, a typo-squatter of the district's handle)
     terms = _interleave([(t, _dedupe(t.names[:1] + t.broad + t.names[1:] + t.phrases)) for t in groups],
@@ -509,8 +528,13 @@ def plan(
     platforms: Sequence[str] | None = None,
     entity: str | None = None,
     name: str | None = None,
+    usage: Usage | None = None,
 ) -> Plan:
-    """The queries each source runs, deterministic, de-duplicated, prioritised and budgeted."""
+    """The queries each source runs, deterministic, de-duplicated, prioritised and budgeted.
+
+    ``usage``: the API quotas' use in the current period (:func:`crawler.quota.current_usage`);
+    without it each period's whole quota is assumed available.
+    """
     chosen = [s for s in ALL_SOURCES if s in (sources or config.sources)]
     unknown = [p for p in platforms or () if p not in PLATFORMS]
     if unknown:
@@ -522,9 +546,9 @@ def plan(
     groups = all_terms(profile, entity=entity, name=name)
     b = config.budget
     pages = max(b.results_pages, 1)
-    result = Plan(entity=entity, name=name)
+    result = Plan(entity=entity, name=name, quotas=[u.describe() for u in (usage or {}).values()])
     for source in chosen:
-        reason = skip_reason(source, config, platforms)
+        reason = skip_reason(source, config, platforms, usage)
         if reason:
             result.skipped[source] = reason
             continue
@@ -538,14 +562,19 @@ def plan(
             result.limits[source] = f"{b.requests_per_host} requests per host"
         elif source == "web_search":
             # platforms whose own API source runs in this scan are searched there, not here
-            api = {p for p in _API_BACKED if p in chosen and not skip_reason(p, config, platforms)}
-            rows, cut, note = _web_search(config, groups, [p for p in wanted if p in SITE_HOSTS and p not in api])
+            api = {p for p in _API_BACKED if p in chosen and not skip_reason(p, config, platforms, usage)}
+            rows, cut, note = _web_search(config, groups, [p for p in wanted if p in SITE_HOSTS and p not in api],
+                                          usage)
             result.limits[source] = note
         elif source == "youtube":
-            calls = b.youtube_search_calls_per_day
-            # a daily quota: a scan leaves room for the day's ad-hoc searches (pages per query)
-            rows, cut = _api_terms(source, "youtube", groups, b.queries_per_entity, calls // pages)
-            result.limits[source] = (f"{calls} search.list calls and {b.youtube_units_per_day} units per day, "
+            calls = period_left(usage, SEARCH_CALLS, b.youtube_search_calls_per_day)
+            units = period_left(usage, UNITS, b.youtube_units_per_day)
+            # a daily quota: a scan leaves room for the day's ad-hoc searches (pages per query),
+            # but a nearly spent day still runs its first pages
+            rows, cut = _api_terms(source, "youtube", groups, b.queries_per_entity,
+                                   max(calls // pages, min(calls, 1)))
+            result.limits[source] = (f"{calls} search.list calls and {units} units left today "
+                                     f"(of {b.youtube_search_calls_per_day} and {b.youtube_units_per_day} per day), "
                                      f"{pages} pages per query")
         elif source == "bluesky":
             # each query: its result pages plus one getProfiles call per page

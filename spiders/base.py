@@ -16,6 +16,11 @@
     - :meth:`stop_source` ends the source cleanly (quota exhausted, key rejected): every query
       not yet run is recorded as skipped with the reason, and the run result reports it.
 
+    A source whose API has a quota spanning scans names its buckets in ``quota_buckets``
+    (:mod:`crawler.quota`): it plans within what is left of the current period, and each
+    request carrying ``meta[crawler.quota.META]`` is charged to the database when it is sent
+    (YouTube: every call costs, retries too) or when it succeeds (Brave bills successes only).
+
     Spider arguments (``-a`` or ``run_crawl``): ``platforms`` (comma-separated filter),
     ``entity`` (a profile key), ``search`` (an ad-hoc name).
 
@@ -61,6 +66,7 @@ from crawler.platforms import bluesky as bsky
 from crawler.platforms import mastodon as masto
 from crawler.platforms.base import empty_record
 from crawler.profile import DistrictProfile
+from crawler.quota import META, Ledger, Usage
 
 logger = logging.getLogger(__name__)
 SECRET_PARAMS = frozenset({"key", "api_key", "apikey", "token", "access_token", "subscription_token"})
@@ -106,6 +112,8 @@ class ScoutSpider(scrapy.Spider):
     coverage: CoverageBook
     scan_id: int | None
     stop_reason: str | None
+    quota_buckets: ClassVar[tuple[str, ...]] = ()  # API quota buckets this source charges
+    ledger: Ledger | None = None
 
     def __init__(self, *args: Any, platforms: str | list[str] | None = None, entity: str | None = None,
                  search: str | None = None, **kwargs: Any) -> None:
@@ -118,6 +126,8 @@ class ScoutSpider(scrapy.Spider):
         self.search = search or None
         self.stop_reason = None
         self.skipped_reason: str | None = None
+        self._usage: Usage | None = None
+        self.quota_retries: dict[str, int] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ScoutSpider:
@@ -131,21 +141,69 @@ class ScoutSpider(scrapy.Spider):
         scan = crawler.settings.get("SCOUT_SCAN_ID")
         spider.scan_id = int(scan) if scan not in (None, "") else None
         spider.coverage = CoverageBook(spider.name)
+        if cls.quota_buckets:
+            from scrapy import signals
+
+            spider.ledger = Ledger(spider.config)
+            crawler.signals.connect(spider._quota_sent, signal=signals.request_reached_downloader)
+            crawler.signals.connect(spider._quota_answered, signal=signals.response_received)
+            crawler.signals.connect(spider._quota_closed, signal=signals.spider_closed)
         return spider
+
+    # ------------------------------------------------------------------ API quotas
+
+    def quota_usage(self) -> Usage | None:
+        """The quota buckets' use in the current period, read once per crawl (None: no quota)."""
+        if not self.quota_buckets:
+            return None
+        if self._usage is None:
+            from crawler.quota import current_usage
+
+            self._usage = current_usage(self.config)
+        return self._usage
+
+    def _charge(self, key: str) -> None:
+        assert self.ledger is not None
+        self.ledger.charge(key)
+        self.crawler.stats.set_value(f"scout/quota/{key}", self.ledger.used[key])
+
+    def _quota_sent(self, request: Request, spider: Any = None) -> None:
+        key = request.meta.get(META)
+        if key and self.ledger is not None and not self.ledger.buckets[key].charge_on_success:
+            if request.meta.get("retry_times"):
+                self.quota_retries[key] = self.quota_retries.get(key, 0) + 1
+            self._charge(key)
+
+    def _quota_answered(self, response: Response, request: Request, spider: Any = None) -> None:
+        key = request.meta.get(META)
+        if (key and self.ledger is not None and self.ledger.buckets[key].charge_on_success
+                and 200 <= response.status < 300 and "cached" not in response.flags):
+            self._charge(key)
+
+    def _quota_closed(self, spider: Any = None) -> None:
+        if self.ledger is not None:
+            self.ledger.close()
+
+    def quota_exceeded(self, response: Response) -> None:
+        """The API said the request's quota bucket is used up: recorded for the whole period."""
+        key = response.meta.get(META)
+        if key and self.ledger is not None:
+            self.quota_usage()  # the plan stays the one this crawl started with (stop_source reads it)
+            self.ledger.exhaust(key)
 
     # ------------------------------------------------------------------ planning
 
     def planned(self) -> list[PlannedQuery]:
         """This source's queries from the plan (already budgeted and in priority order)."""
         p = plan(self.profile, self.config, sources=[self.name], platforms=self.platforms,
-                 entity=self.entity, name=self.search)
+                 entity=self.entity, name=self.search, usage=self.quota_usage())
         if self.name in p.skipped:
             self.skipped_reason = p.skipped[self.name]
         return p.queries.get(self.name, [])
 
     def cannot_run(self) -> str | None:
         """Why this source cannot run (checked before planning)."""
-        return skip_reason(self.name, self.config, self.platforms)
+        return skip_reason(self.name, self.config, self.platforms, self.quota_usage())
 
     def coverage_keys(self, pq: PlannedQuery) -> list[str]:
         """The coverage rows of one planned query (one per Mastodon instance, say)."""
@@ -292,7 +350,8 @@ class ApiSearchSpider(ScoutSpider):
 
     requests_used = 0
     first_pages_left = 0
-    quota_stat: str | None = None
+    quota_stat: str | None = None  # a per-crawl count without a quota bucket (SearXNG requests)
+    search_bucket: str | None = None  # the quota bucket search requests are charged to
 
     def request_budget(self) -> int | None:
         """Requests this source may make in the crawl (a quota), or None for no limit."""
@@ -309,11 +368,13 @@ class ApiSearchSpider(ScoutSpider):
         limit = self.request_budget()
         if limit is None:
             return True
+        # retried calls cost quota too (YouTube): they come out of what is left
+        spent = self.requests_used + self.quota_retries.get(self.search_bucket or "", 0)
         if first_page:
             self.first_pages_left = max(self.first_pages_left - 1, 0)
-        elif self.requests_used + self.first_pages_left >= limit:
+        elif spent + self.first_pages_left >= limit:
             return False
-        if self.requests_used >= limit:
+        if spent >= limit:
             return False
         self.requests_used += 1
         if self.quota_stat:
@@ -330,6 +391,7 @@ class ApiSearchSpider(ScoutSpider):
                        key: str | None = None) -> Request:
         return self.api_request(self.search_url(pq, cursor), self.parse_search_page, key or pq.query,
                                 headers=self.search_headers(),
+                                meta={META: self.search_bucket} if self.search_bucket else {},
                                 cb_kwargs={"pq": pq, "page": page, "rank_base": rank_base})
 
     def parse_search_page(self, response: Response, pq: PlannedQuery, page: int, rank_base: int) -> Iterator[Any]:
@@ -376,6 +438,10 @@ class SearchBackend:
     def error(self, status: int, data: Any, headers: Any) -> tuple[str, bool] | None:
         return None
 
+    def quota_used_up(self, status: int, headers: Any) -> bool:
+        """Whether the answer says the API's quota for the period is used up."""
+        return False
+
 
 class WebSearchSpider(ApiSearchSpider):
     """``site:`` queries through :attr:`backend` (see the module docstring)."""
@@ -389,6 +455,8 @@ class WebSearchSpider(ApiSearchSpider):
         return self.backend.headers()
 
     def api_error(self, response: Response, data: Any) -> tuple[str, bool] | None:
+        if self.backend.quota_used_up(response.status, response.headers):
+            self.quota_exceeded(response)
         return self.backend.error(response.status, data, response.headers) or super().api_error(response, data)
 
     def parse_results(self, response: Response, data: Any, pq: PlannedQuery, page: int) -> tuple[list[Any], str | None]:

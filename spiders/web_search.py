@@ -4,8 +4,10 @@ Instagram, Threads and X accounts. The title and snippet of each result are the 
 
 SearXNG is used when ``searxng_url`` is configured, else Brave when
 ``SCOUT_BRAVE_API_KEY`` is set, else the source is skipped with that reason. Each backend
-has its per-scan request budget; a rejected key or an exhausted Brave plan ends the source
-cleanly.
+has its per-scan request budget; Brave also has a monthly budget kept across scans
+(``brave/requests`` in :mod:`crawler.quota`, successful requests only, as Brave bills). A
+rejected key or an exhausted Brave plan ends the source cleanly; the latter also marks the
+month's budget used up.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from crawler.config import Config, secret
+from crawler.planner import period_left
+from crawler.quota import BRAVE
 from spiders.base import SearchBackend, WebSearchSpider
 
 
@@ -69,12 +73,16 @@ class Brave(SearchBackend):
         more = bool(((data or {}).get("query") or {}).get("more_results_available"))
         return out, more
 
+    def quota_used_up(self, status: int, headers: Any) -> bool:
+        # X-RateLimit-Remaining: "<per second>, <per month>"
+        remaining = (headers.get(b"X-RateLimit-Remaining") or b"").decode("latin-1").split(",")
+        return status == 429 and len(remaining) > 1 and remaining[-1].strip() == "0"
+
     def error(self, status: int, data: Any, headers: Any) -> tuple[str, bool] | None:
         if status in (401, 403):
             return f"Brave rejected the API key (HTTP {status})", True
         if status == 429:
-            remaining = (headers.get(b"X-RateLimit-Remaining") or b"").decode("latin-1").split(",")
-            if len(remaining) > 1 and remaining[-1].strip() == "0":
+            if self.quota_used_up(status, headers):
                 return "Brave Search monthly quota used up", True
             return "rate limited (HTTP 429)", False
         return None
@@ -93,6 +101,7 @@ def choose_backend(config: Config) -> SearchBackend | None:
 
 class WebSearch(WebSearchSpider):
     name = "web_search"
+    quota_buckets = (BRAVE,)
 
     def request_budget(self) -> int | None:
         if not hasattr(self, "backend"):
@@ -100,7 +109,11 @@ class WebSearch(WebSearchSpider):
             if backend is None:
                 return 0
             self.backend = backend
-            self.quota_stat = f"scout/quota/{backend.name}/requests"
+            if backend.name == "brave":
+                self.search_bucket = BRAVE  # the ledger counts what Brave bills
+            else:
+                self.quota_stat = f"scout/quota/{backend.name}/requests"
         b = self.config.budget
         return (b.searxng_requests_per_scan if self.backend.name == "searxng"
-                else min(b.brave_requests_per_scan, b.brave_requests_per_month))
+                else period_left(self.quota_usage(), BRAVE, min(b.brave_requests_per_scan,
+                                                                b.brave_requests_per_month)))

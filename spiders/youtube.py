@@ -3,8 +3,10 @@
 Search snippets carry no handle, subscriber count or custom URL, so the channel ids of each
 result page are looked up in one ``channels.list`` call (up to 50 ids). Two budgets per
 day (``budget.youtube_search_calls_per_day`` and ``budget.youtube_units_per_day``) cap the
-calls; ``quotaExceeded`` (or a rejected key) ends the source cleanly and the scan summary
-says so. Legacy channel URLs seen in this scan (``/user/name``, ``/c/name``) are resolved
+calls of the day in Pacific time, across scans and searches: every call sent is charged to
+``youtube/search_calls`` or ``youtube/units`` (:mod:`crawler.quota`), and the spider plans
+within what the day has left. ``quotaExceeded`` (or a rejected key) ends the source cleanly
+and the scan summary says so; ``quotaExceeded`` also marks the day's bucket used up. Legacy channel URLs seen in this scan (``/user/name``, ``/c/name``) are resolved
 to their channel id (``forUsername`` / ``forHandle``). The key goes in the URL, as the API
 requires, and is stripped from every stored URL.
 """
@@ -18,8 +20,9 @@ from urllib.parse import urlencode, urlsplit
 from scrapy.http import Request, Response
 
 from crawler.config import secret
-from crawler.planner import PlannedQuery
+from crawler.planner import PlannedQuery, period_left
 from crawler.platforms import youtube as yt
+from crawler.quota import META, SEARCH_CALLS, UNITS
 from spiders.base import QUERY, ApiSearchSpider, json_body
 
 ENDING_REASONS = {"quotaExceeded", "dailyLimitExceeded", "keyInvalid", "keyExpired", "accessNotConfigured",
@@ -29,7 +32,8 @@ ENDING_REASONS = {"quotaExceeded", "dailyLimitExceeded", "keyInvalid", "keyExpir
 class YouTubeSpider(ApiSearchSpider):
     name = "youtube"
 
-    quota_stat = "scout/quota/youtube/search_calls"
+    quota_buckets = (SEARCH_CALLS, UNITS)
+    search_bucket = SEARCH_CALLS
     units = 0
 
     def api_url(self, method: str, **params: Any) -> str:
@@ -40,13 +44,13 @@ class YouTubeSpider(ApiSearchSpider):
         return self.api_url("search", **params, **({"pageToken": cursor} if cursor else {}))
 
     def request_budget(self) -> int:
-        return self.config.budget.youtube_search_calls_per_day
+        return period_left(self.quota_usage(), SEARCH_CALLS, self.config.budget.youtube_search_calls_per_day)
 
     def allow_units(self, n: int = 1) -> bool:
-        if self.units + n > self.config.budget.youtube_units_per_day:
+        limit = period_left(self.quota_usage(), UNITS, self.config.budget.youtube_units_per_day)
+        if self.units + self.quota_retries.get(UNITS, 0) + n > limit:
             return False
         self.units += n
-        self.crawler.stats.set_value("scout/quota/youtube/units", self.units)
         return True
 
     def api_error(self, response: Response, data: Any) -> tuple[str, bool] | None:
@@ -54,6 +58,7 @@ class YouTubeSpider(ApiSearchSpider):
         if error is not None:
             reason, message = error
             if reason in ("quotaExceeded", "dailyLimitExceeded"):
+                self.quota_exceeded(response)
                 return f"YouTube API quota exceeded ({reason})", True
             return f"YouTube API error {reason}: {message}"[:300], reason in ENDING_REASONS
         return super().api_error(response, data)
@@ -74,7 +79,7 @@ class YouTubeSpider(ApiSearchSpider):
         yield self.api_request(
             self.api_url("channels", part="snippet,statistics,brandingSettings", id=",".join(found),
                          maxResults=50),
-            self.parse_channels, response.meta[QUERY],
+            self.parse_channels, response.meta[QUERY], meta={META: UNITS},
             cb_kwargs={"found": found, "search_url": response.url},
         )
 
@@ -113,7 +118,8 @@ class YouTubeSpider(ApiSearchSpider):
             kind, name = (parts[0], parts[1]) if len(parts) > 1 else ("", parts[0])
             param = {"forUsername": name} if kind == "user" else {"forHandle": f"@{name}"}
             yield self.api_request(self.api_url("channels", part="snippet,statistics,brandingSettings", **param),
-                                   self.parse_resolved, f"resolve {url}", cb_kwargs={"legacy": url})
+                                   self.parse_resolved, f"resolve {url}", meta={META: UNITS},
+                                   cb_kwargs={"legacy": url})
 
     def parse_resolved(self, response: Response, legacy: str) -> Iterator[Any]:
         data = json_body(response)

@@ -111,7 +111,7 @@ def register(app: typer.Typer, registry_app: typer.Typer) -> None:
         sources: Annotated[str | None, typer.Option("--sources", help="Comma-separated sources (default: all enabled).")] = None,
         platforms: Annotated[str | None, typer.Option("--platforms", help="Comma-separated platforms.")] = None,
         entity: Annotated[str | None, typer.Option("--entity", help="Only this entity key.")] = None,
-        dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the query plan and stop.")] = False,
+        dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the query plan and the API quotas left, and stop.")] = False,
         out: Annotated[Path | None, typer.Option("--out", help="Report folder (default: reports/scan-ID).")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     ) -> None:
@@ -124,10 +124,13 @@ def register(app: typer.Typer, registry_app: typer.Typer) -> None:
         _check_platforms(plats)
         if dry_run:
             from crawler.planner import plan
+            from crawler.quota import read_usage
 
             with STATE.session() as s:
                 profile = current_profile(s)
-            typer.echo(plan(profile, STATE.config, sources=src, platforms=plats, entity=entity).as_text())
+                usage = read_usage(s, STATE.config)  # what the API quotas have left this period
+            typer.echo(plan(profile, STATE.config, sources=src, platforms=plats, entity=entity,
+                            usage=usage).as_text())
             return
         options = ScanOptions(kind=ScanKind.SCAN, sources=src, platforms=plats, entity=entity, out_dir=out)
         with _Progress(enabled=not as_json) as progress:

@@ -334,6 +334,26 @@ class Assessment(Base):
     created_at: Mapped[Stamp] = mapped_column(default=utcnow)
 
 
+class ApiUsage(Base):
+    """Calls charged to an API quota in one quota period, kept across scans and searches.
+
+    One row per (source, bucket, period): ``youtube``/``search_calls`` and ``youtube``/``units``
+    per day in Pacific time (YouTube's quotas reset at midnight Pacific), ``brave``/``requests``
+    per calendar month (UTC). See :mod:`crawler.quota`.
+    """
+
+    __tablename__ = "api_usage"
+    __table_args__ = (UniqueConstraint("source", "bucket", "period", name="uq_api_usage_source_bucket_period"),)
+
+    id: Mapped[intpk]
+    source: Mapped[str] = mapped_column(String(32), comment="youtube | brave")
+    bucket: Mapped[str] = mapped_column(String(32), comment="search_calls | units | requests")
+    period: Mapped[str] = mapped_column(String(16), comment="YYYY-MM-DD (Pacific day) or YYYY-MM (UTC month)")
+    used: Mapped[int] = mapped_column(default=0)
+    exhausted: Mapped[bool] = mapped_column(default=False, comment="the API answered that the quota is used up")
+    updated_at: Mapped[Stamp] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
 # --------------------------------------------------------------------------- cases
 
 

@@ -30,13 +30,15 @@ API_PATHS = {  # host -> path prefix of the configured API endpoints (robots.txt
 ROBOTS_BLOCKED = {"www.facebook.com", "www.instagram.com", "www.threads.com", "x.com", "www.linkedin.com"}
 
 
-def prepare(world: Any, folder: Path, extra: str = "") -> tuple[Any, int]:
+def prepare(world: Any, folder: Path, extra: str = "", database_url: str | None = None) -> tuple[Any, int]:
+    """A scout.toml for ``world`` in ``folder`` (``extra`` settings added), the sample district
+    imported into ``database_url`` (default: a SQLite file in ``folder``), and a new scan."""
     from crawler.profile import load_profile
     from crawler.registry import load_registry
     from crawler.store import import_profile, import_registry
 
     folder.mkdir(parents=True, exist_ok=True)
-    db = f"sqlite:///{folder / 'scout.sqlite3'}"
+    db = database_url or f"sqlite:///{folder / 'scout.sqlite3'}"
     text = world.config_toml(profile=str(PROFILE), registry=str(REGISTRY), database_url=db)
     (folder / "scout.toml").write_text(text.replace("[hostmap]", f"{extra}\n[hostmap]"))
     config = load_config(folder / "scout.toml", env={})

@@ -74,7 +74,7 @@ def test_youtube_search_then_channels(youtube):
     assert len(items(found)) == 5 and all("AIzaSECRET" not in (i.source_url or "") for i in items(found))
     assert [i.rank for i in items(found)] == [1, 2, 3, 4, 5]
     assert youtube.coverage.entries["Sheyenne Mustangs"].pending == 1  # page 2 still to come
-    assert youtube.crawler.stats.get_value("scout/quota/youtube/search_calls") == 1  # the next page
+    assert youtube.requests_used == 1  # the next page (calls are charged to the quota when sent)
 
 
 def test_youtube_quota_exceeded_stops_the_source(youtube):
