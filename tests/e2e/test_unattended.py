@@ -93,7 +93,8 @@ def test_second_scan_refuses_while_one_runs(site):
 @pytest.mark.slow
 def test_decision_during_a_scan_is_not_lost(site):
     first = _scout(site, "scan")
-    first.communicate(timeout=600)
+    _, err = first.communicate(timeout=600)
+    assert first.returncode == 0, err
     with transaction(site.database_url) as s:
         number = s.scalars(select(Case.number).order_by(Case.id)).first()
     assert number
