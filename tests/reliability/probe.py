@@ -33,7 +33,7 @@ def probe(urls: list[str], settings: Mapping[str, Any] | None = None,
             child_env.pop(k, None)
         else:
             child_env[k] = v
-    done = subprocess.run([sys.executable, "-m", "tests.reliability.probe"], cwd=ROOT, env=child_env,  # noqa: S603
+    done = subprocess.run([sys.executable, "-m", "tests.reliability.probe"], cwd=ROOT, env=child_env,
                           input=json.dumps({"urls": urls, "settings": dict(settings or {})}),
                           capture_output=True, text=True, timeout=timeout, check=False)
     if done.returncode != 0 or not done.stdout.strip():

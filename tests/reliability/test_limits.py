@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
