@@ -104,6 +104,17 @@ def _print_summary(outcome: Any) -> None:
         console.print(f"report: {outcome.report_index}", markup=False, highlight=False)
 
 
+def _by_relevance(name: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Accounts most like the searched name first, then by confidence."""
+    from rapidfuzz import fuzz, utils
+
+    def relevance(r: dict[str, Any]) -> float:
+        texts = [r.get("display_name") or "", r.get("handle") or ""]
+        return max(fuzz.token_set_ratio(name, t, processor=utils.default_process) for t in texts)
+
+    return sorted(rows, key=lambda r: (-round(relevance(r), -1), -r["confidence"], r["platform"], r["url"]))
+
+
 def register(app: typer.Typer, registry_app: typer.Typer) -> None:
     @app.command()
     @handle_errors
@@ -166,7 +177,7 @@ def register(app: typer.Typer, registry_app: typer.Typer) -> None:
                               open_cases=open_cases, screenshots=False, reports=False)
         with _Progress(enabled=not as_json) as progress:
             outcome = run_scan(STATE.config, options, progress=progress)
-        rows = [r for r in outcome.results if not plats or r["platform"] in plats]
+        rows = _by_relevance(name, [r for r in outcome.results if not plats or r["platform"] in plats])
         if as_json:
             emit_json([{k: r[k] for k in SEARCH_KEYS} for r in rows])
             return
