@@ -1,0 +1,69 @@
+"""`scout search`, `scout scan --dry-run` and `scout cases list --json` against the sample world."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select
+
+from crawler.db import transaction
+from crawler.db.models import Case, Scan
+from tests.e2e.test_unattended import _scout
+
+
+def test_search_json_contract_and_no_cases(site):
+    proc = _scout(site, "search", "Liberty Middle School", "--json")
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err
+    rows = json.loads(out)
+    assert rows
+    keys = {"platform", "handle", "url", "display_name", "classification", "entity", "confidence", "registered"}
+    for r in rows:
+        assert set(r) == keys
+        assert 0.0 <= r["confidence"] <= 1.0
+        assert r["classification"] in {"registered", "unregistered", "impersonation", "affiliated", "unrelated",
+                                       "review"}
+        assert not r["handle"].startswith("@")
+    by_handle = {r["handle"]: r for r in rows}
+    # the registered school page, its PTO listed apart, and the Florida namesake ruled out
+    assert by_handle["100064123456789"]["classification"] == "registered"
+    assert by_handle["100064123456789"]["registered"] and by_handle["100064123456789"]["entity"] == "lms"
+    assert by_handle["libertymiddleschoolpto"]["classification"] == "affiliated"
+    assert by_handle["libertymsorlando"]["classification"] == "unrelated"
+    # most relevant first
+    assert "liberty" in (rows[0]["display_name"] or rows[0]["handle"]).lower()
+    with transaction(site.database_url) as s:
+        assert s.scalar(select(func.count(Case.id))) == 0
+        assert s.scalars(select(Scan.kind)).all() == ["search"]
+
+
+def test_scan_dry_run_prints_the_plan_and_sends_nothing(site, sample_world):
+    sample_world.reset_log()
+    proc = _scout(site, "scan", "--dry-run", "--entity", "shs")
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert "Query plan" in out and "Sheyenne" in out
+    assert sample_world.requests == []
+    with transaction(site.database_url) as s:
+        assert s.scalar(select(func.count(Scan.id))) == 0
+
+
+def test_cases_list_json_after_a_scan(site):
+    proc = _scout(site, "scan")
+    _, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err
+    proc = _scout(site, "cases", "list", "--json")
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    cases = json.loads(out)
+    assert cases
+    for c in cases:
+        assert set(c) == {"case_id", "kind", "status", "platform", "handle", "url", "display_name", "entity",
+                          "confidence", "imitates", "opened_at", "last_seen", "evidence"}
+        assert c["case_id"].startswith("ABCE-")
+        for ev in c["evidence"]:
+            assert set(ev) == {"kind", "summary", "url"}
+            assert ev["kind"] in {"district_link", "search_result", "api_profile", "profile_page", "screenshot",
+                                  "html_sha256", "explanation"}
+    imps = [c for c in cases if c["kind"] == "impersonation"]
+    assert imps and all(c["imitates"] for c in imps)
