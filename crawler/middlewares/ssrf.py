@@ -62,15 +62,23 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 SEED = "scout_seed"
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def is_public(ip: Address) -> bool:
-    """Not private, loopback, link-local (incl. 169.254.169.254), multicast, reserved or unspecified."""
+    """A globally routable unicast address: not private, loopback, link-local (incl.
+    169.254.169.254), shared (100.64.0.0/10, where some clouds keep their metadata service),
+    multicast, reserved or unspecified. IPv6 forms that carry an IPv4 address (mapped,
+    6to4, Teredo, NAT64) are judged by that address."""
     if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            return is_public(ip.ipv4_mapped)
+        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if embedded is None and ip in NAT64:
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None:
+            return is_public(embedded)
         if ip.is_site_local:
             return False
-    return not (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
-                or ip.is_reserved or ip.is_unspecified)
+    return ip.is_global and not ip.is_multicast
 
 
 def is_loopback_url(url: str) -> bool:

@@ -14,7 +14,6 @@ from crawler.middlewares.limits import PARSE_STAT, SIZE_STAT, ParseTimeMiddlewar
 from crawler.pipelines.fields import FIELD_STAT, FieldLimitPipeline
 from crawler.sampleworld import Faults
 from crawler.sampleworld.testing import sample_world_fixture
-from tests.discovery.conftest import config, make_crawler  # noqa: F401 - fixtures
 from tests.reliability.probe import probe
 
 MB = 1024 * 1024
@@ -80,7 +79,7 @@ def test_parse_time_middleware_is_installed_closest_to_the_spider():
 # --------------------------------------------------------------------------- stored fields
 
 
-def test_long_fields_are_cut_and_counted(config, make_crawler):  # noqa: F811 - fixtures
+def test_long_fields_are_cut_and_counted(config, make_crawler):
     crawler = make_crawler(config)
     pipeline = FieldLimitPipeline.from_crawler(crawler)
     cap = config.crawl.max_field_chars
