@@ -161,6 +161,11 @@ async def _capture_all(config: Config, targets: list[EvidenceTarget], out_dir: P
                         result.skipped.append(EvidenceSkipped(target.account_id, target.case_id, target.url,
                                                               f"the page answered HTTP {status}"))
                         continue
+                    hop = await guard.refused_redirect(response, page.url)
+                    if hop:  # the browser followed it itself: keep nothing it showed
+                        result.skipped.append(EvidenceSkipped(target.account_id, target.case_id, target.url,
+                                                              f"redirected to a refused address ({hop})"))
+                        continue
                     html = await page.content()
                     stamp = utcnow()
                     base = out_dir / f"{_safe_name(target)}-{stamp:%Y%m%dT%H%M%SZ}"
@@ -186,9 +191,11 @@ async def _capture_all(config: Config, targets: list[EvidenceTarget], out_dir: P
 
 
 class _BrowserGuard:
-    """Every request of the browser (navigations, redirects, sub-resources) passes the SSRF
-    guard's browser rules (:func:`crawler.middlewares.ssrf.browser_refusal`); a page under a
-    local world loads nothing from outside loopback. Refusals are kept for the report."""
+    """Every request of the browser (navigations, sub-resources) passes the SSRF guard's
+    browser rules (:func:`crawler.middlewares.ssrf.browser_refusal`); a page under a local
+    world loads nothing from outside loopback. Playwright's routing does not see the hops of
+    a redirect Chromium follows, so they are checked after the navigation and a page that
+    went through a refused hop is not captured (the request itself was made: a blind GET)."""
 
     def __init__(self, policy: Any) -> None:
         self.policy = policy
@@ -209,6 +216,22 @@ class _BrowserGuard:
             await route.abort("blockedbyclient")
         else:
             await route.continue_()
+
+    async def refused_redirect(self, response: Any, final_url: str) -> str | None:
+        """Chromium follows redirects without passing their hops through the route: check
+        every hop of the navigation (and where the page ended up) afterwards."""
+        from crawler.middlewares.ssrf import browser_refusal
+
+        urls = [final_url]
+        request = response.request if response is not None else None
+        while request is not None:
+            urls.append(request.url)
+            request = request.redirected_from
+        for url in urls:
+            reason = await browser_refusal(self.policy, url, navigation=True)
+            if reason:
+                return reason
+        return None
 
 
 def _run(coro: Any) -> None:

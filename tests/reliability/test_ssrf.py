@@ -5,7 +5,10 @@ check and the connection), through redirects, from the district's own pages and 
 from __future__ import annotations
 
 import asyncio
+import http.server
 import ipaddress
+import threading
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -23,7 +26,7 @@ from crawler.middlewares.ssrf import (
     is_public,
     literal_address,
 )
-from tests.discovery.conftest import html_response
+from tests.discovery.conftest import html_response, with_
 from tests.discovery.test_middlewares import guard, run
 
 METADATA = "169.254.169.254"
@@ -159,3 +162,54 @@ def test_browser_loads_public_sub_resources_and_in_scope_pages(config, monkeypat
     monkeypatch.setattr(ssrf, "_BROWSER", [GuardPolicy.from_config(config, ["west-fargo.k12.nd.us"])])
     assert asyncio.run(abort_browser_request(FakeBrowserRequest("https://93.184.216.34/app.js"))) is False
     assert asyncio.run(abort_browser_request(FakeBrowserRequest("data:image/png;base64,AAAA"))) is False
+
+
+class _Redirector(http.server.BaseHTTPRequestHandler):
+    target = ""
+
+    def do_GET(self) -> None:
+        self.server.seen.append(self.path)  # type: ignore[attr-defined]
+        if self.path == "/robots.txt":
+            self.send_response(404)
+            self.end_headers()
+            return
+        if self.path.startswith("/staff") and self.target:
+            self.send_response(302)
+            self.send_header("Location", self.target)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        self.wfile.write(b"<html><title>internal</title><body>secret: AKIA-TEST</body></html>")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _server(host: str) -> http.server.ThreadingHTTPServer:
+    server = http.server.ThreadingHTTPServer((host, 0), _Redirector)
+    server.seen = []  # type: ignore[attr-defined]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="no system Chromium")
+def test_evidence_capture_keeps_nothing_a_redirect_to_a_private_address_showed(config, tmp_path):
+    from crawler.evidence import EvidenceTarget, capture_evidence
+
+    inside, district = _server("127.0.0.2"), _server("127.0.0.1")
+    try:
+        _Redirector.target = f"http://127.0.0.2:{inside.server_address[1]}/latest/meta-data/"
+        cfg = with_(config, hostmap={"www.west-fargo.k12.nd.us": f"http://127.0.0.1:{district.server_address[1]}"},
+                    allow_networks=("127.0.0.1/32",))
+        out = capture_evidence(cfg, [EvidenceTarget(1, 7, "https://www.west-fargo.k12.nd.us/staff", "web")],
+                               tmp_path / "evidence")
+    finally:
+        for server in (inside, district):
+            server.shutdown()
+            server.server_close()
+    assert list(out) == []
+    assert [s.reason for s in out.skipped] == ["redirected to a refused address (off_scope)"]
+    assert not list((tmp_path / "evidence").glob("*"))
