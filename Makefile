@@ -20,12 +20,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# The system Chromium from Debian (never `playwright install`: it downloads a browser).
+# The system Chromium from Debian (never `playwright install`: it downloads a browser), and
+# certutil (libnss3-tools) so Chromium can trust SSL_CERT_FILE's CAs (README, "Network").
 chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
-		echo "installing Debian's chromium package"; \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v certutil >/dev/null; then \
+		echo "installing Debian's chromium and libnss3-tools packages"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium libnss3-tools >/dev/null; \
 	fi
 
 demo: setup
