@@ -19,6 +19,7 @@ from scrapy.exceptions import DropItem
 from crawler.items import AccountSighting
 from crawler.middlewares import crawl_config
 from crawler.platforms import classify
+from crawler.platforms.search_result import profile_from_search
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -59,6 +60,11 @@ class CanonicalisePipeline:
         item.canonical_url = ref.url
         if ref.platform_id and not item.platform_id:
             item.platform_id = ref.platform_id
+        if item.source == "web_search":
+            # the result's title and snippet are the profile page's own: keep what they show
+            for key, value in profile_from_search(ref, item.title, item.snippet).items():
+                if getattr(item, key, None) is None:
+                    setattr(item, key, value)
         if ref.needs_resolution:
             item.extra["needs_resolution"] = True
             stats.inc_value(f"scout/needs_resolution/{ref.platform}")
