@@ -12,14 +12,16 @@ must match the host name; off, Scrapy's non-verifying behaviour is kept (develop
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from OpenSSL import SSL
 from scrapy.core.downloader.contextfactory import _ScrapyClientContextFactory
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.utils.misc import build_from_crawler
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+from twisted.internet._sslverify import IOpenSSLTrustRoot
 from twisted.internet.ssl import optionsForClientTLS
+from twisted.web.iweb import IPolicyForHTTPS
 
 from crawler.network import TrustStore
 
@@ -39,14 +41,14 @@ class VerifyingContextFactory(_ScrapyClientContextFactory):
     def creatorForNetloc(self, hostname: bytes, port: int) -> Any:
         if not self._verify_certificates:
             return super().creatorForNetloc(hostname, port)
-        return optionsForClientTLS(hostname.decode("ascii"), trustRoot=self.trust,
+        return optionsForClientTLS(hostname.decode("ascii"), trustRoot=cast(IOpenSSLTrustRoot, self.trust),
                                    extraCertificateOptions=self._get_cert_options_kwargs())
 
 
-def verifying_factory(crawler: Crawler) -> VerifyingContextFactory:
+def verifying_factory(crawler: Crawler) -> IPolicyForHTTPS:
     if not crawler.settings.getbool("DOWNLOAD_VERIFY_CERTIFICATES"):
         logger.warning("TLS certificates are NOT verified (crawl.tls_verify = false): development only")
-    return build_from_crawler(VerifyingContextFactory, crawler, method=SSL.SSLv23_METHOD)
+    return cast(IPolicyForHTTPS, build_from_crawler(VerifyingContextFactory, crawler, method=SSL.SSLv23_METHOD))
 
 
 class ScoutHttpDownloadHandler(HTTP11DownloadHandler):

@@ -308,10 +308,10 @@ def test_profiles_login_wall_is_a_gap(config, make_spider):
 
 
 def test_profiles_uses_the_browser_only_for_pages_that_need_it(config, make_spider):
-    from spiders.profiles import ProfilesSpider
-
     from scrapy.utils.misc import load_object
     from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+
+    from spiders.profiles import ProfilesSpider
 
     handler = load_object(ProfilesSpider.custom_settings["DOWNLOAD_HANDLERS"]["http"])
     assert issubclass(handler, ScrapyPlaywrightDownloadHandler)
