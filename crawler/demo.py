@@ -168,4 +168,4 @@ def _print(outcome: Any, result: DemoResult, echo: Callable[[str], None]) -> Non
          + (f" ({', '.join(result.robots_violations[:5])})" if result.robots_violations else ""))
     echo(f"host map: {result.outside_hostmap} requests outside the host map")
     if result.report:
-        echo(f"report: {result.report}")
+        echo(f"open the report: {result.report.as_uri()}")

@@ -78,6 +78,12 @@ class _Progress:
             self.bar.__exit__(*exc)
 
 
+def _quota_text(used: Any) -> str:
+    if isinstance(used, dict):
+        return ", ".join(f"{k.split('/')[-1].replace('_', ' ')} {v}" for k, v in used.items())
+    return str(used or "")
+
+
 def _print_summary(outcome: Any) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -91,7 +97,7 @@ def _print_summary(outcome: Any) -> None:
     for name, st in outcome.sources.items():
         gaps = st.get("coverage_gaps") or st.get("gaps") or []
         t.add_row(name, str(st.get("requests", 0)), str(st.get("sightings", 0)), str(st.get("new_accounts", 0)),
-                  str(st.get("errors", 0)), str(st.get("quota_used", "")),
+                  str(st.get("errors", 0)), _quota_text(st.get("quota_used")),
                   str(len(gaps) if isinstance(gaps, list) else gaps), str(st.get("skipped") or ""))
     console.print(t)
     if outcome.classifications:
