@@ -228,14 +228,14 @@ def _candidates(
         out.append(_Candidate(acc, a.classification, a.entity_key, a.confidence, a.imitates_url,
                               note=f"classified {a.classification} in scan {scan.id}"))
     for account_id in dict.fromkeys(deactivation_incomplete):
-        acc = session.get(Account, account_id)
-        if acc is None:
+        account = session.get(Account, account_id)
+        if account is None:
             continue
         from crawler.store import find_registered
 
-        reg = find_registered(session, acc.platform, acc.url, acc.platform_id)
+        reg = find_registered(session, account.platform, account.url, account.platform_id)
         entity = reg.entity_key if reg is not None else None
-        out.append(_Candidate(acc, CaseKind.DEACTIVATION_INCOMPLETE.value, entity, 1.0, None,
+        out.append(_Candidate(account, CaseKind.DEACTIVATION_INCOMPLETE.value, entity, 1.0, None,
                               note=f"the registry lists it as deactivated, but scan {scan.id} saw it live"))
     return out
 

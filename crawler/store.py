@@ -91,7 +91,7 @@ def import_profile(session: Session, profile: DistrictProfile, path: str | None 
     changes = Changes()
     d = profile.district
     row = session.scalars(select(District).limit(1)).first()
-    values = {
+    values: dict[str, Any] = {
         "key": d.key,
         "name": d.name,
         "aliases": list(d.aliases),

@@ -171,7 +171,8 @@ def audit_registry(
     if scan is not None:
         seen_in_scan = {rid for (rid,) in session.execute(
             select(Assessment.registered_id).where(Assessment.scan_id == scan.id,
-                                                   Assessment.registered_id.is_not(None)))}
+                                                   Assessment.registered_id.is_not(None)))
+                        if rid is not None}
     live_cases = session.execute(
         select(Account.platform, Account.url, Account.platform_id).join(Case, Case.account_id == Account.id)
         .where(Case.kind == CaseKind.DEACTIVATION_INCOMPLETE.value, Case.status.in_(("open", "notified")))

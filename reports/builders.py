@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -63,6 +63,12 @@ def platform_label(name: str) -> str:
     return PLATFORM_LABELS.get(name, name.title())
 
 
+@overload
+def _day(value: datetime | date) -> str: ...
+@overload
+def _day(value: None) -> None: ...
+@overload
+def _day(value: datetime | date | None) -> str | None: ...
 def _day(value: datetime | date | None) -> str | None:
     if value is None:
         return None
@@ -295,8 +301,10 @@ def _registered(ctx: Context) -> tuple[list[dict[str, Any]], list[dict[str, Any]
     if ctx.scan is not None:
         seen_ids = {rid for (rid,) in ctx.session.execute(
             select(Assessment.registered_id).where(Assessment.scan_id == ctx.scan.id,
-                                                   Assessment.registered_id.is_not(None)))}
-    seen, unseen = [], []
+                                                   Assessment.registered_id.is_not(None)))
+                    if rid is not None}
+    seen: list[dict[str, Any]] = []
+    unseen: list[dict[str, Any]] = []
     for r in ctx.session.scalars(
         select(RegisteredAccount).where(RegisteredAccount.district_id == ctx.district.id)
         .order_by(RegisteredAccount.entity_key, RegisteredAccount.platform, RegisteredAccount.handle)
@@ -402,7 +410,8 @@ def build_summary(ctx: Context, *, roster: Roster | None = None) -> dict[str, An
             select(ScanQuery.source, ScanQuery.status).where(ScanQuery.scan_id == scan.id)
         ):
             queries[source][status] += 1
-        source_stats = stats.get("sources") if isinstance(stats.get("sources"), dict) else {}
+        sources = stats.get("sources")
+        source_stats: dict[str, Any] = sources if isinstance(sources, dict) else {}
         for source in sorted(set(sightings) | set(queries) | set(source_stats)):
             q = queries.get(source, Counter())
             note = source_stats.get(source)
@@ -428,12 +437,12 @@ def build_summary(ctx: Context, *, roster: Roster | None = None) -> dict[str, An
                                  **{k.value: c.get(k.value, 0) for k in Classification}})
         from crawler.config import redact
 
-        for q in session.scalars(
+        for gap in session.scalars(
             select(ScanQuery).where(ScanQuery.scan_id == scan.id, ScanQuery.status != "done")
             .order_by(ScanQuery.source, ScanQuery.query)
         ):
-            gaps.append({"source": q.source, "query": q.query, "status": q.status,
-                         "error": redact(q.error) if q.error else None})
+            gaps.append({"source": gap.source, "query": gap.query, "status": gap.status,
+                         "error": redact(gap.error) if gap.error else None})
         prev = session.scalars(
             select(Scan).where(Scan.district_id == ctx.district.id, Scan.kind == ScanKind.SCAN.value,
                                Scan.id < scan.id).order_by(Scan.id.desc())).first()
@@ -442,12 +451,12 @@ def build_summary(ctx: Context, *, roster: Roster | None = None) -> dict[str, An
                                Scan.id > scan.id).order_by(Scan.id)).first()
         since = prev.started_at if prev is not None else None
         until = nxt.started_at if nxt is not None else None
-        for c in list_cases(session):
-            if c.opened_scan_id == scan.id:
-                new_cases.append(case_row(ctx, c))
-            elif (c.closed_at is not None and (since is None or c.closed_at >= since)
-                  and (until is None or c.closed_at < until)):
-                closed.append(case_row(ctx, c))
+        for case in list_cases(session):
+            if case.opened_scan_id == scan.id:
+                new_cases.append(case_row(ctx, case))
+            elif (case.closed_at is not None and (since is None or case.closed_at >= since)
+                  and (until is None or case.closed_at < until)):
+                closed.append(case_row(ctx, case))
     findings = [f.as_dict() | {"entity_name": ctx.entity_name(f.entity), "platform_label": platform_label(f.platform)}
                 for f in audit_registry(session, ctx.config, roster=roster,
                                         scan_id=scan.id if scan is not None else None, now=ctx.now)]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cases.scout_world import Seen, run_scan
 from typer.testing import CliRunner
 
 from crawler.cli import app
 from crawler.store import find_registered
+from tests.cases.scout_world import Seen, run_scan
 
 runner = CliRunner()
 HOOPS = Seen("https://www.instagram.com/sheyennehoops/", entity="shs-basketball", confidence=0.9,

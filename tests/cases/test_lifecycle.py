@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from tests.cases.scout_world import Seen, run_scan
 from sqlalchemy import func, select
 
 from crawler.cases import case_json, decide, find_case, fingerprint, next_number
 from crawler.db.models import Account, Case, CaseCounter
+from tests.cases.scout_world import Seen, run_scan
 
 HOOPS = Seen("https://www.instagram.com/sheyennehoops/", entity="shs-basketball", confidence=0.9,
              display_name="Sheyenne Hoops", bio="Sheyenne Mustangs basketball, West Fargo ND",

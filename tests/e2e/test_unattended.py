@@ -82,11 +82,11 @@ def test_second_scan_refuses_while_one_runs(site):
     try:
         _wait_for(lambda: _count(site.database_url, Lock) == 1)
         second = _scout(site, "scan")
-        out, err = second.communicate(timeout=120)
+        _out, err = second.communicate(timeout=120)
         assert second.returncode == 1
         assert "another scan is running" in err
     finally:
-        out, err = first.communicate(timeout=600)
+        _out, err = first.communicate(timeout=600)
     assert first.returncode == 0, err
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from tests.cases.scout_world import Seen, run_scan
 from sqlalchemy import select
 
 from crawler.db.models import RegisteredAccount, utcnow
 from crawler.errors import InputError
 from reports.audit import audit_registry, parse_roster
+from tests.cases.scout_world import Seen, run_scan
 
 
 def _codes(findings):

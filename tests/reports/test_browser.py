@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
-from tests.cases.scout_world import Seen, run_scan
 
 from reports import write_reports
+from tests.cases.scout_world import Seen, run_scan
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",

@@ -10,11 +10,11 @@ from html.parser import HTMLParser
 
 import pytest
 from parsel import Selector
-from tests.cases.scout_world import Seen, add_screenshot, run_scan
 
 from crawler.cases import decide
 from reports import write_reports
 from reports.render import csv_cell, md_escape, md_link, safe_url
+from tests.cases.scout_world import Seen, add_screenshot, run_scan
 
 EVIL_NAME = '<script>alert("x")</script>=HYPERLINK("http://evil.example","click")'
 EVIL_BIO = "Official SHS hoops! [click](javascript:alert(1)) <a href=\"javascript:alert(2)\">x</a> Donate today"
