@@ -7,6 +7,8 @@ never shows a traceback for bad input.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class ScoutError(Exception):
     """A failure the command reports on stderr with exit code 1."""
@@ -47,3 +49,16 @@ class InputErrors(InputError):
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)
+
+
+def read_text(path: str | Path) -> str:
+    """A user's UTF-8 file, or an :class:`InputError` naming the file (and the line of a bad byte)."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError("not UTF-8 text", file=str(path), line=raw[: exc.start].count(b"\n") + 1) from None

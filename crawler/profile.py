@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from crawler.errors import InputError, InputErrors
+from crawler.errors import InputError, InputErrors, read_text
 
 
 class EntityKind(StrEnum):
@@ -246,44 +246,24 @@ def _key(ctx: _Ctx, node: yaml.Node, path: str) -> str | None:
     return v
 
 
-def _compose(path: Path) -> yaml.Node | None:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason})", file=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+def _compose(text: str, name: str) -> yaml.Node | None:
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
-        raise InputError(f"YAML syntax error: {problem}", file=str(path), line=line) from None
+        raise InputError(f"YAML syntax error: {problem}", file=name, line=mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"YAML syntax error: {exc}", file=str(path)) from None
+        raise InputError(f"YAML syntax error: {exc}", file=name) from None
 
 
 def load_profile(path: str | Path) -> DistrictProfile:
     """Load and validate a district profile. Raises :class:`InputError` naming file, line, field."""
-    path = Path(path)
-    root = _compose(path)
-    return profile_from_node(root, str(path))
+    return profile_from_text(read_text(path), str(path))
 
 
 def profile_from_text(text: str, name: str = "<profile>") -> DistrictProfile:
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise InputError(
-            f"YAML syntax error: {exc.problem or 'invalid YAML'}",
-            file=name,
-            line=mark.line + 1 if mark else None,
-        ) from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"YAML syntax error: {exc}", file=name) from None
-    return profile_from_node(root, name)
+    return profile_from_node(_compose(text, name), name)
 
 
 def profile_from_node(root: yaml.Node | None, name: str) -> DistrictProfile:

@@ -15,7 +15,7 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
-from crawler.errors import InputError, InputErrors
+from crawler.errors import InputError, InputErrors, read_text
 from crawler.profile import DistrictProfile
 
 COLUMNS = (
@@ -270,16 +270,7 @@ def parse_registry(
 def load_registry(
     path: str | Path, profile: DistrictProfile, *, mastodon_instances: Iterable[str] = ()
 ) -> RegistryLoad:
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError("not UTF-8 text", file=str(path), line=line) from None
+    text = read_text(path)
     return parse_registry(text, profile, file=str(path), mastodon_instances=mastodon_instances)
 
 

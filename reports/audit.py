@@ -44,7 +44,7 @@ from crawler.db.models import (
     ScanStatus,
     utcnow,
 )
-from crawler.errors import InputError, InputErrors
+from crawler.errors import InputError, InputErrors, read_text
 
 ROSTER_COLUMNS = ("name", "email", "status")
 ROSTER_STATUSES = ("active", "left")
@@ -129,15 +129,7 @@ def parse_roster(text: str, *, file: str = "roster.csv") -> Roster:
 
 
 def load_roster(path: str | Path) -> Roster:
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError("not UTF-8 text", file=str(path), line=raw[: exc.start].count(b"\n") + 1) from None
+    text = read_text(path)
     return parse_roster(text, file=str(path))
 
 
