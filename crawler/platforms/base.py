@@ -203,3 +203,26 @@ def absolute_link(link: str | None) -> str | None:
     if link.startswith("//"):
         return "https:" + link
     return link if _SCHEME.match(link) else "https://" + link
+
+
+def at_handle_verdict(
+    platform: Any,
+    url: SplitResult,
+    raw: str,
+    reserved: dict[str, Reason],
+    content: dict[str, Reason],
+) -> UrlVerdict:
+    """``/@handle[/tab]`` accounts (TikTok, Threads): reserved first segments and content
+    sub-paths are not accounts; the handle must be valid for the platform."""
+    parts = segments(url)
+    if not parts:
+        return not_account(raw, platform.name, Reason.HOME)
+    first = parts[0]
+    if not first.startswith("@"):
+        return not_account(raw, platform.name, reserved.get(first.lower(), Reason.RESERVED))
+    if len(parts) > 1 and parts[1].lower() in content:
+        return not_account(raw, platform.name, content[parts[1].lower()])
+    handle = first[1:]
+    if not platform.valid_handle(handle):
+        return not_account(raw, platform.name, Reason.INVALID_HANDLE)
+    return account(raw, AccountRef(platform.name, handle.lower(), platform.profile_url(handle)))

@@ -11,17 +11,14 @@ import re
 from urllib.parse import SplitResult
 
 from crawler.platforms.base import (
-    AccountRef,
     PageState,
     ProfileRecord,
     Reason,
     UrlVerdict,
-    account,
+    at_handle_verdict,
     empty_record,
     name_and_handle,
     new_record,
-    not_account,
-    segments,
     status_state,
 )
 from crawler.platforms.instagram import HANDLE_RE
@@ -57,18 +54,7 @@ class Threads:
         return f"https://www.threads.com/@{handle.lstrip('@').lower()}"
 
     def canonicalise(self, url: SplitResult, raw: str) -> UrlVerdict:
-        parts = segments(url)
-        if not parts:
-            return not_account(raw, NAME, Reason.HOME)
-        first = parts[0]
-        if not first.startswith("@"):
-            return not_account(raw, NAME, RESERVED.get(first.lower(), Reason.RESERVED))
-        if len(parts) > 1 and parts[1].lower() in CONTENT:
-            return not_account(raw, NAME, CONTENT[parts[1].lower()])
-        handle = first[1:]
-        if not self.valid_handle(handle):
-            return not_account(raw, NAME, Reason.INVALID_HANDLE)
-        return account(raw, AccountRef(NAME, handle.lower(), self.profile_url(handle)))
+        return at_handle_verdict(self, url, raw, RESERVED, CONTENT)
 
     def parse_profile_page(self, html: str, url: str, status: int = 200) -> ProfileRecord:
         forced = status_state(status)
