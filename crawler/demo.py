@@ -47,8 +47,11 @@ class DemoResult:
 
 
 def run_demo(out: Path, *, echo: Callable[[str], None] = print) -> DemoResult:
+    from sqlalchemy import delete
+
     from crawler.config import load_config
     from crawler.db import transaction
+    from crawler.db.models import ApiUsage
     from crawler.profile import load_profile
     from crawler.registry import load_registry
     from crawler.sampleworld import SampleWorld
@@ -74,6 +77,8 @@ def run_demo(out: Path, *, echo: Callable[[str], None] = print) -> DemoResult:
         with transaction(config.database_url) as s:
             pch = import_profile(s, profile, str(config.profile))
             rch = import_registry(s, registry.rows)
+            # a new sample world is a new API account: earlier demo runs' quota use does not apply
+            s.execute(delete(ApiUsage))
         echo(f"imported {profile.district.name}: {pch.summary('profile')}; {rch.summary('registry')}")
         world.reset_log()
         config = replace(config, reports_dir=out / "reports", evidence_dir=out / "evidence", jobs_dir=out / "jobs")
