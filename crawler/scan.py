@@ -84,30 +84,23 @@ class ScanOutcome:
 
 
 def _enabled_sources(config: Config, options: ScanOptions) -> tuple[str, ...]:
-    wanted = options.sources or config.sources
-    unknown = [s for s in wanted if s not in config.sources and s not in _all_sources()]
-    if unknown:
-        raise ScoutError(f"unknown source '{unknown[0]}' (known: {', '.join(_all_sources())})")
-    return tuple(s for s in _all_sources() if s in wanted)
-
-
-def _all_sources() -> tuple[str, ...]:
+    """``--sources`` picks among all sources; otherwise the configured ones run."""
     from crawler.config import ALL_SOURCES
 
-    return ALL_SOURCES
+    wanted = options.sources or config.sources
+    unknown = [s for s in wanted if s not in ALL_SOURCES]
+    if unknown:
+        raise ScoutError(f"unknown source '{unknown[0]}' (known: {', '.join(ALL_SOURCES)})")
+    return tuple(s for s in ALL_SOURCES if s in wanted)
 
 
-def _find_unfinished(session: Session, district_id: int, options: ScanOptions) -> Scan | None:
-    scan = session.scalars(
+def _unfinished(session: Session, district_id: int) -> list[Scan]:
+    return list(session.scalars(
         select(Scan)
         .where(Scan.district_id == district_id, Scan.kind == ScanKind.SCAN.value,
                Scan.status.in_([ScanStatus.RUNNING.value, ScanStatus.INTERRUPTED.value]))
         .order_by(Scan.id.desc())
-        .limit(1)
-    ).first()
-    if scan is not None and scan.params == options.params():
-        return scan
-    return None
+    ))
 
 
 def run_scan(config: Config, options: ScanOptions, *, progress: Progress | None = None) -> ScanOutcome:
@@ -133,7 +126,17 @@ def _run(config: Config, options: ScanOptions, factory, progress: Progress | Non
         district = district_row(s)
         profile = current_profile(s)
         registry = registry_rows(s)
-        scan = _find_unfinished(s, district.id, options) if options.kind == ScanKind.SCAN else None
+        if options.entity and options.entity not in profile.entity_keys:
+            raise ScoutError(f"unknown entity key '{options.entity}'")
+        scan = None
+        if options.kind == ScanKind.SCAN:
+            # resume the newest unfinished scan with the same parameters; older ones are superseded
+            for old in _unfinished(s, district.id):
+                if scan is None and old.params == options.params():
+                    scan = old
+                else:
+                    old.status = ScanStatus.FAILED.value
+                    old.error = "superseded: a later scan ran with other parameters"
         resumed = scan is not None
         if scan is None:
             scan = Scan(district_id=district.id, kind=options.kind.value, status=ScanStatus.RUNNING.value,
@@ -147,9 +150,6 @@ def _run(config: Config, options: ScanOptions, factory, progress: Progress | Non
     outcome = ScanOutcome(scan_id=scan_id, resumed=resumed)
     if resumed:
         outcome.notes.append(f"resumed unfinished scan {scan_id}")
-    if profile.district.key and options.entity and profile.entity(options.entity) is None \
-            and options.entity != profile.district.key:
-        raise ScoutError(f"unknown entity key '{options.entity}'")
 
     try:
         from crawler.crawl import run_crawl

@@ -67,3 +67,29 @@ def test_cases_list_json_after_a_scan(site):
                                   "html_sha256", "explanation"}
     imps = [c for c in cases if c["kind"] == "impersonation"]
     assert imps and all(c["imitates"] for c in imps)
+
+
+def test_unknown_entity_or_source_is_refused_before_anything_starts(site):
+    for args, message in ((("--entity", "nope"), "unknown entity key 'nope'"),
+                          (("--sources", "myspace"), "unknown source 'myspace'"),
+                          (("--platforms", "orkut"), "unknown platform 'orkut'")):
+        proc = _scout(site, "scan", *args)
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 1 and message in err
+    with transaction(site.database_url) as s:
+        assert s.scalar(select(func.count(Scan.id))) == 0
+
+
+def test_an_unfinished_scan_with_other_parameters_is_superseded(site):
+    from crawler.db.models import ScanStatus
+    from crawler.scan import ScanOptions, run_scan
+    from crawler.store import district_row
+
+    with transaction(site.database_url) as s:
+        s.add(Scan(district_id=district_row(s).id, kind="scan", status="running", params={"entity": "shs"}))
+    outcome = run_scan(site.config(), ScanOptions(sources=("bluesky",), screenshots=False, reports=False))
+    assert not outcome.resumed
+    with transaction(site.database_url) as s:
+        statuses = dict(s.execute(select(Scan.id, Scan.status)).all())
+    assert statuses[outcome.scan_id] == ScanStatus.COMPLETED.value
+    assert sorted(statuses.values()) == [ScanStatus.COMPLETED.value, ScanStatus.FAILED.value]
