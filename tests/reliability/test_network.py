@@ -63,34 +63,33 @@ def make_ca(folder: Path) -> tuple[Path, Path, Path]:
 
 
 class Hello(http.server.BaseHTTPRequestHandler):
+    """Answers every GET with a small page titled ``title``."""
+
+    title = b"hello"
+
     def do_GET(self) -> None:
-        body = b"<html><title>hello</title><body>hello</body></html>"
+        self.record()
+        body = b"<html><title>" + self.title + b"</title><body>" + self.title + b"</body></html>"
         self.send_response(200)
         self.send_header("Content-Type", "text/html")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
 
+    def record(self) -> None:
+        pass
+
     def log_message(self, *args: object) -> None:
         pass
 
 
-class LoggingProxy(http.server.BaseHTTPRequestHandler):
+class LoggingProxy(Hello):
     """A forward proxy that answers absolute-URI GETs itself and logs them."""
 
-    seen: list[str]
+    title = b"via proxy"
 
-    def do_GET(self) -> None:
+    def record(self) -> None:
         self.server.seen.append(self.path)  # type: ignore[attr-defined]
-        body = b"<html><title>via proxy</title><body>via proxy</body></html>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 def serve(handler: type, tls: tuple[Path, Path] | None = None) -> Iterator[http.server.ThreadingHTTPServer]:
