@@ -22,7 +22,9 @@ from tests.matching.labelled import confusion_table, load, score
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--verbose", "-v", action="store_true", help="print the explanation of every error")
+    ap.add_argument(
+        "--verbose", "-v", action="store_true", help="print the explanation of every error"
+    )
     args = ap.parse_args()
     profile = load_profile(PROFILE)
     matcher = Matcher(profile, load_registry(REGISTRY, profile).rows)
@@ -33,14 +35,18 @@ def main() -> None:
     s = score(rows, results)
     print(f"{len(rows)} labelled accounts, assessed in {dt * 1000:.0f} ms\n")
     print(confusion_table(s.confusion))
-    print(f"\ncases (unregistered + impersonation): precision {s.precision:.3f}  recall {s.recall:.3f}")
+    print(
+        f"\ncases (unregistered + impersonation): precision {s.precision:.3f}  recall {s.recall:.3f}"
+    )
     print(f"entity accuracy where the classification is right: {s.entity_accuracy:.3f}")
     if s.wrong:
         print(f"\n{len(s.wrong)} differences:")
     for row, res in s.wrong:
         c = row.candidate
-        print(f"  line {row.line}: {c.platform} @{c.handle} '{c.display_name}': expected {row.expected}/{row.entity}, "
-              f"got {res.classification}/{res.entity} ({res.confidence})")
+        print(
+            f"  line {row.line}: {c.platform} @{c.handle} '{c.display_name}': expected {row.expected}/{row.entity}, "
+            f"got {res.classification}/{res.entity} ({res.confidence})"
+        )
         if args.verbose:
             for lv in res.explanation:
                 print(f"      {lv.weight:+.1f} {lv.label}")

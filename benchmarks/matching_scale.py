@@ -34,20 +34,43 @@ from matching import (
 )
 from matching.compare import name_score
 
-PREFIX = ("Maple Cedar Oak Pine Elm Willow Spring River Lake Green Fair Clear Rock Stone Silver Gold Red White "
-          "Black New Mount Glen Brook Ash Birch Bright Deer Eagle Fox Bear Wolf Hawk Elk Mill Bridge Wood Kings "
-          "Port Fort Union Salem Avon Bristol Dover Exeter Clay Sand Pleasant Prairie Sun Moon Star High Long "
-          "Cold Warm Iron Copper Blue Rose Lily Holly Laurel Aspen Hazel Summer Winter Harbor Bay").split()
-SUFFIX = ("ville|ton|field|wood|burg|ford|dale|view|port|land|mont|haven| Falls| Springs| Creek| Park| Hills| City|"
-          " Grove| Valley| Heights| Ridge| Center| Junction").split("|")
-PEOPLE = ("Lincoln Washington Jefferson Roosevelt Kennedy Franklin Adams Jackson Madison Monroe Wilson Horace Mann|"
-          "Martin Luther King|Eisenhower|Truman|Hoover|Edison|Emerson|Whittier|Longfellow|Hawthorne|Irving|"
-          "McKinley|Garfield|Grant|Hamilton|Douglass|Tubman|Chavez|Columbus|Marshall|Webster").replace(" ", "|").split("|")
-THEMES = ("Liberty Freedom Independence Heritage Legacy Eastwood Westwood Westside Eastside Northside Southside "
-          "Central Meadowlark Aurora Sunrise Sunset Hillside Highland Riverside Lakeside Parkside Discovery "
-          "Horizon Pioneer Frontier Summit Unity Harmony Prairie").split()
+PREFIX = (
+    "Maple Cedar Oak Pine Elm Willow Spring River Lake Green Fair Clear Rock Stone Silver Gold Red White "
+    "Black New Mount Glen Brook Ash Birch Bright Deer Eagle Fox Bear Wolf Hawk Elk Mill Bridge Wood Kings "
+    "Port Fort Union Salem Avon Bristol Dover Exeter Clay Sand Pleasant Prairie Sun Moon Star High Long "
+    "Cold Warm Iron Copper Blue Rose Lily Holly Laurel Aspen Hazel Summer Winter Harbor Bay"
+).split()
+SUFFIX = (
+    "ville|ton|field|wood|burg|ford|dale|view|port|land|mont|haven| Falls| Springs| Creek| Park| Hills| City|"
+    " Grove| Valley| Heights| Ridge| Center| Junction"
+).split("|")
+PEOPLE = (
+    (
+        "Lincoln Washington Jefferson Roosevelt Kennedy Franklin Adams Jackson Madison Monroe Wilson Horace Mann|"
+        "Martin Luther King|Eisenhower|Truman|Hoover|Edison|Emerson|Whittier|Longfellow|Hawthorne|Irving|"
+        "McKinley|Garfield|Grant|Hamilton|Douglass|Tubman|Chavez|Columbus|Marshall|Webster"
+    )
+    .replace(" ", "|")
+    .split("|")
+)
+THEMES = (
+    "Liberty Freedom Independence Heritage Legacy Eastwood Westwood Westside Eastside Northside Southside "
+    "Central Meadowlark Aurora Sunrise Sunset Hillside Highland Riverside Lakeside Parkside Discovery "
+    "Horizon Pioneer Frontier Summit Unity Harmony Prairie"
+).split()
 MASCOTS = sorted(m.title() for m in lexicon.MASCOTS)
-ACTS = ("football", "volleyball", "basketball", "soccer", "band", "choir", "hockey", "wrestling", "track", "cheer")
+ACTS = (
+    "football",
+    "volleyball",
+    "basketball",
+    "soccer",
+    "band",
+    "choir",
+    "hockey",
+    "wrestling",
+    "track",
+    "cheer",
+)
 FIRST = "Emma Liam Olivia Noah Ava Mason Sophia Ethan Mia Lucas Harper Logan Ella Jack Grace Owen Lily Wyatt".split()
 LAST = "Smith Johnson Brown Miller Davis Wilson Anderson Thomas Moore Martin Lee Clark Lewis Walker Hall".split()
 STATES = sorted(lexicon.STATES)
@@ -71,10 +94,25 @@ def make_profile(n: int, seed: int) -> DistrictProfile:
         else:
             who = rng.choice(PEOPLE + THEMES + [t, t])
             name, lvl, aliases = f"{who} Elementary", Level.ELEMENTARY, ()
-        ents.append(Entity(key=f"s{i}", kind=EntityKind.SCHOOL, name=name, aliases=aliases, level=lvl,
-                           mascot=mascot, activities=ACTS[: rng.randint(0, len(ACTS))], city=f"{t}"))
-    district = District(key="state", name="Generated State Schools", aliases=(), domains=("example.k12.us",),
-                        location=Location(city="Capital City", state="ND"))
+        ents.append(
+            Entity(
+                key=f"s{i}",
+                kind=EntityKind.SCHOOL,
+                name=name,
+                aliases=aliases,
+                level=lvl,
+                mascot=mascot,
+                activities=ACTS[: rng.randint(0, len(ACTS))],
+                city=f"{t}",
+            )
+        )
+    district = District(
+        key="state",
+        name="Generated State Schools",
+        aliases=(),
+        domains=("example.k12.us",),
+        location=Location(city="Capital City", state="ND"),
+    )
     return DistrictProfile(district=district, entities=tuple(ents))
 
 
@@ -93,14 +131,18 @@ def make_account(j: int, profile: DistrictProfile, seed: int) -> Candidate:
         if v < 0.2:
             name = f"{base} {rng.choice(ACTS).title()}"
         elif v < 0.35:
-            name = base.replace("High School", "HS").replace("Middle School", "MS").replace("Elementary", "Elem")
+            name = (
+                base.replace("High School", "HS")
+                .replace("Middle School", "MS")
+                .replace("Elementary", "Elem")
+            )
         elif v < 0.5:
             words = base.split()
             k = rng.randrange(len(words))
             w = words[k]
             if len(w) > 4:
                 i = rng.randrange(1, len(w) - 2)
-                words[k] = w[:i] + w[i + 1] + w[i] + w[i + 2:]  # swapped letters
+                words[k] = w[:i] + w[i + 1] + w[i] + w[i + 2 :]  # swapped letters
             name = " ".join(words)
         elif v < 0.6:
             name = f"Official {base}"
@@ -112,8 +154,13 @@ def make_account(j: int, profile: DistrictProfile, seed: int) -> Candidate:
     handle = "".join(c for c in name.lower() if c.isalnum())[:28] or f"user{j}"
     if rng.random() < 0.3:
         handle = handle[:20] + rng.choice(("_", "vb", "fb", "official", "22"))
-    return Candidate(platform="instagram", handle=handle, url=f"https://www.instagram.com/{handle}/",
-                     display_name=name, bio=bio)
+    return Candidate(
+        platform="instagram",
+        handle=handle,
+        url=f"https://www.instagram.com/{handle}/",
+        display_name=name,
+        bio=bio,
+    )
 
 
 _MATCHER: Matcher | None = None
@@ -135,7 +182,9 @@ def _work(args: tuple[int, int, int, float]) -> dict[str, Any]:
             f = m.features(c)
             q = " ".join(f.name)
             ids = m.ref.entity_index.query(f.block_words) if m.ref.entity_index else []
-            blocked = max((name_score(q, form) for i in ids for form in m.ref.entities[i].forms), default=0.0)
+            blocked = max(
+                (name_score(q, form) for i in ids for form in m.ref.entities[i].forms), default=0.0
+            )
             samples.append((q, blocked))
     return {"counts": counts, "samples": samples}
 
@@ -147,8 +196,12 @@ def brute_force(queries: list[str], forms: list[str]) -> list[float]:
     out: list[float] = []
     for i in range(0, len(queries), 64):
         chunk = queries[i : i + 64]
-        ts = process.cdist(chunk, forms, scorer=fuzz.token_set_ratio, processor=None, workers=-1, dtype="float32")
-        so = process.cdist(chunk, forms, scorer=fuzz.token_sort_ratio, processor=None, workers=-1, dtype="float32")
+        ts = process.cdist(
+            chunk, forms, scorer=fuzz.token_set_ratio, processor=None, workers=-1, dtype="float32"
+        )
+        so = process.cdist(
+            chunk, forms, scorer=fuzz.token_sort_ratio, processor=None, workers=-1, dtype="float32"
+        )
         out.extend((0.8 * ts + 0.2 * so).max(axis=1).tolist())
     return out
 
@@ -161,11 +214,15 @@ def peak_mb() -> tuple[float, float]:
 
 def main() -> None:
     global _MATCHER, _PROFILE
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--schools", type=int, default=100_000)
     ap.add_argument("--accounts", type=int, default=1_000_000)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--sample", type=float, default=0.01, help="share of accounts checked against brute force")
+    ap.add_argument(
+        "--sample", type=float, default=0.01, help="share of accounts checked against brute force"
+    )
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
 
@@ -175,11 +232,16 @@ def main() -> None:
     _MATCHER = Matcher(_PROFILE, [])
     t2 = time.perf_counter()
     forms = sorted({f for r in _MATCHER.ref.entities for f in r.forms})
-    print(f"profile: {args.schools:,} schools generated in {t1 - t0:.1f} s; matcher built in {t2 - t1:.1f} s "
-          f"({len(forms):,} distinct names, {len(_MATCHER.ref.entity_index.postings):,} indexed words)")
+    print(
+        f"profile: {args.schools:,} schools generated in {t1 - t0:.1f} s; matcher built in {t2 - t1:.1f} s "
+        f"({len(forms):,} distinct names, {len(_MATCHER.ref.entity_index.postings):,} indexed words)"
+    )
 
     chunk = 5_000
-    tasks = [(s, min(s + chunk, args.accounts), args.seed, args.sample) for s in range(0, args.accounts, chunk)]
+    tasks = [
+        (s, min(s + chunk, args.accounts), args.seed, args.sample)
+        for s in range(0, args.accounts, chunk)
+    ]
     counts: dict[str, int] = {}
     samples: list[tuple[str, float]] = []
     t3 = time.perf_counter()
@@ -191,9 +253,13 @@ def main() -> None:
     t4 = time.perf_counter()
     main_mb, child_mb = peak_mb()
     rate = args.accounts / (t4 - t3)
-    print(f"matching: {args.accounts:,} accounts on {args.workers} workers in {t4 - t3:.1f} s "
-          f"({rate:,.0f} accounts/s; normalise + block + compare + decide)")
-    print(f"peak memory: main process {main_mb:,.0f} MB (profile + index), largest worker {child_mb:,.0f} MB")
+    print(
+        f"matching: {args.accounts:,} accounts on {args.workers} workers in {t4 - t3:.1f} s "
+        f"({rate:,.0f} accounts/s; normalise + block + compare + decide)"
+    )
+    print(
+        f"peak memory: main process {main_mb:,.0f} MB (profile + index), largest worker {child_mb:,.0f} MB"
+    )
     print("classifications: " + ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items())))
 
     queries = [q for q, _ in samples if q]
@@ -206,12 +272,16 @@ def main() -> None:
     matched = [(b, bf) for b, bf in pairs if bf >= weak]
     kept = sum(b >= bf - 1e-3 for b, bf in matched)
     kept_all = sum(b >= bf - 1e-3 for b, bf in pairs)
-    print(f"brute force: {len(queries):,} sampled accounts x {len(forms):,} names with rapidfuzz cdist "
-          f"in {t6 - t5:.1f} s")
-    print(f"agreement: blocking kept brute force's top match for {kept:,} of the {len(matched):,} sampled "
-          f"accounts whose top match scores at least {weak:.0f} ({100 * kept / max(len(matched), 1):.2f}%); "
-          f"over all {len(pairs):,} sampled accounts, including people and businesses whose best 'match' "
-          f"is noise: {100 * kept_all / max(len(pairs), 1):.2f}%")
+    print(
+        f"brute force: {len(queries):,} sampled accounts x {len(forms):,} names with rapidfuzz cdist "
+        f"in {t6 - t5:.1f} s"
+    )
+    print(
+        f"agreement: blocking kept brute force's top match for {kept:,} of the {len(matched):,} sampled "
+        f"accounts whose top match scores at least {weak:.0f} ({100 * kept / max(len(matched), 1):.2f}%); "
+        f"over all {len(pairs):,} sampled accounts, including people and businesses whose best 'match' "
+        f"is noise: {100 * kept_all / max(len(pairs), 1):.2f}%"
+    )
 
 
 if __name__ == "__main__":

@@ -33,9 +33,13 @@ def crawl_sample_world(searxng_budget: int) -> tuple[int, float, dict[str, int]]
     os.environ.setdefault("SCOUT_YOUTUBE_API_KEY", "bench-key")
     with SampleWorld() as world, tempfile.TemporaryDirectory(prefix="scan-bench-") as tmp:
         folder = Path(tmp)
-        config, scan_id = prepare(world, folder, f"[budget]\nsearxng_requests_per_scan = {searxng_budget}\n")
+        config, scan_id = prepare(
+            world, folder, f"[budget]\nsearxng_requests_per_scan = {searxng_budget}\n"
+        )
         started = time.perf_counter()
-        result = run_crawl(config, scan_id=scan_id, sources=list(config.sources), job_dir=folder / "jobs")
+        result = run_crawl(
+            config, scan_id=scan_id, sources=list(config.sources), job_dir=folder / "jobs"
+        )
         seconds = time.perf_counter() - started
         if not result.ok:
             raise SystemExit(f"crawl failed: {result.error}")
@@ -48,7 +52,11 @@ def scrapy_bench() -> tuple[int, float]:
     with tempfile.TemporaryDirectory(prefix="scrapy-bench-") as tmp:
         proc = subprocess.run(
             [sys.executable, "-m", "scrapy", "bench", "-s", "LOG_LEVEL=INFO"],
-            cwd=tmp, capture_output=True, text=True, timeout=120, check=False,
+            cwd=tmp,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
     log = proc.stderr + proc.stdout
     responses = re.search(r"'response_received_count': (\d+)", log)
@@ -60,7 +68,9 @@ def scrapy_bench() -> tuple[int, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--budget-searxng", type=int, default=3000, help="SearXNG requests for the crawl")
+    parser.add_argument(
+        "--budget-searxng", type=int, default=3000, help="SearXNG requests for the crawl"
+    )
     args = parser.parse_args()
 
     crawl_pages, crawl_seconds, per_source = crawl_sample_world(args.budget_searxng)
@@ -68,12 +78,16 @@ def main() -> None:
     crawl_rate = crawl_pages / crawl_seconds * 60
     bench_rate = bench_pages / bench_seconds * 60
     print(f"{'run':<28}{'pages':>8}{'seconds':>10}{'pages/min':>12}")
-    print(f"{'sample world, all sources':<28}{crawl_pages:>8}{crawl_seconds:>10.1f}{crawl_rate:>12.0f}")
+    print(
+        f"{'sample world, all sources':<28}{crawl_pages:>8}{crawl_seconds:>10.1f}{crawl_rate:>12.0f}"
+    )
     print(f"{'scrapy bench':<28}{bench_pages:>8}{bench_seconds:>10.1f}{bench_rate:>12.0f}")
     print(f"ratio (sample world / scrapy bench): {crawl_rate / bench_rate:.2f}")
     print("responses per source: " + ", ".join(f"{k} {v}" for k, v in per_source.items()))
-    print("(the crawl time includes starting the child process, planning, robots.txt, the store pipeline's "
-          "database writes and the second phase; scrapy bench only follows links)")
+    print(
+        "(the crawl time includes starting the child process, planning, robots.txt, the store pipeline's "
+        "database writes and the second phase; scrapy bench only follows links)"
+    )
 
 
 if __name__ == "__main__":

@@ -105,9 +105,11 @@ class CaseUpdate:
         return asdict(self)
 
     def summary(self) -> str:
-        return (f"cases: {len(self.opened)} opened, {len(self.reopened)} re-opened, {len(self.seen)} seen again, "
-                f"{len(self.resolved)} resolved, {len(self.not_seen)} not seen, "
-                f"{len(self.unknown)} not found but coverage incomplete")
+        return (
+            f"cases: {len(self.opened)} opened, {len(self.reopened)} re-opened, {len(self.seen)} seen again, "
+            f"{len(self.resolved)} resolved, {len(self.not_seen)} not seen, "
+            f"{len(self.unknown)} not found but coverage incomplete"
+        )
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -123,7 +125,9 @@ def fingerprint(account: Account) -> str:
 def next_number(session: Session, prefix: str, year: int) -> str:
     """The next case number ``PREFIX-YYYY-NNNN`` (the counter row is locked where the backend can)."""
     key = f"{prefix}-{year}"
-    counter = session.scalars(select(CaseCounter).where(CaseCounter.prefix == key).with_for_update()).first()
+    counter = session.scalars(
+        select(CaseCounter).where(CaseCounter.prefix == key).with_for_update()
+    ).first()
     if counter is None:
         counter = CaseCounter(prefix=key, last=0)
         session.add(counter)
@@ -139,7 +143,9 @@ def next_number(session: Session, prefix: str, year: int) -> str:
 def parse_decision(text: str) -> CaseStatus:
     value = text.strip().lower().replace("_", "-")
     if value not in DECISIONS:
-        raise InputError(f"unknown decision '{text}' (one of: {', '.join(DECISIONS)})", field="--as")
+        raise InputError(
+            f"unknown decision '{text}' (one of: {', '.join(DECISIONS)})", field="--as"
+        )
     return DECISIONS[value]
 
 
@@ -147,16 +153,35 @@ def find_case(session: Session, ident: str | int, *, lock: bool = False) -> Case
     """A case by number (``ABCE-2026-0001``, any letter case) or numeric id."""
     text = str(ident).strip()
     q = select(Case)
-    q = q.where(Case.id == int(text)) if text.isdigit() else q.where(func.upper(Case.number) == text.upper())
+    q = (
+        q.where(Case.id == int(text))
+        if text.isdigit()
+        else q.where(func.upper(Case.number) == text.upper())
+    )
     if lock:
         q = q.with_for_update()
     return session.scalars(q).first()
 
 
-def _event(case: Case, action: str, *, actor: str, note: str | None = None, scan_id: int | None = None,
-           from_status: str | None = None, to_status: str | None = None) -> CaseEvent:
-    ev = CaseEvent(at=utcnow(), actor=actor, action=action, note=note, scan_id=scan_id,
-                   from_status=from_status, to_status=to_status)
+def _event(
+    case: Case,
+    action: str,
+    *,
+    actor: str,
+    note: str | None = None,
+    scan_id: int | None = None,
+    from_status: str | None = None,
+    to_status: str | None = None,
+) -> CaseEvent:
+    ev = CaseEvent(
+        at=utcnow(),
+        actor=actor,
+        action=action,
+        note=note,
+        scan_id=scan_id,
+        from_status=from_status,
+        to_status=to_status,
+    )
     case.events.append(ev)
     return ev
 
@@ -201,7 +226,11 @@ def _coverage(session: Session, scan: Scan) -> tuple[set[str], set[str]]:
 
 def _find_existing(session: Session, account: Account, kinds: Iterable[str]) -> Case | None:
     kinds = tuple(kinds)
-    base = select(Case).where(Case.district_id == account.district_id, Case.kind.in_(kinds)).order_by(Case.id)
+    base = (
+        select(Case)
+        .where(Case.district_id == account.district_id, Case.kind.in_(kinds))
+        .order_by(Case.id)
+    )
     hit = session.scalars(base.where(Case.account_id == account.id)).first()
     if hit is None and account.platform_id:
         hit = session.scalars(
@@ -219,14 +248,25 @@ def _candidates(
     rows = session.execute(
         select(Assessment, Account)
         .join(Account, Assessment.account_id == Account.id)
-        .where(Assessment.scan_id == scan.id,
-               Assessment.classification.in_((Classification.UNREGISTERED.value,
-                                              Classification.IMPERSONATION.value)))
+        .where(
+            Assessment.scan_id == scan.id,
+            Assessment.classification.in_(
+                (Classification.UNREGISTERED.value, Classification.IMPERSONATION.value)
+            ),
+        )
         .order_by(Assessment.id)
     )
     for a, acc in rows:
-        out.append(_Candidate(acc, a.classification, a.entity_key, a.confidence, a.imitates_url,
-                              note=f"classified {a.classification} in scan {scan.id}"))
+        out.append(
+            _Candidate(
+                acc,
+                a.classification,
+                a.entity_key,
+                a.confidence,
+                a.imitates_url,
+                note=f"classified {a.classification} in scan {scan.id}",
+            )
+        )
     for account_id in dict.fromkeys(deactivation_incomplete):
         account = session.get(Account, account_id)
         if account is None:
@@ -235,8 +275,16 @@ def _candidates(
 
         reg = find_registered(session, account.platform, account.url, account.platform_id)
         entity = reg.entity_key if reg is not None else None
-        out.append(_Candidate(account, CaseKind.DEACTIVATION_INCOMPLETE.value, entity, 1.0, None,
-                              note=f"the registry lists it as deactivated, but scan {scan.id} saw it live"))
+        out.append(
+            _Candidate(
+                account,
+                CaseKind.DEACTIVATION_INCOMPLETE.value,
+                entity,
+                1.0,
+                None,
+                note=f"the registry lists it as deactivated, but scan {scan.id} saw it live",
+            )
+        )
     return out
 
 
@@ -244,7 +292,9 @@ def _seen_in_scan(session: Session, scan: Scan) -> dict[int, tuple[datetime, set
     """Account id -> (latest sighting time, sources) for the accounts seen in this scan."""
     seen: dict[int, tuple[datetime, set[str]]] = {}
     for account_id, source, at in session.execute(
-        select(Sighting.account_id, Sighting.source, Sighting.fetched_at).where(Sighting.scan_id == scan.id)
+        select(Sighting.account_id, Sighting.source, Sighting.fetched_at).where(
+            Sighting.scan_id == scan.id
+        )
     ):
         prev = seen.get(account_id)
         if prev is None:
@@ -253,7 +303,9 @@ def _seen_in_scan(session: Session, scan: Scan) -> dict[int, tuple[datetime, set
             prev[1].add(source)
             seen[account_id] = (max(prev[0], at), prev[1])
     # An assessment in this scan means the account's data was current in this scan too.
-    for (account_id,) in session.execute(select(Assessment.account_id).where(Assessment.scan_id == scan.id)):
+    for (account_id,) in session.execute(
+        select(Assessment.account_id).where(Assessment.scan_id == scan.id)
+    ):
         seen.setdefault(account_id, (scan.started_at, set()))
     return seen
 
@@ -296,7 +348,9 @@ def update_cases(
     return result
 
 
-def _open(session: Session, cand: _Candidate, scan: Scan, config: Config, actor: str, at: datetime) -> Case:
+def _open(
+    session: Session, cand: _Candidate, scan: Scan, config: Config, actor: str, at: datetime
+) -> Case:
     now = utcnow()
     case = Case(
         number=next_number(session, config.case_prefix, now.year),
@@ -314,30 +368,55 @@ def _open(session: Session, cand: _Candidate, scan: Scan, config: Config, actor:
         last_scan_id=scan.id,
     )
     session.add(case)
-    _event(case, "opened", actor=actor, scan_id=scan.id, to_status=case.status,
-           note=f"{cand.note} (as @{cand.account.handle})")
+    _event(
+        case,
+        "opened",
+        actor=actor,
+        scan_id=scan.id,
+        to_status=case.status,
+        note=f"{cand.note} (as @{cand.account.handle})",
+    )
     session.flush()
     return case
 
 
 def _update_existing(
-    session: Session, case: Case, cand: _Candidate, scan: Scan, config: Config, actor: str, at: datetime,
-    seen: dict[int, tuple[datetime, set[str]]], result: CaseUpdate,
+    session: Session,
+    case: Case,
+    cand: _Candidate,
+    scan: Scan,
+    config: Config,
+    actor: str,
+    at: datetime,
+    seen: dict[int, tuple[datetime, set[str]]],
+    result: CaseUpdate,
 ) -> None:
     acc = cand.account
     if case.account_id != acc.id:
         old = case.account
-        _event(case, "renamed", actor=actor, scan_id=scan.id,
-               note=f"same {acc.platform} id {acc.platform_id}: @{old.handle} is now @{acc.handle} ({acc.url})")
+        _event(
+            case,
+            "renamed",
+            actor=actor,
+            scan_id=scan.id,
+            note=f"same {acc.platform} id {acc.platform_id}: @{old.handle} is now @{acc.handle} ({acc.url})",
+        )
         case.account_id = acc.id
         case.account = acc
         result.renamed.append(case.number)
     elif acc.previous_handles and not _handle_noted(case, acc.handle):
-        _event(case, "renamed", actor=actor, scan_id=scan.id,
-               note=f"handle is now @{acc.handle} (before: {', '.join('@' + str(h) for h in acc.previous_handles)})")
+        _event(
+            case,
+            "renamed",
+            actor=actor,
+            scan_id=scan.id,
+            note=f"handle is now @{acc.handle} (before: {', '.join('@' + str(h) for h in acc.previous_handles)})",
+        )
         result.renamed.append(case.number)
     if case.kind != cand.kind and not _kind_taken(session, case, cand.kind):
-        _event(case, "reclassified", actor=actor, scan_id=scan.id, note=f"{case.kind} → {cand.kind}")
+        _event(
+            case, "reclassified", actor=actor, scan_id=scan.id, note=f"{case.kind} → {cand.kind}"
+        )
         case.kind = cand.kind
     case.last_seen_at = max(case.last_seen_at, at) if case.last_seen_at else at
     case.last_scan_id = scan.id
@@ -345,13 +424,24 @@ def _update_existing(
     status = CaseStatus(case.status)
     if not status.is_closed:
         if cand.entity_key and cand.entity_key != case.entity_key:
-            _event(case, "entity-changed", actor=actor, scan_id=scan.id,
-                   note=f"{case.entity_key or 'none'} → {cand.entity_key}")
+            _event(
+                case,
+                "entity-changed",
+                actor=actor,
+                scan_id=scan.id,
+                note=f"{case.entity_key or 'none'} → {cand.entity_key}",
+            )
         case.entity_key = cand.entity_key or case.entity_key
         case.confidence = cand.confidence
         case.imitates_url = cand.imitates_url or case.imitates_url
         if _last_presence(case) == "not-seen":
-            _event(case, "seen-again", actor=actor, scan_id=scan.id, note=f"seen again in scan {scan.id}")
+            _event(
+                case,
+                "seen-again",
+                actor=actor,
+                scan_id=scan.id,
+                note=f"seen again in scan {scan.id}",
+            )
         result.seen.append(case.number)
         return
 
@@ -359,8 +449,15 @@ def _update_existing(
     if reason is None:
         result.kept_closed.append(case.number)
         return
-    _event(case, "reopened", actor=actor, scan_id=scan.id, from_status=case.status,
-           to_status=CaseStatus.OPEN.value, note=reason)
+    _event(
+        case,
+        "reopened",
+        actor=actor,
+        scan_id=scan.id,
+        from_status=case.status,
+        to_status=CaseStatus.OPEN.value,
+        note=reason,
+    )
     case.status = CaseStatus.OPEN.value
     case.closed_at = None
     case.entity_key = cand.entity_key or case.entity_key
@@ -377,9 +474,14 @@ def _handle_noted(case: Case, handle: str) -> bool:
 
 
 def _kind_taken(session: Session, case: Case, kind: str) -> bool:
-    return session.scalars(
-        select(Case.id).where(Case.account_id == case.account_id, Case.kind == kind, Case.id != case.id)
-    ).first() is not None
+    return (
+        session.scalars(
+            select(Case.id).where(
+                Case.account_id == case.account_id, Case.kind == kind, Case.id != case.id
+            )
+        ).first()
+        is not None
+    )
 
 
 def _reopen_reason(
@@ -391,11 +493,15 @@ def _reopen_reason(
         before = case.decided_score if case.decided_score is not None else case.confidence
         if cand.confidence < before + REOPEN_MARGIN:
             return None
-        return (f"the account changed its name or bio since it was dismissed, and now matches "
-                f"{cand.entity_key or 'the district'} more strongly ({before:.2f} → {cand.confidence:.2f})")
+        return (
+            f"the account changed its name or bio since it was dismissed, and now matches "
+            f"{cand.entity_key or 'the district'} more strongly ({before:.2f} → {cand.confidence:.2f})"
+        )
     if case.status == CaseStatus.RESOLVED_DEACTIVATED.value:
         sources = seen.get(cand.account.id, (scan.started_at, set()))[1]
-        live = sources & LIVE_SOURCES or (cand.kind == CaseKind.DEACTIVATION_INCOMPLETE.value and sources)
+        live = sources & LIVE_SOURCES or (
+            cand.kind == CaseKind.DEACTIVATION_INCOMPLETE.value and sources
+        )
         closed = case.closed_at or case.opened_at
         if live and scan.started_at >= closed:
             return f"resolved as deactivated, but seen live again ({', '.join(sorted(sources))}) in scan {scan.id}"
@@ -409,8 +515,13 @@ def _auto_resolve_registered(
     rows = session.execute(
         select(Case, Assessment)
         .join(Assessment, Assessment.account_id == Case.account_id)
-        .where(Assessment.scan_id == scan.id, Assessment.classification == Classification.REGISTERED.value,
-               Assessment.registered_id.is_not(None), Case.kind.in_(FAMILY), Case.status.in_(OPEN_STATUSES))
+        .where(
+            Assessment.scan_id == scan.id,
+            Assessment.classification == Classification.REGISTERED.value,
+            Assessment.registered_id.is_not(None),
+            Case.kind.in_(FAMILY),
+            Case.status.in_(OPEN_STATUSES),
+        )
     )
     for case, a in rows:
         if case.id in handled:
@@ -418,9 +529,15 @@ def _auto_resolve_registered(
         reg = session.get(RegisteredAccount, a.registered_id)
         if reg is None or reg.status == "deactivated":
             continue
-        _event(case, "resolved", actor=actor, scan_id=scan.id, from_status=case.status,
-               to_status=CaseStatus.RESOLVED_REGISTERED.value,
-               note=f"the account is now in the registry ({reg.entity_key}, {reg.url})")
+        _event(
+            case,
+            "resolved",
+            actor=actor,
+            scan_id=scan.id,
+            from_status=case.status,
+            to_status=CaseStatus.RESOLVED_REGISTERED.value,
+            note=f"the account is now in the registry ({reg.entity_key}, {reg.url})",
+        )
         case.status = CaseStatus.RESOLVED_REGISTERED.value
         case.closed_at = utcnow()
         case.last_scan_id = scan.id
@@ -429,18 +546,25 @@ def _auto_resolve_registered(
 
 
 def _follow_up(
-    session: Session, scan: Scan, actor: str, handled: set[int],
-    seen: dict[int, tuple[datetime, set[str]]], result: CaseUpdate,
+    session: Session,
+    scan: Scan,
+    actor: str,
+    handled: set[int],
+    seen: dict[int, tuple[datetime, set[str]]],
+    result: CaseUpdate,
 ) -> None:
     """Cases not confirmed by this scan: seen (last_seen moves), not seen, or unknown."""
     ran, gaps = _coverage(session, scan)
-    partial = scan.kind != ScanKind.SCAN.value or scan.status in (ScanStatus.FAILED.value,
-                                                                   ScanStatus.INTERRUPTED.value)
+    partial = scan.kind != ScanKind.SCAN.value or scan.status in (
+        ScanStatus.FAILED.value,
+        ScanStatus.INTERRUPTED.value,
+    )
     params = scan.params or {}
     only_platforms = set(params.get("platforms") or ())
     only_entity = params.get("entity")
     cases = session.scalars(
-        select(Case).where(Case.district_id == scan.district_id, Case.status.in_(FOLLOWED_STATUSES))
+        select(Case)
+        .where(Case.district_id == scan.district_id, Case.status.in_(FOLLOWED_STATUSES))
         .order_by(Case.id)
     )
     for case in cases:
@@ -451,14 +575,28 @@ def _follow_up(
             case.last_seen_at = max(case.last_seen_at, hit[0]) if case.last_seen_at else hit[0]
             case.last_scan_id = scan.id
             if _last_presence(case) == "not-seen":
-                _event(case, "seen-again", actor=actor, scan_id=scan.id, note=f"seen again in scan {scan.id}")
+                _event(
+                    case,
+                    "seen-again",
+                    actor=actor,
+                    scan_id=scan.id,
+                    note=f"seen again in scan {scan.id}",
+                )
             result.seen.append(case.number)
             continue
-        before = {s for (s,) in session.execute(
-            select(Sighting.source).where(Sighting.account_id == case.account_id, Sighting.scan_id != scan.id)
-            .distinct())}
+        before = {
+            s
+            for (s,) in session.execute(
+                select(Sighting.source)
+                .where(Sighting.account_id == case.account_id, Sighting.scan_id != scan.id)
+                .distinct()
+            )
+        }
         covered = (
-            not partial and bool(before) and before <= ran and not (before & gaps)
+            not partial
+            and bool(before)
+            and before <= ran
+            and not (before & gaps)
             and (not only_platforms or case.account.platform in only_platforms)
             and (not only_entity or only_entity == case.entity_key)
         )
@@ -468,8 +606,13 @@ def _follow_up(
         result.not_seen.append(case.number)
         if _last_presence(case) != "not-seen":
             since = _day(case.last_seen_at) if case.last_seen_at else "unknown"
-            _event(case, "not-seen", actor=actor, scan_id=scan.id,
-                   note=f"not found in scan {scan.id} by {', '.join(sorted(before))}; not seen since {since}")
+            _event(
+                case,
+                "not-seen",
+                actor=actor,
+                scan_id=scan.id,
+                note=f"not found in scan {scan.id} by {', '.join(sorted(before))}; not seen since {since}",
+            )
 
 
 def not_seen_since(case: Case) -> datetime | None:
@@ -543,33 +686,52 @@ def registry_row_for(
     key = entity or case.entity_key
     if not key:
         raise InputError("the case names no entity: give --entity KEY", field="--entity")
-    keys = {district.key, *session.scalars(select(EntityRow.key).where(EntityRow.district_id == district.id))}
+    keys = {
+        district.key,
+        *session.scalars(select(EntityRow.key).where(EntityRow.district_id == district.id)),
+    }
     if key not in keys:
         raise InputError(f"entity '{key}' is not a key of the district profile", field="--entity")
     try:
         pay = Payments(payments.strip().lower() or "none")
     except ValueError:
-        raise InputError(f"payments '{payments}' is not one of {', '.join(p.value for p in Payments)}",
-                         field="--payments") from None
+        raise InputError(
+            f"payments '{payments}' is not one of {', '.join(p.value for p in Payments)}",
+            field="--payments",
+        ) from None
     warnings: list[str] = []
     if administrator_email:
         m = _EMAIL_RE.match(administrator_email)
         if not m:
-            raise InputError(f"administrator_email '{administrator_email}' is not an e-mail address",
-                             field="--administrator-email")
+            raise InputError(
+                f"administrator_email '{administrator_email}' is not an e-mail address",
+                field="--administrator-email",
+            )
         dom = m.group(1).lower()
         if not any(dom == d or dom.endswith("." + d) for d in district.domains):
-            warnings.append(f"administrator_email '{administrator_email}' is not a district address "
-                            f"({', '.join(district.domains)}); ABDB-AP asks for a district-issued e-mail")
+            warnings.append(
+                f"administrator_email '{administrator_email}' is not a district address "
+                f"({', '.join(district.domains)}); ABDB-AP asks for a district-issued e-mail"
+            )
     acc = case.account
     row = RegistryRow(
-        platform=acc.platform, url=acc.url, entity=key, display_name=acc.display_name or "",
-        administrator=administrator, administrator_email=administrator_email,
-        backup_administrator=backup_administrator, pr_coadmin=pr_coadmin,
-        district_email_used=district_email_used, registered_on=registered_on or date.today(),
-        status=Status.ACTIVE, retention_plan=retention_plan, payments=pay,
-        notes=notes or f"registered through case {case.number}", handle=acc.handle,
-        platform_id=acc.platform_id, input_url=acc.url,
+        platform=acc.platform,
+        url=acc.url,
+        entity=key,
+        display_name=acc.display_name or "",
+        administrator=administrator,
+        administrator_email=administrator_email,
+        backup_administrator=backup_administrator,
+        pr_coadmin=pr_coadmin,
+        district_email_used=district_email_used,
+        registered_on=registered_on or date.today(),
+        status=Status.ACTIVE,
+        retention_plan=retention_plan,
+        payments=pay,
+        notes=notes or f"registered through case {case.number}",
+        handle=acc.handle,
+        platform_id=acc.platform_id,
+        input_url=acc.url,
     )
     return row, warnings
 
@@ -579,7 +741,9 @@ def registry_row_for(
 
 def latest_assessment(session: Session, account_id: int) -> Assessment | None:
     return session.scalars(
-        select(Assessment).where(Assessment.account_id == account_id).order_by(Assessment.scan_id.desc())
+        select(Assessment)
+        .where(Assessment.account_id == account_id)
+        .order_by(Assessment.scan_id.desc())
     ).first()
 
 
@@ -600,12 +764,25 @@ def _sighting_item(s: Sighting) -> dict[str, Any]:
         summary = f"Profile from the {s.source} API" + (f" (query “{s.query}”)" if s.query else "")
         url = s.raw_url or s.account.url
     else:
-        what = "generated handle found live" if s.source == "handle_probe" else "public profile page fetched"
+        what = (
+            "generated handle found live"
+            if s.source == "handle_probe"
+            else "public profile page fetched"
+        )
         summary = what[0].upper() + what[1:] + (f" (“{s.query}”)" if s.query else "")
         url = s.raw_url or s.source_url
-    return {"kind": kind, "summary": summary, "url": url, "source": s.source, "query": s.query,
-            "title": s.title, "snippet": s.snippet, "source_url": s.source_url, "scan_id": s.scan_id,
-            "at": s.fetched_at}
+    return {
+        "kind": kind,
+        "summary": summary,
+        "url": url,
+        "source": s.source,
+        "query": s.query,
+        "title": s.title,
+        "snippet": s.snippet,
+        "source_url": s.source_url,
+        "scan_id": s.scan_id,
+        "at": s.fetched_at,
+    }
 
 
 def evidence_items(session: Session, case: Case) -> list[dict[str, Any]]:
@@ -625,22 +802,49 @@ def evidence_items(session: Session, case: Case) -> list[dict[str, Any]]:
     ):
         summary = ev.summary
         if ev.kind == "html_sha256" and ev.sha256 and ev.sha256 not in summary:
-            summary = f"SHA-256 of the page HTML: {ev.sha256}" + (f" ({summary})" if summary else "")
+            summary = f"SHA-256 of the page HTML: {ev.sha256}" + (
+                f" ({summary})" if summary else ""
+            )
         if not summary:
             summary = f"{ev.kind.replace('_', ' ')} captured {_day(ev.captured_at)}"
-        items.append({"kind": ev.kind, "summary": summary, "url": ev.url, "file_path": ev.file_path,
-                      "sha256": ev.sha256, "at": ev.captured_at, "scan_id": ev.scan_id})
+        items.append(
+            {
+                "kind": ev.kind,
+                "summary": summary,
+                "url": ev.url,
+                "file_path": ev.file_path,
+                "sha256": ev.sha256,
+                "at": ev.captured_at,
+                "scan_id": ev.scan_id,
+            }
+        )
     if case.kind == CaseKind.DEACTIVATION_INCOMPLETE.value:
-        items.append({"kind": "explanation", "url": None, "weight": None, "code": "registry_deactivated",
-                      "summary": "The registry lists this account as deactivated, but a scan saw it live"})
+        items.append(
+            {
+                "kind": "explanation",
+                "url": None,
+                "weight": None,
+                "code": "registry_deactivated",
+                "summary": "The registry lists this account as deactivated, but a scan saw it live",
+            }
+        )
     a = latest_assessment(session, case.account_id)
     if a is not None:
         for level in a.explanation or []:
             label = str(level.get("label") or level.get("code") or "")
             weight = level.get("weight")
-            summary = label if not isinstance(weight, int | float) else f"{label} (weight {weight:+.2f})"
-            items.append({"kind": "explanation", "summary": summary, "url": None,
-                          "code": level.get("code"), "weight": weight})
+            summary = (
+                label if not isinstance(weight, int | float) else f"{label} (weight {weight:+.2f})"
+            )
+            items.append(
+                {
+                    "kind": "explanation",
+                    "summary": summary,
+                    "url": None,
+                    "code": level.get("code"),
+                    "weight": weight,
+                }
+            )
     out: list[dict[str, Any]] = []
     keys: set[tuple[str, str, str | None]] = set()
     for it in items:
@@ -674,8 +878,10 @@ def case_json(case: Case) -> dict[str, Any]:
         "imitates": case.imitates_url,
         "opened_at": _iso(case.opened_at),
         "last_seen": _iso(case.last_seen_at),
-        "evidence": [{"kind": e["kind"], "summary": e["summary"], "url": e["url"]}
-                     for e in evidence_items(session, case)],
+        "evidence": [
+            {"kind": e["kind"], "summary": e["summary"], "url": e["url"]}
+            for e in evidence_items(session, case)
+        ],
     }
 
 
@@ -689,5 +895,7 @@ def list_cases(session: Session, status: str | None = None) -> list[Case]:
 
 
 def sort_key(case: Case) -> tuple[int, float, datetime, str]:
-    rank = 0 if case.status == CaseStatus.OPEN.value else 1 if case.status in FOLLOWED_STATUSES else 2
+    rank = (
+        0 if case.status == CaseStatus.OPEN.value else 1 if case.status in FOLLOWED_STATUSES else 2
+    )
     return (rank, -(case.confidence or 0.0), case.opened_at, case.number)

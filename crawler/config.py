@@ -24,18 +24,37 @@ BRAVE_URL = "https://api.search.brave.com/res/v1/web/search"
 YOUTUBE_API_URL = "https://www.googleapis.com/youtube/v3"
 BLUESKY_API_URL = "https://public.api.bsky.app"
 PROCEDURE_TITLE = "Noncompliant Social Media Accounts"
-ALL_SOURCES = ("district_site", "web_search", "youtube", "bluesky", "mastodon", "handle_probe", "profiles")
+ALL_SOURCES = (
+    "district_site",
+    "web_search",
+    "youtube",
+    "bluesky",
+    "mastodon",
+    "handle_probe",
+    "profiles",
+)
 SECRET_ENV = {"youtube": "SCOUT_YOUTUBE_API_KEY", "brave": "SCOUT_BRAVE_API_KEY"}
 
 DEFAULT_STEPS: tuple[dict[str, Any], ...] = (
-    {"step": "Contact the account's creator: ask them to register the account with the Public Relations "
-             "department and to share administrator rights with PR.", "days": 10},
-    {"step": "Send a letter with a deadline: hand administrator rights to PR, or deactivate the account.",
-     "days": 20},
-    {"step": "Escalate: letter from the superintendent or the board chair; employees who run an unregistered "
-             "account are referred to their supervisor.", "days": 30},
-    {"step": "Report the account to the platform (impersonation or trademark form) and keep the evidence "
-             "packet.", "days": 45},
+    {
+        "step": "Contact the account's creator: ask them to register the account with the Public Relations "
+        "department and to share administrator rights with PR.",
+        "days": 10,
+    },
+    {
+        "step": "Send a letter with a deadline: hand administrator rights to PR, or deactivate the account.",
+        "days": 20,
+    },
+    {
+        "step": "Escalate: letter from the superintendent or the board chair; employees who run an unregistered "
+        "account are referred to their supervisor.",
+        "days": 30,
+    },
+    {
+        "step": "Report the account to the platform (impersonation or trademark form) and keep the evidence "
+        "packet.",
+        "days": 45,
+    },
 )
 
 
@@ -139,7 +158,15 @@ class Config:
 
 
 _TOP = {
-    "district", "database", "sources", "budget", "crawl", "hostmap", "cases", "matching", "reports",
+    "district",
+    "database",
+    "sources",
+    "budget",
+    "crawl",
+    "hostmap",
+    "cases",
+    "matching",
+    "reports",
 }
 
 
@@ -152,12 +179,16 @@ def _line_of(text: str, key: str) -> int | None:
 
 def _check_keys(text: str, file: str, section: str, table: Any, allowed: set[str]) -> None:
     if not isinstance(table, dict):
-        raise InputError(f"[{section}] must be a table", file=file, line=_line_of(text, section), field=section)
+        raise InputError(
+            f"[{section}] must be a table", file=file, line=_line_of(text, section), field=section
+        )
     for k in table:
         if k not in allowed:
             raise InputError(
                 f"{section}.{k}: unknown setting (allowed: {', '.join(sorted(allowed))})",
-                file=file, line=_line_of(text, k), field=f"{section}.{k}",
+                file=file,
+                line=_line_of(text, k),
+                field=f"{section}.{k}",
             )
 
 
@@ -175,11 +206,17 @@ def _typed(cls: type, values: dict[str, Any], text: str, file: str, section: str
         if not isinstance(v, want) or (want is int and isinstance(v, bool)):
             raise InputError(
                 f"{section}.{k}: expected {want.__name__}, got {type(v).__name__}",
-                file=file, line=_line_of(text, k), field=f"{section}.{k}",
+                file=file,
+                line=_line_of(text, k),
+                field=f"{section}.{k}",
             )
         if want in (int, float) and v < 0:
-            raise InputError(f"{section}.{k}: must not be negative", file=file, line=_line_of(text, k),
-                             field=f"{section}.{k}")
+            raise InputError(
+                f"{section}.{k}: must not be negative",
+                file=file,
+                line=_line_of(text, k),
+                field=f"{section}.{k}",
+            )
         out[k] = v
     return cls(**out)
 
@@ -194,7 +231,9 @@ def find_config_path(explicit: str | os.PathLike[str] | None = None) -> Path | N
     return p if p.exists() else None
 
 
-def load_config(explicit: str | os.PathLike[str] | None = None, *, env: dict[str, str] | None = None) -> Config:
+def load_config(
+    explicit: str | os.PathLike[str] | None = None, *, env: dict[str, str] | None = None
+) -> Config:
     """Read the configuration file (if any) and apply environment overrides."""
     env = dict(os.environ) if env is None else env
     path = find_config_path(explicit)
@@ -212,12 +251,18 @@ def load_config(explicit: str | os.PathLike[str] | None = None, *, env: dict[str
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             m = re.search(r"line (\d+)", str(exc))
-            raise InputError(f"TOML syntax error: {exc}", file=file, line=int(m.group(1)) if m else None) from None
+            raise InputError(
+                f"TOML syntax error: {exc}", file=file, line=int(m.group(1)) if m else None
+            ) from None
     base = path.parent.resolve() if path is not None else Path.cwd()
     for k in data:
         if k not in _TOP:
-            raise InputError(f"unknown section [{k}] (allowed: {', '.join(sorted(_TOP))})", file=file,
-                             line=_line_of(text, k), field=k)
+            raise InputError(
+                f"unknown section [{k}] (allowed: {', '.join(sorted(_TOP))})",
+                file=file,
+                line=_line_of(text, k),
+                field=k,
+            )
 
     def section(name: str, allowed: set[str]) -> dict[str, Any]:
         t = data.get(name, {})
@@ -226,17 +271,34 @@ def load_config(explicit: str | os.PathLike[str] | None = None, *, env: dict[str
 
     district = section("district", {"profile", "registry"})
     database = section("database", {"url"})
-    sources = section("sources", {"enabled", "searxng_url", "brave_url", "youtube_api_url", "bluesky_api_url",
-                                  "mastodon_instances", "allow_networks"})
+    sources = section(
+        "sources",
+        {
+            "enabled",
+            "searxng_url",
+            "brave_url",
+            "youtube_api_url",
+            "bluesky_api_url",
+            "mastodon_instances",
+            "allow_networks",
+        },
+    )
     cases = section("cases", {"prefix", "procedure", "procedure_title", "steps", "not_seen_months"})
     reports = section("reports", {"out", "evidence", "jobs"})
     hostmap_t = data.get("hostmap", {})
-    _check_keys(text, file, "hostmap", hostmap_t, set(hostmap_t) if isinstance(hostmap_t, dict) else set())
+    _check_keys(
+        text, file, "hostmap", hostmap_t, set(hostmap_t) if isinstance(hostmap_t, dict) else set()
+    )
 
     def str_of(t: dict[str, Any], k: str, sect: str, default: str | None = None) -> str | None:
         v = t.get(k, default)
         if v is not None and not isinstance(v, str):
-            raise InputError(f"{sect}.{k}: expected a string", file=file, line=_line_of(text, k), field=f"{sect}.{k}")
+            raise InputError(
+                f"{sect}.{k}: expected a string",
+                file=file,
+                line=_line_of(text, k),
+                field=f"{sect}.{k}",
+            )
         return v
 
     def list_of(t: dict[str, Any], k: str, sect: str) -> tuple[str, ...] | None:
@@ -244,8 +306,12 @@ def load_config(explicit: str | os.PathLike[str] | None = None, *, env: dict[str
         if v is None:
             return None
         if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
-            raise InputError(f"{sect}.{k}: expected a list of strings", file=file, line=_line_of(text, k),
-                             field=f"{sect}.{k}")
+            raise InputError(
+                f"{sect}.{k}: expected a list of strings",
+                file=file,
+                line=_line_of(text, k),
+                field=f"{sect}.{k}",
+            )
         return tuple(v)
 
     def rel(p: str) -> Path:
@@ -256,27 +322,35 @@ def load_config(explicit: str | os.PathLike[str] | None = None, *, env: dict[str
     if not db_url:
         db_url = f"sqlite:///{base / 'scout.sqlite3'}"
     elif db_url.startswith("sqlite:///") and not db_url.startswith("sqlite:////"):
-        tail = db_url[len("sqlite:///"):]
+        tail = db_url[len("sqlite:///") :]
         if tail and tail != ":memory:":
             db_url = f"sqlite:///{rel(tail)}"
     if db_url.startswith("postgresql://"):
-        db_url = "postgresql+psycopg://" + db_url[len("postgresql://"):]
+        db_url = "postgresql+psycopg://" + db_url[len("postgresql://") :]
 
     enabled = list_of(sources, "enabled", "sources") or ALL_SOURCES
     if env.get("SCOUT_SOURCES"):
         enabled = tuple(s.strip() for s in env["SCOUT_SOURCES"].split(",") if s.strip())
     for s in enabled:
         if s not in ALL_SOURCES:
-            raise InputError(f"sources: unknown source '{s}' (known: {', '.join(ALL_SOURCES)})", file=file,
-                             line=_line_of(text, "enabled"), field="sources.enabled")
+            raise InputError(
+                f"sources: unknown source '{s}' (known: {', '.join(ALL_SOURCES)})",
+                file=file,
+                line=_line_of(text, "enabled"),
+                field="sources.enabled",
+            )
     instances = list_of(sources, "mastodon_instances", "sources") or ()
     if env.get("SCOUT_MASTODON_INSTANCES"):
         instances = tuple(s.strip() for s in env["SCOUT_MASTODON_INSTANCES"].split(","))
     instances = tuple(i.lower() for i in instances if i)
     for inst in instances:
         if not re.fullmatch(r"[a-z0-9.-]+(:\d+)?", inst):
-            raise InputError(f"mastodon_instances: '{inst}' is not a host name", file=file,
-                             line=_line_of(text, "mastodon_instances"), field="sources.mastodon_instances")
+            raise InputError(
+                f"mastodon_instances: '{inst}' is not a host name",
+                file=file,
+                line=_line_of(text, "mastodon_instances"),
+                field="sources.mastodon_instances",
+            )
     allow = list_of(sources, "allow_networks", "sources") or ()
     if "SCOUT_ALLOW_NETWORKS" in env:
         allow = tuple(s.strip() for s in env["SCOUT_ALLOW_NETWORKS"].split(",") if s.strip())
@@ -284,40 +358,74 @@ def load_config(explicit: str | os.PathLike[str] | None = None, *, env: dict[str
         try:
             ipaddress.ip_network(net, strict=False)
         except ValueError:
-            raise InputError(f"allow_networks: '{net}' is not a CIDR network", file=file,
-                             line=_line_of(text, "allow_networks"), field="sources.allow_networks") from None
+            raise InputError(
+                f"allow_networks: '{net}' is not a CIDR network",
+                file=file,
+                line=_line_of(text, "allow_networks"),
+                field="sources.allow_networks",
+            ) from None
     searxng = env.get("SCOUT_SEARXNG_URL") or str_of(sources, "searxng_url", "sources") or None
 
     hostmap: dict[str, str] = {}
     for host, target in (hostmap_t or {}).items():
         if not isinstance(target, str) or not re.match(r"^https?://", target):
-            raise InputError(f"hostmap.{host}: expected a base URL such as http://127.0.0.1:8080",
-                             file=file, line=_line_of(text, host), field=f"hostmap.{host}")
+            raise InputError(
+                f"hostmap.{host}: expected a base URL such as http://127.0.0.1:8080",
+                file=file,
+                line=_line_of(text, host),
+                field=f"hostmap.{host}",
+            )
         hostmap[host.lower()] = target.rstrip("/")
 
     steps = DEFAULT_STEPS
     if "steps" in cases:
         raw = cases["steps"]
         if not isinstance(raw, list) or not raw:
-            raise InputError("cases.steps: expected a list of {step, days} tables", file=file,
-                             line=_line_of(text, "steps"), field="cases.steps")
+            raise InputError(
+                "cases.steps: expected a list of {step, days} tables",
+                file=file,
+                line=_line_of(text, "steps"),
+                field="cases.steps",
+            )
         for i, s in enumerate(raw):
-            if not (isinstance(s, dict) and set(s) == {"step", "days"} and isinstance(s["step"], str)
-                    and isinstance(s["days"], int) and s["days"] >= 0):
-                raise InputError(f"cases.steps[{i}]: expected {{step = \"…\", days = N}}", file=file,
-                                 line=_line_of(text, "steps"), field=f"cases.steps[{i}]")
+            if not (
+                isinstance(s, dict)
+                and set(s) == {"step", "days"}
+                and isinstance(s["step"], str)
+                and isinstance(s["days"], int)
+                and s["days"] >= 0
+            ):
+                raise InputError(
+                    f'cases.steps[{i}]: expected {{step = "…", days = N}}',
+                    file=file,
+                    line=_line_of(text, "steps"),
+                    field=f"cases.steps[{i}]",
+                )
         steps = tuple(raw)
     prefix = str_of(cases, "prefix", "cases", "ABCE") or "ABCE"
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]{0,15}", prefix):
-        raise InputError(f"cases.prefix: '{prefix}' must be letters, digits or '-'", file=file,
-                         line=_line_of(text, "prefix"), field="cases.prefix")
+        raise InputError(
+            f"cases.prefix: '{prefix}' must be letters, digits or '-'",
+            file=file,
+            line=_line_of(text, "prefix"),
+            field="cases.prefix",
+        )
     not_seen = cases.get("not_seen_months", 6)
     if not isinstance(not_seen, int) or isinstance(not_seen, bool) or not_seen < 1:
-        raise InputError("cases.not_seen_months: expected a whole number of months", file=file,
-                         line=_line_of(text, "not_seen_months"), field="cases.not_seen_months")
+        raise InputError(
+            "cases.not_seen_months: expected a whole number of months",
+            file=file,
+            line=_line_of(text, "not_seen_months"),
+            field="cases.not_seen_months",
+        )
     matching = data.get("matching", {})
     if not isinstance(matching, dict):
-        raise InputError("[matching] must be a table", file=file, line=_line_of(text, "matching"), field="matching")
+        raise InputError(
+            "[matching] must be a table",
+            file=file,
+            line=_line_of(text, "matching"),
+            field="matching",
+        )
 
     return Config(
         path=path,
@@ -328,8 +436,12 @@ def load_config(explicit: str | os.PathLike[str] | None = None, *, env: dict[str
         sources=enabled,
         searxng_url=searxng.rstrip("/") if searxng else None,
         brave_url=str_of(sources, "brave_url", "sources", BRAVE_URL) or BRAVE_URL,
-        youtube_api_url=(str_of(sources, "youtube_api_url", "sources") or YOUTUBE_API_URL).rstrip("/"),
-        bluesky_api_url=(str_of(sources, "bluesky_api_url", "sources") or BLUESKY_API_URL).rstrip("/"),
+        youtube_api_url=(str_of(sources, "youtube_api_url", "sources") or YOUTUBE_API_URL).rstrip(
+            "/"
+        ),
+        bluesky_api_url=(str_of(sources, "bluesky_api_url", "sources") or BLUESKY_API_URL).rstrip(
+            "/"
+        ),
         mastodon_instances=instances,
         allow_networks=allow,
         hostmap=hostmap,

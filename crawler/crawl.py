@@ -66,7 +66,9 @@ class SourceResult:
     finish_reason: str | None = None
     queries: dict[str, int] = field(default_factory=dict)
     coverage_gaps: list[dict[str, str | None]] = field(default_factory=list)
-    refused: dict[str, int] = field(default_factory=dict)  # requests refused: robots, ssrf, hostmap, budget
+    refused: dict[str, int] = field(
+        default_factory=dict
+    )  # requests refused: robots, ssrf, hostmap, budget
 
     @classmethod
     def from_event(cls, event: dict[str, Any]) -> SourceResult:
@@ -96,8 +98,12 @@ class CrawlResult:
         return [g | {"source": s.source} for s in self.sources.values() for g in s.coverage_gaps]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "returncode": self.returncode, "error": self.error,
-                "sources": {k: asdict(v) for k, v in self.sources.items()}}
+        return {
+            "ok": self.ok,
+            "returncode": self.returncode,
+            "error": self.error,
+            "sources": {k: asdict(v) for k, v in self.sources.items()},
+        }
 
 
 # --------------------------------------------------------------------------- database reads
@@ -116,7 +122,9 @@ def _profile(database_url: str, profile_path: str) -> DistrictProfile:
         row = session.scalars(select(District).order_by(District.id).limit(1)).first()
         stored = dict(row.profile) if row is not None and row.profile else None
     if stored:
-        return profile_from_text(yaml.safe_dump(stored, sort_keys=False), "the imported district profile")
+        return profile_from_text(
+            yaml.safe_dump(stored, sort_keys=False), "the imported district profile"
+        )
     return load_profile(profile_path)
 
 
@@ -146,8 +154,15 @@ def done_queries(config: Config, scan_id: int, source: str) -> set[str]:
     from crawler.db.models import ScanQuery
 
     with transaction(config.database_url) as session:
-        return set(session.scalars(select(ScanQuery.query).where(
-            ScanQuery.scan_id == scan_id, ScanQuery.source == source, ScanQuery.status == "done")))
+        return set(
+            session.scalars(
+                select(ScanQuery.query).where(
+                    ScanQuery.scan_id == scan_id,
+                    ScanQuery.source == source,
+                    ScanQuery.status == "done",
+                )
+            )
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +177,9 @@ class Candidate:
 PROFILE_SOURCES = ("youtube", "bluesky", "mastodon", "handle_probe", "profiles")
 
 
-def scan_candidates(config: Config, scan_id: int, platforms: Sequence[str] | None = None) -> list[Candidate]:
+def scan_candidates(
+    config: Config, scan_id: int, platforms: Sequence[str] | None = None
+) -> list[Candidate]:
     """Accounts this scan saw only as links or search results, on platforms whose
     robots.txt lets a crawler read the public profile."""
     from sqlalchemy import select
@@ -171,14 +188,23 @@ def scan_candidates(config: Config, scan_id: int, platforms: Sequence[str] | Non
     from crawler.db.models import Account, Sighting
     from crawler.platforms import PLATFORMS
 
-    readable = [p for p, m in PLATFORMS.items() if not m.robots_blocks_crawlers
-                and (not platforms or p in platforms)]
+    readable = [
+        p
+        for p, m in PLATFORMS.items()
+        if not m.robots_blocks_crawlers and (not platforms or p in platforms)
+    ]
     with transaction(config.database_url) as session:
         seen = select(Sighting.account_id).where(Sighting.scan_id == scan_id)
         profiled = seen.where(Sighting.source.in_(PROFILE_SOURCES))
-        rows = session.scalars(select(Account).where(
-            Account.id.in_(seen), Account.id.not_in(profiled), Account.platform.in_(readable),
-        ).order_by(Account.id))
+        rows = session.scalars(
+            select(Account)
+            .where(
+                Account.id.in_(seen),
+                Account.id.not_in(profiled),
+                Account.platform.in_(readable),
+            )
+            .order_by(Account.id)
+        )
         return [Candidate(a.id, a.platform, a.handle, a.url) for a in rows]
 
 
@@ -191,9 +217,15 @@ def unresolved_youtube(config: Config, scan_id: int) -> list[str]:
 
     with transaction(config.database_url) as session:
         seen = select(Sighting.account_id).where(Sighting.scan_id == scan_id)
-        rows = session.scalars(select(Account.url).where(
-            Account.id.in_(seen), Account.platform == "youtube", Account.platform_id.is_(None),
-        ).order_by(Account.id))
+        rows = session.scalars(
+            select(Account.url)
+            .where(
+                Account.id.in_(seen),
+                Account.platform == "youtube",
+                Account.platform_id.is_(None),
+            )
+            .order_by(Account.id)
+        )
         return [u for u in rows if "/@" not in u]
 
 
@@ -205,11 +237,17 @@ def source_summary(crawler: Crawler) -> dict[str, Any]:
     stats = crawler.stats.get_stats()
     spider = crawler.spider
     book = getattr(spider, "coverage", None)
-    quota = {k.rsplit("/", 2)[-2] + "/" + k.rsplit("/", 1)[-1]: int(v) for k, v in stats.items()
-             if k.startswith("scout/quota/")}
-    errors = sum(int(v) for k, v in stats.items()
-                 if k.startswith(("downloader/exception_count", "spider_exceptions/count"))
-                 or k == "log_count/ERROR")
+    quota = {
+        k.rsplit("/", 2)[-2] + "/" + k.rsplit("/", 1)[-1]: int(v)
+        for k, v in stats.items()
+        if k.startswith("scout/quota/")
+    }
+    errors = sum(
+        int(v)
+        for k, v in stats.items()
+        if k.startswith(("downloader/exception_count", "spider_exceptions/count"))
+        or k == "log_count/ERROR"
+    )
     return {
         "source": getattr(spider, "name", "?"),
         "requests": int(stats.get("downloader/request_count", 0)),
@@ -222,13 +260,17 @@ def source_summary(crawler: Crawler) -> dict[str, Any]:
         "stopped": stats.get("scout/stop_reason"),
         "finish_reason": stats.get("finish_reason"),
         "queries": book.counts() if book is not None else {},
-        "coverage_gaps": [{"query": g.query, "status": g.status, "error": g.error}
-                          for g in (book.gaps() if book is not None else [])],
+        "coverage_gaps": [
+            {"query": g.query, "status": g.status, "error": g.error}
+            for g in (book.gaps() if book is not None else [])
+        ],
         "refused": {
             "robots": int(stats.get("robotstxt/forbidden", 0)),
             "ssrf": sum(int(v) for k, v in stats.items() if k.startswith("scout/ssrf/refused/")),
             "hostmap": int(stats.get("scout/hostmap/refused", 0)),
-            "budget": sum(int(v) for k, v in stats.items() if k.startswith("scout/budget/host_exhausted/")),
+            "budget": sum(
+                int(v) for k, v in stats.items() if k.startswith("scout/budget/host_exhausted/")
+            ),
         },
     }
 
@@ -269,20 +311,42 @@ class ProgressExtension:
         if now - self.last >= PROGRESS_INTERVAL:
             self.last = now
             summary = source_summary(self.crawler)
-            self.emit({"event": "progress", **{k: summary[k] for k in
-                       ("source", "requests", "responses", "sightings", "new_accounts", "queries")}})
+            self.emit(
+                {
+                    "event": "progress",
+                    **{
+                        k: summary[k]
+                        for k in (
+                            "source",
+                            "requests",
+                            "responses",
+                            "sightings",
+                            "new_accounts",
+                            "queries",
+                        )
+                    },
+                }
+            )
 
     def item_scraped(self, item: Any, response: Any = None, spider: Any = None) -> None:
         self._tick()
 
-    def response_received(self, response: Any = None, request: Any = None, spider: Any = None) -> None:
+    def response_received(
+        self, response: Any = None, request: Any = None, spider: Any = None
+    ) -> None:
         self._tick()
 
     def closed(self, spider: Any, reason: str) -> None:
         summary = source_summary(self.crawler)
         summary["finish_reason"] = reason
         if summary["skipped"]:
-            self.emit({"event": "source_skipped", "source": summary["source"], "reason": summary["skipped"]})
+            self.emit(
+                {
+                    "event": "source_skipped",
+                    "source": summary["source"],
+                    "reason": summary["skipped"],
+                }
+            )
         self.emit({"event": "source_finished", **summary})
 
 
@@ -325,8 +389,12 @@ class CrawlJob:
 
     def argv(self) -> list[str]:
         out = ["--scan-id", str(self.scan_id), "--sources", ",".join(self.sources)]
-        for flag, value in (("--platforms", ",".join(self.platforms or ())), ("--entity", self.entity),
-                            ("--name", self.name), ("--job-dir", str(self.job_dir) if self.job_dir else None)):
+        for flag, value in (
+            ("--platforms", ",".join(self.platforms or ())),
+            ("--entity", self.entity),
+            ("--name", self.name),
+            ("--job-dir", str(self.job_dir) if self.job_dir else None),
+        ):
             if value:
                 out += [flag, value]
         return out
@@ -348,16 +416,26 @@ def crawl_in_this_process(config: Config, job: CrawlJob) -> None:
     profile = district_profile(config)
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
-    settings.setdict(scout_settings(config, district_name=profile.district.name, scan_id=job.scan_id, for_scan=True),
-                     priority="cmdline")
+    settings.setdict(
+        scout_settings(
+            config, district_name=profile.district.name, scan_id=job.scan_id, for_scan=True
+        ),
+        priority="cmdline",
+    )
     settings.set("SCOUT_PROGRESS", True, priority="cmdline")
     process = CrawlerProcess(settings, install_root_handler=True)
     classes = spider_classes()
     ordered = [s for s in ALL_SOURCES if s in job.sources]
     platforms = job.platforms
-    kwargs = {"platforms": ",".join(platforms) if platforms else None, "entity": job.entity, "search": job.name}
+    kwargs = {
+        "platforms": ",".join(platforms) if platforms else None,
+        "entity": job.entity,
+        "search": job.name,
+    }
     phases: list[list[Any]] = [[], []]
-    usage = current_usage(config)  # a source whose period quota is used up is skipped, with the reason
+    usage = current_usage(
+        config
+    )  # a source whose period quota is used up is skipped, with the reason
     for source in ordered:
         reason = skip_reason(source, config, platforms, usage)
         if reason:
@@ -375,7 +453,9 @@ def crawl_in_this_process(config: Config, job: CrawlJob) -> None:
         try:
             for phase in phases:
                 if phase:
-                    yield defer.DeferredList([process.crawl(c, **kwargs) for c in phase], consumeErrors=True)
+                    yield defer.DeferredList(
+                        [process.crawl(c, **kwargs) for c in phase], consumeErrors=True
+                    )
         finally:
             ProgressExtension.emit({"event": "done"})
             if reactor.running:
@@ -386,8 +466,12 @@ def crawl_in_this_process(config: Config, job: CrawlJob) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawler.crawl", description=__doc__.splitlines()[0])
-    parser.add_argument("--config", required=True, help="scout.toml, or - to read the pickled Config on stdin")
+    parser = argparse.ArgumentParser(
+        prog="python -m crawler.crawl", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--config", required=True, help="scout.toml, or - to read the pickled Config on stdin"
+    )
     parser.add_argument("--scan-id", type=int, required=True)
     parser.add_argument("--sources", default=",".join(ALL_SOURCES))
     parser.add_argument("--platforms", default="")
@@ -404,11 +488,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Only progress events go to stdout: anything else printed there would corrupt the stream.
     ProgressExtension.stream = sys.stdout
     sys.stdout = sys.stderr
-    crawl_in_this_process(config, CrawlJob(
-        scan_id=args.scan_id, sources=tuple(s for s in args.sources.split(",") if s),
-        platforms=tuple(p for p in args.platforms.split(",") if p) or None, entity=args.entity, name=args.name,
-        job_dir=Path(args.job_dir) if args.job_dir else None,
-    ))
+    crawl_in_this_process(
+        config,
+        CrawlJob(
+            scan_id=args.scan_id,
+            sources=tuple(s for s in args.sources.split(",") if s),
+            platforms=tuple(p for p in args.platforms.split(",") if p) or None,
+            entity=args.entity,
+            name=args.name,
+            job_dir=Path(args.job_dir) if args.job_dir else None,
+        ),
+    )
     return 0
 
 
@@ -431,8 +521,14 @@ def run_crawl(
     Blocks until the crawl ends; returns per-source results. Never raises for a failed
     crawl: ``ok`` is False with the error (the end of the crawl log, secrets redacted).
     """
-    job = CrawlJob(scan_id, tuple(sources), tuple(platforms) if platforms else None, entity, name,
-                   Path(job_dir) if job_dir is not None else None)
+    job = CrawlJob(
+        scan_id,
+        tuple(sources),
+        tuple(platforms) if platforms else None,
+        entity,
+        name,
+        Path(job_dir) if job_dir is not None else None,
+    )
     cmd = [sys.executable, "-m", "crawler.crawl", "--config", "-", *job.argv()]
     if job.job_dir is not None:
         job.job_dir.mkdir(parents=True, exist_ok=True)
@@ -443,8 +539,14 @@ def run_crawl(
         log_path = Path(tmp)
     result = CrawlResult(log_path=log_path)
     with open(log_path, "ab") as log:
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,  # noqa: S603
-                                cwd=str(config.base_dir), env=os.environ.copy())
+        proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log,  # noqa: S603
+            cwd=str(config.base_dir),
+            env=os.environ.copy(),
+        )
         assert proc.stdin is not None and proc.stdout is not None
         try:
             proc.stdin.write(pickle.dumps(config))

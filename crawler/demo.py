@@ -22,7 +22,10 @@ from urllib.parse import urlsplit
 
 from crawler.sample import PROFILE, REGISTRY
 
-DEMO_KEYS = {"SCOUT_YOUTUBE_API_KEY": "sample-world-youtube-key", "SCOUT_BRAVE_API_KEY": "sample-world-brave-key"}
+DEMO_KEYS = {
+    "SCOUT_YOUTUBE_API_KEY": "sample-world-youtube-key",
+    "SCOUT_BRAVE_API_KEY": "sample-world-brave-key",
+}
 
 
 @dataclass
@@ -63,27 +66,43 @@ def run_demo(out: Path, *, echo: Callable[[str], None] = print) -> DemoResult:
     for src in (PROFILE, REGISTRY):
         shutil.copyfile(src, out / src.name)
     os.environ.update(DEMO_KEYS)
-    world = SampleWorld(youtube_key=DEMO_KEYS["SCOUT_YOUTUBE_API_KEY"],
-                        brave_key=DEMO_KEYS["SCOUT_BRAVE_API_KEY"]).start()
+    world = SampleWorld(
+        youtube_key=DEMO_KEYS["SCOUT_YOUTUBE_API_KEY"], brave_key=DEMO_KEYS["SCOUT_BRAVE_API_KEY"]
+    ).start()
     try:
         cfg_path = out / "scout.toml"
-        cfg_path.write_text(world.config_toml(profile="profile.yaml", registry="registry.csv"), encoding="utf-8")
+        cfg_path.write_text(
+            world.config_toml(profile="profile.yaml", registry="registry.csv"), encoding="utf-8"
+        )
         # The demo runs on the embedded default: a SQLite file in the demo folder.
-        env = {k: v for k, v in os.environ.items() if k not in ("SCOUT_DATABASE_URL", "SCOUT_SOURCES")}
+        env = {
+            k: v for k, v in os.environ.items() if k not in ("SCOUT_DATABASE_URL", "SCOUT_SOURCES")
+        }
         config = load_config(cfg_path, env=env)
         echo(f"sample world on {len(world.hostmap)} loopback hosts; configuration {cfg_path}")
         profile = load_profile(config.profile)
-        registry = load_registry(config.registry, profile, mastodon_instances=config.mastodon_instances)
+        registry = load_registry(
+            config.registry, profile, mastodon_instances=config.mastodon_instances
+        )
         with transaction(config.database_url) as s:
             pch = import_profile(s, profile, str(config.profile))
             rch = import_registry(s, registry.rows)
             # a new sample world is a new API account: earlier demo runs' quota use does not apply
             s.execute(delete(ApiUsage))
-        echo(f"imported {profile.district.name}: {pch.summary('profile')}; {rch.summary('registry')}")
+        echo(
+            f"imported {profile.district.name}: {pch.summary('profile')}; {rch.summary('registry')}"
+        )
         world.reset_log()
-        config = replace(config, reports_dir=out / "reports", evidence_dir=out / "evidence", jobs_dir=out / "jobs")
+        config = replace(
+            config,
+            reports_dir=out / "reports",
+            evidence_dir=out / "evidence",
+            jobs_dir=out / "jobs",
+        )
         outcome = run_scan(config, ScanOptions(), progress=None)
-        result = DemoResult(ok=True, report=outcome.report_index, world=world, scan_id=outcome.scan_id)
+        result = DemoResult(
+            ok=True, report=outcome.report_index, world=world, scan_id=outcome.scan_id
+        )
         _check_world(config, world, outcome.scan_id, result)
         _print(outcome, result, echo)
         result.ok = not result.robots_violations and result.outside_hostmap == 0
@@ -104,7 +123,8 @@ def _check_world(config: Any, world: Any, scan_id: int, result: DemoResult) -> N
     with transaction(config.database_url) as s:
         found: dict[str, set[str]] = defaultdict(set)
         for url, source in s.execute(
-            select(Account.url, Sighting.source).join(Sighting, Sighting.account_id == Account.id)
+            select(Account.url, Sighting.source)
+            .join(Sighting, Sighting.account_id == Account.id)
             .where(Sighting.scan_id == scan_id)
         ):
             found[url].add(source)
@@ -131,7 +151,12 @@ def _check_world(config: Any, world: Any, scan_id: int, result: DemoResult) -> N
 def api_endpoints(config: Any) -> list[tuple[str, str]]:
     """(host, path prefix) of the documented APIs, which are called as API clients, not crawled."""
     pairs = []
-    for base in (config.searxng_url, config.brave_url, config.youtube_api_url, config.bluesky_api_url):
+    for base in (
+        config.searxng_url,
+        config.brave_url,
+        config.youtube_api_url,
+        config.bluesky_api_url,
+    ):
         if base:
             parts = urlsplit(base)
             pairs.append((parts.hostname or "", parts.path or "/"))
@@ -146,11 +171,15 @@ def robots_violations(world: Any, api: list[tuple[str, str]]) -> list[str]:
     rules: dict[str, Any] = {}
     bad = []
     for r in list(world.requests):
-        if r.bare_path == "/robots.txt" or any(r.host == h and r.path.startswith(p) for h, p in api):
+        if r.bare_path == "/robots.txt" or any(
+            r.host == h and r.path.startswith(p) for h, p in api
+        ):
             continue
         if r.host not in rules:
             try:
-                with urllib.request.urlopen(f"{world.hostmap[r.host]}/robots.txt", timeout=5) as resp:  # noqa: S310
+                with urllib.request.urlopen(
+                    f"{world.hostmap[r.host]}/robots.txt", timeout=5
+                ) as resp:  # noqa: S310
                     rules[r.host] = Protego.parse(resp.read().decode("utf-8", "replace"))
             except Exception:
                 rules[r.host] = None
@@ -165,12 +194,16 @@ def _print(outcome: Any, result: DemoResult, echo: Callable[[str], None]) -> Non
 
     _print_summary(outcome)
     echo("recall per source (accounts the sample world hides that this source can find;")
-    echo("                   for profiles: accounts with a profile from a page, an API or a probe):")
+    echo(
+        "                   for profiles: accounts with a profile from a page, an API or a probe):"
+    )
     for source, (hit, total) in sorted(result.recall.items()):
         pct = 100.0 * hit / total if total else 100.0
         echo(f"  {source:<14} {hit:>3}/{total:<3} {pct:5.1f}%")
-    echo(f"robots.txt: {len(result.robots_violations)} disallowed requests"
-         + (f" ({', '.join(result.robots_violations[:5])})" if result.robots_violations else ""))
+    echo(
+        f"robots.txt: {len(result.robots_violations)} disallowed requests"
+        + (f" ({', '.join(result.robots_violations[:5])})" if result.robots_violations else "")
+    )
     echo(f"host map: {result.outside_hostmap} requests outside the host map")
     if result.report:
         echo(f"open the report: {result.report.as_uri()}")

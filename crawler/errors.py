@@ -61,4 +61,6 @@ def read_text(path: str | Path) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError("not UTF-8 text", file=str(path), line=raw[: exc.start].count(b"\n") + 1) from None
+        raise InputError(
+            "not UTF-8 text", file=str(path), line=raw[: exc.start].count(b"\n") + 1
+        ) from None

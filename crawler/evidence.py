@@ -92,8 +92,11 @@ def _robots_allows(config: Config, url: str, user_agent: str) -> tuple[bool, str
     fetch = HostMap.from_config(config).map_url(robots_url) or robots_url
     request = urllib.request.Request(fetch, headers={"User-Agent": user_agent})  # noqa: S310 - http(s) only
     # urllib honours HTTP(S)_PROXY, NO_PROXY and SSL_CERT_FILE; a local world is reached directly
-    opener = (urllib.request.build_opener(urllib.request.ProxyHandler({})) if is_loopback_url(fetch)
-              else urllib.request.build_opener())
+    opener = (
+        urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        if is_loopback_url(fetch)
+        else urllib.request.build_opener()
+    )
     try:
         with opener.open(request, timeout=config.crawl.download_timeout) as resp:
             body = resp.read(500_000).decode("utf-8", errors="replace")
@@ -108,7 +111,9 @@ def _robots_allows(config: Config, url: str, user_agent: str) -> tuple[bool, str
     return False, f"robots.txt of {p.hostname} disallows {p.path or '/'}"
 
 
-def refusal(config: Config, target: EvidenceTarget, user_agent: str, district_domains: Sequence[str]) -> str | None:
+def refusal(
+    config: Config, target: EvidenceTarget, user_agent: str, district_domains: Sequence[str]
+) -> str | None:
     """Why this page may not be opened, or None."""
     from crawler.middlewares.ssrf import GuardPolicy
     from crawler.platforms import PLATFORMS
@@ -132,8 +137,13 @@ def _safe_name(target: EvidenceTarget) -> str:
     return f"{case}account-{target.account_id}-{target.platform}-{handle}"
 
 
-async def _capture_all(config: Config, targets: list[EvidenceTarget], out_dir: Path, user_agent: str,
-                       result: CaptureResult) -> None:
+async def _capture_all(
+    config: Config,
+    targets: list[EvidenceTarget],
+    out_dir: Path,
+    user_agent: str,
+    result: CaptureResult,
+) -> None:
     from playwright.async_api import async_playwright
 
     from crawler.crawl import district_domains
@@ -148,23 +158,40 @@ async def _capture_all(config: Config, targets: list[EvidenceTarget], out_dir: P
         options = browser_launch_options(config.crawl.browser_executable, CHROMIUM_ARGS)
         browser = await pw.chromium.launch(**options, timeout=NAVIGATION_TIMEOUT_MS)
         try:
-            context = await browser.new_context(user_agent=user_agent, viewport={"width": 1280, "height": 900},
-                                                service_workers="block")
+            context = await browser.new_context(
+                user_agent=user_agent,
+                viewport={"width": 1280, "height": 900},
+                service_workers="block",
+            )
             await context.route("**/*", guard.route)
             for target in targets:
                 goto = hostmap.map_url(target.url) or target.url
                 page = await context.new_page()
                 try:
-                    response = await page.goto(goto, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
+                    response = await page.goto(
+                        goto, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS
+                    )
                     status = response.status if response is not None else 0
                     if status >= 400:
-                        result.skipped.append(EvidenceSkipped(target.account_id, target.case_id, target.url,
-                                                              f"the page answered HTTP {status}"))
+                        result.skipped.append(
+                            EvidenceSkipped(
+                                target.account_id,
+                                target.case_id,
+                                target.url,
+                                f"the page answered HTTP {status}",
+                            )
+                        )
                         continue
                     hop = await guard.refused_redirect(response, page.url)
                     if hop:  # the browser followed it itself: keep nothing it showed
-                        result.skipped.append(EvidenceSkipped(target.account_id, target.case_id, target.url,
-                                                              f"redirected to a refused address ({hop})"))
+                        result.skipped.append(
+                            EvidenceSkipped(
+                                target.account_id,
+                                target.case_id,
+                                target.url,
+                                f"redirected to a refused address ({hop})",
+                            )
+                        )
                         continue
                     html = await page.content()
                     stamp = utcnow()
@@ -173,16 +200,40 @@ async def _capture_all(config: Config, targets: list[EvidenceTarget], out_dir: P
                     html_path.write_text(html, encoding="utf-8")
                     await page.screenshot(path=str(png_path), full_page=True)
                     when = f"{stamp:%Y-%m-%d %H:%M} UTC"
-                    result.append(EvidenceCaptured(
-                        target.account_id, target.case_id, target.url, EvidenceKind.SCREENSHOT.value,
-                        f"Full-page screenshot of {target.url} taken {when}", png_path, sha256_file(png_path), stamp))
+                    result.append(
+                        EvidenceCaptured(
+                            target.account_id,
+                            target.case_id,
+                            target.url,
+                            EvidenceKind.SCREENSHOT.value,
+                            f"Full-page screenshot of {target.url} taken {when}",
+                            png_path,
+                            sha256_file(png_path),
+                            stamp,
+                        )
+                    )
                     digest = sha256_file(html_path)
-                    result.append(EvidenceCaptured(
-                        target.account_id, target.case_id, target.url, EvidenceKind.HTML_SHA256.value,
-                        f"SHA-256 of the page HTML at {when}: {digest}", html_path, digest, stamp))
+                    result.append(
+                        EvidenceCaptured(
+                            target.account_id,
+                            target.case_id,
+                            target.url,
+                            EvidenceKind.HTML_SHA256.value,
+                            f"SHA-256 of the page HTML at {when}: {digest}",
+                            html_path,
+                            digest,
+                            stamp,
+                        )
+                    )
                 except Exception as exc:  # one page failing does not lose the others
-                    result.skipped.append(EvidenceSkipped(target.account_id, target.case_id, target.url,
-                                                          f"capture failed: {type(exc).__name__}"))
+                    result.skipped.append(
+                        EvidenceSkipped(
+                            target.account_id,
+                            target.case_id,
+                            target.url,
+                            f"capture failed: {type(exc).__name__}",
+                        )
+                    )
                 finally:
                     await page.close()
             await context.close()
@@ -209,8 +260,11 @@ class _BrowserGuard:
             frame_url = request.frame.url
         except Exception:  # no frame (a worker)
             frame_url = ""
-        reason = ("local_world_only" if is_loopback_url(frame_url) and not is_loopback_url(request.url)
-                  else await browser_refusal(self.policy, request.url, request.is_navigation_request()))
+        reason = (
+            "local_world_only"
+            if is_loopback_url(frame_url) and not is_loopback_url(request.url)
+            else await browser_refusal(self.policy, request.url, request.is_navigation_request())
+        )
         if reason:
             self.refused.append((request.url, reason))
             await route.abort("blockedbyclient")
@@ -270,7 +324,9 @@ def capture_evidence(config: Config, targets: list[EvidenceTarget], out_dir: Pat
     for target in targets:
         reason = refusal(config, target, user_agent, domains)
         if reason:
-            result.skipped.append(EvidenceSkipped(target.account_id, target.case_id, target.url, reason))
+            result.skipped.append(
+                EvidenceSkipped(target.account_id, target.case_id, target.url, reason)
+            )
         else:
             allowed.append(target)
     if allowed:

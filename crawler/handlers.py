@@ -41,14 +41,22 @@ class VerifyingContextFactory(_ScrapyClientContextFactory):
     def creatorForNetloc(self, hostname: bytes, port: int) -> Any:
         if not self._verify_certificates:
             return super().creatorForNetloc(hostname, port)
-        return optionsForClientTLS(hostname.decode("ascii"), trustRoot=cast(IOpenSSLTrustRoot, self.trust),
-                                   extraCertificateOptions=self._get_cert_options_kwargs())
+        return optionsForClientTLS(
+            hostname.decode("ascii"),
+            trustRoot=cast(IOpenSSLTrustRoot, self.trust),
+            extraCertificateOptions=self._get_cert_options_kwargs(),
+        )
 
 
 def verifying_factory(crawler: Crawler) -> IPolicyForHTTPS:
     if not crawler.settings.getbool("DOWNLOAD_VERIFY_CERTIFICATES"):
-        logger.warning("TLS certificates are NOT verified (crawl.tls_verify = false): development only")
-    return cast(IPolicyForHTTPS, build_from_crawler(VerifyingContextFactory, crawler, method=SSL.SSLv23_METHOD))
+        logger.warning(
+            "TLS certificates are NOT verified (crawl.tls_verify = false): development only"
+        )
+    return cast(
+        IPolicyForHTTPS,
+        build_from_crawler(VerifyingContextFactory, crawler, method=SSL.SSLv23_METHOD),
+    )
 
 
 class ScoutHttpDownloadHandler(HTTP11DownloadHandler):

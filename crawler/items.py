@@ -163,7 +163,11 @@ class CoverageBook:
 
         A query is never recorded ``done`` while its sightings are still in the pipelines,
         so a crawl killed in between asks it again on resume instead of losing them."""
-        out = [self.entries[q] for q in sorted(self.dirty) if self.entries[q].final and not self.entries[q].in_flight]
+        out = [
+            self.entries[q]
+            for q in sorted(self.dirty)
+            if self.entries[q].final and not self.entries[q].in_flight
+        ]
         self.dirty -= {e.query for e in out}
         return out
 

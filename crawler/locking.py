@@ -86,12 +86,24 @@ class DbLock:
                         f"another scan is running (host {row.host}, pid {row.pid}, since "
                         f"{row.acquired_at:%Y-%m-%d %H:%M UTC}); try again when it ends"
                     )
-                why = "its process is gone" if dead else f"no heartbeat since {row.heartbeat_at:%Y-%m-%d %H:%M UTC}"
+                why = (
+                    "its process is gone"
+                    if dead
+                    else f"no heartbeat since {row.heartbeat_at:%Y-%m-%d %H:%M UTC}"
+                )
                 self.took_over = f"took over a stale lock of host {row.host}, pid {row.pid} ({why})"
                 s.delete(row)
                 s.flush()
-            s.add(Lock(name=self.name, holder=self.holder.name, host=self.holder.host, pid=self.holder.pid,
-                       acquired_at=now, heartbeat_at=now))
+            s.add(
+                Lock(
+                    name=self.name,
+                    holder=self.holder.name,
+                    host=self.holder.host,
+                    pid=self.holder.pid,
+                    acquired_at=now,
+                    heartbeat_at=now,
+                )
+            )
         self._thread = threading.Thread(target=self._beat, name=f"lock-{self.name}", daemon=True)
         self._thread.start()
 
@@ -118,7 +130,9 @@ class DbLock:
             self.acquire()
         except IntegrityError:
             # Two processes raced for a free lock; the loser sees the winner now.
-            raise LockBusy("another scan is starting at this moment; try again when it ends") from None
+            raise LockBusy(
+                "another scan is starting at this moment; try again when it ends"
+            ) from None
         return self
 
     def __exit__(self, *exc: object) -> None:

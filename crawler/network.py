@@ -36,8 +36,12 @@ from zope.interface import implementer
 
 logger = logging.getLogger(__name__)
 
-SYSTEM_CA_FILES = ("/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
-                   "/etc/ssl/ca-bundle.pem", "/etc/ssl/cert.pem")
+SYSTEM_CA_FILES = (
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/ssl/ca-bundle.pem",
+    "/etc/ssl/cert.pem",
+)
 PEM_CERT = re.compile(rb"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", re.S)
 
 
@@ -168,8 +172,10 @@ def browser_env(env: Mapping[str, str] | None = None) -> dict[str, str] | None:
 def _nss_home(files: tuple[str, ...]) -> str | None:
     certutil = shutil.which("certutil")
     if certutil is None:
-        logger.warning("SSL_CERT_FILE is set but certutil (Debian: libnss3-tools) is missing: "
-                       "the browser will not trust its CAs")
+        logger.warning(
+            "SSL_CERT_FILE is set but certutil (Debian: libnss3-tools) is missing: "
+            "the browser will not trust its CAs"
+        )
         return None
     home = Path(tempfile.mkdtemp(prefix="scout-browser-home-"))
     db = home / ".pki" / "nssdb"
@@ -182,12 +188,17 @@ def _nss_home(files: tuple[str, ...]) -> str | None:
             n += 1
             cert = home / f"ca-{n}.pem"
             cert.write_bytes(pem + b"\n")
-            subprocess.run([*run, "-A", "-n", f"scout-extra-ca-{n}", "-t", "C,,", "-i", str(cert)],  # noqa: S603
-                           check=True, capture_output=True)
+            subprocess.run(
+                [*run, "-A", "-n", f"scout-extra-ca-{n}", "-t", "C,,", "-i", str(cert)],  # noqa: S603
+                check=True,
+                capture_output=True,
+            )
     return str(home)
 
 
-def browser_launch_options(executable: str, args: list[str], env: Mapping[str, str] | None = None) -> dict[str, Any]:
+def browser_launch_options(
+    executable: str, args: list[str], env: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """Playwright ``chromium.launch`` options: the system Chromium with the environment's
     proxy and extra CAs."""
     options: dict[str, Any] = {"executable_path": executable, "headless": True, "args": list(args)}

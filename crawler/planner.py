@@ -58,10 +58,24 @@ BLUESKY_DEFAULT_DOMAIN = "bsky.social"
 
 # Generic English words of school names: dropped to find the distinctive part of a name.
 _GENERIC = (
-    "public schools", "school district", "high school", "middle school", "junior high school",
-    "junior high", "elementary school", "elementary", "kindergarten center", "education center",
-    "learning center", "early childhood center", "school", "schools", "academy", "center",
-    "high", "middle",
+    "public schools",
+    "school district",
+    "high school",
+    "middle school",
+    "junior high school",
+    "junior high",
+    "elementary school",
+    "elementary",
+    "kindergarten center",
+    "education center",
+    "learning center",
+    "early childhood center",
+    "school",
+    "schools",
+    "academy",
+    "center",
+    "high",
+    "middle",
 )
 # Common short forms of activities, as people write them in handles.
 ACTIVITY_SHORT: dict[str, tuple[str, ...]] = {
@@ -128,7 +142,11 @@ class Plan:
     def as_text(self) -> str:
         """The plan as plain text for ``scout scan --dry-run``."""
         lines = []
-        scope = f" for '{self.name}'" if self.name else (f" for entity {self.entity}" if self.entity else "")
+        scope = (
+            f" for '{self.name}'"
+            if self.name
+            else (f" for entity {self.entity}" if self.entity else "")
+        )
         lines.append(f"Query plan{scope}: {self.total()} queries")
         for source, queries in self.queries.items():
             note = f" ({self.limits[source]})" if source in self.limits else ""
@@ -187,11 +205,11 @@ class EntityTerms:
 
     key: str | None
     rank: int
-    names: list[str] = field(default_factory=list)        # full names and long aliases
-    phrases: list[str] = field(default_factory=list)      # mascot/town/abbreviation phrases
-    activities: list[str] = field(default_factory=list)   # "<mascot> <activity>" phrases
-    broad: list[str] = field(default_factory=list)        # many results (the town alone)
-    handles: list[str] = field(default_factory=list)      # candidate handles, best first
+    names: list[str] = field(default_factory=list)  # full names and long aliases
+    phrases: list[str] = field(default_factory=list)  # mascot/town/abbreviation phrases
+    activities: list[str] = field(default_factory=list)  # "<mascot> <activity>" phrases
+    broad: list[str] = field(default_factory=list)  # many results (the town alone)
+    handles: list[str] = field(default_factory=list)  # candidate handles, best first
 
     def search_terms(self) -> list[str]:
         return _dedupe([*self.names, *self.phrases, *self.activities, *self.broad])
@@ -273,8 +291,10 @@ def entity_terms(profile: DistrictProfile, ent: Entity) -> EntityTerms:
         phrases.append(f"{ent.name} {town}")
     t.phrases = _dedupe(phrases)
     if ent.kind == EntityKind.SCHOOL and mascot:
-        t.activities = _dedupe([f"{mascot} {act}" for act in activities]
-                               + [f"{core} {mascot} {act}" for act in activities])
+        t.activities = _dedupe(
+            [f"{mascot} {act}" for act in activities]
+            + [f"{core} {mascot} {act}" for act in activities]
+        )
     elif mascot and activities:
         t.activities = _dedupe([f"{mascot} {act}" for act in activities])
     t.handles = _entity_handles(ent, core, mascot, abbrs, parent, profile)
@@ -288,14 +308,24 @@ def _initials(text: str) -> str:
 
 
 def _entity_handles(
-    ent: Entity, core: str, mascot: str | None, abbrs: list[str], parent: Entity | None,
+    ent: Entity,
+    core: str,
+    mascot: str | None,
+    abbrs: list[str],
+    parent: Entity | None,
     profile: DistrictProfile,
 ) -> list[str]:
     """Candidate handles, most likely first: prefixes (the distinctive name, its initials,
     the abbreviations) joined with the mascot and the activity, with and without ``_``."""
     m = slug(mascot) if mascot else ""
-    base = _core(parent.name, profile) if parent is not None and ent.kind != EntityKind.SCHOOL else core
-    prefixes = [p for p in dict.fromkeys([slug(base), _initials(base), *(a.lower() for a in abbrs)]) if p]
+    base = (
+        _core(parent.name, profile)
+        if parent is not None and ent.kind != EntityKind.SCHOOL
+        else core
+    )
+    prefixes = [
+        p for p in dict.fromkeys([slug(base), _initials(base), *(a.lower() for a in abbrs)]) if p
+    ]
     out: list[str] = []
     if ent.kind in (EntityKind.TEAM, EntityKind.PROGRAM) and parent is not None:
         for act in ent.activities:
@@ -335,7 +365,9 @@ def _handles(candidates: Iterable[str]) -> list[str]:
 def adhoc_terms(profile: DistrictProfile, name: str) -> EntityTerms:
     """Terms for a name that is not in the profile (``scout search "Lakeview Middle School"``)."""
     low = fold(name)
-    level = next((lv for lv in (Level.ELEMENTARY, Level.MIDDLE, Level.HIGH) if lv.value in low), None)
+    level = next(
+        (lv for lv in (Level.ELEMENTARY, Level.MIDDLE, Level.HIGH) if lv.value in low), None
+    )
     ent = Entity(key="", kind=EntityKind.SCHOOL, name=name.strip(), level=level)
     t = entity_terms(profile, ent)
     t.key = None
@@ -373,14 +405,21 @@ def all_terms(
         if ent is None:
             from crawler.errors import InputError
 
-            raise InputError(f"unknown entity '{entity}' (not in the district profile)", field="entity")
+            raise InputError(
+                f"unknown entity '{entity}' (not in the district profile)", field="entity"
+            )
         children = [e for e in profile.entities if e.parent == entity]
         return [entity_terms(profile, e) for e in (ent, *children)]
-    return [district_terms(profile), *(entity_terms(profile, e) for e in profile.entities),
-            *(affiliated_terms(profile, a) for a in profile.affiliated)]
+    return [
+        district_terms(profile),
+        *(entity_terms(profile, e) for e in profile.entities),
+        *(affiliated_terms(profile, a) for a in profile.affiliated),
+    ]
 
 
-def _interleave(groups: list[tuple[EntityTerms, list[str]]], per_entity: int) -> list[tuple[int, EntityTerms, str]]:
+def _interleave(
+    groups: list[tuple[EntityTerms, list[str]]], per_entity: int
+) -> list[tuple[int, EntityTerms, str]]:
     """Round-robin across entities (by rank): (priority, entity, term), priority = round*10 + rank."""
     out = []
     for terms, items in groups:
@@ -393,8 +432,9 @@ def _interleave(groups: list[tuple[EntityTerms, list[str]]], per_entity: int) ->
 # --------------------------------------------------------------------------- sources
 
 
-def skip_reason(source: str, config: Config, platforms: Sequence[str] | None = None,
-                usage: Usage | None = None) -> str | None:
+def skip_reason(
+    source: str, config: Config, platforms: Sequence[str] | None = None, usage: Usage | None = None
+) -> str | None:
     """Why ``source`` cannot run with this configuration (and platform filter, and the API
     quotas' ``usage`` in the current period when given), or None."""
     wanted = set(platforms) if platforms else None
@@ -426,7 +466,7 @@ def skip_reason(source: str, config: Config, platforms: Sequence[str] | None = N
 
 def _budgeted(rows: list[PlannedQuery], limit: int) -> tuple[list[PlannedQuery], int]:
     rows = _unique(rows)
-    return rows[:max(limit, 0)], max(len(rows) - max(limit, 0), 0)
+    return rows[: max(limit, 0)], max(len(rows) - max(limit, 0), 0)
 
 
 def _unique(rows: list[PlannedQuery]) -> list[PlannedQuery]:
@@ -445,17 +485,23 @@ def period_left(usage: Usage | None, key: str, limit: int) -> int:
     return min(limit, usage[key].remaining) if usage and key in usage else limit
 
 
-def _web_search(config: Config, groups: list[EntityTerms], platforms: list[str],
-                usage: Usage | None) -> tuple[list[PlannedQuery], int, str]:
+def _web_search(
+    config: Config, groups: list[EntityTerms], platforms: list[str], usage: Usage | None
+) -> tuple[list[PlannedQuery], int, str]:
     """``site:`` queries; each needs one request, further pages come from what the budget leaves."""
     b = config.budget
     pages = max(b.results_pages, 1)
-    requests = b.searxng_requests_per_scan if config.searxng_url else period_left(
-        usage, BRAVE, min(b.brave_requests_per_scan, b.brave_requests_per_month))
+    requests = (
+        b.searxng_requests_per_scan
+        if config.searxng_url
+        else period_left(usage, BRAVE, min(b.brave_requests_per_scan, b.brave_requests_per_month))
+    )
     # the town alone comes right after the district's name: it finds the accounts that use no
     # school name at all (a sports feed, a typo-squatter of the district's handle)
-    terms = _interleave([(t, _dedupe(t.names[:1] + t.broad + t.names[1:] + t.phrases)) for t in groups],
-                        b.queries_per_entity)
+    terms = _interleave(
+        [(t, _dedupe(t.names[:1] + t.broad + t.names[1:] + t.phrases)) for t in groups],
+        b.queries_per_entity,
+    )
     rows = []
     for prio, t, term in terms:
         # the district's own names and the town are popular terms: one query per platform, as
@@ -467,22 +513,39 @@ def _web_search(config: Config, groups: list[EntityTerms], platforms: list[str],
             if not chosen:
                 continue
             sites = " OR ".join(f"site:{h}" for p in chosen for h in SITE_HOSTS[p])
-            rows.append(PlannedQuery("web_search", f'{sites} "{term}"', chosen[0] if len(chosen) == 1 else None,
-                                     t.key, prio * 10 + min(i, 9)))
+            rows.append(
+                PlannedQuery(
+                    "web_search",
+                    f'{sites} "{term}"',
+                    chosen[0] if len(chosen) == 1 else None,
+                    t.key,
+                    prio * 10 + min(i, 9),
+                )
+            )
     backend = "SearXNG" if config.searxng_url else "Brave"
     kept, cut = _budgeted(rows, requests)
-    return kept, cut, f"{backend}: {requests} requests; up to {pages} pages per query while the budget lasts"
+    return (
+        kept,
+        cut,
+        f"{backend}: {requests} requests; up to {pages} pages per query while the budget lasts",
+    )
 
 
-def _api_terms(source: str, platform: str, groups: list[EntityTerms], per_entity: int,
-               limit: int) -> tuple[list[PlannedQuery], int]:
+def _api_terms(
+    source: str, platform: str, groups: list[EntityTerms], per_entity: int, limit: int
+) -> tuple[list[PlannedQuery], int]:
     terms = _interleave([(t, t.search_terms()) for t in groups], per_entity)
     rows = [PlannedQuery(source, term, platform, t.key, prio) for prio, t, term in terms]
     return _budgeted(rows, limit)
 
 
-def _handle_rows(source: str, groups: list[EntityTerms], platforms: list[str], per_entity: int,
-                 instances: Sequence[str] = ()) -> list[PlannedQuery]:
+def _handle_rows(
+    source: str,
+    groups: list[EntityTerms],
+    platforms: list[str],
+    per_entity: int,
+    instances: Sequence[str] = (),
+) -> list[PlannedQuery]:
     rows = []
     for prio, t, handle in _interleave([(t, t.handles) for t in groups], per_entity):
         for i, p in enumerate(platforms):
@@ -494,8 +557,11 @@ def _handle_rows(source: str, groups: list[EntityTerms], platforms: list[str], p
                 names = [f"{handle}@{inst}" for inst in instances]
             else:
                 names = [handle]
-            rows += [PlannedQuery(source, h, p, t.key, prio * 10 + i, kind="handle")
-                     for h in names if PLATFORMS[p].valid_handle(h)]
+            rows += [
+                PlannedQuery(source, h, p, t.key, prio * 10 + i, kind="handle")
+                for h in names
+                if PLATFORMS[p].valid_handle(h)
+            ]
     return rows
 
 
@@ -506,10 +572,14 @@ def _seeds(profile: DistrictProfile, entity: str | None) -> list[PlannedQuery]:
         if d.website:
             rows.append(PlannedQuery("district_site", d.website, None, d.key, 0, kind="seed"))
         for i, dom in enumerate(d.domains):
-            rows.append(PlannedQuery("district_site", f"https://{dom}/", None, d.key, 1 + i, kind="seed"))
+            rows.append(
+                PlannedQuery("district_site", f"https://{dom}/", None, d.key, 1 + i, kind="seed")
+            )
     for i, ent in enumerate(profile.entities):
         if ent.website and (entity is None or entity in (ent.key, ent.parent)):
-            rows.append(PlannedQuery("district_site", ent.website, None, ent.key, 10 + i, kind="seed"))
+            rows.append(
+                PlannedQuery("district_site", ent.website, None, ent.key, 10 + i, kind="seed")
+            )
     # one seed per URL (normalised: scheme and trailing slash do not make a new page)
     seen: set[str] = set()
     out = []
@@ -540,8 +610,10 @@ def plan(
     if unknown:
         from crawler.errors import InputError
 
-        raise InputError(f"unknown platform(s): {', '.join(unknown)} (known: {', '.join(PLATFORMS)})",
-                         field="platforms")
+        raise InputError(
+            f"unknown platform(s): {', '.join(unknown)} (known: {', '.join(PLATFORMS)})",
+            field="platforms",
+        )
     wanted = list(platforms) if platforms else list(PLATFORMS)
     groups = all_terms(profile, entity=entity, name=name)
     b = config.budget
@@ -562,47 +634,71 @@ def plan(
             result.limits[source] = f"{b.requests_per_host} requests per host"
         elif source == "web_search":
             # platforms whose own API source runs in this scan are searched there, not here
-            api = {p for p in _API_BACKED if p in chosen and not skip_reason(p, config, platforms, usage)}
-            rows, cut, note = _web_search(config, groups, [p for p in wanted if p in SITE_HOSTS and p not in api],
-                                          usage)
+            api = {
+                p
+                for p in _API_BACKED
+                if p in chosen and not skip_reason(p, config, platforms, usage)
+            }
+            rows, cut, note = _web_search(
+                config, groups, [p for p in wanted if p in SITE_HOSTS and p not in api], usage
+            )
             result.limits[source] = note
         elif source == "youtube":
             calls = period_left(usage, SEARCH_CALLS, b.youtube_search_calls_per_day)
             units = period_left(usage, UNITS, b.youtube_units_per_day)
             # a daily quota: a scan leaves room for the day's ad-hoc searches (pages per query),
             # but a nearly spent day still runs its first pages
-            rows, cut = _api_terms(source, "youtube", groups, b.queries_per_entity,
-                                   max(calls // pages, min(calls, 1)))
-            result.limits[source] = (f"{calls} search.list calls and {units} units left today "
-                                     f"(of {b.youtube_search_calls_per_day} and {b.youtube_units_per_day} per day), "
-                                     f"{pages} pages per query")
+            rows, cut = _api_terms(
+                source, "youtube", groups, b.queries_per_entity, max(calls // pages, min(calls, 1))
+            )
+            result.limits[source] = (
+                f"{calls} search.list calls and {units} units left today "
+                f"(of {b.youtube_search_calls_per_day} and {b.youtube_units_per_day} per day), "
+                f"{pages} pages per query"
+            )
         elif source == "bluesky":
             # each query: its result pages plus one getProfiles call per page
-            rows, cut = _api_terms(source, "bluesky", groups, b.queries_per_entity,
-                                   b.requests_per_host // (2 * pages))
-            result.limits[source] = f"{b.requests_per_host} requests per host, {pages} pages per query"
+            rows, cut = _api_terms(
+                source, "bluesky", groups, b.queries_per_entity, b.requests_per_host // (2 * pages)
+            )
+            result.limits[source] = (
+                f"{b.requests_per_host} requests per host, {pages} pages per query"
+            )
         elif source == "mastodon":
             per_instance = b.requests_per_host
-            search, cut = _api_terms(source, "mastodon", groups, b.queries_per_entity, per_instance // 2)
+            search, cut = _api_terms(
+                source, "mastodon", groups, b.queries_per_entity, per_instance // 2
+            )
             handles = [
                 PlannedQuery(source, h, "mastodon", t.key, prio, kind="handle")
-                for prio, t, h in _interleave([(t, t.handles) for t in groups], b.queries_per_entity)
+                for prio, t, h in _interleave(
+                    [(t, t.handles) for t in groups], b.queries_per_entity
+                )
             ]
             handles, cut2 = _budgeted(handles, per_instance - len(search))
             rows, cut = _unique(search + handles), cut + cut2
-            result.limits[source] = (f"first page only (anonymous), {len(config.mastodon_instances)} "
-                                     f"instance(s), {per_instance} requests per instance")
+            result.limits[source] = (
+                f"first page only (anonymous), {len(config.mastodon_instances)} "
+                f"instance(s), {per_instance} requests per instance"
+            )
         elif source == "handle_probe":
             probe = [p for p in PROBE_PLATFORMS if p in wanted]
             if "mastodon" in wanted and "mastodon" not in chosen and config.mastodon_instances:
-                probe.append("mastodon")  # the mastodon source, when it runs, looks handles up itself
-            rows, cut = _budgeted(_handle_rows(source, groups, probe, b.queries_per_entity,
-                                               config.mastodon_instances),
-                                  b.requests_per_host * len(probe))
+                probe.append(
+                    "mastodon"
+                )  # the mastodon source, when it runs, looks handles up itself
+            rows, cut = _budgeted(
+                _handle_rows(
+                    source, groups, probe, b.queries_per_entity, config.mastodon_instances
+                ),
+                b.requests_per_host * len(probe),
+            )
             result.limits[source] = f"{', '.join(probe)}; {b.requests_per_host} requests per host"
         else:  # profiles: decided at run time from this scan's candidates
             rows = []
-            result.limits[source] = "public profile pages of this scan's candidates, where robots.txt allows"
+            result.limits[source] = (
+                "public profile pages of this scan's candidates, where robots.txt allows"
+            )
         result.queries[source] = rows
         if cut:
             result.cut[source] = cut

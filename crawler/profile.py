@@ -140,7 +140,9 @@ class _Ctx:
 
     def error(self, node: yaml.Node | None, field_: str, message: str) -> None:
         line = node.start_mark.line + 1 if node is not None else None
-        self.errors.append(InputError(f"{field_}: {message}", file=self.file, line=line, field=field_))
+        self.errors.append(
+            InputError(f"{field_}: {message}", file=self.file, line=line, field=field_)
+        )
 
 
 def _scalar(ctx: _Ctx, node: yaml.Node, path: str, *, required: bool = True) -> str | None:
@@ -252,7 +254,9 @@ def _compose(text: str, name: str) -> yaml.Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
-        raise InputError(f"YAML syntax error: {problem}", file=name, line=mark.line + 1 if mark else None) from None
+        raise InputError(
+            f"YAML syntax error: {problem}", file=name, line=mark.line + 1 if mark else None
+        ) from None
     except yaml.YAMLError as exc:
         raise InputError(f"YAML syntax error: {exc}", file=name) from None
 
@@ -270,7 +274,12 @@ def profile_from_node(root: yaml.Node | None, name: str) -> DistrictProfile:
     ctx = _Ctx(name)
     if root is None:
         raise InputError("the profile is empty", file=name)
-    top = _mapping(ctx, root, "", {"district": True, "entities": True, "affiliated": False, "not_district": False})
+    top = _mapping(
+        ctx,
+        root,
+        "",
+        {"district": True, "entities": True, "affiliated": False, "not_district": False},
+    )
     district = _district(ctx, top["district"]) if "district" in top else None
     entities: list[Entity] = []
     entity_nodes: dict[str, yaml.Node] = {}
@@ -299,10 +308,15 @@ def profile_from_node(root: yaml.Node | None, name: str) -> DistrictProfile:
             continue
         seen_aff.add(aff.key)
         if aff.entity is not None and aff.entity not in keys:
-            ctx.error(_child(node, "entity"), f"affiliated[{i}].entity", f"unknown entity key '{aff.entity}'")
+            ctx.error(
+                _child(node, "entity"),
+                f"affiliated[{i}].entity",
+                f"unknown entity key '{aff.entity}'",
+            )
         affiliated.append(aff)
     not_district = [
-        nd for i, node in _seq(ctx, top.get("not_district"), "not_district")
+        nd
+        for i, node in _seq(ctx, top.get("not_district"), "not_district")
         if (nd := _not_district(ctx, node, f"not_district[{i}]")) is not None
     ]
     if ctx.errors:
@@ -337,15 +351,26 @@ def _seq(ctx: _Ctx, node: yaml.Node | None, path: str) -> Iterator[tuple[int, ya
 
 def _district(ctx: _Ctx, node: yaml.Node) -> District | None:
     m = _mapping(
-        ctx, node, "district",
-        {"key": True, "name": True, "aliases": False, "domains": True, "location": True, "website": False},
+        ctx,
+        node,
+        "district",
+        {
+            "key": True,
+            "name": True,
+            "aliases": False,
+            "domains": True,
+            "location": True,
+            "website": False,
+        },
     )
     key = _key(ctx, m["key"], "district.key") if "key" in m else None
     name = _scalar(ctx, m["name"], "district.name") if "name" in m else None
     aliases = _str_list(ctx, m["aliases"], "district.aliases") if "aliases" in m else ()
     domains: tuple[str, ...] = ()
     if "domains" in m:
-        domains = tuple(d.lower().rstrip(".") for d in _str_list(ctx, m["domains"], "district.domains"))
+        domains = tuple(
+            d.lower().rstrip(".") for d in _str_list(ctx, m["domains"], "district.domains")
+        )
         for d in domains:
             if not _DOMAIN_RE.match(d):
                 ctx.error(m["domains"], "district.domains", f"'{d}' is not a domain name")
@@ -354,30 +379,48 @@ def _district(ctx: _Ctx, node: yaml.Node) -> District | None:
     website = _url(ctx, m["website"], "district.website") if "website" in m else None
     location = None
     if "location" in m:
-        lm = _mapping(ctx, m["location"], "district.location", {"city": True, "state": True, "nearby": False})
+        lm = _mapping(
+            ctx, m["location"], "district.location", {"city": True, "state": True, "nearby": False}
+        )
         city = _scalar(ctx, lm["city"], "district.location.city") if "city" in lm else None
         state = _scalar(ctx, lm["state"], "district.location.state") if "state" in lm else None
         if state is not None and not _STATE_RE.match(state):
-            ctx.error(lm["state"], "district.location.state", f"'{state}' must be a two-letter code such as ND")
+            ctx.error(
+                lm["state"],
+                "district.location.state",
+                f"'{state}' must be a two-letter code such as ND",
+            )
             state = None
         nearby = _str_list(ctx, lm["nearby"], "district.location.nearby") if "nearby" in lm else ()
         if city and state:
             location = Location(city=city, state=state, nearby=nearby)
     if not (key and name and location and domains):
         return None
-    return District(key=key, name=name, aliases=aliases, domains=domains, location=location, website=website)
+    return District(
+        key=key, name=name, aliases=aliases, domains=domains, location=location, website=website
+    )
 
 
 _ENTITY_FIELDS = {
-    "key": True, "kind": True, "name": True, "aliases": False, "level": False, "mascot": False,
-    "website": False, "activities": False, "parent": False, "city": False,
+    "key": True,
+    "kind": True,
+    "name": True,
+    "aliases": False,
+    "level": False,
+    "mascot": False,
+    "website": False,
+    "activities": False,
+    "parent": False,
+    "city": False,
 }
 
 
 def _entity(ctx: _Ctx, node: yaml.Node, path: str) -> Entity | None:
     n = len(ctx.errors)
     m = _mapping(ctx, node, path, _ENTITY_FIELDS)
-    get: Callable[[str], str | None] = lambda k: _scalar(ctx, m[k], f"{path}.{k}") if k in m else None  # noqa: E731
+    get: Callable[[str], str | None] = lambda k: (
+        _scalar(ctx, m[k], f"{path}.{k}") if k in m else None
+    )  # noqa: E731
     key = _key(ctx, m["key"], f"{path}.key") if "key" in m else None
     kind = _enum(ctx, m["kind"], f"{path}.kind", EntityKind) if "kind" in m else None
     level = _enum(ctx, m["level"], f"{path}.level", Level) if "level" in m else None
@@ -403,8 +446,17 @@ def _entity(ctx: _Ctx, node: yaml.Node, path: str) -> Entity | None:
 def _affiliated(ctx: _Ctx, node: yaml.Node, path: str) -> Affiliated | None:
     n = len(ctx.errors)
     m = _mapping(
-        ctx, node, path,
-        {"key": True, "name": True, "kind": True, "entity": False, "aliases": False, "website": False},
+        ctx,
+        node,
+        path,
+        {
+            "key": True,
+            "name": True,
+            "kind": True,
+            "entity": False,
+            "aliases": False,
+            "website": False,
+        },
     )
     aff = Affiliated(
         key=(_key(ctx, m["key"], f"{path}.key") if "key" in m else None) or "",
@@ -434,26 +486,58 @@ def profile_to_dict(p: DistrictProfile) -> dict[str, Any]:
     """The profile as plain data (the YAML shape), for export and round-trip tests."""
 
     def drop_empty(d: dict[str, Any]) -> dict[str, Any]:
-        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in d.items() if v not in (None, (), [], "")}
+        return {
+            k: (list(v) if isinstance(v, tuple) else v)
+            for k, v in d.items()
+            if v not in (None, (), [], "")
+        }
 
     d = p.district
     return {
-        "district": drop_empty({
-            "key": d.key, "name": d.name, "aliases": d.aliases, "domains": d.domains,
-            "location": drop_empty({"city": d.location.city, "state": d.location.state, "nearby": d.location.nearby}),
-            "website": d.website,
-        }),
+        "district": drop_empty(
+            {
+                "key": d.key,
+                "name": d.name,
+                "aliases": d.aliases,
+                "domains": d.domains,
+                "location": drop_empty(
+                    {
+                        "city": d.location.city,
+                        "state": d.location.state,
+                        "nearby": d.location.nearby,
+                    }
+                ),
+                "website": d.website,
+            }
+        ),
         "entities": [
-            drop_empty({
-                "key": e.key, "kind": e.kind.value, "name": e.name, "aliases": e.aliases,
-                "level": e.level.value if e.level else None, "mascot": e.mascot, "website": e.website,
-                "activities": e.activities, "parent": e.parent, "city": e.city,
-            })
+            drop_empty(
+                {
+                    "key": e.key,
+                    "kind": e.kind.value,
+                    "name": e.name,
+                    "aliases": e.aliases,
+                    "level": e.level.value if e.level else None,
+                    "mascot": e.mascot,
+                    "website": e.website,
+                    "activities": e.activities,
+                    "parent": e.parent,
+                    "city": e.city,
+                }
+            )
             for e in p.entities
         ],
         "affiliated": [
-            drop_empty({"key": a.key, "name": a.name, "kind": a.kind.value, "entity": a.entity,
-                        "aliases": a.aliases, "website": a.website})
+            drop_empty(
+                {
+                    "key": a.key,
+                    "name": a.name,
+                    "kind": a.kind.value,
+                    "entity": a.entity,
+                    "aliases": a.aliases,
+                    "website": a.website,
+                }
+            )
             for a in p.affiliated
         ],
         "not_district": [

@@ -67,13 +67,17 @@ def _pacific_offset(at: datetime) -> timedelta:
         offset = at.astimezone(ZoneInfo(PACIFIC)).utcoffset()
         if offset is not None:
             return offset
-    except (ImportError, KeyError, ValueError):  # no tz database on this system (ZoneInfoNotFoundError)
+    except (
+        ImportError,
+        KeyError,
+        ValueError,
+    ):  # no tz database on this system (ZoneInfoNotFoundError)
         pass
     year = at.year
-    march = date(year, 3, 8 + (6 - date(year, 3, 8).weekday()) % 7)   # second Sunday of March
-    nov = date(year, 11, 1 + (6 - date(year, 11, 1).weekday()) % 7)   # first Sunday of November
+    march = date(year, 3, 8 + (6 - date(year, 3, 8).weekday()) % 7)  # second Sunday of March
+    nov = date(year, 11, 1 + (6 - date(year, 11, 1).weekday()) % 7)  # first Sunday of November
     start = datetime(year, 3, march.day, 10, tzinfo=UTC)  # 02:00 PST
-    end = datetime(year, 11, nov.day, 9, tzinfo=UTC)      # 02:00 PDT
+    end = datetime(year, 11, nov.day, 9, tzinfo=UTC)  # 02:00 PDT
     return timedelta(hours=-7) if start <= at.astimezone(UTC) < end else timedelta(hours=-8)
 
 
@@ -94,11 +98,11 @@ def utc_month(at: datetime) -> str:
 class Bucket:
     """One rationed quantity of one API, with its period and its configured limit."""
 
-    key: str             # "youtube/search_calls"
-    limit: int           # per period, from config.budget
-    label: str           # "YouTube daily quota"
-    unit: str            # "search.list calls"
-    monthly: bool        # False: a Pacific day
+    key: str  # "youtube/search_calls"
+    limit: int  # per period, from config.budget
+    label: str  # "YouTube daily quota"
+    unit: str  # "search.list calls"
+    monthly: bool  # False: a Pacific day
     charge_on_success: bool  # Brave bills successful requests only; YouTube charges every call
 
     @property
@@ -126,12 +130,30 @@ def buckets(config: Config) -> dict[str, Bucket]:
     """The rationed buckets and their configured limits per period."""
     b = config.budget
     return {
-        SEARCH_CALLS: Bucket(SEARCH_CALLS, b.youtube_search_calls_per_day, "YouTube daily quota",
-                             "search.list calls", monthly=False, charge_on_success=False),
-        UNITS: Bucket(UNITS, b.youtube_units_per_day, "YouTube daily quota", "units", monthly=False,
-                      charge_on_success=False),
-        BRAVE: Bucket(BRAVE, b.brave_requests_per_month, "Brave Search monthly budget", "requests",
-                      monthly=True, charge_on_success=True),
+        SEARCH_CALLS: Bucket(
+            SEARCH_CALLS,
+            b.youtube_search_calls_per_day,
+            "YouTube daily quota",
+            "search.list calls",
+            monthly=False,
+            charge_on_success=False,
+        ),
+        UNITS: Bucket(
+            UNITS,
+            b.youtube_units_per_day,
+            "YouTube daily quota",
+            "units",
+            monthly=False,
+            charge_on_success=False,
+        ),
+        BRAVE: Bucket(
+            BRAVE,
+            b.brave_requests_per_month,
+            "Brave Search monthly budget",
+            "requests",
+            monthly=True,
+            charge_on_success=True,
+        ),
     }
 
 
@@ -152,8 +174,10 @@ class QuotaState:
         """Why the source cannot use this bucket now (for the scan summary's ``skipped``)."""
         b = self.bucket
         if self.exhausted:
-            return (f"{b.label} used: the API answered that the quota is exceeded {b.when} "
-                    f"({self.used} {b.unit} recorded; {b.resets})")
+            return (
+                f"{b.label} used: the API answered that the quota is exceeded {b.when} "
+                f"({self.used} {b.unit} recorded; {b.resets})"
+            )
         return f"{b.label} used: {self.used}/{b.limit} {b.unit} {b.when} ({b.resets})"
 
     def describe(self) -> str:
@@ -170,11 +194,18 @@ Usage = Mapping[str, QuotaState]
 
 
 def _row(session: Session, bucket: Bucket, period: str) -> ApiUsage | None:
-    return session.scalars(select(ApiUsage).where(
-        ApiUsage.source == bucket.source, ApiUsage.bucket == bucket.name, ApiUsage.period == period)).first()
+    return session.scalars(
+        select(ApiUsage).where(
+            ApiUsage.source == bucket.source,
+            ApiUsage.bucket == bucket.name,
+            ApiUsage.period == period,
+        )
+    ).first()
 
 
-def read_usage(session: Session, config: Config, at: datetime | None = None) -> dict[str, QuotaState]:
+def read_usage(
+    session: Session, config: Config, at: datetime | None = None
+) -> dict[str, QuotaState]:
     """Every bucket's use in its period at ``at`` (default: now)."""
     at = at or now()
     out = {}
@@ -198,8 +229,16 @@ def _ensure(session: Session, bucket: Bucket, period: str) -> None:
         return
     try:
         with session.begin_nested():  # another process may insert the same row first
-            session.add(ApiUsage(source=bucket.source, bucket=bucket.name, period=period, used=0,
-                                 exhausted=False, updated_at=utcnow()))
+            session.add(
+                ApiUsage(
+                    source=bucket.source,
+                    bucket=bucket.name,
+                    period=period,
+                    used=0,
+                    exhausted=False,
+                    updated_at=utcnow(),
+                )
+            )
     except IntegrityError:
         pass
 
@@ -207,9 +246,15 @@ def _ensure(session: Session, bucket: Bucket, period: str) -> None:
 def charge(session: Session, bucket: Bucket, period: str, n: int) -> int:
     """Add ``n`` (may be negative: a refund, never below zero) to the period's count; the new count."""
     _ensure(session, bucket, period)
-    where = (ApiUsage.source == bucket.source, ApiUsage.bucket == bucket.name, ApiUsage.period == period)
+    where = (
+        ApiUsage.source == bucket.source,
+        ApiUsage.bucket == bucket.name,
+        ApiUsage.period == period,
+    )
     # one UPDATE, so concurrent crawls (a scan and an ad-hoc search) never lose each other's calls
-    session.execute(update(ApiUsage).where(*where).values(used=ApiUsage.used + n, updated_at=utcnow()))
+    session.execute(
+        update(ApiUsage).where(*where).values(used=ApiUsage.used + n, updated_at=utcnow())
+    )
     if n < 0:
         session.execute(update(ApiUsage).where(*where, ApiUsage.used < 0).values(used=0))
     return int(session.scalar(select(ApiUsage.used).where(*where)) or 0)
@@ -218,9 +263,15 @@ def charge(session: Session, bucket: Bucket, period: str, n: int) -> int:
 def mark_exhausted(session: Session, bucket: Bucket, period: str) -> None:
     """The API said the quota is used up: nothing is left in this period."""
     _ensure(session, bucket, period)
-    session.execute(update(ApiUsage).where(
-        ApiUsage.source == bucket.source, ApiUsage.bucket == bucket.name, ApiUsage.period == period,
-    ).values(exhausted=True, updated_at=utcnow()))
+    session.execute(
+        update(ApiUsage)
+        .where(
+            ApiUsage.source == bucket.source,
+            ApiUsage.bucket == bucket.name,
+            ApiUsage.period == period,
+        )
+        .values(exhausted=True, updated_at=utcnow())
+    )
 
 
 # --------------------------------------------------------------------------- the crawl's ledger
@@ -239,7 +290,9 @@ class Ledger:
         self.database_url = config.database_url
         self.buckets = buckets(config)
         self.used: dict[str, int] = {}
-        self._periods: dict[tuple[str, str], list[int]] = {}  # (bucket, period) -> [used, reserved, db total]
+        self._periods: dict[
+            tuple[str, str], list[int]
+        ] = {}  # (bucket, period) -> [used, reserved, db total]
 
     def _session(self):  # type: ignore[no-untyped-def]
         from crawler.db import transaction

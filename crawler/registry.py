@@ -19,9 +19,20 @@ from crawler.errors import InputError, InputErrors, read_text
 from crawler.profile import DistrictProfile
 
 COLUMNS = (
-    "platform", "url", "entity", "display_name", "administrator", "administrator_email",
-    "backup_administrator", "pr_coadmin", "district_email_used", "registered_on", "status",
-    "retention_plan", "payments", "notes",
+    "platform",
+    "url",
+    "entity",
+    "display_name",
+    "administrator",
+    "administrator_email",
+    "backup_administrator",
+    "pr_coadmin",
+    "district_email_used",
+    "registered_on",
+    "status",
+    "retention_plan",
+    "payments",
+    "notes",
 )
 REQUIRED = ("platform", "url", "entity", "status")
 
@@ -46,7 +57,7 @@ _EMAIL_RE = re.compile(r"^[^@\s,;<>]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$")
 @dataclass(frozen=True, slots=True)
 class RegistryRow:
     platform: str
-    url: str                      # canonical URL
+    url: str  # canonical URL
     entity: str
     display_name: str = ""
     administrator: str = ""
@@ -61,8 +72,8 @@ class RegistryRow:
     notes: str = ""
     handle: str = ""
     platform_id: str | None = None
-    line: int = 0                 # line in the source file (0 when built in code)
-    input_url: str = ""           # the URL as written in the file
+    line: int = 0  # line in the source file (0 when built in code)
+    input_url: str = ""  # the URL as written in the file
 
     def to_csv_row(self) -> dict[str, str]:
         def yn(v: bool | None) -> str:
@@ -104,7 +115,9 @@ def _yes_no(value: str, name: str, file: str, line: int, errors: list[InputError
         return True
     if v in _NO:
         return False
-    errors.append(InputError(f"{name} '{value}' is not yes or no", file=file, line=line, field=name))
+    errors.append(
+        InputError(f"{name} '{value}' is not yes or no", file=file, line=line, field=name)
+    )
     return None
 
 
@@ -126,17 +139,27 @@ def parse_registry(
     try:
         header = next(reader)
     except StopIteration:
-        raise InputError("the file is empty; the first line must be the header", file=file, line=1) from None
+        raise InputError(
+            "the file is empty; the first line must be the header", file=file, line=1
+        ) from None
     except csv.Error as exc:
         raise InputError(f"CSV error: {exc}", file=file, line=1) from None
     header = [h.strip().lower() for h in header]
     unknown = [h for h in header if h not in COLUMNS]
     missing = [c for c in REQUIRED if c not in header]
     if unknown:
-        errors.append(InputError(f"unknown column '{unknown[0]}' (columns: {', '.join(COLUMNS)})",
-                                 file=file, line=1, field=unknown[0]))
+        errors.append(
+            InputError(
+                f"unknown column '{unknown[0]}' (columns: {', '.join(COLUMNS)})",
+                file=file,
+                line=1,
+                field=unknown[0],
+            )
+        )
     if missing:
-        errors.append(InputError(f"missing column '{missing[0]}'", file=file, line=1, field=missing[0]))
+        errors.append(
+            InputError(f"missing column '{missing[0]}'", file=file, line=1, field=missing[0])
+        )
     if len(set(header)) != len(header):
         dup = next(h for h in header if header.count(h) > 1)
         errors.append(InputError(f"column '{dup}' appears twice", file=file, line=1, field=dup))
@@ -161,13 +184,18 @@ def parse_registry(
         if not any(c.strip() for c in record):
             continue
         if len(record) != len(header):
-            errors.append(InputError(
-                f"has {len(record)} cells, the header has {len(header)}", file=file, line=line))
+            errors.append(
+                InputError(
+                    f"has {len(record)} cells, the header has {len(header)}", file=file, line=line
+                )
+            )
             continue
         cells = {h: v.strip() for h, v in zip(header, record, strict=True)}
         for h, v in cells.items():
             if any(ord(c) < 32 and c not in "\t" for c in v):
-                errors.append(InputError(f"{h} contains control characters", file=file, line=line, field=h))
+                errors.append(
+                    InputError(f"{h} contains control characters", file=file, line=line, field=h)
+                )
         n_before = len(errors)
 
         def err(field_: str, msg: str, line: int = line) -> None:
@@ -182,7 +210,10 @@ def parse_registry(
         if platform == "twitter":
             platform = "x"
         if platform not in platforms.PLATFORMS:
-            err("platform", f"platform '{cells['platform']}' is not one of {', '.join(sorted(platforms.PLATFORMS))}")
+            err(
+                "platform",
+                f"platform '{cells['platform']}' is not one of {', '.join(sorted(platforms.PLATFORMS))}",
+            )
             continue
         verdict = platforms.classify(cells["url"], mastodon_instances=instances)
         if verdict.account is None:
@@ -191,21 +222,30 @@ def parse_registry(
             continue
         ref = verdict.account
         if ref.platform != platform:
-            err("url", f"url '{cells['url']}' is a {ref.platform} account, but platform is '{platform}'")
+            err(
+                "url",
+                f"url '{cells['url']}' is a {ref.platform} account, but platform is '{platform}'",
+            )
             continue
         if cells["entity"] not in entity_keys:
             err("entity", f"entity '{cells['entity']}' is not a key of the district profile")
         try:
             status = Status(cells["status"].lower())
         except ValueError:
-            err("status", f"status '{cells['status']}' is not one of {', '.join(s.value for s in Status)}")
+            err(
+                "status",
+                f"status '{cells['status']}' is not one of {', '.join(s.value for s in Status)}",
+            )
             status = Status.ACTIVE
         payments = Payments.NONE
         if cells.get("payments"):
             try:
                 payments = Payments(cells["payments"].lower())
             except ValueError:
-                err("payments", f"payments '{cells['payments']}' is not one of {', '.join(p.value for p in Payments)}")
+                err(
+                    "payments",
+                    f"payments '{cells['payments']}' is not one of {', '.join(p.value for p in Payments)}",
+                )
         registered_on = None
         if cells.get("registered_on"):
             try:
@@ -213,12 +253,17 @@ def parse_registry(
                 if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", cells["registered_on"]):
                     raise ValueError
             except ValueError:
-                err("registered_on", f"registered_on '{cells['registered_on']}' is not a date YYYY-MM-DD")
+                err(
+                    "registered_on",
+                    f"registered_on '{cells['registered_on']}' is not a date YYYY-MM-DD",
+                )
         email = cells.get("administrator_email", "")
         if email:
             m = _EMAIL_RE.match(email)
             if not m:
-                err("administrator_email", f"administrator_email '{email}' is not an e-mail address")
+                err(
+                    "administrator_email", f"administrator_email '{email}' is not an e-mail address"
+                )
             else:
                 dom = m.group(1).lower()
                 if not any(dom == d or dom.endswith("." + d) for d in domains):
@@ -244,24 +289,28 @@ def parse_registry(
         seen.setdefault((platform, ref.url), line)
         if len(errors) > n_before:
             continue
-        rows.append(RegistryRow(
-            platform=platform, url=ref.url, entity=cells["entity"],
-            display_name=cells.get("display_name", ""),
-            administrator=cells.get("administrator", ""),
-            administrator_email=email,
-            backup_administrator=cells.get("backup_administrator", ""),
-            pr_coadmin=flags["pr_coadmin"],
-            district_email_used=flags["district_email_used"],
-            registered_on=registered_on,
-            status=status,
-            retention_plan=flags["retention_plan"],
-            payments=payments,
-            notes=cells.get("notes", ""),
-            handle=ref.handle,
-            platform_id=ref.platform_id,
-            line=line,
-            input_url=cells["url"],
-        ))
+        rows.append(
+            RegistryRow(
+                platform=platform,
+                url=ref.url,
+                entity=cells["entity"],
+                display_name=cells.get("display_name", ""),
+                administrator=cells.get("administrator", ""),
+                administrator_email=email,
+                backup_administrator=cells.get("backup_administrator", ""),
+                pr_coadmin=flags["pr_coadmin"],
+                district_email_used=flags["district_email_used"],
+                registered_on=registered_on,
+                status=status,
+                retention_plan=flags["retention_plan"],
+                payments=payments,
+                notes=cells.get("notes", ""),
+                handle=ref.handle,
+                platform_id=ref.platform_id,
+                line=line,
+                input_url=cells["url"],
+            )
+        )
     if errors:
         raise InputErrors(errors)
     return RegistryLoad(rows=tuple(rows), warnings=tuple(warnings))

@@ -95,15 +95,22 @@ def _enabled_sources(config: Config, options: ScanOptions) -> tuple[str, ...]:
 
 
 def _unfinished(session: Session, district_id: int) -> list[Scan]:
-    return list(session.scalars(
-        select(Scan)
-        .where(Scan.district_id == district_id, Scan.kind == ScanKind.SCAN.value,
-               Scan.status.in_([ScanStatus.RUNNING.value, ScanStatus.INTERRUPTED.value]))
-        .order_by(Scan.id.desc())
-    ))
+    return list(
+        session.scalars(
+            select(Scan)
+            .where(
+                Scan.district_id == district_id,
+                Scan.kind == ScanKind.SCAN.value,
+                Scan.status.in_([ScanStatus.RUNNING.value, ScanStatus.INTERRUPTED.value]),
+            )
+            .order_by(Scan.id.desc())
+        )
+    )
 
 
-def run_scan(config: Config, options: ScanOptions, *, progress: Progress | None = None) -> ScanOutcome:
+def run_scan(
+    config: Config, options: ScanOptions, *, progress: Progress | None = None
+) -> ScanOutcome:
     """Run a scan or a search end to end and return its outcome."""
     factory = session_factory(config.database_url)
     if options.kind == ScanKind.SCAN:
@@ -139,8 +146,14 @@ def _run(config: Config, options: ScanOptions, factory, progress: Progress | Non
                     old.error = "superseded: a later scan ran with other parameters"
         resumed = scan is not None
         if scan is None:
-            scan = Scan(district_id=district.id, kind=options.kind.value, status=ScanStatus.RUNNING.value,
-                        started_at=utcnow(), params=options.params(), stats={})
+            scan = Scan(
+                district_id=district.id,
+                kind=options.kind.value,
+                status=ScanStatus.RUNNING.value,
+                started_at=utcnow(),
+                params=options.params(),
+                stats={},
+            )
             s.add(scan)
             s.flush()
             scan.job_dir = str(config.jobs_dir / f"scan-{scan.id}")
@@ -155,11 +168,19 @@ def _run(config: Config, options: ScanOptions, factory, progress: Progress | Non
         from crawler.crawl import run_crawl
 
         crawl = run_crawl(
-            config, scan_id=scan_id, sources=sources, platforms=options.platforms, entity=options.entity,
-            name=options.name, job_dir=job_dir, on_progress=progress,
+            config,
+            scan_id=scan_id,
+            sources=sources,
+            platforms=options.platforms,
+            entity=options.entity,
+            name=options.name,
+            job_dir=job_dir,
+            on_progress=progress,
         )
         if not crawl.ok:
-            raise ScoutError(f"scan {scan_id} did not finish; run `scout scan` again to resume it. {crawl.error}")
+            raise ScoutError(
+                f"scan {scan_id} did not finish; run `scout scan` again to resume it. {crawl.error}"
+            )
         outcome.sources = crawl.as_dict()["sources"]
     except BaseException as exc:
         with factory.begin() as s:
@@ -208,7 +229,12 @@ def _run(config: Config, options: ScanOptions, factory, progress: Progress | Non
 
 
 def _match_and_decide(
-    s: Session, config: Config, options: ScanOptions, profile: Any, registry: Any, scan_id: int,
+    s: Session,
+    config: Config,
+    options: ScanOptions,
+    profile: Any,
+    registry: Any,
+    scan_id: int,
     outcome: ScanOutcome,
 ) -> None:
     from matching import Matcher
@@ -220,24 +246,34 @@ def _match_and_decide(
     counts: Counter[str] = Counter()
     deactivation: list[int] = []
     now = utcnow()
-    accounts = {a.id: a for a in s.scalars(select(Account).where(Account.id.in_([i for i, _ in results])))}
+    accounts = {
+        a.id: a for a in s.scalars(select(Account).where(Account.id.in_([i for i, _ in results])))
+    }
     for account_id, r in results:
         counts[r.classification] += 1
         if r.case_kind == "deactivation_incomplete":
             deactivation.append(account_id)
         if r.registered_url:
-            reg = s.scalars(select(RegisteredAccount).where(RegisteredAccount.url == r.registered_url)).first()
+            reg = s.scalars(
+                select(RegisteredAccount).where(RegisteredAccount.url == r.registered_url)
+            ).first()
             if reg is not None:
                 reg.last_seen_at = now
         acc = accounts.get(account_id)
         if acc is not None:
-            outcome.results.append({
-                "platform": acc.platform, "handle": acc.handle, "url": acc.url,
-                "display_name": acc.display_name, "classification": r.classification,
-                "entity": r.entity, "confidence": round(float(r.confidence), 3),
-                "registered": r.classification == "registered",
-                "explanation": [lv.label for lv in r.explanation],
-            })
+            outcome.results.append(
+                {
+                    "platform": acc.platform,
+                    "handle": acc.handle,
+                    "url": acc.url,
+                    "display_name": acc.display_name,
+                    "classification": r.classification,
+                    "entity": r.entity,
+                    "confidence": round(float(r.confidence), 3),
+                    "registered": r.classification == "registered",
+                    "explanation": [lv.label for lv in r.explanation],
+                }
+            )
     outcome.classifications = dict(sorted(counts.items()))
     outcome.results.sort(key=lambda d: (-d["confidence"], d["platform"], d["url"]))
     if options.open_cases:
@@ -256,13 +292,23 @@ def _capture_evidence(config: Config, factory, scan_id: int, outcome: ScanOutcom
     from crawler.evidence import EvidenceTarget, capture_evidence
 
     with factory.begin() as s:
-        have = set(s.scalars(select(Evidence.case_id).where(Evidence.kind == EvidenceKind.SCREENSHOT.value)))
+        have = set(
+            s.scalars(
+                select(Evidence.case_id).where(Evidence.kind == EvidenceKind.SCREENSHOT.value)
+            )
+        )
         open_cases = s.scalars(
             select(Case).where(Case.status.in_([CaseStatus.OPEN.value, CaseStatus.NOTIFIED.value]))
         ).all()
         targets = [
-            EvidenceTarget(account_id=c.account_id, case_id=c.id, url=c.account.url, platform=c.account.platform)
-            for c in open_cases if c.id not in have
+            EvidenceTarget(
+                account_id=c.account_id,
+                case_id=c.id,
+                url=c.account.url,
+                platform=c.account.platform,
+            )
+            for c in open_cases
+            if c.id not in have
         ]
     if not targets:
         return
@@ -273,13 +319,24 @@ def _capture_evidence(config: Config, factory, scan_id: int, outcome: ScanOutcom
         return
     with factory.begin() as s:
         for ev in captured:
-            s.add(Evidence(
-                account_id=ev.account_id, case_id=ev.case_id, scan_id=scan_id, kind=ev.kind, summary=ev.summary,
-                url=ev.url, file_path=str(ev.file_path), sha256=ev.sha256, captured_at=ev.captured_at,
-            ))
+            s.add(
+                Evidence(
+                    account_id=ev.account_id,
+                    case_id=ev.case_id,
+                    scan_id=scan_id,
+                    kind=ev.kind,
+                    summary=ev.summary,
+                    url=ev.url,
+                    file_path=str(ev.file_path),
+                    sha256=ev.sha256,
+                    captured_at=ev.captured_at,
+                )
+            )
     if captured.skipped:
         reasons = Counter(sk.reason for sk in captured.skipped)
-        outcome.notes.append("screenshots not taken: " + "; ".join(f"{n} × {r}" for r, n in reasons.most_common()))
+        outcome.notes.append(
+            "screenshots not taken: " + "; ".join(f"{n} × {r}" for r, n in reasons.most_common())
+        )
 
 
 def latest_assessments(session: Session, scan_id: int) -> list[Assessment]:

@@ -165,8 +165,10 @@ def scout_settings(
         "RETRY_TIMES": c.retry_times,
         "DOWNLOAD_VERIFY_CERTIFICATES": c.tls_verify,
         # the environment's proxy and extra CAs (read when the crawl starts, not at import)
-        "PLAYWRIGHT_LAUNCH_OPTIONS": {**playwright_settings(c.browser_executable)["PLAYWRIGHT_LAUNCH_OPTIONS"],
-                                      **browser_launch_options(c.browser_executable, CHROMIUM_ARGS)},
+        "PLAYWRIGHT_LAUNCH_OPTIONS": {
+            **playwright_settings(c.browser_executable)["PLAYWRIGHT_LAUNCH_OPTIONS"],
+            **browser_launch_options(c.browser_executable, CHROMIUM_ARGS),
+        },
     }
 
 

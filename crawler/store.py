@@ -50,7 +50,9 @@ class Changes:
 
 class NoDistrict(ScoutError):
     def __init__(self) -> None:
-        super().__init__("no district profile imported yet: run `scout district import PROFILE.yaml` first")
+        super().__init__(
+            "no district profile imported yet: run `scout district import PROFILE.yaml` first"
+        )
 
 
 def district_row(session: Session) -> District:
@@ -122,29 +124,76 @@ def import_profile(session: Session, profile: DistrictProfile, path: str | None 
         row.profile_path = path
         row.imported_at = utcnow()
 
-    ents = {e.key: e for e in session.scalars(select(EntityRow).where(EntityRow.district_id == row.id))}
-    _sync(session, ents, {
-        e.key: {
-            "district_id": row.id, "key": e.key, "kind": e.kind.value, "name": e.name, "aliases": list(e.aliases),
-            "level": e.level.value if e.level else None, "mascot": e.mascot, "website": e.website,
-            "activities": list(e.activities), "parent_key": e.parent, "city": e.city,
-        }
-        for e in profile.entities
-    }, EntityRow, changes, "entity")
-    affs = {a.key: a for a in session.scalars(select(AffiliatedOrg).where(AffiliatedOrg.district_id == row.id))}
-    _sync(session, affs, {
-        a.key: {
-            "district_id": row.id, "key": a.key, "name": a.name, "kind": a.kind.value, "entity_key": a.entity,
-            "aliases": list(a.aliases), "website": a.website,
-        }
-        for a in profile.affiliated
-    }, AffiliatedOrg, changes, "affiliated")
-    nds = {n.name: n for n in session.scalars(select(NotDistrictRow).where(NotDistrictRow.district_id == row.id))}
-    _sync(session, nds, {
-        n.name: {"district_id": row.id, "name": n.name, "location": n.location, "aliases": list(n.aliases),
-                 "url": n.url}
-        for n in profile.not_district
-    }, NotDistrictRow, changes, "not-district")
+    ents = {
+        e.key: e for e in session.scalars(select(EntityRow).where(EntityRow.district_id == row.id))
+    }
+    _sync(
+        session,
+        ents,
+        {
+            e.key: {
+                "district_id": row.id,
+                "key": e.key,
+                "kind": e.kind.value,
+                "name": e.name,
+                "aliases": list(e.aliases),
+                "level": e.level.value if e.level else None,
+                "mascot": e.mascot,
+                "website": e.website,
+                "activities": list(e.activities),
+                "parent_key": e.parent,
+                "city": e.city,
+            }
+            for e in profile.entities
+        },
+        EntityRow,
+        changes,
+        "entity",
+    )
+    affs = {
+        a.key: a
+        for a in session.scalars(select(AffiliatedOrg).where(AffiliatedOrg.district_id == row.id))
+    }
+    _sync(
+        session,
+        affs,
+        {
+            a.key: {
+                "district_id": row.id,
+                "key": a.key,
+                "name": a.name,
+                "kind": a.kind.value,
+                "entity_key": a.entity,
+                "aliases": list(a.aliases),
+                "website": a.website,
+            }
+            for a in profile.affiliated
+        },
+        AffiliatedOrg,
+        changes,
+        "affiliated",
+    )
+    nds = {
+        n.name: n
+        for n in session.scalars(select(NotDistrictRow).where(NotDistrictRow.district_id == row.id))
+    }
+    _sync(
+        session,
+        nds,
+        {
+            n.name: {
+                "district_id": row.id,
+                "name": n.name,
+                "location": n.location,
+                "aliases": list(n.aliases),
+                "url": n.url,
+            }
+            for n in profile.not_district
+        },
+        NotDistrictRow,
+        changes,
+        "not-district",
+    )
     session.flush()
     return changes
 
@@ -178,13 +227,17 @@ def import_registry(session: Session, rows: tuple[RegistryRow, ...] | list[Regis
     changes = Changes()
     existing = {
         f"{r.platform} {r.url}": r
-        for r in session.scalars(select(RegisteredAccount).where(RegisteredAccount.district_id == district.id))
+        for r in session.scalars(
+            select(RegisteredAccount).where(RegisteredAccount.district_id == district.id)
+        )
     }
     wanted = {f"{r.platform} {r.url}": _registry_values(district.id, r) for r in rows}
     # input_url is bookkeeping: a re-import that only spells a URL differently is not a change.
     for key, values in wanted.items():
         row = existing.get(key)
-        if row is not None and all(getattr(row, k) == v for k, v in values.items() if k != "input_url"):
+        if row is not None and all(
+            getattr(row, k) == v for k, v in values.items() if k != "input_url"
+        ):
             values["input_url"] = row.input_url
     _sync(session, existing, wanted, RegisteredAccount, changes, "account")
     session.flush()
@@ -214,13 +267,23 @@ def registry_rows(session: Session) -> list[RegistryRow]:
 
 def to_registry_row(r: RegisteredAccount) -> RegistryRow:
     return RegistryRow(
-        platform=r.platform, url=r.url, entity=r.entity_key, display_name=r.display_name,
-        administrator=r.administrator, administrator_email=r.administrator_email,
-        backup_administrator=r.backup_administrator, pr_coadmin=r.pr_coadmin,
+        platform=r.platform,
+        url=r.url,
+        entity=r.entity_key,
+        display_name=r.display_name,
+        administrator=r.administrator,
+        administrator_email=r.administrator_email,
+        backup_administrator=r.backup_administrator,
+        pr_coadmin=r.pr_coadmin,
         district_email_used=r.district_email_used,
         registered_on=r.registered_on if isinstance(r.registered_on, date) else None,
-        status=Status(r.status), retention_plan=r.retention_plan, payments=Payments(r.payments),
-        notes=r.notes, handle=r.handle, platform_id=r.platform_id, input_url=r.input_url,
+        status=Status(r.status),
+        retention_plan=r.retention_plan,
+        payments=Payments(r.payments),
+        notes=r.notes,
+        handle=r.handle,
+        platform_id=r.platform_id,
+        input_url=r.input_url,
     )
 
 

@@ -57,7 +57,13 @@ class Matcher:
         self._scored: dict[tuple[object, ...], list[EntityMatch]] = {}
         self.comparisons = [
             cls(self.ref, self.settings)
-            for cls in (NameComparison, MascotActivityComparison, UnexplainedWords, PlaceComparison, DistrictEvidence)
+            for cls in (
+                NameComparison,
+                MascotActivityComparison,
+                UnexplainedWords,
+                PlaceComparison,
+                DistrictEvidence,
+            )
         ]
 
     # ------------------------------------------------------------------ steps 1-3
@@ -69,7 +75,13 @@ class Matcher:
         """Blocked entities scored against the account, best first."""
         assert self.ref.entity_index is not None
         # The same name and handle recur (one club on several platforms, re-scans): cache the scores.
-        key = (tuple(f.name), tuple(f.handle_raw), tuple(tuple(t) for t in f.titles[:3]), f.handle_compact, limit)
+        key = (
+            tuple(f.name),
+            tuple(f.handle_raw),
+            tuple(tuple(t) for t in f.titles[:3]),
+            f.handle_compact,
+            limit,
+        )
         hit = self._scored.get(key)
         if hit is None:
             ids = self.ref.entity_index.query(f.block_words, limit)
@@ -103,14 +115,23 @@ class Matcher:
         if copy is not None:
             level, rh = copy
             levels = [level] + ([fan] if fan else [])
-            return Result(Classification.IMPERSONATION.value, rh.row.entity, 0.95, tuple(levels),
-                          imitates=rh.row.url, case_kind=CaseKind.IMPERSONATION.value, entity_score=score)
+            return Result(
+                Classification.IMPERSONATION.value,
+                rh.row.entity,
+                0.95,
+                tuple(levels),
+                imitates=rh.row.url,
+                case_kind=CaseKind.IMPERSONATION.value,
+                entity_score=score,
+            )
         assert ref.not_district_index is not None and ref.affiliated_index is not None
         nd = named_match(f, ref.not_district, ref.not_district_index, s.not_district_name)
         if nd is not None and (best is None or nd[1] > best.score):
             rec, sc = nd
             where = f" ({rec.location})" if rec.location else ""
-            lv = Level("not_district", f"names '{rec.label}'{where}: not the district ({sc:.0f})", 0.0)
+            lv = Level(
+                "not_district", f"names '{rec.label}'{where}: not the district ({sc:.0f})", 0.0
+            )
             return Result(Classification.UNRELATED.value, None, 0.95, (lv,), entity_score=score)
         org = named_match(f, ref.affiliated, ref.affiliated_index, s.affiliated_name)
         if org is not None and best is not None and best.score > org[1]:
@@ -119,8 +140,14 @@ class Matcher:
         if org is not None or (word is not None and self._about_district(best, levels)):
             return affiliated_result(f, s, ref, org[0] if org else None, word, best, levels)
         if word is not None:
-            levels.append(Level("affiliated_words", f"'{word[0]}': words of a {word[1].replace('_', ' ')}, "
-                                "but of none of the district's schools", 0.0))
+            levels.append(
+                Level(
+                    "affiliated_words",
+                    f"'{word[0]}': words of a {word[1].replace('_', ' ')}, "
+                    "but of none of the district's schools",
+                    0.0,
+                )
+            )
         community = community_word(f)
         if community and not self._linked(levels):
             lv = Level("community", f"'{community}': a community group, not the schools", -3.0)
@@ -161,12 +188,16 @@ class Matcher:
         if codes & {"mascot_conflict", "other_place"}:
             return False
         return (best is not None and best.score >= self.settings.name_weak) or bool(
-            codes & {"domain_link", "district_site"})
+            codes & {"domain_link", "district_site"}
+        )
 
     @staticmethod
     def _elsewhere(levels: list[Level]) -> bool:
         codes = {lv.code for lv in levels}
-        return bool(codes & {"other_place", "mascot_conflict"}) and not codes & {"district_site", "domain_link"}
+        return bool(codes & {"other_place", "mascot_conflict"}) and not codes & {
+            "district_site",
+            "domain_link",
+        }
 
     @staticmethod
     def _linked(levels: list[Level]) -> bool:

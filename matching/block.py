@@ -85,7 +85,9 @@ class BlockIndex:
                     out[k] = max(out.get(k, 0.0), sim * wt)
         return out
 
-    def query(self, words: Mapping[str, float] | Iterable[str], limit: int | None = None) -> list[int]:
+    def query(
+        self, words: Mapping[str, float] | Iterable[str], limit: int | None = None
+    ) -> list[int]:
         """Record ids sharing a rare word with the query, best first (sum of IDF of shared words).
 
         ``words`` may map each word to a weight (how much the account's own name vouches for it)."""

@@ -23,20 +23,24 @@ from matching.settings import MatchSettings
 from matching.types import Level
 
 
-def name_score(a: str, b: str, *, processor: object = None, score_cutoff: float | None = None) -> float:
+def name_score(
+    a: str, b: str, *, processor: object = None, score_cutoff: float | None = None
+) -> float:
     """Similarity of two folded names: mostly token set (extra words cost little), some token sort.
 
     Has rapidfuzz's scorer signature, so it works in ``process.extractOne`` and ``cdist``."""
-    return 0.8 * fuzz.token_set_ratio(a, b, processor=None) + 0.2 * fuzz.token_sort_ratio(a, b, processor=None)
+    return 0.8 * fuzz.token_set_ratio(a, b, processor=None) + 0.2 * fuzz.token_sort_ratio(
+        a, b, processor=None
+    )
 
 
 @dataclass(slots=True)
 class EntityMatch:
     record: Record
-    score: float          # 0-100
-    field: str            # display name | handle | search title
-    form: str             # the entity name as written that matched
-    shared: int           # words in common (a tie-breaker: the more specific entity wins)
+    score: float  # 0-100
+    field: str  # display name | handle | search title
+    form: str  # the entity name as written that matched
+    shared: int  # words in common (a tie-breaker: the more specific entity wins)
 
 
 def _scores(text: str, choices: list[str]) -> list[float]:
@@ -44,9 +48,13 @@ def _scores(text: str, choices: list[str]) -> list[float]:
     n = len(choices)
     ts = [0.0] * n
     so = [0.0] * n
-    for _c, sc, i in process.extract(text, choices, scorer=fuzz.token_set_ratio, processor=None, limit=None):
+    for _c, sc, i in process.extract(
+        text, choices, scorer=fuzz.token_set_ratio, processor=None, limit=None
+    ):
         ts[i] = sc
-    for _c, sc, i in process.extract(text, choices, scorer=fuzz.token_sort_ratio, processor=None, limit=None):
+    for _c, sc, i in process.extract(
+        text, choices, scorer=fuzz.token_sort_ratio, processor=None, limit=None
+    ):
         so[i] = sc
     return [0.8 * a + 0.2 * b for a, b in zip(ts, so, strict=True)]
 
@@ -79,7 +87,9 @@ def score_entities(f: Features, ref: Reference, ids: list[int]) -> list[EntityMa
         for k, rec in enumerate(recs):
             hforms.extend(rec.handle_forms)
             howner.extend([k] * len(rec.handle_forms))
-        for h, sc, i in process.extract(f.handle_compact, hforms, scorer=fuzz.ratio, processor=None, limit=None):
+        for h, sc, i in process.extract(
+            f.handle_compact, hforms, scorer=fuzz.ratio, processor=None, limit=None
+        ):
             k = howner[i]
             if sc > best[k][0]:
                 best[k] = (sc, "handle form", h)
@@ -123,13 +133,18 @@ def _prefer_team(f: Features, ranked: list[EntityMatch]) -> list[EntityMatch]:
     top = ranked[0]
     for m in ranked[1:]:
         rec = m.record
-        if rec.parent == top.record.key and m.score >= top.score - 6 and any(
-                f.has_phrase(a, f.name_text) for a in rec.activities):
+        if (
+            rec.parent == top.record.key
+            and m.score >= top.score - 6
+            and any(f.has_phrase(a, f.name_text) for a in rec.activities)
+        ):
             return [m, *[x for x in ranked if x is not m]]
     return ranked
 
 
-def named_match(f: Features, records: list[Record], index: BlockIndex, threshold: float) -> tuple[Record, float] | None:
+def named_match(
+    f: Features, records: list[Record], index: BlockIndex, threshold: float
+) -> tuple[Record, float] | None:
     """An affiliated organisation or a lookalike named by the account: every word of one of the
     record's names must be there, allowing a typo (a bare 'Mustang' is not 'Mustang Boosters')."""
     words = set(f.name) | set(f.handle) | {w for t in f.titles for w in t}
@@ -150,7 +165,9 @@ def named_match(f: Features, records: list[Record], index: BlockIndex, threshold
                 s = name_score(t, form)
                 if s >= threshold and (best is None or s > best[1]):
                     best = (rec, s)
-        if rec.website and any(rec.website.split("/")[0] == h.removeprefix("www.") for h in f.hosts):
+        if rec.website and any(
+            rec.website.split("/")[0] == h.removeprefix("www.") for h in f.hosts
+        ):
             best = (rec, 100.0)
     return best
 
@@ -186,7 +203,9 @@ class Comparison:
         self.ref = ref
         self.s = settings
 
-    def levels(self, f: Features, m: EntityMatch | None) -> list[Level]:  # pragma: no cover - interface
+    def levels(
+        self, f: Features, m: EntityMatch | None
+    ) -> list[Level]:  # pragma: no cover - interface
         raise NotImplementedError
 
 
@@ -200,7 +219,10 @@ class NameComparison(Comparison):
             return []
         s = self.s
         if m.field in BIO_FIELDS:
-            return [Level("bio_names", f"{m.field} names '{m.form}'", s.w_bio_names), *self._common(m)]
+            return [
+                Level("bio_names", f"{m.field} names '{m.form}'", s.w_bio_names),
+                *self._common(m),
+            ]
         what = "handle" if m.field in ("handle", "handle form") else m.field
         shown = f"@{f.candidate.handle}" if what == "handle" else what
         out = []
@@ -212,24 +234,55 @@ class NameComparison(Comparison):
         act = next((a for a in sorted(acts) if f.has_phrase(a, f.name_text)), None)
         if single and act and m.score >= s.name_strong:
             # 'Sheyenne Orchestra': one word of the school's name and one of its activities.
-            out.append(Level("name_strong", f"{shown} ≈ '{m.form}' + {act} (token set {m.score:.0f})", s.w_name_strong))
+            out.append(
+                Level(
+                    "name_strong",
+                    f"{shown} ≈ '{m.form}' + {act} (token set {m.score:.0f})",
+                    s.w_name_strong,
+                )
+            )
         elif single and m.score >= s.name_weak:
-            out.append(Level("name_weak", f"{shown} ≈ '{m.form}' (one word, token set {m.score:.0f})", s.w_name_weak))
+            out.append(
+                Level(
+                    "name_weak",
+                    f"{shown} ≈ '{m.form}' (one word, token set {m.score:.0f})",
+                    s.w_name_weak,
+                )
+            )
         elif (generic := self._mascot_sport_only(f, rec)) is not None:
-            out += [Level("name_weak", f"{shown} ~ '{m.form}' (token set {m.score:.0f})", s.w_name_weak), generic]
+            out += [
+                Level(
+                    "name_weak", f"{shown} ~ '{m.form}' (token set {m.score:.0f})", s.w_name_weak
+                ),
+                generic,
+            ]
         elif m.score >= s.name_exact:
             out.append(Level("name_exact", f"{shown} = '{m.form}'", s.w_name_exact))
         elif m.score >= s.name_strong:
-            out.append(Level("name_strong", f"{shown} ≈ '{m.form}' (token set {m.score:.0f})", s.w_name_strong))
+            out.append(
+                Level(
+                    "name_strong",
+                    f"{shown} ≈ '{m.form}' (token set {m.score:.0f})",
+                    s.w_name_strong,
+                )
+            )
         else:
-            out.append(Level("name_weak", f"{shown} ~ '{m.form}' (token set {m.score:.0f})", s.w_name_weak))
+            out.append(
+                Level("name_weak", f"{shown} ~ '{m.form}' (token set {m.score:.0f})", s.w_name_weak)
+            )
         # The handle and the display name agreeing on the entity adds a little.
         other = self._other_field(f, m)
         if other is not None and not single:
             out.append(other)
         bio = f" {' '.join(f.bio)} "
-        named = next((o for fm, o in zip(m.record.forms, m.record.originals, strict=True)
-                      if len(fm.split()) >= 2 and f" {fm} " in bio), None)
+        named = next(
+            (
+                o
+                for fm, o in zip(m.record.forms, m.record.originals, strict=True)
+                if len(fm.split()) >= 2 and f" {fm} " in bio
+            ),
+            None,
+        )
         if named:
             out.append(Level("bio_names", f"{f.bio_source} names '{named}'", s.w_bio_names))
         return out + self._common(m)
@@ -237,8 +290,13 @@ class NameComparison(Comparison):
     def _common(self, m: EntityMatch) -> list[Level]:
         rec = m.record
         if m.form in rec.originals and rec.common[rec.originals.index(m.form)]:
-            return [Level("common_name", f"'{m.form}' is a common school name: needs local evidence",
-                          self.s.w_common_name)]
+            return [
+                Level(
+                    "common_name",
+                    f"'{m.form}' is a common school name: needs local evidence",
+                    self.s.w_common_name,
+                )
+            ]
         return []
 
     def _mascot_sport_only(self, f: Features, rec: Record) -> Level | None:
@@ -247,8 +305,13 @@ class NameComparison(Comparison):
         generic or town words, without a word of the entity's own name, is weak evidence."""
         said = set(f.name) | set(f.handle) | {w for t in f.titles for w in t}
         own = {w for form in rec.forms for w in form.split()}
-        plain = self.ref.mascots | lexicon.ACTIVITIES | lexicon.GENERIC | set(lexicon.LEVEL_WORDS) | {
-            w for a in rec.activities for w in a.split()}
+        plain = (
+            self.ref.mascots
+            | lexicon.ACTIVITIES
+            | lexicon.GENERIC
+            | set(lexicon.LEVEL_WORDS)
+            | {w for a in rec.activities for w in a.split()}
+        )
         distinctive = {w for w in own if w not in plain and not w.isdigit()}
         if not distinctive or said & distinctive:
             return None
@@ -256,10 +319,12 @@ class NameComparison(Comparison):
         sport = said & (lexicon.ACTIVITIES | {w for a in rec.activities for w in a.split()})
         if not mascot or not sport:
             return None
-        return Level("mascot_sport_only",
-                     f"names only a mascot and a sport ({sorted(mascot)[0]}, {sorted(sport)[0]}), not "
-                     f"{rec.label}'s own name ({', '.join(sorted(distinctive))}): many schools share them",
-                     self.s.w_mascot_sport_only)
+        return Level(
+            "mascot_sport_only",
+            f"names only a mascot and a sport ({sorted(mascot)[0]}, {sorted(sport)[0]}), not "
+            f"{rec.label}'s own name ({', '.join(sorted(distinctive))}): many schools share them",
+            self.s.w_mascot_sport_only,
+        )
 
     def _other_field(self, f: Features, m: EntityMatch) -> Level | None:
         s, rec = self.s, m.record
@@ -268,16 +333,27 @@ class NameComparison(Comparison):
                 return None
             hit = process.extractOne(" ".join(f.name), rec.forms, scorer=name_score, processor=None)
             if hit is not None and hit[1] >= s.handle_strong:
-                return Level("handle", f"display name also fits '{rec.label}' ({hit[1]:.0f})", s.w_handle)
+                return Level(
+                    "handle", f"display name also fits '{rec.label}' ({hit[1]:.0f})", s.w_handle
+                )
             return None
         if not f.handle:
             return None
         h = process.extractOne(" ".join(f.handle), rec.forms, scorer=name_score, processor=None)
-        hc = process.extractOne(f.handle_compact, rec.handle_forms, scorer=fuzz.ratio, processor=None) \
-            if rec.handle_forms else None
+        hc = (
+            process.extractOne(
+                f.handle_compact, rec.handle_forms, scorer=fuzz.ratio, processor=None
+            )
+            if rec.handle_forms
+            else None
+        )
         best = max((h[1] if h else 0), (hc[1] if hc else 0))
         if best >= s.handle_strong:
-            return Level("handle", f"handle @{f.candidate.handle} fits '{rec.label}' ({best:.0f})", s.w_handle)
+            return Level(
+                "handle",
+                f"handle @{f.candidate.handle} fits '{rec.label}' ({best:.0f})",
+                s.w_handle,
+            )
         return None
 
 
@@ -295,29 +371,52 @@ class MascotActivityComparison(Comparison):
         words = set(f.text.split())
         own = {x for x in (rec.mascot, parent.mascot if parent else None) if x}
         if own & words:
-            out.append(Level("mascot", f"mascot {', '.join(sorted(own & words)).title()} of {rec.label}", self.s.w_mascot))
+            out.append(
+                Level(
+                    "mascot",
+                    f"mascot {', '.join(sorted(own & words)).title()} of {rec.label}",
+                    self.s.w_mascot,
+                )
+            )
         else:
             named = set(f.name_text.split()) & self.ref.mascots
             named = {self.ref.abbreviations.get(x, x) for x in named}
             if own and named - own:
                 other = sorted(named - own)[0].title()
-                out.append(Level("mascot_conflict",
-                                 f"mascot {other}: not {rec.label}'s ({', '.join(sorted(own)).title()})",
-                                 self.s.w_mascot_conflict))
+                out.append(
+                    Level(
+                        "mascot_conflict",
+                        f"mascot {other}: not {rec.label}'s ({', '.join(sorted(own)).title()})",
+                        self.s.w_mascot_conflict,
+                    )
+                )
         acts = set(rec.activities) | (set(parent.activities) if parent else set())
         said = sorted(a for a in acts if f.has_phrase(a, f.name_text))
         if said:
             out.append(Level("activity", f"activity {said[0]} of {rec.label}", self.s.w_activity))
         if rec.level:
-            levels = {lexicon.LEVEL_WORDS[w] for w in f.name_text.split() if w in lexicon.LEVEL_WORDS}
+            levels = {
+                lexicon.LEVEL_WORDS[w] for w in f.name_text.split() if w in lexicon.LEVEL_WORDS
+            }
             if levels and rec.level not in levels and rec.level != "other":
-                out.append(Level("level_conflict",
-                                 f"a {sorted(levels)[0]} school, {rec.label} is {rec.level}", self.s.w_level_conflict))
+                out.append(
+                    Level(
+                        "level_conflict",
+                        f"a {sorted(levels)[0]} school, {rec.label} is {rec.level}",
+                        self.s.w_level_conflict,
+                    )
+                )
         return out
 
 
-_IGNORE = (lexicon.GENERIC | lexicon.SCHOOL_WORDS | lexicon.ACTIVITIES | set(lexicon.LEVEL_WORDS)
-           | lexicon.OFFICIAL_WORDS | set(lexicon.HANDLE_DECORATIONS))
+_IGNORE = (
+    lexicon.GENERIC
+    | lexicon.SCHOOL_WORDS
+    | lexicon.ACTIVITIES
+    | set(lexicon.LEVEL_WORDS)
+    | lexicon.OFFICIAL_WORDS
+    | set(lexicon.HANDLE_DECORATIONS)
+)
 
 
 class UnexplainedWords(Comparison):
@@ -335,15 +434,28 @@ class UnexplainedWords(Comparison):
         known = set(rec.tokens) | (set(parent.tokens) if parent else set())
         known |= {w for a in rec.activities for w in a.split()}
         local = ref.local_words
-        extra = [w for w in dict.fromkeys([*f.name, *f.handle])
-                 if len(w) >= 3 and not w.isdigit() and w not in known and w not in local
-                 and w not in ref.district_word_set and w not in _IGNORE
-                 and w not in ref.abbreviations and ref.abbreviations.get(w, w) not in known]
+        extra = [
+            w
+            for w in dict.fromkeys([*f.name, *f.handle])
+            if len(w) >= 3
+            and not w.isdigit()
+            and w not in known
+            and w not in local
+            and w not in ref.district_word_set
+            and w not in _IGNORE
+            and w not in ref.abbreviations
+            and ref.abbreviations.get(w, w) not in known
+        ]
         if not extra:
             return []
         words = extra[:2]
-        return [Level("unexplained", f"words not of {rec.label}: {', '.join(words)}",
-                      self.s.w_unexplained * len(words))]
+        return [
+            Level(
+                "unexplained",
+                f"words not of {rec.label}: {', '.join(words)}",
+                self.s.w_unexplained * len(words),
+            )
+        ]
 
 
 class PlaceComparison(Comparison):
@@ -357,7 +469,9 @@ class PlaceComparison(Comparison):
         out: list[Level] = []
         # A town inside the matched school's own name ('Horace Elementary') is not extra evidence.
         own = m.record.tokens if m is not None and m.score >= s.name_weak else frozenset()
-        local = ref.places_in(f.context) + [p for p in ref.places_in(f.name_text) if not set(p.split()) <= own]
+        local = ref.places_in(f.context) + [
+            p for p in ref.places_in(f.name_text) if not set(p.split()) <= own
+        ]
         if local:
             out.append(Level("town", f"mentions {local[0].title()}", s.w_town))
         other = None
@@ -369,8 +483,12 @@ class PlaceComparison(Comparison):
                 other = pl
                 break
         if other is not None and not (local and other.state == state):
-            out.append(Level("other_place", f"location {other.text}: not this district", s.w_other_place))
-        elif any(pl.state == state for pl in f.places) or f.has_phrase(" ".join(lexicon.STATES[state].split())):
+            out.append(
+                Level("other_place", f"location {other.text}: not this district", s.w_other_place)
+            )
+        elif any(pl.state == state for pl in f.places) or f.has_phrase(
+            " ".join(lexicon.STATES[state].split())
+        ):
             out.append(Level("state", f"state {state}", s.w_state))
         return out
 
@@ -386,7 +504,13 @@ class DistrictEvidence(Comparison):
         names = [d for d, phrase in ref.district_phrases if f.has_phrase(phrase)]
         dabbr = [a for a in f.name_text.split() if a in ref.district_abbreviations]
         if names or dabbr:
-            out.append(Level("district_name", f"names the district ('{(names or dabbr)[0]}')", s.w_district_name))
+            out.append(
+                Level(
+                    "district_name",
+                    f"names the district ('{(names or dabbr)[0]}')",
+                    s.w_district_name,
+                )
+            )
         for h in f.hosts:
             if ref.profile.is_district_domain(h):
                 out.append(Level("domain_link", f"bio links to {h}", s.w_domain_link))
@@ -394,7 +518,11 @@ class DistrictEvidence(Comparison):
         for sg in f.candidate.sightings:
             if sg.source == "district_site":
                 page = sg.source_url or "the district's site"
-                out.append(Level("district_site", f"linked from the district page {page}", s.w_district_site))
+                out.append(
+                    Level(
+                        "district_site", f"linked from the district page {page}", s.w_district_site
+                    )
+                )
                 break
         return out
 
@@ -411,14 +539,24 @@ class RegistryComparison:
         c, ref = f.candidate, self.ref
         row = ref.registry_by_url.get((c.platform, c.url))
         if row is not None:
-            return Level("registered_url", f"registered: same URL as registry entry {row.url}", 0.0), row
+            return Level(
+                "registered_url", f"registered: same URL as registry entry {row.url}", 0.0
+            ), row
         if c.platform_id:
             row = ref.registry_by_id.get((c.platform, c.platform_id))
             if row is not None:
-                return Level("registered_id", f"registered: same {c.platform} id {c.platform_id} as {row.url}", 0.0), row
+                return Level(
+                    "registered_id",
+                    f"registered: same {c.platform} id {c.platform_id} as {row.url}",
+                    0.0,
+                ), row
         row = ref.registry_by_handle.get((c.platform, c.handle.lower().lstrip("@")))
         if row is not None:
-            return Level("registered_handle", f"registered: same {c.platform} handle @{row.handle} as {row.url}", 0.0), row
+            return Level(
+                "registered_handle",
+                f"registered: same {c.platform} handle @{row.handle} as {row.url}",
+                0.0,
+            ), row
         return None
 
     def impersonation(self, f: Features) -> tuple[Level, RegisteredHandle] | None:
@@ -428,23 +566,31 @@ class RegistryComparison:
                 continue
             sk = f.handle_skeleton
             if sk and sk == rh.skeleton:
-                return Level("impersonation_handle",
-                             f"handle @{c.handle} copies registered @{rh.row.handle} (decoration or separator added)",
-                             0.0), rh
+                return Level(
+                    "impersonation_handle",
+                    f"handle @{c.handle} copies registered @{rh.row.handle} (decoration or separator added)",
+                    0.0,
+                ), rh
             if sk and min(len(sk), len(rh.skeleton)) >= s.impersonation_min_length:
                 d = DamerauLevenshtein.distance(sk, rh.skeleton)
                 if d <= s.impersonation_edits and not self._different_name(c.handle.lower(), rh):
-                    return Level("impersonation_handle",
-                                 f"handle @{c.handle} is one letter from registered @{rh.row.handle}", 0.0), rh
+                    return Level(
+                        "impersonation_handle",
+                        f"handle @{c.handle} is one letter from registered @{rh.row.handle}",
+                        0.0,
+                    ), rh
             shown = c.display_name or f.title_name
             name = " ".join(self.ref.tokens(strip_official(shown)))
             if name and len(rh.name.split()) >= 2 and f.handle_skeleton != rh.skeleton:
                 r = fuzz.ratio(name, rh.name, processor=None)
                 if r >= s.impersonation_name:
                     what = "display name" if c.display_name else "name in search results"
-                    return Level("impersonation_name",
-                                 f"{what} '{shown}' copies registered '{rh.row.display_name}' "
-                                 f"(@{rh.row.handle}, {r:.0f})", 0.0), rh
+                    return Level(
+                        "impersonation_name",
+                        f"{what} '{shown}' copies registered '{rh.row.display_name}' "
+                        f"(@{rh.row.handle}, {r:.0f})",
+                        0.0,
+                    ), rh
         return None
 
     def _different_name(self, handle: str, rh: RegisteredHandle) -> bool:
@@ -464,8 +610,11 @@ class RegistryComparison:
         row = self.ref.handle_owner.get(f.handle_skeleton) if f.handle_skeleton else None
         if row is None or row.platform == f.candidate.platform:
             return None
-        return Level("registered_elsewhere", f"same handle as the registered {row.platform} account @{row.handle}",
-                     self.s.w_registered_handle)
+        return Level(
+            "registered_elsewhere",
+            f"same handle as the registered {row.platform} account @{row.handle}",
+            self.s.w_registered_handle,
+        )
 
 
 def current_year() -> int:

@@ -38,13 +38,22 @@ def registered(row: RegistryRow, level: Level, live: bool, score: float) -> Resu
     if row.status == Status.DEACTIVATED:
         if live:
             kind = CaseKind.DEACTIVATION_INCOMPLETE.value
-            levels.append(Level("deactivation_incomplete",
-                                "the registry says deactivated, but the account is still live", 0.0))
+            levels.append(
+                Level(
+                    "deactivation_incomplete",
+                    "the registry says deactivated, but the account is still live",
+                    0.0,
+                )
+            )
         else:
             levels.append(Level("deactivated", "registered, marked deactivated", 0.0))
     elif row.status == Status.TRANSFERRED:
-        levels.append(Level("transferred", "registered, transferred to a successor administrator", 0.0))
-    return Result(Classification.REGISTERED.value, row.entity, 1.0, tuple(levels), None, row.url, kind, score)
+        levels.append(
+            Level("transferred", "registered, transferred to a successor administrator", 0.0)
+        )
+    return Result(
+        Classification.REGISTERED.value, row.entity, 1.0, tuple(levels), None, row.url, kind, score
+    )
 
 
 def fan_levels(f: Features) -> tuple[Level | None, bool]:
@@ -52,10 +61,28 @@ def fan_levels(f: Features) -> tuple[Level | None, bool]:
     name_words = set(f.name_text.split())
     bio = " ".join(f.bio)
     fan = sorted(name_words & lexicon.FAN_WORDS)
-    phrase = next((p for p in ("fan page", "fan account", "parody", "commentary", "satire", "student section",
-                               "fan run", "fan club") if f.has_phrase(p, bio) or f.has_phrase(p, f.name_text)), None)
+    phrase = next(
+        (
+            p
+            for p in (
+                "fan page",
+                "fan account",
+                "parody",
+                "commentary",
+                "satire",
+                "student section",
+                "fan run",
+                "fan club",
+            )
+            if f.has_phrase(p, bio) or f.has_phrase(p, f.name_text)
+        ),
+        None,
+    )
     not_official = any(p in f"{bio} {f.name_text}" for p in lexicon.NOT_OFFICIAL_PHRASES)
-    official = bool(name_words & lexicon.OFFICIAL_WORDS or set(f.bio) & lexicon.OFFICIAL_WORDS) and not not_official
+    official = (
+        bool(name_words & lexicon.OFFICIAL_WORDS or set(f.bio) & lexicon.OFFICIAL_WORDS)
+        and not not_official
+    )
     if fan or phrase:
         return Level("fan", f"says it is a {(fan[0] if fan else phrase)} account", 0.0), official
     return None, official
@@ -101,7 +128,9 @@ def satisfy_common_name(levels: list[Level], towns: list[str]) -> list[Level]:
         local = f"mentions {towns[0].title()}"
     if local is None:
         return levels
-    note = Level("common_name_local", common.label.replace("needs local evidence", f"local: {local}"), 0.0)
+    note = Level(
+        "common_name_local", common.label.replace("needs local evidence", f"local: {local}"), 0.0
+    )
     return [note if lv is common else lv for lv in levels]
 
 
@@ -119,7 +148,9 @@ def decide(
     strong_link = bool(codes & {"district_site", "domain_link", "registered_elsewhere"})
     entity = best.record.key if best and best.score >= s.name_weak else None
     # The district page that links the account says which school it is, unless the name is surer.
-    if entity_hint and (entity is None or best is None or best.score < s.name_strong or best.record.depth == 0):
+    if entity_hint and (
+        entity is None or best is None or best.score < s.name_strong or best.record.depth == 0
+    ):
         entity = entity_hint
     score = (best.score / 100.0) if best else 0.0
     if not levels:
@@ -127,18 +158,31 @@ def decide(
         levels = [Level("no_match", f"names no school, team or program of the district{near}", 0.0)]
     expl = tuple(levels)
     if "other_place" in codes and not strong_link:
-        return Result(Classification.UNRELATED.value, None, round(1 - p, 3), expl, entity_score=score)
+        return Result(
+            Classification.UNRELATED.value, None, round(1 - p, 3), expl, entity_score=score
+        )
     named = entity is not None and ((best is not None and best.score >= s.name_weak) or strong_link)
     if p >= s.case_threshold and named:
-        return Result(Classification.UNREGISTERED.value, entity, round(p, 3), expl,
-                      case_kind=CaseKind.UNREGISTERED.value, entity_score=score)
+        return Result(
+            Classification.UNREGISTERED.value,
+            entity,
+            round(p, 3),
+            expl,
+            case_kind=CaseKind.UNREGISTERED.value,
+            entity_score=score,
+        )
     if p >= s.review_threshold and (named or entity is not None):
         return Result(Classification.REVIEW.value, entity, round(p, 3), expl, entity_score=score)
     return Result(Classification.UNRELATED.value, None, round(1 - p, 3), expl, entity_score=score)
 
 
 def affiliated_result(
-    f: Features, s: MatchSettings, ref: Reference, org: Record | None, word: tuple[str, str] | None, best: EntityMatch | None,
+    f: Features,
+    s: MatchSettings,
+    ref: Reference,
+    org: Record | None,
+    word: tuple[str, str] | None,
+    best: EntityMatch | None,
     extra: list[Level],
 ) -> Result:
     levels: list[Level] = []
@@ -148,13 +192,22 @@ def affiliated_result(
         # the school it supports goes in the label.
         school = ref.by_key.get(org.entity or "")
         supports = f", supports {school.label}" if school is not None else ""
-        levels.append(Level("affiliated_org",
-                            f"names the affiliated organisation '{org.label}' ({org.kind}{supports})", 0.0))
+        levels.append(
+            Level(
+                "affiliated_org",
+                f"names the affiliated organisation '{org.label}' ({org.kind}{supports})",
+                0.0,
+            )
+        )
         entity = org.key
     if word is not None:
-        levels.append(Level("affiliated_words", f"'{word[0]}': words of a {word[1].replace('_', ' ')}", 0.0))
+        levels.append(
+            Level("affiliated_words", f"'{word[0]}': words of a {word[1].replace('_', ' ')}", 0.0)
+        )
     if entity is None and best is not None and best.score >= s.name_weak:
         entity = best.record.key
     score = (best.score / 100.0) if best else 0.0
     conf = 0.95 if org is not None else 0.8
-    return Result(Classification.AFFILIATED.value, entity, conf, tuple(levels + extra), entity_score=score)
+    return Result(
+        Classification.AFFILIATED.value, entity, conf, tuple(levels + extra), entity_score=score
+    )

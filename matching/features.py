@@ -22,7 +22,9 @@ _TITLE_NOISE = re.compile(
 )
 _HANDLE_IN_TITLE = re.compile(r"\(@[^)]*\)|@\w+")
 # Where the name ends in a search title: "Name (@handle) • Instagram", "Name | City, ST | Facebook".
-_TITLE_END = re.compile(r"\s*(?:\(@|\s[|•·]\s|\son (?:X|Instagram|TikTok|Facebook|Threads)\b|\s-\s)")
+_TITLE_END = re.compile(
+    r"\s*(?:\(@|\s[|•·]\s|\son (?:X|Instagram|TikTok|Facebook|Threads)\b|\s-\s)"
+)
 # What a page-derived snippet starts with before the bio: "880 Followers, 120 Following, 150 Posts - ".
 _COUNTS = re.compile(r"^[\d.,kKmM\s]+(?:followers|following|posts|likes)\b.*?\s-\s", re.IGNORECASE)
 # ... then the name and handle again: "Mustang Boosters (@mustangboosters) on Instagram: ".
@@ -31,26 +33,28 @@ _SNIPPET_NAME = re.compile(r"^[^\n]*?\(@[^)]*\)\s+on\s+\w+\s*[:|.]?\s*")
 
 @dataclass(slots=True)
 class Place:
-    text: str          # as written
-    city: str | None   # folded
+    text: str  # as written
+    city: str | None  # folded
     state: str | None  # two-letter code
 
 
 @dataclass(slots=True)
 class Features:
     candidate: Candidate
-    name: list[str] = field(default_factory=list)         # display name words, expanded
-    handle: list[str] = field(default_factory=list)       # handle split into words, expanded
-    handle_raw: list[str] = field(default_factory=list)   # handle split, not expanded
+    name: list[str] = field(default_factory=list)  # display name words, expanded
+    handle: list[str] = field(default_factory=list)  # handle split into words, expanded
+    handle_raw: list[str] = field(default_factory=list)  # handle split, not expanded
     handle_compact: str = ""
     handle_skeleton: str = ""
     titles: list[list[str]] = field(default_factory=list)  # search-result titles, cleaned
-    bio: list[str] = field(default_factory=list)         # the bio, or the search snippets when there is none
-    bio_source: str = "bio"                                # what ``bio`` was read from, for labels
-    title_name: str = ""      # the name a search title gives, when there is no display name
-    text: str = ""            # every folded word of name, handle, bio, location, titles, snippets
-    name_text: str = ""       # folded words of name, handle and titles only
-    context: str = ""         # folded words of bio, location and snippets only
+    bio: list[str] = field(
+        default_factory=list
+    )  # the bio, or the search snippets when there is none
+    bio_source: str = "bio"  # what ``bio`` was read from, for labels
+    title_name: str = ""  # the name a search title gives, when there is no display name
+    text: str = ""  # every folded word of name, handle, bio, location, titles, snippets
+    name_text: str = ""  # folded words of name, handle and titles only
+    context: str = ""  # folded words of bio, location and snippets only
     hosts: list[str] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
@@ -121,14 +125,23 @@ def build_features(c: Candidate, ref: Reference) -> Features:
         if words:
             f.titles.append(words)
     if not c.display_name:
-        f.title_name = next((title_name(s.title) for s in c.sightings
-                             if s.title and s.source != "district_site"), "")
+        f.title_name = next(
+            (title_name(s.title) for s in c.sightings if s.title and s.source != "district_site"),
+            "",
+        )
     # An account known only from search results: the result's snippet is its bio.
     f.bio_source = "bio" if c.bio else "search snippet"
     f.bio = ref.tokens(c.bio or " ".join(snippets))
     f.name_text = " ".join([*f.name, *f.handle_raw, *f.handle, *(w for t in f.titles for w in t)])
-    f.context = " ".join([*f.bio, fold(c.location or ""), fold(" ".join(snippets)), fold(" ".join(pages)),
-                          fold(c.bio or "")])
+    f.context = " ".join(
+        [
+            *f.bio,
+            fold(c.location or ""),
+            fold(" ".join(snippets)),
+            fold(" ".join(pages)),
+            fold(c.bio or ""),
+        ]
+    )
     snippets = [*snippets, *pages]
     f.text = f"{f.name_text} {f.context}"
     hosts = []
@@ -143,10 +156,12 @@ def build_features(c: Candidate, ref: Reference) -> Features:
         hosts.append(m.group(1))
     f.hosts = hosts
     f.places = find_places(c.location or "", comma=False) + find_places(
-        " | ".join(x for x in (c.bio, *snippets) if x), comma=True)
+        " | ".join(x for x in (c.bio, *snippets) if x), comma=True
+    )
     vocab = ref.vocabulary
     f.unknown = [
-        w for w in dict.fromkeys([*fold(c.display_name or "").split(), *f.handle_raw])
+        w
+        for w in dict.fromkeys([*fold(c.display_name or "").split(), *f.handle_raw])
         if len(w) >= 3 and not w.isdigit() and w not in vocab and w not in lexicon.SCHOOL_WORDS
     ]
     return f
@@ -165,7 +180,8 @@ _CITY_COMMA_STATE = re.compile(
 _STATE_NAMES = sorted(((n, c) for c, n in lexicon.STATES.items()), key=lambda x: -len(x[0]))
 _FULL = re.compile(
     r"((?:[A-Z][A-Za-z.'-]*\s+){0,3}[A-Z][A-Za-z.'-]*)?\s*,?\s*\b("
-    + "|".join(n.title() for n, _ in _STATE_NAMES) + r")\b"
+    + "|".join(n.title() for n, _ in _STATE_NAMES)
+    + r")\b"
 )
 
 
@@ -175,8 +191,13 @@ def find_places(text: str, *, comma: bool = True) -> list[Place]:
     if not text:
         return out
     for m in (_CITY_COMMA_STATE if comma else _CITY_STATE).finditer(text):
-        out.append(Place(text=m.group(0).strip(), city=fold(m.group(1)) or None,
-                         state=m.group(2) or m.group(3)))
+        out.append(
+            Place(
+                text=m.group(0).strip(),
+                city=fold(m.group(1)) or None,
+                state=m.group(2) or m.group(3),
+            )
+        )
     for m in _FULL.finditer(text):
         name = m.group(2).lower()
         code = next(c for n, c in _STATE_NAMES if n == name)

@@ -30,22 +30,24 @@ class Record:
     """One reference record: an entity, an affiliated organisation or a not-district lookalike."""
 
     key: str | None
-    label: str                           # the name a person reads
-    forms: tuple[str, ...]               # folded, expanded names and aliases
-    originals: tuple[str, ...]           # the same names as written, for labels
+    label: str  # the name a person reads
+    forms: tuple[str, ...]  # folded, expanded names and aliases
+    originals: tuple[str, ...]  # the same names as written, for labels
     tokens: frozenset[str] = frozenset()
     handle_forms: tuple[str, ...] = ()
     level: str | None = None
-    mascot: str | None = None            # folded, plural as written
+    mascot: str | None = None  # folded, plural as written
     activities: frozenset[str] = frozenset()
     parent: str | None = None
     kind: str = ""
-    entity: str | None = None            # affiliated: the entity it supports
+    entity: str | None = None  # affiliated: the entity it supports
     location: str | None = None
-    common: tuple[bool, ...] = ()        # per form: made only of words many schools use
+    common: tuple[bool, ...] = ()  # per form: made only of words many schools use
     website: str | None = None
-    depth: int = 0                       # 0 district, 1 school, 2 team/program under a school
-    inside: tuple[str, ...] = ()         # not-district: the district's own names that contain one of its names
+    depth: int = 0  # 0 district, 1 school, 2 team/program under a school
+    inside: tuple[
+        str, ...
+    ] = ()  # not-district: the district's own names that contain one of its names
 
 
 @dataclass(slots=True)
@@ -104,7 +106,9 @@ class Reference:
     websites: list[tuple[str, str]] = field(default_factory=list)
 
     @classmethod
-    def build(cls, profile: DistrictProfile, registry: Sequence[RegistryRow], settings: MatchSettings) -> Reference:
+    def build(
+        cls, profile: DistrictProfile, registry: Sequence[RegistryRow], settings: MatchSettings
+    ) -> Reference:
         ref = cls(profile=profile, settings=settings)
         ref._abbreviations()
         ref._records()
@@ -130,7 +134,9 @@ class Reference:
         keys: dict[str, set[str]] = defaultdict(set)
         explicit: dict[str, set[str]] = defaultdict(set)
         derived: dict[str, set[str]] = defaultdict(set)
-        named: list[tuple[str, str, tuple[str, ...]]] = [(p.district.key, p.district.name, p.district.aliases)]
+        named: list[tuple[str, str, tuple[str, ...]]] = [
+            (p.district.key, p.district.name, p.district.aliases)
+        ]
         named += [(e.key, e.name, e.aliases) for e in p.entities]
         full: dict[str, str] = {}
         for key, name, aliases in named:
@@ -179,37 +185,69 @@ class Reference:
         d = p.district
         parents = {e.key: e for e in p.entities}
         district = self._entity_record(
-            d.key, d.name, (d.name, *d.aliases), None, None, (), None, "district", None, d.website, 0)
+            d.key,
+            d.name,
+            (d.name, *d.aliases),
+            None,
+            None,
+            (),
+            None,
+            "district",
+            None,
+            d.website,
+            0,
+        )
         self.entities.append(district)
         for e in p.entities:
             self.entities.append(self._from_entity(e, parents))
         self.by_key = {r.key: r for r in self.entities if r.key}
         for a in p.affiliated:
             forms, originals = self._forms((a.name, *a.aliases))
-            self.affiliated.append(Record(
-                key=a.key, label=a.name, forms=forms, originals=originals, kind=a.kind.value, entity=a.entity,
-                tokens=frozenset(t for f in forms for t in f.split()), website=_website_key(a.website),
-                handle_forms=tuple(compact(f) for f in forms),
-            ))
+            self.affiliated.append(
+                Record(
+                    key=a.key,
+                    label=a.name,
+                    forms=forms,
+                    originals=originals,
+                    kind=a.kind.value,
+                    entity=a.entity,
+                    tokens=frozenset(t for f in forms for t in f.split()),
+                    website=_website_key(a.website),
+                    handle_forms=tuple(compact(f) for f in forms),
+                )
+            )
         for nd in p.not_district:
             forms, originals = self._forms((nd.name, *nd.aliases))
-            self.not_district.append(Record(
-                key=None, label=nd.name, forms=forms, originals=originals, location=nd.location,
-                tokens=frozenset(t for f in forms for t in f.split()), website=_website_key(nd.url),
-                handle_forms=tuple(compact(f) for f in forms),
-            ))
+            self.not_district.append(
+                Record(
+                    key=None,
+                    label=nd.name,
+                    forms=forms,
+                    originals=originals,
+                    location=nd.location,
+                    tokens=frozenset(t for f in forms for t in f.split()),
+                    website=_website_key(nd.url),
+                    handle_forms=tuple(compact(f) for f in forms),
+                )
+            )
         self._own_names_containing()
         places = [d.location.city, *d.location.nearby, *(e.city for e in p.entities if e.city)]
         self.local_places = tuple(dict.fromkeys(fold(x) for x in places if x))
         self.local_set = frozenset(self.local_places)
         self.local_words = frozenset(w for p in self.local_places for w in p.split())
         self.local_max_words = max((len(p.split()) for p in self.local_places), default=1)
-        self.district_words = tuple(dict.fromkeys(
-            f for f in (fold(d.name), *(fold(a) for a in d.aliases if not looks_abbreviation(a))) if f))
+        self.district_words = tuple(
+            dict.fromkeys(
+                f
+                for f in (fold(d.name), *(fold(a) for a in d.aliases if not looks_abbreviation(a)))
+                if f
+            )
+        )
         self.district_word_set = frozenset(w for d in self.district_words for w in d.split())
         self.district_phrases = tuple((d, " ".join(self.tokens(d))) for d in self.district_words)
         self.district_abbreviations = frozenset(
-            a for a, ks in self.abbreviation_keys.items() if d.key in ks)
+            a for a, ks in self.abbreviation_keys.items() if d.key in ks
+        )
         s = self.settings
         self.entity_index = BlockIndex([self._block_tokens(r) for r in self.entities], s)
         self.affiliated_index = BlockIndex([r.tokens for r in self.affiliated], s)
@@ -226,8 +264,12 @@ class Reference:
         occurrence of the own name can be masked before the lookalike is looked for."""
         own = {f for r in self.entities for f in r.forms}
         for rec in self.not_district:
-            rec.inside = tuple(sorted(
-                (o for o in own for f in rec.forms if o != f and f" {f} " in f" {o} "), key=lambda o: -len(o)))
+            rec.inside = tuple(
+                sorted(
+                    (o for o in own for f in rec.forms if o != f and f" {f} " in f" {o} "),
+                    key=lambda o: -len(o),
+                )
+            )
 
     def _block_tokens(self, r: Record) -> set[str]:
         toks = set(r.tokens)
@@ -238,13 +280,31 @@ class Reference:
         parent = parents.get(e.parent) if e.parent else None
         depth = 2 if e.parent and e.parent != self.profile.district.key else 1
         return self._entity_record(
-            e.key, e.name, (e.name, *e.aliases), e.level.value if e.level else (parent.level.value if parent and parent.level else None),
-            e.mascot or (parent.mascot if parent else None), e.activities, e.parent, e.kind.value, e.city,
-            e.website, depth)
+            e.key,
+            e.name,
+            (e.name, *e.aliases),
+            e.level.value if e.level else (parent.level.value if parent and parent.level else None),
+            e.mascot or (parent.mascot if parent else None),
+            e.activities,
+            e.parent,
+            e.kind.value,
+            e.city,
+            e.website,
+            depth,
+        )
 
     def _entity_record(
-        self, key: str, name: str, names: Iterable[str], level: str | None, mascot: str | None,
-        activities: Iterable[str], parent: str | None, kind: str, city: str | None, website: str | None,
+        self,
+        key: str,
+        name: str,
+        names: Iterable[str],
+        level: str | None,
+        mascot: str | None,
+        activities: Iterable[str],
+        parent: str | None,
+        kind: str,
+        city: str | None,
+        website: str | None,
         depth: int,
     ) -> Record:
         forms, originals = self._forms(names)
@@ -258,14 +318,28 @@ class Reference:
             ini = initials(f)
             if m:
                 hforms.add(ini + m)
-                short = " ".join(w for w in f.split() if w not in lexicon.GENERIC and w not in lexicon.LEVEL_WORDS)
+                short = " ".join(
+                    w
+                    for w in f.split()
+                    if w not in lexicon.GENERIC and w not in lexicon.LEVEL_WORDS
+                )
                 if short:
                     hforms.add(compact(short) + m)
         return Record(
-            key=key, label=name, forms=forms, originals=originals, tokens=frozenset(toks),
-            handle_forms=tuple(sorted(h for h in hforms if len(h) >= 3)), level=level, mascot=m,
-            activities=acts, parent=parent, kind=kind, common=tuple(self._common(f) for f in forms),
-            website=website, depth=depth,
+            key=key,
+            label=name,
+            forms=forms,
+            originals=originals,
+            tokens=frozenset(toks),
+            handle_forms=tuple(sorted(h for h in hforms if len(h) >= 3)),
+            level=level,
+            mascot=m,
+            activities=acts,
+            parent=parent,
+            kind=kind,
+            common=tuple(self._common(f) for f in forms),
+            website=website,
+            depth=depth,
         )
 
     def _vocabulary(self) -> None:
@@ -279,10 +353,25 @@ class Reference:
         p = self.profile
         for text in (p.district.location.city, *p.district.location.nearby, *p.district.aliases):
             v |= set(fold(text).split())
-        v |= set(self.abbreviations) | lexicon.GENERIC | set(lexicon.LEVEL_WORDS) | set(lexicon.AFFILIATED_WORDS)
-        v |= lexicon.FAN_WORDS | lexicon.SCHOOL_WORDS | lexicon.MASCOTS | lexicon.ACTIVITIES | lexicon.COMMON_NAME_WORDS
-        v |= set(lexicon.HANDLE_DECORATIONS) | {w for ph in lexicon.AFFILIATED_PHRASES for w in ph.split()}
-        v |= {s.lower() for s in lexicon.STATES} | {w for n in lexicon.STATES.values() for w in n.split()}
+        v |= (
+            set(self.abbreviations)
+            | lexicon.GENERIC
+            | set(lexicon.LEVEL_WORDS)
+            | set(lexicon.AFFILIATED_WORDS)
+        )
+        v |= (
+            lexicon.FAN_WORDS
+            | lexicon.SCHOOL_WORDS
+            | lexicon.MASCOTS
+            | lexicon.ACTIVITIES
+            | lexicon.COMMON_NAME_WORDS
+        )
+        v |= set(lexicon.HANDLE_DECORATIONS) | {
+            w for ph in lexicon.AFFILIATED_PHRASES for w in ph.split()
+        }
+        v |= {s.lower() for s in lexicon.STATES} | {
+            w for n in lexicon.STATES.values() for w in n.split()
+        }
         self.vocabulary = {w for w in v if len(w) >= 2}
         self.segmenter = Segmenter(self.vocabulary)
 
@@ -297,10 +386,14 @@ class Reference:
                 self.registry_by_handle[(r.platform, h)] = r
                 sk = skeleton(h)
                 # The words of the handle as written: its skeleton ('westfargoschols') splits badly.
-                handles[r.platform].append(RegisteredHandle(
-                    row=r, skeleton=sk, words=frozenset(self.handle_tokens(_bare(h))),
-                    name=" ".join(self.tokens(strip_official(r.display_name))),
-                ))
+                handles[r.platform].append(
+                    RegisteredHandle(
+                        row=r,
+                        skeleton=sk,
+                        words=frozenset(self.handle_tokens(_bare(h))),
+                        name=" ".join(self.tokens(strip_official(r.display_name))),
+                    )
+                )
                 self.handle_owner.setdefault(sk, r)
         self.registry_handles = dict(handles)
 
@@ -354,4 +447,6 @@ def _bare(handle: str) -> str:
 
 
 def strip_official(text: str | None) -> str:
-    return " ".join(w for w in fold(text or "").split() if w not in lexicon.OFFICIAL_WORDS and w != "the")
+    return " ".join(
+        w for w in fold(text or "").split() if w not in lexicon.OFFICIAL_WORDS and w != "the"
+    )

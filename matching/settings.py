@@ -85,7 +85,9 @@ class MatchSettings:
                 raise InputError(f"{where} must be a number, not {value!r}", field=where)
             if isinstance(default, int):
                 if not isinstance(value, int) or value < 0:
-                    raise InputError(f"{where} must be a whole number ≥ 0, not {value!r}", field=where)
+                    raise InputError(
+                        f"{where} must be a whole number ≥ 0, not {value!r}", field=where
+                    )
                 values[key] = int(value)
             else:
                 values[key] = float(value)
@@ -97,14 +99,26 @@ class MatchSettings:
         for name in ("case_threshold", "review_threshold"):
             v = getattr(self, name)
             if not 0.0 <= v <= 1.0:
-                raise InputError(f"matching.{name} must be between 0 and 1, not {v}", field=f"matching.{name}")
+                raise InputError(
+                    f"matching.{name} must be between 0 and 1, not {v}", field=f"matching.{name}"
+                )
         if self.review_threshold > self.case_threshold:
             raise InputError(
                 "matching.review_threshold must not be above matching.case_threshold",
                 field="matching.review_threshold",
             )
-        for name in ("name_exact", "name_strong", "name_weak", "handle_strong", "affiliated_name",
-                     "not_district_name", "impersonation_name", "block_fuzzy_token"):
+        for name in (
+            "name_exact",
+            "name_strong",
+            "name_weak",
+            "handle_strong",
+            "affiliated_name",
+            "not_district_name",
+            "impersonation_name",
+            "block_fuzzy_token",
+        ):
             v = getattr(self, name)
             if not 0.0 <= v <= 100.0:
-                raise InputError(f"matching.{name} must be between 0 and 100, not {v}", field=f"matching.{name}")
+                raise InputError(
+                    f"matching.{name} must be between 0 and 100, not {v}", field=f"matching.{name}"
+                )

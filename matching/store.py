@@ -30,22 +30,48 @@ def candidates_for_scan(session: Session, scan_id: int) -> list[tuple[int, Candi
     if session.get(Scan, scan_id) is None:
         raise InputError(f"no scan with id {scan_id}")
     by_account: dict[int, list[SightingRow]] = defaultdict(list)
-    for s in session.scalars(select(SightingRow).where(SightingRow.scan_id == scan_id).order_by(SightingRow.id)):
+    for s in session.scalars(
+        select(SightingRow).where(SightingRow.scan_id == scan_id).order_by(SightingRow.id)
+    ):
         by_account[s.account_id].append(s)
     if not by_account:
         return []
-    accounts = session.scalars(select(Account).where(Account.id.in_(by_account)).order_by(Account.id))
+    accounts = session.scalars(
+        select(Account).where(Account.id.in_(by_account)).order_by(Account.id)
+    )
     out: list[tuple[int, Candidate]] = []
     for a in accounts:
         rows = by_account[a.id]
-        out.append((a.id, Candidate(
-            platform=a.platform, handle=a.handle, url=a.url, platform_id=a.platform_id,
-            display_name=a.display_name, bio=a.bio, links=list(a.links or []), location=a.location,
-            followers=a.followers, verified=a.verified,
-            sightings=[Sighting(source=s.source, query=s.query, source_url=s.source_url, title=s.title,
-                                snippet=s.snippet, rank=s.rank) for s in rows],
-            live=_live(a, rows), id=a.id,
-        )))
+        out.append(
+            (
+                a.id,
+                Candidate(
+                    platform=a.platform,
+                    handle=a.handle,
+                    url=a.url,
+                    platform_id=a.platform_id,
+                    display_name=a.display_name,
+                    bio=a.bio,
+                    links=list(a.links or []),
+                    location=a.location,
+                    followers=a.followers,
+                    verified=a.verified,
+                    sightings=[
+                        Sighting(
+                            source=s.source,
+                            query=s.query,
+                            source_url=s.source_url,
+                            title=s.title,
+                            snippet=s.snippet,
+                            rank=s.rank,
+                        )
+                        for s in rows
+                    ],
+                    live=_live(a, rows),
+                    id=a.id,
+                ),
+            )
+        )
     return out
 
 
@@ -70,18 +96,26 @@ def match_scan(session: Session, scan_id: int, matcher: object) -> list[tuple[in
     district_id = session.scalars(select(Scan.district_id).where(Scan.id == scan_id)).one()
     reg_ids = {
         (r.platform, r.url): r.id
-        for r in session.scalars(select(RegisteredAccount).where(RegisteredAccount.district_id == district_id))
+        for r in session.scalars(
+            select(RegisteredAccount).where(RegisteredAccount.district_id == district_id)
+        )
     }
     platform_of = {aid: c.platform for aid, c in pairs}
     now = utcnow()
     for aid, res in results:
         reg_url = res.registered_url or res.imitates
-        session.add(Assessment(
-            account_id=aid, scan_id=scan_id, classification=res.classification, entity_key=res.entity,
-            confidence=res.confidence, explanation=[lv.as_dict() for lv in res.explanation],
-            imitates_url=res.imitates,
-            registered_id=reg_ids.get((platform_of[aid], reg_url)) if reg_url else None,
-            created_at=now,
-        ))
+        session.add(
+            Assessment(
+                account_id=aid,
+                scan_id=scan_id,
+                classification=res.classification,
+                entity_key=res.entity,
+                confidence=res.confidence,
+                explanation=[lv.as_dict() for lv in res.explanation],
+                imitates_url=res.imitates,
+                registered_id=reg_ids.get((platform_of[aid], reg_url)) if reg_url else None,
+                created_at=now,
+            )
+        )
     session.flush()
     return results

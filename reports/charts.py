@@ -34,11 +34,31 @@ def bar_chart(title: str, points: list[tuple[str, float]], *, unit: str = "") ->
         h = plot_h * (value / top) if top else 0.0
         x = PAD_LEFT + i * slot + (slot - bar_w) / 2
         y = PAD_TOP + plot_h - h
-        bars.append({"label": label, "value": value, "x": round(x, 1), "y": round(y, 1), "w": round(bar_w, 1),
-                     "h": round(h, 1), "cx": round(x + bar_w / 2, 1), "vy": round(y - 4, 1)})
-    ticks = [{"value": round(top * f), "y": round(PAD_TOP + plot_h - plot_h * f, 1)} for f in (0, 0.5, 1)]
+        bars.append(
+            {
+                "label": label,
+                "value": value,
+                "x": round(x, 1),
+                "y": round(y, 1),
+                "w": round(bar_w, 1),
+                "h": round(h, 1),
+                "cx": round(x + bar_w / 2, 1),
+                "vy": round(y - 4, 1),
+            }
+        )
+    ticks = [
+        {"value": round(top * f), "y": round(PAD_TOP + plot_h - plot_h * f, 1)} for f in (0, 0.5, 1)
+    ]
     return {
-        "title": title, "width": WIDTH, "height": HEIGHT, "bars": bars, "ticks": ticks,
-        "x0": PAD_LEFT, "x1": WIDTH - 8, "base": PAD_TOP + plot_h, "label_y": HEIGHT - 8,
-        "summary": "; ".join(f"{label}: {value:g}{unit}" for label, value in points) or "no data yet",
+        "title": title,
+        "width": WIDTH,
+        "height": HEIGHT,
+        "bars": bars,
+        "ticks": ticks,
+        "x0": PAD_LEFT,
+        "x1": WIDTH - 8,
+        "base": PAD_TOP + plot_h,
+        "label_y": HEIGHT - 8,
+        "summary": "; ".join(f"{label}: {value:g}{unit}" for label, value in points)
+        or "no data yet",
     }

@@ -76,7 +76,9 @@ def load_policy(directory: Path = POLICY_DIR) -> Policy:
     for q in meta["quotes"]:
         paras = sections.get(q["section"])
         if paras is None:
-            raise ValueError(f"{directory / 'quotes.yaml'}: section '{q['section']}' is not in {meta['text']}")
+            raise ValueError(
+                f"{directory / 'quotes.yaml'}: section '{q['section']}' is not in {meta['text']}"
+            )
         picked = tuple(paras[i - 1] for i in q["paragraphs"]) if q.get("paragraphs") else paras
         quotes.append(Quote(q["id"], q["label"], q["section"], picked, q.get("when") or {}))
     return Policy(meta["policy"], meta.get("title", ""), sections, tuple(quotes))
@@ -89,11 +91,15 @@ def _applies(when: dict[str, Any], platform: str, entity_kind: str | None, text:
         return False
     if "words" in when:
         folded = text.casefold()
-        return any(re.search(rf"(?<!\w){re.escape(w.casefold())}(?!\w)", folded) for w in when["words"])
+        return any(
+            re.search(rf"(?<!\w){re.escape(w.casefold())}(?!\w)", folded) for w in when["words"]
+        )
     return True
 
 
-def quotes_for(platform: str, entity_kind: str | None, text: str, policy: Policy | None = None) -> list[dict[str, Any]]:
+def quotes_for(
+    platform: str, entity_kind: str | None, text: str, policy: Policy | None = None
+) -> list[dict[str, Any]]:
     """The quotes that apply to one account, each once: {label, section, paragraphs}."""
     policy = policy or load_policy()
     out: list[dict[str, Any]] = []
@@ -105,6 +111,13 @@ def quotes_for(platform: str, entity_kind: str | None, text: str, policy: Policy
         if key in seen:
             continue
         seen.add(key)
-        out.append({"id": q.id, "label": q.label, "section": q.section, "paragraphs": list(q.paragraphs),
-                    "policy": policy.code})
+        out.append(
+            {
+                "id": q.id,
+                "label": q.label,
+                "section": q.section,
+                "paragraphs": list(q.paragraphs),
+                "policy": policy.code,
+            }
+        )
     return out

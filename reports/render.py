@@ -33,7 +33,11 @@ def safe_url(value: Any) -> str | None:
         parts = urlsplit(text)
     except ValueError:
         return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c in text for c in "\r\n\t "):
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not parts.netloc
+        or any(c in text for c in "\r\n\t ")
+    ):
         return None
     return text
 
@@ -55,7 +59,9 @@ def md_escape(value: Any) -> str:
         return value
     text = str(value)
     text = re.sub(r"[\r\n\t]+", " ", text)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    text = (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
     text = _MD_SPECIAL.sub(r"\\\1", text)
     # A value may begin a line: keep it from becoming a list item, heading or quote.
     text = re.sub(r"^(\s*)([-=>]|\d+[.)])", lambda m: m.group(1) + "\\" + m.group(2), text)
@@ -93,7 +99,9 @@ def _pct(value: float | None) -> str:
 def _common(env: Environment) -> Environment:
     env.filters["safe_url"] = safe_url
     env.filters["pct"] = _pct
-    env.filters["plural"] = lambda n, word, many=None: f"{n} {word if n == 1 else (many or word + 's')}"
+    env.filters["plural"] = lambda n, word, many=None: (
+        f"{n} {word if n == 1 else (many or word + 's')}"
+    )
     return env
 
 

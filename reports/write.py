@@ -37,8 +37,24 @@ from reports.builders import (
 from reports.render import render, to_csv
 
 CSV_COLUMNS = [
-    "case_id", "status", "kind", "platform", "handle", "url", "display_name", "entity", "entity_name",
-    "confidence", "imitates", "opened_at", "due", "last_seen", "not_seen_since", "closed_at", "evidence", "page",
+    "case_id",
+    "status",
+    "kind",
+    "platform",
+    "handle",
+    "url",
+    "display_name",
+    "entity",
+    "entity_name",
+    "confidence",
+    "imitates",
+    "opened_at",
+    "due",
+    "last_seen",
+    "not_seen_since",
+    "closed_at",
+    "evidence",
+    "page",
 ]
 
 
@@ -59,8 +75,16 @@ class ReportPaths:
     scan_id: int | None = None
 
     def all(self) -> list[Path]:
-        fixed = [self.index, self.index_md, self.summary, self.summary_md, self.cases_csv, self.cases_json,
-                 self.official, self.official_md]
+        fixed = [
+            self.index,
+            self.index_md,
+            self.summary,
+            self.summary_md,
+            self.cases_csv,
+            self.cases_json,
+            self.official,
+            self.official_md,
+        ]
         return fixed + list(self.cases.values())
 
 
@@ -94,10 +118,15 @@ def write_reports(
     out_dir = Path(out_dir)
     ctx = Context(session, config, scan_id)
     paths = ReportPaths(
-        out_dir=out_dir, index=out_dir / "index.html", index_md=out_dir / "index.md",
-        summary=out_dir / "summary.html", summary_md=out_dir / "summary.md",
-        cases_csv=out_dir / "cases.csv", cases_json=out_dir / "cases.json",
-        official=out_dir / "official.html", official_md=out_dir / "official.md",
+        out_dir=out_dir,
+        index=out_dir / "index.html",
+        index_md=out_dir / "index.md",
+        summary=out_dir / "summary.html",
+        summary_md=out_dir / "summary.md",
+        cases_csv=out_dir / "cases.csv",
+        cases_json=out_dir / "cases.json",
+        official=out_dir / "official.html",
+        official_md=out_dir / "official.md",
         scan_id=ctx.scan.id if ctx.scan is not None else None,
     )
     index = build_index(ctx)
@@ -116,13 +145,23 @@ def write_reports(
     for case in cases:
         page = build_case(ctx, case)
         _copy_screenshots(page, out_dir)
-        paths.cases[case.number] = _write(out_dir / "cases" / f"{case.number}.html", render("case/case.html", page))
+        paths.cases[case.number] = _write(
+            out_dir / "cases" / f"{case.number}.html", render("case/case.html", page)
+        )
         data = case_json(case)
         listed.append(data)
         row = case_row(ctx, case)
-        csv_rows.append({**data, "entity_name": row["entity_name"], "due": row["due"],
-                         "not_seen_since": row["not_seen_since"], "closed_at": row["closed_at"],
-                         "evidence": len(data["evidence"]), "page": row["href"]})
+        csv_rows.append(
+            {
+                **data,
+                "entity_name": row["entity_name"],
+                "due": row["due"],
+                "not_seen_since": row["not_seen_since"],
+                "closed_at": row["closed_at"],
+                "evidence": len(data["evidence"]),
+                "page": row["href"],
+            }
+        )
     _write(paths.cases_csv, to_csv(CSV_COLUMNS, csv_rows))
     _write(paths.cases_json, json.dumps(listed, indent=2, ensure_ascii=False) + "\n")
     return paths

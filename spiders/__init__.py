@@ -15,8 +15,15 @@ from spiders.youtube import YouTubeSpider
 
 SPIDERS = {
     cls.name: cls
-    for cls in (DistrictSiteSpider, WebSearch, YouTubeSpider, BlueskySpider, MastodonSpider,
-                HandleProbeSpider, ProfilesSpider)
+    for cls in (
+        DistrictSiteSpider,
+        WebSearch,
+        YouTubeSpider,
+        BlueskySpider,
+        MastodonSpider,
+        HandleProbeSpider,
+        ProfilesSpider,
+    )
 }
 
 __all__ = ["SPIDERS"]

@@ -69,7 +69,9 @@ from crawler.profile import DistrictProfile
 from crawler.quota import META, Ledger, Usage
 
 logger = logging.getLogger(__name__)
-SECRET_PARAMS = frozenset({"key", "api_key", "apikey", "token", "access_token", "subscription_token"})
+SECRET_PARAMS = frozenset(
+    {"key", "api_key", "apikey", "token", "access_token", "subscription_token"}
+)
 QUERY = "scout_query"
 
 
@@ -81,7 +83,11 @@ def safe_url(url: str | None) -> str | None:
         p = urlsplit(url)
     except ValueError:
         return redact(url)
-    params = [(k, v) for k, v in parse_qsl(p.query, keep_blank_values=True) if k.lower() not in SECRET_PARAMS]
+    params = [
+        (k, v)
+        for k, v in parse_qsl(p.query, keep_blank_values=True)
+        if k.lower() not in SECRET_PARAMS
+    ]
     return redact(urlunsplit((p.scheme, p.netloc, p.path, urlencode(params), "")))
 
 
@@ -106,7 +112,6 @@ def json_body(response: Response) -> Any:
 class ScoutSpider(scrapy.Spider):
     """Base of every discovery source (see the module docstring)."""
 
-
     config: Config
     profile: DistrictProfile
     coverage: CoverageBook
@@ -115,8 +120,14 @@ class ScoutSpider(scrapy.Spider):
     quota_buckets: ClassVar[tuple[str, ...]] = ()  # API quota buckets this source charges
     ledger: Ledger | None = None
 
-    def __init__(self, *args: Any, platforms: str | list[str] | None = None, entity: str | None = None,
-                 search: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        platforms: str | list[str] | None = None,
+        entity: str | None = None,
+        search: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if isinstance(platforms, str):
             platforms = [p.strip() for p in platforms.split(",") if p.strip()]
@@ -136,7 +147,9 @@ class ScoutSpider(scrapy.Spider):
         from crawler.crawl import district_profile
 
         # under `scrapy crawl` the spider is built before the add-on applies the configuration
-        spider.config = crawler.settings.get("SCOUT_CONFIG") or load_config(crawler.settings.get("SCOUT_CONFIG_PATH"))
+        spider.config = crawler.settings.get("SCOUT_CONFIG") or load_config(
+            crawler.settings.get("SCOUT_CONFIG_PATH")
+        )
         spider.profile = district_profile(spider.config)
         scan = crawler.settings.get("SCOUT_SCAN_ID")
         spider.scan_id = int(scan) if scan not in (None, "") else None
@@ -176,8 +189,13 @@ class ScoutSpider(scrapy.Spider):
 
     def _quota_answered(self, response: Response, request: Request, spider: Any = None) -> None:
         key = request.meta.get(META)
-        if (key and self.ledger is not None and self.ledger.buckets[key].charge_on_success
-                and 200 <= response.status < 300 and "cached" not in response.flags):
+        if (
+            key
+            and self.ledger is not None
+            and self.ledger.buckets[key].charge_on_success
+            and 200 <= response.status < 300
+            and "cached" not in response.flags
+        ):
             self._charge(key)
 
     def _quota_closed(self, spider: Any = None) -> None:
@@ -195,8 +213,15 @@ class ScoutSpider(scrapy.Spider):
 
     def planned(self) -> list[PlannedQuery]:
         """This source's queries from the plan (already budgeted and in priority order)."""
-        p = plan(self.profile, self.config, sources=[self.name], platforms=self.platforms,
-                 entity=self.entity, name=self.search, usage=self.quota_usage())
+        p = plan(
+            self.profile,
+            self.config,
+            sources=[self.name],
+            platforms=self.platforms,
+            entity=self.entity,
+            name=self.search,
+            usage=self.quota_usage(),
+        )
         if self.name in p.skipped:
             self.skipped_reason = p.skipped[self.name]
         return p.queries.get(self.name, [])
@@ -238,20 +263,39 @@ class ScoutSpider(scrapy.Spider):
 
     # ------------------------------------------------------------------ requests
 
-    def _request(self, url: str, callback: Any, query: str, *, meta: dict[str, Any] | None = None,
-                 **kwargs: Any) -> Request:
+    def _request(
+        self,
+        url: str,
+        callback: Any,
+        query: str,
+        *,
+        meta: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> Request:
         self.coverage.begin(query)
         m = {QUERY: query, **(meta or {})}
         # first requests of a query may repeat on a resumed scan: never drop them as duplicates
-        return Request(url, callback=callback, errback=self.request_failed, meta=m,
-                       dont_filter=kwargs.pop("dont_filter", True), **kwargs)
+        return Request(
+            url,
+            callback=callback,
+            errback=self.request_failed,
+            meta=m,
+            dont_filter=kwargs.pop("dont_filter", True),
+            **kwargs,
+        )
 
     def api_request(self, url: str, callback: Any, query: str, **kwargs: Any) -> Request:
         """A request to a configured API endpoint: every status reaches the callback."""
-        meta = {"dont_obey_robotstxt": True, "handle_httpstatus_all": True, **kwargs.pop("meta", {})}
+        meta = {
+            "dont_obey_robotstxt": True,
+            "handle_httpstatus_all": True,
+            **kwargs.pop("meta", {}),
+        }
         return self._request(url, callback, query, meta=meta, **kwargs)
 
-    def page_request(self, url: str, callback: Any, query: str, *, seed: bool = False, **kwargs: Any) -> Request:
+    def page_request(
+        self, url: str, callback: Any, query: str, *, seed: bool = False, **kwargs: Any
+    ) -> Request:
         """A web page (robots.txt applies). ``seed`` only for URLs taken from the configuration."""
         meta = {"scout_seed": seed, **kwargs.pop("meta", {})}
         return self._request(url, callback, query, meta=meta, **kwargs)
@@ -289,21 +333,34 @@ class ScoutSpider(scrapy.Spider):
 
     # ------------------------------------------------------------------ items
 
-    def sighting(self, url: str, *, query: str | None, source_url: str | None, **fields: Any) -> AccountSighting:
+    def sighting(
+        self, url: str, *, query: str | None, source_url: str | None, **fields: Any
+    ) -> AccountSighting:
         if query is not None:
             self.coverage.emitted(query)
-        return AccountSighting(url=url, source=self.name, query=query, source_url=safe_url(source_url), **fields)
+        return AccountSighting(
+            url=url, source=self.name, query=query, source_url=safe_url(source_url), **fields
+        )
 
-    def from_record(self, record: ProfileRecord, *, query: str | None, source_url: str | None,
-                    **fields: Any) -> AccountSighting | None:
+    def from_record(
+        self, record: ProfileRecord, *, query: str | None, source_url: str | None, **fields: Any
+    ) -> AccountSighting | None:
         """A sighting carrying a parsed profile (API or page)."""
         if not record.url:
             return None
         values: dict[str, Any] = {
-            "platform_hint": record.platform, "display_name": record.display_name, "bio": record.bio,
-            "links": list(record.links), "followers": record.followers, "platform_id": record.platform_id,
-            "verified": record.verified, "private": record.private, "location": record.location,
-            "page_state": str(record.state), "title": record.display_name, "snippet": record.bio,
+            "platform_hint": record.platform,
+            "display_name": record.display_name,
+            "bio": record.bio,
+            "links": list(record.links),
+            "followers": record.followers,
+            "platform_id": record.platform_id,
+            "verified": record.verified,
+            "private": record.private,
+            "location": record.location,
+            "page_state": str(record.state),
+            "title": record.display_name,
+            "snippet": record.bio,
         }
         values.update(fields)
         return self.sighting(record.url, query=query, source_url=source_url, **values)
@@ -325,7 +382,9 @@ class ApiSearchSpider(ScoutSpider):
     def search_headers(self) -> dict[str, str]:
         return {"Accept": "application/json"}
 
-    def parse_results(self, response: Response, data: Any, pq: PlannedQuery, page: int) -> tuple[list[Any], str | None]:
+    def parse_results(
+        self, response: Response, data: Any, pq: PlannedQuery, page: int
+    ) -> tuple[list[Any], str | None]:
         raise NotImplementedError
 
     def api_error(self, response: Response, data: Any) -> tuple[str, bool] | None:
@@ -334,8 +393,11 @@ class ApiSearchSpider(ScoutSpider):
             return None
         if response.status == 429:
             return "rate limited (HTTP 429)", False
-        return (f"HTTP {response.status}" if data is not None or response.status >= 300
-                else "response is not JSON"), False
+        return (
+            f"HTTP {response.status}"
+            if data is not None or response.status >= 300
+            else "response is not JSON"
+        ), False
 
     def api_ok(self, response: Response, data: Any) -> bool:
         """False (the query failed, or the source ended) when the API answered with an error."""
@@ -387,28 +449,46 @@ class ApiSearchSpider(ScoutSpider):
         else:
             self.coverage.skip(pq.query, "budget used up")
 
-    def search_request(self, pq: PlannedQuery, cursor: str | None, page: int, rank_base: int,
-                       key: str | None = None) -> Request:
-        return self.api_request(self.search_url(pq, cursor), self.parse_search_page, key or pq.query,
-                                headers=self.search_headers(),
-                                meta={META: self.search_bucket} if self.search_bucket else {},
-                                cb_kwargs={"pq": pq, "page": page, "rank_base": rank_base})
+    def search_request(
+        self,
+        pq: PlannedQuery,
+        cursor: str | None,
+        page: int,
+        rank_base: int,
+        key: str | None = None,
+    ) -> Request:
+        return self.api_request(
+            self.search_url(pq, cursor),
+            self.parse_search_page,
+            key or pq.query,
+            headers=self.search_headers(),
+            meta={META: self.search_bucket} if self.search_bucket else {},
+            cb_kwargs={"pq": pq, "page": page, "rank_base": rank_base},
+        )
 
-    def parse_search_page(self, response: Response, pq: PlannedQuery, page: int, rank_base: int) -> Iterator[Any]:
+    def parse_search_page(
+        self, response: Response, pq: PlannedQuery, page: int, rank_base: int
+    ) -> Iterator[Any]:
         data = json_body(response)
         if not self.api_ok(response, data):
             return
         records, cursor = self.parse_results(response, data, pq, page)
         if cursor and page < max(self.config.budget.results_pages, 1):
             if self.allow_request(first_page=False):
-                yield self.search_request(pq, cursor, page + 1, rank_base + len(records), response.meta[QUERY])
+                yield self.search_request(
+                    pq, cursor, page + 1, rank_base + len(records), response.meta[QUERY]
+                )
         yield from self.emit(records, pq, response, rank_base)
         self.query_done(response)
 
-    def emit(self, records: list[Any], pq: PlannedQuery, response: Response, rank_base: int) -> Iterator[Any]:
+    def emit(
+        self, records: list[Any], pq: PlannedQuery, response: Response, rank_base: int
+    ) -> Iterator[Any]:
         """Sightings of the records of one page (or a request that enriches them first)."""
         for i, record in enumerate(records, 1):
-            item = self.from_record(record, query=response.meta[QUERY], source_url=response.url, rank=rank_base + i)
+            item = self.from_record(
+                record, query=response.meta[QUERY], source_url=response.url, rank=rank_base + i
+            )
             if item is not None:
                 yield item
 
@@ -457,16 +537,29 @@ class WebSearchSpider(ApiSearchSpider):
     def api_error(self, response: Response, data: Any) -> tuple[str, bool] | None:
         if self.backend.quota_used_up(response.status, response.headers):
             self.quota_exceeded(response)
-        return self.backend.error(response.status, data, response.headers) or super().api_error(response, data)
+        return self.backend.error(response.status, data, response.headers) or super().api_error(
+            response, data
+        )
 
-    def parse_results(self, response: Response, data: Any, pq: PlannedQuery, page: int) -> tuple[list[Any], str | None]:
+    def parse_results(
+        self, response: Response, data: Any, pq: PlannedQuery, page: int
+    ) -> tuple[list[Any], str | None]:
         results, more = self.backend.results(data)
         return results, str(page + 1) if more and page < self.backend.max_pages else None
 
-    def emit(self, records: list[Any], pq: PlannedQuery, response: Response, rank_base: int) -> Iterator[Any]:
+    def emit(
+        self, records: list[Any], pq: PlannedQuery, response: Response, rank_base: int
+    ) -> Iterator[Any]:
         for i, (url, title, snippet) in enumerate(records, 1):
-            yield self.sighting(url, query=response.meta[QUERY], source_url=response.url, rank=rank_base + i,
-                                title=title, snippet=snippet, platform_hint=pq.platform)
+            yield self.sighting(
+                url,
+                query=response.meta[QUERY],
+                source_url=response.url,
+                rank=rank_base + i,
+                title=title,
+                snippet=snippet,
+                platform_hint=pq.platform,
+            )
 
 
 # --------------------------------------------------------------------------- profiles one by one
@@ -478,8 +571,9 @@ class ProfilePageSpider(ScoutSpider):
     use_browser: ClassVar[bool] = False
     states_found: ClassVar[frozenset[PageState]] = frozenset({PageState.OK, PageState.PRIVATE})
 
-    def lookup_request(self, platform: str, handle: str | None, url: str | None, query: str,
-                       **extra: Any) -> Request | None:
+    def lookup_request(
+        self, platform: str, handle: str | None, url: str | None, query: str, **extra: Any
+    ) -> Request | None:
         """The request that looks one account up, or None (coverage says why)."""
         extra = {"platform": platform, **extra}
         if platform == "bluesky" and handle:
@@ -489,45 +583,74 @@ class ProfilePageSpider(ScoutSpider):
             user, _, instance = handle.partition("@")
             if instance in self.config.mastodon_instances:
                 api = f"https://{instance}/api/v1/accounts/lookup?{urlencode({'acct': user})}"
-                return self.api_request(api, self.parse_mastodon, query,
-                                        cb_kwargs={"extra": {**extra, "instance": instance}})
+                return self.api_request(
+                    api,
+                    self.parse_mastodon,
+                    query,
+                    cb_kwargs={"extra": {**extra, "instance": instance}},
+                )
         module = PLATFORMS.get(platform)
         if module is None or platform == "mastodon":
             self.coverage.skip(query, f"no public lookup for {platform}")
             return None
         if module.robots_blocks_crawlers:
-            self.coverage.skip(query, f"{platform}'s robots.txt forbids crawlers: found through search only")
+            self.coverage.skip(
+                query, f"{platform}'s robots.txt forbids crawlers: found through search only"
+            )
             self.crawler.stats.inc_value(f"scout/probe/{platform}/robots_blocks")
             return None
         page = url or module.profile_url(handle or "")
-        return self.page_request(page, self.parse_profile, query, cb_kwargs={"extra": extra},
-                                 meta={"handle_httpstatus_list": [404, 410, 429, 999]})
+        return self.page_request(
+            page,
+            self.parse_profile,
+            query,
+            cb_kwargs={"extra": extra},
+            meta={"handle_httpstatus_list": [404, 410, 429, 999]},
+        )
 
-    def _outcome(self, response: Response, record: ProfileRecord, extra: dict[str, Any]) -> Iterator[Any]:
+    def _outcome(
+        self, response: Response, record: ProfileRecord, extra: dict[str, Any]
+    ) -> Iterator[Any]:
         platform = extra["platform"]
         state = PageState(record.state)
         self.crawler.stats.inc_value(f"scout/probe/{platform}/{state.value}")
         if state in self.states_found:
-            item = self.from_record(record, query=response.meta[QUERY], source_url=response.url,
-                                    resolves=extra.get("resolves"))
+            item = self.from_record(
+                record,
+                query=response.meta[QUERY],
+                source_url=response.url,
+                resolves=extra.get("resolves"),
+            )
             if item is not None:
                 yield item
             self.query_done(response)
         elif state == PageState.NOT_FOUND:
             self.query_done(response)
         else:
-            self.query_failed(response, {PageState.LOGIN_WALL: "login wall", PageState.RATE_LIMITED: "rate limited"}
-                              .get(state, f"page not understood ({state.value})"))
+            self.query_failed(
+                response,
+                {PageState.LOGIN_WALL: "login wall", PageState.RATE_LIMITED: "rate limited"}.get(
+                    state, f"page not understood ({state.value})"
+                ),
+            )
 
     def parse_profile(self, response: Response, extra: dict[str, Any]) -> Iterator[Any]:
         platform = extra["platform"]
-        record = PLATFORMS[platform].parse_profile_page(getattr(response, "text", ""), response.url, response.status)
-        if (record.state == PageState.UNKNOWN and response.status == 200 and self.use_browser
-                and not response.meta.get("playwright")):
+        record = PLATFORMS[platform].parse_profile_page(
+            getattr(response, "text", ""), response.url, response.status
+        )
+        if (
+            record.state == PageState.UNKNOWN
+            and response.status == 200
+            and self.use_browser
+            and not response.meta.get("playwright")
+        ):
             self.crawler.stats.inc_value(f"scout/probe/{platform}/browser")
             self.coverage.begin(response.meta[QUERY])
             assert response.request is not None
-            yield response.request.replace(meta={**response.meta, "playwright": True}, dont_filter=True)
+            yield response.request.replace(
+                meta={**response.meta, "playwright": True}, dont_filter=True
+            )
             self.query_done(response)
             return
         if response.status == 999:  # LinkedIn's answer to crawlers
@@ -536,16 +659,27 @@ class ProfilePageSpider(ScoutSpider):
 
     def parse_bluesky(self, response: Response, extra: dict[str, Any]) -> Iterator[Any]:
         data = json_body(response)
-        yield from self._api_lookup(response, extra, data, bsky.is_not_found(response.status, data),
-                                    lambda: bsky.parse_get_profile(data))
+        yield from self._api_lookup(
+            response,
+            extra,
+            data,
+            bsky.is_not_found(response.status, data),
+            lambda: bsky.parse_get_profile(data),
+        )
 
     def parse_mastodon(self, response: Response, extra: dict[str, Any]) -> Iterator[Any]:
         data = json_body(response)
-        yield from self._api_lookup(response, extra, data, response.status == 404,
-                                    lambda: masto.parse_account(data, extra["instance"]))
+        yield from self._api_lookup(
+            response,
+            extra,
+            data,
+            response.status == 404,
+            lambda: masto.parse_account(data, extra["instance"]),
+        )
 
-    def _api_lookup(self, response: Response, extra: dict[str, Any], data: Any, not_found: bool,
-                    parse: Any) -> Iterator[Any]:
+    def _api_lookup(
+        self, response: Response, extra: dict[str, Any], data: Any, not_found: bool, parse: Any
+    ) -> Iterator[Any]:
         if not_found:
             record = empty_record(extra["platform"], response.url, PageState.NOT_FOUND)
         elif response.status == 429:

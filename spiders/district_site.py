@@ -28,8 +28,24 @@ from crawler.platforms.urls import host_matches
 from spiders.base import QUERY, ScoutSpider
 
 FROM = "scout_from"  # the seed a followed page descends from (provenance, not coverage)
-KEYWORDS = ("athletic", "activit", "sport", "club", "social", "media", "connect", "follow", "team",
-            "school", "band", "music", "arts", "news", "contact", "about")
+KEYWORDS = (
+    "athletic",
+    "activit",
+    "sport",
+    "club",
+    "social",
+    "media",
+    "connect",
+    "follow",
+    "team",
+    "school",
+    "band",
+    "music",
+    "arts",
+    "news",
+    "contact",
+    "about",
+)
 SKIP_EXT = tuple(f".{e}" for e in IGNORED_EXTENSIONS)
 
 
@@ -50,14 +66,24 @@ class DistrictSiteSpider(ScoutSpider):
         return any(host_matches(host, d) for d in self.domains)
 
     def requests_for(self, pq: PlannedQuery, keys: list[str]) -> Iterable[Request]:
-        yield self.page_request(pq.query, self.parse_page, keys[0], seed=True, cb_kwargs={"seed": keys[0]})
+        yield self.page_request(
+            pq.query, self.parse_page, keys[0], seed=True, cb_kwargs={"seed": keys[0]}
+        )
         p = urlsplit(pq.query)
         if p.path in ("", "/"):  # a site root: its sitemaps too
             root = f"{p.scheme}://{p.netloc}"
-            yield Request(f"{root}/robots.txt", callback=self.parse_robots, cb_kwargs={"seed": keys[0]},
-                          meta={"scout_seed": True, FROM: keys[0]})
-            yield Request(f"{root}/sitemap.xml", callback=self.parse_sitemap, cb_kwargs={"seed": keys[0]},
-                          meta={"scout_seed": True, FROM: keys[0], "handle_httpstatus_list": [404, 410]})
+            yield Request(
+                f"{root}/robots.txt",
+                callback=self.parse_robots,
+                cb_kwargs={"seed": keys[0]},
+                meta={"scout_seed": True, FROM: keys[0]},
+            )
+            yield Request(
+                f"{root}/sitemap.xml",
+                callback=self.parse_sitemap,
+                cb_kwargs={"seed": keys[0]},
+                meta={"scout_seed": True, FROM: keys[0], "handle_httpstatus_list": [404, 410]},
+            )
 
     # ------------------------------------------------------------------ sitemaps
 
@@ -91,16 +117,27 @@ class DistrictSiteSpider(ScoutSpider):
     # ------------------------------------------------------------------ pages
 
     def parse_page(self, response: Response, seed: str) -> Iterator[Any]:
-        if isinstance(response, TextResponse) and "html" in (response.headers.get(b"Content-Type") or b"html").decode(
-                "latin-1").lower():
+        if (
+            isinstance(response, TextResponse)
+            and "html"
+            in (response.headers.get(b"Content-Type") or b"html").decode("latin-1").lower()
+        ):
             title = " ".join(response.css("title::text").get("").split()) or None
             for href, text in self.links(response):
                 verdict = classify(href, mastodon_instances=self.config.mastodon_instances)
                 if verdict.platform is not None:
-                    yield self.sighting(href, query=seed, source_url=response.url, title=title,
-                                        snippet=text or None, platform_hint=verdict.platform)
+                    yield self.sighting(
+                        href,
+                        query=seed,
+                        source_url=response.url,
+                        title=title,
+                        snippet=text or None,
+                        platform_hint=verdict.platform,
+                    )
                 elif self.on_district(href) and self.worth_following(href):
-                    yield self.follow(href, seed, self.parse_page, priority=self.link_priority(href, text))
+                    yield self.follow(
+                        href, seed, self.parse_page, priority=self.link_priority(href, text)
+                    )
         if QUERY in response.meta:
             self.query_done(response)
 
@@ -114,8 +151,11 @@ class DistrictSiteSpider(ScoutSpider):
                 url = response.urljoin(href)
             except ValueError:
                 continue
-            text = " ".join(" ".join(a.css("::text").getall()).split()) or a.attrib.get("aria-label", "") \
+            text = (
+                " ".join(" ".join(a.css("::text").getall()).split())
+                or a.attrib.get("aria-label", "")
                 or a.attrib.get("title", "")
+            )
             yield url, text[:300]
 
     def worth_following(self, url: str) -> bool:
@@ -132,8 +172,14 @@ class DistrictSiteSpider(ScoutSpider):
 
     def follow(self, url: str, seed: str, callback: Any, priority: int = 0) -> Request:
         url = re.sub(r"#.*$", "", url)
-        return Request(url, callback=callback, errback=self.follow_failed, cb_kwargs={"seed": seed},
-                       priority=priority, meta={FROM: seed})
+        return Request(
+            url,
+            callback=callback,
+            errback=self.follow_failed,
+            cb_kwargs={"seed": seed},
+            priority=priority,
+            meta={FROM: seed},
+        )
 
     def follow_failed(self, failure: Any) -> None:
         """A followed page that failed is counted, not a coverage gap (its seed was read)."""

@@ -32,11 +32,18 @@ class MastodonSpider(ApiSearchSpider, ProfilePageSpider):
                 request = self.lookup_request("mastodon", f"{pq.query}@{instance}", None, key)
             else:
                 url = f"https://{instance}/api/v2/search?{urlencode({'q': pq.query, 'type': 'accounts', 'limit': 40})}"
-                request = self.api_request(url, self.parse_search_page, key, headers=self.search_headers(),
-                                           cb_kwargs={"pq": pq, "page": 1, "rank_base": 0})
+                request = self.api_request(
+                    url,
+                    self.parse_search_page,
+                    key,
+                    headers=self.search_headers(),
+                    cb_kwargs={"pq": pq, "page": 1, "rank_base": 0},
+                )
             if request is not None:
                 yield request
 
-    def parse_results(self, response: Response, data: Any, pq: PlannedQuery, page: int) -> tuple[list[Any], str | None]:
+    def parse_results(
+        self, response: Response, data: Any, pq: PlannedQuery, page: int
+    ) -> tuple[list[Any], str | None]:
         instance = urlsplit(response.url).hostname or ""
         return masto.parse_search(data, instance), None  # anonymous: first page only

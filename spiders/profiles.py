@@ -40,7 +40,12 @@ class ProfilesSpider(ProfilePageSpider):
         if ref is None or pq.platform is None:
             return
         handle = ref.platform_id if pq.platform == "bluesky" and ref.platform_id else ref.handle
-        request = self.lookup_request(pq.platform, handle, ref.url, keys[0],
-                                      resolves=pq.query if ref.needs_resolution else None)
+        request = self.lookup_request(
+            pq.platform,
+            handle,
+            ref.url,
+            keys[0],
+            resolves=pq.query if ref.needs_resolution else None,
+        )
         if request is not None:
             yield request

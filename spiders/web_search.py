@@ -28,8 +28,14 @@ class Searxng(SearchBackend):
     full_page = 10
 
     def url(self, query: str, page: int) -> str:
-        params = {"q": query, "format": "json", "pageno": page, "language": "en", "safesearch": 0,
-                  "categories": "general"}
+        params = {
+            "q": query,
+            "format": "json",
+            "pageno": page,
+            "language": "en",
+            "safesearch": 0,
+            "categories": "general",
+        }
         return f"{self.config.searxng_url}/search?{urlencode(params)}"
 
     def results(self, data: Any) -> tuple[list[tuple[str, str | None, str | None]], bool]:
@@ -42,9 +48,19 @@ class Searxng(SearchBackend):
 
     def error(self, status: int, data: Any, headers: Any) -> tuple[str, bool] | None:
         if status == 403:
-            return "SearXNG refused JSON output: add json to search.formats in its settings.yml", True
-        if status == 200 and isinstance(data, dict) and not data.get("results") and data.get("unresponsive_engines"):
-            engines = ", ".join(str(e[0]) for e in data["unresponsive_engines"] if isinstance(e, list) and e)
+            return (
+                "SearXNG refused JSON output: add json to search.formats in its settings.yml",
+                True,
+            )
+        if (
+            status == 200
+            and isinstance(data, dict)
+            and not data.get("results")
+            and data.get("unresponsive_engines")
+        ):
+            engines = ", ".join(
+                str(e[0]) for e in data["unresponsive_engines"] if isinstance(e, list) and e
+            )
             return f"no results; unresponsive engines: {engines}"[:300], False
         return None
 
@@ -61,8 +77,11 @@ class Brave(SearchBackend):
         return f"{self.config.brave_url}?{urlencode(params)}"
 
     def headers(self) -> dict[str, str]:
-        return {"Accept": "application/json", "Accept-Encoding": "gzip",
-                "X-Subscription-Token": secret("brave") or ""}
+        return {
+            "Accept": "application/json",
+            "Accept-Encoding": "gzip",
+            "X-Subscription-Token": secret("brave") or "",
+        }
 
     def results(self, data: Any) -> tuple[list[tuple[str, str | None, str | None]], bool]:
         web = data.get("web") if isinstance(data, dict) else None
@@ -114,6 +133,12 @@ class WebSearch(WebSearchSpider):
             else:
                 self.quota_stat = f"scout/quota/{backend.name}/requests"
         b = self.config.budget
-        return (b.searxng_requests_per_scan if self.backend.name == "searxng"
-                else period_left(self.quota_usage(), BRAVE, min(b.brave_requests_per_scan,
-                                                                b.brave_requests_per_month)))
+        return (
+            b.searxng_requests_per_scan
+            if self.backend.name == "searxng"
+            else period_left(
+                self.quota_usage(),
+                BRAVE,
+                min(b.brave_requests_per_scan, b.brave_requests_per_month),
+            )
+        )

@@ -25,8 +25,15 @@ from crawler.platforms import youtube as yt
 from crawler.quota import META, SEARCH_CALLS, UNITS
 from spiders.base import QUERY, ApiSearchSpider, json_body
 
-ENDING_REASONS = {"quotaExceeded", "dailyLimitExceeded", "keyInvalid", "keyExpired", "accessNotConfigured",
-                  "forbidden", "ipRefererBlocked"}
+ENDING_REASONS = {
+    "quotaExceeded",
+    "dailyLimitExceeded",
+    "keyInvalid",
+    "keyExpired",
+    "accessNotConfigured",
+    "forbidden",
+    "ipRefererBlocked",
+}
 
 
 class YouTubeSpider(ApiSearchSpider):
@@ -44,7 +51,9 @@ class YouTubeSpider(ApiSearchSpider):
         return self.api_url("search", **params, **({"pageToken": cursor} if cursor else {}))
 
     def request_budget(self) -> int:
-        return period_left(self.quota_usage(), SEARCH_CALLS, self.config.budget.youtube_search_calls_per_day)
+        return period_left(
+            self.quota_usage(), SEARCH_CALLS, self.config.budget.youtube_search_calls_per_day
+        )
 
     def allow_units(self, n: int = 1) -> bool:
         limit = period_left(self.quota_usage(), UNITS, self.config.budget.youtube_units_per_day)
@@ -66,24 +75,38 @@ class YouTubeSpider(ApiSearchSpider):
     def stop_source(self, reason: str, message: str) -> None:
         super().stop_source("quota_exceeded" if "quota" in message else reason, message)
 
-    def parse_results(self, response: Response, data: Any, pq: PlannedQuery, page: int) -> tuple[list[Any], str | None]:
+    def parse_results(
+        self, response: Response, data: Any, pq: PlannedQuery, page: int
+    ) -> tuple[list[Any], str | None]:
         return yt.parse_search_list(data)
 
-    def emit(self, records: list[Any], pq: PlannedQuery, response: Response, rank_base: int) -> Iterator[Any]:
-        found = {r.platform_id: (rank_base + i, r) for i, r in enumerate(records, 1) if r.platform_id}
+    def emit(
+        self, records: list[Any], pq: PlannedQuery, response: Response, rank_base: int
+    ) -> Iterator[Any]:
+        found = {
+            r.platform_id: (rank_base + i, r) for i, r in enumerate(records, 1) if r.platform_id
+        }
         if not found:
             return
         if not self.allow_units():
             yield from super().emit(records, pq, response, rank_base)  # the search facts only
             return
         yield self.api_request(
-            self.api_url("channels", part="snippet,statistics,brandingSettings", id=",".join(found),
-                         maxResults=50),
-            self.parse_channels, response.meta[QUERY], meta={META: UNITS},
+            self.api_url(
+                "channels",
+                part="snippet,statistics,brandingSettings",
+                id=",".join(found),
+                maxResults=50,
+            ),
+            self.parse_channels,
+            response.meta[QUERY],
+            meta={META: UNITS},
             cb_kwargs={"found": found, "search_url": response.url},
         )
 
-    def parse_channels(self, response: Response, found: dict[str, tuple[int, Any]], search_url: str) -> Iterator[Any]:
+    def parse_channels(
+        self, response: Response, found: dict[str, tuple[int, Any]], search_url: str
+    ) -> Iterator[Any]:
         data = json_body(response)
         query = response.meta[QUERY]
         if not self.api_ok(response, data):
@@ -91,8 +114,14 @@ class YouTubeSpider(ApiSearchSpider):
         details = {r.platform_id: r for r in yt.parse_channels_list(data)}
         for channel_id, (rank, basic) in found.items():
             record = details.get(channel_id, basic)
-            item = self.from_record(record, query=query, source_url=search_url, rank=rank,
-                                    title=basic.display_name, snippet=basic.bio)
+            item = self.from_record(
+                record,
+                query=query,
+                source_url=search_url,
+                rank=rank,
+                title=basic.display_name,
+                snippet=basic.bio,
+            )
             if item is not None:
                 yield item
         self.query_done(response)
@@ -117,16 +146,22 @@ class YouTubeSpider(ApiSearchSpider):
                 continue
             kind, name = (parts[0], parts[1]) if len(parts) > 1 else ("", parts[0])
             param = {"forUsername": name} if kind == "user" else {"forHandle": f"@{name}"}
-            yield self.api_request(self.api_url("channels", part="snippet,statistics,brandingSettings", **param),
-                                   self.parse_resolved, f"resolve {url}", meta={META: UNITS},
-                                   cb_kwargs={"legacy": url})
+            yield self.api_request(
+                self.api_url("channels", part="snippet,statistics,brandingSettings", **param),
+                self.parse_resolved,
+                f"resolve {url}",
+                meta={META: UNITS},
+                cb_kwargs={"legacy": url},
+            )
 
     def parse_resolved(self, response: Response, legacy: str) -> Iterator[Any]:
         data = json_body(response)
         if not self.api_ok(response, data):
             return
         for record in yt.parse_channels_list(data)[:1]:
-            item = self.from_record(record, query=response.meta[QUERY], source_url=response.url, resolves=legacy)
+            item = self.from_record(
+                record, query=response.meta[QUERY], source_url=response.url, resolves=legacy
+            )
             if item is not None:
                 yield item
         self.query_done(response)

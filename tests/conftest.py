@@ -17,10 +17,16 @@ PG_URL = os.environ.get("SCOUT_TEST_DATABASE_URL", "").strip()
 
 def _backends() -> list[object]:
     params: list[object] = [pytest.param("sqlite", id="sqlite")]
-    params.append(pytest.param("postgresql", id="postgresql", marks=[
-        pytest.mark.postgres,
-        pytest.mark.skipif(not PG_URL, reason="SCOUT_TEST_DATABASE_URL is not set"),
-    ]))
+    params.append(
+        pytest.param(
+            "postgresql",
+            id="postgresql",
+            marks=[
+                pytest.mark.postgres,
+                pytest.mark.skipif(not PG_URL, reason="SCOUT_TEST_DATABASE_URL is not set"),
+            ],
+        )
+    )
     return params
 
 

@@ -34,19 +34,32 @@ app.add_typer(db_app, name="db")
 app.add_typer(district_app, name="district")
 app.add_typer(registry_app, name="registry")
 
-COMMAND_MODULES = ("crawler.cli.scan", "crawler.cli.match", "crawler.cli.cases", "crawler.cli.report")
+COMMAND_MODULES = (
+    "crawler.cli.scan",
+    "crawler.cli.match",
+    "crawler.cli.cases",
+    "crawler.cli.report",
+)
 
 
 @app.callback()
 def main_options(
     config: Annotated[
         Path | None,
-        typer.Option("--config", "-c", help="Path of scout.toml (default: $SCOUT_CONFIG, then ./scout.toml).",
-                     envvar="SCOUT_CONFIG", show_envvar=True),
+        typer.Option(
+            "--config",
+            "-c",
+            help="Path of scout.toml (default: $SCOUT_CONFIG, then ./scout.toml).",
+            envvar="SCOUT_CONFIG",
+            show_envvar=True,
+        ),
     ] = None,
     database_url: Annotated[
         str | None,
-        typer.Option("--database-url", help="SQLAlchemy URL; overrides the configuration and SCOUT_DATABASE_URL."),
+        typer.Option(
+            "--database-url",
+            help="SQLAlchemy URL; overrides the configuration and SCOUT_DATABASE_URL.",
+        ),
     ] = None,
 ) -> None:
     STATE.config_path = config
@@ -60,7 +73,9 @@ def main_options(
 @app.command()
 @handle_errors
 def init(
-    directory: Annotated[Path, typer.Argument(help="Folder for scout.toml, profile.yaml and registry.csv.")] = Path("."),
+    directory: Annotated[
+        Path, typer.Argument(help="Folder for scout.toml, profile.yaml and registry.csv.")
+    ] = Path("."),
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
 ) -> None:
     """Write a starter scout.toml, profile and registry (with comments) and create the database."""
@@ -75,7 +90,9 @@ def init(
 
     engine_for(STATE.config.database_url)
     typer.echo(f"database ready: {_safe_url(STATE.config.database_url)}")
-    typer.echo("next: edit profile.yaml and registry.csv, then run `scout district import` and `scout registry import`")
+    typer.echo(
+        "next: edit profile.yaml and registry.csv, then run `scout district import` and `scout registry import`"
+    )
 
 
 @db_app.command("upgrade")
@@ -88,7 +105,9 @@ def db_upgrade() -> None:
     before = current_revision(engine)
     upgrade(engine)
     after = current_revision(engine)
-    typer.echo(f"database at revision {after}" + ("" if before == after else f" (was {before or 'empty'})"))
+    typer.echo(
+        f"database at revision {after}" + ("" if before == after else f" (was {before or 'empty'})")
+    )
 
 
 def _safe_url(url: str) -> str:
@@ -103,7 +122,9 @@ def _safe_url(url: str) -> str:
 @district_app.command("import")
 @handle_errors
 def district_import(
-    profile: Annotated[Path | None, typer.Argument(help="The profile YAML (default: from scout.toml).")] = None,
+    profile: Annotated[
+        Path | None, typer.Argument(help="The profile YAML (default: from scout.toml).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the changes as JSON.")] = False,
 ) -> None:
     """Load or update the district profile. Invalid files are rejected whole, naming file, line and field."""
@@ -117,8 +138,10 @@ def district_import(
     if as_json:
         emit_json(changes.as_dict())
         return
-    typer.echo(f"{prof.district.name}: {len(prof.entities)} entities, {len(prof.affiliated)} affiliated, "
-               f"{len(prof.not_district)} not-district")
+    typer.echo(
+        f"{prof.district.name}: {len(prof.entities)} entities, {len(prof.affiliated)} affiliated, "
+        f"{len(prof.not_district)} not-district"
+    )
     _print_changes(changes, "profile")
 
 
@@ -152,7 +175,9 @@ def district_show(as_json: Annotated[bool, typer.Option("--json")] = False) -> N
 @registry_app.command("import")
 @handle_errors
 def registry_import(
-    registry: Annotated[Path | None, typer.Argument(help="The registry CSV (default: from scout.toml).")] = None,
+    registry: Annotated[
+        Path | None, typer.Argument(help="The registry CSV (default: from scout.toml).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the changes as JSON.")] = False,
 ) -> None:
     """Replace the registry with the file's rows. A bad row rejects the whole file; nothing is imported."""
@@ -178,7 +203,9 @@ def registry_import(
 @handle_errors
 def registry_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    status: Annotated[str | None, typer.Option(help="Only this status: active, deactivated, transferred.")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="Only this status: active, deactivated, transferred.")
+    ] = None,
 ) -> None:
     """List the registered accounts."""
     from crawler.store import registry_rows
@@ -188,7 +215,9 @@ def registry_list(
     if status:
         rows = [r for r in rows if r.status.value == status]
     if as_json:
-        emit_json([{**r.to_csv_row(), "handle": r.handle, "platform_id": r.platform_id} for r in rows])
+        emit_json(
+            [{**r.to_csv_row(), "handle": r.handle, "platform_id": r.platform_id} for r in rows]
+        )
         return
     from rich.console import Console
     from rich.table import Table
@@ -204,7 +233,9 @@ def registry_list(
 @registry_app.command("export")
 @handle_errors
 def registry_export(
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
+    ] = None,
 ) -> None:
     """Write the registry as CSV (the import format); importing it back reproduces the registry."""
     from crawler.registry import registry_to_csv
@@ -225,7 +256,9 @@ def registry_export(
 @app.command()
 @handle_errors
 def check(
-    urls: Annotated[list[str], typer.Argument(help="One or more account URLs (any common variant).")],
+    urls: Annotated[
+        list[str], typer.Argument(help="One or more account URLs (any common variant).")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show the canonical form of each URL and whether it is a registered account."""
@@ -240,8 +273,10 @@ def check(
         if not r["is_account"]:
             typer.echo(f"{r['input']}: not an account ({r['reason']})")
         elif r["registered"]:
-            typer.echo(f"{r['input']}: {r['platform']} @{r['handle']} {r['url']} — REGISTERED to {r['entity']}"
-                       + (f" (status {r['status']})" if r.get("status") != "active" else ""))
+            typer.echo(
+                f"{r['input']}: {r['platform']} @{r['handle']} {r['url']} — REGISTERED to {r['entity']}"
+                + (f" (status {r['status']})" if r.get("status") != "active" else "")
+            )
         else:
             typer.echo(f"{r['input']}: {r['platform']} @{r['handle']} {r['url']} — not registered")
 

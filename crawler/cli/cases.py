@@ -34,7 +34,10 @@ def _yes_no(value: str | None, name: str) -> bool | None:
 @cases_app.command("list")
 @handle_errors
 def cases_list(
-    status: Annotated[str | None, typer.Option("--status", help="Only cases with this status (open, notified, …).")] = None,
+    status: Annotated[
+        str | None,
+        typer.Option("--status", help="Only cases with this status (open, notified, …)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (DESIGN.md shape).")] = False,
 ) -> None:
     """List cases: open ones first, by confidence, then age."""
@@ -56,11 +59,28 @@ def cases_list(
     from rich.table import Table
 
     t = Table(title=f"{len(data)} cases")
-    for col in ("case", "status", "kind", "platform", "handle", "entity", "confidence", "last seen"):
+    for col in (
+        "case",
+        "status",
+        "kind",
+        "platform",
+        "handle",
+        "entity",
+        "confidence",
+        "last seen",
+    ):
         t.add_column(col)
     for c in data:
-        t.add_row(c["case_id"], c["status"], c["kind"], c["platform"], c["handle"], c["entity"] or "",
-                  f"{c['confidence']:.2f}", (c["last_seen"] or "")[:10])
+        t.add_row(
+            c["case_id"],
+            c["status"],
+            c["kind"],
+            c["platform"],
+            c["handle"],
+            c["entity"] or "",
+            f"{c['confidence']:.2f}",
+            (c["last_seen"] or "")[:10],
+        )
     Console(width=200).print(t)
 
 
@@ -80,20 +100,36 @@ def _show_text(c: dict[str, Any], events: list[dict[str, Any]]) -> None:
     typer.echo("  history:")
     for ev in events:
         change = f" {ev['from_status'] or ''} → {ev['to_status']}" if ev["to_status"] else ""
-        typer.echo(f"    {ev['at'][:19]}  {ev['actor']}: {ev['action']}{change}"
-                   + (f" — {ev['note']}" if ev["note"] else ""))
+        typer.echo(
+            f"    {ev['at'][:19]}  {ev['actor']}: {ev['action']}{change}"
+            + (f" — {ev['note']}" if ev["note"] else "")
+        )
 
 
 def _events(case: Any) -> list[dict[str, Any]]:
-    return [{"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "from_status": e.from_status,
-             "to_status": e.to_status, "note": e.note, "scan_id": e.scan_id} for e in case.events]
+    return [
+        {
+            "at": e.at.isoformat(),
+            "actor": e.actor,
+            "action": e.action,
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "note": e.note,
+            "scan_id": e.scan_id,
+        }
+        for e in case.events
+    ]
 
 
 @cases_app.command("show")
 @handle_errors
 def cases_show(
-    case_id: Annotated[str, typer.Argument(metavar="ID", help="Case number (ABCE-2026-0001) or numeric id.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON: the list shape plus due, history.")] = False,
+    case_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Case number (ABCE-2026-0001) or numeric id.")
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON: the list shape plus due, history.")
+    ] = False,
 ) -> None:
     """Show one case with its evidence and history."""
     from crawler.cases import case_json, find_case
@@ -114,21 +150,50 @@ def cases_show(
 @cases_app.command("decide")
 @handle_errors
 def cases_decide(
-    case_id: Annotated[str, typer.Argument(metavar="ID", help="Case number (ABCE-2026-0001) or numeric id.")],
-    decision: Annotated[str, typer.Option(
-        "--as", help="notified, registered, deactivated, reported, not-district, affiliated, reopen "
-                     "(or a status name).")],
-    note: Annotated[str | None, typer.Option("--note", help="Why; kept in the case history.")] = None,
-    by: Annotated[str | None, typer.Option("--by", help="Who decides (default: the login name).")] = None,
-    entity: Annotated[str | None, typer.Option(help="registered: entity key (default: the case's entity).")] = None,
-    administrator: Annotated[str, typer.Option(help="registered: the account's administrator.")] = "",
-    administrator_email: Annotated[str, typer.Option(help="registered: administrator e-mail.")] = "",
-    backup_administrator: Annotated[str, typer.Option(help="registered: backup administrator.")] = "",
-    pr_coadmin: Annotated[str | None, typer.Option(help="registered: PR is co-administrator (yes/no).")] = None,
-    district_email_used: Annotated[str | None, typer.Option(help="registered: created with a district e-mail (yes/no).")] = None,
-    retention_plan: Annotated[str | None, typer.Option(help="registered: a record retention plan is verified (yes/no).")] = None,
-    payments: Annotated[str, typer.Option(help="registered: none, approved or unapproved.")] = "none",
-    registered_on: Annotated[str | None, typer.Option(help="registered: YYYY-MM-DD (default: today).")] = None,
+    case_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Case number (ABCE-2026-0001) or numeric id.")
+    ],
+    decision: Annotated[
+        str,
+        typer.Option(
+            "--as",
+            help="notified, registered, deactivated, reported, not-district, affiliated, reopen "
+            "(or a status name).",
+        ),
+    ],
+    note: Annotated[
+        str | None, typer.Option("--note", help="Why; kept in the case history.")
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Who decides (default: the login name).")
+    ] = None,
+    entity: Annotated[
+        str | None, typer.Option(help="registered: entity key (default: the case's entity).")
+    ] = None,
+    administrator: Annotated[
+        str, typer.Option(help="registered: the account's administrator.")
+    ] = "",
+    administrator_email: Annotated[
+        str, typer.Option(help="registered: administrator e-mail.")
+    ] = "",
+    backup_administrator: Annotated[
+        str, typer.Option(help="registered: backup administrator.")
+    ] = "",
+    pr_coadmin: Annotated[
+        str | None, typer.Option(help="registered: PR is co-administrator (yes/no).")
+    ] = None,
+    district_email_used: Annotated[
+        str | None, typer.Option(help="registered: created with a district e-mail (yes/no).")
+    ] = None,
+    retention_plan: Annotated[
+        str | None, typer.Option(help="registered: a record retention plan is verified (yes/no).")
+    ] = None,
+    payments: Annotated[
+        str, typer.Option(help="registered: none, approved or unapproved.")
+    ] = "none",
+    registered_on: Annotated[
+        str | None, typer.Option(help="registered: YYYY-MM-DD (default: today).")
+    ] = None,
 ) -> None:
     """Record a review decision. Every decision is kept in the case history; the next scan respects it."""
     from crawler.cases import decide, find_case, parse_decision, registry_row_for
@@ -143,8 +208,9 @@ def cases_decide(
         try:
             on = date.fromisoformat(registered_on)
         except ValueError:
-            raise InputError(f"registered_on '{registered_on}' is not a date YYYY-MM-DD",
-                             field="--registered-on") from None
+            raise InputError(
+                f"registered_on '{registered_on}' is not a date YYYY-MM-DD", field="--registered-on"
+            ) from None
     warnings: list[str] = []
     added = None
     with STATE.session() as s:
@@ -156,20 +222,32 @@ def cases_decide(
             existing = find_registered(s, acc.platform, acc.url, acc.platform_id)
             if existing is None:
                 row, warnings = registry_row_for(
-                    s, case, entity=entity, administrator=administrator, administrator_email=administrator_email,
-                    backup_administrator=backup_administrator, pr_coadmin=_yes_no(pr_coadmin, "--pr-coadmin"),
+                    s,
+                    case,
+                    entity=entity,
+                    administrator=administrator,
+                    administrator_email=administrator_email,
+                    backup_administrator=backup_administrator,
+                    pr_coadmin=_yes_no(pr_coadmin, "--pr-coadmin"),
                     district_email_used=_yes_no(district_email_used, "--district-email-used"),
-                    retention_plan=_yes_no(retention_plan, "--retention-plan"), payments=payments,
-                    registered_on=on, notes=note or "",
+                    retention_plan=_yes_no(retention_plan, "--retention-plan"),
+                    payments=payments,
+                    registered_on=on,
+                    notes=note or "",
                 )
                 added = add_registered(s, row)
         case = decide(s, case.id, status, by=who, note=note)
         number, new_status = case.number, case.status
         if added is not None:
-            case.events[-1].note = ((note + " — ") if note else "") + f"added to the registry as {added.entity_key}"
+            case.events[-1].note = (
+                (note + " — ") if note else ""
+            ) + f"added to the registry as {added.entity_key}"
     for w in warnings:
         typer.echo(f"warning: {w}", err=True)
-    typer.echo(f"{number}: {new_status}" + (f" (added to the registry: {added.url})" if added is not None else ""))
+    typer.echo(
+        f"{number}: {new_status}"
+        + (f" (added to the registry: {added.url})" if added is not None else "")
+    )
 
 
 def _login() -> str:

@@ -86,7 +86,9 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
             from sqlalchemy.exc import SQLAlchemyError
 
             if isinstance(exc, SQLAlchemyError):
-                raise fail(f"database error: {type(exc).__name__}: {str(exc).splitlines()[0]}") from None
+                raise fail(
+                    f"database error: {type(exc).__name__}: {str(exc).splitlines()[0]}"
+                ) from None
             if isinstance(exc, OSError):
                 raise fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")) from None
             raise

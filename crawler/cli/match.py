@@ -15,7 +15,9 @@ def register(app: typer.Typer, registry_app: typer.Typer) -> None:
 
 @handle_errors
 def match(
-    scan: Annotated[int | None, typer.Option("--scan", help="Scan id (default: the latest scan).")] = None,
+    scan: Annotated[
+        int | None, typer.Option("--scan", help="Scan id (default: the latest scan).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Re-run matching (normalise, block, compare, decide) on a stored scan and replace its assessments."""
@@ -32,13 +34,22 @@ def match(
         pairs = match_scan(s, scan_id, matcher)
         from crawler.db.models import Account
 
-        accounts = {a.id: a for a in s.query(Account).filter(Account.id.in_([aid for aid, _ in pairs]))}
+        accounts = {
+            a.id: a for a in s.query(Account).filter(Account.id.in_([aid for aid, _ in pairs]))
+        }
         rows: list[dict[str, Any]] = [
             {
-                "account_id": aid, "platform": accounts[aid].platform, "handle": accounts[aid].handle,
-                "url": accounts[aid].url, "display_name": accounts[aid].display_name,
-                "classification": r.classification, "entity": r.entity, "confidence": r.confidence,
-                "case_kind": r.case_kind, "imitates": r.imitates, "registered": r.classification == "registered",
+                "account_id": aid,
+                "platform": accounts[aid].platform,
+                "handle": accounts[aid].handle,
+                "url": accounts[aid].url,
+                "display_name": accounts[aid].display_name,
+                "classification": r.classification,
+                "entity": r.entity,
+                "confidence": r.confidence,
+                "case_kind": r.case_kind,
+                "imitates": r.imitates,
+                "registered": r.classification == "registered",
                 "explanation": [lv.as_dict() for lv in r.explanation],
             }
             for aid, r in pairs
@@ -47,10 +58,14 @@ def match(
         emit_json({"scan": scan_id, "assessments": rows})
         return
     counts = Counter(r["classification"] for r in rows)
-    typer.echo(f"scan {scan_id}: {len(rows)} accounts assessed — "
-               + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
+    typer.echo(
+        f"scan {scan_id}: {len(rows)} accounts assessed — "
+        + ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+    )
     for r in rows:
         ent = f" [{r['entity']}]" if r["entity"] else ""
-        typer.echo(f"  {r['classification']:<13} {r['confidence']:.2f} {r['platform']} @{r['handle']}{ent}")
+        typer.echo(
+            f"  {r['classification']:<13} {r['confidence']:.2f} {r['platform']} @{r['handle']}{ent}"
+        )
         for lv in r["explanation"]:
             typer.echo(f"      {lv['label']}")

@@ -12,10 +12,18 @@ from crawler.cli.common import STATE, emit_json, handle_errors
 
 @handle_errors
 def report(
-    scan: Annotated[int | None, typer.Option("--scan", help="Scan id (default: the latest scan).")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Folder (default: <reports>/scan-<id>, "
-                                                       "copied to <reports>/latest).")] = None,
-    roster: Annotated[Path | None, typer.Option("--roster", help="Staff roster CSV for the registry audit.")] = None,
+    scan: Annotated[
+        int | None, typer.Option("--scan", help="Scan id (default: the latest scan).")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Folder (default: <reports>/scan-<id>, copied to <reports>/latest)."
+        ),
+    ] = None,
+    roster: Annotated[
+        Path | None, typer.Option("--roster", help="Staff roster CSV for the registry audit.")
+    ] = None,
 ) -> None:
     """Write the HTML, Markdown, CSV and JSON reports and print the index path."""
     from reports import load_roster, publish_latest, write_reports
@@ -35,7 +43,9 @@ def report(
 
 @handle_errors
 def registry_audit(
-    roster: Annotated[Path | None, typer.Option("--roster", help="Staff roster CSV: name,email[,status].")] = None,
+    roster: Annotated[
+        Path | None, typer.Option("--roster", help="Staff roster CSV: name,email[,status].")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Check the registry against ABDB-AP (district e-mail, PR co-admin, retention, payments, …)."""
@@ -53,13 +63,17 @@ def registry_audit(
     problems = sum(1 for f in findings if f.severity == "problem")
     typer.echo(f"registry audit: {problems} problems, {len(findings) - problems} to check")
     for f in findings:
-        typer.echo(f"  [{f.severity}] {f.code}: {f.platform} @{f.handle} ({f.entity}) — {f.message}")
+        typer.echo(
+            f"  [{f.severity}] {f.code}: {f.platform} @{f.handle} ({f.entity}) — {f.message}"
+        )
 
 
 @handle_errors
 def registry_official(
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="File (.html or .md; default: "
-                                                                "<reports>/official.html).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="File (.html or .md; default: <reports>/official.html)."),
+    ] = None,
 ) -> None:
     """Write the public list of official accounts (active and transferred; no administrator details)."""
     from reports import write_official

@@ -9,7 +9,16 @@ import typer
 
 from crawler.cli.common import STATE, emit_json, handle_errors
 
-SEARCH_KEYS = ("platform", "handle", "url", "display_name", "classification", "entity", "confidence", "registered")
+SEARCH_KEYS = (
+    "platform",
+    "handle",
+    "url",
+    "display_name",
+    "classification",
+    "entity",
+    "confidence",
+    "registered",
+)
 
 
 def _csv_opt(value: str | None) -> tuple[str, ...] | None:
@@ -26,7 +35,9 @@ def _check_platforms(platforms: tuple[str, ...] | None) -> None:
 
     for p in platforms:
         if p not in PLATFORMS:
-            raise InputError(f"--platforms: unknown platform '{p}' (known: {', '.join(sorted(PLATFORMS))})")
+            raise InputError(
+                f"--platforms: unknown platform '{p}' (known: {', '.join(sorted(PLATFORMS))})"
+            )
 
 
 class _Progress:
@@ -48,9 +59,15 @@ class _Progress:
                 TimeElapsedColumn,
             )
 
-            self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                                TextColumn("{task.completed} requests · {task.fields[found]} accounts"),
-                                TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+            self.bar = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed} requests · {task.fields[found]} accounts"),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
             self.bar.__enter__()
             self.task = self.bar.add_task("starting", total=None, found=0)
         return self
@@ -92,17 +109,36 @@ def _print_summary(outcome: Any) -> None:
     for note in outcome.notes:
         console.print(f"note: {note}", markup=False, highlight=False)
     t = Table(title=f"scan {outcome.scan_id}: per source")
-    for col in ("source", "requests", "sightings", "new accounts", "errors", "quota used", "gaps", "skipped"):
+    for col in (
+        "source",
+        "requests",
+        "sightings",
+        "new accounts",
+        "errors",
+        "quota used",
+        "gaps",
+        "skipped",
+    ):
         t.add_column(col)
     for name, st in outcome.sources.items():
         gaps = st.get("coverage_gaps") or st.get("gaps") or []
-        t.add_row(name, str(st.get("requests", 0)), str(st.get("sightings", 0)), str(st.get("new_accounts", 0)),
-                  str(st.get("errors", 0)), _quota_text(st.get("quota_used")),
-                  str(len(gaps) if isinstance(gaps, list) else gaps), str(st.get("skipped") or ""))
+        t.add_row(
+            name,
+            str(st.get("requests", 0)),
+            str(st.get("sightings", 0)),
+            str(st.get("new_accounts", 0)),
+            str(st.get("errors", 0)),
+            _quota_text(st.get("quota_used")),
+            str(len(gaps) if isinstance(gaps, list) else gaps),
+            str(st.get("skipped") or ""),
+        )
     console.print(t)
     if outcome.classifications:
-        console.print("assessments: " + ", ".join(f"{k} {v}" for k, v in outcome.classifications.items()),
-                      markup=False, highlight=False)
+        console.print(
+            "assessments: " + ", ".join(f"{k} {v}" for k, v in outcome.classifications.items()),
+            markup=False,
+            highlight=False,
+        )
     if outcome.cases:
         parts = [f"{k} {len(v) if isinstance(v, list) else v}" for k, v in outcome.cases.items()]
         console.print("cases: " + ", ".join(parts), markup=False, highlight=False)
@@ -118,18 +154,34 @@ def _by_relevance(name: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]
         texts = [r.get("display_name") or "", r.get("handle") or ""]
         return max(fuzz.token_set_ratio(name, t, processor=utils.default_process) for t in texts)
 
-    return sorted(rows, key=lambda r: (-round(relevance(r), -1), -r["confidence"], r["platform"], r["url"]))
+    return sorted(
+        rows, key=lambda r: (-round(relevance(r), -1), -r["confidence"], r["platform"], r["url"])
+    )
 
 
 def register(app: typer.Typer, registry_app: typer.Typer) -> None:
     @app.command()
     @handle_errors
     def scan(
-        sources: Annotated[str | None, typer.Option("--sources", help="Comma-separated sources (default: all enabled).")] = None,
-        platforms: Annotated[str | None, typer.Option("--platforms", help="Comma-separated platforms.")] = None,
-        entity: Annotated[str | None, typer.Option("--entity", help="Only this entity key.")] = None,
-        dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the query plan and the API quotas left, and stop.")] = False,
-        out: Annotated[Path | None, typer.Option("--out", help="Report folder (default: reports/scan-ID).")] = None,
+        sources: Annotated[
+            str | None,
+            typer.Option("--sources", help="Comma-separated sources (default: all enabled)."),
+        ] = None,
+        platforms: Annotated[
+            str | None, typer.Option("--platforms", help="Comma-separated platforms.")
+        ] = None,
+        entity: Annotated[
+            str | None, typer.Option("--entity", help="Only this entity key.")
+        ] = None,
+        dry_run: Annotated[
+            bool,
+            typer.Option(
+                "--dry-run", help="Print the query plan and the API quotas left, and stop."
+            ),
+        ] = False,
+        out: Annotated[
+            Path | None, typer.Option("--out", help="Report folder (default: reports/scan-ID).")
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     ) -> None:
         """The monthly scan: discover, match, open or update cases, write reports. Resumes a killed scan."""
@@ -146,27 +198,47 @@ def register(app: typer.Typer, registry_app: typer.Typer) -> None:
             with STATE.session() as s:
                 profile = current_profile(s)
                 usage = read_usage(s, STATE.config)  # what the API quotas have left this period
-            typer.echo(plan(profile, STATE.config, sources=src, platforms=plats, entity=entity,
-                            usage=usage).as_text())
+            typer.echo(
+                plan(
+                    profile, STATE.config, sources=src, platforms=plats, entity=entity, usage=usage
+                ).as_text()
+            )
             return
-        options = ScanOptions(kind=ScanKind.SCAN, sources=src, platforms=plats, entity=entity, out_dir=out)
+        options = ScanOptions(
+            kind=ScanKind.SCAN, sources=src, platforms=plats, entity=entity, out_dir=out
+        )
         with _Progress(enabled=not as_json) as progress:
             outcome = run_scan(STATE.config, options, progress=progress)
         if as_json:
-            emit_json({"scan_id": outcome.scan_id, "resumed": outcome.resumed, "sources": outcome.sources,
-                       "classifications": outcome.classifications, "cases": outcome.cases,
-                       "report": str(outcome.report_index) if outcome.report_index else None,
-                       "notes": outcome.notes})
+            emit_json(
+                {
+                    "scan_id": outcome.scan_id,
+                    "resumed": outcome.resumed,
+                    "sources": outcome.sources,
+                    "classifications": outcome.classifications,
+                    "cases": outcome.cases,
+                    "report": str(outcome.report_index) if outcome.report_index else None,
+                    "notes": outcome.notes,
+                }
+            )
             return
         _print_summary(outcome)
 
     @app.command()
     @handle_errors
     def search(
-        name: Annotated[str, typer.Argument(help="A school or team name, e.g. \"Liberty Middle School\".")],
-        platforms: Annotated[str | None, typer.Option("--platforms", help="Comma-separated platforms.")] = None,
-        sources: Annotated[str | None, typer.Option("--sources", help="Comma-separated sources.")] = None,
-        open_cases: Annotated[bool, typer.Option("--open-cases", help="Also open or update cases.")] = False,
+        name: Annotated[
+            str, typer.Argument(help='A school or team name, e.g. "Liberty Middle School".')
+        ],
+        platforms: Annotated[
+            str | None, typer.Option("--platforms", help="Comma-separated platforms.")
+        ] = None,
+        sources: Annotated[
+            str | None, typer.Option("--sources", help="Comma-separated sources.")
+        ] = None,
+        open_cases: Annotated[
+            bool, typer.Option("--open-cases", help="Also open or update cases.")
+        ] = False,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """Ad-hoc: discover and assess accounts for one school or team name (no cases unless asked)."""
@@ -179,11 +251,20 @@ def register(app: typer.Typer, registry_app: typer.Typer) -> None:
         plats = _csv_opt(platforms)
         _check_platforms(plats)
         src = _csv_opt(sources) or tuple(s for s in STATE.config.sources if s != "district_site")
-        options = ScanOptions(kind=ScanKind.SEARCH, sources=src, platforms=plats, name=name.strip(),
-                              open_cases=open_cases, screenshots=False, reports=False)
+        options = ScanOptions(
+            kind=ScanKind.SEARCH,
+            sources=src,
+            platforms=plats,
+            name=name.strip(),
+            open_cases=open_cases,
+            screenshots=False,
+            reports=False,
+        )
         with _Progress(enabled=not as_json) as progress:
             outcome = run_scan(STATE.config, options, progress=progress)
-        rows = _by_relevance(name, [r for r in outcome.results if not plats or r["platform"] in plats])
+        rows = _by_relevance(
+            name, [r for r in outcome.results if not plats or r["platform"] in plats]
+        )
         if as_json:
             emit_json([{k: r[k] for k in SEARCH_KEYS} for r in rows])
             return
@@ -194,15 +275,26 @@ def register(app: typer.Typer, registry_app: typer.Typer) -> None:
         for col in ("classification", "confidence", "platform", "handle", "name", "entity", "why"):
             t.add_column(col, overflow="fold")
         for r in rows:
-            t.add_row(r["classification"], f"{r['confidence']:.2f}", r["platform"], r["handle"],
-                      r["display_name"] or "", r["entity"] or "", "; ".join(r["explanation"][:3]))
+            t.add_row(
+                r["classification"],
+                f"{r['confidence']:.2f}",
+                r["platform"],
+                r["handle"],
+                r["display_name"] or "",
+                r["entity"] or "",
+                "; ".join(r["explanation"][:3]),
+            )
         Console(width=200).print(t)
 
     @app.command()
     @handle_errors
     def demo(
-        out: Annotated[Path, typer.Option("--out", help="Folder for the demo's files and report.")] = Path("scout-demo"),
-        keep_running: Annotated[bool, typer.Option("--serve", help="Keep the sample world running afterwards.")] = False,
+        out: Annotated[
+            Path, typer.Option("--out", help="Folder for the demo's files and report.")
+        ] = Path("scout-demo"),
+        keep_running: Annotated[
+            bool, typer.Option("--serve", help="Keep the sample world running afterwards.")
+        ] = False,
     ) -> None:
         """Run init, import, scan and report against the bundled sample world on localhost."""
         from crawler.demo import run_demo

@@ -200,7 +200,9 @@ class NotDistrictRow(Base):
 class RegisteredAccount(Base):
     __tablename__ = "registered_accounts"
     __table_args__ = (
-        UniqueConstraint("district_id", "platform", "url", name="uq_registered_district_platform_url"),
+        UniqueConstraint(
+            "district_id", "platform", "url", name="uq_registered_district_platform_url"
+        ),
         Index("ix_registered_platform_id", "platform", "platform_id"),
     )
 
@@ -209,7 +211,9 @@ class RegisteredAccount(Base):
     platform: Mapped[str] = mapped_column(String(32))
     url: Mapped[Url] = mapped_column(comment="canonical URL")
     handle: Mapped[str] = mapped_column(String(300))
-    platform_id: Mapped[str | None] = mapped_column(String(128), comment="stable id: YouTube UC…, FB page id, Bluesky DID")
+    platform_id: Mapped[str | None] = mapped_column(
+        String(128), comment="stable id: YouTube UC…, FB page id, Bluesky DID"
+    )
     entity_key: Mapped[Key]
     display_name: Mapped[str] = mapped_column(String(500), default="")
     administrator: Mapped[str] = mapped_column(String(300), default="")
@@ -220,10 +224,16 @@ class RegisteredAccount(Base):
     registered_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), comment="active | deactivated | transferred")
     retention_plan: Mapped[bool | None] = mapped_column(Boolean)
-    payments: Mapped[str] = mapped_column(String(16), default="none", comment="none | approved | unapproved")
+    payments: Mapped[str] = mapped_column(
+        String(16), default="none", comment="none | approved | unapproved"
+    )
     notes: Mapped[str] = mapped_column(Text, default="")
-    input_url: Mapped[str] = mapped_column(String(2048), default="", comment="the URL as written in the registry file")
-    last_seen_at: Mapped[datetime | None] = mapped_column(comment="last scan that saw the account live")
+    input_url: Mapped[str] = mapped_column(
+        String(2048), default="", comment="the URL as written in the registry file"
+    )
+    last_seen_at: Mapped[datetime | None] = mapped_column(
+        comment="last scan that saw the account live"
+    )
     updated_at: Mapped[Stamp] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
@@ -239,8 +249,12 @@ class Scan(Base):
     status: Mapped[str] = mapped_column(String(16), default=ScanStatus.RUNNING.value)
     started_at: Mapped[Stamp] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
-    params: Mapped[dict[str, Any]] = mapped_column(default=dict, comment="sources, platforms, entity, query")
-    stats: Mapped[dict[str, Any]] = mapped_column(default=dict, comment="per-source summary and crawl stats")
+    params: Mapped[dict[str, Any]] = mapped_column(
+        default=dict, comment="sources, platforms, entity, query"
+    )
+    stats: Mapped[dict[str, Any]] = mapped_column(
+        default=dict, comment="per-source summary and crawl stats"
+    )
     job_dir: Mapped[str | None] = mapped_column(String(2048), comment="resumable Scrapy job folder")
     error: Mapped[str | None] = mapped_column(Text)
 
@@ -249,7 +263,9 @@ class ScanQuery(Base):
     """What each source was asked in a scan, and whether it was covered (coverage gaps)."""
 
     __tablename__ = "scan_queries"
-    __table_args__ = (UniqueConstraint("scan_id", "source", "query", name="uq_scan_queries_scan_source_query"),)
+    __table_args__ = (
+        UniqueConstraint("scan_id", "source", "query", name="uq_scan_queries_scan_source_query"),
+    )
 
     id: Mapped[intpk]
     scan_id: Mapped[int] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"))
@@ -266,7 +282,9 @@ class Account(Base):
 
     __tablename__ = "accounts"
     __table_args__ = (
-        UniqueConstraint("district_id", "platform", "url", name="uq_accounts_district_platform_url"),
+        UniqueConstraint(
+            "district_id", "platform", "url", name="uq_accounts_district_platform_url"
+        ),
         Index("ix_accounts_platform_id", "platform", "platform_id"),
     )
 
@@ -283,7 +301,9 @@ class Account(Base):
     verified: Mapped[bool | None]
     private: Mapped[bool | None]
     location: Mapped[str | None] = mapped_column(String(300))
-    page_state: Mapped[str | None] = mapped_column(String(16), comment="last known page state: ok, not_found, login_wall…")
+    page_state: Mapped[str | None] = mapped_column(
+        String(16), comment="last known page state: ok, not_found, login_wall…"
+    )
     previous_handles: Mapped[list[Any]] = mapped_column(default=list)
     first_seen_at: Mapped[Stamp] = mapped_column(default=utcnow)
     last_seen_at: Mapped[Stamp] = mapped_column(default=utcnow)
@@ -306,7 +326,9 @@ class Sighting(Base):
     scan_id: Mapped[int] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"))
     source: Mapped[str] = mapped_column(String(32))
     query: Mapped[str | None] = mapped_column(String(1000))
-    source_url: Mapped[str | None] = mapped_column(String(2048), comment="page or API URL it came from (no secrets)")
+    source_url: Mapped[str | None] = mapped_column(
+        String(2048), comment="page or API URL it came from (no secrets)"
+    )
     rank: Mapped[int | None]
     title: Mapped[str | None] = mapped_column(String(1000))
     snippet: Mapped[str | None] = mapped_column(Text)
@@ -318,7 +340,9 @@ class Sighting(Base):
 
 class Assessment(Base):
     __tablename__ = "assessments"
-    __table_args__ = (UniqueConstraint("account_id", "scan_id", name="uq_assessments_account_scan"),)
+    __table_args__ = (
+        UniqueConstraint("account_id", "scan_id", name="uq_assessments_account_scan"),
+    )
 
     id: Mapped[intpk]
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
@@ -330,7 +354,9 @@ class Assessment(Base):
         default=list, comment="comparison levels that fired: [{code, label, weight}]"
     )
     imitates_url: Mapped[str | None] = mapped_column(String(2048))
-    registered_id: Mapped[int | None] = mapped_column(ForeignKey("registered_accounts.id", ondelete="SET NULL"))
+    registered_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registered_accounts.id", ondelete="SET NULL")
+    )
     created_at: Mapped[Stamp] = mapped_column(default=utcnow)
 
 
@@ -343,14 +369,20 @@ class ApiUsage(Base):
     """
 
     __tablename__ = "api_usage"
-    __table_args__ = (UniqueConstraint("source", "bucket", "period", name="uq_api_usage_source_bucket_period"),)
+    __table_args__ = (
+        UniqueConstraint("source", "bucket", "period", name="uq_api_usage_source_bucket_period"),
+    )
 
     id: Mapped[intpk]
     source: Mapped[str] = mapped_column(String(32), comment="youtube | brave")
     bucket: Mapped[str] = mapped_column(String(32), comment="search_calls | units | requests")
-    period: Mapped[str] = mapped_column(String(16), comment="YYYY-MM-DD (Pacific day) or YYYY-MM (UTC month)")
+    period: Mapped[str] = mapped_column(
+        String(16), comment="YYYY-MM-DD (Pacific day) or YYYY-MM (UTC month)"
+    )
     used: Mapped[int] = mapped_column(default=0)
-    exhausted: Mapped[bool] = mapped_column(default=False, comment="the API answered that the quota is used up")
+    exhausted: Mapped[bool] = mapped_column(
+        default=False, comment="the API answered that the quota is used up"
+    )
     updated_at: Mapped[Stamp] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
@@ -386,7 +418,9 @@ class Case(Base):
     fingerprint: Mapped[str | None] = mapped_column(
         String(64), comment="hash of name and bio when last decided: a material change may re-open"
     )
-    decided_score: Mapped[float | None] = mapped_column(Float, comment="entity match score when dismissed")
+    decided_score: Mapped[float | None] = mapped_column(
+        Float, comment="entity match score when dismissed"
+    )
 
     account: Mapped[Account] = relationship()
     events: Mapped[list[CaseEvent]] = relationship(
@@ -401,7 +435,9 @@ class CaseEvent(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     at: Mapped[Stamp] = mapped_column(default=utcnow)
     actor: Mapped[str] = mapped_column(String(200), comment="user name, or 'scout' for scans")
-    action: Mapped[str] = mapped_column(String(64), comment="opened, seen, decided, reopened, not-seen…")
+    action: Mapped[str] = mapped_column(
+        String(64), comment="opened, seen, decided, reopened, not-seen…"
+    )
     from_status: Mapped[str | None] = mapped_column(String(32))
     to_status: Mapped[str | None] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(Text)

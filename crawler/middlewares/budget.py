@@ -46,7 +46,9 @@ class HostBudgetMiddleware:
         config = crawl_config(crawler)
         if config.budget.requests_per_host <= 0:
             raise NotConfigured
-        return cls(crawler, HostBudget(config.budget.requests_per_host, Endpoints.from_config(config)))
+        return cls(
+            crawler, HostBudget(config.budget.requests_per_host, Endpoints.from_config(config))
+        )
 
     def process_request(self, request: Request) -> None:
         if self.budget.endpoints.matches(request.url) or request.meta.get("retry_times"):
@@ -54,5 +56,7 @@ class HostBudgetMiddleware:
         host = (urlsplit(request.url).hostname or "").lower()
         if self.counts[host] >= self.budget.per_host:
             self.crawler.stats.inc_value(f"scout/budget/host_exhausted/{host}")
-            raise IgnoreRequest(f"request budget for {host} used up ({self.budget.per_host} per crawl)")
+            raise IgnoreRequest(
+                f"request budget for {host} used up ({self.budget.per_host} per crawl)"
+            )
         self.counts[host] += 1

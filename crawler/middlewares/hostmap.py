@@ -51,7 +51,9 @@ class HostMap:
         config = settings.get("SCOUT_CONFIG")
         if config is not None:
             return cls.from_config(config)
-        return cls.build(settings.getdict("SCOUT_HOSTMAP"), settings.getbool("SCOUT_HOSTMAP_STRICT"))
+        return cls.build(
+            settings.getdict("SCOUT_HOSTMAP"), settings.getbool("SCOUT_HOSTMAP_STRICT")
+        )
 
     @classmethod
     def build(cls, hosts: dict[str, str], strict: bool) -> HostMap:
@@ -59,7 +61,10 @@ class HostMap:
             p = urlsplit(base)
             if p.scheme not in ("http", "https") or not p.hostname:
                 raise ValueError(f"hostmap.{host}: {base!r} is not a base URL")
-        return cls(tuple(sorted((h.lower(), b.rstrip("/")) for h, b in hosts.items())), strict and bool(hosts))
+        return cls(
+            tuple(sorted((h.lower(), b.rstrip("/")) for h, b in hosts.items())),
+            strict and bool(hosts),
+        )
 
     def base_for(self, host: str) -> str | None:
         host = host.lower().rstrip(".")
@@ -77,7 +82,7 @@ class HostMap:
         """The production URL of a mapped URL (``Location`` headers), or None."""
         for host, base in self.hosts:
             if url == base or url.startswith(base + "/") or url.startswith(base + "?"):
-                return f"https://{host}{url[len(base):] or '/'}"
+                return f"https://{host}{url[len(base) :] or '/'}"
         return None
 
     @property
@@ -119,7 +124,9 @@ class HostMapMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HostMapMiddleware:
-        if crawler.settings.get("SCOUT_CONFIG") is None and not crawler.settings.getdict("SCOUT_HOSTMAP"):
+        if crawler.settings.get("SCOUT_CONFIG") is None and not crawler.settings.getdict(
+            "SCOUT_HOSTMAP"
+        ):
             raise NotConfigured
         hostmap = HostMap.from_settings(crawler.settings)
         if not hostmap.hosts:
@@ -168,4 +175,3 @@ class HostMapMiddleware:
 
     def process_exception(self, request: Request, exception: BaseException) -> None:
         self._restore(request)
-

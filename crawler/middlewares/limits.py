@@ -52,11 +52,14 @@ class DownloadLimitMiddleware(HttpCompressionMiddleware):
                 self._count("decompressed")
             raise
 
-    def process_exception(self, request: Request, exception: BaseException, spider: Any = None) -> None:
+    def process_exception(
+        self, request: Request, exception: BaseException, spider: Any = None
+    ) -> None:
         # The download handler cancels a body over the limit (announced or received).
         text = str(exception)
         if type(exception).__name__ in ("DownloadCancelledError", "CancelledError") and (
-                not text or any(w in text for w in _SIZE_WORDS)):
+            not text or any(w in text for w in _SIZE_WORDS)
+        ):
             self._count("downloaded")
 
     def _count(self, where: str) -> None:
@@ -103,10 +106,16 @@ class ParseTimeMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ParseTimeMiddleware:
         config = crawler.settings.get("SCOUT_CONFIG")
-        seconds = config.crawl.parse_seconds if config is not None else crawler.settings.getfloat("SCOUT_PARSE_SECONDS")
+        seconds = (
+            config.crawl.parse_seconds
+            if config is not None
+            else crawler.settings.getfloat("SCOUT_PARSE_SECONDS")
+        )
         return cls(crawler, float(seconds or 0))
 
-    def process_spider_output(self, response: Response, result: Iterable[Any], spider: Any = None) -> Iterator[Any]:
+    def process_spider_output(
+        self, response: Response, result: Iterable[Any], spider: Any = None
+    ) -> Iterator[Any]:
         it = iter(result)
         spent = 0.0
         while True:
@@ -126,8 +135,9 @@ class ParseTimeMiddleware:
             spent += time.monotonic() - start
             yield item
 
-    async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any],
-                                          spider: Any = None) -> AsyncIterator[Any]:
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any], spider: Any = None
+    ) -> AsyncIterator[Any]:
         # An async callback cannot be interrupted safely: measure and count only.
         spent = 0.0
         start = time.monotonic()
@@ -140,8 +150,12 @@ class ParseTimeMiddleware:
 
     def _exceeded(self, response: Response, spent: float) -> None:
         self.crawler.stats.inc_value(PARSE_STAT)
-        logger.warning("stopped parsing %s after %.1f s (crawl.parse_seconds = %s)",
-                       response.url, spent, self.seconds)
+        logger.warning(
+            "stopped parsing %s after %.1f s (crawl.parse_seconds = %s)",
+            response.url,
+            spent,
+            self.seconds,
+        )
         spider = self.crawler.spider
         fail = getattr(spider, "query_failed", None)
         if fail is not None and "scout_query" in response.meta:

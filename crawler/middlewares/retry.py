@@ -32,9 +32,16 @@ if TYPE_CHECKING:
     from scrapy.http import Response
 
 NETWORK_ERRORS = (
-    defer.TimeoutError, error.TimeoutError, error.DNSLookupError, error.ConnectionRefusedError,
-    error.ConnectionDone, error.ConnectError, error.ConnectionLost, error.TCPTimedOutError,
-    ResponseFailed, OSError,
+    defer.TimeoutError,
+    error.TimeoutError,
+    error.DNSLookupError,
+    error.ConnectionRefusedError,
+    error.ConnectionDone,
+    error.ConnectError,
+    error.ConnectionLost,
+    error.TCPTimedOutError,
+    ResponseFailed,
+    OSError,
 )
 
 
@@ -56,7 +63,9 @@ class RetrySettings:
             max_wait=settings.getfloat("SCOUT_RETRY_MAX_WAIT", 120.0),
         )
         if s.backoff_base < 0 or s.max_wait < 0:
-            raise ValueError("SCOUT_RETRY_BACKOFF_BASE and SCOUT_RETRY_MAX_WAIT must not be negative")
+            raise ValueError(
+                "SCOUT_RETRY_BACKOFF_BASE and SCOUT_RETRY_MAX_WAIT must not be negative"
+            )
         return s
 
 
@@ -83,7 +92,9 @@ def _seconds_until(value: str, now: float) -> float | None:
     return max(when.timestamp() - now, 0.0)
 
 
-def retry_delay(headers: Any, attempt: int, settings: RetrySettings, now: float | None = None) -> float:
+def retry_delay(
+    headers: Any, attempt: int, settings: RetrySettings, now: float | None = None
+) -> float:
     """Seconds to wait before retry number ``attempt`` (1-based)."""
     now = time.time() if now is None else now
     for name in (b"Retry-After", b"X-RateLimit-Reset", b"RateLimit-Reset"):
@@ -128,8 +139,13 @@ class RetryAfterMiddleware:
             self.crawler.stats.inc_value("scout/retry/wait_too_long")
             return response
         assert self.crawler.spider is not None
-        retry = get_retry_request(request, spider=self.crawler.spider, reason=f"{response.status}",
-                                  max_retry_times=self._max_times(request), stats_base_key="retry")
+        retry = get_retry_request(
+            request,
+            spider=self.crawler.spider,
+            reason=f"{response.status}",
+            max_retry_times=self._max_times(request),
+            stats_base_key="retry",
+        )
         if retry is None:
             return response
         return await self._later(request, retry, delay)
@@ -139,8 +155,13 @@ class RetryAfterMiddleware:
             return None
         attempt = request.meta.get("retry_times", 0) + 1
         assert self.crawler.spider is not None
-        retry = get_retry_request(request, spider=self.crawler.spider, reason=type(exception).__name__,
-                                  max_retry_times=self._max_times(request), stats_base_key="retry")
+        retry = get_retry_request(
+            request,
+            spider=self.crawler.spider,
+            reason=type(exception).__name__,
+            max_retry_times=self._max_times(request),
+            stats_base_key="retry",
+        )
         if retry is None:
             return None
         return await self._later(request, retry, retry_delay(None, attempt, self.settings))

@@ -55,14 +55,20 @@ class RobotsPolicy:
 
     @classmethod
     def from_config(cls, config: Config) -> RobotsPolicy:
-        strict = tuple(sorted(h for p in PLATFORMS.values() if p.robots_blocks_crawlers for h in p.hosts))
+        strict = tuple(
+            sorted(h for p in PLATFORMS.values() if p.robots_blocks_crawlers for h in p.hosts)
+        )
         exceptions = []
         for host in config.crawl.robots_exceptions:
             if any(host_matches(host.lower(), s) for s in strict):
-                logger.warning("crawl.robots_exceptions: %s ignored, its platform forbids crawlers", host)
+                logger.warning(
+                    "crawl.robots_exceptions: %s ignored, its platform forbids crawlers", host
+                )
             else:
                 exceptions.append(host.lower())
-        return cls(Endpoints.from_config(config), strict, config.crawl.obey_robots, tuple(exceptions))
+        return cls(
+            Endpoints.from_config(config), strict, config.crawl.obey_robots, tuple(exceptions)
+        )
 
     def is_strict(self, host: str) -> bool:
         return any(host_matches(host, s) for s in self.strict_hosts)

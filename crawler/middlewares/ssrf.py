@@ -126,7 +126,9 @@ class GuardPolicy:
         hosts = {h for p in PLATFORMS.values() for h in p.hosts} | set(config.mastodon_instances)
         return cls(
             endpoints=Endpoints.from_config(config),
-            allow_networks=tuple(ipaddress.ip_network(n, strict=False) for n in config.allow_networks),
+            allow_networks=tuple(
+                ipaddress.ip_network(n, strict=False) for n in config.allow_networks
+            ),
             district_domains=tuple(d.lower() for d in district_domains),
             platform_hosts=tuple(sorted(hosts)),
             hostmap=HostMap.from_config(config),
@@ -210,8 +212,11 @@ class SsrfGuardMiddleware:
         host, reason = self.policy.check_host(request.url)
         if reason is None:
             if host not in self._cache:
-                self._cache[host] = (await _in_thread(host, self.resolve) if self.threaded
-                                     else _addresses(host, self.resolve))
+                self._cache[host] = (
+                    await _in_thread(host, self.resolve)
+                    if self.threaded
+                    else _addresses(host, self.resolve)
+                )
             reason = self.policy.check_addresses(host, self._cache[host])
         if reason:
             self.crawler.stats.inc_value(f"scout/ssrf/refused/{reason}")
@@ -264,7 +269,11 @@ class GuardedResolver(CachingThreadedResolver):
 
     def checked(self, address: str, name: str) -> str:
         policy = self.policy
-        if policy is None or name.lower().rstrip(".") in self.exempt or policy.address_allowed(address):
+        if (
+            policy is None
+            or name.lower().rstrip(".") in self.exempt
+            or policy.address_allowed(address)
+        ):
             return address
         raise DNSLookupError(f"{name} resolves to a private address (refused by the SSRF guard)")
 
@@ -301,7 +310,9 @@ async def browser_refusal(policy: GuardPolicy, url: str, navigation: bool) -> st
         addresses = [str(literal_address(host))]
     else:
         try:
-            infos = await asyncio.get_running_loop().getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+            infos = await asyncio.get_running_loop().getaddrinfo(
+                host, None, proto=socket.IPPROTO_TCP
+            )
             addresses = sorted({str(i[4][0]) for i in infos})
         except OSError:
             addresses = None

@@ -50,7 +50,9 @@ class CanonicalisePipeline:
         ref = verdict.account
         if ref is None:
             stats.inc_value(f"scout/dropped/not_account/{stat_key(verdict.reason)}")
-            raise DropItem(f"not an account ({verdict.reason}): {item.url[:200]}", log_level="DEBUG")
+            raise DropItem(
+                f"not an account ({verdict.reason}): {item.url[:200]}", log_level="DEBUG"
+            )
         wanted = getattr(self.crawler.spider, "platform_filter", None)
         if wanted and ref.platform not in wanted:
             stats.inc_value(f"scout/dropped/platform_filter/{ref.platform}")

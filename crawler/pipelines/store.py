@@ -59,29 +59,42 @@ class StoreSettings:
         if not url:
             raise ValueError("SCOUT_DATABASE_URL is not set")
         scan = settings.get("SCOUT_SCAN_ID")
-        return cls(url, int(scan) if scan not in (None, "") else None, max(settings.getint("SCOUT_STORE_BATCH", 50), 1))
+        return cls(
+            url,
+            int(scan) if scan not in (None, "") else None,
+            max(settings.getint("SCOUT_STORE_BATCH", 50), 1),
+        )
 
 
 # --------------------------------------------------------------------------- data functions
 
 
 def _by_url(session: Session, district_id: int, platform: str, url: str) -> Account | None:
-    return session.scalars(select(Account).where(
-        Account.district_id == district_id, Account.platform == platform, Account.url == url)).first()
+    return session.scalars(
+        select(Account).where(
+            Account.district_id == district_id, Account.platform == platform, Account.url == url
+        )
+    ).first()
 
 
 def _rename(acc: Account, item: AccountSighting) -> None:
     """The row found by its stable id now goes by the sighting's URL (a new handle)."""
     if item.platform_id and item.handle == item.platform_id and acc.handle != acc.platform_id:
         return  # an id-only URL (/channel/UC…) never replaces a known handle
-    if acc.handle and acc.handle != item.handle and acc.handle != acc.platform_id \
-            and acc.handle not in (acc.previous_handles or []):
+    if (
+        acc.handle
+        and acc.handle != item.handle
+        and acc.handle != acc.platform_id
+        and acc.handle not in (acc.previous_handles or [])
+    ):
         acc.previous_handles = [*(acc.previous_handles or []), acc.handle]
     acc.url = item.canonical_url or acc.url
     acc.handle = item.handle or acc.handle
 
 
-def find_or_create_account(session: Session, district_id: int, scan_id: int, item: AccountSighting) -> tuple[Account, bool]:
+def find_or_create_account(
+    session: Session, district_id: int, scan_id: int, item: AccountSighting
+) -> tuple[Account, bool]:
     """The account row of a canonicalised sighting, and whether it was created."""
     assert item.platform and item.canonical_url and item.handle
     acc = _by_url(session, district_id, item.platform, item.canonical_url)
@@ -90,9 +103,15 @@ def find_or_create_account(session: Session, district_id: int, scan_id: int, ite
         if acc is not None:
             _rename(acc, item)
     if item.platform_id:
-        same_id = session.scalars(select(Account).where(
-            Account.district_id == district_id, Account.platform == item.platform,
-            Account.platform_id == item.platform_id).order_by(Account.id)).first()
+        same_id = session.scalars(
+            select(Account)
+            .where(
+                Account.district_id == district_id,
+                Account.platform == item.platform,
+                Account.platform_id == item.platform_id,
+            )
+            .order_by(Account.id)
+        ).first()
         if acc is None and same_id is not None:
             acc = same_id
             _rename(acc, item)
@@ -106,9 +125,17 @@ def find_or_create_account(session: Session, district_id: int, scan_id: int, ite
     if acc is not None:
         return acc, False
     acc = Account(
-        district_id=district_id, platform=item.platform, url=item.canonical_url, handle=item.handle,
-        platform_id=item.platform_id, links=[], previous_handles=[], first_seen_at=item.fetched_at,
-        last_seen_at=item.fetched_at, first_scan_id=scan_id, last_scan_id=scan_id,
+        district_id=district_id,
+        platform=item.platform,
+        url=item.canonical_url,
+        handle=item.handle,
+        platform_id=item.platform_id,
+        links=[],
+        previous_handles=[],
+        first_seen_at=item.fetched_at,
+        last_seen_at=item.fetched_at,
+        first_scan_id=scan_id,
+        last_scan_id=scan_id,
     )
     session.add(acc)
     session.flush()
@@ -116,10 +143,15 @@ def find_or_create_account(session: Session, district_id: int, scan_id: int, ite
 
 
 def _has_case(session: Session, acc: Account) -> bool:
-    return session.scalars(select(Case.id).where(Case.account_id == acc.id).limit(1)).first() is not None
+    return (
+        session.scalars(select(Case.id).where(Case.account_id == acc.id).limit(1)).first()
+        is not None
+    )
 
 
-def merge_accounts(session: Session, by_url: Account, by_id: Account, item: AccountSighting) -> Account | None:
+def merge_accounts(
+    session: Session, by_url: Account, by_id: Account, item: AccountSighting
+) -> Account | None:
     """Fold two rows of one account into one; None when both have cases (then they stay apart).
 
     The row with a case (else the older row) is kept, so case numbers and their account stay
@@ -129,7 +161,9 @@ def merge_accounts(session: Session, by_url: Account, by_id: Account, item: Acco
     a_case, b_case = _has_case(session, by_url), _has_case(session, by_id)
     if a_case and b_case:
         return None
-    keep, drop = (by_url, by_id) if a_case or (not b_case and by_url.id < by_id.id) else (by_id, by_url)
+    keep, drop = (
+        (by_url, by_id) if a_case or (not b_case and by_url.id < by_id.id) else (by_id, by_url)
+    )
     named = by_url if by_url.handle != item.platform_id else by_id
     url, handle = named.url, named.handle
     taken = set(session.scalars(select(Assessment.scan_id).where(Assessment.account_id == keep.id)))
@@ -146,9 +180,13 @@ def merge_accounts(session: Session, by_url: Account, by_id: Account, item: Acco
         if getattr(keep, name) is None:
             setattr(keep, name, getattr(drop, name))
     keep.links = list(dict.fromkeys([*(keep.links or []), *(drop.links or [])]))[:50]
-    keep.previous_handles = list(dict.fromkeys([*(keep.previous_handles or []), *(drop.previous_handles or [])]))
+    keep.previous_handles = list(
+        dict.fromkeys([*(keep.previous_handles or []), *(drop.previous_handles or [])])
+    )
     keep.first_seen_at = min(keep.first_seen_at, drop.first_seen_at)
-    if drop.first_scan_id is not None and (keep.first_scan_id is None or drop.first_scan_id < keep.first_scan_id):
+    if drop.first_scan_id is not None and (
+        keep.first_scan_id is None or drop.first_scan_id < keep.first_scan_id
+    ):
         keep.first_scan_id = drop.first_scan_id
     session.flush()
     session.delete(drop)
@@ -177,27 +215,49 @@ def update_account(acc: Account, scan_id: int, item: AccountSighting) -> None:
 
 def add_sighting(session: Session, acc: Account, scan_id: int, item: AccountSighting) -> bool:
     """Add the sighting unless the same one is already stored for this scan."""
-    exists = session.scalars(select(Sighting.id).where(
-        Sighting.account_id == acc.id, Sighting.scan_id == scan_id, Sighting.source == item.source,
-        Sighting.query.is_(None) if item.query is None else Sighting.query == item.query,
-        Sighting.source_url.is_(None) if item.source_url is None else Sighting.source_url == item.source_url,
-    ).limit(1)).first()
+    exists = session.scalars(
+        select(Sighting.id)
+        .where(
+            Sighting.account_id == acc.id,
+            Sighting.scan_id == scan_id,
+            Sighting.source == item.source,
+            Sighting.query.is_(None) if item.query is None else Sighting.query == item.query,
+            Sighting.source_url.is_(None)
+            if item.source_url is None
+            else Sighting.source_url == item.source_url,
+        )
+        .limit(1)
+    ).first()
     if exists is not None:
         return False
-    session.add(Sighting(
-        account_id=acc.id, scan_id=scan_id, source=item.source, query=item.query,
-        source_url=item.source_url, rank=item.rank, title=item.title, snippet=item.snippet,
-        raw_url=item.url, fetched_at=item.fetched_at,
-    ))
+    session.add(
+        Sighting(
+            account_id=acc.id,
+            scan_id=scan_id,
+            source=item.source,
+            query=item.query,
+            source_url=item.source_url,
+            rank=item.rank,
+            title=item.title,
+            snippet=item.snippet,
+            raw_url=item.url,
+            fetched_at=item.fetched_at,
+        )
+    )
     return True
 
 
-def write_coverage(session: Session, scan_id: int, source: str, entries: list[QueryCoverage]) -> None:
+def write_coverage(
+    session: Session, scan_id: int, source: str, entries: list[QueryCoverage]
+) -> None:
     """Insert or update the ``ScanQuery`` rows of these queries."""
     for e in entries:
         query = e.query[:1000]
-        row = session.scalars(select(ScanQuery).where(
-            ScanQuery.scan_id == scan_id, ScanQuery.source == source, ScanQuery.query == query)).first()
+        row = session.scalars(
+            select(ScanQuery).where(
+                ScanQuery.scan_id == scan_id, ScanQuery.source == source, ScanQuery.query == query
+            )
+        ).first()
         if row is None:
             row = ScanQuery(scan_id=scan_id, source=source, query=query, status=e.status, results=0)
             session.add(row)
@@ -247,8 +307,12 @@ class StorePipeline:
             self.district_id = district.id
             if self.scan_id is None:
                 spider = self.crawler.spider
-                scan = Scan(district_id=district.id, kind=ScanKind.SCAN.value, status=ScanStatus.RUNNING.value,
-                            params={"sources": [getattr(spider, "name", "?")], "via": "scrapy crawl"})
+                scan = Scan(
+                    district_id=district.id,
+                    kind=ScanKind.SCAN.value,
+                    status=ScanStatus.RUNNING.value,
+                    params={"sources": [getattr(spider, "name", "?")], "via": "scrapy crawl"},
+                )
                 session.add(scan)
                 session.flush()
                 self.scan_id = scan.id
@@ -296,8 +360,12 @@ class StorePipeline:
             book.close(getattr(self.crawler.spider, "stop_reason", None) or "closed")
         self.flush()
         if book is not None and book.dirty:
-            logger.warning("%s: coverage of %d queries not written (sightings unaccounted for): %s",
-                           book.source, len(book.dirty), sorted(book.dirty)[:5])
+            logger.warning(
+                "%s: coverage of %d queries not written (sightings unaccounted for): %s",
+                book.source,
+                len(book.dirty),
+                sorted(book.dirty)[:5],
+            )
         if self.own_scan:
             with self._session() as session:
                 scan = session.get(Scan, self.scan_id)

@@ -25,7 +25,9 @@ _IG_BIO = re.compile(r"on Instagram:\s*[\"“](.*?)[\"”]\s*$", re.DOTALL)
 _FOLLOWER_WORDS = ("followers", "subscribers", "likes")
 
 
-def profile_from_search(ref: AccountRef, title: str | None, snippet: str | None) -> dict[str, object]:
+def profile_from_search(
+    ref: AccountRef, title: str | None, snippet: str | None
+) -> dict[str, object]:
     """Display name, bio and follower count a search result shows for ``ref`` (only what it shows)."""
     out: dict[str, object] = {}
     name, handle = name_and_handle(title)

@@ -47,8 +47,15 @@ class SampleWorld:
     fault injector's random choices.
     """
 
-    def __init__(self, *, faults: Faults | None = None, youtube_search_quota: int = 100, seed: int = 0,
-                 brave_key: str | None = None, youtube_key: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        faults: Faults | None = None,
+        youtube_search_quota: int = 100,
+        seed: int = 0,
+        brave_key: str | None = None,
+        youtube_key: str | None = None,
+    ) -> None:
         self.data: WorldData = load_world()
         self.log = RequestLog()
         self.stopping = threading.Event()
@@ -149,16 +156,33 @@ class SampleWorld:
         if not self.hostmap:
             raise RuntimeError("start the sample world before asking for its configuration")
         q = json.dumps
-        lines = ["# scout.toml for the local sample world (generated; ports change each run)",
-                 "[district]", f"profile = {q(profile)}", f"registry = {q(registry)}", ""]
+        lines = [
+            "# scout.toml for the local sample world (generated; ports change each run)",
+            "[district]",
+            f"profile = {q(profile)}",
+            f"registry = {q(registry)}",
+            "",
+        ]
         if database_url:
             lines += ["[database]", f"url = {q(database_url)}", ""]
-        lines += ["[sources]", f"searxng_url = {q('https://' + SEARXNG_HOST)}",
-                  f"mastodon_instances = {q([MASTODON_INSTANCE])}", 'allow_networks = ["127.0.0.0/8"]', "",
-                  "[crawl]", 'contact = "sample-world@localhost"', "download_delay = 0.0", "autothrottle = false",
-                  "concurrent_requests = 16", "concurrent_per_domain = 8", "download_timeout = 10",
-                  "retry_times = 2", "http_cache = false", "",
-                  "[hostmap]"]
+        lines += [
+            "[sources]",
+            f"searxng_url = {q('https://' + SEARXNG_HOST)}",
+            f"mastodon_instances = {q([MASTODON_INSTANCE])}",
+            'allow_networks = ["127.0.0.0/8"]',
+            "",
+            "[crawl]",
+            'contact = "sample-world@localhost"',
+            "download_delay = 0.0",
+            "autothrottle = false",
+            "concurrent_requests = 16",
+            "concurrent_per_domain = 8",
+            "download_timeout = 10",
+            "retry_times = 2",
+            "http_cache = false",
+            "",
+            "[hostmap]",
+        ]
         lines += [f"{q(host)} = {q(base)}" for host, base in sorted(self.hostmap.items())]
         return "\n".join(lines) + "\n"
 
@@ -166,8 +190,12 @@ class SampleWorld:
         """Counts of the manifest by classification and by source (for the demo)."""
         by_class = Counter(h.classification for h in self.manifest)
         by_source = Counter(s for h in self.manifest for s in h.sources)
-        return {"accounts": len(self.manifest), "by_classification": dict(by_class),
-                "by_source": dict(by_source), "hidden_by_robots": sum(h.hidden_by_robots for h in self.manifest)}
+        return {
+            "accounts": len(self.manifest),
+            "by_classification": dict(by_class),
+            "by_source": dict(by_source),
+            "hidden_by_robots": sum(h.hidden_by_robots for h in self.manifest),
+        }
 
 
 def _redirect_to(host: str) -> App:
@@ -179,7 +207,9 @@ def _redirect_to(host: str) -> App:
     return app
 
 
-def recall_by_source(manifest: Iterable[HiddenAccount], found_urls: Iterable[str]) -> dict[str, tuple[int, int]]:
+def recall_by_source(
+    manifest: Iterable[HiddenAccount], found_urls: Iterable[str]
+) -> dict[str, tuple[int, int]]:
     """``{source: (found, findable)}`` for the accounts each source can find."""
     found = set(found_urls)
     out: dict[str, tuple[int, int]] = {}

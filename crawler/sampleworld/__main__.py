@@ -15,15 +15,25 @@ from crawler.sampleworld import Faults, SampleWorld
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawler.sampleworld", description=__doc__.splitlines()[0])
-    parser.add_argument("--port-base", type=int, default=None,
-                        help="first port; hosts get consecutive ports (default: free ports)")
+    parser = argparse.ArgumentParser(
+        prog="python -m crawler.sampleworld", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--port-base",
+        type=int,
+        default=None,
+        help="first port; hosts get consecutive ports (default: free ports)",
+    )
     parser.add_argument("--youtube-search-quota", type=int, default=100)
-    parser.add_argument("--faults", action="store_true", help="inject faults at typical rates (Faults.typical)")
+    parser.add_argument(
+        "--faults", action="store_true", help="inject faults at typical rates (Faults.typical)"
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the fault injector")
     args = parser.parse_args(argv)
     faults = Faults.typical() if args.faults else None
-    world = SampleWorld(youtube_search_quota=args.youtube_search_quota, faults=faults, seed=args.seed)
+    world = SampleWorld(
+        youtube_search_quota=args.youtube_search_quota, faults=faults, seed=args.seed
+    )
     world.start(port_base=args.port_base)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())

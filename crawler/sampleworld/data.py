@@ -17,7 +17,17 @@ from typing import Any
 import yaml
 
 DATA_FILE = Path(__file__).with_name("world.yaml")
-PLATFORMS = ("facebook", "instagram", "x", "youtube", "tiktok", "threads", "bluesky", "linkedin", "mastodon")
+PLATFORMS = (
+    "facebook",
+    "instagram",
+    "x",
+    "youtube",
+    "tiktok",
+    "threads",
+    "bluesky",
+    "linkedin",
+    "mastodon",
+)
 CLASSES = ("registered", "unregistered", "impersonation", "affiliated", "unrelated", "review")
 API_PLATFORMS = ("youtube", "bluesky", "mastodon")
 MASTODON_INSTANCE = "mastodon.social"
@@ -69,7 +79,11 @@ class Account:
         """The profile URL as the platform itself writes it (case kept, in og:url style)."""
         p, h = self.platform, self.handle
         if p == "facebook":
-            return f"https://www.facebook.com/profile.php?id={h}" if h.isdigit() else f"https://www.facebook.com/{h}/"
+            return (
+                f"https://www.facebook.com/profile.php?id={h}"
+                if h.isdigit()
+                else f"https://www.facebook.com/{h}/"
+            )
         if p == "instagram":
             return f"https://www.instagram.com/{h.lower()}/"
         if p == "x":
@@ -150,9 +164,29 @@ def derived_id(platform: str, handle: str) -> str:
 
 
 _FIELDS = {
-    "key", "platform", "handle", "name", "class", "id", "bio", "location", "links", "followers",
-    "following", "posts", "entity", "imitates", "case", "search", "api", "probe", "live", "kind",
-    "layout", "username", "og_host",
+    "key",
+    "platform",
+    "handle",
+    "name",
+    "class",
+    "id",
+    "bio",
+    "location",
+    "links",
+    "followers",
+    "following",
+    "posts",
+    "entity",
+    "imitates",
+    "case",
+    "search",
+    "api",
+    "probe",
+    "live",
+    "kind",
+    "layout",
+    "username",
+    "og_host",
 }
 
 
@@ -165,17 +199,31 @@ def _account(raw: dict[str, Any], index: int) -> Account:
         raise ValueError(f"world.yaml account {raw['key']!r}: bad platform or class")
     handle = str(raw["handle"])
     return Account(
-        key=raw["key"], platform=platform, handle=handle, name=raw["name"], cls=raw["class"],
+        key=raw["key"],
+        platform=platform,
+        handle=handle,
+        name=raw["name"],
+        cls=raw["class"],
         platform_id=str(raw.get("id") or derived_id(platform, handle)),
-        bio=raw.get("bio", ""), location=raw.get("location", ""), links=tuple(raw.get("links", ())),
-        followers=int(raw.get("followers", 0)), following=int(raw.get("following", 0)),
-        posts=int(raw.get("posts", 0)), entity=raw.get("entity"), imitates=raw.get("imitates"),
-        case=raw.get("case"), search=bool(raw.get("search", True)),
-        api=bool(raw.get("api", platform in API_PLATFORMS)), probe=bool(raw.get("probe", False)),
-        live=bool(raw.get("live", True)), kind=raw.get("kind", "company"),
+        bio=raw.get("bio", ""),
+        location=raw.get("location", ""),
+        links=tuple(raw.get("links", ())),
+        followers=int(raw.get("followers", 0)),
+        following=int(raw.get("following", 0)),
+        posts=int(raw.get("posts", 0)),
+        entity=raw.get("entity"),
+        imitates=raw.get("imitates"),
+        case=raw.get("case"),
+        search=bool(raw.get("search", True)),
+        api=bool(raw.get("api", platform in API_PLATFORMS)),
+        probe=bool(raw.get("probe", False)),
+        live=bool(raw.get("live", True)),
+        kind=raw.get("kind", "company"),
         # Alternate the two YouTube header layouts unless the file pins one.
         layout=raw.get("layout") or ("c4" if index % 2 == 0 else "page"),
-        username=raw.get("username"), og_host=raw.get("og_host", "www.linkedin.com"), index=index,
+        username=raw.get("username"),
+        og_host=raw.get("og_host", "www.linkedin.com"),
+        index=index,
     )
 
 
@@ -195,7 +243,16 @@ def load_world(path: Path = DATA_FILE) -> WorldData:
     for host, site in raw["district_site"].items():
         disallow[host] = tuple(site.get("robots_disallow") or ())
         for path_, page in site["pages"].items():
-            pages.append(SitePage(host, path_, page["title"], page.get("intro", ""),
-                                  tuple((str(h), str(t)) for h, t in page.get("links") or ())))
-    extra = tuple(SearchDoc(d["url"], d["title"], d["content"]) for d in raw.get("search_extra") or ())
+            pages.append(
+                SitePage(
+                    host,
+                    path_,
+                    page["title"],
+                    page.get("intro", ""),
+                    tuple((str(h), str(t)) for h, t in page.get("links") or ()),
+                )
+            )
+    extra = tuple(
+        SearchDoc(d["url"], d["title"], d["content"]) for d in raw.get("search_extra") or ()
+    )
     return WorldData(accounts, tuple(pages), disallow, extra, by_key)

@@ -71,14 +71,28 @@ class Faults:
         strikes only the first hit of a path (a 429 burst the first two), so a client that
         retries twice ends with the same data as on a clean day."""
         values: dict[str, object] = {
-            "server_error": 0.10, "timeout": 0.05, "rate_limit": 0.05, "truncated_json": 0.05,
-            "login_wall": 0.05, "captcha": 0.05, "slow": 0.10, "hold_seconds": client_timeout + 2.0,
+            "server_error": 0.10,
+            "timeout": 0.05,
+            "rate_limit": 0.05,
+            "truncated_json": 0.05,
+            "login_wall": 0.05,
+            "captcha": 0.05,
+            "slow": 0.10,
+            "hold_seconds": client_timeout + 2.0,
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
 
     def __post_init__(self) -> None:
-        for name in ("server_error", "timeout", "rate_limit", "truncated_json", "login_wall", "captcha", "slow"):
+        for name in (
+            "server_error",
+            "timeout",
+            "rate_limit",
+            "truncated_json",
+            "login_wall",
+            "captcha",
+            "slow",
+        ):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"Faults.{name} must be between 0 and 1")
 
@@ -129,22 +143,36 @@ class FaultInjector:
             target = request.path if request.arg("__loop") else f"{request.path}?__loop=1"
             return "redirect_loop", redirect(f"https://{request.host}{target}", 302)
         if f.huge and request.path.startswith(f.huge):
-            return "huge", Response(200, b"<!-- " + b"x" * f.huge_bytes + b" -->", "text/html; charset=utf-8",
-                                    compress=False)
+            return "huge", Response(
+                200,
+                b"<!-- " + b"x" * f.huge_bytes + b" -->",
+                "text/html; charset=utf-8",
+                compress=False,
+            )
         if f.gzip_bomb and request.path.startswith(f.gzip_bomb):
-            return "gzip_bomb", Response(200, gzip_bomb(f.bomb_inflated_bytes), "text/html; charset=utf-8",
-                                         raw_encoding="gzip")
+            return "gzip_bomb", Response(
+                200,
+                gzip_bomb(f.bomb_inflated_bytes),
+                "text/html; charset=utf-8",
+                raw_encoding="gzip",
+            )
         first = hit <= f.repeat
         if hit <= f.burst and self._chosen("rate_limit", f.rate_limit, request):
             return "rate_limit", _too_many(request, f.retry_after)
         if first and self._chosen("server_error", f.server_error, request):
-            status = random.Random(f"{self.seed}|5xx|{request.host}|{request.path}").choice((500, 502, 503))
+            status = random.Random(f"{self.seed}|5xx|{request.host}|{request.path}").choice(
+                (500, 502, 503)
+            )
             return "server_error", Response(status, f"<html><body><h1>{status}</h1></body></html>")
         if first and self._chosen("timeout", f.timeout, request):
             response = app(request)
             response.delay = f.hold_seconds
             return "timeout", response
-        if first and request.host in PAGE_LOGIN_WALLS and self._chosen("login_wall", f.login_wall, request):
+        if (
+            first
+            and request.host in PAGE_LOGIN_WALLS
+            and self._chosen("login_wall", f.login_wall, request)
+        ):
             status, body = PAGE_LOGIN_WALLS[request.host]
             return "login_wall", Response(status, body)
         if first and request.host in PAGE_CAPTCHAS and self._chosen("captcha", f.captcha, request):
@@ -167,13 +195,27 @@ class FaultInjector:
 def _too_many(request: Request, retry_after: int) -> Response:
     headers = [("Retry-After", str(retry_after))]
     if request.host == "public.api.bsky.app":
-        return json_response({"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"}, 429, headers)
+        return json_response(
+            {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"}, 429, headers
+        )
     if request.host == "mastodon.social":
-        return json_response({"error": "Too many requests"}, 429, [*headers, ("X-RateLimit-Remaining", "0")])
+        return json_response(
+            {"error": "Too many requests"}, 429, [*headers, ("X-RateLimit-Remaining", "0")]
+        )
     if request.host == "api.search.brave.com":
-        return json_response({"type": "ErrorResponse", "error": {"status": 429, "code": "RATE_LIMITED",
-                              "detail": "Request rate limit exceeded for plan.", "meta": {"plan": "Free"}}},
-                             429, headers)
+        return json_response(
+            {
+                "type": "ErrorResponse",
+                "error": {
+                    "status": 429,
+                    "code": "RATE_LIMITED",
+                    "detail": "Request rate limit exceeded for plan.",
+                    "meta": {"plan": "Free"},
+                },
+            },
+            429,
+            headers,
+        )
     response = Response(429, "<html><body><h1>429 Too Many Requests</h1></body></html>")
     response.headers.extend(headers)
     return response

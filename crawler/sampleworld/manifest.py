@@ -28,14 +28,30 @@ from crawler.sampleworld.textsearch import loose_score, parse_web_query
 from crawler.sampleworld.websearch import profile_doc
 
 SEARCH_DOMAINS = {
-    "facebook": "facebook.com", "instagram": "instagram.com", "x": "x.com", "youtube": "youtube.com",
-    "tiktok": "tiktok.com", "threads": "threads.com", "bluesky": "bsky.app", "linkedin": "linkedin.com",
+    "facebook": "facebook.com",
+    "instagram": "instagram.com",
+    "x": "x.com",
+    "youtube": "youtube.com",
+    "tiktok": "tiktok.com",
+    "threads": "threads.com",
+    "bluesky": "bsky.app",
+    "linkedin": "linkedin.com",
     "mastodon": "mastodon.social",
 }
 PROBE_PLATFORMS = frozenset({"tiktok", "youtube", "bluesky", "mastodon"})
-PROFILE_PLATFORMS = frozenset({"tiktok", "youtube", "bluesky", "mastodon"})  # robots.txt allows the page
+PROFILE_PLATFORMS = frozenset(
+    {"tiktok", "youtube", "bluesky", "mastodon"}
+)  # robots.txt allows the page
 API_SOURCE = {"youtube": "youtube", "bluesky": "bluesky", "mastodon": "mastodon"}
-SOURCE_ORDER = ("district_site", "web_search", "youtube", "bluesky", "mastodon", "handle_probe", "profiles")
+SOURCE_ORDER = (
+    "district_site",
+    "web_search",
+    "youtube",
+    "bluesky",
+    "mastodon",
+    "handle_probe",
+    "profiles",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,14 +63,18 @@ class HiddenAccount:
     handle: str  # canonical handle (crawler.platforms rules)
     url: str  # canonical URL
     display_name: str
-    classification: str  # registered | unregistered | impersonation | affiliated | unrelated | review
+    classification: (
+        str  # registered | unregistered | impersonation | affiliated | unrelated | review
+    )
     entity: str | None  # district/entity key, or the affiliated organisation's key
     imitates: str | None  # canonical URL of the registered account an impersonation copies
     sources: tuple[str, ...]
     expected_case: str | None  # unregistered | impersonation | deactivation_incomplete | None
     platform_id: str | None = None
     followers: int | None = None
-    aliases: tuple[str, ...] = ()  # other canonical URLs of the same account (e.g. a channel id URL)
+    aliases: tuple[
+        str, ...
+    ] = ()  # other canonical URLs of the same account (e.g. a channel id URL)
     hidden_by_robots: bool = False
 
 
@@ -102,7 +122,11 @@ def _linked_keys(world: WorldData, allowed: bool) -> set[str]:
             if ref is None:
                 continue
             for a in world.on(ref.platform):
-                if a.live and ref.handle.lower() in (a.lower, a.platform_id.lower(), canonical_of(a)[0]):
+                if a.live and ref.handle.lower() in (
+                    a.lower,
+                    a.platform_id.lower(),
+                    canonical_of(a)[0],
+                ):
                     keys.add(a.key)
     return keys
 
@@ -112,7 +136,10 @@ def _web_findable(a: Account, names: list[str]) -> bool:
         return False
     doc = profile_doc(a)
     domain = SEARCH_DOMAINS[a.platform]
-    return any(parse_web_query(f'site:{domain} "{n}"').matches(doc.url, doc.title, doc.content) for n in names)
+    return any(
+        parse_web_query(f'site:{domain} "{n}"').matches(doc.url, doc.title, doc.content)
+        for n in names
+    )
 
 
 def _api_findable(a: Account, names: list[str]) -> bool:
@@ -143,7 +170,12 @@ def build_manifest(world: WorldData, profile: object | None = None) -> list[Hidd
             sources.add(API_SOURCE[a.platform])
         if a.probe and a.live and a.platform in PROBE_PLATFORMS:
             sources.add("handle_probe")
-        if sources and a.live and a.platform in PROFILE_PLATFORMS and a.mastodon_domain == "mastodon.social":
+        if (
+            sources
+            and a.live
+            and a.platform in PROFILE_PLATFORMS
+            and a.mastodon_domain == "mastodon.social"
+        ):
             sources.add("profiles")
         handle, url = canonical_of(a)
         aliases: tuple[str, ...] = ()
@@ -151,11 +183,22 @@ def build_manifest(world: WorldData, profile: object | None = None) -> list[Hidd
             aliases = (f"https://www.youtube.com/channel/{a.platform_id}",)
         imitated = world.by_key[a.imitates] if a.imitates else None
         case = a.case or (a.cls if a.cls in ("unregistered", "impersonation") else None)
-        out.append(HiddenAccount(
-            key=a.key, platform=a.platform, handle=handle, url=url, display_name=a.name,
-            classification=a.cls, entity=a.entity, imitates=canonical_of(imitated)[1] if imitated else None,
-            sources=tuple(s for s in SOURCE_ORDER if s in sources), expected_case=case,
-            platform_id=a.platform_id, followers=a.followers, aliases=aliases,
-            hidden_by_robots=not sources and a.key in behind_robots,
-        ))
+        out.append(
+            HiddenAccount(
+                key=a.key,
+                platform=a.platform,
+                handle=handle,
+                url=url,
+                display_name=a.name,
+                classification=a.cls,
+                entity=a.entity,
+                imitates=canonical_of(imitated)[1] if imitated else None,
+                sources=tuple(s for s in SOURCE_ORDER if s in sources),
+                expected_case=case,
+                platform_id=a.platform_id,
+                followers=a.followers,
+                aliases=aliases,
+                hidden_by_robots=not sources and a.key in behind_robots,
+            )
+        )
     return out

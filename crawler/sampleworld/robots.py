@@ -185,5 +185,6 @@ ROBOTS: dict[str, str] = {
 }
 
 # Hosts whose robots.txt blocks profile pages for a generic crawler.
-BLOCKED_PROFILE_HOSTS = frozenset({"www.instagram.com", "www.threads.com", "www.facebook.com", "x.com",
-                                   "www.linkedin.com"})
+BLOCKED_PROFILE_HOSTS = frozenset(
+    {"www.instagram.com", "www.threads.com", "www.facebook.com", "x.com", "www.linkedin.com"}
+)

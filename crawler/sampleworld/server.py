@@ -19,8 +19,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-LOGGED_HEADERS = ("User-Agent", "Accept", "Accept-Language", "Accept-Encoding", "X-Subscription-Token",
-                  "x-ig-app-id", "Sec-Fetch-Mode", "Content-Type")
+LOGGED_HEADERS = (
+    "User-Agent",
+    "Accept",
+    "Accept-Language",
+    "Accept-Encoding",
+    "X-Subscription-Token",
+    "x-ig-app-id",
+    "Sec-Fetch-Mode",
+    "Content-Type",
+)
 SECRET_HEADERS = frozenset({"x-subscription-token"})
 SECRET_PARAMS = ("key",)
 REDACTED = "[redacted]"
@@ -49,7 +57,11 @@ class Request:
 
     @property
     def target(self) -> str:
-        return self.path + ("?" + "&".join(f"{k}={v}" for k, vs in self.query.items() for v in vs) if self.query else "")
+        return self.path + (
+            "?" + "&".join(f"{k}={v}" for k, vs in self.query.items() for v in vs)
+            if self.query
+            else ""
+        )
 
 
 @dataclass(slots=True)
@@ -67,15 +79,25 @@ class Response:
         return self.body.encode("utf-8") if isinstance(self.body, str) else self.body
 
 
-def json_response(data: Any, status: int = 200, headers: list[tuple[str, str]] | None = None,
-                  indent: int | None = None) -> Response:
+def json_response(
+    data: Any,
+    status: int = 200,
+    headers: list[tuple[str, str]] | None = None,
+    indent: int | None = None,
+) -> Response:
     """A JSON answer; compact like most APIs, or indented like Google's (``indent=2``)."""
     separators = (",", ":") if indent is None else (",", ": ")
-    return Response(status, json.dumps(data, ensure_ascii=False, indent=indent, separators=separators),
-                    "application/json; charset=utf-8", headers or [])
+    return Response(
+        status,
+        json.dumps(data, ensure_ascii=False, indent=indent, separators=separators),
+        "application/json; charset=utf-8",
+        headers or [],
+    )
 
 
-def text_response(text: str, status: int = 200, content_type: str = "text/plain; charset=utf-8") -> Response:
+def text_response(
+    text: str, status: int = 200, content_type: str = "text/plain; charset=utf-8"
+) -> Response:
     return Response(status, text, content_type)
 
 
@@ -141,7 +163,9 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "nginx"
     sys_version = ""
 
-    def log_message(self, format: str, *args: Any) -> None:  # quiet: the RequestLog records requests
+    def log_message(
+        self, format: str, *args: Any
+    ) -> None:  # quiet: the RequestLog records requests
         pass
 
     def do_GET(self) -> None:
@@ -159,7 +183,9 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(headers.get("content-length") or 0)
         body = self.rfile.read(length) if length else b""
         query = parse_qs(split.query, keep_blank_values=True)
-        if method == "POST" and "application/x-www-form-urlencoded" in headers.get("content-type", ""):
+        if method == "POST" and "application/x-www-form-urlencoded" in headers.get(
+            "content-type", ""
+        ):
             for k, v in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items():
                 query.setdefault(k, []).extend(v)
         request = Request(self.server.host, method, split.path or "/", query, headers, body)
@@ -175,10 +201,22 @@ class _Handler(BaseHTTPRequestHandler):
             except Exception as exc:  # a bug in an app must show up as a 500, not a hung client
                 response = text_response(f"sample world error: {exc!r}", 500)
         target = redact_target(self.path)
-        logged = {h: (REDACTED if h.lower() in SECRET_HEADERS else self.headers[h])
-                  for h in LOGGED_HEADERS if self.headers.get(h) is not None}
-        world.log.add(LoggedRequest(self.server.host, method, target, response.status,
-                                    self.headers.get("User-Agent"), logged, fault_name))
+        logged = {
+            h: (REDACTED if h.lower() in SECRET_HEADERS else self.headers[h])
+            for h in LOGGED_HEADERS
+            if self.headers.get(h) is not None
+        }
+        world.log.add(
+            LoggedRequest(
+                self.server.host,
+                method,
+                target,
+                response.status,
+                self.headers.get("User-Agent"),
+                logged,
+                fault_name,
+            )
+        )
         self._write(response, method, headers)
 
     def _write(self, response: Response, method: str, headers: dict[str, str]) -> None:
@@ -187,8 +225,13 @@ class _Handler(BaseHTTPRequestHandler):
             return
         data = response.data
         encoding = response.raw_encoding
-        if (encoding is None and response.compress and len(data) > 512 and "gzip" in headers.get("accept-encoding", "")
-                and response.content_type.startswith(COMPRESS_TYPES)):
+        if (
+            encoding is None
+            and response.compress
+            and len(data) > 512
+            and "gzip" in headers.get("accept-encoding", "")
+            and response.content_type.startswith(COMPRESS_TYPES)
+        ):
             data, encoding = gzip.compress(data, 6), "gzip"
         try:
             self.send_response(response.status)
@@ -201,7 +244,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             if method != "HEAD":
                 self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeouts, size limits)
+        except (
+            BrokenPipeError,
+            ConnectionResetError,
+        ):  # the client gave up (timeouts, size limits)
             self.close_connection = True
 
 
@@ -222,8 +268,12 @@ class HostServer:
     def __init__(self, host: str, app: App, world: Any, port: int = 0) -> None:
         self.host = host
         self._server = _HostServer(("127.0.0.1", port), host, app, world)
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name=f"sampleworld-{host}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"sampleworld-{host}",
+            daemon=True,
+        )
 
     @property
     def base_url(self) -> str:

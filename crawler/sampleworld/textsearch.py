@@ -28,7 +28,9 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 
 
 def _stem(token: str) -> str:
-    return token[:-1] if len(token) > 3 and token.endswith("s") and not token.endswith("ss") else token
+    return (
+        token[:-1] if len(token) > 3 and token.endswith("s") and not token.endswith("ss") else token
+    )
 
 
 def tokens(text: str) -> list[str]:
@@ -40,7 +42,7 @@ def _contains(haystack: list[str], needle: list[str]) -> bool:
     if not needle:
         return True
     n = len(needle)
-    return any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))
+    return any(haystack[i : i + n] == needle for i in range(len(haystack) - n + 1))
 
 
 def host_in_site(host: str, site: str) -> bool:
@@ -83,8 +85,10 @@ class WebQuery:
                 continue
             if not all(w in url.lower() for w in clause.inurl):
                 continue
-            score = 1 + sum(3 * _contains(title_t, p) + _contains(content_t, p) + _contains(url_t, p)
-                            for p in clause.phrases)
+            score = 1 + sum(
+                3 * _contains(title_t, p) + _contains(content_t, p) + _contains(url_t, p)
+                for p in clause.phrases
+            )
             best = max(best, score)
         return best
 
@@ -126,7 +130,9 @@ def loose_score(query: str, text: str) -> int:
     best = 0
     for alternative in re.split(r"\s*\|\s*|\s+OR\s+", query):
         parts = alternative.split()
-        wanted = [t for p in parts if not p.startswith("-") for t in tokens(p) if t not in STOPWORDS]
+        wanted = [
+            t for p in parts if not p.startswith("-") for t in tokens(p) if t not in STOPWORDS
+        ]
         excluded = [t for p in parts if p.startswith("-") for t in tokens(p[1:])]
         if not wanted or any(t in words for t in excluded):
             continue

@@ -47,36 +47,61 @@ def profile_doc(a: Account) -> SearchDoc:
     h, name = a.lower, a.name
     p = a.platform
     if p == "instagram":
-        counts = (f"{instagram_count(a.followers)} Followers, {instagram_count(a.following)} Following, "
-                  f"{instagram_count(a.posts)} Posts")
+        counts = (
+            f"{instagram_count(a.followers)} Followers, {instagram_count(a.following)} Following, "
+            f"{instagram_count(a.posts)} Posts"
+        )
         url = a.public_url + ("?hl=en" if a.index % 3 == 0 else "")
-        return SearchDoc(url, f"{name} (@{h}) • Instagram photos and videos",
-                         f'{counts} - {name} (@{h}) on Instagram: "{a.bio}"', a.key)
+        return SearchDoc(
+            url,
+            f"{name} (@{h}) • Instagram photos and videos",
+            f'{counts} - {name} (@{h}) on Instagram: "{a.bio}"',
+            a.key,
+        )
     if p == "facebook":
         place = f" | {a.location}" if a.location else ""
         talking = max(1, a.followers // 40)
-        return SearchDoc(a.public_url, f"{name}{place} | Facebook",
-                         f"{name}. {grouped(a.followers)} likes · {grouped(talking)} talking about this. {a.bio}", a.key)
+        return SearchDoc(
+            a.public_url,
+            f"{name}{place} | Facebook",
+            f"{name}. {grouped(a.followers)} likes · {grouped(talking)} talking about this. {a.bio}",
+            a.key,
+        )
     if p == "x":
         url = a.public_url + ("?lang=en" if a.index % 4 == 0 else "")
         return SearchDoc(url, f"{name} (@{a.handle}) / X", a.bio, a.key)
     if p == "tiktok":
         likes = a.followers * 7 + a.posts * 13
-        return SearchDoc(a.public_url, f"{name} (@{h}) | TikTok",
-                         f"{name} (@{h}) on TikTok | {tiktok_count(likes)} Likes. {tiktok_count(a.followers)} Followers. {a.bio}",
-                         a.key)
+        return SearchDoc(
+            a.public_url,
+            f"{name} (@{h}) | TikTok",
+            f"{name} (@{h}) on TikTok | {tiktok_count(likes)} Likes. {tiktok_count(a.followers)} Followers. {a.bio}",
+            a.key,
+        )
     if p == "threads":
-        return SearchDoc(a.public_url, f"{name} (@{h}) • Threads, Say more",
-                         f"{instagram_count(a.followers)} Followers • {grouped(a.posts)} Threads • {a.bio}", a.key)
+        return SearchDoc(
+            a.public_url,
+            f"{name} (@{h}) • Threads, Say more",
+            f"{instagram_count(a.followers)} Followers • {grouped(a.posts)} Threads • {a.bio}",
+            a.key,
+        )
     if p == "youtube":
-        url = f"https://www.youtube.com/channel/{a.platform_id}" if a.layout == "c4" else a.public_url
+        url = (
+            f"https://www.youtube.com/channel/{a.platform_id}" if a.layout == "c4" else a.public_url
+        )
         return SearchDoc(url, f"{name} - YouTube", a.bio, a.key)
     if p == "linkedin":
-        return SearchDoc(f"https://www.linkedin.com/{a.kind}/{h}", f"{name} | LinkedIn",
-                         f"{name} | {grouped(a.followers)} followers on LinkedIn. {a.bio}", a.key)
+        return SearchDoc(
+            f"https://www.linkedin.com/{a.kind}/{h}",
+            f"{name} | LinkedIn",
+            f"{name} | {grouped(a.followers)} followers on LinkedIn. {a.bio}",
+            a.key,
+        )
     if p == "bluesky":
         return SearchDoc(a.public_url, f"{name} (@{h}) — Bluesky", a.bio, a.key)
-    return SearchDoc(a.public_url, f"{name} (@{a.mastodon_user}@{a.mastodon_domain}) - Mastodon", a.bio, a.key)
+    return SearchDoc(
+        a.public_url, f"{name} (@{a.mastodon_user}@{a.mastodon_domain}) - Mastodon", a.bio, a.key
+    )
 
 
 def build_index(world: WorldData) -> list[SearchDoc]:
@@ -101,12 +126,20 @@ def searxng_result(doc: SearchDoc, position: int) -> dict[str, Any]:
     n = sum(map(ord, doc.url))
     engines = [ENGINES[(n + i) % len(ENGINES)] for i in range(1 + n % 3)]
     return {
-        "url": doc.url, "title": doc.title, "content": doc.content, "engine": engines[0],
+        "url": doc.url,
+        "title": doc.title,
+        "content": doc.content,
+        "engine": engines[0],
         "template": "default.html",
         "parsed_url": [parts.scheme, parts.netloc, parts.path, "", parts.query, parts.fragment],
-        "img_src": "", "thumbnail": "", "priority": "", "engines": engines,
-        "positions": [position] * len(engines), "score": round(len(engines) / position, 6),
-        "category": "general", "publishedDate": None,
+        "img_src": "",
+        "thumbnail": "",
+        "priority": "",
+        "engines": engines,
+        "positions": [position] * len(engines),
+        "score": round(len(engines) / position, 6),
+        "category": "general",
+        "publishedDate": None,
     }
 
 
@@ -125,28 +158,44 @@ class SearxngApp:
         fmt = request.arg("format") or "html"
         q = (request.arg("q") or "").strip()
         if fmt not in ("json", "html"):
-            return Response(403, "<!doctype html><title>403 Forbidden</title><h1>Forbidden</h1>"
-                                 "<p>You don't have the permission to access the requested resource.</p>")
+            return Response(
+                403,
+                "<!doctype html><title>403 Forbidden</title><h1>Forbidden</h1>"
+                "<p>You don't have the permission to access the requested resource.</p>",
+            )
         if not q:
             if fmt == "json":
                 return json_response({"error": "search error"}, 400)
-            return Response(200, "<!DOCTYPE html><html><head><title>SearXNG</title></head><body>"
-                                 '<form id="search" action="/search"><input name="q"></form></body></html>')
+            return Response(
+                200,
+                "<!DOCTYPE html><html><head><title>SearXNG</title></head><body>"
+                '<form id="search" action="/search"><input name="q"></form></body></html>',
+            )
         try:
             pageno = int(request.arg("pageno") or 1)
         except ValueError:
             pageno = 0
         if pageno < 1:
-            return json_response({"error": f'Invalid value "{request.arg("pageno")}" for parameter pageno'}, 400)
+            return json_response(
+                {"error": f'Invalid value "{request.arg("pageno")}" for parameter pageno'}, 400
+            )
         hits = search(self.index, q)
         start = (pageno - 1) * SEARXNG_PAGE
-        page = hits[start:start + SEARXNG_PAGE]
+        page = hits[start : start + SEARXNG_PAGE]
         results = [searxng_result(d, start + i + 1) for i, d in enumerate(page)]
         if fmt == "html":
             return Response(200, _searxng_html(q, results))
-        return json_response({"query": q, "results": results, "answers": [],
-                              "corrections": [], "infoboxes": [], "suggestions": [],
-                              "unresponsive_engines": []})
+        return json_response(
+            {
+                "query": q,
+                "results": results,
+                "answers": [],
+                "corrections": [],
+                "infoboxes": [],
+                "suggestions": [],
+                "unresponsive_engines": [],
+            }
+        )
 
 
 def _searxng_html(q: str, results: list[dict[str, Any]]) -> str:
@@ -156,25 +205,37 @@ def _searxng_html(q: str, results: list[dict[str, Any]]) -> str:
         f'<p class="content">{esc(r["content"])}</p></article>'
         for r in results
     )
-    return (f'<!DOCTYPE html><html class="no-js theme-auto"><head><title>{esc(q)} - SearXNG</title></head>'
-            f'<body class="results_endpoint"><main id="main_results"><div id="urls" role="main">{items}</div>'
-            "</main></body></html>")
+    return (
+        f'<!DOCTYPE html><html class="no-js theme-auto"><head><title>{esc(q)} - SearXNG</title></head>'
+        f'<body class="results_endpoint"><main id="main_results"><div id="urls" role="main">{items}</div>'
+        "</main></body></html>"
+    )
 
 
 # --- Brave -----------------------------------------------------------------------------------
 
 
 def _brave_error(code: str, detail: str, meta: dict[str, Any]) -> Response:
-    body = {"type": "ErrorResponse",
-            "error": {"id": str(uuid.uuid5(uuid.NAMESPACE_URL, code + detail)), "status": 422, "code": code,
-                      "detail": detail, "meta": meta},
-            "time": int(time.time())}
+    body = {
+        "type": "ErrorResponse",
+        "error": {
+            "id": str(uuid.uuid5(uuid.NAMESPACE_URL, code + detail)),
+            "status": 422,
+            "code": code,
+            "detail": detail,
+            "meta": meta,
+        },
+        "time": int(time.time()),
+    }
     return json_response(body, 422)
 
 
 def _validation(loc: list[str], msg: str, kind: str = "missing") -> Response:
-    return _brave_error("VALIDATION", "Unable to validate request parameter(s)",
-                        {"errors": [{"type": kind, "loc": loc, "msg": msg, "input": None}]})
+    return _brave_error(
+        "VALIDATION",
+        "Unable to validate request parameter(s)",
+        {"errors": [{"type": kind, "loc": loc, "msg": msg, "input": None}]},
+    )
 
 
 def brave_result(doc: SearchDoc, extra: bool) -> dict[str, Any]:
@@ -184,15 +245,30 @@ def brave_result(doc: SearchDoc, extra: bool) -> dict[str, Any]:
     path = " › ".join(p for p in parts.path.split("/") if p)
     published = stable_time(doc.url)
     result: dict[str, Any] = {
-        "title": doc.title, "url": doc.url, "is_source_local": False, "is_source_both": False,
-        "description": doc.content, "page_age": iso_z(published, millis=False).rstrip("Z"),
-        "profile": {"name": site.split(".")[0].capitalize(), "url": doc.url, "long_name": site,
-                    "img": f"https://imgs.search.brave.com/{token(site, length=12)}/favicon/{site}"},
-        "language": "en", "family_friendly": True, "type": "search_result", "subtype": "generic",
+        "title": doc.title,
+        "url": doc.url,
+        "is_source_local": False,
+        "is_source_both": False,
+        "description": doc.content,
+        "page_age": iso_z(published, millis=False).rstrip("Z"),
+        "profile": {
+            "name": site.split(".")[0].capitalize(),
+            "url": doc.url,
+            "long_name": site,
+            "img": f"https://imgs.search.brave.com/{token(site, length=12)}/favicon/{site}",
+        },
+        "language": "en",
+        "family_friendly": True,
+        "type": "search_result",
+        "subtype": "generic",
         "is_live": False,
-        "meta_url": {"scheme": parts.scheme, "netloc": site, "hostname": host,
-                     "favicon": f"https://imgs.search.brave.com/{token(site, length=12)}/favicon/{site}",
-                     "path": f"  › {path}" if path else ""},
+        "meta_url": {
+            "scheme": parts.scheme,
+            "netloc": site,
+            "hostname": host,
+            "favicon": f"https://imgs.search.brave.com/{token(site, length=12)}/favicon/{site}",
+            "path": f"  › {path}" if path else "",
+        },
         "age": published.strftime("%B %d, %Y").replace(" 0", " "),
     }
     if extra:
@@ -203,7 +279,9 @@ def brave_result(doc: SearchDoc, extra: bool) -> dict[str, Any]:
 class BraveApp:
     """api.search.brave.com."""
 
-    def __init__(self, world: WorldData, index: list[SearchDoc], required_key: str | None = None) -> None:
+    def __init__(
+        self, world: WorldData, index: list[SearchDoc], required_key: str | None = None
+    ) -> None:
         self.world = world
         self.index = index
         self.required_key = required_key
@@ -214,19 +292,36 @@ class BraveApp:
         with self._lock:
             self._month += 1
             used = self._month
-        return [("X-RateLimit-Limit", "1, 15000"), ("X-RateLimit-Policy", "1;w=1, 15000;w=2592000"),
-                ("X-RateLimit-Remaining", f"0, {max(0, 15000 - used)}"), ("X-RateLimit-Reset", "1, 1419704")]
+        return [
+            ("X-RateLimit-Limit", "1, 15000"),
+            ("X-RateLimit-Policy", "1;w=1, 15000;w=2592000"),
+            ("X-RateLimit-Remaining", f"0, {max(0, 15000 - used)}"),
+            ("X-RateLimit-Reset", "1, 1419704"),
+        ]
 
     def __call__(self, request: Request) -> Response:
         if request.path != "/res/v1/web/search":
-            return json_response({"type": "ErrorResponse", "error": {"status": 404, "code": "NOT_FOUND",
-                                                                     "detail": "Not Found", "meta": {}}}, 404)
+            return json_response(
+                {
+                    "type": "ErrorResponse",
+                    "error": {
+                        "status": 404,
+                        "code": "NOT_FOUND",
+                        "detail": "Not Found",
+                        "meta": {},
+                    },
+                },
+                404,
+            )
         token_value = (request.header("X-Subscription-Token") or "").strip()
         if not token_value:
             return _validation(["header", "x-subscription-token"], "Field required")
         if self.required_key is not None and token_value != self.required_key:
-            return _brave_error("SUBSCRIPTION_TOKEN_INVALID", "The provided subscription token is invalid.",
-                                {"component": "authentication"})
+            return _brave_error(
+                "SUBSCRIPTION_TOKEN_INVALID",
+                "The provided subscription token is invalid.",
+                {"component": "authentication"},
+            )
         q = request.arg("q") or ""
         if not q.strip():
             return _validation(["query", "q"], "Field required")
@@ -236,24 +331,47 @@ class BraveApp:
         except ValueError:
             return _validation(["query", "count"], "Input should be a valid integer", "int_parsing")
         if not 1 <= count <= BRAVE_MAX_COUNT:
-            return _validation(["query", "count"], "Input should be less than or equal to 20", "less_than_equal")
+            return _validation(
+                ["query", "count"], "Input should be less than or equal to 20", "less_than_equal"
+            )
         if not 0 <= offset <= 9:
-            return _validation(["query", "offset"], "Input should be less than or equal to 9", "less_than_equal")
+            return _validation(
+                ["query", "offset"], "Input should be less than or equal to 9", "less_than_equal"
+            )
         hits = search(self.index, q)
         start = offset * count
-        page = hits[start:start + count]
+        page = hits[start : start + count]
         extra = (request.arg("extra_snippets") or "").lower() == "true"
         body: dict[str, Any] = {
-            "query": {"original": q, "show_strict_warning": False, "is_navigational": False,
-                      "is_news_breaking": False, "spellcheck_off": True, "country": (request.arg("country") or "us").lower(),
-                      "bad_results": False, "should_fallback": False, "postal_code": "", "city": "",
-                      "header_country": "", "more_results_available": start + count < len(hits), "state": ""},
-            "mixed": {"type": "mixed", "main": [{"type": "web", "index": i, "all": False} for i in range(len(page))],
-                      "top": [], "side": []},
+            "query": {
+                "original": q,
+                "show_strict_warning": False,
+                "is_navigational": False,
+                "is_news_breaking": False,
+                "spellcheck_off": True,
+                "country": (request.arg("country") or "us").lower(),
+                "bad_results": False,
+                "should_fallback": False,
+                "postal_code": "",
+                "city": "",
+                "header_country": "",
+                "more_results_available": start + count < len(hits),
+                "state": "",
+            },
+            "mixed": {
+                "type": "mixed",
+                "main": [{"type": "web", "index": i, "all": False} for i in range(len(page))],
+                "top": [],
+                "side": [],
+            },
             "type": "search",
         }
         if page:
-            body["web"] = {"type": "search", "results": [brave_result(d, extra) for d in page], "family_friendly": True}
+            body["web"] = {
+                "type": "search",
+                "results": [brave_result(d, extra) for d in page],
+                "family_friendly": True,
+            }
         response = json_response(body)
         response.headers.extend(self._headers())
         return response

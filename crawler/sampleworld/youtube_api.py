@@ -21,10 +21,14 @@ from crawler.sampleworld.server import Request, Response
 from crawler.sampleworld.server import json_response as _json
 from crawler.sampleworld.textsearch import loose_score
 
-QUOTA_MESSAGE = ('The request cannot be completed because you have exceeded your '
-                 '<a href="/youtube/v3/getting-started#quota">quota</a>.')
-NO_KEY_MESSAGE = ("Method doesn't allow unregistered callers (callers without established identity). "
-                  "Please use API Key or other form of API consumer identity to call this API.")
+QUOTA_MESSAGE = (
+    "The request cannot be completed because you have exceeded your "
+    '<a href="/youtube/v3/getting-started#quota">quota</a>.'
+)
+NO_KEY_MESSAGE = (
+    "Method doesn't allow unregistered callers (callers without established identity). "
+    "Please use API Key or other form of API consumer identity to call this API."
+)
 
 
 def json_response(data: Any, status: int = 200) -> Response:
@@ -32,10 +36,19 @@ def json_response(data: Any, status: int = 200) -> Response:
     return _json(data, status, indent=2)
 
 
-def error_body(code: int, message: str, reason: str, domain: str = "youtube.parameter",
-               status: str | None = None, **extra: str) -> dict[str, Any]:
-    error: dict[str, Any] = {"code": code, "message": message,
-                             "errors": [{"message": message, "domain": domain, "reason": reason, **extra}]}
+def error_body(
+    code: int,
+    message: str,
+    reason: str,
+    domain: str = "youtube.parameter",
+    status: str | None = None,
+    **extra: str,
+) -> dict[str, Any]:
+    error: dict[str, Any] = {
+        "code": code,
+        "message": message,
+        "errors": [{"message": message, "domain": domain, "reason": reason, **extra}],
+    }
     if status:
         error["status"] = status
     return {"error": error}
@@ -75,7 +88,9 @@ def read_token(value: str) -> int | None:
 def _thumbnails(a: Account, sized: bool) -> dict[str, Any]:
     out = {}
     for name, size in (("default", 88), ("medium", 240), ("high", 800)):
-        item: dict[str, Any] = {"url": f"https://yt3.ggpht.com/{token(a.key, length=40)}=s{size}-c-k-c0x00ffffff-no-rj"}
+        item: dict[str, Any] = {
+            "url": f"https://yt3.ggpht.com/{token(a.key, length=40)}=s{size}-c-k-c0x00ffffff-no-rj"
+        }
         if sized:
             item |= {"width": size, "height": size}
         out[name] = item
@@ -85,43 +100,74 @@ def _thumbnails(a: Account, sized: bool) -> dict[str, Any]:
 def search_item(a: Account) -> dict[str, Any]:
     published = stable_time(a.key)
     return {
-        "kind": "youtube#searchResult", "etag": token(a.key, "s", length=27),
+        "kind": "youtube#searchResult",
+        "etag": token(a.key, "s", length=27),
         "id": {"kind": "youtube#channel", "channelId": a.platform_id},
         "snippet": {
-            "publishedAt": iso_z(published, millis=False), "channelId": a.platform_id, "title": a.name,
+            "publishedAt": iso_z(published, millis=False),
+            "channelId": a.platform_id,
+            "title": a.name,
             "description": a.bio if len(a.bio) <= 160 else a.bio[:157] + "...",
-            "thumbnails": _thumbnails(a, sized=False), "channelTitle": a.name,
-            "liveBroadcastContent": "none", "publishTime": iso_z(published, millis=False),
+            "thumbnails": _thumbnails(a, sized=False),
+            "channelTitle": a.name,
+            "liveBroadcastContent": "none",
+            "publishTime": iso_z(published, millis=False),
         },
     }
 
 
 def channel_item(a: Account, parts: set[str]) -> dict[str, Any]:
-    item: dict[str, Any] = {"kind": "youtube#channel", "etag": token(a.key, "c", length=27), "id": a.platform_id}
+    item: dict[str, Any] = {
+        "kind": "youtube#channel",
+        "etag": token(a.key, "c", length=27),
+        "id": a.platform_id,
+    }
     if "snippet" in parts:
         item["snippet"] = {
-            "title": a.name, "description": a.bio, "customUrl": f"@{a.lower}",
-            "publishedAt": iso_z(stable_time(a.key), millis=False), "thumbnails": _thumbnails(a, sized=True),
-            "localized": {"title": a.name, "description": a.bio}, "country": "US",
+            "title": a.name,
+            "description": a.bio,
+            "customUrl": f"@{a.lower}",
+            "publishedAt": iso_z(stable_time(a.key), millis=False),
+            "thumbnails": _thumbnails(a, sized=True),
+            "localized": {"title": a.name, "description": a.bio},
+            "country": "US",
         }
     if "statistics" in parts:
-        item["statistics"] = {"viewCount": str(a.followers * 57 + a.posts * 311), "subscriberCount": str(a.followers),
-                              "hiddenSubscriberCount": False, "videoCount": str(a.posts)}
+        item["statistics"] = {
+            "viewCount": str(a.followers * 57 + a.posts * 311),
+            "subscriberCount": str(a.followers),
+            "hiddenSubscriberCount": False,
+            "videoCount": str(a.posts),
+        }
     if "brandingSettings" in parts:
         item["brandingSettings"] = {
-            "channel": {"title": a.name, "description": a.bio, "keywords": f'"{a.name}"', "country": "US"},
-            "image": {"bannerExternalUrl": f"https://yt3.googleusercontent.com/{token(a.key, 'b', length=40)}"},
+            "channel": {
+                "title": a.name,
+                "description": a.bio,
+                "keywords": f'"{a.name}"',
+                "country": "US",
+            },
+            "image": {
+                "bannerExternalUrl": f"https://yt3.googleusercontent.com/{token(a.key, 'b', length=40)}"
+            },
         }
     if "contentDetails" in parts:
-        item["contentDetails"] = {"relatedPlaylists": {"likes": "", "uploads": "UU" + a.platform_id[2:]}}
+        item["contentDetails"] = {
+            "relatedPlaylists": {"likes": "", "uploads": "UU" + a.platform_id[2:]}
+        }
     return item
 
 
 class YouTubeApi:
     """The www.googleapis.com app; holds the quota counters of one world."""
 
-    def __init__(self, world: WorldData, search_quota: int = 100, units: int = 10_000,
-                 required_key: str | None = None) -> None:
+    def __init__(
+        self,
+        world: WorldData,
+        search_quota: int = 100,
+        units: int = 10_000,
+        required_key: str | None = None,
+    ) -> None:
         self.world = world
         self.required_key = required_key  # None: any non-empty key is accepted
         self._lock = threading.Lock()
@@ -153,17 +199,39 @@ class YouTubeApi:
         if path not in ("/youtube/v3/search", "/youtube/v3/channels"):
             return json_response(error_body(404, "Not Found", "notFound", domain="global"), 404)
         if not (request.arg("key") or "").strip():
-            return json_response(error_body(403, NO_KEY_MESSAGE, "forbidden", domain="global",
-                                            status="PERMISSION_DENIED"), 403)
+            return json_response(
+                error_body(
+                    403, NO_KEY_MESSAGE, "forbidden", domain="global", status="PERMISSION_DENIED"
+                ),
+                403,
+            )
         if self.required_key is not None and request.arg("key") != self.required_key:
-            return json_response(error_body(400, "API key not valid. Please pass a valid API key.", "badRequest",
-                                            domain="global", status="INVALID_ARGUMENT"), 400)
+            return json_response(
+                error_body(
+                    400,
+                    "API key not valid. Please pass a valid API key.",
+                    "badRequest",
+                    domain="global",
+                    status="INVALID_ARGUMENT",
+                ),
+                400,
+            )
         search = path.endswith("/search")
         if not self._spend(search):
-            return json_response(error_body(403, QUOTA_MESSAGE, "quotaExceeded", domain="youtube.quota"), 403)
+            return json_response(
+                error_body(403, QUOTA_MESSAGE, "quotaExceeded", domain="youtube.quota"), 403
+            )
         if not request.arg("part"):
-            return json_response(error_body(400, "Required parameter: part", "required",
-                                            location="part", locationType="parameter"), 400)
+            return json_response(
+                error_body(
+                    400,
+                    "Required parameter: part",
+                    "required",
+                    location="part",
+                    locationType="parameter",
+                ),
+                400,
+            )
         return self._search(request) if search else self._channels(request)
 
     def _search(self, request: Request) -> Response:
@@ -172,13 +240,19 @@ class YouTubeApi:
         except ValueError:
             size = -1
         if not 0 <= size <= 50:
-            return json_response(error_body(400, "Invalid value for maxResults.", "invalidParameter"), 400)
+            return json_response(
+                error_body(400, "Invalid value for maxResults.", "invalidParameter"), 400
+            )
         offset = 0
         if request.arg("pageToken"):
             decoded = read_token(request.arg("pageToken") or "")
             if decoded is None:
-                return json_response(error_body(400, "The request specifies an invalid page token.",
-                                                "invalidPageToken"), 400)
+                return json_response(
+                    error_body(
+                        400, "The request specifies an invalid page token.", "invalidPageToken"
+                    ),
+                    400,
+                )
             offset = decoded
         q = request.arg("q") or ""
         kinds = (request.arg("type") or "video,channel,playlist").split(",")
@@ -191,8 +265,11 @@ class YouTubeApi:
                 if score:
                     matches.append((score, a))
         matches.sort(key=lambda m: (-m[0], -m[1].followers, m[1].key))
-        page = matches[offset:offset + size]
-        body: dict[str, Any] = {"kind": "youtube#searchListResponse", "etag": token("search", q, str(offset), length=27)}
+        page = matches[offset : offset + size]
+        body: dict[str, Any] = {
+            "kind": "youtube#searchListResponse",
+            "etag": token("search", q, str(offset), length=27),
+        }
         if offset + size < len(matches):
             body["nextPageToken"] = page_token(offset + size)
         if offset > 0:
@@ -206,9 +283,12 @@ class YouTubeApi:
         parts = {p.strip() for p in (request.arg("part") or "").split(",")}
         filters = [f for f in ("id", "forHandle", "forUsername") if request.arg(f) is not None]
         if len(filters) != 1:
-            message = ("No filter selected. Expected one of: forUsername, managedByMe, categoryId, mine, "
-                       "mySubscribers, id, idParam, forHandle." if not filters else
-                       "Incompatible parameters specified in the request: " + ", ".join(filters))
+            message = (
+                "No filter selected. Expected one of: forUsername, managedByMe, categoryId, mine, "
+                "mySubscribers, id, idParam, forHandle."
+                if not filters
+                else "Incompatible parameters specified in the request: " + ", ".join(filters)
+            )
             reason = "missingRequiredParameter" if not filters else "incompatibleParameters"
             return json_response(error_body(400, message, reason), 400)
         live = [a for a in self.world.on("youtube") if a.live]
@@ -216,15 +296,20 @@ class YouTubeApi:
         if filters[0] == "id":
             ids = [i.strip() for i in value.split(",") if i.strip()]
             if len(ids) > 50:
-                return json_response(error_body(400, "Invalid value for id.", "invalidParameter"), 400)
+                return json_response(
+                    error_body(400, "Invalid value for id.", "invalidParameter"), 400
+                )
             found = [a for i in ids for a in live if a.platform_id == i]
         elif filters[0] == "forHandle":
             wanted = value.lstrip("@").lower()
             found = [a for a in live if a.lower == wanted]
         else:
             found = [a for a in live if (a.username or "").lower() == value.lower()]
-        body: dict[str, Any] = {"kind": "youtube#channelListResponse", "etag": token("channels", value, length=27),
-                                "pageInfo": {"totalResults": len(found), "resultsPerPage": max(5, len(found))}}
+        body: dict[str, Any] = {
+            "kind": "youtube#channelListResponse",
+            "etag": token("channels", value, length=27),
+            "pageInfo": {"totalResults": len(found), "resultsPerPage": max(5, len(found))},
+        }
         if found:
             body["items"] = [channel_item(a, parts) for a in found]
         return json_response(body)

@@ -53,10 +53,12 @@ class Seen:
     links: list[str] = field(default_factory=list)
     title: str | None = None
     snippet: str | None = None
-    explanation: list[dict[str, Any]] = field(default_factory=lambda: [
-        {"code": "name_entity", "label": "name matches the entity", "weight": 0.5},
-        {"code": "location", "label": "bio names West Fargo", "weight": 0.3},
-    ])
+    explanation: list[dict[str, Any]] = field(
+        default_factory=lambda: [
+            {"code": "name_entity", "label": "name matches the entity", "weight": 0.5},
+            {"code": "location", "label": "bio names West Fargo", "weight": 0.3},
+        ]
+    )
 
 
 @dataclass
@@ -78,8 +80,15 @@ def make_world(tmp_path: Path, url: str | None = None) -> World:
     with factory.begin() as s:
         import_profile(s, profile, str(PROFILE))
         import_registry(s, load_registry(REGISTRY, profile).rows)
-    config = Config(path=None, base_dir=tmp_path, profile=PROFILE, registry=REGISTRY, database_url=url,
-                    reports_dir=tmp_path / "reports", evidence_dir=tmp_path / "evidence")
+    config = Config(
+        path=None,
+        base_dir=tmp_path,
+        profile=PROFILE,
+        registry=REGISTRY,
+        database_url=url,
+        reports_dir=tmp_path / "reports",
+        evidence_dir=tmp_path / "evidence",
+    )
     return World(url, config, factory, tmp_path)
 
 
@@ -87,17 +96,28 @@ def _upsert_account(s: Session, district_id: int, seen: Seen, scan: Scan) -> Acc
     ref = platforms.classify(seen.url).account
     assert ref is not None, seen.url
     platform_id = seen.platform_id or ref.platform_id
-    acc = s.scalars(select(Account).where(Account.platform == ref.platform, Account.url == ref.url)).first()
+    acc = s.scalars(
+        select(Account).where(Account.platform == ref.platform, Account.url == ref.url)
+    ).first()
     if acc is None and platform_id:
         # The discovery pipeline keeps the row on a rename (same stable id).
-        acc = s.scalars(select(Account).where(Account.platform == ref.platform,
-                                              Account.platform_id == platform_id)).first()
+        acc = s.scalars(
+            select(Account).where(
+                Account.platform == ref.platform, Account.platform_id == platform_id
+            )
+        ).first()
         if acc is not None:
             acc.previous_handles = [*acc.previous_handles, acc.handle]
             acc.url, acc.handle = ref.url, ref.handle
     if acc is None:
-        acc = Account(district_id=district_id, platform=ref.platform, url=ref.url, handle=ref.handle,
-                      platform_id=platform_id, first_scan_id=scan.id)
+        acc = Account(
+            district_id=district_id,
+            platform=ref.platform,
+            url=ref.url,
+            handle=ref.handle,
+            platform_id=platform_id,
+            first_scan_id=scan.id,
+        )
         s.add(acc)
     acc.display_name = seen.display_name or acc.display_name
     acc.bio = seen.bio or acc.bio
@@ -122,28 +142,58 @@ def run_scan(
     the registry marks deactivated that this scan saw live."""
     with world.session() as s:
         district = district_row(s)
-        scan = Scan(district_id=district.id, status=ScanStatus.RUNNING.value,
-                    params={"sources": list(sources)}, stats={"sources": {}})
+        scan = Scan(
+            district_id=district.id,
+            status=ScanStatus.RUNNING.value,
+            params={"sources": list(sources)},
+            stats={"sources": {}},
+        )
         s.add(scan)
         s.flush()
         for source in sources:
-            s.add(ScanQuery(scan_id=scan.id, source=source, query=f"{source}: West Fargo",
-                            status="failed" if source in failed else "done",
-                            error="HTTP 503 from the search API" if source in failed else None))
+            s.add(
+                ScanQuery(
+                    scan_id=scan.id,
+                    source=source,
+                    query=f"{source}: West Fargo",
+                    status="failed" if source in failed else "done",
+                    error="HTTP 503 from the search API" if source in failed else None,
+                )
+            )
         live_ids = []
         for seen in accounts:
             acc = _upsert_account(s, district.id, seen, scan)
             for rank, source in enumerate(seen.sources, 1):
-                s.add(Sighting(account_id=acc.id, scan_id=scan.id, source=source,
-                               query=f"site:{acc.platform}.com \"West Fargo\"" if source == "web_search" else None,
-                               source_url="https://www.west-fargo.k12.nd.us/shs/activities"
-                               if source == "district_site" else None,
-                               rank=rank, title=seen.title or seen.display_name, snippet=seen.snippet or seen.bio,
-                               raw_url=seen.url))
+                s.add(
+                    Sighting(
+                        account_id=acc.id,
+                        scan_id=scan.id,
+                        source=source,
+                        query=f'site:{acc.platform}.com "West Fargo"'
+                        if source == "web_search"
+                        else None,
+                        source_url="https://www.west-fargo.k12.nd.us/shs/activities"
+                        if source == "district_site"
+                        else None,
+                        rank=rank,
+                        title=seen.title or seen.display_name,
+                        snippet=seen.snippet or seen.bio,
+                        raw_url=seen.url,
+                    )
+                )
             reg = find_registered(s, acc.platform, acc.url, acc.platform_id)
-            s.add(Assessment(account_id=acc.id, scan_id=scan.id, classification=seen.classification,
-                             entity_key=seen.entity, confidence=seen.confidence, explanation=seen.explanation,
-                             imitates_url=seen.imitates, registered_id=reg.id if reg else None))
+            s.add(
+                Assessment(
+                    account_id=acc.id,
+                    scan_id=scan.id,
+                    classification=seen.classification,
+                    entity_key=seen.entity,
+                    confidence=seen.confidence,
+                    explanation=seen.explanation,
+                    imitates_url=seen.imitates,
+                    registered_id=reg.id if reg else None,
+                )
+            )
             if seen.url in deactivated_live:
                 live_ids.append(acc.id)
         scan.status = status
@@ -162,7 +212,21 @@ def add_screenshot(world: World, account_url: str, png: bytes) -> None:
         ref = platforms.classify(account_url).account
         assert ref is not None
         acc = s.scalars(select(Account).where(Account.url == ref.url)).one()
-        s.add(Evidence(account_id=acc.id, kind="screenshot", url=acc.url, file_path="shot-1.png",
-                       summary="Full-page screenshot"))
-        s.add(Evidence(account_id=acc.id, kind="html_sha256", url=acc.url, sha256="ab" * 32,
-                       summary="page HTML at capture time"))
+        s.add(
+            Evidence(
+                account_id=acc.id,
+                kind="screenshot",
+                url=acc.url,
+                file_path="shot-1.png",
+                summary="Full-page screenshot",
+            )
+        )
+        s.add(
+            Evidence(
+                account_id=acc.id,
+                kind="html_sha256",
+                url=acc.url,
+                sha256="ab" * 32,
+                summary="page HTML at capture time",
+            )
+        )

@@ -12,8 +12,13 @@ from crawler.store import find_registered
 from tests.cases.scout_world import Seen, run_scan
 
 runner = CliRunner()
-HOOPS = Seen("https://www.instagram.com/sheyennehoops/", entity="shs-basketball", confidence=0.9,
-             display_name="Sheyenne Hoops", sources=("web_search", "district_site"))
+HOOPS = Seen(
+    "https://www.instagram.com/sheyennehoops/",
+    entity="shs-basketball",
+    confidence=0.9,
+    display_name="Sheyenne Hoops",
+    sources=("web_search", "district_site"),
+)
 
 
 def scout(world, *args):
@@ -26,13 +31,37 @@ def test_list_show_decide_json(world):
     r = scout(world, "cases", "list", "--json")
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
-    assert list(data[0]) == ["case_id", "kind", "status", "platform", "handle", "url", "display_name", "entity",
-                             "confidence", "imitates", "opened_at", "last_seen", "evidence"]
+    assert list(data[0]) == [
+        "case_id",
+        "kind",
+        "status",
+        "platform",
+        "handle",
+        "url",
+        "display_name",
+        "entity",
+        "confidence",
+        "imitates",
+        "opened_at",
+        "last_seen",
+        "evidence",
+    ]
     kinds = {e["kind"] for e in data[0]["evidence"]}
     assert {"district_link", "search_result", "explanation"} <= kinds
     assert all(set(e) == {"kind", "summary", "url"} for e in data[0]["evidence"])
 
-    r = scout(world, "cases", "decide", number.lower(), "--as", "notified", "--note", "emailed", "--by", "pat")
+    r = scout(
+        world,
+        "cases",
+        "decide",
+        number.lower(),
+        "--as",
+        "notified",
+        "--note",
+        "emailed",
+        "--by",
+        "pat",
+    )
     assert r.exit_code == 0, r.output
     r = scout(world, "cases", "show", number, "--json")
     shown = json.loads(r.stdout)
@@ -55,8 +84,22 @@ def test_decide_registered_adds_to_registry(world):
     (number,) = upd.opened
     r = scout(world, "cases", "decide", number, "--as", "registered", "--entity", "nope")
     assert r.exit_code == 1 and "not a key" in r.stderr
-    r = scout(world, "cases", "decide", number, "--as", "registered", "--administrator", "Coach K",
-              "--administrator-email", "coach@gmail.com", "--pr-coadmin", "yes", "--retention-plan", "no")
+    r = scout(
+        world,
+        "cases",
+        "decide",
+        number,
+        "--as",
+        "registered",
+        "--administrator",
+        "Coach K",
+        "--administrator-email",
+        "coach@gmail.com",
+        "--pr-coadmin",
+        "yes",
+        "--retention-plan",
+        "no",
+    )
     assert r.exit_code == 0, r.output
     assert "not a district address" in r.stderr
     with world.session() as s:
@@ -87,8 +130,11 @@ def test_report_command_writes_files_and_latest(world, monkeypatch):
 
 def test_registry_audit_and_official(world, tmp_path):
     roster = tmp_path / "staff.csv"
-    roster.write_text("name,email,status\nA. Principal,principal.shs@west-fargo.k12.nd.us,active\n"
-                      "E. Coach,e.coach@west-fargo.k12.nd.us,left\n", encoding="utf-8")
+    roster.write_text(
+        "name,email,status\nA. Principal,principal.shs@west-fargo.k12.nd.us,active\n"
+        "E. Coach,e.coach@west-fargo.k12.nd.us,left\n",
+        encoding="utf-8",
+    )
     r = scout(world, "registry", "audit", "--roster", str(roster), "--json")
     assert r.exit_code == 0, r.output
     codes = {(f["handle"], f["code"]) for f in json.loads(r.stdout)}
@@ -105,5 +151,7 @@ def test_registry_audit_and_official(world, tmp_path):
     out = tmp_path / "official.html"
     assert scout(world, "registry", "official", "--out", str(out)).exit_code == 0
     html = out.read_text(encoding="utf-8")
-    assert "sheyenne_mustangs" in html and "wfjrotc" not in html  # deactivated accounts are not listed
+    assert (
+        "sheyenne_mustangs" in html and "wfjrotc" not in html
+    )  # deactivated accounts are not listed
     assert "@west-fargo.k12.nd.us" not in html and "Principal" not in html

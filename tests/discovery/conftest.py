@@ -28,10 +28,16 @@ def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Config:
     """A configuration for the sample district, no API keys, an empty SQLite database."""
     for var in ("SCOUT_YOUTUBE_API_KEY", "SCOUT_BRAVE_API_KEY"):
         monkeypatch.delenv(var, raising=False)
-    return Config(path=None, base_dir=tmp_path, profile=PROFILE, registry=REGISTRY,
-                  database_url=f"sqlite:///{tmp_path / 'scout.sqlite3'}",
-                  searxng_url="https://search.west-fargo.k12.nd.us", mastodon_instances=("mastodon.social",),
-                  crawl=Crawl(contact="it@example.org"))
+    return Config(
+        path=None,
+        base_dir=tmp_path,
+        profile=PROFILE,
+        registry=REGISTRY,
+        database_url=f"sqlite:///{tmp_path / 'scout.sqlite3'}",
+        searxng_url="https://search.west-fargo.k12.nd.us",
+        mastodon_instances=("mastodon.social",),
+        crawl=Crawl(contact="it@example.org"),
+    )
 
 
 def with_(config: Config, **changes: Any) -> Config:
@@ -47,7 +53,9 @@ def make_crawler() -> Callable[..., Any]:
     def make(config: Config, spidercls: Any = None, **settings: Any) -> Any:
         from crawler.settings import scout_settings
 
-        values = scout_settings(config, district_name="West Fargo Public Schools", scan_id=settings.pop("scan_id", None))
+        values = scout_settings(
+            config, district_name="West Fargo Public Schools", scan_id=settings.pop("scan_id", None)
+        )
         return get_crawler(spidercls, {**values, **settings})
 
     return make
@@ -64,20 +72,40 @@ def make_spider(make_crawler: Callable[..., Any]) -> Callable[..., Any]:
     return make
 
 
-def json_response(url: str, data: Any, status: int = 200, request: Request | None = None,
-                  headers: dict[str, str] | None = None) -> TextResponse:
+def json_response(
+    url: str,
+    data: Any,
+    status: int = 200,
+    request: Request | None = None,
+    headers: dict[str, str] | None = None,
+) -> TextResponse:
     request = request or Request(url)
-    return TextResponse(url, body=json.dumps(data).encode(), status=status, request=request,
-                        headers={"Content-Type": "application/json", **(headers or {})}, encoding="utf-8")
+    return TextResponse(
+        url,
+        body=json.dumps(data).encode(),
+        status=status,
+        request=request,
+        headers={"Content-Type": "application/json", **(headers or {})},
+        encoding="utf-8",
+    )
 
 
-def html_response(url: str, body: str | bytes, status: int = 200, request: Request | None = None) -> HtmlResponse:
+def html_response(
+    url: str, body: str | bytes, status: int = 200, request: Request | None = None
+) -> HtmlResponse:
     request = request or Request(url)
-    return HtmlResponse(url, body=body if isinstance(body, bytes) else body.encode(), status=status,
-                        request=request, encoding="utf-8")
+    return HtmlResponse(
+        url,
+        body=body if isinstance(body, bytes) else body.encode(),
+        status=status,
+        request=request,
+        encoding="utf-8",
+    )
 
 
-def respond(request: Request, response_factory: Callable[..., TextResponse], *args: Any, **kwargs: Any) -> list[Any]:
+def respond(
+    request: Request, response_factory: Callable[..., TextResponse], *args: Any, **kwargs: Any
+) -> list[Any]:
     """Call a request's callback with a response to it, as Scrapy would."""
     response = response_factory(request.url, *args, request=request, **kwargs)
     return list(request.callback(response, **request.cb_kwargs) or [])

@@ -24,13 +24,24 @@ searxng_requests_per_scan = 3000
 results_pages = 2
 """
 API_PATHS = {  # host -> path prefix of the configured API endpoints (robots.txt does not apply)
-    "www.googleapis.com": "/youtube/v3/", "public.api.bsky.app": "/xrpc/", "api.search.brave.com": "/res/",
-    "search.west-fargo.k12.nd.us": "/search", "mastodon.social": "/api/",
+    "www.googleapis.com": "/youtube/v3/",
+    "public.api.bsky.app": "/xrpc/",
+    "api.search.brave.com": "/res/",
+    "search.west-fargo.k12.nd.us": "/search",
+    "mastodon.social": "/api/",
 }
-ROBOTS_BLOCKED = {"www.facebook.com", "www.instagram.com", "www.threads.com", "x.com", "www.linkedin.com"}
+ROBOTS_BLOCKED = {
+    "www.facebook.com",
+    "www.instagram.com",
+    "www.threads.com",
+    "x.com",
+    "www.linkedin.com",
+}
 
 
-def prepare(world: Any, folder: Path, extra: str = "", database_url: str | None = None) -> tuple[Any, int]:
+def prepare(
+    world: Any, folder: Path, extra: str = "", database_url: str | None = None
+) -> tuple[Any, int]:
     """A scout.toml for ``world`` in ``folder`` (``extra`` settings added), the sample district
     imported into ``database_url`` (default: a SQLite file in ``folder``), and a new scan."""
     from crawler.profile import load_profile
@@ -61,8 +72,13 @@ def full_crawl(sample_world, tmp_path_factory):
         folder = tmp_path_factory.mktemp("full")
         config, scan_id = prepare(sample_world, folder, BUDGET)
         events: list[dict[str, Any]] = []
-        result = run_crawl(config, scan_id=scan_id, sources=list(config.sources), job_dir=folder / "jobs",
-                           on_progress=events.append)
+        result = run_crawl(
+            config,
+            scan_id=scan_id,
+            sources=list(config.sources),
+            job_dir=folder / "jobs",
+            on_progress=events.append,
+        )
         return config, scan_id, result, events, sample_world.requests
     finally:
         os.environ.pop("SCOUT_YOUTUBE_API_KEY", None)
@@ -74,8 +90,11 @@ def test_every_findable_account_is_found(full_crawl, sample_world):
     with transaction(config.database_url) as s:
         urls = set(s.scalars(select(Account.url)))
     enabled = set(config.sources)
-    missing = [(h.key, h.url, h.sources) for h in sample_world.manifest
-               if set(h.sources) & enabled and h.url not in urls and not set(h.aliases) & urls]
+    missing = [
+        (h.key, h.url, h.sources)
+        for h in sample_world.manifest
+        if set(h.sources) & enabled and h.url not in urls and not set(h.aliases) & urls
+    ]
     assert missing == []
 
 
@@ -112,15 +131,23 @@ def test_results_coverage_and_provenance(full_crawl):
     kinds = [e["event"] for e in events]
     assert kinds[0] == "started" and kinds[-1] == "done" and kinds.count("source_finished") == 7
     with transaction(config.database_url) as s:
-        statuses = dict(s.execute(select(ScanQuery.status, func.count()).where(ScanQuery.scan_id == scan_id)
-                                  .group_by(ScanQuery.status)).all())
+        statuses = dict(
+            s.execute(
+                select(ScanQuery.status, func.count())
+                .where(ScanQuery.scan_id == scan_id)
+                .group_by(ScanQuery.status)
+            ).all()
+        )
         assert set(statuses) == {"done"}
         source_urls = list(s.scalars(select(Sighting.source_url)))
-        assert source_urls and not any(YOUTUBE_KEY in (u or "") or "key=" in (u or "") for u in source_urls)
+        assert source_urls and not any(
+            YOUTUBE_KEY in (u or "") or "key=" in (u or "") for u in source_urls
+        )
         linked = s.scalars(select(Sighting).where(Sighting.source == "district_site")).first()
         assert linked.source_url.startswith("https://www.west-fargo.k12.nd.us/")
-        resolved = s.scalars(select(Account).where(Account.platform == "youtube",
-                                                   Account.platform_id.is_(None))).all()
+        resolved = s.scalars(
+            select(Account).where(Account.platform == "youtube", Account.platform_id.is_(None))
+        ).all()
         assert resolved == []  # legacy channel URLs were resolved to channel ids
 
 
@@ -148,18 +175,35 @@ def test_killed_crawl_resumes(sample_world, tmp_path):
             kill_on_first_progress.done = True  # type: ignore[attr-defined]
             os.kill(kill_on_first_progress.pid, signal.SIGKILL)  # type: ignore[attr-defined]
 
-    first = run_crawl(config, scan_id=scan_id, sources=sources, job_dir=tmp_path / "jobs",
-                      on_progress=kill_on_first_progress)
+    first = run_crawl(
+        config,
+        scan_id=scan_id,
+        sources=sources,
+        job_dir=tmp_path / "jobs",
+        on_progress=kill_on_first_progress,
+    )
     assert not first.ok and first.returncode == -signal.SIGKILL
     second = run_crawl(config, scan_id=scan_id, sources=sources, job_dir=tmp_path / "jobs")
     assert second.ok, second.error
     with transaction(config.database_url) as s:
         urls = set(s.scalars(select(Account.url)))
-        dupes = s.execute(select(Sighting.account_id, Sighting.source, Sighting.query, Sighting.source_url,
-                                 func.count()).group_by(Sighting.account_id, Sighting.source, Sighting.query,
-                                                        Sighting.source_url).having(func.count() > 1)).all()
-        not_done = [(q.source, q.query, q.status, q.error) for q in s.scalars(
-            select(ScanQuery).where(ScanQuery.scan_id == scan_id, ScanQuery.status != "done"))]
+        dupes = s.execute(
+            select(
+                Sighting.account_id,
+                Sighting.source,
+                Sighting.query,
+                Sighting.source_url,
+                func.count(),
+            )
+            .group_by(Sighting.account_id, Sighting.source, Sighting.query, Sighting.source_url)
+            .having(func.count() > 1)
+        ).all()
+        not_done = [
+            (q.source, q.query, q.status, q.error)
+            for q in s.scalars(
+                select(ScanQuery).where(ScanQuery.scan_id == scan_id, ScanQuery.status != "done")
+            )
+        ]
     assert dupes == [] and not_done == []
     findable = [h for h in sample_world.manifest if set(h.sources) & set(sources)]
     assert findable and all(h.url in urls or set(h.aliases) & urls for h in findable)
@@ -173,11 +217,21 @@ def test_scrapy_crawl_uses_the_same_settings(sample_world, tmp_path):
     prepare(sample_world, tmp_path)
     env = {**os.environ, "SCOUT_CONFIG": str(tmp_path / "scout.toml")}
     repo = Path(__file__).resolve().parents[2]
-    proc = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "bluesky", "-a", "search=Horace Hawks"],
-                          cwd=repo, env=env, capture_output=True, text=True, timeout=120, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "bluesky", "-a", "search=Horace Hawks"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "'scout/hostmap/mapped'" in proc.stderr and "DistrictAccountScout" not in proc.stdout
     with transaction(f"sqlite:///{tmp_path / 'scout.sqlite3'}") as s:
         scan = s.scalars(select(Scan).where(Scan.status == "completed")).one()
         assert scan.params["via"] == "scrapy crawl"
-        assert s.scalars(select(Sighting.source).where(Sighting.scan_id == scan.id)).first() == "bluesky"
+        assert (
+            s.scalars(select(Sighting.source).where(Sighting.scan_id == scan.id)).first()
+            == "bluesky"
+        )

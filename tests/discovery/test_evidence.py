@@ -13,8 +13,10 @@ from tests.discovery.test_crawl import prepare
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which("chromium") and not Path("/usr/bin/chromium").exists(),
-                       reason="no system Chromium"),
+    pytest.mark.skipif(
+        not shutil.which("chromium") and not Path("/usr/bin/chromium").exists(),
+        reason="no system Chromium",
+    ),
 ]
 
 
@@ -40,7 +42,9 @@ def test_screenshots_and_hashes(sample_world, tmp_path):
         assert kinds["screenshot"].file_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert kinds["html_sha256"].sha256 in kinds["html_sha256"].summary
     assert {s.case_id: s.reason for s in out.skipped} == {
-        14: "instagram's robots.txt forbids crawlers", 15: "x's robots.txt forbids crawlers"}
+        14: "instagram's robots.txt forbids crawlers",
+        15: "x's robots.txt forbids crawlers",
+    }
     hosts = {r.host for r in sample_world.requests}
     assert "www.instagram.com" not in hosts and "x.com" not in hosts  # not even their robots.txt
     assert {"www.tiktok.com", "www.youtube.com", "bsky.app"} <= hosts
@@ -50,5 +54,12 @@ def test_robots_disallowed_paths_are_not_opened(sample_world, tmp_path):
     config, _ = prepare(sample_world, tmp_path)
     ua = config.user_agent("West Fargo Public Schools")
     target = EvidenceTarget(1, None, "https://www.tiktok.com/share/user/123", "tiktok")
-    assert refusal(config, target, ua, ["west-fargo.k12.nd.us"]) == "robots.txt of www.tiktok.com disallows /share/user/123"
-    assert capture_evidence(config, [target], tmp_path / "e").skipped[0].reason.startswith("robots.txt")
+    assert (
+        refusal(config, target, ua, ["west-fargo.k12.nd.us"])
+        == "robots.txt of www.tiktok.com disallows /share/user/123"
+    )
+    assert (
+        capture_evidence(config, [target], tmp_path / "e")
+        .skipped[0]
+        .reason.startswith("robots.txt")
+    )

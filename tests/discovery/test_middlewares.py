@@ -36,7 +36,9 @@ def test_hostmap_rewrites_and_restores(config, make_crawler):
     assert mw.process_request(req) is None
     assert req.url == "http://127.0.0.1:4002/base/@horacehawks?lang=en"
     assert req.meta["download_slot"] == "www.tiktok.com"
-    resp = Response(req.url, status=301, headers={"Location": "http://127.0.0.1:4002/base/@x"}, request=req)
+    resp = Response(
+        req.url, status=301, headers={"Location": "http://127.0.0.1:4002/base/@x"}, request=req
+    )
     out = mw.process_response(req, resp)
     assert out.url == req.url == "https://www.tiktok.com/@horacehawks?lang=en"
     assert out.headers["Location"] == b"https://www.tiktok.com/@x"
@@ -77,7 +79,9 @@ def guard(config, make_crawler, resolves: dict[str, list[str]]):
     return crawler, mw
 
 
-@pytest.mark.parametrize("address", ["127.0.0.1", "169.254.169.254", "10.1.2.3", "::1", "::ffff:127.0.0.1", "fd00::1"])
+@pytest.mark.parametrize(
+    "address", ["127.0.0.1", "169.254.169.254", "10.1.2.3", "::1", "::ffff:127.0.0.1", "fd00::1"]
+)
 def test_dns_names_resolving_to_private_addresses_are_refused(config, make_crawler, address):
     crawler, mw = guard(config, make_crawler, {"www.tiktok.com": [address]})
     with pytest.raises(IgnoreRequest, match="private_address"):
@@ -86,14 +90,22 @@ def test_dns_names_resolving_to_private_addresses_are_refused(config, make_crawl
 
 
 def test_public_platform_and_district_hosts_pass(config, make_crawler):
-    _, mw = guard(config, make_crawler, {"www.tiktok.com": ["93.184.216.34"], "www.west-fargo.k12.nd.us": ["8.8.8.8"]})
+    _, mw = guard(
+        config,
+        make_crawler,
+        {"www.tiktok.com": ["93.184.216.34"], "www.west-fargo.k12.nd.us": ["8.8.8.8"]},
+    )
     assert run(mw.process_request(Request("https://www.tiktok.com/@x"))) is None
     assert run(mw.process_request(Request("https://www.west-fargo.k12.nd.us/shs"))) is None
 
 
 def test_off_scope_and_literal_addresses(config, make_crawler):
     crawler, mw = guard(config, make_crawler, {})
-    for url in ("https://evil.example/", "http://169.254.169.254/latest/meta-data/", "http://127.0.0.1:8080/"):
+    for url in (
+        "https://evil.example/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://127.0.0.1:8080/",
+    ):
         with pytest.raises(IgnoreRequest):
             run(mw.process_request(Request(url)))
     assert crawler.stats.get_value("scout/ssrf/refused/off_scope") == 3
@@ -103,7 +115,9 @@ def test_redirects_are_checked_even_from_seeds(config, make_crawler):
     _, mw = guard(config, make_crawler, {"www.west-fargo.k12.nd.us": ["169.254.169.254"]})
     seed = Request("https://www.west-fargo.k12.nd.us/", meta={"scout_seed": True})
     assert run(mw.process_request(seed)) is None  # configured by the user
-    redirected = seed.replace(meta={**seed.meta, "redirect_urls": ["https://www.west-fargo.k12.nd.us/"]})
+    redirected = seed.replace(
+        meta={**seed.meta, "redirect_urls": ["https://www.west-fargo.k12.nd.us/"]}
+    )
     with pytest.raises(IgnoreRequest):
         run(mw.process_request(redirected))
 
@@ -150,7 +164,9 @@ class FakeEngine:
         if isinstance(body, Exception):
             raise body
         status = 404 if host not in self.bodies else 200
-        return TextResponse(request.url, body=body.encode(), status=status, request=request, encoding="utf-8")
+        return TextResponse(
+            request.url, body=body.encode(), status=status, request=request, encoding="utf-8"
+        )
 
 
 def robots_mw(config, make_crawler, bodies):
@@ -159,12 +175,24 @@ def robots_mw(config, make_crawler, bodies):
     return crawler, ScoutRobotsTxtMiddleware.from_crawler(crawler)
 
 
-@pytest.mark.parametrize("url", ["https://www.facebook.com/SheyenneHighSchool", "https://www.instagram.com/sheyenne_mustangs/",
-                                 "https://www.threads.com/@sheyenne_mustangs", "https://x.com/SheyenneHS"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.facebook.com/SheyenneHighSchool",
+        "https://www.instagram.com/sheyenne_mustangs/",
+        "https://www.threads.com/@sheyenne_mustangs",
+        "https://x.com/SheyenneHS",
+    ],
+)
 def test_meta_and_x_profiles_are_never_fetched(config, make_crawler, url):
-    crawler, mw = robots_mw(with_(config, crawl=config.crawl.__class__(obey_robots=False,
-                                                                       robots_exceptions=("instagram.com",))),
-                            make_crawler, ROBOTS)
+    crawler, mw = robots_mw(
+        with_(
+            config,
+            crawl=config.crawl.__class__(obey_robots=False, robots_exceptions=("instagram.com",)),
+        ),
+        make_crawler,
+        ROBOTS,
+    )
     request = Request(url, meta={"dont_obey_robotstxt": True})  # a spider cannot opt out either
     with pytest.raises(IgnoreRequest):
         run(mw.process_request(request))
@@ -178,14 +206,28 @@ def test_unreadable_robots_of_a_strict_platform_blocks(config, make_crawler):
     _, mw = robots_mw(config, make_crawler, {})  # robots.txt 404: strict hosts still blocked
     with pytest.raises(IgnoreRequest):
         run(mw.process_request(Request("https://www.instagram.com/x/")))
-    assert run(mw.process_request(Request("https://www.tiktok.com/@x"))) is None  # 404 elsewhere: allowed
+    assert (
+        run(mw.process_request(Request("https://www.tiktok.com/@x"))) is None
+    )  # 404 elsewhere: allowed
 
 
 def test_api_endpoints_bypass_robots_pages_do_not(config, make_crawler):
-    bodies = {"search.west-fargo.k12.nd.us": "User-agent: *\nDisallow: /*?*q=*\n", "www.tiktok.com": ROBOTS["www.tiktok.com"]}
+    bodies = {
+        "search.west-fargo.k12.nd.us": "User-agent: *\nDisallow: /*?*q=*\n",
+        "www.tiktok.com": ROBOTS["www.tiktok.com"],
+    }
     crawler, mw = robots_mw(config, make_crawler, bodies)
-    assert run(mw.process_request(Request("https://search.west-fargo.k12.nd.us/search?q=x&format=json"))) is None
-    assert run(mw.process_request(Request("https://www.googleapis.com/youtube/v3/search?q=x"))) is None
+    assert (
+        run(
+            mw.process_request(
+                Request("https://search.west-fargo.k12.nd.us/search?q=x&format=json")
+            )
+        )
+        is None
+    )
+    assert (
+        run(mw.process_request(Request("https://www.googleapis.com/youtube/v3/search?q=x"))) is None
+    )
     assert crawler.engine.fetched == []
     assert run(mw.process_request(Request("https://www.tiktok.com/@horacehawks"))) is None
     with pytest.raises(IgnoreRequest):
@@ -199,14 +241,17 @@ def test_api_endpoints_bypass_robots_pages_do_not(config, make_crawler):
 SETTINGS = RetrySettings(times=3, codes=frozenset({429, 503}), backoff_base=2.0, max_wait=120.0)
 
 
-@pytest.mark.parametrize(("headers", "attempt", "expected"), [
-    ({"Retry-After": "7"}, 1, 7.0),
-    ({"Retry-After": "Thu, 01 Jan 2026 00:00:30 GMT"}, 1, 30.0),
-    ({"X-RateLimit-Reset": "2026-01-01T00:01:00.000Z"}, 1, 60.0),  # Mastodon: a date
-    ({"X-RateLimit-Reset": "1, 2591000"}, 1, 1.0),  # Brave: per window, shortest first
-    ({}, 1, 2.0),
-    ({}, 3, 8.0),
-])
+@pytest.mark.parametrize(
+    ("headers", "attempt", "expected"),
+    [
+        ({"Retry-After": "7"}, 1, 7.0),
+        ({"Retry-After": "Thu, 01 Jan 2026 00:00:30 GMT"}, 1, 30.0),
+        ({"X-RateLimit-Reset": "2026-01-01T00:01:00.000Z"}, 1, 60.0),  # Mastodon: a date
+        ({"X-RateLimit-Reset": "1, 2591000"}, 1, 1.0),  # Brave: per window, shortest first
+        ({}, 1, 2.0),
+        ({}, 3, 8.0),
+    ],
+)
 def test_retry_delay(headers, attempt, expected):
     from scrapy.http.headers import Headers
 
@@ -260,7 +305,9 @@ def test_host_budget(config, make_crawler):
     mw.process_request(Request("https://www.tiktok.com/@b"))
     with pytest.raises(IgnoreRequest):
         mw.process_request(Request("https://www.tiktok.com/@c"))
-    mw.process_request(Request("https://public.api.bsky.app/xrpc/a"))  # API quota is budgeted elsewhere
+    mw.process_request(
+        Request("https://public.api.bsky.app/xrpc/a")
+    )  # API quota is budgeted elsewhere
     assert crawler.stats.get_value("scout/budget/host_exhausted/www.tiktok.com") == 1
 
 
@@ -277,8 +324,12 @@ def test_many_requests_waiting_for_one_robots_txt(config, make_crawler):
     mw = ScoutRobotsTxtMiddleware.from_crawler(crawler)
 
     async def many() -> list[Any]:
-        urls = [f"https://www.tiktok.com/@h{i}" for i in range(5)] + ["https://www.tiktok.com/share/x"]
-        return await asyncio.gather(*(mw.process_request(Request(u)) for u in urls), return_exceptions=True)
+        urls = [f"https://www.tiktok.com/@h{i}" for i in range(5)] + [
+            "https://www.tiktok.com/share/x"
+        ]
+        return await asyncio.gather(
+            *(mw.process_request(Request(u)) for u in urls), return_exceptions=True
+        )
 
     out = asyncio.run(many())
     assert out[:5] == [None] * 5 and isinstance(out[5], IgnoreRequest)

@@ -26,11 +26,14 @@ def pipeline(cls, crawler):
     return p
 
 
-@pytest.mark.parametrize(("url", "reason"), [
-    ("https://www.instagram.com/p/Cabc123/", "post"),
-    ("https://example.org/about", "not_a_social_platform"),
-    ("https://instagram.com.evil.example/x", "look_alike_host"),
-])
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("https://www.instagram.com/p/Cabc123/", "post"),
+        ("https://example.org/about", "not_a_social_platform"),
+        ("https://instagram.com.evil.example/x", "look_alike_host"),
+    ],
+)
 def test_non_accounts_are_dropped_and_counted(config, make_crawler, url, reason):
     crawler = make_crawler(config)
     p = pipeline(CanonicalisePipeline, crawler)
@@ -41,21 +44,35 @@ def test_non_accounts_are_dropped_and_counted(config, make_crawler, url, reason)
 
 def test_canonical_form_and_redirect_wrappers(config, make_crawler):
     p = pipeline(CanonicalisePipeline, make_crawler(config))
-    item = p.process_item(AccountSighting(
-        url="https://l.facebook.com/l.php?u=https%3A%2F%2Finstagram.com%2FSheyenne_Mustangs%3Figsh%3Dx", source="t"))
+    item = p.process_item(
+        AccountSighting(
+            url="https://l.facebook.com/l.php?u=https%3A%2F%2Finstagram.com%2FSheyenne_Mustangs%3Figsh%3Dx",
+            source="t",
+        )
+    )
     assert (item.platform, item.handle, item.canonical_url) == (
-        "instagram", "sheyenne_mustangs", "https://www.instagram.com/sheyenne_mustangs/")
-    legacy = p.process_item(AccountSighting(url="https://youtube.com/c/WestFargoSchools", source="t"))
+        "instagram",
+        "sheyenne_mustangs",
+        "https://www.instagram.com/sheyenne_mustangs/",
+    )
+    legacy = p.process_item(
+        AccountSighting(url="https://youtube.com/c/WestFargoSchools", source="t")
+    )
     assert legacy.extra["needs_resolution"] is True
 
 
 def test_mastodon_accounts_of_other_instances_from_the_api(config, make_crawler):
     p = pipeline(CanonicalisePipeline, make_crawler(config))
-    item = p.process_item(AccountSighting(url="https://mstdn.social/@sheyenneriver", source="mastodon",
-                                          platform_hint="mastodon"))
+    item = p.process_item(
+        AccountSighting(
+            url="https://mstdn.social/@sheyenneriver", source="mastodon", platform_hint="mastodon"
+        )
+    )
     assert item.handle == "sheyenneriver@mstdn.social"
     with pytest.raises(DropItem):  # the same URL from a web page is not trusted as Mastodon
-        p.process_item(AccountSighting(url="https://mstdn.social/@sheyenneriver", source="district_site"))
+        p.process_item(
+            AccountSighting(url="https://mstdn.social/@sheyenneriver", source="district_site")
+        )
 
 
 def test_platform_filter(config, make_crawler):
@@ -71,8 +88,15 @@ def test_field_limits(config, make_crawler):
     cfg = with_(config, crawl=config.crawl.__class__(max_field_chars=200))
     crawler = make_crawler(cfg)
     p = pipeline(FieldLimitPipeline, crawler)
-    item = p.process_item(AccountSighting(url="https://x.com/a", source="t", bio="b" * 1000, title="t" * 50,
-                                          links=["https://e.org/" + "x" * 500, "https://ok.org"]))
+    item = p.process_item(
+        AccountSighting(
+            url="https://x.com/a",
+            source="t",
+            bio="b" * 1000,
+            title="t" * 50,
+            links=["https://e.org/" + "x" * 500, "https://ok.org"],
+        )
+    )
     assert len(item.bio) == 200 and item.bio.endswith("…") and len(item.title) == 50
     assert item.links == ["https://ok.org"]
     assert crawler.stats.get_value("scout/field/bio/truncated") == 1
@@ -107,25 +131,55 @@ def test_store_accounts_and_sightings(store_env):
     config, crawler, canon, store, scan_id = store_env
     book = crawler.spider.coverage
     book.begin("q1")
-    feed(canon, store,
-         AccountSighting(url="https://instagram.com/SheyenneHoops?hl=en", source="t", query="q1", rank=1,
-                         source_url="https://search.example/search?q=x", title="T", snippet="S"),
-         AccountSighting(url="https://www.instagram.com/sheyennehoops/", source="t", query="q1", rank=1,
-                         source_url="https://search.example/search?q=x", display_name="Sheyenne Hoops",
-                         followers=10))
+    feed(
+        canon,
+        store,
+        AccountSighting(
+            url="https://instagram.com/SheyenneHoops?hl=en",
+            source="t",
+            query="q1",
+            rank=1,
+            source_url="https://search.example/search?q=x",
+            title="T",
+            snippet="S",
+        ),
+        AccountSighting(
+            url="https://www.instagram.com/sheyennehoops/",
+            source="t",
+            query="q1",
+            rank=1,
+            source_url="https://search.example/search?q=x",
+            display_name="Sheyenne Hoops",
+            followers=10,
+        ),
+    )
     book.finish("q1")
-    feed(canon, store, AccountSighting(url="https://www.instagram.com/sheyennehoops/", source="t", query="q1",
-                                       source_url="https://other.example/"))
+    feed(
+        canon,
+        store,
+        AccountSighting(
+            url="https://www.instagram.com/sheyennehoops/",
+            source="t",
+            query="q1",
+            source_url="https://other.example/",
+        ),
+    )
     store.close_spider()
     with transaction(config.database_url) as s:
         accounts = s.scalars(select(Account)).all()
         assert [(a.url, a.display_name, a.followers, a.first_scan_id) for a in accounts] == [
-            ("https://www.instagram.com/sheyennehoops/", "Sheyenne Hoops", 10, scan_id)]
+            ("https://www.instagram.com/sheyennehoops/", "Sheyenne Hoops", 10, scan_id)
+        ]
         sightings = s.scalars(select(Sighting).order_by(Sighting.id)).all()
         # the exact repeat (same query and source URL) is stored once
         assert [(x.query, x.source_url, x.raw_url) for x in sightings] == [
-            ("q1", "https://search.example/search?q=x", "https://instagram.com/SheyenneHoops?hl=en"),
-            ("q1", "https://other.example/", "https://www.instagram.com/sheyennehoops/")]
+            (
+                "q1",
+                "https://search.example/search?q=x",
+                "https://instagram.com/SheyenneHoops?hl=en",
+            ),
+            ("q1", "https://other.example/", "https://www.instagram.com/sheyennehoops/"),
+        ]
         row = s.scalars(select(ScanQuery)).one()
         assert (row.source, row.query, row.status, row.results) == ("t", "q1", "done", 2)
     assert crawler.stats.get_value("scout/accounts/new") == 1
@@ -134,27 +188,57 @@ def test_store_accounts_and_sightings(store_env):
 def test_rename_by_platform_id_keeps_the_row(store_env):
     config, _, canon, store, _ = store_env
     did = "did:plc:abcdefghijklmnopqrstuvwx"
-    feed(canon, store, AccountSighting(url="https://bsky.app/profile/shs.bsky.social", source="t", platform_id=did))
+    feed(
+        canon,
+        store,
+        AccountSighting(
+            url="https://bsky.app/profile/shs.bsky.social", source="t", platform_id=did
+        ),
+    )
     store.flush()
-    feed(canon, store, AccountSighting(url="https://bsky.app/profile/shsmustangs.bsky.social", source="t",
-                                       platform_id=did))
+    feed(
+        canon,
+        store,
+        AccountSighting(
+            url="https://bsky.app/profile/shsmustangs.bsky.social", source="t", platform_id=did
+        ),
+    )
     store.close_spider()
     with transaction(config.database_url) as s:
         acc = s.scalars(select(Account)).one()
-        assert (acc.handle, acc.previous_handles) == ("shsmustangs.bsky.social", ["shs.bsky.social"])
+        assert (acc.handle, acc.previous_handles) == (
+            "shsmustangs.bsky.social",
+            ["shs.bsky.social"],
+        )
 
 
 def test_resolving_a_legacy_url(store_env):
     config, _, canon, store, _ = store_env
-    feed(canon, store, AccountSighting(url="https://www.youtube.com/user/WestFargoSchools", source="district_site"))
+    feed(
+        canon,
+        store,
+        AccountSighting(
+            url="https://www.youtube.com/user/WestFargoSchools", source="district_site"
+        ),
+    )
     store.flush()
-    feed(canon, store, AccountSighting(url="https://www.youtube.com/@westfargoschools", source="youtube",
-                                       platform_id="UCwfps0Sample0Channel001",
-                                       resolves="https://www.youtube.com/user/westfargoschools"))
+    feed(
+        canon,
+        store,
+        AccountSighting(
+            url="https://www.youtube.com/@westfargoschools",
+            source="youtube",
+            platform_id="UCwfps0Sample0Channel001",
+            resolves="https://www.youtube.com/user/westfargoschools",
+        ),
+    )
     store.close_spider()
     with transaction(config.database_url) as s:
         acc = s.scalars(select(Account)).one()
-        assert (acc.url, acc.platform_id) == ("https://www.youtube.com/@westfargoschools", "UCwfps0Sample0Channel001")
+        assert (acc.url, acc.platform_id) == (
+            "https://www.youtube.com/@westfargoschools",
+            "UCwfps0Sample0Channel001",
+        )
         assert len(acc.sightings) == 2
 
 
@@ -169,11 +253,16 @@ def test_unfinished_queries_are_gaps(store_env):
     store.close_spider()
     with transaction(config.database_url) as s:
         rows = {r.query: (r.status, r.error) for r in s.scalars(select(ScanQuery))}
-    assert rows == {"a": ("failed", "not finished: crawl ended (quota_exceeded)"), "b": ("failed", "HTTP 500"),
-                    "c": ("skipped", "quota exceeded")}
+    assert rows == {
+        "a": ("failed", "not finished: crawl ended (quota_exceeded)"),
+        "b": ("failed", "HTTP 500"),
+        "c": ("skipped", "quota exceeded"),
+    }
 
 
-def test_scrapy_crawl_without_a_scan_opens_one(config, make_crawler, sample_profile, tmp_path: Path):
+def test_scrapy_crawl_without_a_scan_opens_one(
+    config, make_crawler, sample_profile, tmp_path: Path
+):
     from crawler.store import import_profile
 
     with transaction(config.database_url) as s:
@@ -190,18 +279,40 @@ def test_scrapy_crawl_without_a_scan_opens_one(config, make_crawler, sample_prof
 def test_channel_id_urls_never_replace_a_handle_and_rows_of_one_account_merge(store_env):
     config, _, canon, store, _scan_id = store_env
     cid = "UCPeEuIGfUYtzmQbf5CexX0S"
-    feed(canon, store, AccountSighting(url="https://www.youtube.com/@wfpackershockey", source="handle_probe",
-                                       platform_id=cid))
+    feed(
+        canon,
+        store,
+        AccountSighting(
+            url="https://www.youtube.com/@wfpackershockey", source="handle_probe", platform_id=cid
+        ),
+    )
     store.flush()
     # the API knows the channel by id only: same row, the handle URL stays
-    feed(canon, store, AccountSighting(url=f"https://www.youtube.com/channel/{cid}", source="youtube",
-                                       platform_id=cid))
+    feed(
+        canon,
+        store,
+        AccountSighting(
+            url=f"https://www.youtube.com/channel/{cid}", source="youtube", platform_id=cid
+        ),
+    )
     store.flush()
     # an id-only row with a case, and the handle seen apart: one row when the id turns up
     other = "UCxxxxxxxxxxxxxxxxxxxxxx"
-    feed(canon, store, AccountSighting(url=f"https://www.youtube.com/channel/{other}", source="youtube",
-                                       platform_id=other, display_name="Other"))
-    feed(canon, store, AccountSighting(url="https://www.youtube.com/@otherhandle", source="district_site"))
+    feed(
+        canon,
+        store,
+        AccountSighting(
+            url=f"https://www.youtube.com/channel/{other}",
+            source="youtube",
+            platform_id=other,
+            display_name="Other",
+        ),
+    )
+    feed(
+        canon,
+        store,
+        AccountSighting(url="https://www.youtube.com/@otherhandle", source="district_site"),
+    )
     store.flush()
     from crawler.db.models import Case
 
@@ -209,14 +320,27 @@ def test_channel_id_urls_never_replace_a_handle_and_rows_of_one_account_merge(st
         kept = s.scalars(select(Account).where(Account.platform_id == other)).one()
         s.add(Case(number="ABCE-2026-9999", district_id=1, account_id=kept.id, kind="unregistered"))
         kept_id = kept.id
-    feed(canon, store, AccountSighting(url="https://www.youtube.com/@otherhandle", source="profiles",
-                                       platform_id=other))
+    feed(
+        canon,
+        store,
+        AccountSighting(
+            url="https://www.youtube.com/@otherhandle", source="profiles", platform_id=other
+        ),
+    )
     store.close_spider()
     with transaction(config.database_url) as s:
-        rows = {a.url: (a.id, a.platform_id, a.display_name, len(a.sightings)) for a in s.scalars(select(Account))}
+        rows = {
+            a.url: (a.id, a.platform_id, a.display_name, len(a.sightings))
+            for a in s.scalars(select(Account))
+        }
         case_account = s.scalars(select(Case.account_id)).one()
     assert rows == {
-        "https://www.youtube.com/@wfpackershockey": (rows["https://www.youtube.com/@wfpackershockey"][0], cid, None, 2),
+        "https://www.youtube.com/@wfpackershockey": (
+            rows["https://www.youtube.com/@wfpackershockey"][0],
+            cid,
+            None,
+            2,
+        ),
         "https://www.youtube.com/@otherhandle": (kept_id, other, "Other", 3),
     }
     assert case_account == kept_id  # the case keeps its account

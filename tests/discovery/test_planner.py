@@ -50,7 +50,12 @@ def test_no_duplicates_and_priority_order(profile, config, keys):
 
 def test_terms_from_the_profile(profile):
     terms = {t.key: t for t in all_terms(profile)}
-    shs, hhs_fb, team, wfhs_fb = terms["shs"], terms["hhs-football"], terms["shs-volleyball"], terms["wfhs-football"]
+    shs, hhs_fb, team, wfhs_fb = (
+        terms["shs"],
+        terms["hhs-football"],
+        terms["shs-volleyball"],
+        terms["wfhs-football"],
+    )
     assert "Sheyenne Mustangs West Fargo" in shs.phrases  # mascot + town
     assert "SHS Mustangs" in shs.phrases  # abbreviation with context
     assert "Mustangs volleyball" in shs.activities  # mascot + activity
@@ -63,8 +68,15 @@ def test_terms_from_the_profile(profile):
 
 
 def test_budgets_are_respected(profile, config, keys):
-    cfg = with_(config, budget=budget(searxng_requests_per_scan=40, results_pages=2, youtube_search_calls_per_day=10,
-                                      queries_per_entity=3))
+    cfg = with_(
+        config,
+        budget=budget(
+            searxng_requests_per_scan=40,
+            results_pages=2,
+            youtube_search_calls_per_day=10,
+            queries_per_entity=3,
+        ),
+    )
     p = plan(profile, cfg)
     # each query needs one request; further result pages come from what is left at run time
     assert len(p.queries["web_search"]) == 40 and p.cut["web_search"] > 0
@@ -80,8 +92,11 @@ def test_budgets_are_respected(profile, config, keys):
 
 
 def test_brave_budget_is_the_smaller_of_month_and_scan(profile, config, keys):
-    cfg = with_(config, searxng_url=None, budget=budget(brave_requests_per_scan=50, brave_requests_per_month=8,
-                                                       results_pages=2))
+    cfg = with_(
+        config,
+        searxng_url=None,
+        budget=budget(brave_requests_per_scan=50, brave_requests_per_month=8, results_pages=2),
+    )
     assert len(plan(profile, cfg, sources=["web_search"]).queries["web_search"]) == 8
 
 
@@ -95,12 +110,25 @@ def test_platforms_with_their_own_api_source_are_not_web_searched(profile, confi
 def test_site_queries_group_platforms(profile, config, keys):
     rows = plan(profile, config, sources=["web_search"]).queries["web_search"]
     # the district's names and the town: one query per platform (popular terms)
-    assert rows[0].query == 'site:facebook.com "West Fargo Public Schools"' and rows[0].platform == "facebook"
-    assert 'site:x.com OR site:twitter.com "West Fargo"' in [q.query for q in rows if q.entity_key == "wfps"][:16]
+    assert (
+        rows[0].query == 'site:facebook.com "West Fargo Public Schools"'
+        and rows[0].platform == "facebook"
+    )
+    assert (
+        'site:x.com OR site:twitter.com "West Fargo"'
+        in [q.query for q in rows if q.entity_key == "wfps"][:16]
+    )
     shs = next(q.query for q in rows if q.entity_key == "shs")
-    assert shs.startswith("site:facebook.com OR site:instagram.com") and '"West Fargo Sheyenne High School"' in shs
-    only_ig = plan(profile, config, sources=["web_search"], platforms=["instagram"]).queries["web_search"]
-    assert all(q.query.startswith('site:instagram.com "') and q.platform == "instagram" for q in only_ig)
+    assert (
+        shs.startswith("site:facebook.com OR site:instagram.com")
+        and '"West Fargo Sheyenne High School"' in shs
+    )
+    only_ig = plan(profile, config, sources=["web_search"], platforms=["instagram"]).queries[
+        "web_search"
+    ]
+    assert all(
+        q.query.startswith('site:instagram.com "') and q.platform == "instagram" for q in only_ig
+    )
 
 
 def test_skipped_sources_say_why(profile, config):
@@ -121,7 +149,9 @@ def test_platform_filter(profile, config, keys):
 
 
 def test_handles_fit_each_platform(profile, config, keys):
-    rows = plan(profile, config, sources=["handle_probe"], platforms=["bluesky", "tiktok"]).queries["handle_probe"]
+    rows = plan(profile, config, sources=["handle_probe"], platforms=["bluesky", "tiktok"]).queries[
+        "handle_probe"
+    ]
     bsky = [q.query for q in rows if q.platform == "bluesky"]
     assert bsky and all(h.endswith(".bsky.social") and "_" not in h for h in bsky)
     assert "sheyennemustangs.bsky.social" in bsky
@@ -152,18 +182,30 @@ def test_adhoc_name_matches_an_entity(profile, config, keys):
 
 
 def test_adhoc_name_outside_the_profile(profile, config, keys):
-    p = plan(profile, config, name="Lakeview Middle School", sources=["youtube", "district_site", "handle_probe"])
-    assert [q.query for q in p.queries["youtube"]][:2] == ["Lakeview Middle School",
-                                                          "Lakeview Middle School West Fargo"]
+    p = plan(
+        profile,
+        config,
+        name="Lakeview Middle School",
+        sources=["youtube", "district_site", "handle_probe"],
+    )
+    assert [q.query for q in p.queries["youtube"]][:2] == [
+        "Lakeview Middle School",
+        "Lakeview Middle School West Fargo",
+    ]
     assert "district_site" in p.skipped
     assert "lakeviewmiddleschool" in {q.query for q in p.queries["handle_probe"]}
 
 
 def test_seeds_come_from_the_profile(profile, config):
-    seeds = [q.query for q in plan(profile, config, sources=["district_site"]).queries["district_site"]]
+    seeds = [
+        q.query for q in plan(profile, config, sources=["district_site"]).queries["district_site"]
+    ]
     assert seeds[0] == "https://www.west-fargo.k12.nd.us/"
     assert "https://hms.web.west-fargo.k12.nd.us/" in seeds
-    assert all(q.kind == "seed" for q in plan(profile, config, sources=["district_site"]).queries["district_site"])
+    assert all(
+        q.kind == "seed"
+        for q in plan(profile, config, sources=["district_site"]).queries["district_site"]
+    )
 
 
 def test_any_district(config, keys):

@@ -32,20 +32,25 @@ YOUTUBE_KEY = "AIzaQUOTA-test-key"
 # --------------------------------------------------------------------------- periods
 
 
-@pytest.mark.parametrize(("at", "day"), [
-    ("2026-01-15T07:59:59+00:00", "2026-01-14"),  # PST: midnight Pacific is 08:00 UTC
-    ("2026-01-15T08:00:00+00:00", "2026-01-15"),
-    ("2026-07-15T06:59:59+00:00", "2026-07-14"),  # PDT: 07:00 UTC
-    ("2026-07-15T07:00:00+00:00", "2026-07-15"),
-    ("2026-03-08T09:59:00+00:00", "2026-03-08"),  # 01:59 PST, the night clocks go forward
-    ("2026-11-01T08:30:00+00:00", "2026-11-01"),  # 01:30 PDT, the night clocks go back
-])
+@pytest.mark.parametrize(
+    ("at", "day"),
+    [
+        ("2026-01-15T07:59:59+00:00", "2026-01-14"),  # PST: midnight Pacific is 08:00 UTC
+        ("2026-01-15T08:00:00+00:00", "2026-01-15"),
+        ("2026-07-15T06:59:59+00:00", "2026-07-14"),  # PDT: 07:00 UTC
+        ("2026-07-15T07:00:00+00:00", "2026-07-15"),
+        ("2026-03-08T09:59:00+00:00", "2026-03-08"),  # 01:59 PST, the night clocks go forward
+        ("2026-11-01T08:30:00+00:00", "2026-11-01"),  # 01:30 PDT, the night clocks go back
+    ],
+)
 def test_youtube_day_is_the_pacific_day(at: str, day: str) -> None:
     assert pacific_day(datetime.fromisoformat(at)) == day
 
 
 def test_pacific_rules_without_a_tz_database(monkeypatch: pytest.MonkeyPatch) -> None:
-    instants = [datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=h) for h in range(0, 24 * 366, 5)]
+    instants = [
+        datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=h) for h in range(0, 24 * 366, 5)
+    ]
     expected = [pacific_day(at) for at in instants]
 
     def missing(name: str) -> Any:
@@ -101,9 +106,16 @@ def test_quota_exceeded_and_a_new_day(config, db_url: str, monkeypatch: pytest.M
     assert current_usage(cfg)[UNITS].remaining == cfg.budget.youtube_units_per_day  # its own bucket
     monkeypatch.setattr(quota, "now", lambda: day + timedelta(hours=12))  # past midnight Pacific
     fresh = current_usage(cfg)[SEARCH_CALLS]
-    assert (fresh.period, fresh.used, fresh.exhausted, fresh.remaining) == ("2026-02-11", 0, False, 100)
+    assert (fresh.period, fresh.used, fresh.exhausted, fresh.remaining) == (
+        "2026-02-11",
+        0,
+        False,
+        100,
+    )
     with transaction(db_url) as s:
-        assert sorted(s.scalars(select(ApiUsage.period).where(ApiUsage.bucket == "search_calls"))) == ["2026-02-10"]
+        assert sorted(
+            s.scalars(select(ApiUsage.period).where(ApiUsage.bucket == "search_calls"))
+        ) == ["2026-02-10"]
 
 
 # --------------------------------------------------------------------------- the planner
@@ -124,18 +136,23 @@ def _usage(config, **used: int) -> dict[str, quota.QuotaState]:
 def test_plan_within_what_the_period_left(profile, config, monkeypatch) -> None:
     monkeypatch.setenv("SCOUT_YOUTUBE_API_KEY", "k")
     monkeypatch.setenv("SCOUT_BRAVE_API_KEY", "k")
-    cfg = with_(config, searxng_url=None, budget=budget(results_pages=2, brave_requests_per_scan=50,
-                                                        brave_requests_per_month=2000))
+    cfg = with_(
+        config,
+        searxng_url=None,
+        budget=budget(results_pages=2, brave_requests_per_scan=50, brave_requests_per_month=2000),
+    )
     p = plan(profile, cfg, usage=_usage(cfg, youtube_search_calls=94, brave_requests=1990))
     assert len(p.queries["youtube"]) == 3  # 6 calls left, 2 pages per query
     assert len(p.queries["web_search"]) == 10  # min(per scan 50, 10 left this month)
     p = plan(profile, cfg, usage=_usage(cfg, youtube_search_calls=99))
     assert len(p.queries["youtube"]) == 1  # the last call still runs a first page
     p = plan(profile, cfg, usage=_usage(cfg, youtube_search_calls=100, brave_requests=2000))
-    assert p.skipped["youtube"] == ("YouTube daily quota used: 100/100 search.list calls today "
-                                    "(resets at midnight Pacific)")
-    assert p.skipped["web_search"] == ("Brave Search monthly budget used: 2000/2000 requests this month "
-                                       "(resets on the 1st, UTC)")
+    assert p.skipped["youtube"] == (
+        "YouTube daily quota used: 100/100 search.list calls today (resets at midnight Pacific)"
+    )
+    assert p.skipped["web_search"] == (
+        "Brave Search monthly budget used: 2000/2000 requests this month (resets on the 1st, UTC)"
+    )
     assert "youtube" not in p.queries and "youtube/search_calls: 0 of 100" in p.as_text()
     # SearXNG has no monthly quota: Brave's month does not matter to it
     assert "web_search" in plan(profile, config, usage=_usage(config, brave_requests=2000)).queries
@@ -157,15 +174,21 @@ def test_dry_run_shows_the_quotas_left(scout, tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- charging in the spiders
 
 
-def test_calls_are_charged_when_sent_and_brave_only_when_billed(config, make_spider, monkeypatch) -> None:
+def test_calls_are_charged_when_sent_and_brave_only_when_billed(
+    config, make_spider, monkeypatch
+) -> None:
     monkeypatch.setenv("SCOUT_YOUTUBE_API_KEY", "k")
     monkeypatch.setenv("SCOUT_BRAVE_API_KEY", "k")
     yt = make_spider(YouTubeSpider, config)
-    first = Request("https://www.googleapis.com/youtube/v3/search?q=a", meta={quota.META: SEARCH_CALLS})
+    first = Request(
+        "https://www.googleapis.com/youtube/v3/search?q=a", meta={quota.META: SEARCH_CALLS}
+    )
     retry = first.replace(meta={**first.meta, "retry_times": 1})
     for r in (first, retry):
         yt._quota_sent(r)
-    assert yt.crawler.stats.get_value("scout/quota/youtube/search_calls") == 2  # a retry costs a call
+    assert (
+        yt.crawler.stats.get_value("scout/quota/youtube/search_calls") == 2
+    )  # a retry costs a call
     assert yt.quota_retries == {SEARCH_CALLS: 1}
     web = make_spider(WebSearch, with_(config, searxng_url=None))
     web.request_budget()
@@ -193,7 +216,9 @@ def _new_scan(config) -> int:
 
 def _crawl(config, sources: list[str], tmp_path: Path, **kwargs: Any):
     scan_id = _new_scan(config)
-    result = run_crawl(config, scan_id=scan_id, sources=sources, job_dir=tmp_path / f"jobs-{scan_id}", **kwargs)
+    result = run_crawl(
+        config, scan_id=scan_id, sources=sources, job_dir=tmp_path / f"jobs-{scan_id}", **kwargs
+    )
     assert result.ok, result.error
     return result.sources[sources[0]]
 
@@ -216,7 +241,9 @@ def youtube_key(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_youtube_daily_quota_across_crawls(sample_world, tmp_path, db_url, youtube_key) -> None:
     sample_world.reset_quota()
-    extra = "[budget]\nyoutube_search_calls_per_day = 8\nresults_pages = 1\nqueries_per_entity = 1\n"
+    extra = (
+        "[budget]\nyoutube_search_calls_per_day = 8\nresults_pages = 1\nqueries_per_entity = 1\n"
+    )
     config, _ = prepare(sample_world, tmp_path, extra, database_url=db_url)
     day = current_usage(config)[SEARCH_CALLS].period
     # an ad-hoc search for one school, then the scan: it gets only what the search left
@@ -231,8 +258,9 @@ def test_youtube_daily_quota_across_crawls(sample_world, tmp_path, db_url, youtu
     third = _crawl(config, ["youtube"], tmp_path)
     if current_usage(config)[SEARCH_CALLS].period != day:
         pytest.skip("the Pacific day changed during the test")
-    assert third.skipped == ("YouTube daily quota used: 8/8 search.list calls today "
-                             "(resets at midnight Pacific)")
+    assert third.skipped == (
+        "YouTube daily quota used: 8/8 search.list calls today (resets at midnight Pacific)"
+    )
     assert third.requests == 0 and sample_world.youtube.search_calls == 8
     _to_previous_period(config, "youtube")
     fourth = _crawl(config, ["youtube"], tmp_path)
@@ -250,14 +278,18 @@ def test_quota_exceeded_from_the_api_marks_the_day_used_up(tmp_path, youtube_key
         used, exhausted = _used(config, SEARCH_CALLS)
         assert exhausted and used == yt.quota_used["youtube/search_calls"]
         again = _crawl(config, ["youtube"], tmp_path)
-        assert again.skipped and again.skipped.startswith("YouTube daily quota used: the API answered")
+        assert again.skipped and again.skipped.startswith(
+            "YouTube daily quota used: the API answered"
+        )
         assert again.requests == 0
 
 
 def test_brave_monthly_budget_across_crawls(sample_world, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("SCOUT_BRAVE_API_KEY", "brave-quota-test")
-    extra = ("[budget]\nbrave_requests_per_month = 5\nbrave_requests_per_scan = 3\nresults_pages = 1\n"
-             "queries_per_entity = 1\n")
+    extra = (
+        "[budget]\nbrave_requests_per_month = 5\nbrave_requests_per_scan = 3\nresults_pages = 1\n"
+        "queries_per_entity = 1\n"
+    )
     config, _ = prepare(sample_world, tmp_path, extra)
     config = dataclasses.replace(config, searxng_url=None)
     month = current_usage(config)[BRAVE].period
@@ -268,7 +300,8 @@ def test_brave_monthly_budget_across_crawls(sample_world, tmp_path, monkeypatch)
     third = _crawl(config, ["web_search"], tmp_path)
     if current_usage(config)[BRAVE].period != month:
         pytest.skip("the month changed during the test")
-    assert third.skipped == ("Brave Search monthly budget used: 5/5 requests this month "
-                             "(resets on the 1st, UTC)")
+    assert third.skipped == (
+        "Brave Search monthly budget used: 5/5 requests this month (resets on the 1st, UTC)"
+    )
     _to_previous_period(config, "brave")
     assert _crawl(config, ["web_search"], tmp_path).quota_used["brave/requests"] == 3

@@ -28,8 +28,15 @@ def test_every_spider_imports_and_is_registered():
     names = {m.name for m in pkgutil.iter_modules(spiders.__path__)} - {"base"}
     for name in names:
         importlib.import_module(f"spiders.{name}")
-    assert set(SPIDERS) == {"district_site", "web_search", "youtube", "bluesky", "mastodon", "handle_probe",
-                            "profiles"}
+    assert set(SPIDERS) == {
+        "district_site",
+        "web_search",
+        "youtube",
+        "bluesky",
+        "mastodon",
+        "handle_probe",
+        "profiles",
+    }
     from crawler.config import ALL_SOURCES
 
     assert set(SPIDERS) == set(ALL_SOURCES)
@@ -37,8 +44,10 @@ def test_every_spider_imports_and_is_registered():
 
 def test_safe_url_strips_keys(monkeypatch):
     monkeypatch.setenv("SCOUT_BRAVE_API_KEY", "s3cret-token")
-    assert safe_url("https://www.googleapis.com/youtube/v3/search?q=a&key=AIzaXYZ&part=snippet") == \
-        "https://www.googleapis.com/youtube/v3/search?q=a&part=snippet"
+    assert (
+        safe_url("https://www.googleapis.com/youtube/v3/search?q=a&key=AIzaXYZ&part=snippet")
+        == "https://www.googleapis.com/youtube/v3/search?q=a&part=snippet"
+    )
     assert "s3cret-token" not in safe_url("https://e.org/x?t=s3cret-token")
 
 
@@ -62,16 +71,28 @@ def youtube(config, make_spider, monkeypatch):
 def test_youtube_search_then_channels(youtube):
     pq = PlannedQuery("youtube", "Sheyenne Mustangs", "youtube", "shs")
     first = youtube.search_request(pq, None, 1, 0)
-    assert "type=channel" in first.url and "key=AIzaSECRET" in first.url and first.meta["dont_obey_robotstxt"]
-    out = respond(first, json_response, json.loads((REAL / "youtube-api-search-channels.json").read_text()))
+    assert (
+        "type=channel" in first.url
+        and "key=AIzaSECRET" in first.url
+        and first.meta["dont_obey_robotstxt"]
+    )
+    out = respond(
+        first, json_response, json.loads((REAL / "youtube-api-search-channels.json").read_text())
+    )
     nxt, channels = requests(out)
     assert "pageToken=CAUQAA" in nxt.url and nxt.cb_kwargs["rank_base"] == 5
     from urllib.parse import parse_qs, urlsplit
 
     assert "/channels?" in channels.url
-    assert len(parse_qs(urlsplit(channels.url).query)["id"][0].split(",")) == 5  # five ids, one call
-    found = respond(channels, json_response, json.loads((REAL / "youtube-api-channels-list.json").read_text()))
-    assert len(items(found)) == 5 and all("AIzaSECRET" not in (i.source_url or "") for i in items(found))
+    assert (
+        len(parse_qs(urlsplit(channels.url).query)["id"][0].split(",")) == 5
+    )  # five ids, one call
+    found = respond(
+        channels, json_response, json.loads((REAL / "youtube-api-channels-list.json").read_text())
+    )
+    assert len(items(found)) == 5 and all(
+        "AIzaSECRET" not in (i.source_url or "") for i in items(found)
+    )
     assert [i.rank for i in items(found)] == [1, 2, 3, 4, 5]
     assert youtube.coverage.entries["Sheyenne Mustangs"].pending == 1  # page 2 still to come
     assert youtube.requests_used == 1  # the next page (calls are charged to the quota when sent)
@@ -79,9 +100,14 @@ def test_youtube_search_then_channels(youtube):
 
 def test_youtube_quota_exceeded_stops_the_source(youtube):
     pq = PlannedQuery("youtube", "Sheyenne Mustangs", "youtube", "shs")
-    quota = {"error": {"code": 403, "message": "The request cannot be completed because you have exceeded your "
-                       "<a href=\"/youtube/v3/getting-started#quota\">quota</a>.",
-                       "errors": [{"message": "…", "domain": "youtube.quota", "reason": "quotaExceeded"}]}}
+    quota = {
+        "error": {
+            "code": 403,
+            "message": "The request cannot be completed because you have exceeded your "
+            '<a href="/youtube/v3/getting-started#quota">quota</a>.',
+            "errors": [{"message": "…", "domain": "youtube.quota", "reason": "quotaExceeded"}],
+        }
+    }
     with pytest.raises(CloseSpider) as exc:
         respond(youtube.search_request(pq, None, 1, 0), json_response, quota, status=403)
     assert exc.value.reason == "quota_exceeded"
@@ -95,13 +121,21 @@ def test_youtube_budget(config, make_spider, monkeypatch):
     from tests.discovery.conftest import budget
 
     monkeypatch.setenv("SCOUT_YOUTUBE_API_KEY", "k")
-    spider = make_spider(YouTubeSpider, with_(config, budget=budget(youtube_search_calls_per_day=2)))
+    spider = make_spider(
+        YouTubeSpider, with_(config, budget=budget(youtube_search_calls_per_day=2))
+    )
     assert [spider.allow_request() for _ in range(3)] == [True, True, False]
-    spider = make_spider(YouTubeSpider, with_(config, budget=budget(youtube_search_calls_per_day=3)))
+    spider = make_spider(
+        YouTubeSpider, with_(config, budget=budget(youtube_search_calls_per_day=3))
+    )
     spider.first_pages_left = 2  # two planned queries: their first pages are reserved
     assert spider.allow_request(first_page=False) is True
     assert spider.allow_request(first_page=False) is False
-    assert [spider.allow_request(), spider.allow_request(), spider.allow_request()] == [True, True, False]
+    assert [spider.allow_request(), spider.allow_request(), spider.allow_request()] == [
+        True,
+        True,
+        False,
+    ]
 
 
 def test_youtube_resolves_legacy_urls(youtube):
@@ -110,26 +144,40 @@ def test_youtube_resolves_legacy_urls(youtube):
     data = json.loads((REAL / "youtube-api-channels-list.json").read_text())
     (item,) = items(respond(req, json_response, data))
     assert item.resolves == "https://www.youtube.com/user/westfargoschools"
-    assert item.platform_id == "UC_x5XG1OV2P6uZZ5FSM9Ttw" and item.url == "https://www.youtube.com/@googledevelopers"
+    assert (
+        item.platform_id == "UC_x5XG1OV2P6uZZ5FSM9Ttw"
+        and item.url == "https://www.youtube.com/@googledevelopers"
+    )
 
 
 # --------------------------------------------------------------------------- bluesky
 
 
-ACTOR = {"did": "did:plc:abcdefghijklmnopqrstuvwx", "handle": "shsmustangs.bsky.social",
-         "displayName": "Sheyenne High School", "description": "Go Mustangs!", "indexedAt": "2025-01-01T00:00:00.000Z"}
+ACTOR = {
+    "did": "did:plc:abcdefghijklmnopqrstuvwx",
+    "handle": "shsmustangs.bsky.social",
+    "displayName": "Sheyenne High School",
+    "description": "Go Mustangs!",
+    "indexedAt": "2025-01-01T00:00:00.000Z",
+}
 
 
 def test_bluesky_search_then_profiles(config, make_spider):
     spider = make_spider(BlueskySpider, config)
     pq = PlannedQuery("bluesky", "Sheyenne Mustangs", "bluesky", "shs")
-    out = respond(spider.search_request(pq, None, 1, 0), json_response, {"actors": [ACTOR], "cursor": "25"})
+    out = respond(
+        spider.search_request(pq, None, 1, 0), json_response, {"actors": [ACTOR], "cursor": "25"}
+    )
     nxt, profiles = requests(out)
     assert "cursor=25" in nxt.url and "getProfiles?actors=did%3Aplc%3A" in profiles.url
     detailed = {**ACTOR, "followersCount": 120, "website": "west-fargo.k12.nd.us/shs"}
     (item,) = items(respond(profiles, json_response, {"profiles": [detailed]}))
     assert (item.url, item.followers, item.links, item.rank) == (
-        "https://bsky.app/profile/shsmustangs.bsky.social", 120, ["https://west-fargo.k12.nd.us/shs"], 1)
+        "https://bsky.app/profile/shsmustangs.bsky.social",
+        120,
+        ["https://west-fargo.k12.nd.us/shs"],
+        1,
+    )
     (fallback,) = items(respond(profiles, json_response, {"error": "x"}, status=502))
     assert fallback.followers is None and fallback.display_name == "Sheyenne High School"
 
@@ -137,10 +185,23 @@ def test_bluesky_search_then_profiles(config, make_spider):
 # --------------------------------------------------------------------------- mastodon
 
 
-MASTO = {"id": "1", "username": "horacehawks", "acct": "horacehawks", "display_name": "Horace Hawks",
-         "locked": False, "note": "<p>West Fargo Horace High School.</p>", "url": "https://mastodon.social/@horacehawks",
-         "followers_count": 22, "fields": [{"name": "web", "value": '<a href="https://www.west-fargo.k12.nd.us/hhs">x</a>',
-                                            "verified_at": "2025-01-01T00:00:00Z"}]}
+MASTO = {
+    "id": "1",
+    "username": "horacehawks",
+    "acct": "horacehawks",
+    "display_name": "Horace Hawks",
+    "locked": False,
+    "note": "<p>West Fargo Horace High School.</p>",
+    "url": "https://mastodon.social/@horacehawks",
+    "followers_count": 22,
+    "fields": [
+        {
+            "name": "web",
+            "value": '<a href="https://www.west-fargo.k12.nd.us/hhs">x</a>',
+            "verified_at": "2025-01-01T00:00:00Z",
+        }
+    ],
+}
 
 
 def test_mastodon_search_and_lookup(config, make_spider):
@@ -148,8 +209,12 @@ def test_mastodon_search_and_lookup(config, make_spider):
     search = PlannedQuery("mastodon", "Horace Hawks", "mastodon", "hhs")
     (req,) = spider.requests_for(search, spider.coverage_keys(search))
     assert req.url.startswith("https://mastodon.social/api/v2/search?q=Horace+Hawks&type=accounts")
-    (item,) = items(respond(req, json_response, {"accounts": [MASTO], "statuses": [], "hashtags": []}))
-    assert item.query == "mastodon.social: Horace Hawks" and item.links == ["https://www.west-fargo.k12.nd.us/hhs"]
+    (item,) = items(
+        respond(req, json_response, {"accounts": [MASTO], "statuses": [], "hashtags": []})
+    )
+    assert item.query == "mastodon.social: Horace Hawks" and item.links == [
+        "https://www.west-fargo.k12.nd.us/hhs"
+    ]
     handle = PlannedQuery("mastodon", "horacehawks", "mastodon", "hhs", kind="handle")
     (lookup,) = spider.requests_for(handle, spider.coverage_keys(handle))
     assert lookup.url == "https://mastodon.social/api/v1/accounts/lookup?acct=horacehawks"
@@ -161,28 +226,68 @@ def test_mastodon_search_and_lookup(config, make_spider):
 # --------------------------------------------------------------------------- web search
 
 
-SEARX = {"query": "x", "results": [
-    {"url": "https://www.instagram.com/sheyennehoops/", "title": "Sheyenne Hoops (@sheyennehoops)",
-     "content": "Official home of Sheyenne Mustangs boys basketball", "engine": "bing", "engines": ["bing"],
-     "template": "default.html", "parsed_url": ["https", "www.instagram.com", "/sheyennehoops/", "", "", ""],
-     "score": 1.0, "category": "general", "publishedDate": None},
-    {"url": "https://www.instagram.com/p/Cxyz/", "title": "a post", "content": "", "engine": "bing"}],
-    "answers": [], "corrections": [], "infoboxes": [], "suggestions": [], "unresponsive_engines": []}
-BRAVE = {"type": "search", "query": {"original": "x", "more_results_available": True},
-         "web": {"type": "search", "results": [{"type": "search_result", "subtype": "generic", "title": "WFHS Packers",
-                                                "url": "https://x.com/WFPackerFB", "description": "Packers football",
-                                                "profile": {"name": "X"}, "meta_url": {"hostname": "x.com"}}]}}
+SEARX = {
+    "query": "x",
+    "results": [
+        {
+            "url": "https://www.instagram.com/sheyennehoops/",
+            "title": "Sheyenne Hoops (@sheyennehoops)",
+            "content": "Official home of Sheyenne Mustangs boys basketball",
+            "engine": "bing",
+            "engines": ["bing"],
+            "template": "default.html",
+            "parsed_url": ["https", "www.instagram.com", "/sheyennehoops/", "", "", ""],
+            "score": 1.0,
+            "category": "general",
+            "publishedDate": None,
+        },
+        {
+            "url": "https://www.instagram.com/p/Cxyz/",
+            "title": "a post",
+            "content": "",
+            "engine": "bing",
+        },
+    ],
+    "answers": [],
+    "corrections": [],
+    "infoboxes": [],
+    "suggestions": [],
+    "unresponsive_engines": [],
+}
+BRAVE = {
+    "type": "search",
+    "query": {"original": "x", "more_results_available": True},
+    "web": {
+        "type": "search",
+        "results": [
+            {
+                "type": "search_result",
+                "subtype": "generic",
+                "title": "WFHS Packers",
+                "url": "https://x.com/WFPackerFB",
+                "description": "Packers football",
+                "profile": {"name": "X"},
+                "meta_url": {"hostname": "x.com"},
+            }
+        ],
+    },
+}
 
 
 def test_searxng_results(config, make_spider):
     spider = make_spider(WebSearch, config)
-    pq = PlannedQuery("web_search", 'site:instagram.com "Sheyenne Hoops"', "instagram", "shs-basketball")
+    pq = PlannedQuery(
+        "web_search", 'site:instagram.com "Sheyenne Hoops"', "instagram", "shs-basketball"
+    )
     (req,) = spider.requests_for(pq, [pq.query])
     assert req.url.startswith("https://search.west-fargo.k12.nd.us/search?q=site%3Ainstagram.com")
     assert "format=json" in req.url and "pageno=1" in req.url
     out = respond(req, json_response, SEARX)
     assert next((i.url, i.rank, i.title) for i in items(out)) == (
-        "https://www.instagram.com/sheyennehoops/", 1, "Sheyenne Hoops (@sheyennehoops)")
+        "https://www.instagram.com/sheyennehoops/",
+        1,
+        "Sheyenne Hoops (@sheyennehoops)",
+    )
     assert requests(out) == []  # a short first page: no second page asked
     assert spider.crawler.stats.get_value("scout/quota/searxng/requests") == 1
 
@@ -199,14 +304,20 @@ def test_searxng_json_disabled_ends_the_source(config, make_spider):
 def test_brave_results_and_key_header(config, make_spider, monkeypatch):
     monkeypatch.setenv("SCOUT_BRAVE_API_KEY", "brave-secret")
     spider = make_spider(WebSearch, with_(config, searxng_url=None))
-    pq = PlannedQuery("web_search", 'site:x.com "West Fargo Packers Football"', "x", "wfhs-football")
+    pq = PlannedQuery(
+        "web_search", 'site:x.com "West Fargo Packers Football"', "x", "wfhs-football"
+    )
     (req,) = spider.requests_for(pq, [pq.query])
     assert req.headers["X-Subscription-Token"] == b"brave-secret" and "brave-secret" not in req.url
     out = respond(req, json_response, BRAVE)
     assert items(out)[0].snippet == "Packers football" and "offset=1" in requests(out)[0].url
-    assert Brave(config).error(429, {}, {b"X-RateLimit-Remaining": b"1, 0"}) == ("Brave Search monthly quota used up", True)
-    assert Searxng(config).error(200, {"results": [], "unresponsive_engines": [["google", "timeout"]]}, {}) == (
-        "no results; unresponsive engines: google", False)
+    assert Brave(config).error(429, {}, {b"X-RateLimit-Remaining": b"1, 0"}) == (
+        "Brave Search monthly quota used up",
+        True,
+    )
+    assert Searxng(config).error(
+        200, {"results": [], "unresponsive_engines": [["google", "timeout"]]}, {}
+    ) == ("no results; unresponsive engines: google", False)
 
 
 # --------------------------------------------------------------------------- district site
@@ -225,38 +336,58 @@ PAGE = """<html><head><title>Sheyenne High School</title></head><body>
 
 def test_district_page_links(config, make_spider):
     spider = make_spider(DistrictSiteSpider, config)
-    pq = PlannedQuery("district_site", "https://www.west-fargo.k12.nd.us/shs", None, "shs", kind="seed")
+    pq = PlannedQuery(
+        "district_site", "https://www.west-fargo.k12.nd.us/shs", None, "shs", kind="seed"
+    )
     first, *_ = spider.requests_for(pq, [pq.query])
     assert first.meta["scout_seed"] is True
     out = respond(first, html_response, PAGE)
     found = {i.url: i for i in items(out)}
-    assert set(found) == {"https://l.facebook.com/l.php?u=https%3A%2F%2Fwww.facebook.com%2FSheyenneHighSchool&h=x",
-                          "https://www.google.com/url?q=https://www.tiktok.com/@sheyennemustangs&sa=D",
-                          "https://mastodon.social/@wfpsnews"}
+    assert set(found) == {
+        "https://l.facebook.com/l.php?u=https%3A%2F%2Fwww.facebook.com%2FSheyenneHighSchool&h=x",
+        "https://www.google.com/url?q=https://www.tiktok.com/@sheyennemustangs&sa=D",
+        "https://mastodon.social/@wfpsnews",
+    }
     item = found["https://mastodon.social/@wfpsnews"]
     assert (item.source_url, item.title, item.query) == (pq.query, "Sheyenne High School", pq.query)
     followed = [r.url for r in requests(out)]
-    assert followed == ["https://www.west-fargo.k12.nd.us/shs/athletics"]  # no pdf, nothing off the district
+    assert followed == [
+        "https://www.west-fargo.k12.nd.us/shs/athletics"
+    ]  # no pdf, nothing off the district
     assert "scout_seed" not in requests(out)[0].meta
     assert spider.coverage.entries[pq.query].status == "done"
 
 
 def test_district_sitemaps(config, make_spider):
     spider = make_spider(DistrictSiteSpider, config)
-    pq = PlannedQuery("district_site", "https://www.west-fargo.k12.nd.us/", None, "wfps", kind="seed")
+    pq = PlannedQuery(
+        "district_site", "https://www.west-fargo.k12.nd.us/", None, "wfps", kind="seed"
+    )
     _, robots, sitemap = spider.requests_for(pq, [pq.query])
     from tests.discovery.conftest import html_response as resp
 
-    out = respond(robots, resp, "User-agent: *\nSitemap: https://www.west-fargo.k12.nd.us/sitemap_index.xml\n"
-                                "Sitemap: https://evil.example/sitemap.xml\n")
+    out = respond(
+        robots,
+        resp,
+        "User-agent: *\nSitemap: https://www.west-fargo.k12.nd.us/sitemap_index.xml\n"
+        "Sitemap: https://evil.example/sitemap.xml\n",
+    )
     assert [r.url for r in out] == ["https://www.west-fargo.k12.nd.us/sitemap_index.xml"]
-    index = ('<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-             "<sitemap><loc>https://www.west-fargo.k12.nd.us/sitemap-pages.xml</loc></sitemap></sitemapindex>")
-    assert [r.url for r in respond(sitemap, resp, index)] == ["https://www.west-fargo.k12.nd.us/sitemap-pages.xml"]
-    urlset = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-              "<url><loc>https://www.west-fargo.k12.nd.us/shs/activities</loc></url>"
-              "<url><loc>https://www.west-fargo.k12.nd.us/doc.pdf</loc></url></urlset>")
-    assert [r.url for r in respond(sitemap, resp, urlset)] == ["https://www.west-fargo.k12.nd.us/shs/activities"]
+    index = (
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<sitemap><loc>https://www.west-fargo.k12.nd.us/sitemap-pages.xml</loc></sitemap></sitemapindex>"
+    )
+    assert [r.url for r in respond(sitemap, resp, index)] == [
+        "https://www.west-fargo.k12.nd.us/sitemap-pages.xml"
+    ]
+    urlset = (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<url><loc>https://www.west-fargo.k12.nd.us/shs/activities</loc></url>"
+        "<url><loc>https://www.west-fargo.k12.nd.us/doc.pdf</loc></url></urlset>"
+    )
+    assert [r.url for r in respond(sitemap, resp, urlset)] == [
+        "https://www.west-fargo.k12.nd.us/shs/activities"
+    ]
 
 
 # --------------------------------------------------------------------------- handle probe and profiles
@@ -268,7 +399,11 @@ def test_probe_tiktok_page_real_capture(config, make_spider):
     (req,) = spider.requests_for(pq, spider.coverage_keys(pq))
     assert req.url == "https://www.tiktok.com/@illojuan" and not req.meta.get("dont_obey_robotstxt")
     (item,) = items(respond(req, html_response, (REAL / "tiktok-profile.html").read_bytes()))
-    assert item.url == "https://www.tiktok.com/@illojuan" and item.followers and item.page_state == "ok"
+    assert (
+        item.url == "https://www.tiktok.com/@illojuan"
+        and item.followers
+        and item.page_state == "ok"
+    )
     assert respond(req, html_response, "<html></html>", status=404) == []
     assert spider.coverage.entries["tiktok @illojuan"].status == "done"
 
@@ -278,7 +413,9 @@ def test_probe_outcomes_are_distinct(config, make_spider):
     bsky = PlannedQuery("handle_probe", "shsmustangs.bsky.social", "bluesky", "shs", kind="handle")
     (req,) = spider.requests_for(bsky, spider.coverage_keys(bsky))
     assert "app.bsky.actor.getProfile?actor=shsmustangs.bsky.social" in req.url
-    respond(req, json_response, {"error": "InvalidRequest", "message": "Profile not found"}, status=400)
+    respond(
+        req, json_response, {"error": "InvalidRequest", "message": "Profile not found"}, status=400
+    )
     respond(req, json_response, {"error": "RateLimitExceeded"}, status=429)
     stats = spider.crawler.stats
     assert stats.get_value("scout/probe/bluesky/not_found") == 1

@@ -10,9 +10,14 @@ import pytest
 
 from crawler.sampleworld.testing import sample_world_fixture
 
-sample_world = sample_world_fixture(youtube_key="e2e-youtube-key-4f1c9d", brave_key="e2e-brave-key-7a2b3c")
+sample_world = sample_world_fixture(
+    youtube_key="e2e-youtube-key-4f1c9d", brave_key="e2e-brave-key-7a2b3c"
+)
 
-KEYS = {"SCOUT_YOUTUBE_API_KEY": "e2e-youtube-key-4f1c9d", "SCOUT_BRAVE_API_KEY": "e2e-brave-key-7a2b3c"}
+KEYS = {
+    "SCOUT_YOUTUBE_API_KEY": "e2e-youtube-key-4f1c9d",
+    "SCOUT_BRAVE_API_KEY": "e2e-brave-key-7a2b3c",
+}
 
 
 @dataclass
@@ -24,7 +29,9 @@ class Site:
     def config(self):
         from crawler.config import load_config
 
-        return load_config(self.config_path, env={**os.environ, **KEYS, "SCOUT_DATABASE_URL": self.database_url})
+        return load_config(
+            self.config_path, env={**os.environ, **KEYS, "SCOUT_DATABASE_URL": self.database_url}
+        )
 
 
 def make_site(world, tmp_path: Path, database_url: str) -> Site:
@@ -39,7 +46,9 @@ def make_site(world, tmp_path: Path, database_url: str) -> Site:
     for src in (PROFILE, REGISTRY):
         (d / src.name).write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
     cfg = d / "scout.toml"
-    cfg.write_text(world.config_toml(profile="profile.yaml", registry="registry.csv"), encoding="utf-8")
+    cfg.write_text(
+        world.config_toml(profile="profile.yaml", registry="registry.csv"), encoding="utf-8"
+    )
     profile = load_profile(d / "profile.yaml")
     with transaction(database_url) as s:
         import_profile(s, profile, str(d / "profile.yaml"))

@@ -17,17 +17,35 @@ def test_search_json_contract_and_no_cases(site):
     assert proc.returncode == 0, err
     rows = json.loads(out)
     assert rows
-    keys = {"platform", "handle", "url", "display_name", "classification", "entity", "confidence", "registered"}
+    keys = {
+        "platform",
+        "handle",
+        "url",
+        "display_name",
+        "classification",
+        "entity",
+        "confidence",
+        "registered",
+    }
     for r in rows:
         assert set(r) == keys
         assert 0.0 <= r["confidence"] <= 1.0
-        assert r["classification"] in {"registered", "unregistered", "impersonation", "affiliated", "unrelated",
-                                       "review"}
+        assert r["classification"] in {
+            "registered",
+            "unregistered",
+            "impersonation",
+            "affiliated",
+            "unrelated",
+            "review",
+        }
         assert not r["handle"].startswith("@")
     by_handle = {r["handle"]: r for r in rows}
     # the registered school page, its PTO listed apart, and the Florida namesake ruled out
     assert by_handle["100064123456789"]["classification"] == "registered"
-    assert by_handle["100064123456789"]["registered"] and by_handle["100064123456789"]["entity"] == "lms"
+    assert (
+        by_handle["100064123456789"]["registered"]
+        and by_handle["100064123456789"]["entity"] == "lms"
+    )
     assert by_handle["libertymiddleschoolpto"]["classification"] == "affiliated"
     assert by_handle["libertymsorlando"]["classification"] == "unrelated"
     # most relevant first
@@ -58,21 +76,43 @@ def test_cases_list_json_after_a_scan(site):
     cases = json.loads(out)
     assert cases
     for c in cases:
-        assert set(c) == {"case_id", "kind", "status", "platform", "handle", "url", "display_name", "entity",
-                          "confidence", "imitates", "opened_at", "last_seen", "evidence"}
+        assert set(c) == {
+            "case_id",
+            "kind",
+            "status",
+            "platform",
+            "handle",
+            "url",
+            "display_name",
+            "entity",
+            "confidence",
+            "imitates",
+            "opened_at",
+            "last_seen",
+            "evidence",
+        }
         assert c["case_id"].startswith("ABCE-")
         for ev in c["evidence"]:
             assert set(ev) == {"kind", "summary", "url"}
-            assert ev["kind"] in {"district_link", "search_result", "api_profile", "profile_page", "screenshot",
-                                  "html_sha256", "explanation"}
+            assert ev["kind"] in {
+                "district_link",
+                "search_result",
+                "api_profile",
+                "profile_page",
+                "screenshot",
+                "html_sha256",
+                "explanation",
+            }
     imps = [c for c in cases if c["kind"] == "impersonation"]
     assert imps and all(c["imitates"] for c in imps)
 
 
 def test_unknown_entity_or_source_is_refused_before_anything_starts(site):
-    for args, message in ((("--entity", "nope"), "unknown entity key 'nope'"),
-                          (("--sources", "myspace"), "unknown source 'myspace'"),
-                          (("--platforms", "orkut"), "unknown platform 'orkut'")):
+    for args, message in (
+        (("--entity", "nope"), "unknown entity key 'nope'"),
+        (("--sources", "myspace"), "unknown source 'myspace'"),
+        (("--platforms", "orkut"), "unknown platform 'orkut'"),
+    ):
         proc = _scout(site, "scan", *args)
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 1 and message in err
@@ -86,8 +126,17 @@ def test_an_unfinished_scan_with_other_parameters_is_superseded(site):
     from crawler.store import district_row
 
     with transaction(site.database_url) as s:
-        s.add(Scan(district_id=district_row(s).id, kind="scan", status="running", params={"entity": "shs"}))
-    outcome = run_scan(site.config(), ScanOptions(sources=("bluesky",), screenshots=False, reports=False))
+        s.add(
+            Scan(
+                district_id=district_row(s).id,
+                kind="scan",
+                status="running",
+                params={"entity": "shs"},
+            )
+        )
+    outcome = run_scan(
+        site.config(), ScanOptions(sources=("bluesky",), screenshots=False, reports=False)
+    )
     assert not outcome.resumed
     with transaction(site.database_url) as s:
         statuses = dict(s.execute(select(Scan.id, Scan.status)).all())

@@ -43,8 +43,12 @@ def test_faulty_world_gives_the_same_cases_as_a_clean_one(tmp_path, monkeypatch)
         expected = _cases(site.database_url)
     assert expected
     faults = Faults.typical(client_timeout=3.0, retry_after=1)
-    with SampleWorld(faults=faults, **{k.lower().split("_")[1] + "_key": v for k, v in KEYS.items()}) as bad:
-        site, config = _scan(bad, tmp_path, "faulty", monkeypatch, download_timeout=3, retry_times=3)
+    with SampleWorld(
+        faults=faults, **{k.lower().split("_")[1] + "_key": v for k, v in KEYS.items()}
+    ) as bad:
+        site, config = _scan(
+            bad, tmp_path, "faulty", monkeypatch, download_timeout=3, retry_times=3
+        )
         outcome = run_scan(config, ScanOptions(screenshots=False, reports=False))
         assert any(r.fault for r in bad.requests), "no fault was injected"
     assert _cases(site.database_url) == expected
@@ -61,24 +65,44 @@ def test_failed_fetches_mean_unknown_never_gone(tmp_path, monkeypatch):
         numbers_before = _numbers(site.database_url)
     assert before and all(status == CaseStatus.OPEN.value for _, _, status in before)
     # the same site, a month later, on a very bad day: search down, district pages hostile
-    hostile = Faults(server_error=1.0, hosts=("search.west-fargo.k12.nd.us", "api.search.brave.com"),
-                     huge=("/shs",), gzip_bomb=("/wfhs",), redirect_loop=("/hhs",), repeat=1000)
+    hostile = Faults(
+        server_error=1.0,
+        hosts=("search.west-fargo.k12.nd.us", "api.search.brave.com"),
+        huge=("/shs",),
+        gzip_bomb=("/wfhs",),
+        redirect_loop=("/hhs",),
+        repeat=1000,
+    )
     with SampleWorld(faults=hostile, **keys) as world:
         text = world.config_toml(profile="profile.yaml", registry="registry.csv")
         site.config_path.write_text(text, encoding="utf-8")
-        config = replace(site.config(), crawl=replace(site.config().crawl, download_timeout=3, retry_times=1,
-                                                      max_download_bytes=2_000_000))
+        config = replace(
+            site.config(),
+            crawl=replace(
+                site.config().crawl, download_timeout=3, retry_times=1, max_download_bytes=2_000_000
+            ),
+        )
         outcome = run_scan(config, ScanOptions(screenshots=False, reports=False))
     after = _cases(site.database_url)
     assert len(after) >= len(before)
     assert _numbers(site.database_url) >= numbers_before, "a case was lost"
-    assert all(status == CaseStatus.OPEN.value for _, _, status in after), "a case was closed by a failure"
+    assert all(status == CaseStatus.OPEN.value for _, _, status in after), (
+        "a case was closed by a failure"
+    )
     with transaction(site.database_url) as s:
-        failed = s.scalars(select(ScanQuery).where(ScanQuery.scan_id == outcome.scan_id,
-                                                   ScanQuery.status == "failed")).all()
+        failed = s.scalars(
+            select(ScanQuery).where(
+                ScanQuery.scan_id == outcome.scan_id, ScanQuery.status == "failed"
+            )
+        ).all()
         assert failed, "coverage gaps are not reported"
         assert {q.source for q in failed} >= {"web_search"}
-        not_seen = [e for c in s.scalars(select(Case)) for e in c.events if e.action in ("not-seen", "not_seen")]
+        not_seen = [
+            e
+            for c in s.scalars(select(Case))
+            for e in c.events
+            if e.action in ("not-seen", "not_seen")
+        ]
         assert not_seen == []
     gaps = [g for st in outcome.sources.values() for g in st.get("coverage_gaps", [])]
     assert gaps

@@ -14,7 +14,8 @@ def _found(database_url: str, scan_id: int) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     with transaction(database_url) as s:
         for url, source in s.execute(
-            select(Account.url, Sighting.source).join(Sighting, Sighting.account_id == Account.id)
+            select(Account.url, Sighting.source)
+            .join(Sighting, Sighting.account_id == Account.id)
             .where(Sighting.scan_id == scan_id)
         ):
             out.setdefault(url, set()).add(source)
@@ -31,7 +32,9 @@ def test_full_scan_finds_what_the_world_hides_and_opens_the_right_cases(sample_w
     for hidden in sample_world.manifest:
         urls = {hidden.url, *hidden.aliases}
         if hidden.hidden_by_robots:
-            assert not urls & found.keys(), f"{hidden.url} is only linked from a robots-disallowed page"
+            assert not urls & found.keys(), (
+                f"{hidden.url} is only linked from a robots-disallowed page"
+            )
             continue
         if hidden.sources and not urls & found.keys():
             missed.append(hidden.url)
@@ -41,14 +44,19 @@ def test_full_scan_finds_what_the_world_hides_and_opens_the_right_cases(sample_w
     assert robots_violations(sample_world, api_endpoints(config)) == []
     assert all(r.host in sample_world.hostmap for r in sample_world.requests)
     never = {"www.facebook.com", "www.instagram.com", "x.com", "www.threads.com", "l.facebook.com"}
-    assert not [r for r in sample_world.requests if r.host in never and r.bare_path != "/robots.txt"]
+    assert not [
+        r for r in sample_world.requests if r.host in never and r.bare_path != "/robots.txt"
+    ]
 
     with transaction(site.database_url) as s:
         cases = {c.account.url: c for c in s.scalars(select(Case))}
         classified = {
             url: a.classification
-            for url, a in s.execute(select(Account.url, Assessment).join(Assessment)
-                                    .where(Assessment.scan_id == outcome.scan_id))
+            for url, a in s.execute(
+                select(Account.url, Assessment)
+                .join(Assessment)
+                .where(Assessment.scan_id == outcome.scan_id)
+            )
         }
         for hidden in sample_world.manifest:
             if hidden.hidden_by_robots or not hidden.sources:

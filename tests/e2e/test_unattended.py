@@ -18,10 +18,22 @@ from tests.e2e.conftest import KEYS, make_site
 
 
 def _scout(site, *args: str, **kw) -> subprocess.Popen:
-    env = {**os.environ, **KEYS, "SCOUT_DATABASE_URL": site.database_url, "SCOUT_CONFIG": str(site.config_path)}
-    return subprocess.Popen([sys.executable, "-m", "crawler", *args], cwd=site.dir, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True, **kw)
+    env = {
+        **os.environ,
+        **KEYS,
+        "SCOUT_DATABASE_URL": site.database_url,
+        "SCOUT_CONFIG": str(site.config_path),
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "crawler", *args],
+        cwd=site.dir,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        **kw,
+    )
 
 
 def _wait_for(predicate, timeout: float = 120.0, step: float = 0.2) -> None:
@@ -42,8 +54,11 @@ def _result(url: str) -> dict[str, object]:
     """What a scan decided: accounts, their latest classification and entity, and the cases."""
     with transaction(url) as s:
         last = s.scalar(select(func.max(Scan.id)))
-        rows = s.execute(select(Account.url, Assessment.classification, Assessment.entity_key)
-                         .join(Assessment).where(Assessment.scan_id == last)).all()
+        rows = s.execute(
+            select(Account.url, Assessment.classification, Assessment.entity_key)
+            .join(Assessment)
+            .where(Assessment.scan_id == last)
+        ).all()
         cases = s.execute(select(Account.url, Case.kind, Case.status).join(Case.account)).all()
     return {"assessed": sorted(rows), "cases": sorted(cases)}
 
@@ -101,7 +116,9 @@ def test_decision_during_a_scan_is_not_lost(site):
     scan = _scout(site, "scan")
     try:
         _wait_for(lambda: _count(site.database_url, Scan) == 2)
-        decided = _scout(site, "cases", "decide", number, "--as", "notified", "--note", "letter sent")
+        decided = _scout(
+            site, "cases", "decide", number, "--as", "notified", "--note", "letter sent"
+        )
         _, err = decided.communicate(timeout=120)
         assert decided.returncode == 0, err
     finally:
@@ -144,7 +161,9 @@ def test_api_keys_never_leak(site):
     # with the development HTTP cache on, too: the cache must not keep the keys either
     text = site.config_path.read_text(encoding="utf-8")
     assert "http_cache = false" in text
-    site.config_path.write_text(text.replace("http_cache = false", "http_cache = true"), encoding="utf-8")
+    site.config_path.write_text(
+        text.replace("http_cache = false", "http_cache = true"), encoding="utf-8"
+    )
     proc = _scout(site, "scan")
     out, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err

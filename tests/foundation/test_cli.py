@@ -17,11 +17,15 @@ def test_help_does_not_import_heavy_modules():
         "heavy = [m for m in ('sqlalchemy', 'scrapy', 'twisted', 'rapidfuzz', 'jinja2', 'playwright') if m in sys.modules]; "
         "print(','.join(heavy))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == ""
 
 
-@pytest.mark.parametrize("args", [[], ["--help"], ["registry", "--help"], ["check", "--help"], ["init", "--help"]])
+@pytest.mark.parametrize(
+    "args", [[], ["--help"], ["registry", "--help"], ["check", "--help"], ["init", "--help"]]
+)
 def test_help_exits_zero(scout, args):
     code, out, err = scout(*args)
     assert code == (0 if args else 2) or (not args and code == 0)
@@ -63,10 +67,23 @@ def test_check_json_contract(scout):
     data = json.loads(out)
     assert [d["input"] for d in data] == urls
     for d in data:
-        assert set(d) == {"input", "is_account", "platform", "handle", "url", "registered", "entity"}
+        assert set(d) == {
+            "input",
+            "is_account",
+            "platform",
+            "handle",
+            "url",
+            "registered",
+            "entity",
+        }
     assert data[0] | {} == {
-        "input": urls[0], "is_account": True, "platform": "facebook", "handle": "sheyennehighschool",
-        "url": "https://www.facebook.com/sheyennehighschool", "registered": True, "entity": "shs",
+        "input": urls[0],
+        "is_account": True,
+        "platform": "facebook",
+        "handle": "sheyennehighschool",
+        "url": "https://www.facebook.com/sheyennehighschool",
+        "registered": True,
+        "entity": "shs",
     }
     assert data[1]["is_account"] and not data[1]["registered"] and data[1]["entity"] is None
     assert not data[2]["is_account"] and data[2]["url"] is None
@@ -76,8 +93,10 @@ def test_check_json_contract(scout):
 
 def test_bad_profile_exits_one_and_writes_nothing(scout, tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text(PROFILE.read_text(encoding="utf-8").replace("aliases: [WFPS", "aliasses: [WFPS", 1),
-                   encoding="utf-8")
+    bad.write_text(
+        PROFILE.read_text(encoding="utf-8").replace("aliases: [WFPS", "aliasses: [WFPS", 1),
+        encoding="utf-8",
+    )
     code, _, err = scout("district", "import", bad)
     assert code == 1
     assert f"{bad} line" in err and "unknown key 'aliasses'" in err
@@ -108,5 +127,7 @@ def test_other_district_uses_its_own_database(scout, tmp_path):
     other.write_text(GOOD, encoding="utf-8")
     code, _, err = scout("district", "import", other)
     assert code == 1 and "belongs to district 'wfps'" in err
-    code, _, _ = scout("--database-url", f"sqlite:///{tmp_path}/bps.sqlite3", "district", "import", other)
+    code, _, _ = scout(
+        "--database-url", f"sqlite:///{tmp_path}/bps.sqlite3", "district", "import", other
+    )
     assert code == 0

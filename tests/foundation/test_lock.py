@@ -26,16 +26,32 @@ def test_second_holder_refuses_with_a_clear_message(db_url):
 
 def test_lock_of_a_dead_process_is_taken_over(db_url):
     factory = session_factory(db_url)
-    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
-                          text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     dead_pid = int(proc.stdout)
     import socket
 
     with factory.begin() as s:
-        s.add(Lock(name="scan", holder=f"x:{dead_pid}:t", host=socket.gethostname()[:200], pid=dead_pid,
-                   acquired_at=utcnow(), heartbeat_at=utcnow()))
+        s.add(
+            Lock(
+                name="scan",
+                holder=f"x:{dead_pid}:t",
+                host=socket.gethostname()[:200],
+                pid=dead_pid,
+                acquired_at=utcnow(),
+                heartbeat_at=utcnow(),
+            )
+        )
     with DbLock(factory, "scan") as lock:
-        assert lock.took_over and f"pid {dead_pid}" in lock.took_over and "process is gone" in lock.took_over
+        assert (
+            lock.took_over
+            and f"pid {dead_pid}" in lock.took_over
+            and "process is gone" in lock.took_over
+        )
         with factory.begin() as s:
             assert lock_status(s).pid == lock.holder.pid
 
@@ -43,8 +59,16 @@ def test_lock_of_a_dead_process_is_taken_over(db_url):
 def test_lock_of_another_host_is_stale_only_after_its_heartbeat_expires(db_url):
     factory = session_factory(db_url)
     with factory.begin() as s:
-        s.add(Lock(name="scan", holder="other:1:t", host="other-host", pid=1, acquired_at=utcnow(),
-                   heartbeat_at=utcnow()))
+        s.add(
+            Lock(
+                name="scan",
+                holder="other:1:t",
+                host="other-host",
+                pid=1,
+                acquired_at=utcnow(),
+                heartbeat_at=utcnow(),
+            )
+        )
     with pytest.raises(LockBusy):
         DbLock(factory, "scan", stale_seconds=60).acquire()
     with factory.begin() as s:

@@ -56,13 +56,38 @@ def test_another_district_loads_without_code_change():
 @pytest.mark.parametrize(
     ("old", "new", "line", "fragment"),
     [
-        ("aliases: [BPS]", "aliasses: [BPS]", 4, "district.aliasses: unknown key 'aliasses' (did you mean 'aliases'?)"),
-        ("kind: school", "kind: academy", 9, "kind: 'academy' is not one of school, program, team, department"),
-        ("level: high", "level: senior", 12, "level: 'senior' is not one of elementary, middle, high, other"),
+        (
+            "aliases: [BPS]",
+            "aliasses: [BPS]",
+            4,
+            "district.aliasses: unknown key 'aliasses' (did you mean 'aliases'?)",
+        ),
+        (
+            "kind: school",
+            "kind: academy",
+            9,
+            "kind: 'academy' is not one of school, program, team, department",
+        ),
+        (
+            "level: high",
+            "level: senior",
+            12,
+            "level: 'senior' is not one of elementary, middle, high, other",
+        ),
         ("parent: legacy", "parent: nowhere", 18, "parent: unknown entity key 'nowhere'"),
-        ("entity: legacy}", "entity: ghost}", 20, "affiliated[0].entity: unknown entity key 'ghost'"),
+        (
+            "entity: legacy}",
+            "entity: ghost}",
+            20,
+            "affiliated[0].entity: unknown entity key 'ghost'",
+        ),
         ("state: ND,", "state: North Dakota,", 6, "must be a two-letter code"),
-        ("domains: [bismarckschools.org]", "domains: [not a domain]", 5, "'not a domain' is not a domain name"),
+        (
+            "domains: [bismarckschools.org]",
+            "domains: [not a domain]",
+            5,
+            "'not a domain' is not a domain name",
+        ),
         ("- key: legacy-hockey", "- key: legacy", 15, "duplicate key 'legacy'"),
         ("    name: Legacy Sabers Hockey\n", "", 15, "name: is required"),
         ("mascot: Sabers", "mascot: [a, b]", 13, "mascot: must be a single value"),
@@ -95,7 +120,9 @@ def test_all_errors_are_reported_at_once():
     assert "academy" in str(err.value) and "senior" in str(err.value)
 
 
-@pytest.mark.parametrize("text", ["", "- a\n- b\n", "district: 3\nentities: []\n", "\x00\x01", "entities: [1, 2]"])
+@pytest.mark.parametrize(
+    "text", ["", "- a\n- b\n", "district: 3\nentities: []\n", "\x00\x01", "entities: [1, 2]"]
+)
 def test_nonsense_is_an_input_error(text):
     with pytest.raises(InputError):
         profile_from_text(text, "x.yaml")

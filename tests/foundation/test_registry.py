@@ -24,8 +24,10 @@ from crawler.registry import (
 from crawler.store import import_registry, registry_rows
 
 HEADER = ",".join(COLUMNS)
-ROW = ("instagram,https://www.instagram.com/shsmustangsvb/,shs-volleyball,Sheyenne Volleyball,E. Coach,"
-       "e.coach@west-fargo.k12.nd.us,AD,yes,yes,2023-08-01,active,yes,none,")
+ROW = (
+    "instagram,https://www.instagram.com/shsmustangsvb/,shs-volleyball,Sheyenne Volleyball,E. Coach,"
+    "e.coach@west-fargo.k12.nd.us,AD,yes,yes,2023-08-01,active,yes,none,"
+)
 
 
 def _csv(*rows: str) -> str:
@@ -46,8 +48,15 @@ def test_sample_registry_is_valid(sample_registry):
     by_url = {r.url: r for r in sample_registry}
     # registered as a twitter.com URL: stored canonical
     assert by_url["https://x.com/wfpschools"].handle == "wfpschools"
-    assert by_url["https://www.facebook.com/profile.php?id=100064123456789"].platform_id == "100064123456789"
-    assert {r.status for r in sample_registry} == {Status.ACTIVE, Status.DEACTIVATED, Status.TRANSFERRED}
+    assert (
+        by_url["https://www.facebook.com/profile.php?id=100064123456789"].platform_id
+        == "100064123456789"
+    )
+    assert {r.status for r in sample_registry} == {
+        Status.ACTIVE,
+        Status.DEACTIVATED,
+        Status.TRANSFERRED,
+    }
 
 
 def test_the_issue_example_message(sample_profile):
@@ -55,7 +64,10 @@ def test_the_issue_example_message(sample_profile):
     rows.append(_with(url="https://www.instagram.com/paused_team/", status="paused"))
     with pytest.raises(InputError) as err:
         parse_registry(_csv(*rows), sample_profile, file="registry.csv")
-    assert str(err.value) == "registry.csv line 8: status 'paused' is not one of active, deactivated, transferred"
+    assert (
+        str(err.value)
+        == "registry.csv line 8: status 'paused' is not one of active, deactivated, transferred"
+    )
     assert err.value.line == 8 and err.value.field == "status"
 
 
@@ -66,13 +78,29 @@ def test_the_issue_example_message(sample_profile):
         ({"platform": "myspace"}, "platform", "platform 'myspace' is not one of"),
         ({"url": "not a url"}, "url", "is not an account"),
         ({"url": "https://www.instagram.com/p/Cabc123/"}, "url", "is not an account (post)"),
-        ({"url": "https://x.com/shsmustangsvb"}, "url", "is a x account, but platform is 'instagram'"),
-        ({"registered_on": "2023-13-01"}, "registered_on", "registered_on '2023-13-01' is not a date YYYY-MM-DD"),
+        (
+            {"url": "https://x.com/shsmustangsvb"},
+            "url",
+            "is a x account, but platform is 'instagram'",
+        ),
+        (
+            {"registered_on": "2023-13-01"},
+            "registered_on",
+            "registered_on '2023-13-01' is not a date YYYY-MM-DD",
+        ),
         ({"registered_on": "08/01/2023"}, "registered_on", "is not a date YYYY-MM-DD"),
         ({"pr_coadmin": "maybe"}, "pr_coadmin", "pr_coadmin 'maybe' is not yes or no"),
         ({"retention_plan": "sometimes"}, "retention_plan", "is not yes or no"),
-        ({"payments": "cash"}, "payments", "payments 'cash' is not one of none, approved, unapproved"),
-        ({"administrator_email": "not-an-email"}, "administrator_email", "is not an e-mail address"),
+        (
+            {"payments": "cash"},
+            "payments",
+            "payments 'cash' is not one of none, approved, unapproved",
+        ),
+        (
+            {"administrator_email": "not-an-email"},
+            "administrator_email",
+            "is not an e-mail address",
+        ),
         ({"status": ""}, "status", "status is empty"),
     ],
 )
@@ -102,9 +130,15 @@ def test_same_account_in_two_url_variants_is_a_duplicate(sample_profile, variant
 
 
 def test_non_district_email_is_a_warning_not_an_error(sample_profile):
-    loaded = parse_registry(_csv(_with(administrator_email="coach@gmail.com")), sample_profile, file="r.csv")
+    loaded = parse_registry(
+        _csv(_with(administrator_email="coach@gmail.com")), sample_profile, file="r.csv"
+    )
     assert len(loaded.rows) == 1
-    assert loaded.warnings and "r.csv line 2" in loaded.warnings[0] and "not a district address" in loaded.warnings[0]
+    assert (
+        loaded.warnings
+        and "r.csv line 2" in loaded.warnings[0]
+        and "not a district address" in loaded.warnings[0]
+    )
 
 
 def test_bad_header(sample_profile):
@@ -133,7 +167,9 @@ def test_reimport_is_idempotent_and_reports_changes(loaded_db, sample_registry):
         assert import_registry(s, sample_registry).unchanged
     changed = list(sample_registry[1:])
     first = sample_registry[0]
-    changed[0] = RegistryRow(**{**{f: getattr(changed[0], f) for f in changed[0].__slots__}, "notes": "new note"})
+    changed[0] = RegistryRow(
+        **{**{f: getattr(changed[0], f) for f in changed[0].__slots__}, "notes": "new note"}
+    )
     with transaction(loaded_db) as s:
         ch = import_registry(s, changed)
     assert ch.removed == [f"account {first.platform} {first.url}"]
@@ -153,7 +189,9 @@ def test_export_then_import_reproduces_the_registry(loaded_db, sample_profile):
 
 
 _text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029\x85"),
+    alphabet=st.characters(
+        blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029\x85"
+    ),
     max_size=40,
 ).map(str.strip)
 _yn = st.sampled_from([None, True, False])
@@ -163,8 +201,14 @@ _yn = st.sampled_from([None, True, False])
 def registry_rows_strategy(draw, profile):
     keys = sorted(profile.entity_keys)
     n = draw(st.integers(min_value=0, max_value=8))
-    handles = draw(st.lists(st.from_regex(r"[a-z][a-z0-9_]{2,20}", fullmatch=True), min_size=n, max_size=n,
-                            unique=True))
+    handles = draw(
+        st.lists(
+            st.from_regex(r"[a-z][a-z0-9_]{2,20}", fullmatch=True),
+            min_size=n,
+            max_size=n,
+            unique=True,
+        )
+    )
     rows = []
     for h in handles:
         platform = draw(st.sampled_from(["instagram", "x", "tiktok", "facebook"]))
@@ -176,19 +220,35 @@ def registry_rows_strategy(draw, profile):
             "tiktok": f"https://www.tiktok.com/@{h}",
             "facebook": f"https://www.facebook.com/{h}",
         }[platform]
-        rows.append(RegistryRow(
-            platform=platform, url=url, entity=draw(st.sampled_from(keys)), handle=h,
-            display_name=draw(_text), administrator=draw(_text),
-            administrator_email=draw(st.sampled_from(["", "a@west-fargo.k12.nd.us", "b.c@gmail.com"])),
-            backup_administrator=draw(_text), pr_coadmin=draw(_yn), district_email_used=draw(_yn),
-            registered_on=draw(st.one_of(st.none(), st.dates(date(2000, 1, 1), date(2030, 12, 31)))),
-            status=draw(st.sampled_from(list(Status))), retention_plan=draw(_yn),
-            payments=draw(st.sampled_from(list(Payments))), notes=draw(_text),
-        ))
+        rows.append(
+            RegistryRow(
+                platform=platform,
+                url=url,
+                entity=draw(st.sampled_from(keys)),
+                handle=h,
+                display_name=draw(_text),
+                administrator=draw(_text),
+                administrator_email=draw(
+                    st.sampled_from(["", "a@west-fargo.k12.nd.us", "b.c@gmail.com"])
+                ),
+                backup_administrator=draw(_text),
+                pr_coadmin=draw(_yn),
+                district_email_used=draw(_yn),
+                registered_on=draw(
+                    st.one_of(st.none(), st.dates(date(2000, 1, 1), date(2030, 12, 31)))
+                ),
+                status=draw(st.sampled_from(list(Status))),
+                retention_plan=draw(_yn),
+                payments=draw(st.sampled_from(list(Payments))),
+                notes=draw(_text),
+            )
+        )
     return rows
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_property_export_import_round_trip(sample_profile, data):
     rows = data.draw(registry_rows_strategy(sample_profile))
@@ -197,5 +257,7 @@ def test_property_export_import_round_trip(sample_profile, data):
     text = registry_to_csv(rows)
     parsed = parse_registry(text, sample_profile, file="rt.csv").rows
     key = lambda r: (r.entity, r.platform, r.url)  # noqa: E731
-    assert sorted((comparable(r) for r in parsed), key=key) == sorted((comparable(r) for r in rows), key=key)
+    assert sorted((comparable(r) for r in parsed), key=key) == sorted(
+        (comparable(r) for r in rows), key=key
+    )
     assert registry_to_csv(parsed) == text

@@ -19,8 +19,17 @@ from matching.types import Candidate, Result, Sighting
 LABELLED = Path(__file__).with_name("labelled_accounts.csv")
 CASES = ("unregistered", "impersonation")
 CLASSES = ("registered", "unregistered", "impersonation", "affiliated", "unrelated", "review")
-_TITLES = {"x": "X", "instagram": "Instagram", "facebook": "Facebook", "tiktok": "TikTok", "threads": "Threads",
-           "linkedin": "LinkedIn", "youtube": "YouTube", "bluesky": "Bluesky", "mastodon": "Mastodon"}
+_TITLES = {
+    "x": "X",
+    "instagram": "Instagram",
+    "facebook": "Facebook",
+    "tiktok": "TikTok",
+    "threads": "Threads",
+    "linkedin": "LinkedIn",
+    "youtube": "YouTube",
+    "bluesky": "Bluesky",
+    "mastodon": "Mastodon",
+}
 
 
 @dataclass(frozen=True)
@@ -50,13 +59,20 @@ def load(path: Path = LABELLED) -> list[Row]:
     with path.open(encoding="utf-8", newline="") as fh:
         for i, r in enumerate(csv.DictReader(fh), start=2):
             c = Candidate(
-                platform=r["platform"], handle=r["handle"], url=r["url"], platform_id=r["platform_id"] or None,
-                display_name=r["display_name"] or None, bio=r["bio"] or None,
-                links=r["links"].split() if r["links"] else [], location=r["location"] or None,
+                platform=r["platform"],
+                handle=r["handle"],
+                url=r["url"],
+                platform_id=r["platform_id"] or None,
+                display_name=r["display_name"] or None,
+                bio=r["bio"] or None,
+                links=r["links"].split() if r["links"] else [],
+                location=r["location"] or None,
                 sightings=sightings(r["sources"], r["display_name"], r["handle"], r["platform"]),
                 live=r["live"] == "1",
             )
-            rows.append(Row(i, c, r["expected"], r["entity"] or None, r["case_kind"] or None, r["note"]))
+            rows.append(
+                Row(i, c, r["expected"], r["entity"] or None, r["case_kind"] or None, r["note"])
+            )
     return rows
 
 

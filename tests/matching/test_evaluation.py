@@ -19,14 +19,46 @@ def test_the_set_is_large_and_covers_every_class_and_platform() -> None:
     assert len(ROWS) >= 300
     assert {r.expected for r in ROWS} == set(CLASSES)
     assert {r.candidate.platform for r in ROWS} >= {
-        "facebook", "instagram", "x", "youtube", "tiktok", "threads", "bluesky", "linkedin", "mastodon"}
+        "facebook",
+        "instagram",
+        "x",
+        "youtube",
+        "tiktok",
+        "threads",
+        "bluesky",
+        "linkedin",
+        "mastodon",
+    }
     notes = " ".join(r.note + " " + (r.candidate.display_name or "") for r in ROWS)
-    for hard in ("Packer Backers", "Mustang Boosters", "The Packer", "Mustang Post", "Hawk Squawk", "Mustang Media",
-                 "West Fargo Hockey", "PTO", "City of West Fargo", "West Fargo Public Library", "West Fargo Police",
-                 "West Fargo Wolfpack", "Fargo Public Schools", "Park Christian", "Green Bay Packers",
-                 "Austin Packers", "UND Fighting Hawks", "Sheyenne Valley", "Liberty Middle School", "Cheney",
-                 "Harwood Elementary", "Heritage Middle School", "Bismarck Legacy", "Horace Mann", "Sheyenne Hoops",
-                 "parody", "fan"):
+    for hard in (
+        "Packer Backers",
+        "Mustang Boosters",
+        "The Packer",
+        "Mustang Post",
+        "Hawk Squawk",
+        "Mustang Media",
+        "West Fargo Hockey",
+        "PTO",
+        "City of West Fargo",
+        "West Fargo Public Library",
+        "West Fargo Police",
+        "West Fargo Wolfpack",
+        "Fargo Public Schools",
+        "Park Christian",
+        "Green Bay Packers",
+        "Austin Packers",
+        "UND Fighting Hawks",
+        "Sheyenne Valley",
+        "Liberty Middle School",
+        "Cheney",
+        "Harwood Elementary",
+        "Heritage Middle School",
+        "Bismarck Legacy",
+        "Horace Mann",
+        "Sheyenne Hoops",
+        "parody",
+        "fan",
+    ):
         assert hard.lower() in notes.lower(), hard
 
 
@@ -37,14 +69,20 @@ def test_cases_precision_and_recall(results) -> None:
 
 
 def test_no_registered_account_is_classified_as_anything_else(results) -> None:
-    bad = [(r.line, res.classification) for r, res in zip(ROWS, results, strict=True)
-           if r.expected == "registered" and res.classification != "registered"]
+    bad = [
+        (r.line, res.classification)
+        for r, res in zip(ROWS, results, strict=True)
+        if r.expected == "registered" and res.classification != "registered"
+    ]
     assert bad == []
 
 
 def test_no_affiliated_organisation_opens_a_case(results) -> None:
-    bad = [(r.line, res.classification) for r, res in zip(ROWS, results, strict=True)
-           if r.expected == "affiliated" and (res.classification in CASES or res.case_kind)]
+    bad = [
+        (r.line, res.classification)
+        for r, res in zip(ROWS, results, strict=True)
+        if r.expected == "affiliated" and (res.classification in CASES or res.case_kind)
+    ]
     assert bad == []
 
 
@@ -75,13 +113,18 @@ def test_labelled_urls_are_canonical() -> None:
     for r in ROWS:
         c = r.candidate
         v = classify(c.url, mastodon_instances=("mastodon.social",))
-        assert v.account is not None and v.account.url == c.url and v.account.handle == c.handle, r.line
+        assert v.account is not None and v.account.url == c.url and v.account.handle == c.handle, (
+            r.line
+        )
 
 
 def test_affiliated_organisations_are_their_own_entity(matcher, results) -> None:
     """Where the labelled entity is an affiliated organisation's key, that key is the answer."""
     keys = {r.key for r in matcher.ref.affiliated}
-    bad = [(r.line, r.entity, res.entity) for r, res in zip(ROWS, results, strict=True)
-           if r.expected == "affiliated" and r.entity in keys and res.entity != r.entity]
+    bad = [
+        (r.line, r.entity, res.entity)
+        for r, res in zip(ROWS, results, strict=True)
+        if r.expected == "affiliated" and r.entity in keys and res.entity != r.entity
+    ]
     assert bad == []
     assert sum(r.entity in keys for r in ROWS) >= 10

@@ -15,12 +15,38 @@ from matching.store import candidates_for_scan, match_scan
 
 ACCOUNTS = [
     # platform, handle, url, display name, sources, page_state
-    ("instagram", "sheyenne_mustangs_", "https://www.instagram.com/sheyenne_mustangs_/", "Sheyenne High School",
-     ["web_search"], None),
-    ("instagram", "wfjrotc", "https://www.instagram.com/wfjrotc/", "West Fargo JROTC", ["profiles"], "ok"),
-    ("x", "sheyennehoops", "https://x.com/sheyennehoops", "Sheyenne Hoops", ["district_site"], None),
-    ("facebook", "packerbackers", "https://www.facebook.com/packerbackers", "Packer Backers", ["handle_probe"],
-     "not_found"),
+    (
+        "instagram",
+        "sheyenne_mustangs_",
+        "https://www.instagram.com/sheyenne_mustangs_/",
+        "Sheyenne High School",
+        ["web_search"],
+        None,
+    ),
+    (
+        "instagram",
+        "wfjrotc",
+        "https://www.instagram.com/wfjrotc/",
+        "West Fargo JROTC",
+        ["profiles"],
+        "ok",
+    ),
+    (
+        "x",
+        "sheyennehoops",
+        "https://x.com/sheyennehoops",
+        "Sheyenne Hoops",
+        ["district_site"],
+        None,
+    ),
+    (
+        "facebook",
+        "packerbackers",
+        "https://www.facebook.com/packerbackers",
+        "Packer Backers",
+        ["handle_probe"],
+        "not_found",
+    ),
 ]
 
 
@@ -33,15 +59,31 @@ def scanned(loaded_db: str) -> tuple[str, int]:
         s.add_all([old, scan])
         s.flush()
         for platform, handle, url, name, sources, state in ACCOUNTS:
-            a = Account(district_id=d.id, platform=platform, handle=handle, url=url, display_name=name,
-                        page_state=state)
+            a = Account(
+                district_id=d.id,
+                platform=platform,
+                handle=handle,
+                url=url,
+                display_name=name,
+                page_state=state,
+            )
             s.add(a)
             s.flush()
             for src in sources:
-                s.add(Sighting(account_id=a.id, scan_id=scan.id, source=src, title=f"{name} (@{handle})",
-                               source_url="https://www.west-fargo.k12.nd.us/shs/activities"
-                               if src == "district_site" else None))
-        other = Account(district_id=d.id, platform="x", handle="someoneelse", url="https://x.com/someoneelse")
+                s.add(
+                    Sighting(
+                        account_id=a.id,
+                        scan_id=scan.id,
+                        source=src,
+                        title=f"{name} (@{handle})",
+                        source_url="https://www.west-fargo.k12.nd.us/shs/activities"
+                        if src == "district_site"
+                        else None,
+                    )
+                )
+        other = Account(
+            district_id=d.id, platform="x", handle="someoneelse", url="https://x.com/someoneelse"
+        )
         s.add(other)
         s.flush()
         s.add(Sighting(account_id=other.id, scan_id=old.id, source="web_search"))
@@ -53,10 +95,10 @@ def test_candidates_for_scan_and_liveness(scanned) -> None:
     with transaction(url) as s:
         cands = {c.handle: c for _, c in candidates_for_scan(s, scan_id)}
     assert set(cands) == {"sheyenne_mustangs_", "wfjrotc", "sheyennehoops", "packerbackers"}
-    assert cands["sheyenne_mustangs_"].live            # a current search result
-    assert cands["wfjrotc"].live                       # its page fetched, state ok
-    assert cands["sheyennehoops"].live                 # linked from the district site now
-    assert not cands["packerbackers"].live             # the page says it is gone
+    assert cands["sheyenne_mustangs_"].live  # a current search result
+    assert cands["wfjrotc"].live  # its page fetched, state ok
+    assert cands["sheyennehoops"].live  # linked from the district site now
+    assert not cands["packerbackers"].live  # the page says it is gone
     assert cands["sheyennehoops"].sightings[0].source == "district_site"
 
 
@@ -69,8 +111,10 @@ def test_match_scan_writes_and_replaces(scanned) -> None:
             matcher = Matcher(current_profile(s), registry_rows(s))
             results = dict(match_scan(s, scan_id, matcher))
     with transaction(url) as s:
-        rows = {s.get(Account, a.account_id).handle: a
-                for a in s.scalars(select(Assessment).where(Assessment.scan_id == scan_id))}
+        rows = {
+            s.get(Account, a.account_id).handle: a
+            for a in s.scalars(select(Assessment).where(Assessment.scan_id == scan_id))
+        }
         assert len(rows) == 4 == len(results)
         imp = rows["sheyenne_mustangs_"]
         assert (imp.classification, imp.entity_key) == ("impersonation", "shs")
@@ -94,10 +138,15 @@ def test_scout_match_command(scanned, scout) -> None:
     data = json.loads(out)
     assert data["scan"] == scan_id
     by_handle = {a["handle"]: a for a in data["assessments"]}
-    assert by_handle["sheyenne_mustangs_"]["imitates"] == "https://www.instagram.com/sheyenne_mustangs/"
+    assert (
+        by_handle["sheyenne_mustangs_"]["imitates"]
+        == "https://www.instagram.com/sheyenne_mustangs/"
+    )
     assert by_handle["wfjrotc"]["case_kind"] == "deactivation_incomplete"
     code, out, _ = scout("--database-url", url, "match", "--scan", str(scan_id))
-    assert code == 0 and "4 accounts assessed" in out and "copies registered @sheyenne_mustangs" in out
+    assert (
+        code == 0 and "4 accounts assessed" in out and "copies registered @sheyenne_mustangs" in out
+    )
     code, _, err = scout("--database-url", url, "match", "--scan", "999")
     assert code == 1 and "no scan with id 999" in err
 

@@ -12,12 +12,17 @@ from crawler.errors import InputError
 from crawler.profile import profile_from_text
 from crawler.registry import COLUMNS, parse_registry
 
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                          HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 json_like = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -83,17 +88,47 @@ def test_registry_raw_text(sample_profile, text):
         pass
 
 
-toml_value = st.one_of(st.integers(), st.booleans(), st.text(max_size=10).map(repr),
-                       st.lists(st.integers(), max_size=3).map(str))
+toml_value = st.one_of(
+    st.integers(),
+    st.booleans(),
+    st.text(max_size=10).map(repr),
+    st.lists(st.integers(), max_size=3).map(str),
+)
 
 
 @FUZZ
 @given(
-    section=st.sampled_from(["district", "database", "sources", "budget", "crawl", "cases", "reports", "hostmap",
-                             "matching", "nonsense"]),
-    key=st.sampled_from(["profile", "url", "enabled", "searxng_url", "requests_per_host", "download_delay",
-                         "prefix", "steps", "out", "www.instagram.com", "mastodon_instances", "allow_networks",
-                         "weird"]),
+    section=st.sampled_from(
+        [
+            "district",
+            "database",
+            "sources",
+            "budget",
+            "crawl",
+            "cases",
+            "reports",
+            "hostmap",
+            "matching",
+            "nonsense",
+        ]
+    ),
+    key=st.sampled_from(
+        [
+            "profile",
+            "url",
+            "enabled",
+            "searxng_url",
+            "requests_per_host",
+            "download_delay",
+            "prefix",
+            "steps",
+            "out",
+            "www.instagram.com",
+            "mastodon_instances",
+            "allow_networks",
+            "weird",
+        ]
+    ),
     value=toml_value,
 )
 def test_config_never_raises_anything_but_input_error(tmp_path_factory, section, key, value):
@@ -117,7 +152,9 @@ def test_config_raw_text(tmp_path_factory, text):
 
 
 @FUZZ
-@given(url=st.one_of(st.text(max_size=200), st.from_regex(r"https?://[a-z.]{1,30}/[@\w./?=&%-]{0,60}")))
+@given(
+    url=st.one_of(st.text(max_size=200), st.from_regex(r"https?://[a-z.]{1,30}/[@\w./?=&%-]{0,60}"))
+)
 def test_check_urls_never_raises(sqlite_url, url):
     from crawler.checking import check_urls
     from crawler.db import transaction
@@ -136,7 +173,12 @@ def test_env_overrides_are_validated(tmp_path):
         load_config(None, env={"SCOUT_ALLOW_NETWORKS": "not-a-cidr"})
     with pytest.raises(InputError):
         load_config(None, env={"SCOUT_MASTODON_INSTANCES": "bad host/x"})
-    cfg = load_config(None, env={"SCOUT_MASTODON_INSTANCES": "Mastodon.Social, fosstodon.org",
-                                 "SCOUT_DATABASE_URL": "postgresql://u@h/db"})
+    cfg = load_config(
+        None,
+        env={
+            "SCOUT_MASTODON_INSTANCES": "Mastodon.Social, fosstodon.org",
+            "SCOUT_DATABASE_URL": "postgresql://u@h/db",
+        },
+    )
     assert cfg.mastodon_instances == ("mastodon.social", "fosstodon.org")
     assert cfg.database_url == "postgresql+psycopg://u@h/db"

@@ -17,8 +17,12 @@ from crawler.sampleworld.testing import sample_world_fixture
 from tests.reliability.probe import probe
 
 MB = 1024 * 1024
-faulty_world = sample_world_fixture(scope="module", faults=Faults(
-    huge=("/huge",), gzip_bomb=("/bomb",), huge_bytes=8 * MB, bomb_inflated_bytes=64 * MB))
+faulty_world = sample_world_fixture(
+    scope="module",
+    faults=Faults(
+        huge=("/huge",), gzip_bomb=("/bomb",), huge_bytes=8 * MB, bomb_inflated_bytes=64 * MB
+    ),
+)
 
 
 def test_huge_bodies_and_gzip_bombs_are_cut_and_counted(faulty_world):
@@ -71,9 +75,15 @@ def test_parse_time_middleware_is_installed_closest_to_the_spider():
     from crawler import settings
 
     assert settings.SPIDER_MIDDLEWARES["crawler.middlewares.limits.ParseTimeMiddleware"] > 1000
-    assert settings.DOWNLOADER_MIDDLEWARES["crawler.middlewares.limits.DownloadLimitMiddleware"] == 590
-    assert settings.DOWNLOADER_MIDDLEWARES["scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware"] \
+    assert (
+        settings.DOWNLOADER_MIDDLEWARES["crawler.middlewares.limits.DownloadLimitMiddleware"] == 590
+    )
+    assert (
+        settings.DOWNLOADER_MIDDLEWARES[
+            "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware"
+        ]
         is None
+    )
 
 
 # --------------------------------------------------------------------------- stored fields
@@ -83,8 +93,15 @@ def test_long_fields_are_cut_and_counted(config, make_crawler):
     crawler = make_crawler(config)
     pipeline = FieldLimitPipeline.from_crawler(crawler)
     cap = config.crawl.max_field_chars
-    item = AccountSighting(url="https://www.tiktok.com/@x", source="web_search", query="q", source_url=None,
-                           bio="b" * (cap * 3), snippet="s" * (cap + 1), display_name="Hawks")
+    item = AccountSighting(
+        url="https://www.tiktok.com/@x",
+        source="web_search",
+        query="q",
+        source_url=None,
+        bio="b" * (cap * 3),
+        snippet="s" * (cap + 1),
+        display_name="Hawks",
+    )
     out = pipeline.process_item(item)
     assert len(out.bio) == cap and len(out.snippet) == cap and out.display_name == "Hawks"
     assert crawler.stats.get_value(FIELD_STAT) == 2

@@ -35,30 +35,65 @@ def make_ca(folder: Path) -> tuple[Path, Path, Path]:
     now = datetime.datetime.now(datetime.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "School Inspection Test CA")])
-    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
-          .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
-          .not_valid_after(now + datetime.timedelta(days=30))
-          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-          .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True,
-                                       content_commitment=False, key_encipherment=False, data_encipherment=False,
-                                       key_agreement=False, encipher_only=False, decipher_only=False), critical=True)
-          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
-          .sign(ca_key, hashes.SHA256()))
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                key_cert_sign=True,
+                crl_sign=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
     key = ec.generate_private_key(ec.SECP256R1())
-    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
-            .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=30))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
-                                                        x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                           critical=False)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
-            .sign(ca_key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
     paths = folder / "ca.pem", folder / "server.pem", folder / "server.key"
     paths[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
     paths[1].write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    paths[2].write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    paths[2].write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     return paths
 
 
@@ -92,7 +127,9 @@ class LoggingProxy(Hello):
         self.server.seen.append(self.path)  # type: ignore[attr-defined]
 
 
-def serve(handler: type, tls: tuple[Path, Path] | None = None) -> Iterator[http.server.ThreadingHTTPServer]:
+def serve(
+    handler: type, tls: tuple[Path, Path] | None = None
+) -> Iterator[http.server.ThreadingHTTPServer]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.seen = []  # type: ignore[attr-defined]
     if tls is not None:
@@ -136,7 +173,9 @@ def plain_server() -> Iterator[str]:
 def test_certificates_are_verified_and_ssl_cert_file_adds_a_ca(ca, https_server):
     untrusted = probe([https_server])
     assert untrusted["results"][https_server] != "200"  # unknown CA: refused, as a MITM would be
-    assert untrusted["stats"]["downloader/exception_count"] == 1  # counted (a coverage gap in a scan)
+    assert (
+        untrusted["stats"]["downloader/exception_count"] == 1
+    )  # counted (a coverage gap in a scan)
     trusted = probe([https_server], env={"SSL_CERT_FILE": str(ca[0])})
     assert trusted["results"][https_server] == "200"
 
@@ -173,16 +212,26 @@ def test_a_local_world_is_never_reached_through_the_proxy(proxy, plain_server):
     # No NO_PROXY at all: the host map's loopback targets still go direct.
     proxy_url = f"http://127.0.0.1:{proxy.server_address[1]}"
     url = "https://www.tiktok.com/@x"
-    out = probe([url], {"SCOUT_HOSTMAP": {"www.tiktok.com": plain_server}}, env={"HTTP_PROXY": proxy_url,
-                                                                                 "HTTPS_PROXY": proxy_url})
+    out = probe(
+        [url],
+        {"SCOUT_HOSTMAP": {"www.tiktok.com": plain_server}},
+        env={"HTTP_PROXY": proxy_url, "HTTPS_PROXY": proxy_url},
+    )
     assert out["results"][url] == "200"
     assert proxy.seen == []
 
 
 def test_browser_proxy_from_the_environment():
-    env = {"HTTPS_PROXY": "http://scout:s%40cret@proxy.school.example:3128", "NO_PROXY": "localhost, .k12.nd.us"}
-    assert browser_proxy(env) == {"server": "http://proxy.school.example:3128", "bypass": "localhost,.k12.nd.us",
-                                  "username": "scout", "password": "s@cret"}
+    env = {
+        "HTTPS_PROXY": "http://scout:s%40cret@proxy.school.example:3128",
+        "NO_PROXY": "localhost, .k12.nd.us",
+    }
+    assert browser_proxy(env) == {
+        "server": "http://proxy.school.example:3128",
+        "bypass": "localhost,.k12.nd.us",
+        "username": "scout",
+        "password": "s@cret",
+    }
     assert browser_proxy({"http_proxy": "proxy:8080"}) == {"server": "http://proxy:8080"}
     assert browser_proxy({}) is None
     assert proxy_hosts(env) == ("proxy.school.example",)
@@ -215,7 +264,10 @@ def test_chromium_trusts_ssl_cert_file(ca, https_server):
     import asyncio
 
     assert "ERR_CERT" in asyncio.run(_open(https_server, {"PATH": "/usr/bin:/bin"}))
-    assert asyncio.run(_open(https_server, {"PATH": "/usr/bin:/bin", "SSL_CERT_FILE": str(ca[0])})) == "hello"
+    assert (
+        asyncio.run(_open(https_server, {"PATH": "/usr/bin:/bin", "SSL_CERT_FILE": str(ca[0])}))
+        == "hello"
+    )
 
 
 @pytest.mark.browser
@@ -225,5 +277,7 @@ def test_chromium_uses_the_proxy(proxy):
 
     proxy_url = f"http://127.0.0.1:{proxy.server_address[1]}"
     url = "http://district-mirror.invalid/page"
-    assert asyncio.run(_open(url, {"PATH": "/usr/bin:/bin", "HTTP_PROXY": proxy_url})) == "via proxy"
+    assert (
+        asyncio.run(_open(url, {"PATH": "/usr/bin:/bin", "HTTP_PROXY": proxy_url})) == "via proxy"
+    )
     assert url in proxy.seen

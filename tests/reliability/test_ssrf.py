@@ -32,21 +32,49 @@ from tests.discovery.test_middlewares import guard, run
 METADATA = "169.254.169.254"
 
 
-@pytest.mark.parametrize("url", [
-    "http://169.254.169.254/latest/meta-data/", "http://2130706433/", "http://0177.0.0.1/", "http://0x7f.1/",
-    "http://127.1/", "http://[::1]/", "http://[::ffff:127.0.0.1]/", "http://[fe80::1%25eth0]/",
-    "http://[fd00:ec2::254]/latest/meta-data/", "http://100.100.100.200/latest/meta-data/", "file:///etc/passwd",
-    "http://localhost:8080/admin", "http://metadata.google.internal/computeMetadata/v1/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://2130706433/",
+        "http://0177.0.0.1/",
+        "http://0x7f.1/",
+        "http://127.1/",
+        "http://[::1]/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://[fe80::1%25eth0]/",
+        "http://[fd00:ec2::254]/latest/meta-data/",
+        "http://100.100.100.200/latest/meta-data/",
+        "file:///etc/passwd",
+        "http://localhost:8080/admin",
+        "http://metadata.google.internal/computeMetadata/v1/",
+    ],
+)
 def test_private_targets_in_any_spelling_are_refused(config, make_crawler, url):
-    crawler, mw = guard(config, make_crawler, {"localhost": ["127.0.0.1"], "metadata.google.internal": [METADATA]})
+    crawler, mw = guard(
+        config, make_crawler, {"localhost": ["127.0.0.1"], "metadata.google.internal": [METADATA]}
+    )
     with pytest.raises(IgnoreRequest):
         run(mw.process_request(Request(url)))
-    assert sum(v for k, v in crawler.stats.get_stats().items() if k.startswith("scout/ssrf/refused/")) == 1
+    assert (
+        sum(v for k, v in crawler.stats.get_stats().items() if k.startswith("scout/ssrf/refused/"))
+        == 1
+    )
 
 
-@pytest.mark.parametrize("address", ["fe80::1", "::ffff:169.254.169.254", "64:ff9b::a9fe:a9fe", "2002:a9fe:a9fe::1",
-                                     "100.100.100.200", "0.0.0.0", "fd00:ec2::254", "224.0.0.1"])  # noqa: S104
+@pytest.mark.parametrize(
+    "address",
+    [
+        "fe80::1",
+        "::ffff:169.254.169.254",
+        "64:ff9b::a9fe:a9fe",
+        "2002:a9fe:a9fe::1",
+        "100.100.100.200",
+        "0.0.0.0",
+        "fd00:ec2::254",
+        "224.0.0.1",
+    ],
+)  # noqa: S104
 def test_platform_names_resolving_to_private_addresses_are_refused(config, make_crawler, address):
     _, mw = guard(config, make_crawler, {"www.tiktok.com": [address]})
     with pytest.raises(IgnoreRequest, match="private_address"):
@@ -54,8 +82,12 @@ def test_platform_names_resolving_to_private_addresses_are_refused(config, make_
 
 
 def test_numeric_host_forms_are_read_as_the_addresses_they_are():
-    assert literal_address("2130706433") == literal_address("0177.0.0.1") == literal_address("0x7f.1") \
+    assert (
+        literal_address("2130706433")
+        == literal_address("0177.0.0.1")
+        == literal_address("0x7f.1")
         == ipaddress.ip_address("127.0.0.1")
+    )
     assert literal_address("[::ffff:127.0.0.1]") == ipaddress.ip_address("::ffff:127.0.0.1")
     assert literal_address("www.tiktok.com") is None and literal_address("deadbeef") is None
     assert not is_public(literal_address("0251.0376.0251.0376"))  # 169.254.169.254 in octal
@@ -63,12 +95,19 @@ def test_numeric_host_forms_are_read_as_the_addresses_they_are():
 
 def test_redirects_to_private_addresses_are_refused(config, make_crawler):
     """Scrapy's redirect middleware makes a new request; it passes the guard again, even from a seed."""
-    crawler, mw = guard(config, make_crawler, {"www.west-fargo.k12.nd.us": ["93.184.216.34"],
-                                               "www.tiktok.com": [METADATA]})
+    crawler, mw = guard(
+        config,
+        make_crawler,
+        {"www.west-fargo.k12.nd.us": ["93.184.216.34"], "www.tiktok.com": [METADATA]},
+    )
     redirects = RedirectMiddleware.from_crawler(crawler)
     seed = Request("https://www.west-fargo.k12.nd.us/", meta={"scout_seed": True})
     assert run(mw.process_request(seed)) is None
-    for location in ("http://169.254.169.254/latest/meta-data/", "https://www.tiktok.com/@x", "http://2130706433/"):
+    for location in (
+        "http://169.254.169.254/latest/meta-data/",
+        "https://www.tiktok.com/@x",
+        "http://2130706433/",
+    ):
         response = Response(seed.url, status=302, headers={"Location": location}, request=seed)
         follow = redirects.process_response(seed, response)
         assert isinstance(follow, Request) and follow.meta["redirect_urls"] == [seed.url]
@@ -76,7 +115,9 @@ def test_redirects_to_private_addresses_are_refused(config, make_crawler):
             run(mw.process_request(follow))
 
 
-def test_district_pages_linking_to_the_metadata_service_fetch_nothing(config, make_crawler, make_spider):
+def test_district_pages_linking_to_the_metadata_service_fetch_nothing(
+    config, make_crawler, make_spider
+):
     from spiders.district_site import DistrictSiteSpider
 
     spider = make_spider(DistrictSiteSpider, config)
@@ -103,10 +144,19 @@ def test_dns_rebinding_is_refused_at_connect_time(config, make_crawler, monkeypa
     from scrapy.resolver import CachingThreadedResolver
 
     _, mw = guard(config, make_crawler, {"www.tiktok.com": ["93.184.216.34"]})
-    assert run(mw.process_request(Request("https://www.tiktok.com/@x"))) is None  # first answer: public
-    answers = {"www.tiktok.com": METADATA, "www.googleapis.com": "10.0.0.7", "cdn.example": "93.184.216.34"}
-    monkeypatch.setattr(CachingThreadedResolver, "getHostByName",
-                        lambda self, name, timeout=(): defer.succeed(answers[name]))
+    assert (
+        run(mw.process_request(Request("https://www.tiktok.com/@x"))) is None
+    )  # first answer: public
+    answers = {
+        "www.tiktok.com": METADATA,
+        "www.googleapis.com": "10.0.0.7",
+        "cdn.example": "93.184.216.34",
+    }
+    monkeypatch.setattr(
+        CachingThreadedResolver,
+        "getHostByName",
+        lambda self, name, timeout=(): defer.succeed(answers[name]),
+    )
     r = GuardedResolver.from_crawler(make_crawler(config), reactor=None)
     failures: list[object] = []
     r.getHostByName("www.tiktok.com").addErrback(failures.append)
@@ -132,7 +182,9 @@ def test_the_project_installs_the_guarded_resolver():
 
 
 class FakeBrowserRequest:
-    def __init__(self, url: str, frame_url: str = "https://www.tiktok.com/@x", navigation: bool = False) -> None:
+    def __init__(
+        self, url: str, frame_url: str = "https://www.tiktok.com/@x", navigation: bool = False
+    ) -> None:
         self.url = url
         self.frame = SimpleNamespace(url=frame_url)
         self._navigation = navigation
@@ -141,27 +193,46 @@ class FakeBrowserRequest:
         return self._navigation
 
 
-@pytest.mark.parametrize("url,navigation", [
-    ("http://169.254.169.254/latest/meta-data/", False),  # an <img> or fetch() on a profile page
-    ("http://127.0.0.1:2375/containers/json", False),
-    ("http://[::1]/", False),
-    ("https://evil.example/phish", True),  # a redirect of the page to another site
-    ("http://169.254.169.254/", True),
-])
-def test_browser_requests_to_private_addresses_or_off_scope_navigations_are_aborted(config, url, navigation,
-                                                                                    monkeypatch):
+@pytest.mark.parametrize(
+    "url,navigation",
+    [
+        (
+            "http://169.254.169.254/latest/meta-data/",
+            False,
+        ),  # an <img> or fetch() on a profile page
+        ("http://127.0.0.1:2375/containers/json", False),
+        ("http://[::1]/", False),
+        ("https://evil.example/phish", True),  # a redirect of the page to another site
+        ("http://169.254.169.254/", True),
+    ],
+)
+def test_browser_requests_to_private_addresses_or_off_scope_navigations_are_aborted(
+    config, url, navigation, monkeypatch
+):
     import crawler.middlewares.ssrf as ssrf
 
-    monkeypatch.setattr(ssrf, "_BROWSER", [GuardPolicy.from_config(config, ["west-fargo.k12.nd.us"])])
-    assert asyncio.run(abort_browser_request(FakeBrowserRequest(url, navigation=navigation))) is True
+    monkeypatch.setattr(
+        ssrf, "_BROWSER", [GuardPolicy.from_config(config, ["west-fargo.k12.nd.us"])]
+    )
+    assert (
+        asyncio.run(abort_browser_request(FakeBrowserRequest(url, navigation=navigation))) is True
+    )
 
 
 def test_browser_loads_public_sub_resources_and_in_scope_pages(config, monkeypatch):
     import crawler.middlewares.ssrf as ssrf
 
-    monkeypatch.setattr(ssrf, "_BROWSER", [GuardPolicy.from_config(config, ["west-fargo.k12.nd.us"])])
-    assert asyncio.run(abort_browser_request(FakeBrowserRequest("https://93.184.216.34/app.js"))) is False
-    assert asyncio.run(abort_browser_request(FakeBrowserRequest("data:image/png;base64,AAAA"))) is False
+    monkeypatch.setattr(
+        ssrf, "_BROWSER", [GuardPolicy.from_config(config, ["west-fargo.k12.nd.us"])]
+    )
+    assert (
+        asyncio.run(abort_browser_request(FakeBrowserRequest("https://93.184.216.34/app.js")))
+        is False
+    )
+    assert (
+        asyncio.run(abort_browser_request(FakeBrowserRequest("data:image/png;base64,AAAA")))
+        is False
+    )
 
 
 class _Redirector(http.server.BaseHTTPRequestHandler):
@@ -202,10 +273,16 @@ def test_evidence_capture_keeps_nothing_a_redirect_to_a_private_address_showed(c
     inside, district = _server("127.0.0.2"), _server("127.0.0.1")
     try:
         _Redirector.target = f"http://127.0.0.2:{inside.server_address[1]}/latest/meta-data/"
-        cfg = with_(config, hostmap={"www.west-fargo.k12.nd.us": f"http://127.0.0.1:{district.server_address[1]}"},
-                    allow_networks=("127.0.0.1/32",))
-        out = capture_evidence(cfg, [EvidenceTarget(1, 7, "https://www.west-fargo.k12.nd.us/staff", "web")],
-                               tmp_path / "evidence")
+        cfg = with_(
+            config,
+            hostmap={"www.west-fargo.k12.nd.us": f"http://127.0.0.1:{district.server_address[1]}"},
+            allow_networks=("127.0.0.1/32",),
+        )
+        out = capture_evidence(
+            cfg,
+            [EvidenceTarget(1, 7, "https://www.west-fargo.k12.nd.us/staff", "web")],
+            tmp_path / "evidence",
+        )
     finally:
         for server in (inside, district):
             server.shutdown()

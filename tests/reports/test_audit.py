@@ -29,16 +29,26 @@ def test_audit_flags_policy_gaps(world):
 
 
 def test_deactivated_but_live_and_not_seen(world):
-    jrotc = Seen("https://www.instagram.com/wfjrotc/", classification="registered", entity="jrotc",
-                 sources=("profiles",))
+    jrotc = Seen(
+        "https://www.instagram.com/wfjrotc/",
+        classification="registered",
+        entity="jrotc",
+        sources=("profiles",),
+    )
     run_scan(world, [jrotc], deactivated_live=(jrotc.url,))
     with world.session() as s:
-        reg = s.scalars(select(RegisteredAccount).where(RegisteredAccount.handle == "wfhspackers")).one()
+        reg = s.scalars(
+            select(RegisteredAccount).where(RegisteredAccount.handle == "wfhspackers")
+        ).one()
         reg.last_seen_at = utcnow() - timedelta(days=400)
         found = _codes(audit_registry(s, world.config))
     assert ("wfjrotc", "deactivated-but-live", "problem") in found
     assert ("wfhspackers", "not-seen", "check") in found
-    assert ("horacehawks", "not-seen", "check") not in found  # never seen, but scanning only just began
+    assert (
+        "horacehawks",
+        "not-seen",
+        "check",
+    ) not in found  # never seen, but scanning only just began
 
 
 def test_roster_rules(world):
@@ -49,13 +59,16 @@ def test_roster_rules(world):
     assert ("sheyenne_mustangs", "administrator-left", "problem") in found
 
 
-@pytest.mark.parametrize(("text", "line", "field"), [
-    ("", 1, None),
-    ("name,mail\n", 1, "mail"),
-    ("name,email\nA,a@b.org\nB,bad\n", 3, "email"),
-    ("name,email,status\nA,a@b.org,retired\n", 2, "status"),
-    ("name,email\n,\n", None, None),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "field"),
+    [
+        ("", 1, None),
+        ("name,mail\n", 1, "mail"),
+        ("name,email\nA,a@b.org\nB,bad\n", 3, "email"),
+        ("name,email,status\nA,a@b.org,retired\n", 2, "status"),
+        ("name,email\n,\n", None, None),
+    ],
+)
 def test_roster_errors_name_line_and_field(text, line, field):
     if line is None:
         parse_roster(text)  # an empty row is skipped

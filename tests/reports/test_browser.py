@@ -11,8 +11,14 @@ from reports import write_reports
 from tests.cases.scout_world import Seen, run_scan
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--disable-quic"]
+ARGS = [
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def _not_flat(png: bytes) -> bool:
@@ -22,8 +28,8 @@ def _not_flat(png: bytes) -> bool:
     # Decode enough of the PNG to see more than one colour (no imaging library needed).
     pos, data, width, bpp = 8, b"", 0, 4
     while pos < len(png):
-        (n,), kind = struct.unpack(">I", png[pos:pos + 4]), png[pos + 4:pos + 8]
-        body = png[pos + 8:pos + 8 + n]
+        (n,), kind = struct.unpack(">I", png[pos : pos + 4]), png[pos + 4 : pos + 8]
+        body = png[pos + 8 : pos + 8 + n]
         if kind == b"IHDR":
             width = struct.unpack(">I", body[:4])[0]
             bpp = {2: 3, 6: 4}.get(body[9], 4)
@@ -33,7 +39,7 @@ def _not_flat(png: bytes) -> bool:
     raw = zlib.decompress(data)
     stride = 1 + width * bpp
     # Filter bytes vary per row; compare unfiltered rows only roughly: distinct row payloads.
-    rows = {raw[i + 1:i + stride] for i in range(0, len(raw), stride)}
+    rows = {raw[i + 1 : i + stride] for i in range(0, len(raw), stride)}
     return len(rows) > 5
 
 
@@ -42,9 +48,14 @@ def _not_flat(png: bytes) -> bool:
 def test_pages_render_in_chromium(world, tmp_path):
     from playwright.sync_api import sync_playwright
 
-    hostile = Seen("https://www.instagram.com/sheyennehoops/", entity="shs-basketball", confidence=0.9,
-                   display_name="<script>window.__pwned=1</script>Sheyenne Hoops",
-                   bio="<img src=x onerror=\"window.__pwned=2\">", sources=("web_search",))
+    hostile = Seen(
+        "https://www.instagram.com/sheyennehoops/",
+        entity="shs-basketball",
+        confidence=0.9,
+        display_name="<script>window.__pwned=1</script>Sheyenne Hoops",
+        bio='<img src=x onerror="window.__pwned=2">',
+        sources=("web_search",),
+    )
     _, upd = run_scan(world, [hostile])
     (number,) = upd.opened
     with world.session() as s:
@@ -59,11 +70,16 @@ def test_pages_render_in_chromium(world, tmp_path):
                 page.goto(Path(target).as_uri())
                 assert number in page.inner_text("body")
                 assert page.evaluate("window.__pwned === undefined")
-                shot = page.screenshot(full_page=True, path=str(tmp_path / f"{Path(target).stem}.png"))
+                shot = page.screenshot(
+                    full_page=True, path=str(tmp_path / f"{Path(target).stem}.png")
+                )
                 assert _not_flat(shot)
             assert all(u.startswith("file://") for u in requests), requests
             page.emulate_media(media="print")
             page.goto(Path(paths.cases[number]).as_uri())
-            assert page.evaluate("getComputedStyle(document.querySelector('nav.links')).display") == "none"
+            assert (
+                page.evaluate("getComputedStyle(document.querySelector('nav.links')).display")
+                == "none"
+            )
         finally:
             browser.close()

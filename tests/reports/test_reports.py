@@ -17,21 +17,53 @@ from reports.render import csv_cell, md_escape, md_link, safe_url
 from tests.cases.scout_world import Seen, add_screenshot, run_scan
 
 EVIL_NAME = '<script>alert("x")</script>=HYPERLINK("http://evil.example","click")'
-EVIL_BIO = "Official SHS hoops! [click](javascript:alert(1)) <a href=\"javascript:alert(2)\">x</a> Donate today"
-HOSTILE = Seen("https://www.instagram.com/sheyennehoops/", entity="shs-basketball", confidence=0.9,
-               display_name=EVIL_NAME, bio=EVIL_BIO, links=["javascript:alert(3)", "https://example.org/store"],
-               title="=cmd|' /C calc'!A0", snippet="<img src=x onerror=alert(4)>", followers=321,
-               sources=("web_search", "district_site", "profiles"))
-COPY = Seen("https://www.instagram.com/westfargoschools_/", classification="impersonation", entity="wfps",
-            imitates="https://www.instagram.com/westfargoschools/", display_name="West Fargo Public Schools",
-            confidence=0.95)
-LMS = Seen("https://www.tiktok.com/@lmsmustangs", entity="lms", confidence=0.55, display_name="LMS Mustangs")
-REVIEW = Seen("https://www.facebook.com/wf.fans", classification="review", entity="wfhs", confidence=0.4,
-              display_name="WF fans")
-BOOST = Seen("https://www.facebook.com/mustangboosters", classification="affiliated", entity="shs",
-             display_name="Mustang Boosters")
-REG = Seen("https://www.instagram.com/sheyenne_mustangs/", classification="registered", entity="shs",
-           display_name="Sheyenne High School", sources=("profiles",))
+EVIL_BIO = 'Official SHS hoops! [click](javascript:alert(1)) <a href="javascript:alert(2)">x</a> Donate today'
+HOSTILE = Seen(
+    "https://www.instagram.com/sheyennehoops/",
+    entity="shs-basketball",
+    confidence=0.9,
+    display_name=EVIL_NAME,
+    bio=EVIL_BIO,
+    links=["javascript:alert(3)", "https://example.org/store"],
+    title="=cmd|' /C calc'!A0",
+    snippet="<img src=x onerror=alert(4)>",
+    followers=321,
+    sources=("web_search", "district_site", "profiles"),
+)
+COPY = Seen(
+    "https://www.instagram.com/westfargoschools_/",
+    classification="impersonation",
+    entity="wfps",
+    imitates="https://www.instagram.com/westfargoschools/",
+    display_name="West Fargo Public Schools",
+    confidence=0.95,
+)
+LMS = Seen(
+    "https://www.tiktok.com/@lmsmustangs",
+    entity="lms",
+    confidence=0.55,
+    display_name="LMS Mustangs",
+)
+REVIEW = Seen(
+    "https://www.facebook.com/wf.fans",
+    classification="review",
+    entity="wfhs",
+    confidence=0.4,
+    display_name="WF fans",
+)
+BOOST = Seen(
+    "https://www.facebook.com/mustangboosters",
+    classification="affiliated",
+    entity="shs",
+    display_name="Mustang Boosters",
+)
+REG = Seen(
+    "https://www.instagram.com/sheyenne_mustangs/",
+    classification="registered",
+    entity="shs",
+    display_name="Sheyenne High School",
+    sources=("profiles",),
+)
 
 
 class Scripts(HTMLParser):
@@ -47,7 +79,11 @@ class Scripts(HTMLParser):
         for k, v in attrs:
             if k.startswith("on"):
                 self.bad.append(f"{tag}@{k}")
-            if k in ("href", "src") and v and not re.match(r"^(https?://|\.\./|cases/|[\w.-]+\.(html|csv|json)$)", v):
+            if (
+                k in ("href", "src")
+                and v
+                and not re.match(r"^(https?://|\.\./|cases/|[\w.-]+\.(html|csv|json)$)", v)
+            ):
                 self.bad.append(f"{tag}@{k}={v}")
 
 
@@ -63,11 +99,23 @@ def two_scans(world, tmp_path):
     with world.session() as s:
         decide(s, hoops, "notified", by="pr", note="emailed the coach <b>bold</b>")
         decide(s, lms, "not-district", by="pr")
-    new = Seen("https://www.youtube.com/channel/UCnewchannel0000000000aa", entity="hhs", confidence=0.7,
-               display_name="Horace Hawks Sports", sources=("youtube",))
+    new = Seen(
+        "https://www.youtube.com/channel/UCnewchannel0000000000aa",
+        entity="hhs",
+        confidence=0.7,
+        display_name="Horace Hawks Sports",
+        sources=("youtube",),
+    )
     _, second = run_scan(world, [HOSTILE, COPY, LMS, REVIEW, BOOST, REG, new])
     add_screenshot(world, HOSTILE.url, _png())
-    return {"hoops": hoops, "copy": copy, "lms": lms, "new": second.opened[0], "world": world, "tmp": tmp_path}
+    return {
+        "hoops": hoops,
+        "copy": copy,
+        "lms": lms,
+        "new": second.opened[0],
+        "world": world,
+        "tmp": tmp_path,
+    }
 
 
 def _png() -> bytes:
@@ -80,8 +128,12 @@ def _png() -> bytes:
     def chunk(t: bytes, d: bytes) -> bytes:
         return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
 
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 def test_second_scan_report_keeps_decisions_and_adds_new_case(two_scans):
@@ -100,17 +152,30 @@ def test_second_scan_report_keeps_decisions_and_adds_new_case(two_scans):
     # Open cases first by confidence (impersonation 0.95, new channel 0.7), then the notified one.
     assert open_numbers == [two_scans["copy"], two_scans["new"], two_scans["hoops"]]
     assert two_scans["lms"] not in open_numbers
-    decided = index.xpath("//h2[.='Decided cases']/following-sibling::table[1]//tbody/tr/td[1]/a/text()").getall()
+    decided = index.xpath(
+        "//h2[.='Decided cases']/following-sibling::table[1]//tbody/tr/td[1]/a/text()"
+    ).getall()
     assert decided == [two_scans["lms"]]
-    assert index.xpath("//h2[.='Accounts to review']/following-sibling::table[1]//td/a/text()").get() == "@wf.fans"
-    assert "@sheyenne_mustangs" in index.xpath(
-        "//h2[.='Registered accounts seen in this scan']/following-sibling::table[1]").get()
+    assert (
+        index.xpath("//h2[.='Accounts to review']/following-sibling::table[1]//td/a/text()").get()
+        == "@wf.fans"
+    )
+    assert (
+        "@sheyenne_mustangs"
+        in index.xpath(
+            "//h2[.='Registered accounts seen in this scan']/following-sibling::table[1]"
+        ).get()
+    )
     assert len(paths.cases) == 4 and all(p.is_file() for p in paths.cases.values())
     summary = Selector(text=paths.summary.read_text(encoding="utf-8"))
-    new_cases = summary.xpath("//h2[.='New cases']/following-sibling::table[1]//tbody/tr/td[1]/a/text()").getall()
+    new_cases = summary.xpath(
+        "//h2[.='New cases']/following-sibling::table[1]//tbody/tr/td[1]/a/text()"
+    ).getall()
     assert new_cases == [two_scans["new"]]
     assert summary.xpath("//svg[@class='chart']")
-    assert summary.xpath("//table[@class='matrix']//tr[td[1]='West Fargo Sheyenne High School']/td[@class='yes']")
+    assert summary.xpath(
+        "//table[@class='matrix']//tr[td[1]='West Fargo Sheyenne High School']/td[@class='yes']"
+    )
 
 
 def test_hostile_content_is_inert_in_html(two_scans):
@@ -120,8 +185,9 @@ def test_hostile_content_is_inert_in_html(two_scans):
         parser = Scripts()
         parser.feed(text)
         assert parser.bad == [], (page.name, parser.bad)
-        assert "javascript:alert" not in re.sub(r"&[a-z]+;|&#\d+;", "", "".join(
-            Selector(text=text).xpath("//@href | //@src").getall()))
+        assert "javascript:alert" not in re.sub(
+            r"&[a-z]+;|&#\d+;", "", "".join(Selector(text=text).xpath("//@href | //@src").getall())
+        )
     page = paths.cases[two_scans["hoops"]].read_text(encoding="utf-8")
     sel = Selector(text=page)
     assert EVIL_NAME in sel.xpath("string(//dl[@class='facts'])").get()  # shown as text
@@ -130,7 +196,9 @@ def test_hostile_content_is_inert_in_html(two_scans):
     assert "&lt;b&gt;bold&lt;/b&gt;" in page
     # The policy quotes that apply: payments (Donate, store link) and learner information (a team on Instagram).
     quotes = sel.xpath("//h2[.='Policy basis']/following-sibling::h3/text()").getall()
-    assert any("Approved accounts" in q for q in quotes) and any("Business Manager" in q for q in quotes)
+    assert any("Approved accounts" in q for q in quotes) and any(
+        "Business Manager" in q for q in quotes
+    )
     assert any("Learner information" in q for q in quotes)
     steps = sel.xpath("//ol[@class='steps']/li").getall()
     assert len(steps) == len(two_scans["world"].config.steps)
@@ -157,17 +225,32 @@ def test_csv_is_spreadsheet_safe(two_scans):
     rows = list(csv.DictReader(io.StringIO(paths.cases_csv.read_text(encoding="utf-8"))))
     assert len(rows) == 4
     hoops = next(r for r in rows if r["case_id"] == two_scans["hoops"])
-    assert hoops["display_name"].startswith("'<script>") or not hoops["display_name"].startswith("=")
+    assert hoops["display_name"].startswith("'<script>") or not hoops["display_name"].startswith(
+        "="
+    )
     for r in rows:
         for v in r.values():
             assert v[:1] not in ("=", "+", "-", "@", "\t", "\r")
     assert csv_cell('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
-    assert csv_cell("@SUM(A1)") == "'@SUM(A1)" and csv_cell("\tx") == "'\tx" and csv_cell("  =1") == "'  =1"
+    assert (
+        csv_cell("@SUM(A1)") == "'@SUM(A1)"
+        and csv_cell("\tx") == "'\tx"
+        and csv_cell("  =1") == "'  =1"
+    )
     assert csv_cell("Sheyenne") == "Sheyenne"
 
 
 def test_formula_in_name_is_neutralised_in_csv(world, tmp_path):
-    run_scan(world, [Seen("https://www.tiktok.com/@wfhsfans", entity="wfhs", display_name='=HYPERLINK("http://e")')])
+    run_scan(
+        world,
+        [
+            Seen(
+                "https://www.tiktok.com/@wfhsfans",
+                entity="wfhs",
+                display_name='=HYPERLINK("http://e")',
+            )
+        ],
+    )
     paths = _report(world, tmp_path)
     row = next(csv.DictReader(io.StringIO(paths.cases_csv.read_text(encoding="utf-8"))))
     assert row["display_name"] == '\'=HYPERLINK("http://e")'
@@ -180,7 +263,9 @@ def test_json_matches_cases_list(two_scans):
 
     world = two_scans["world"]
     paths = _report(world, two_scans["tmp"])
-    listed = json.loads(CliRunner().invoke(app, ["--database-url", world.url, "cases", "list", "--json"]).stdout)
+    listed = json.loads(
+        CliRunner().invoke(app, ["--database-url", world.url, "cases", "list", "--json"]).stdout
+    )
     assert json.loads(paths.cases_json.read_text(encoding="utf-8")) == listed
 
 
@@ -205,6 +290,14 @@ def test_report_without_scans(world, tmp_path):
 
 def test_safe_url():
     assert safe_url("https://x.com/a") == "https://x.com/a"
-    for bad in ("javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,x", "//evil", "http://", None, 3,
-                "https://x.com/a b"):
+    for bad in (
+        "javascript:alert(1)",
+        "JAVASCRIPT:alert(1)",
+        "data:text/html,x",
+        "//evil",
+        "http://",
+        None,
+        3,
+        "https://x.com/a b",
+    ):
         assert safe_url(bad) is None

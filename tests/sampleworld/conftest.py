@@ -38,8 +38,13 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_NoRedirect)
 
 
-def fetch(world: SampleWorld, url: str, headers: dict[str, str] | None = None, data: bytes | None = None,
-          timeout: float = 10) -> Fetched:
+def fetch(
+    world: SampleWorld,
+    url: str,
+    headers: dict[str, str] | None = None,
+    data: bytes | None = None,
+    timeout: float = 10,
+) -> Fetched:
     """GET (or POST with ``data``) a production URL through the world's host map; no redirects."""
     request = urllib.request.Request(world.url(url), data=data, headers=headers or {})
     try:

@@ -32,7 +32,9 @@ def test_youtube_search_channels_paginates(get):
     assert token == "CAEQAA" and len(records) == 1
     seen = {records[0].platform_id}
     while token:
-        page = get(f"{YT}/search?part=snippet&type=channel&q=Sheyenne%20Mustangs&maxResults=1&pageToken={token}&key=k").json()
+        page = get(
+            f"{YT}/search?part=snippet&type=channel&q=Sheyenne%20Mustangs&maxResults=1&pageToken={token}&key=k"
+        ).json()
         assert "prevPageToken" in page
         more, token = youtube.parse_search_list(page)
         seen |= {r.platform_id for r in more}
@@ -41,12 +43,20 @@ def test_youtube_search_channels_paginates(get):
 
 def test_youtube_channels_by_id_handle_and_username(get, sample_world: SampleWorld):
     wfps = sample_world.data.by_key["wfps-youtube"]
-    by_id = get(f"{YT}/channels?part=snippet,statistics,brandingSettings&id={wfps.platform_id},UCnothing&key=k").json()
+    by_id = get(
+        f"{YT}/channels?part=snippet,statistics,brandingSettings&id={wfps.platform_id},UCnothing&key=k"
+    ).json()
     [record] = youtube.parse_channels_list(by_id)
     assert record.platform_id == "UCwfps0Sample0Channel001"
     assert record.handle == "westfargoschools" and record.followers == wfps.followers
-    assert by_id["items"][0]["statistics"]["subscriberCount"] == str(wfps.followers)  # counts are strings
-    for query in ("forHandle=@WestFargoSchools", "forHandle=westfargoschools", "forUsername=westfargoschools"):
+    assert by_id["items"][0]["statistics"]["subscriberCount"] == str(
+        wfps.followers
+    )  # counts are strings
+    for query in (
+        "forHandle=@WestFargoSchools",
+        "forHandle=westfargoschools",
+        "forUsername=westfargoschools",
+    ):
         body = get(f"{YT}/channels?part=snippet&{query}&key=k").json()
         assert [i["id"] for i in body["items"]] == [wfps.platform_id], query
     none = get(f"{YT}/channels?part=snippet&forHandle=@nobody_at_all&key=k").json()
@@ -69,13 +79,21 @@ def test_youtube_quota_exceeded_body_is_the_real_one():
         assert [fetch(world, url).status for _ in range(2)] == [200, 200]
         over = fetch(world, url)
         assert over.status == 403
-        assert over.json() == {"error": {
-            "code": 403,
-            "message": "The request cannot be completed because you have exceeded your "
-                       '<a href="/youtube/v3/getting-started#quota">quota</a>.',
-            "errors": [{"message": "The request cannot be completed because you have exceeded your "
-                                   '<a href="/youtube/v3/getting-started#quota">quota</a>.',
-                        "domain": "youtube.quota", "reason": "quotaExceeded"}]}}
+        assert over.json() == {
+            "error": {
+                "code": 403,
+                "message": "The request cannot be completed because you have exceeded your "
+                '<a href="/youtube/v3/getting-started#quota">quota</a>.',
+                "errors": [
+                    {
+                        "message": "The request cannot be completed because you have exceeded your "
+                        '<a href="/youtube/v3/getting-started#quota">quota</a>.',
+                        "domain": "youtube.quota",
+                        "reason": "quotaExceeded",
+                    }
+                ],
+            }
+        }
         assert youtube.api_error(over.json())[0] == "quotaExceeded"
         # channels.list has its own bucket
         assert fetch(world, f"{YT}/channels?part=snippet&forHandle=packers&key=k").status == 200
@@ -97,7 +115,9 @@ def test_bluesky_search_actors_cursor(get):
     assert "followersCount" not in first.json()["actors"][0]  # profileView has no counts
     handles = {records[0].handle}
     while cursor:
-        page = get(f"{BSKY}/app.bsky.actor.searchActors?q=West%20Fargo%20Schools&limit=1&cursor={cursor}").json()
+        page = get(
+            f"{BSKY}/app.bsky.actor.searchActors?q=West%20Fargo%20Schools&limit=1&cursor={cursor}"
+        ).json()
         more, cursor = bluesky.parse_search_actors(page)
         handles |= {r.handle for r in more}
     assert {"westfargoschools.bsky.social", "westfargo-schools.bsky.social"} <= handles
@@ -108,21 +128,29 @@ def test_bluesky_get_profile(get, sample_world: SampleWorld):
     ok = get(f"{BSKY}/app.bsky.actor.getProfile?actor=westfargoschools.bsky.social")
     record = bluesky.parse_get_profile(ok.json())
     account = sample_world.data.by_key["wfps-bluesky"]
-    assert (record.handle, record.platform_id, record.followers) == (account.lower, account.platform_id, account.followers)
+    assert (record.handle, record.platform_id, record.followers) == (
+        account.lower,
+        account.platform_id,
+        account.followers,
+    )
     by_did = get(f"{BSKY}/app.bsky.actor.getProfile?actor={account.platform_id}").json()
     assert by_did["handle"] == account.lower
     missing = get(f"{BSKY}/app.bsky.actor.getProfile?actor=nobody.bsky.social")
     assert missing.status == 400
     assert missing.json() == {"error": "InvalidRequest", "message": "Profile not found"}
     assert bluesky.is_not_found(missing.status, missing.json())
-    many = get(f"{BSKY}/app.bsky.actor.getProfiles?actors=westfargoschools.bsky.social&actors=nobody.bsky.social")
+    many = get(
+        f"{BSKY}/app.bsky.actor.getProfiles?actors=westfargoschools.bsky.social&actors=nobody.bsky.social"
+    )
     assert [p["handle"] for p in many.json()["profiles"]] == ["westfargoschools.bsky.social"]
 
 
 def test_mastodon_search_and_lookup(get):
     found = get("https://mastodon.social/api/v2/search?q=Horace%20Hawks&type=accounts&limit=40")
     assert found.status == 200
-    assert {"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"} <= set(found.headers.keys())
+    assert {"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"} <= set(
+        found.headers.keys()
+    )
     body = found.json()
     assert set(body) == {"accounts", "statuses", "hashtags"}
     records = mastodon.parse_search(body, "mastodon.social")
@@ -133,8 +161,13 @@ def test_mastodon_search_and_lookup(get):
     record = mastodon.parse_account(lookup.json(), "mastodon.social")
     assert record.handle == "wfpsnews@mastodon.social"
     assert record.extra["verified_links"] == ["https://www.west-fargo.k12.nd.us/"]
-    remote = get("https://mastodon.social/api/v1/accounts/lookup?acct=sheyenneriver@mstdn.social").json()
+    remote = get(
+        "https://mastodon.social/api/v1/accounts/lookup?acct=sheyenneriver@mstdn.social"
+    ).json()
     assert remote["acct"] == "sheyenneriver@mstdn.social"
-    assert mastodon.parse_account(remote, "mastodon.social").url == "https://mstdn.social/@sheyenneriver"
+    assert (
+        mastodon.parse_account(remote, "mastodon.social").url
+        == "https://mstdn.social/@sheyenneriver"
+    )
     missing = get("https://mastodon.social/api/v1/accounts/lookup?acct=nobody")
     assert (missing.status, missing.json()) == (404, {"error": "Record not found"})

@@ -17,7 +17,9 @@ from crawler.sampleworld import Faults, SampleWorld
 from .conftest import fetch
 
 IG = "https://www.instagram.com/sheyennehoops/"
-BSKY = "https://public.api.bsky.app/xrpc/app.bsky.actor.getProfile?actor=westfargoschools.bsky.social"
+BSKY = (
+    "https://public.api.bsky.app/xrpc/app.bsky.actor.getProfile?actor=westfargoschools.bsky.social"
+)
 
 
 def test_faults_are_validated_and_off_by_default():
@@ -32,7 +34,9 @@ def test_server_error_strikes_once_then_the_retry_succeeds():
     with SampleWorld(faults=Faults(server_error=1.0)) as world:
         first, second = fetch(world, IG), fetch(world, IG)
         assert first.status in (500, 502, 503) and second.status == 200
-        assert fetch(world, "https://www.instagram.com/robots.txt").status == 200  # robots.txt is spared
+        assert (
+            fetch(world, "https://www.instagram.com/robots.txt").status == 200
+        )  # robots.txt is spared
         assert [r.fault for r in world.requests] == ["server_error", None, None]
 
 
@@ -41,7 +45,10 @@ def test_rate_limit_burst_has_retry_after_and_the_platform_body():
         statuses = [fetch(world, BSKY) for _ in range(3)]
         assert [s.status for s in statuses] == [429, 429, 200]
         assert statuses[0].headers["Retry-After"] == "7"
-        assert statuses[0].json() == {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"}
+        assert statuses[0].json() == {
+            "error": "RateLimitExceeded",
+            "message": "Rate Limit Exceeded",
+        }
 
 
 def test_timeout_holds_the_connection_longer_than_the_client_waits():
@@ -62,13 +69,26 @@ def test_truncated_json_only_for_json():
         assert world.requests[-1].fault is None
 
 
-@pytest.mark.parametrize(("fault", "url", "platform", "state"), [
-    ("login_wall", IG, "instagram", PageState.LOGIN_WALL),
-    ("login_wall", "https://www.facebook.com/OsgoodElementary", "facebook", PageState.LOGIN_WALL),
-    ("captcha", "https://www.tiktok.com/@horacehawks", "tiktok", PageState.RATE_LIMITED),
-    ("captcha", IG, "instagram", PageState.RATE_LIMITED),
-    ("captcha", "https://www.linkedin.com/company/west-fargo-public-schools/", "linkedin", PageState.RATE_LIMITED),
-])
+@pytest.mark.parametrize(
+    ("fault", "url", "platform", "state"),
+    [
+        ("login_wall", IG, "instagram", PageState.LOGIN_WALL),
+        (
+            "login_wall",
+            "https://www.facebook.com/OsgoodElementary",
+            "facebook",
+            PageState.LOGIN_WALL,
+        ),
+        ("captcha", "https://www.tiktok.com/@horacehawks", "tiktok", PageState.RATE_LIMITED),
+        ("captcha", IG, "instagram", PageState.RATE_LIMITED),
+        (
+            "captcha",
+            "https://www.linkedin.com/company/west-fargo-public-schools/",
+            "linkedin",
+            PageState.RATE_LIMITED,
+        ),
+    ],
+)
 def test_walls_and_captchas_are_the_real_pages(fault, url, platform, state):
     with SampleWorld(faults=Faults(**{fault: 1.0})) as world:
         page = fetch(world, url)
@@ -86,7 +106,10 @@ def test_slow_responses_still_answer():
 def test_redirect_loop():
     with SampleWorld(faults=Faults(redirect_loop=("/shs",))) as world:
         first = fetch(world, "https://www.west-fargo.k12.nd.us/shs")
-        assert first.status == 302 and first.headers["Location"] == "https://www.west-fargo.k12.nd.us/shs?__loop=1"
+        assert (
+            first.status == 302
+            and first.headers["Location"] == "https://www.west-fargo.k12.nd.us/shs?__loop=1"
+        )
         second = fetch(world, first.headers["Location"])
         assert second.headers["Location"] == "https://www.west-fargo.k12.nd.us/shs"
 
@@ -100,7 +123,9 @@ def test_huge_response():
 def test_gzip_bomb_is_tiny_on_the_wire_and_huge_inflated():
     inflated = 64 * 1024 * 1024
     with SampleWorld(faults=Faults(gzip_bomb=("/hhs",), bomb_inflated_bytes=inflated)) as world:
-        page = fetch(world, "https://www.west-fargo.k12.nd.us/hhs", headers={"Accept-Encoding": "gzip"})
+        page = fetch(
+            world, "https://www.west-fargo.k12.nd.us/hhs", headers={"Accept-Encoding": "gzip"}
+        )
         assert page.headers["Content-Encoding"] == "gzip"
         assert len(page.body) < inflated // 500
         out = zlib.decompressobj(31).decompress(page.body, 10_000_000)

@@ -13,13 +13,21 @@ from .conftest import fetch
 
 def test_log_redacts_keys_and_tokens():
     with SampleWorld() as world:
-        fetch(world, "https://www.googleapis.com/youtube/v3/search?part=snippet&key=AIzaSECRET123&q=x",
-              headers={"User-Agent": "TestAgent/1.0"})
-        fetch(world, "https://api.search.brave.com/res/v1/web/search?q=x",
-              headers={"X-Subscription-Token": "BSAsecret456"})
+        fetch(
+            world,
+            "https://www.googleapis.com/youtube/v3/search?part=snippet&key=AIzaSECRET123&q=x",
+            headers={"User-Agent": "TestAgent/1.0"},
+        )
+        fetch(
+            world,
+            "https://api.search.brave.com/res/v1/web/search?q=x",
+            headers={"X-Subscription-Token": "BSAsecret456"},
+        )
         log = world.requests
-        assert [(r.host, r.bare_path) for r in log] == [("www.googleapis.com", "/youtube/v3/search"),
-                                                       ("api.search.brave.com", "/res/v1/web/search")]
+        assert [(r.host, r.bare_path) for r in log] == [
+            ("www.googleapis.com", "/youtube/v3/search"),
+            ("api.search.brave.com", "/res/v1/web/search"),
+        ]
         assert log[0].path == "/youtube/v3/search?part=snippet&key=[redacted]&q=x"
         assert log[0].user_agent == "TestAgent/1.0" and log[0].status == 200
         assert log[1].headers["X-Subscription-Token"] == "[redacted]"
@@ -30,8 +38,11 @@ def test_log_redacts_keys_and_tokens():
 
 def test_config_toml_is_a_valid_scout_configuration(tmp_path: Path):
     with SampleWorld() as world:
-        text = world.config_toml(profile=str(PROFILE), registry=str(REGISTRY),
-                                 database_url=f"sqlite:///{tmp_path / 'scout.sqlite3'}")
+        text = world.config_toml(
+            profile=str(PROFILE),
+            registry=str(REGISTRY),
+            database_url=f"sqlite:///{tmp_path / 'scout.sqlite3'}",
+        )
         path = tmp_path / "scout.toml"
         path.write_text(text, encoding="utf-8")
         config = load_config(path, env={})

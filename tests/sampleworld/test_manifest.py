@@ -13,13 +13,31 @@ def test_manifest_has_every_kind_of_account(sample_world: SampleWorld):
     manifest = sample_world.manifest
     assert len(manifest) >= 60
     counts = Counter(h.classification for h in manifest)
-    assert set(counts) == {"registered", "unregistered", "impersonation", "affiliated", "unrelated", "review"}
+    assert set(counts) == {
+        "registered",
+        "unregistered",
+        "impersonation",
+        "affiliated",
+        "unrelated",
+        "review",
+    }
     assert {h.platform for h in manifest if h.classification == "unregistered"} == {
-        "facebook", "instagram", "x", "youtube", "tiktok", "threads", "bluesky", "linkedin", "mastodon"}
+        "facebook",
+        "instagram",
+        "x",
+        "youtube",
+        "tiktok",
+        "threads",
+        "bluesky",
+        "linkedin",
+        "mastodon",
+    }
     assert len({h.url for h in manifest}) == len(manifest)
     for h in manifest:
         assert set(h.sources) <= set(SOURCE_ORDER)
-        assert canonicalise(h.url, mastodon_instances=("mastodon.social", "mstdn.social")).url == h.url
+        assert (
+            canonicalise(h.url, mastodon_instances=("mastodon.social", "mstdn.social")).url == h.url
+        )
         if h.classification in ("registered", "unregistered", "impersonation", "affiliated"):
             assert h.entity, h.key
         assert (h.imitates is not None) == (h.classification == "impersonation"), h.key
@@ -40,8 +58,13 @@ def test_every_registry_row_is_a_registered_account(sample_world: SampleWorld, s
 
 def test_sources_and_robots(sample_world: SampleWorld):
     by_key = {h.key: h for h in sample_world.manifest}
-    assert by_key["staff-hockey-instagram"].sources == () and by_key["staff-hockey-instagram"].hidden_by_robots
-    assert by_key["lms-band-instagram"].sources == ("district_site",)  # only the district site links it
+    assert (
+        by_key["staff-hockey-instagram"].sources == ()
+        and by_key["staff-hockey-instagram"].hidden_by_robots
+    )
+    assert by_key["lms-band-instagram"].sources == (
+        "district_site",
+    )  # only the district site links it
     assert by_key["shs-hoops-x"].sources == ("web_search",)  # only search finds it
     assert "handle_probe" in by_key["hhs-football-tiktok"].sources
     assert "profiles" not in by_key["shs-hoops-instagram"].sources  # instagram.com robots.txt

@@ -22,7 +22,9 @@ def test_every_profile_page_parses_to_the_manifest(sample_world: SampleWorld, ge
         page = get(url)
         record = parse_profile_page(hidden.platform, page.text, url, page.status)
         assert record.state == PageState.OK, hidden.key
-        assert (record.handle, record.display_name) == (hidden.handle, hidden.display_name), hidden.key
+        assert (record.handle, record.display_name) == (hidden.handle, hidden.display_name), (
+            hidden.key
+        )
         if record.followers is not None:  # pages round big counts (52K, 3.21K subscribers)
             assert abs(record.followers - hidden.followers) <= 0.05 * hidden.followers, hidden.key
         if hidden.platform in ("youtube", "facebook", "tiktok", "bluesky"):
@@ -31,9 +33,13 @@ def test_every_profile_page_parses_to_the_manifest(sample_world: SampleWorld, ge
 
 def test_instagram_page_keeps_the_real_entities(get):
     html = get("https://www.instagram.com/sheyennehoops/").text
-    assert ('<meta property="og:title" content="Sheyenne Mustangs Basketball (&#064;sheyennehoops) '
-            '&#x2022; Instagram photos and videos" />') in html
-    assert "2,362 Followers, 136 Following, 224 Posts - See Instagram photos and videos from" in html
+    assert (
+        '<meta property="og:title" content="Sheyenne Mustangs Basketball (&#064;sheyennehoops) '
+        '&#x2022; Instagram photos and videos" />'
+    ) in html
+    assert (
+        "2,362 Followers, 136 Following, 224 Posts - See Instagram photos and videos from" in html
+    )
 
 
 def test_youtube_pages_use_both_header_layouts(sample_world: SampleWorld, get):
@@ -47,9 +53,14 @@ def test_youtube_pages_use_both_header_layouts(sample_world: SampleWorld, get):
 
 def test_facebook_page_exposes_the_page_id(get):
     html = get("https://www.facebook.com/OsgoodElementary").text
-    assert '<meta property="al:android:url" content="fb://page/100064555300222?referrer=app_link" />' in html
+    assert (
+        '<meta property="al:android:url" content="fb://page/100064555300222?referrer=app_link" />'
+        in html
+    )
     by_id = get("https://www.facebook.com/profile.php?id=100064123456789")
-    record = parse_profile_page("facebook", by_id.text, "https://www.facebook.com/profile.php?id=100064123456789")
+    record = parse_profile_page(
+        "facebook", by_id.text, "https://www.facebook.com/profile.php?id=100064123456789"
+    )
     assert (record.handle, record.display_name) == ("100064123456789", "Liberty Middle School")
 
 
@@ -59,16 +70,24 @@ def test_linkedin_og_url_on_a_country_subdomain(get):
     assert get("https://www.linkedin.com/company/west-fargo-sheyenne-high-school/").status == 301
 
 
-@pytest.mark.parametrize(("url", "platform", "status", "marker"), [
-    ("https://www.instagram.com/no_such_account/", "instagram", 404, "Sorry, this page isn&#39;t available."),
-    ("https://www.tiktok.com/@no_such_account", "tiktok", 200, '"statusCode":10221'),
-    ("https://www.youtube.com/@no_such_account", "youtube", 404, "This page isn't available"),
-    ("https://www.facebook.com/NoSuchPage", "facebook", 404, "<title>Page Not Found</title>"),
-    ("https://x.com/no_such_account", "x", 404, '<div id="react-root">'),
-    ("https://www.threads.com/@no_such_account", "threads", 404, "Threads • Log in"),
-    ("https://www.linkedin.com/company/no-such-company/", "linkedin", 404, "Page not found"),
-    ("https://mastodon.social/@no_such_account", "mastodon", 404, "isn't here"),
-])
+@pytest.mark.parametrize(
+    ("url", "platform", "status", "marker"),
+    [
+        (
+            "https://www.instagram.com/no_such_account/",
+            "instagram",
+            404,
+            "Sorry, this page isn&#39;t available.",
+        ),
+        ("https://www.tiktok.com/@no_such_account", "tiktok", 200, '"statusCode":10221'),
+        ("https://www.youtube.com/@no_such_account", "youtube", 404, "This page isn't available"),
+        ("https://www.facebook.com/NoSuchPage", "facebook", 404, "<title>Page Not Found</title>"),
+        ("https://x.com/no_such_account", "x", 404, '<div id="react-root">'),
+        ("https://www.threads.com/@no_such_account", "threads", 404, "Threads • Log in"),
+        ("https://www.linkedin.com/company/no-such-company/", "linkedin", 404, "Page not found"),
+        ("https://mastodon.social/@no_such_account", "mastodon", 404, "isn't here"),
+    ],
+)
 def test_not_found_pages(get, url, platform, status, marker):
     page = get(url)
     assert page.status == status and marker in page.text
@@ -80,10 +99,17 @@ def test_bsky_app_missing_profile_is_the_empty_shell(get):
     the API (getProfile) is where a probe learns "Profile not found"."""
     page = get("https://bsky.app/profile/no-such-account.bsky.social")
     assert page.status == 200 and "profile:username" not in page.text
-    assert parse_profile_page("bluesky", page.text, "https://bsky.app/profile/x", 200).handle is None
+    assert (
+        parse_profile_page("bluesky", page.text, "https://bsky.app/profile/x", 200).handle is None
+    )
 
 
 def test_non_account_pages(get):
     post = get("https://www.instagram.com/p/C8xQ2mPuS7d/")
-    assert parse_profile_page("instagram", post.text, "https://www.instagram.com/p/C8xQ2mPuS7d/").handle is None
+    assert (
+        parse_profile_page(
+            "instagram", post.text, "https://www.instagram.com/p/C8xQ2mPuS7d/"
+        ).handle
+        is None
+    )
     assert get("https://www.tiktok.com/@horacehawks/video/7400000000000000001").status == 200

@@ -15,11 +15,46 @@ from .conftest import fetch
 
 SEARX = "https://search.west-fargo.k12.nd.us/search"
 BRAVE = "https://api.search.brave.com/res/v1/web/search"
-SEARX_KEYS = {"query", "results", "answers", "corrections", "infoboxes", "suggestions", "unresponsive_engines"}
-SEARX_RESULT_KEYS = {"url", "title", "content", "engine", "engines", "template", "parsed_url", "img_src", "thumbnail",
-                     "priority", "positions", "score", "category", "publishedDate"}
-BRAVE_RESULT_KEYS = {"type", "subtype", "title", "url", "description", "is_source_local", "is_source_both", "language",
-                     "family_friendly", "profile", "meta_url", "age", "page_age"}
+SEARX_KEYS = {
+    "query",
+    "results",
+    "answers",
+    "corrections",
+    "infoboxes",
+    "suggestions",
+    "unresponsive_engines",
+}
+SEARX_RESULT_KEYS = {
+    "url",
+    "title",
+    "content",
+    "engine",
+    "engines",
+    "template",
+    "parsed_url",
+    "img_src",
+    "thumbnail",
+    "priority",
+    "positions",
+    "score",
+    "category",
+    "publishedDate",
+}
+BRAVE_RESULT_KEYS = {
+    "type",
+    "subtype",
+    "title",
+    "url",
+    "description",
+    "is_source_local",
+    "is_source_both",
+    "language",
+    "family_friendly",
+    "profile",
+    "meta_url",
+    "age",
+    "page_age",
+}
 
 
 def searx(get, q: str, **params: str):
@@ -27,14 +62,21 @@ def searx(get, q: str, **params: str):
     return get(f"{SEARX}?q={quote(q)}&format=json{extra}")
 
 
-@pytest.mark.parametrize(("q", "expect"), [
-    ('site:instagram.com "Sheyenne Mustangs"', True),
-    ('"sheyenne mustang"', True),
-    ("Sheyenne -Mustangs", False),
-    ('"Mustangs Sheyenne"', False),
-])
+@pytest.mark.parametrize(
+    ("q", "expect"),
+    [
+        ('site:instagram.com "Sheyenne Mustangs"', True),
+        ('"sheyenne mustang"', True),
+        ("Sheyenne -Mustangs", False),
+        ('"Mustangs Sheyenne"', False),
+    ],
+)
 def test_query_syntax(q, expect):
-    doc = ("https://www.instagram.com/sheyennehoops/", "Sheyenne Mustangs Basketball (@sheyennehoops)", "West Fargo")
+    doc = (
+        "https://www.instagram.com/sheyennehoops/",
+        "Sheyenne Mustangs Basketball (@sheyennehoops)",
+        "West Fargo",
+    )
     assert bool(parse_web_query(q).matches(*doc)) is expect
 
 
@@ -57,9 +99,16 @@ def test_searxng_json_shape_and_site_filter(get):
         assert urlsplit(result["url"]).hostname.endswith("instagram.com")
         assert len(result["parsed_url"]) == 6 and result["engine"] in result["engines"]
     verdicts = [classify(r["url"]) for r in body["results"]]
-    assert any(v.is_account for v in verdicts) and any(not v.is_account for v in verdicts)  # posts, hashtags too
+    assert any(v.is_account for v in verdicts) and any(
+        not v.is_account for v in verdicts
+    )  # posts, hashtags too
     handles = {v.account.handle for v in verdicts if v.account}
-    assert {"sheyenne_mustangs", "sheyenne_mustangs_", "sheyenne.mustangs", "sheyennehoops"} <= handles
+    assert {
+        "sheyenne_mustangs",
+        "sheyenne_mustangs_",
+        "sheyenne.mustangs",
+        "sheyennehoops",
+    } <= handles
 
 
 def test_searxng_paginates_and_post_works(get):
@@ -74,8 +123,11 @@ def test_searxng_paginates_and_post_works(get):
     assert len(pages) >= 2 and all(len(p) == 10 for p in pages[:-1])
     urls = [r["url"] for p in pages for r in p]
     assert len(urls) == len(set(urls))
-    posted = get(SEARX, data=f"q={quote(q)}&format=json&pageno=2".encode(),
-                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+    posted = get(
+        SEARX,
+        data=f"q={quote(q)}&format=json&pageno=2".encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert [r["url"] for r in posted.json()["results"]] == [r["url"] for r in pages[1]]
 
 
@@ -88,7 +140,10 @@ def test_searxng_other_formats(get):
 
 def test_brave_shape_and_pagination(get):
     q = quote('site:instagram.com "West Fargo"')
-    first = get(f"{BRAVE}?q={q}&count=5", headers={"X-Subscription-Token": "t", "Accept": "application/json"})
+    first = get(
+        f"{BRAVE}?q={q}&count=5",
+        headers={"X-Subscription-Token": "t", "Accept": "application/json"},
+    )
     assert first.status == 200 and first.headers["X-RateLimit-Limit"] == "1, 15000"
     body = first.json()
     assert body["type"] == "search" and body["query"]["more_results_available"] is True
@@ -98,7 +153,9 @@ def test_brave_shape_and_pagination(get):
         assert set(result["meta_url"]) == {"scheme", "netloc", "hostname", "favicon", "path"}
         assert set(result["profile"]) == {"name", "url", "long_name", "img"}
     second = get(f"{BRAVE}?q={q}&count=5&offset=1", headers={"X-Subscription-Token": "t"}).json()
-    assert {r["url"] for r in second["web"]["results"]}.isdisjoint(r["url"] for r in body["web"]["results"])
+    assert {r["url"] for r in second["web"]["results"]}.isdisjoint(
+        r["url"] for r in body["web"]["results"]
+    )
     nothing = quote('site:instagram.com "no such phrase anywhere"')
     empty = get(f"{BRAVE}?q={nothing}", headers={"X-Subscription-Token": "t"}).json()
     assert "web" not in empty and empty["query"]["more_results_available"] is False
@@ -108,7 +165,10 @@ def test_brave_errors(get):
     missing = get(f"{BRAVE}?q=x")
     assert missing.status == 422
     error = missing.json()["error"]
-    assert error["code"] == "VALIDATION" and error["meta"]["errors"][0]["loc"] == ["header", "x-subscription-token"]
+    assert error["code"] == "VALIDATION" and error["meta"]["errors"][0]["loc"] == [
+        "header",
+        "x-subscription-token",
+    ]
     assert get(f"{BRAVE}?q=x&count=21", headers={"X-Subscription-Token": "t"}).status == 422
     assert get(f"{BRAVE}?q=x&offset=10", headers={"X-Subscription-Token": "t"}).status == 422
     with SampleWorld(brave_key="right") as world:
