@@ -539,11 +539,11 @@ def run_crawl(
         log_path = Path(tmp)
     result = CrawlResult(log_path=log_path)
     with open(log_path, "ab") as log:
-        proc = subprocess.Popen(
+        proc = subprocess.Popen(  # noqa: S603
             cmd,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=log,  # noqa: S603
+            stderr=log,
             cwd=str(config.base_dir),
             env=os.environ.copy(),
         )

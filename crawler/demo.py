@@ -177,9 +177,9 @@ def robots_violations(world: Any, api: list[tuple[str, str]]) -> list[str]:
             continue
         if r.host not in rules:
             try:
-                with urllib.request.urlopen(
+                with urllib.request.urlopen(  # noqa: S310
                     f"{world.hostmap[r.host]}/robots.txt", timeout=5
-                ) as resp:  # noqa: S310
+                ) as resp:
                     rules[r.host] = Protego.parse(resp.read().decode("utf-8", "replace"))
             except Exception:
                 rules[r.host] = None

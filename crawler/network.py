@@ -188,8 +188,8 @@ def _nss_home(files: tuple[str, ...]) -> str | None:
             n += 1
             cert = home / f"ca-{n}.pem"
             cert.write_bytes(pem + b"\n")
-            subprocess.run(
-                [*run, "-A", "-n", f"scout-extra-ca-{n}", "-t", "C,,", "-i", str(cert)],  # noqa: S603
+            subprocess.run(  # noqa: S603
+                [*run, "-A", "-n", f"scout-extra-ca-{n}", "-t", "C,,", "-i", str(cert)],
                 check=True,
                 capture_output=True,
             )

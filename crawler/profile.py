@@ -418,9 +418,9 @@ _ENTITY_FIELDS = {
 def _entity(ctx: _Ctx, node: yaml.Node, path: str) -> Entity | None:
     n = len(ctx.errors)
     m = _mapping(ctx, node, path, _ENTITY_FIELDS)
-    get: Callable[[str], str | None] = lambda k: (
+    get: Callable[[str], str | None] = lambda k: (  # noqa: E731
         _scalar(ctx, m[k], f"{path}.{k}") if k in m else None
-    )  # noqa: E731
+    )
     key = _key(ctx, m["key"], f"{path}.key") if "key" in m else None
     kind = _enum(ctx, m["kind"], f"{path}.kind", EntityKind) if "kind" in m else None
     level = _enum(ctx, m["level"], f"{path}.level", Level) if "level" in m else None

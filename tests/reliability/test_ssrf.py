@@ -70,11 +70,11 @@ def test_private_targets_in_any_spelling_are_refused(config, make_crawler, url):
         "64:ff9b::a9fe:a9fe",
         "2002:a9fe:a9fe::1",
         "100.100.100.200",
-        "0.0.0.0",
+        "0.0.0.0",  # noqa: S104
         "fd00:ec2::254",
         "224.0.0.1",
     ],
-)  # noqa: S104
+)
 def test_platform_names_resolving_to_private_addresses_are_refused(config, make_crawler, address):
     _, mw = guard(config, make_crawler, {"www.tiktok.com": [address]})
     with pytest.raises(IgnoreRequest, match="private_address"):
