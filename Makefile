@@ -10,7 +10,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test lint chromium bench clean
+.PHONY: setup demo test test-fast lint chromium bench clean
 
 setup: $(STAMP) chromium
 
@@ -33,10 +33,17 @@ demo: setup
 	$(BIN)/scout demo --out scout-demo
 
 test: setup
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
+
+# The inner loop: no browser, no end-to-end scans, stop at the first failure.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q -x -m "not browser and not slow" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check crawler spiders matching reports tests benchmarks
+	$(BIN)/ruff format --check crawler spiders matching reports tests benchmarks
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 
 bench: setup

@@ -13,8 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from crawler.profile import load_profile
-from crawler.registry import load_registry
+from crawler.district.profile import load_profile
+from crawler.district.registry import load_registry
 from crawler.sample import PROFILE, REGISTRY
 from matching import Matcher
 from tests.matching.labelled import confusion_table, load, score

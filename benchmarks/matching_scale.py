@@ -26,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from crawler.profile import District, DistrictProfile, Entity, EntityKind, Level, Location
+from crawler.district.profile import District, DistrictProfile, Entity, EntityKind, Level, Location
 from matching import (
     Candidate,
     Matcher,

@@ -3,7 +3,7 @@
     python benchmarks/scan_bench.py [--budget-searxng 3000]
 
 Runs, in one invocation: (1) every source against the local sample world through
-:func:`crawler.crawl.run_crawl` (the real middlewares, politeness settings of the sample
+:func:`crawler.discovery.runner.run_crawl` (the real middlewares, politeness settings of the sample
 world's configuration: no delay, no AutoThrottle), and (2) ``scrapy bench`` (Scrapy's own
 local link-following benchmark, in an empty folder so this project's settings do not apply).
 Prints pages per minute for each and their ratio. Figures only: nothing is asserted.
@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO))
 
 def crawl_sample_world(searxng_budget: int) -> tuple[int, float, dict[str, int]]:
     """(responses, seconds, responses per source) of a full crawl of the sample world."""
-    from crawler.crawl import run_crawl
+    from crawler.discovery.runner import run_crawl
     from crawler.sampleworld import SampleWorld
     from tests.discovery.test_crawl import prepare  # the same set-up as the end-to-end tests
 

@@ -2,7 +2,7 @@
 
 Starts the sample world on loopback ports, writes a configuration whose host
 map routes the production host names to it, imports the sample district,
-runs a full scan (discovery, matching, cases, evidence, reports) and prints
+runs a full scan (discovery, matching, cases, evidence, reports) and returns
 where the report is, with recall per source against the world's manifest and
 the politeness checks (robots.txt, host map).
 """
@@ -37,6 +37,7 @@ class DemoResult:
     robots_violations: list[str] = field(default_factory=list)
     outside_hostmap: int = 0
     scan_id: int | None = None
+    outcome: Any = None
 
     def wait(self) -> None:
         try:
@@ -49,17 +50,19 @@ class DemoResult:
         self.world.stop()
 
 
-def run_demo(out: Path, *, echo: Callable[[str], None] = print) -> DemoResult:
+def run_demo(out: Path, *, on_step: Callable[[str], None] | None = None) -> DemoResult:
+    """Set up and run the demo; ``on_step`` hears each step's one-line description as it happens."""
+    echo = on_step or (lambda _line: None)
     from sqlalchemy import delete
 
     from crawler.config import load_config
     from crawler.db import transaction
     from crawler.db.models import ApiUsage
-    from crawler.profile import load_profile
-    from crawler.registry import load_registry
+    from crawler.db.store import import_profile, import_registry
+    from crawler.district.profile import load_profile
+    from crawler.district.registry import load_registry
     from crawler.sampleworld import SampleWorld
     from crawler.scan import ScanOptions, run_scan
-    from crawler.store import import_profile, import_registry
 
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -104,7 +107,7 @@ def run_demo(out: Path, *, echo: Callable[[str], None] = print) -> DemoResult:
             ok=True, report=outcome.report_index, world=world, scan_id=outcome.scan_id
         )
         _check_world(config, world, outcome.scan_id, result)
-        _print(outcome, result, echo)
+        result.outcome = outcome
         result.ok = not result.robots_violations and result.outside_hostmap == 0
         return result
     except BaseException:
@@ -116,9 +119,9 @@ def _check_world(config: Any, world: Any, scan_id: int, result: DemoResult) -> N
     """Recall per source from the manifest; robots.txt and host-map compliance from the request log."""
     from sqlalchemy import select
 
-    from crawler.crawl import PROFILE_SOURCES
     from crawler.db import transaction
     from crawler.db.models import Account, Sighting
+    from crawler.discovery.runner import PROFILE_SOURCES
 
     with transaction(config.database_url) as s:
         found: dict[str, set[str]] = defaultdict(set)
@@ -187,23 +190,3 @@ def robots_violations(world: Any, api: list[tuple[str, str]]) -> list[str]:
         if rp is not None and not rp.can_fetch(f"https://{r.host}{r.path}", r.user_agent or "*"):
             bad.append(f"{r.host}{r.path}")
     return bad
-
-
-def _print(outcome: Any, result: DemoResult, echo: Callable[[str], None]) -> None:
-    from crawler.cli.scan import _print_summary
-
-    _print_summary(outcome)
-    echo("recall per source (accounts the sample world hides that this source can find;")
-    echo(
-        "                   for profiles: accounts with a profile from a page, an API or a probe):"
-    )
-    for source, (hit, total) in sorted(result.recall.items()):
-        pct = 100.0 * hit / total if total else 100.0
-        echo(f"  {source:<14} {hit:>3}/{total:<3} {pct:5.1f}%")
-    echo(
-        f"robots.txt: {len(result.robots_violations)} disallowed requests"
-        + (f" ({', '.join(result.robots_violations[:5])})" if result.robots_violations else "")
-    )
-    echo(f"host map: {result.outside_hostmap} requests outside the host map")
-    if result.report:
-        echo(f"open the report: {result.report.as_uri()}")

@@ -7,7 +7,7 @@ alone and a scan can resume:
 * it first looks for an unfinished scan (a previous run was killed) and resumes
   it with the same parameters: queries already covered are not asked again,
   stored sightings are kept;
-* discovery runs in a child process (:func:`crawler.crawl.run_crawl`) so a kill
+* discovery runs in a child process (:func:`crawler.discovery.runner.run_crawl`) so a kill
   of the crawl cannot leave this process in a half state;
 * matching, cases and the scan's completion are written in one transaction.
 
@@ -114,7 +114,7 @@ def run_scan(
     """Run a scan or a search end to end and return its outcome."""
     factory = session_factory(config.database_url)
     if options.kind == ScanKind.SCAN:
-        from crawler.locking import DbLock
+        from crawler.db.locking import DbLock
 
         with DbLock(factory, "scan", stale_seconds=config.lock_stale_seconds) as lock:
             outcome = _run(config, options, factory, progress)
@@ -125,8 +125,7 @@ def run_scan(
 
 
 def _run(config: Config, options: ScanOptions, factory, progress: Progress | None) -> ScanOutcome:  # type: ignore[no-untyped-def]
-    from crawler.cli.common import current_profile
-    from crawler.store import district_row, registry_rows
+    from crawler.db.store import current_profile, district_row, registry_rows
 
     sources = _enabled_sources(config, options)
     with factory.begin() as s:
@@ -165,7 +164,7 @@ def _run(config: Config, options: ScanOptions, factory, progress: Progress | Non
         outcome.notes.append(f"resumed unfinished scan {scan_id}")
 
     try:
-        from crawler.crawl import run_crawl
+        from crawler.discovery.runner import run_crawl
 
         crawl = run_crawl(
             config,
@@ -277,7 +276,7 @@ def _match_and_decide(
     outcome.classifications = dict(sorted(counts.items()))
     outcome.results.sort(key=lambda d: (-d["confidence"], d["platform"], d["url"]))
     if options.open_cases:
-        from crawler.cases import update_cases
+        from crawler.cases.lifecycle import update_cases
 
         upd = update_cases(s, scan_id, config, deactivation_incomplete=deactivation)
         outcome.cases = _case_update_dict(upd)
@@ -289,7 +288,7 @@ def _case_update_dict(upd: Any) -> dict[str, Any]:
 
 def _capture_evidence(config: Config, factory, scan_id: int, outcome: ScanOutcome) -> None:  # type: ignore[no-untyped-def]
     """Screenshot each open case's account page once (where robots.txt allows)."""
-    from crawler.evidence import EvidenceTarget, capture_evidence
+    from crawler.cases.evidence import EvidenceTarget, capture_evidence
 
     with factory.begin() as s:
         have = set(

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from crawler.db.models import CaseKind, Classification
-from crawler.profile import DistrictProfile
-from crawler.registry import RegistryRow
+from crawler.district.profile import DistrictProfile
+from crawler.district.registry import RegistryRow
 from matching.compare import (
     DistrictEvidence,
     EntityMatch,

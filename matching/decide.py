@@ -17,7 +17,7 @@ import math
 import re
 
 from crawler.db.models import CaseKind, Classification
-from crawler.registry import RegistryRow, Status
+from crawler.district.registry import RegistryRow, Status
 from matching import lexicon
 from matching.compare import EntityMatch, current_year
 from matching.features import Features

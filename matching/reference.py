@@ -15,8 +15,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from crawler.profile import DistrictProfile, Entity
-from crawler.registry import RegistryRow
+from crawler.district.profile import DistrictProfile, Entity
+from crawler.district.registry import RegistryRow
 from matching import lexicon
 from matching.block import BlockIndex
 from matching.normalise import Segmenter, compact, expand, fold, initials

@@ -178,7 +178,7 @@ def audit_registry(
     now: datetime | None = None,
 ) -> list[Finding]:
     """Every finding for every registered account, in registry order."""
-    from crawler.store import district_row
+    from crawler.db.store import district_row
 
     district = district_row(session)
     now = now or utcnow()

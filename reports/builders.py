@@ -15,7 +15,7 @@ from typing import Any, overload
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crawler.cases import (
+from crawler.cases.lifecycle import (
     FOLLOWED_STATUSES,
     evidence_items,
     latest_assessment,
@@ -98,7 +98,7 @@ class Context:
     """What every builder needs: the district, its entities and the scan in view."""
 
     def __init__(self, session: Session, config: Config, scan_id: int | None) -> None:
-        from crawler.store import district_row
+        from crawler.db.store import district_row
 
         self.session = session
         self.config = config

@@ -1,7 +1,7 @@
 """Discovery spiders, one per source, built on the base classes of :mod:`spiders.base`.
 
-``scrapy crawl <source>`` runs one (scrapy.cfg -> crawler.settings); ``scout scan`` runs all
-enabled sources through :func:`crawler.crawl.run_crawl`. Spiders do no matching and hold
+``scrapy crawl <source>`` runs one (scrapy.cfg -> crawler.discovery.settings); ``scout scan`` runs all
+enabled sources through :func:`crawler.discovery.runner.run_crawl`. Spiders do no matching and hold
 no database code.
 """
 

@@ -2,9 +2,9 @@
 
 :class:`ScoutSpider`
     Every source. Reads the configuration, the district profile and this source's share of
-    the query plan (:func:`crawler.planner.plan`) when built; skips itself with a reason when
+    the query plan (:func:`crawler.discovery.planner.plan`) when built; skips itself with a reason when
     it cannot run (no API key, no instance); on a resumed scan leaves out the queries already
-    ``done``. Keeps per-query coverage (:class:`crawler.items.CoverageBook`) that the store
+    ``done``. Keeps per-query coverage (:class:`crawler.discovery.items.CoverageBook`) that the store
     pipeline writes to ``ScanQuery``. Builds requests and sightings with provenance:
 
     - :meth:`api_request` for a documented API endpoint (robots.txt does not apply to it, the
@@ -17,8 +17,8 @@
       not yet run is recorded as skipped with the reason, and the run result reports it.
 
     A source whose API has a quota spanning scans names its buckets in ``quota_buckets``
-    (:mod:`crawler.quota`): it plans within what is left of the current period, and each
-    request carrying ``meta[crawler.quota.META]`` is charged to the database when it is sent
+    (:mod:`crawler.db.quota`): it plans within what is left of the current period, and each
+    request carrying ``meta[crawler.db.quota.META]`` is charged to the database when it is sent
     (YouTube: every call costs, retries too) or when it succeeds (Brave bills successes only).
 
     Spider arguments (``-a`` or ``run_crawl``): ``platforms`` (comma-separated filter),
@@ -59,14 +59,14 @@ from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from crawler.config import Config, redact
-from crawler.items import AccountSighting, CoverageBook
-from crawler.planner import PlannedQuery, plan, skip_reason
+from crawler.db.quota import META, Ledger, Usage
+from crawler.discovery.items import AccountSighting, CoverageBook
+from crawler.discovery.planner import PlannedQuery, plan, skip_reason
+from crawler.district.profile import DistrictProfile
 from crawler.platforms import PLATFORMS, PageState, ProfileRecord
 from crawler.platforms import bluesky as bsky
 from crawler.platforms import mastodon as masto
 from crawler.platforms.base import empty_record
-from crawler.profile import DistrictProfile
-from crawler.quota import META, Ledger, Usage
 
 logger = logging.getLogger(__name__)
 SECRET_PARAMS = frozenset(
@@ -144,7 +144,7 @@ class ScoutSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ScoutSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         from crawler.config import load_config
-        from crawler.crawl import district_profile
+        from crawler.discovery.runner import district_profile
 
         # under `scrapy crawl` the spider is built before the add-on applies the configuration
         spider.config = crawler.settings.get("SCOUT_CONFIG") or load_config(
@@ -170,7 +170,7 @@ class ScoutSpider(scrapy.Spider):
         if not self.quota_buckets:
             return None
         if self._usage is None:
-            from crawler.quota import current_usage
+            from crawler.db.quota import current_usage
 
             self._usage = current_usage(self.config)
         return self._usage
@@ -253,7 +253,7 @@ class ScoutSpider(scrapy.Spider):
     def _done_queries(self) -> set[str]:
         if self.scan_id is None:
             return set()
-        from crawler.crawl import done_queries
+        from crawler.discovery.runner import done_queries
 
         return done_queries(self.config, self.scan_id, self.name)
 

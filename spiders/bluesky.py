@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from scrapy.http import Response
 
-from crawler.planner import PlannedQuery
+from crawler.discovery.planner import PlannedQuery
 from crawler.platforms import bluesky as bsky
 from spiders.base import QUERY, ApiSearchSpider, json_body
 

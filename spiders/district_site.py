@@ -22,7 +22,7 @@ from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from crawler.planner import PlannedQuery, fold
+from crawler.discovery.planner import PlannedQuery, fold
 from crawler.platforms import classify
 from crawler.platforms.urls import host_matches
 from spiders.base import QUERY, ScoutSpider
@@ -55,7 +55,7 @@ class DistrictSiteSpider(ScoutSpider):
 
     @property
     def domains(self) -> tuple[str, ...]:
-        from crawler.crawl import district_domains
+        from crawler.discovery.runner import district_domains
 
         if not hasattr(self, "_domains"):
             self._domains = tuple(district_domains(self.config))

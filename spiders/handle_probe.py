@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from scrapy.http import Request
 
-from crawler.planner import PlannedQuery
+from crawler.discovery.planner import PlannedQuery
 from spiders.base import ProfilePageSpider
 
 

@@ -11,7 +11,7 @@ from urllib.parse import urlencode, urlsplit
 
 from scrapy.http import Request, Response
 
-from crawler.planner import PlannedQuery
+from crawler.discovery.planner import PlannedQuery
 from crawler.platforms import mastodon as masto
 from spiders.base import ApiSearchSpider, ProfilePageSpider
 

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 from scrapy.http import Request
 
-from crawler.planner import PlannedQuery
-from crawler.settings import PLAYWRIGHT_SETTINGS
+from crawler.discovery.planner import PlannedQuery
+from crawler.discovery.settings import PLAYWRIGHT_SETTINGS
 from spiders.base import ProfilePageSpider
 
 
@@ -26,7 +26,7 @@ class ProfilesSpider(ProfilePageSpider):
         if self.scan_id is None:
             self.skipped_reason = "needs a scan: candidates are read from this scan's sightings"
             return []
-        from crawler.crawl import scan_candidates
+        from crawler.discovery.runner import scan_candidates
 
         return [
             PlannedQuery(self.name, c.url, c.platform, None, i, kind="profile")

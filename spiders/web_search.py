@@ -5,7 +5,7 @@ Instagram, Threads and X accounts. The title and snippet of each result are the 
 SearXNG is used when ``searxng_url`` is configured, else Brave when
 ``SCOUT_BRAVE_API_KEY`` is set, else the source is skipped with that reason. Each backend
 has its per-scan request budget; Brave also has a monthly budget kept across scans
-(``brave/requests`` in :mod:`crawler.quota`, successful requests only, as Brave bills). A
+(``brave/requests`` in :mod:`crawler.db.quota`, successful requests only, as Brave bills). A
 rejected key or an exhausted Brave plan ends the source cleanly; the latter also marks the
 month's budget used up.
 """
@@ -16,8 +16,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from crawler.config import Config, secret
-from crawler.planner import period_left
-from crawler.quota import BRAVE
+from crawler.db.quota import BRAVE
+from crawler.discovery.planner import period_left
 from spiders.base import SearchBackend, WebSearchSpider
 
 

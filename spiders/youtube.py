@@ -4,7 +4,7 @@ Search snippets carry no handle, subscriber count or custom URL, so the channel 
 result page are looked up in one ``channels.list`` call (up to 50 ids). Two budgets per
 day (``budget.youtube_search_calls_per_day`` and ``budget.youtube_units_per_day``) cap the
 calls of the day in Pacific time, across scans and searches: every call sent is charged to
-``youtube/search_calls`` or ``youtube/units`` (:mod:`crawler.quota`), and the spider plans
+``youtube/search_calls`` or ``youtube/units`` (:mod:`crawler.db.quota`), and the spider plans
 within what the day has left. ``quotaExceeded`` (or a rejected key) ends the source cleanly
 and the scan summary says so; ``quotaExceeded`` also marks the day's bucket used up. Legacy channel URLs seen in this scan (``/user/name``, ``/c/name``) are resolved
 to their channel id (``forUsername`` / ``forHandle``). The key goes in the URL, as the API
@@ -20,9 +20,9 @@ from urllib.parse import urlencode, urlsplit
 from scrapy.http import Request, Response
 
 from crawler.config import secret
-from crawler.planner import PlannedQuery, period_left
+from crawler.db.quota import META, SEARCH_CALLS, UNITS
+from crawler.discovery.planner import PlannedQuery, period_left
 from crawler.platforms import youtube as yt
-from crawler.quota import META, SEARCH_CALLS, UNITS
 from spiders.base import QUERY, ApiSearchSpider, json_body
 
 ENDING_REASONS = {
@@ -133,7 +133,7 @@ class YouTubeSpider(ApiSearchSpider):
             yield request
         if self.skipped_reason or self.scan_id is None:
             return
-        from crawler.crawl import unresolved_youtube
+        from crawler.discovery.runner import unresolved_youtube
 
         for request in self.resolve_requests(unresolved_youtube(self.config, self.scan_id)):
             yield request

@@ -67,14 +67,14 @@ def sqlite_url(tmp_path: Path) -> str:
 
 @pytest.fixture(scope="session")
 def sample_profile():
-    from crawler.profile import load_profile
+    from crawler.district.profile import load_profile
 
     return load_profile(PROFILE)
 
 
 @pytest.fixture(scope="session")
 def sample_registry(sample_profile):
-    from crawler.registry import load_registry
+    from crawler.district.registry import load_registry
 
     return load_registry(REGISTRY, sample_profile).rows
 
@@ -83,7 +83,7 @@ def sample_registry(sample_profile):
 def loaded_db(db_url: str, sample_profile, sample_registry) -> str:
     """A database with the sample district and registry imported."""
     from crawler.db import transaction
-    from crawler.store import import_profile, import_registry
+    from crawler.db.store import import_profile, import_registry
 
     with transaction(db_url) as s:
         import_profile(s, sample_profile, str(PROFILE))

@@ -79,7 +79,7 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
 ) -> None:
     """Write a starter scout.toml, profile and registry (with comments) and create the database."""
-    from crawler.starter import write_starter
+    from crawler.cli.starter import write_starter
 
     written = write_starter(directory, force=force)
     for p in written:
@@ -128,8 +128,8 @@ def district_import(
     as_json: Annotated[bool, typer.Option("--json", help="Print the changes as JSON.")] = False,
 ) -> None:
     """Load or update the district profile. Invalid files are rejected whole, naming file, line and field."""
-    from crawler.profile import load_profile
-    from crawler.store import import_profile
+    from crawler.db.store import import_profile
+    from crawler.district.profile import load_profile
 
     path = profile or STATE.config.profile
     prof = load_profile(path)
@@ -156,7 +156,7 @@ def _print_changes(changes, noun: str) -> None:  # type: ignore[no-untyped-def]
 @handle_errors
 def district_show(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Show the imported district profile."""
-    from crawler.store import district_row
+    from crawler.db.store import district_row
 
     with STATE.session() as s:
         row = district_row(s)
@@ -181,9 +181,8 @@ def registry_import(
     as_json: Annotated[bool, typer.Option("--json", help="Print the changes as JSON.")] = False,
 ) -> None:
     """Replace the registry with the file's rows. A bad row rejects the whole file; nothing is imported."""
-    from crawler.cli.common import current_profile
-    from crawler.registry import load_registry
-    from crawler.store import import_registry
+    from crawler.db.store import current_profile, import_registry
+    from crawler.district.registry import load_registry
 
     path = registry or STATE.config.registry
     with STATE.session() as s:
@@ -208,7 +207,7 @@ def registry_list(
     ] = None,
 ) -> None:
     """List the registered accounts."""
-    from crawler.store import registry_rows
+    from crawler.db.store import registry_rows
 
     with STATE.session() as s:
         rows = registry_rows(s)
@@ -238,8 +237,8 @@ def registry_export(
     ] = None,
 ) -> None:
     """Write the registry as CSV (the import format); importing it back reproduces the registry."""
-    from crawler.registry import registry_to_csv
-    from crawler.store import registry_rows
+    from crawler.db.store import registry_rows
+    from crawler.district.registry import registry_to_csv
 
     with STATE.session() as s:
         text = registry_to_csv(registry_rows(s))
@@ -262,7 +261,7 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show the canonical form of each URL and whether it is a registered account."""
-    from crawler.checking import as_contract, check_urls
+    from crawler.cases.checking import as_contract, check_urls
 
     with STATE.session() as s:
         results = check_urls(s, urls, mastodon_instances=STATE.config.mastodon_instances)

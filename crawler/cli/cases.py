@@ -41,7 +41,7 @@ def cases_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (DESIGN.md shape).")] = False,
 ) -> None:
     """List cases: open ones first, by confidence, then age."""
-    from crawler.cases import case_json, list_cases
+    from crawler.cases.lifecycle import case_json, list_cases
     from crawler.db.models import CaseStatus
 
     if status is not None and status not in {s.value for s in CaseStatus}:
@@ -132,7 +132,7 @@ def cases_show(
     ] = False,
 ) -> None:
     """Show one case with its evidence and history."""
-    from crawler.cases import case_json, find_case
+    from crawler.cases.lifecycle import case_json, find_case
 
     with STATE.session() as s:
         case = find_case(s, case_id)
@@ -196,10 +196,10 @@ def cases_decide(
     ] = None,
 ) -> None:
     """Record a review decision. Every decision is kept in the case history; the next scan respects it."""
-    from crawler.cases import decide, find_case, parse_decision, registry_row_for
+    from crawler.cases.lifecycle import decide, find_case, parse_decision, registry_row_for
     from crawler.db.models import CaseStatus
+    from crawler.db.store import add_registered, find_registered
     from crawler.errors import InputError
-    from crawler.store import add_registered, find_registered
 
     status = parse_decision(decision)
     who = by or _login()

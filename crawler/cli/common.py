@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from crawler.config import Config
-    from crawler.profile import DistrictProfile
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -100,15 +99,3 @@ def emit_json(data: Any) -> None:
     from crawler.config import redact
 
     sys.stdout.write(redact(json.dumps(data, indent=2, ensure_ascii=False, default=str)) + "\n")
-
-
-def current_profile(session: Session) -> DistrictProfile:
-    """The district profile as last imported into the database."""
-    from crawler.profile import profile_from_node
-    from crawler.store import district_row
-
-    row = district_row(session)
-    import yaml
-
-    node = yaml.compose(yaml.safe_dump(row.profile, sort_keys=False), Loader=yaml.SafeLoader)
-    return profile_from_node(node, row.profile_path or "profile")

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from crawler.cli.common import STATE, current_profile, emit_json, handle_errors
+from crawler.cli.common import STATE, emit_json, handle_errors
 
 
 def register(app: typer.Typer, registry_app: typer.Typer) -> None:
@@ -23,7 +23,7 @@ def match(
     """Re-run matching (normalise, block, compare, decide) on a stored scan and replace its assessments."""
     from collections import Counter
 
-    from crawler.store import registry_rows
+    from crawler.db.store import current_profile, registry_rows
     from matching import Matcher, MatchSettings
     from matching.store import latest_scan_id, match_scan
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from crawler.cli.common import STATE, emit_json, handle_errors
+from crawler.cli.console import ScanProgress, print_demo, print_scan_summary
 
 SEARCH_KEYS = (
     "platform",
@@ -38,112 +39,6 @@ def _check_platforms(platforms: tuple[str, ...] | None) -> None:
             raise InputError(
                 f"--platforms: unknown platform '{p}' (known: {', '.join(sorted(PLATFORMS))})"
             )
-
-
-class _Progress:
-    """A rich progress bar fed by the crawl's progress events (stderr, so --json stays clean)."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.bar: Any = None
-        self.task: Any = None
-
-    def __enter__(self) -> _Progress:
-        if self.enabled:
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                Progress,
-                SpinnerColumn,
-                TextColumn,
-                TimeElapsedColumn,
-            )
-
-            self.bar = Progress(
-                SpinnerColumn(),
-                TextColumn("{task.description}"),
-                BarColumn(),
-                TextColumn("{task.completed} requests · {task.fields[found]} accounts"),
-                TimeElapsedColumn(),
-                console=Console(stderr=True),
-                transient=True,
-            )
-            self.bar.__enter__()
-            self.task = self.bar.add_task("starting", total=None, found=0)
-        return self
-
-    def __call__(self, event: dict[str, Any]) -> None:
-        if self.bar is None:
-            return
-        kind = event.get("event")
-        if kind == "stage":
-            self.bar.update(self.task, description=str(event.get("stage")))
-        elif kind in ("progress", "source"):
-            fields: dict[str, Any] = {}
-            if "requests" in event:
-                fields["completed"] = int(event["requests"])
-            if "accounts" in event or "sightings" in event:
-                fields["found"] = int(event.get("accounts", event.get("sightings", 0)))
-            if event.get("source"):
-                fields["description"] = f"searching: {event['source']}"
-            if event.get("total"):
-                fields["total"] = int(event["total"])
-            self.bar.update(self.task, **fields)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(*exc)
-
-
-def _quota_text(used: Any) -> str:
-    if isinstance(used, dict):
-        return ", ".join(f"{k.split('/')[-1].replace('_', ' ')} {v}" for k, v in used.items())
-    return str(used or "")
-
-
-def _print_summary(outcome: Any) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console(width=140)
-    for note in outcome.notes:
-        console.print(f"note: {note}", markup=False, highlight=False)
-    t = Table(title=f"scan {outcome.scan_id}: per source")
-    for col in (
-        "source",
-        "requests",
-        "sightings",
-        "new accounts",
-        "errors",
-        "quota used",
-        "gaps",
-        "skipped",
-    ):
-        t.add_column(col)
-    for name, st in outcome.sources.items():
-        gaps = st.get("coverage_gaps") or st.get("gaps") or []
-        t.add_row(
-            name,
-            str(st.get("requests", 0)),
-            str(st.get("sightings", 0)),
-            str(st.get("new_accounts", 0)),
-            str(st.get("errors", 0)),
-            _quota_text(st.get("quota_used")),
-            str(len(gaps) if isinstance(gaps, list) else gaps),
-            str(st.get("skipped") or ""),
-        )
-    console.print(t)
-    if outcome.classifications:
-        console.print(
-            "assessments: " + ", ".join(f"{k} {v}" for k, v in outcome.classifications.items()),
-            markup=False,
-            highlight=False,
-        )
-    if outcome.cases:
-        parts = [f"{k} {len(v) if isinstance(v, list) else v}" for k, v in outcome.cases.items()]
-        console.print("cases: " + ", ".join(parts), markup=False, highlight=False)
-    if outcome.report_index:
-        console.print(f"report: {outcome.report_index}", markup=False, highlight=False)
 
 
 def _by_relevance(name: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -185,15 +80,15 @@ def register(app: typer.Typer, registry_app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     ) -> None:
         """The monthly scan: discover, match, open or update cases, write reports. Resumes a killed scan."""
-        from crawler.cli.common import current_profile
         from crawler.db.models import ScanKind
+        from crawler.db.store import current_profile
         from crawler.scan import ScanOptions, run_scan
 
         src, plats = _csv_opt(sources), _csv_opt(platforms)
         _check_platforms(plats)
         if dry_run:
-            from crawler.planner import plan
-            from crawler.quota import read_usage
+            from crawler.db.quota import read_usage
+            from crawler.discovery.planner import plan
 
             with STATE.session() as s:
                 profile = current_profile(s)
@@ -207,7 +102,7 @@ def register(app: typer.Typer, registry_app: typer.Typer) -> None:
         options = ScanOptions(
             kind=ScanKind.SCAN, sources=src, platforms=plats, entity=entity, out_dir=out
         )
-        with _Progress(enabled=not as_json) as progress:
+        with ScanProgress(enabled=not as_json) as progress:
             outcome = run_scan(STATE.config, options, progress=progress)
         if as_json:
             emit_json(
@@ -222,7 +117,7 @@ def register(app: typer.Typer, registry_app: typer.Typer) -> None:
                 }
             )
             return
-        _print_summary(outcome)
+        print_scan_summary(outcome)
 
     @app.command()
     @handle_errors
@@ -260,7 +155,7 @@ def register(app: typer.Typer, registry_app: typer.Typer) -> None:
             screenshots=False,
             reports=False,
         )
-        with _Progress(enabled=not as_json) as progress:
+        with ScanProgress(enabled=not as_json) as progress:
             outcome = run_scan(STATE.config, options, progress=progress)
         rows = _by_relevance(
             name, [r for r in outcome.results if not plats or r["platform"] in plats]
@@ -299,7 +194,8 @@ def register(app: typer.Typer, registry_app: typer.Typer) -> None:
         """Run init, import, scan and report against the bundled sample world on localhost."""
         from crawler.demo import run_demo
 
-        result = run_demo(out, echo=typer.echo)
+        result = run_demo(out, on_step=typer.echo)
+        print_demo(result)
         if keep_running:
             typer.echo("sample world running; Ctrl-C to stop")
             result.wait()

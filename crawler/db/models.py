@@ -365,7 +365,7 @@ class ApiUsage(Base):
 
     One row per (source, bucket, period): ``youtube``/``search_calls`` and ``youtube``/``units``
     per day in Pacific time (YouTube's quotas reset at midnight Pacific), ``brave``/``requests``
-    per calendar month (UTC). See :mod:`crawler.quota`.
+    per calendar month (UTC). See :mod:`crawler.db.quota`.
     """
 
     __tablename__ = "api_usage"

@@ -152,7 +152,7 @@ def _api_findable(a: Account, names: list[str]) -> bool:
 def build_manifest(world: WorldData, profile: object | None = None) -> list[HiddenAccount]:
     """The manifest for ``world``; ``profile`` (a DistrictProfile) supplies the names searched for."""
     if profile is None:
-        from crawler.profile import load_profile
+        from crawler.district.profile import load_profile
         from crawler.sample import PROFILE
 
         profile = load_profile(PROFILE)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler import platforms
-from crawler.cases import CaseUpdate, update_cases
+from crawler.cases.lifecycle import CaseUpdate, update_cases
 from crawler.config import Config
 from crawler.db import engine_for, session_factory
 from crawler.db.models import (
@@ -28,10 +28,10 @@ from crawler.db.models import (
     Sighting,
     utcnow,
 )
-from crawler.profile import load_profile
-from crawler.registry import load_registry
+from crawler.db.store import district_row, find_registered, import_profile, import_registry
+from crawler.district.profile import load_profile
+from crawler.district.registry import load_registry
 from crawler.sample import PROFILE, REGISTRY
-from crawler.store import district_row, find_registered, import_profile, import_registry
 
 SOURCES = ("district_site", "web_search", "youtube", "bluesky", "profiles")
 

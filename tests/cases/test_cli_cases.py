@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from crawler.cli import app
-from crawler.store import find_registered
+from crawler.db.store import find_registered
 from tests.cases.scout_world import Seen, run_scan
 
 runner = CliRunner()

@@ -12,9 +12,9 @@ from protego import Protego
 from sqlalchemy import func, select
 
 from crawler.config import load_config
-from crawler.crawl import run_crawl
 from crawler.db import transaction
 from crawler.db.models import Account, Scan, ScanQuery, Sighting
+from crawler.discovery.runner import run_crawl
 from crawler.sample import PROFILE, REGISTRY
 from crawler.sampleworld.robots import ROBOTS
 
@@ -44,9 +44,9 @@ def prepare(
 ) -> tuple[Any, int]:
     """A scout.toml for ``world`` in ``folder`` (``extra`` settings added), the sample district
     imported into ``database_url`` (default: a SQLite file in ``folder``), and a new scan."""
-    from crawler.profile import load_profile
-    from crawler.registry import load_registry
-    from crawler.store import import_profile, import_registry
+    from crawler.db.store import import_profile, import_registry
+    from crawler.district.profile import load_profile
+    from crawler.district.registry import load_registry
 
     folder.mkdir(parents=True, exist_ok=True)
     db = database_url or f"sqlite:///{folder / 'scout.sqlite3'}"
@@ -210,7 +210,7 @@ def test_killed_crawl_resumes(sample_world, tmp_path):
 
 
 def test_scrapy_crawl_uses_the_same_settings(sample_world, tmp_path):
-    """`scrapy crawl <source>` (scrapy.cfg -> crawler.settings) loads scout.toml through the add-on."""
+    """`scrapy crawl <source>` (scrapy.cfg -> crawler.discovery.settings) loads scout.toml through the add-on."""
     import subprocess
     import sys
 

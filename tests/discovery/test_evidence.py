@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.evidence import EvidenceTarget, capture_evidence, refusal
+from crawler.cases.evidence import EvidenceTarget, capture_evidence, refusal
 from tests.discovery.test_crawl import prepare
 
 pytestmark = [

@@ -10,11 +10,11 @@ from scrapy import Request
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response, TextResponse
 
-from crawler.middlewares.budget import HostBudgetMiddleware
-from crawler.middlewares.hostmap import HostMap, HostMapMiddleware
-from crawler.middlewares.retry import RetryAfterMiddleware, RetrySettings, retry_delay
-from crawler.middlewares.robots import ScoutRobotsTxtMiddleware
-from crawler.middlewares.ssrf import SsrfGuardMiddleware, is_public
+from crawler.discovery.middlewares.budget import HostBudgetMiddleware
+from crawler.discovery.middlewares.hostmap import HostMap, HostMapMiddleware
+from crawler.discovery.middlewares.retry import RetryAfterMiddleware, RetrySettings, retry_delay
+from crawler.discovery.middlewares.robots import ScoutRobotsTxtMiddleware
+from crawler.discovery.middlewares.ssrf import SsrfGuardMiddleware, is_public
 from crawler.sampleworld.robots import ROBOTS
 from tests.discovery.conftest import budget, with_
 

@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from crawler.db import transaction
 from crawler.db.models import Account, Scan, ScanQuery, Sighting
-from crawler.items import AccountSighting, CoverageBook
-from crawler.pipelines.canonicalise import CanonicalisePipeline
-from crawler.pipelines.fields import FieldLimitPipeline
-from crawler.pipelines.store import StorePipeline
+from crawler.discovery.items import AccountSighting, CoverageBook
+from crawler.discovery.pipelines.canonicalise import CanonicalisePipeline
+from crawler.discovery.pipelines.fields import FieldLimitPipeline
+from crawler.discovery.pipelines.store import StorePipeline
 from crawler.sample import PROFILE
 from tests.discovery.conftest import with_
 
@@ -106,7 +106,7 @@ def test_field_limits(config, make_crawler):
 
 @pytest.fixture
 def store_env(config, make_crawler, sample_profile):
-    from crawler.store import import_profile
+    from crawler.db.store import import_profile
 
     with transaction(config.database_url) as s:
         import_profile(s, sample_profile, str(PROFILE))
@@ -263,7 +263,7 @@ def test_unfinished_queries_are_gaps(store_env):
 def test_scrapy_crawl_without_a_scan_opens_one(
     config, make_crawler, sample_profile, tmp_path: Path
 ):
-    from crawler.store import import_profile
+    from crawler.db.store import import_profile
 
     with transaction(config.database_url) as s:
         import_profile(s, sample_profile, str(PROFILE))

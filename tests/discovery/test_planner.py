@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from crawler.discovery.planner import all_terms, match_entity, plan
+from crawler.district.profile import load_profile, profile_from_text
 from crawler.errors import InputError
-from crawler.planner import all_terms, match_entity, plan
-from crawler.profile import load_profile, profile_from_text
 from crawler.sample import PROFILE
 from tests.discovery.conftest import budget, with_
 

@@ -11,14 +11,13 @@ import pytest
 from scrapy import Request
 from sqlalchemy import select, update
 
-from crawler import quota
 from crawler.config import load_config
-from crawler.crawl import run_crawl
-from crawler.db import transaction
+from crawler.db import quota, transaction
 from crawler.db.models import ApiUsage, Scan
-from crawler.planner import plan
-from crawler.profile import load_profile
-from crawler.quota import BRAVE, RESERVE, SEARCH_CALLS, UNITS, Ledger, current_usage, pacific_day
+from crawler.db.quota import BRAVE, RESERVE, SEARCH_CALLS, UNITS, Ledger, current_usage, pacific_day
+from crawler.discovery.planner import plan
+from crawler.discovery.runner import run_crawl
+from crawler.district.profile import load_profile
 from crawler.sample import PROFILE
 from crawler.sampleworld import SampleWorld
 from spiders.web_search import WebSearch

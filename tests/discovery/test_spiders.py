@@ -11,8 +11,8 @@ from scrapy import Request
 from scrapy.exceptions import CloseSpider
 
 import spiders
-from crawler.items import AccountSighting
-from crawler.planner import PlannedQuery
+from crawler.discovery.items import AccountSighting
+from crawler.discovery.planner import PlannedQuery
 from spiders import SPIDERS
 from spiders.base import safe_url
 from spiders.bluesky import BlueskySpider

@@ -36,10 +36,10 @@ class Site:
 
 def make_site(world, tmp_path: Path, database_url: str) -> Site:
     from crawler.db import transaction
-    from crawler.profile import load_profile
-    from crawler.registry import load_registry
+    from crawler.db.store import import_profile, import_registry
+    from crawler.district.profile import load_profile
+    from crawler.district.registry import load_registry
     from crawler.sample import PROFILE, REGISTRY
-    from crawler.store import import_profile, import_registry
 
     d = tmp_path / "site"
     d.mkdir(exist_ok=True)

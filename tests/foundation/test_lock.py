@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 
 from crawler.db import session_factory
+from crawler.db.locking import DbLock, LockBusy, lock_status
 from crawler.db.models import Lock, utcnow
-from crawler.locking import DbLock, LockBusy, lock_status
 
 
 def test_second_holder_refuses_with_a_clear_message(db_url):

@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
+from crawler.district.profile import EntityKind, load_profile, profile_from_text, profile_to_dict
 from crawler.errors import InputError
-from crawler.profile import EntityKind, load_profile, profile_from_text, profile_to_dict
 
 GOOD = textwrap.dedent("""\
     district:

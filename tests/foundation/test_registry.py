@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crawler.db import transaction
-from crawler.errors import InputError
-from crawler.registry import (
+from crawler.db.store import import_registry, registry_rows
+from crawler.district.registry import (
     COLUMNS,
     Payments,
     RegistryRow,
@@ -21,7 +21,7 @@ from crawler.registry import (
     parse_registry,
     registry_to_csv,
 )
-from crawler.store import import_registry, registry_rows
+from crawler.errors import InputError
 
 HEADER = ",".join(COLUMNS)
 ROW = (

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.profile import load_profile
-from crawler.registry import load_registry
+from crawler.district.profile import load_profile
+from crawler.district.registry import load_registry
 from matching import Candidate, Matcher
 
 HERE = Path(__file__).parent

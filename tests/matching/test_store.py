@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from crawler.db import transaction
 from crawler.db.models import Account, Assessment, RegisteredAccount, Scan, Sighting
-from crawler.store import district_row, registry_rows
+from crawler.db.store import district_row, registry_rows
 from matching import Matcher
 from matching.store import candidates_for_scan, match_scan
 
@@ -106,7 +106,7 @@ def test_match_scan_writes_and_replaces(scanned) -> None:
     url, scan_id = scanned
     for _ in range(2):  # re-running replaces the assessments
         with transaction(url) as s:
-            from crawler.cli.common import current_profile
+            from crawler.db.store import current_profile
 
             matcher = Matcher(current_profile(s), registry_rows(s))
             results = dict(match_scan(s, scan_id, matcher))

@@ -88,7 +88,7 @@ def main() -> None:
             results[failure.request.meta["origin"]] = type(failure.value).__name__
 
     settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
+    settings.setmodule("crawler.discovery.settings", priority="project")
     settings.setdict(
         {
             "LOG_LEVEL": "WARNING",

@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crawler.config import load_config
+from crawler.district.profile import profile_from_text
+from crawler.district.registry import COLUMNS, parse_registry
 from crawler.errors import InputError
-from crawler.profile import profile_from_text
-from crawler.registry import COLUMNS, parse_registry
 
 FUZZ = settings(
     max_examples=150,
@@ -156,7 +156,7 @@ def test_config_raw_text(tmp_path_factory, text):
     url=st.one_of(st.text(max_size=200), st.from_regex(r"https?://[a-z.]{1,30}/[@\w./?=&%-]{0,60}"))
 )
 def test_check_urls_never_raises(sqlite_url, url):
-    from crawler.checking import check_urls
+    from crawler.cases.checking import check_urls
     from crawler.db import transaction
 
     with transaction(sqlite_url) as s:

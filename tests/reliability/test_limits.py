@@ -9,9 +9,9 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from crawler.items import AccountSighting
-from crawler.middlewares.limits import PARSE_STAT, SIZE_STAT, ParseTimeMiddleware
-from crawler.pipelines.fields import FIELD_STAT, FieldLimitPipeline
+from crawler.discovery.items import AccountSighting
+from crawler.discovery.middlewares.limits import PARSE_STAT, SIZE_STAT, ParseTimeMiddleware
+from crawler.discovery.pipelines.fields import FIELD_STAT, FieldLimitPipeline
 from crawler.sampleworld import Faults
 from crawler.sampleworld.testing import sample_world_fixture
 from tests.reliability.probe import probe
@@ -72,11 +72,17 @@ def test_a_parser_stuck_on_a_page_is_interrupted_and_counted():
 
 
 def test_parse_time_middleware_is_installed_closest_to_the_spider():
-    from crawler import settings
+    from crawler.discovery import settings
 
-    assert settings.SPIDER_MIDDLEWARES["crawler.middlewares.limits.ParseTimeMiddleware"] > 1000
     assert (
-        settings.DOWNLOADER_MIDDLEWARES["crawler.middlewares.limits.DownloadLimitMiddleware"] == 590
+        settings.SPIDER_MIDDLEWARES["crawler.discovery.middlewares.limits.ParseTimeMiddleware"]
+        > 1000
+    )
+    assert (
+        settings.DOWNLOADER_MIDDLEWARES[
+            "crawler.discovery.middlewares.limits.DownloadLimitMiddleware"
+        ]
+        == 590
     )
     assert (
         settings.DOWNLOADER_MIDDLEWARES[

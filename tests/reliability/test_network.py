@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.network import browser_launch_options, browser_proxy, proxy_hosts
-from crawler.settings import CHROMIUM_ARGS
+from crawler.discovery.network import browser_launch_options, browser_proxy, proxy_hosts
+from crawler.discovery.settings import CHROMIUM_ARGS
 from tests.reliability.probe import probe
 
 HAS_CHROMIUM = Path("/usr/bin/chromium").exists()
@@ -181,7 +181,7 @@ def test_certificates_are_verified_and_ssl_cert_file_adds_a_ca(ca, https_server)
 
 
 def test_the_ca_is_added_to_the_system_store_not_instead_of_it(ca):
-    from crawler.network import TrustStore
+    from crawler.discovery.network import TrustStore
 
     store = TrustStore.from_env({"SSL_CERT_FILE": str(ca[0])})
     assert str(ca[0]) in store.files

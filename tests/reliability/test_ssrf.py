@@ -19,7 +19,7 @@ from scrapy.http import Response
 from twisted.internet import defer
 from twisted.internet.error import DNSLookupError
 
-from crawler.middlewares.ssrf import (
+from crawler.discovery.middlewares.ssrf import (
     GuardedResolver,
     GuardPolicy,
     abort_browser_request,
@@ -173,9 +173,9 @@ def _value(d):
 
 
 def test_the_project_installs_the_guarded_resolver():
-    from crawler import settings
+    from crawler.discovery import settings
 
-    assert settings.TWISTED_DNS_RESOLVER == "crawler.middlewares.ssrf.GuardedResolver"
+    assert settings.TWISTED_DNS_RESOLVER == "crawler.discovery.middlewares.ssrf.GuardedResolver"
 
 
 # --------------------------------------------------------------------------- the browser
@@ -209,7 +209,7 @@ class FakeBrowserRequest:
 def test_browser_requests_to_private_addresses_or_off_scope_navigations_are_aborted(
     config, url, navigation, monkeypatch
 ):
-    import crawler.middlewares.ssrf as ssrf
+    import crawler.discovery.middlewares.ssrf as ssrf
 
     monkeypatch.setattr(
         ssrf, "_BROWSER", [GuardPolicy.from_config(config, ["west-fargo.k12.nd.us"])]
@@ -220,7 +220,7 @@ def test_browser_requests_to_private_addresses_or_off_scope_navigations_are_abor
 
 
 def test_browser_loads_public_sub_resources_and_in_scope_pages(config, monkeypatch):
-    import crawler.middlewares.ssrf as ssrf
+    import crawler.discovery.middlewares.ssrf as ssrf
 
     monkeypatch.setattr(
         ssrf, "_BROWSER", [GuardPolicy.from_config(config, ["west-fargo.k12.nd.us"])]
@@ -268,7 +268,7 @@ def _server(host: str) -> http.server.ThreadingHTTPServer:
 @pytest.mark.browser
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="no system Chromium")
 def test_evidence_capture_keeps_nothing_a_redirect_to_a_private_address_showed(config, tmp_path):
-    from crawler.evidence import EvidenceTarget, capture_evidence
+    from crawler.cases.evidence import EvidenceTarget, capture_evidence
 
     inside, district = _server("127.0.0.2"), _server("127.0.0.1")
     try:

@@ -84,8 +84,8 @@ def _robots_allows(config: Config, url: str, user_agent: str) -> tuple[bool, str
     """(allowed, reason) from the host's robots.txt, fetched through the host map."""
     from protego import Protego
 
-    from crawler.middlewares.hostmap import HostMap
-    from crawler.middlewares.ssrf import is_loopback_url
+    from crawler.discovery.middlewares.hostmap import HostMap
+    from crawler.discovery.middlewares.ssrf import is_loopback_url
 
     p = urlsplit(url)
     robots_url = f"{p.scheme}://{p.netloc}/robots.txt"
@@ -115,7 +115,7 @@ def refusal(
     config: Config, target: EvidenceTarget, user_agent: str, district_domains: Sequence[str]
 ) -> str | None:
     """Why this page may not be opened, or None."""
-    from crawler.middlewares.ssrf import GuardPolicy
+    from crawler.discovery.middlewares.ssrf import GuardPolicy
     from crawler.platforms import PLATFORMS
 
     module = PLATFORMS.get(target.platform)
@@ -146,11 +146,11 @@ async def _capture_all(
 ) -> None:
     from playwright.async_api import async_playwright
 
-    from crawler.crawl import district_domains
-    from crawler.middlewares.hostmap import HostMap
-    from crawler.middlewares.ssrf import GuardPolicy
-    from crawler.network import browser_launch_options
-    from crawler.settings import CHROMIUM_ARGS
+    from crawler.discovery.middlewares.hostmap import HostMap
+    from crawler.discovery.middlewares.ssrf import GuardPolicy
+    from crawler.discovery.network import browser_launch_options
+    from crawler.discovery.runner import district_domains
+    from crawler.discovery.settings import CHROMIUM_ARGS
 
     hostmap = HostMap.from_config(config)
     guard = _BrowserGuard(GuardPolicy.from_config(config, district_domains(config)))
@@ -243,7 +243,7 @@ async def _capture_all(
 
 class _BrowserGuard:
     """Every request of the browser (navigations, sub-resources) passes the SSRF guard's
-    browser rules (:func:`crawler.middlewares.ssrf.browser_refusal`); a page under a local
+    browser rules (:func:`crawler.discovery.middlewares.ssrf.browser_refusal`); a page under a local
     world loads nothing from outside loopback. Playwright's routing does not see the hops of
     a redirect Chromium follows, so they are checked after the navigation and a page that
     went through a refused hop is not captured (the request itself was made: a blind GET)."""
@@ -253,7 +253,7 @@ class _BrowserGuard:
         self.refused: list[tuple[str, str]] = []
 
     async def route(self, route: Any) -> None:
-        from crawler.middlewares.ssrf import browser_refusal, is_loopback_url
+        from crawler.discovery.middlewares.ssrf import browser_refusal, is_loopback_url
 
         request = route.request
         try:
@@ -274,7 +274,7 @@ class _BrowserGuard:
     async def refused_redirect(self, response: Any, final_url: str) -> str | None:
         """Chromium follows redirects without passing their hops through the route: check
         every hop of the navigation (and where the page ended up) afterwards."""
-        from crawler.middlewares.ssrf import browser_refusal
+        from crawler.discovery.middlewares.ssrf import browser_refusal
 
         urls = [final_url]
         request = response.request if response is not None else None
@@ -312,7 +312,7 @@ def _run(coro: Any) -> None:
 
 def capture_evidence(config: Config, targets: list[EvidenceTarget], out_dir: Path) -> CaptureResult:
     """Screenshot and hash each target's page where allowed; files go under ``out_dir``."""
-    from crawler.crawl import district_domains, district_profile
+    from crawler.discovery.runner import district_domains, district_profile
 
     result = CaptureResult()
     if not targets:

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
 
-from crawler.items import TEXT_FIELDS, AccountSighting
-from crawler.middlewares import crawl_config
+from crawler.discovery.items import TEXT_FIELDS, AccountSighting
+from crawler.discovery.middlewares import crawl_config
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

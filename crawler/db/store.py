@@ -22,9 +22,9 @@ from crawler.db.models import (
     RegisteredAccount,
     utcnow,
 )
+from crawler.district.profile import DistrictProfile, profile_to_dict
+from crawler.district.registry import Payments, RegistryRow, Status
 from crawler.errors import ScoutError
-from crawler.profile import DistrictProfile, profile_to_dict
-from crawler.registry import Payments, RegistryRow, Status
 
 
 @dataclass
@@ -299,3 +299,15 @@ def find_registered(
     if hit is None and platform_id:
         hit = session.scalars(q.where(RegisteredAccount.platform_id == platform_id)).first()
     return hit
+
+
+def current_profile(session: Session) -> DistrictProfile:
+    """The district profile as last imported into the database."""
+    from crawler.db.store import district_row
+    from crawler.district.profile import profile_from_node
+
+    row = district_row(session)
+    import yaml
+
+    node = yaml.compose(yaml.safe_dump(row.profile, sort_keys=False), Loader=yaml.SafeLoader)
+    return profile_from_node(node, row.profile_path or "profile")

@@ -13,7 +13,7 @@ def check_urls(
 ) -> list[dict[str, Any]]:
     """One result per input, in order. A bad URL gives ``is_account: false``; it never stops the others."""
     from crawler import platforms
-    from crawler.store import NoDistrict, find_registered
+    from crawler.db.store import NoDistrict, find_registered
 
     instances = tuple(mastodon_instances)
     out: list[dict[str, Any]] = []

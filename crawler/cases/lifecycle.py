@@ -271,7 +271,7 @@ def _candidates(
         account = session.get(Account, account_id)
         if account is None:
             continue
-        from crawler.store import find_registered
+        from crawler.db.store import find_registered
 
         reg = find_registered(session, account.platform, account.url, account.platform_id)
         entity = reg.entity_key if reg is not None else None
@@ -679,8 +679,8 @@ def registry_row_for(
     Returns (RegistryRow, warnings). Bad values raise :class:`InputError`.
     """
     from crawler.db.models import EntityRow
-    from crawler.registry import _EMAIL_RE, Payments, RegistryRow, Status
-    from crawler.store import district_row
+    from crawler.db.store import district_row
+    from crawler.district.registry import _EMAIL_RE, Payments, RegistryRow, Status
 
     district = district_row(session)
     key = entity or case.entity_key

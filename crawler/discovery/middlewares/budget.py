@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
-from crawler.middlewares import Endpoints, crawl_config
+from crawler.discovery.middlewares import Endpoints, crawl_config
 
 if TYPE_CHECKING:
     from scrapy import Request

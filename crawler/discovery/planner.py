@@ -12,7 +12,7 @@ The plan is deterministic (same profile and configuration, same plan), de-duplic
 are interleaved across entities (every entity's name before any entity's second term), so
 a tight budget still covers every school. Budgets come from ``config.budget``, and for the
 APIs with a quota that spans scans (YouTube per day, Brave per month) from what is left of
-the current period (``usage``, see :mod:`crawler.quota`): each such source plans within
+the current period (``usage``, see :mod:`crawler.db.quota`): each such source plans within
 ``min(per-scan budget, remaining)``. What was cut is reported in :attr:`Plan.cut`, and a
 source that cannot run (no key, quota used up) says why in :attr:`Plan.skipped`.
 """
@@ -25,9 +25,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from crawler.config import ALL_SOURCES, Config, secret
+from crawler.db.quota import BRAVE, SEARCH_CALLS, UNITS, Usage
+from crawler.district.profile import Affiliated, DistrictProfile, Entity, EntityKind, Level
 from crawler.platforms import PLATFORMS
-from crawler.profile import Affiliated, DistrictProfile, Entity, EntityKind, Level
-from crawler.quota import BRAVE, SEARCH_CALLS, UNITS, Usage
 
 # Hosts used in ``site:`` queries, per platform (the current host of each platform).
 SITE_HOSTS: dict[str, tuple[str, ...]] = {
@@ -602,7 +602,7 @@ def plan(
 ) -> Plan:
     """The queries each source runs, deterministic, de-duplicated, prioritised and budgeted.
 
-    ``usage``: the API quotas' use in the current period (:func:`crawler.quota.current_usage`);
+    ``usage``: the API quotas' use in the current period (:func:`crawler.db.quota.current_usage`);
     without it each period's whole quota is assumed available.
     """
     chosen = [s for s in ALL_SOURCES if s in (sources or config.sources)]

@@ -46,8 +46,8 @@ from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.error import DNSLookupError
 from twisted.internet.threads import deferToThread
 
-from crawler.middlewares import Endpoints, crawl_config
-from crawler.middlewares.hostmap import HostMap
+from crawler.discovery.middlewares import Endpoints, crawl_config
+from crawler.discovery.middlewares.hostmap import HostMap
 from crawler.platforms import PLATFORMS
 from crawler.platforms.urls import host_matches
 
@@ -200,7 +200,7 @@ class SsrfGuardMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SsrfGuardMiddleware:
         config = crawl_config(crawler)
-        from crawler.crawl import district_domains
+        from crawler.discovery.runner import district_domains
 
         policy = GuardPolicy.from_config(config, district_domains(config))
         _BROWSER[0] = policy
@@ -235,7 +235,7 @@ async def _in_thread(host: str, resolve: Callable[[str], list[str]]) -> list[str
 def _exempt_hosts(policy: GuardPolicy) -> frozenset[str]:
     """Hosts whose DNS answers may be private: the configured APIs (a district's SearXNG on its
     intranet), the host map's targets and the proxies."""
-    from crawler.network import proxy_hosts
+    from crawler.discovery.network import proxy_hosts
 
     hosts = {host for _, host, _, _ in policy.endpoints.prefixes}
     hosts |= {host for host, _ in policy.hostmap.targets}

@@ -35,7 +35,7 @@ from crawler.db.models import (
     Sighting,
     utcnow,
 )
-from crawler.items import AccountSighting, CoverageBook, QueryCoverage
+from crawler.discovery.items import AccountSighting, CoverageBook, QueryCoverage
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -300,7 +300,7 @@ class StorePipeline:
         return transaction(self.settings.database_url)
 
     def open_spider(self) -> None:
-        from crawler.store import district_row
+        from crawler.db.store import district_row
 
         with self._session() as session:
             district = district_row(session)

@@ -15,8 +15,8 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
+from crawler.district.profile import DistrictProfile
 from crawler.errors import InputError, InputErrors, read_text
-from crawler.profile import DistrictProfile
 
 COLUMNS = (
     "platform",

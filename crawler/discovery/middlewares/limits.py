@@ -1,5 +1,5 @@
 """Limits on what hostile pages can cost: download size (also after decompression) and
-parse time per page. Field lengths are capped by :mod:`crawler.pipelines.fields`.
+parse time per page. Field lengths are capped by :mod:`crawler.discovery.pipelines.fields`.
 
 Each limit has a default in ``[crawl]`` and is counted in the stats when hit:
 

@@ -1,6 +1,6 @@
 """Running a crawl: every enabled source in one Scrapy process, in a child process.
 
-:func:`run_crawl` starts ``python -m crawler.crawl`` (the configuration is handed over on
+:func:`run_crawl` starts ``python -m crawler.discovery.runner`` (the configuration is handed over on
 stdin), which runs all sources in one ``CrawlerProcess`` on the asyncio reactor: first the
 discovery sources side by side, then ``youtube`` (it also resolves the legacy channel URLs
 the others found) and ``profiles`` (it reads this scan's candidates from the database).
@@ -40,7 +40,7 @@ from crawler.config import ALL_SOURCES, Config, redact
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-    from crawler.profile import DistrictProfile
+    from crawler.district.profile import DistrictProfile
 
 # Sources that read what the others found run in the second phase.
 SECOND_PHASE = ("youtube", "profiles")
@@ -116,7 +116,7 @@ def _profile(database_url: str, profile_path: str) -> DistrictProfile:
 
     from crawler.db import transaction
     from crawler.db.models import District
-    from crawler.profile import load_profile, profile_from_text
+    from crawler.district.profile import load_profile, profile_from_text
 
     with transaction(database_url) as session:
         row = session.scalars(select(District).order_by(District.id).limit(1)).first()
@@ -353,10 +353,13 @@ class ProgressExtension:
 # --------------------------------------------------------------------------- the child
 
 
-def spider_classes() -> dict[str, type]:
-    from spiders import SPIDERS
+def spider_classes(settings: Any) -> dict[str, type]:
+    """The spiders of ``SPIDER_MODULES``, by source name (Scrapy's spider loader: the runner
+    names sources, it does not import the spiders)."""
+    from scrapy.spiderloader import SpiderLoader
 
-    return dict(SPIDERS)
+    loader = SpiderLoader.from_settings(settings)
+    return {name: loader.load(name) for name in loader.list()}
 
 
 def discard_unclean_jobdir(jobdir: Path) -> bool:
@@ -405,9 +408,9 @@ def crawl_in_this_process(config: Config, job: CrawlJob) -> None:
     from scrapy.settings import Settings
     from scrapy.utils.reactor import install_reactor
 
-    from crawler.planner import skip_reason
-    from crawler.quota import current_usage
-    from crawler.settings import scout_settings
+    from crawler.db.quota import current_usage
+    from crawler.discovery.planner import skip_reason
+    from crawler.discovery.settings import scout_settings
 
     install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
     from scrapy.crawler import CrawlerProcess
@@ -415,7 +418,7 @@ def crawl_in_this_process(config: Config, job: CrawlJob) -> None:
 
     profile = district_profile(config)
     settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
+    settings.setmodule("crawler.discovery.settings", priority="project")
     settings.setdict(
         scout_settings(
             config, district_name=profile.district.name, scan_id=job.scan_id, for_scan=True
@@ -424,7 +427,7 @@ def crawl_in_this_process(config: Config, job: CrawlJob) -> None:
     )
     settings.set("SCOUT_PROGRESS", True, priority="cmdline")
     process = CrawlerProcess(settings, install_root_handler=True)
-    classes = spider_classes()
+    classes = spider_classes(settings)
     ordered = [s for s in ALL_SOURCES if s in job.sources]
     platforms = job.platforms
     kwargs = {
@@ -467,7 +470,7 @@ def crawl_in_this_process(config: Config, job: CrawlJob) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m crawler.crawl", description=__doc__.splitlines()[0]
+        prog="python -m crawler.discovery.runner", description=__doc__.splitlines()[0]
     )
     parser.add_argument(
         "--config", required=True, help="scout.toml, or - to read the pickled Config on stdin"
@@ -529,7 +532,7 @@ def run_crawl(
         name,
         Path(job_dir) if job_dir is not None else None,
     )
-    cmd = [sys.executable, "-m", "crawler.crawl", "--config", "-", *job.argv()]
+    cmd = [sys.executable, "-m", "crawler.discovery.runner", "--config", "-", *job.argv()]
     if job.job_dir is not None:
         job.job_dir.mkdir(parents=True, exist_ok=True)
         log_path = job.job_dir / "crawl.log"
@@ -597,6 +600,6 @@ def _tail(path: Path, lines: int = 15) -> str:
 
 if __name__ == "__main__":
     # run the module's own copy (not __main__'s), so the extension Scrapy loads shares its stream
-    from crawler.crawl import main as _main
+    from crawler.discovery.runner import main as _main
 
     sys.exit(_main())

@@ -1,4 +1,4 @@
-"""Download handlers that verify TLS certificates against :class:`crawler.network.TrustStore`.
+"""Download handlers that verify TLS certificates against :class:`crawler.discovery.network.TrustStore`.
 
 Scrapy's HTTP/1.1 handler (and scrapy-playwright's, which falls back to it for requests
 without ``meta["playwright"]``) build their TLS context factory from settings; the
@@ -23,7 +23,7 @@ from twisted.internet._sslverify import IOpenSSLTrustRoot
 from twisted.internet.ssl import optionsForClientTLS
 from twisted.web.iweb import IPolicyForHTTPS
 
-from crawler.network import TrustStore
+from crawler.discovery.network import TrustStore
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import DropItem
 
-from crawler.items import AccountSighting
-from crawler.middlewares import crawl_config
+from crawler.discovery.items import AccountSighting
+from crawler.discovery.middlewares import crawl_config
 from crawler.platforms import classify
 from crawler.platforms.search_result import profile_from_search
 

@@ -1,7 +1,7 @@
 """Scrapy settings: the fixed part here, the configured part from ``scout.toml``.
 
 ``scrapy crawl <source>`` (scrapy.cfg points here) and ``scout scan`` (through
-:func:`crawler.crawl.run_crawl`) use the same components. What depends on the
+:func:`crawler.discovery.runner.run_crawl`) use the same components. What depends on the
 configuration (User-Agent, politeness, budgets, host map, database) comes from
 :func:`scout_settings`; under ``scrapy crawl`` the :class:`ScoutAddon` loads the
 configuration (``SCOUT_CONFIG`` or ``./scout.toml``) and applies it, so the module itself
@@ -22,10 +22,10 @@ Order of the downloader middlewares (lower runs first on the way out):
   production URLs), just before the download handler.
 
 Network: certificates are verified (``DOWNLOAD_VERIFY_CERTIFICATES``, the handlers of
-:mod:`crawler.handlers` add ``SSL_CERT_FILE`` to the system's CAs), proxies come from the
-environment (:mod:`crawler.network`), and the DNS resolver refuses private answers
-(:class:`crawler.middlewares.ssrf.GuardedResolver`). A spider middleware bounds the parse
-time of each response (:mod:`crawler.middlewares.limits`).
+:mod:`crawler.discovery.handlers` add ``SSL_CERT_FILE`` to the system's CAs), proxies come from the
+environment (:mod:`crawler.discovery.network`), and the DNS resolver refuses private answers
+(:class:`crawler.discovery.middlewares.ssrf.GuardedResolver`). A spider middleware bounds the parse
+time of each response (:mod:`crawler.discovery.middlewares.limits`).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ BOT_NAME = "district_account_scout"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 
-ADDONS = {"crawler.settings.ScoutAddon": 0}
+ADDONS = {"crawler.discovery.settings.ScoutAddon": 0}
 
 ROBOTSTXT_OBEY = True
 ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
@@ -56,36 +56,36 @@ METAREFRESH_ENABLED = False
 LOG_LEVEL = "INFO"
 DOWNLOAD_VERIFY_CERTIFICATES = True
 DOWNLOAD_HANDLERS = {
-    "http": "crawler.handlers.ScoutHttpDownloadHandler",
-    "https": "crawler.handlers.ScoutHttpDownloadHandler",
+    "http": "crawler.discovery.handlers.ScoutHttpDownloadHandler",
+    "https": "crawler.discovery.handlers.ScoutHttpDownloadHandler",
 }
-TWISTED_DNS_RESOLVER = "crawler.middlewares.ssrf.GuardedResolver"
+TWISTED_DNS_RESOLVER = "crawler.discovery.middlewares.ssrf.GuardedResolver"
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
-    "crawler.middlewares.ssrf.SsrfGuardMiddleware": 60,
-    "crawler.middlewares.budget.HostBudgetMiddleware": 70,
-    "crawler.middlewares.robots.ScoutRobotsTxtMiddleware": 100,
-    "crawler.middlewares.retry.RetryAfterMiddleware": 550,
-    "crawler.middlewares.limits.DownloadLimitMiddleware": 590,
-    "crawler.middlewares.hostmap.HostMapMiddleware": 950,
+    "crawler.discovery.middlewares.ssrf.SsrfGuardMiddleware": 60,
+    "crawler.discovery.middlewares.budget.HostBudgetMiddleware": 70,
+    "crawler.discovery.middlewares.robots.ScoutRobotsTxtMiddleware": 100,
+    "crawler.discovery.middlewares.retry.RetryAfterMiddleware": 550,
+    "crawler.discovery.middlewares.limits.DownloadLimitMiddleware": 590,
+    "crawler.discovery.middlewares.hostmap.HostMapMiddleware": 950,
 }
 
 # closest to the spider: it times the callback itself
 SPIDER_MIDDLEWARES = {
-    "crawler.middlewares.limits.ParseTimeMiddleware": 1100,
+    "crawler.discovery.middlewares.limits.ParseTimeMiddleware": 1100,
 }
 
 ITEM_PIPELINES = {
-    "crawler.pipelines.canonicalise.CanonicalisePipeline": 100,
-    "crawler.pipelines.fields.FieldLimitPipeline": 200,
-    "crawler.pipelines.store.StorePipeline": 300,
+    "crawler.discovery.pipelines.canonicalise.CanonicalisePipeline": 100,
+    "crawler.discovery.pipelines.fields.FieldLimitPipeline": 200,
+    "crawler.discovery.pipelines.store.StorePipeline": 300,
 }
 
 EXTENSIONS = {
-    "crawler.crawl.ProgressExtension": 500,
+    "crawler.discovery.runner.ProgressExtension": 500,
 }
 
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
@@ -110,8 +110,8 @@ def playwright_settings(executable: str = "/usr/bin/chromium") -> dict[str, Any]
     """scrapy-playwright with the system Chromium (reference/platforms.md §7)."""
     return {
         "DOWNLOAD_HANDLERS": {
-            "http": "crawler.handlers.ScoutPlaywrightDownloadHandler",
-            "https": "crawler.handlers.ScoutPlaywrightDownloadHandler",
+            "http": "crawler.discovery.handlers.ScoutPlaywrightDownloadHandler",
+            "https": "crawler.discovery.handlers.ScoutPlaywrightDownloadHandler",
         },
         "PLAYWRIGHT_BROWSER_TYPE": "chromium",
         "PLAYWRIGHT_LAUNCH_OPTIONS": {
@@ -122,7 +122,7 @@ def playwright_settings(executable: str = "/usr/bin/chromium") -> dict[str, Any]
         },
         "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": 10_000,
         "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 4,
-        "PLAYWRIGHT_ABORT_REQUEST": "crawler.middlewares.ssrf.abort_browser_request",
+        "PLAYWRIGHT_ABORT_REQUEST": "crawler.discovery.middlewares.ssrf.abort_browser_request",
     }
 
 
@@ -139,7 +139,7 @@ def scout_settings(
     for_scan: bool = False,
 ) -> dict[str, Any]:
     """Settings that come from the configuration (politeness, budgets, host map, database)."""
-    from crawler.network import browser_launch_options
+    from crawler.discovery.network import browser_launch_options
 
     c = config.crawl
     return {
@@ -183,7 +183,7 @@ class ScoutAddon:
         if settings.get("SCOUT_CONFIG") is not None:
             return
         from crawler.config import load_config
-        from crawler.crawl import district_profile
+        from crawler.discovery.runner import district_profile
 
         config = load_config(settings.get("SCOUT_CONFIG_PATH"))
         profile = district_profile(config)

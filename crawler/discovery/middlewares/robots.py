@@ -30,7 +30,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 from twisted.internet.defer import Deferred
 
-from crawler.middlewares import Endpoints, crawl_config
+from crawler.discovery.middlewares import Endpoints, crawl_config
 from crawler.platforms import PLATFORMS
 from crawler.platforms.urls import host_matches
 

@@ -1,0 +1,1 @@
+"""Cases: the ABCE-AR1 case lifecycle across scans, review decisions and evidence capture."""
