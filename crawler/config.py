@@ -19,20 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from crawler.errors import InputError
+from crawler.vocab import ALL_SOURCES
 
 BRAVE_URL = "https://api.search.brave.com/res/v1/web/search"
 YOUTUBE_API_URL = "https://www.googleapis.com/youtube/v3"
 BLUESKY_API_URL = "https://public.api.bsky.app"
 PROCEDURE_TITLE = "Noncompliant Social Media Accounts"
-ALL_SOURCES = (
-    "district_site",
-    "web_search",
-    "youtube",
-    "bluesky",
-    "mastodon",
-    "handle_probe",
-    "profiles",
-)
 SECRET_ENV = {"youtube": "SCOUT_YOUTUBE_API_KEY", "brave": "SCOUT_BRAVE_API_KEY"}
 
 DEFAULT_STEPS: tuple[dict[str, Any], ...] = (

@@ -9,7 +9,6 @@ simple). Every timestamp is timezone-aware UTC. Migrations live in
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from enum import StrEnum
 from typing import Annotated, Any
 
 from sqlalchemy import (
@@ -28,6 +27,15 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from crawler.vocab import (  # noqa: F401  (re-exported: the enums of the columns)
+    CaseKind,
+    CaseStatus,
+    Classification,
+    EvidenceKind,
+    ScanKind,
+    ScanStatus,
+)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -73,60 +81,6 @@ Stamp = Annotated[datetime, mapped_column(UTCDateTime())]
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: UTCDateTime()}
-
-
-class Classification(StrEnum):
-    REGISTERED = "registered"
-    UNREGISTERED = "unregistered"
-    IMPERSONATION = "impersonation"
-    AFFILIATED = "affiliated"
-    UNRELATED = "unrelated"
-    REVIEW = "review"
-
-
-class CaseKind(StrEnum):
-    UNREGISTERED = "unregistered"
-    IMPERSONATION = "impersonation"
-    DEACTIVATION_INCOMPLETE = "deactivation_incomplete"
-
-
-class CaseStatus(StrEnum):
-    OPEN = "open"
-    NOTIFIED = "notified"
-    RESOLVED_REGISTERED = "resolved-registered"
-    RESOLVED_DEACTIVATED = "resolved-deactivated"
-    REPORTED_TO_PLATFORM = "reported-to-platform"
-    DISMISSED_NOT_DISTRICT = "dismissed-not-district"
-    DISMISSED_AFFILIATED = "dismissed-affiliated"
-
-    @property
-    def is_closed(self) -> bool:
-        return self not in (CaseStatus.OPEN, CaseStatus.NOTIFIED)
-
-
-class ScanStatus(StrEnum):
-    RUNNING = "running"
-    COMPLETED = "completed"
-    FAILED = "failed"
-    INTERRUPTED = "interrupted"
-
-
-class ScanKind(StrEnum):
-    SCAN = "scan"
-    SEARCH = "search"
-
-
-class EvidenceKind(StrEnum):
-    DISTRICT_LINK = "district_link"
-    SEARCH_RESULT = "search_result"
-    API_PROFILE = "api_profile"
-    PROFILE_PAGE = "profile_page"
-    SCREENSHOT = "screenshot"
-    HTML_SHA256 = "html_sha256"
-    EXPLANATION = "explanation"
-
-
-# --------------------------------------------------------------------------- the district
 
 
 class District(Base):
