@@ -132,3 +132,11 @@ def print_demo(result: Any) -> None:
     echo(f"host map: {result.outside_hostmap} requests outside the host map")
     if result.report:
         echo(f"open the report: {result.report.as_uri()}")
+
+
+def print_changes(changes: Any, noun: str) -> None:
+    """What an import added (+), updated (~) and removed (-)."""
+    typer.echo(changes.summary(noun))
+    for label, items in (("+", changes.added), ("~", changes.updated), ("-", changes.removed)):
+        for item in items:
+            typer.echo(f"  {label} {item}")

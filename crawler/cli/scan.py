@@ -1,4 +1,4 @@
-"""`scout scan`, `scout search` and `scout demo`."""
+"""`scout scan` and `scout search`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from crawler.cli.common import STATE, emit_json, handle_errors
-from crawler.cli.console import ScanProgress, print_demo, print_scan_summary
+from crawler.cli.console import ScanProgress, print_scan_summary
 
 SEARCH_KEYS = (
     "platform",
@@ -180,28 +180,6 @@ def register(app: typer.Typer, registry_app: typer.Typer) -> None:
                 "; ".join(r["explanation"][:3]),
             )
         Console(width=200).print(t)
-
-    @app.command()
-    @handle_errors
-    def demo(
-        out: Annotated[
-            Path, typer.Option("--out", help="Folder for the demo's files and report.")
-        ] = Path("scout-demo"),
-        keep_running: Annotated[
-            bool, typer.Option("--serve", help="Keep the sample world running afterwards.")
-        ] = False,
-    ) -> None:
-        """Run init, import, scan and report against the bundled sample world on localhost."""
-        from crawler.demo import run_demo
-
-        result = run_demo(out, on_step=typer.echo)
-        print_demo(result)
-        if keep_running:
-            typer.echo("sample world running; Ctrl-C to stop")
-            result.wait()
-        result.close()
-        if not result.ok:
-            raise typer.Exit(1)
 
 
 __all__ = ["register"]
