@@ -181,7 +181,7 @@ def _work(args: tuple[int, int, int, float]) -> dict[str, Any]:
         if step and j % step == 0:
             f = m.features(c)
             q = " ".join(f.name)
-            ids = m.ref.entity_index.query(f.block_words) if m.ref.entity_index else []
+            ids = m.ref.entity_index.query(f.block_words(m.settings)) if m.ref.entity_index else []
             blocked = max(
                 (name_score(q, form) for i in ids for form in m.ref.entities[i].forms), default=0.0
             )

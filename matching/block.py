@@ -67,7 +67,7 @@ class BlockIndex:
             for w in self.trigram_words.get(g, ()):
                 counts[w] += 1
         out = []
-        for w, _shared in counts.most_common(24):
+        for w, _shared in counts.most_common(self.settings.block_fuzzy_candidates):
             score = fuzz.ratio(word, w, processor=None)
             if score >= self.settings.block_fuzzy_token:
                 out.append((w, score / 100.0))

@@ -27,7 +27,28 @@ class MatchSettings:
     block_fuzzy_token: float = 75.0
     """An unknown word is looked up through trigrams and kept when this similar to a known word."""
     block_trigram_cap: int = 400
+    """A trigram found in more known words than this points nowhere in particular: dropped."""
+    block_fuzzy_candidates: int = 24
+    """Known words sharing the most trigrams with an unknown word that are checked with rapidfuzz."""
+    block_handle_weight: float = 0.6
+    """Blocking weight of a word of the handle (a split guess); the display name and titles weigh 1."""
+    block_bio_weight: float = 0.5
+    """Blocking weight of a word of the bio, used only when the name, handle and titles give none."""
     # --- compare: name and handle similarity (0-100)
+    name_token_set_share: float = 0.8
+    """Share of rapidfuzz's token set ratio in a name score (extra words cost little)."""
+    name_token_sort_share: float = 0.2
+    """Share of rapidfuzz's token sort ratio in a name score (word order and extra words count)."""
+    title_discount: float = 0.97
+    """A search-result title is multiplied by this: it names the account less surely than its own name."""
+    team_margin: float = 6.0
+    """A team of the best school wins when within this many points and its activity is named."""
+    close_word: float = 85.0
+    """A word of an affiliated or lookalike name counts as present when this similar to one said."""
+    close_word_min_length: int = 5
+    """Shorter words must be said exactly to count (a typo in a short word is another word)."""
+    named_max_records: int = 20
+    """At most this many affiliated organisations or lookalikes are compared with one account."""
     name_exact: float = 99.0
     name_strong: float = 90.0
     name_weak: float = 78.0
@@ -61,9 +82,22 @@ class MatchSettings:
     w_mascot_conflict: float = -2.5
     w_level_conflict: float = -2.0
     w_other_place: float = -5.0
+    w_community: float = -3.0
+    """A community group's words ('community', 'parents'…) without a link from the district."""
     # --- decide: thresholds on the confidence (0-1)
     case_threshold: float = 0.8
     review_threshold: float = 0.35
+    # --- decide: the confidence of the rules that settle an account before the weights are added
+    registered_confidence: float = 1.0
+    fan_confidence: float = 0.9
+    """A fan, parody or commentary account that does not claim to be official: unrelated."""
+    impersonation_confidence: float = 0.95
+    not_district_confidence: float = 0.95
+    """It names a not-district lookalike better than any entity: unrelated."""
+    affiliated_org_confidence: float = 0.95
+    """It names an affiliated organisation of the profile."""
+    affiliated_words_confidence: float = 0.8
+    """It uses the words of an affiliated organisation (booster, PTO…) about the district."""
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any] | None) -> MatchSettings:
@@ -96,7 +130,21 @@ class MatchSettings:
         return settings
 
     def _check(self) -> None:
-        for name in ("case_threshold", "review_threshold"):
+        for name in (
+            "case_threshold",
+            "review_threshold",
+            "registered_confidence",
+            "fan_confidence",
+            "impersonation_confidence",
+            "not_district_confidence",
+            "affiliated_org_confidence",
+            "affiliated_words_confidence",
+            "block_handle_weight",
+            "block_bio_weight",
+            "name_token_set_share",
+            "name_token_sort_share",
+            "title_discount",
+        ):
             v = getattr(self, name)
             if not 0.0 <= v <= 1.0:
                 raise InputError(
@@ -116,6 +164,8 @@ class MatchSettings:
             "not_district_name",
             "impersonation_name",
             "block_fuzzy_token",
+            "team_margin",
+            "close_word",
         ):
             v = getattr(self, name)
             if not 0.0 <= v <= 100.0:
