@@ -78,7 +78,7 @@ def score_entities(f: Features, ref: Reference, ids: list[int]) -> list[EntityMa
         texts.append(("display name", " ".join(f.name), 1.0))
     if f.handle:
         texts.append(("handle", " ".join(f.handle), 1.0))
-    texts += [("search title", " ".join(t), s.title_discount) for t in f.titles[:3]]
+    texts += [("search title", " ".join(t), s.title_discount) for t in f.titles[: s.search_titles]]
     if not texts or not ids:
         return []
     recs = [ref.entities[rid] for rid in ids]
@@ -168,7 +168,7 @@ class EntityScorer:
         key = (
             tuple(f.name),
             tuple(f.handle_raw),
-            tuple(tuple(t) for t in f.titles[:3]),
+            tuple(tuple(t) for t in f.titles[: self.ref.settings.search_titles]),
             f.handle_compact,
             limit,
         )
@@ -200,7 +200,7 @@ def named_match(
     if not words:
         return None
     score = name_scorer(s)
-    texts = [" ".join(x) for x in (f.name, f.handle, *f.titles[:2]) if x]
+    texts = [" ".join(x) for x in (f.name, f.handle, *f.titles[: s.named_titles]) if x]
     best: tuple[Record, float] | None = None
     for rid in index.query(words, limit=s.named_max_records):
         rec = records[rid]

@@ -271,7 +271,7 @@ class UnexplainedWords(Comparison):
         extra = [
             w
             for w in dict.fromkeys([*f.name, *f.handle])
-            if len(w) >= 3
+            if len(w) >= self.s.unexplained_min_length
             and not w.isdigit()
             and w not in known
             and w not in local
@@ -282,7 +282,7 @@ class UnexplainedWords(Comparison):
         ]
         if not extra:
             return []
-        words = extra[:2]
+        words = extra[: self.s.unexplained_max_words]
         return [
             Level(
                 "unexplained",

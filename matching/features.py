@@ -71,7 +71,7 @@ class Features:
         # The handle's own pieces, not their expansions: a junk piece that happens to be some
         # school's initials must not pull in that school's words.
         for w in self.handle_raw:
-            if len(w) >= 3 or w.isdigit():
+            if len(w) >= s.block_handle_min_length or w.isdigit():
                 ws[w] = s.block_handle_weight
         for w in (*self.name, *(x for t in self.titles for x in t)):
             ws[w] = 1.0

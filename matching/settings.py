@@ -30,6 +30,10 @@ class MatchSettings:
     """A trigram found in more known words than this points nowhere in particular: dropped."""
     block_fuzzy_candidates: int = 24
     """Known words sharing the most trigrams with an unknown word that are checked with rapidfuzz."""
+    block_fuzzy_min_length: int = 4
+    """Shorter words are not looked up through trigrams (nor indexed for it): too many look alike."""
+    block_handle_min_length: int = 3
+    """Shorter pieces of a handle (that are not numbers) are not blocked on: initials of anything."""
     block_handle_weight: float = 0.6
     """Blocking weight of a word of the handle (a split guess); the display name and titles weigh 1."""
     block_bio_weight: float = 0.5
@@ -47,6 +51,10 @@ class MatchSettings:
     """A word of an affiliated or lookalike name counts as present when this similar to one said."""
     close_word_min_length: int = 5
     """Shorter words must be said exactly to count (a typo in a short word is another word)."""
+    search_titles: int = 3
+    """At most this many search-result titles of an account are compared with the entities."""
+    named_titles: int = 2
+    """At most this many titles are searched for an affiliated organisation's or lookalike's name."""
     named_max_records: int = 20
     """At most this many affiliated organisations or lookalikes are compared with one account."""
     name_exact: float = 99.0
@@ -69,6 +77,10 @@ class MatchSettings:
     w_mascot_sport_only: float = -1.5
     """A name made only of a mascot and a sport ('Mustangs Hoops'): the name counts as weak, and this is added."""
     w_unexplained: float = -1.0
+    """Added once per unexplained word, for at most ``unexplained_max_words`` words."""
+    unexplained_max_words: int = 2
+    unexplained_min_length: int = 3
+    """Shorter words of a name or handle are never counted as unexplained."""
     w_mascot: float = 1.0
     w_bio_names: float = 2.0
     w_activity: float = 0.5
