@@ -30,9 +30,10 @@ from crawler.district.profile import District, DistrictProfile, Entity, EntityKi
 from matching import (
     Candidate,
     Matcher,
+    MatchSettings,
     lexicon,
 )
-from matching.compare import name_score
+from matching.compare import name_scorer
 
 PREFIX = (
     "Maple Cedar Oak Pine Elm Willow Spring River Lake Green Fair Clear Rock Stone Silver Gold Red White "
@@ -171,6 +172,7 @@ def _work(args: tuple[int, int, int, float]) -> dict[str, Any]:
     start, end, seed, sample = args
     assert _MATCHER is not None and _PROFILE is not None
     m = _MATCHER
+    name_score = name_scorer(m.settings)
     counts: dict[str, int] = {}
     samples = []
     step = max(1, round(1 / sample)) if sample > 0 else 0
@@ -181,7 +183,7 @@ def _work(args: tuple[int, int, int, float]) -> dict[str, Any]:
         if step and j % step == 0:
             f = m.features(c)
             q = " ".join(f.name)
-            ids = m.ref.entity_index.query(f.block_words) if m.ref.entity_index else []
+            ids = m.ref.entity_index.query(f.block_words(m.settings)) if m.ref.entity_index else []
             blocked = max(
                 (name_score(q, form) for i in ids for form in m.ref.entities[i].forms), default=0.0
             )
@@ -189,7 +191,7 @@ def _work(args: tuple[int, int, int, float]) -> dict[str, Any]:
     return {"counts": counts, "samples": samples}
 
 
-def brute_force(queries: list[str], forms: list[str]) -> list[float]:
+def brute_force(queries: list[str], forms: list[str], s: MatchSettings) -> list[float]:
     """Best name score of each query against every form: rapidfuzz cdist, all cores."""
     from rapidfuzz import fuzz, process
 
@@ -202,7 +204,8 @@ def brute_force(queries: list[str], forms: list[str]) -> list[float]:
         so = process.cdist(
             chunk, forms, scorer=fuzz.token_sort_ratio, processor=None, workers=-1, dtype="float32"
         )
-        out.extend((0.8 * ts + 0.2 * so).max(axis=1).tolist())
+        scores = s.name_token_set_share * ts + s.name_token_sort_share * so
+        out.extend(scores.max(axis=1).tolist())
     return out
 
 
@@ -265,7 +268,7 @@ def main() -> None:
     queries = [q for q, _ in samples if q]
     blocked = [b for q, b in samples if q]
     t5 = time.perf_counter()
-    brute = brute_force(queries, forms)
+    brute = brute_force(queries, forms, _MATCHER.settings)
     t6 = time.perf_counter()
     pairs = list(zip(blocked, brute, strict=True))
     weak = _MATCHER.settings.name_weak

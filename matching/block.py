@@ -41,7 +41,7 @@ class BlockIndex:
         self.idf = {t: math.log(1 + n / len(ids)) for t, ids in self.postings.items()}
         tri: dict[str, list[str]] = defaultdict(list)
         for t in self.postings:
-            if len(t) >= 4 and not t.isdigit():
+            if len(t) >= settings.block_fuzzy_min_length and not t.isdigit():
                 for g in trigrams(t):
                     tri[g].append(t)
         cap = settings.block_trigram_cap
@@ -60,14 +60,14 @@ class BlockIndex:
 
     def _fuzzy(self, word: str) -> tuple[tuple[str, float], ...]:
         """Known words close to an unknown one (trigram candidates, checked with rapidfuzz)."""
-        if len(word) < 4 or word.isdigit():
+        if len(word) < self.settings.block_fuzzy_min_length or word.isdigit():
             return ()
         counts: Counter[str] = Counter()
         for g in trigrams(word):
             for w in self.trigram_words.get(g, ()):
                 counts[w] += 1
         out = []
-        for w, _shared in counts.most_common(24):
+        for w, _shared in counts.most_common(self.settings.block_fuzzy_candidates):
             score = fuzz.ratio(word, w, processor=None)
             if score >= self.settings.block_fuzzy_token:
                 out.append((w, score / 100.0))

@@ -1,43 +1,245 @@
-"""Step 4, decide: turn the levels that fired into a classification (DESIGN.md).
+"""Step 4, decide: the whole decision cascade, an ordered list of labelled rules.
 
-Order, from the most certain to the least:
-1. registered: same canonical URL, platform id or handle as a registry row
+Each :class:`Rule` looks at the :class:`Evidence` gathered for one account and either settles
+it (a :class:`~matching.types.Result`) or passes it on; the first rule that settles it wins
+and its code is stored with the result (``Result.rule``). :data:`CASCADE` runs from the most
+certain to the least:
+
+1. ``registered``: same canonical URL, platform id or handle as a registry row
    (a deactivated row still live: case ``deactivation_incomplete``);
-2. unrelated: a fan, parody or commentary account that does not also claim to be official;
-3. impersonation: a near copy of a registered handle or name on the same platform;
-4. unrelated: it names a not-district lookalike better than any entity;
-5. affiliated: it names an affiliated organisation, or uses their words (booster, PTO…);
-6. the weights of all other levels are added to ``prior`` and turned into a
+2. ``fan``: a fan, parody or commentary account that does not also claim to be official
+   (unrelated);
+3. ``impersonation``: a near copy of a registered handle or name on the same platform;
+4. ``not_district``: it names a not-district lookalike better than any entity (unrelated);
+5. ``affiliated``: it names an affiliated organisation, or uses their words (booster, PTO…)
+   about one of the district's schools;
+6. ``weighed``: the weights of all other levels are added to ``prior`` and turned into a
    confidence: unregistered (a case), review, or unrelated.
+
+Every number used here is a field of :class:`~matching.settings.MatchSettings`.
 """
 
 from __future__ import annotations
 
 import math
-import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import cached_property
 
-from crawler.db.models import CaseKind, Classification
 from crawler.district.registry import RegistryRow, Status
-from matching import lexicon
-from matching.compare import EntityMatch, current_year
-from matching.features import Features
-from matching.reference import Record, Reference
+from crawler.vocab import CaseKind, Classification
+from matching.compare import EntityMatch, named_match
+from matching.compare_levels import DISTRICT_SITE, Comparison
+from matching.compare_registry import RegistryComparison
+from matching.compare_words import affiliated_words, community_word, fan_levels
+from matching.features import LINK_SOURCES, Features
+from matching.reference import Reference
 from matching.settings import MatchSettings
-from matching.types import Level, Result
+from matching.types import Level, Record, Result
 
-_CLASS_OF = re.compile(r"\bclass of (\d{4})\b")
+# Evidence that places an account in the district: it settles a common school name.
+LOCAL_EVIDENCE = (DISTRICT_SITE, "domain_link", "district_name", "town", "registered_elsewhere")
+# Evidence that ties the account to the district itself, whatever its name says.
+LINKED = frozenset({DISTRICT_SITE, "domain_link"})
+# Evidence that the account is somewhere else.
+ELSEWHERE = frozenset({"other_place", "mascot_conflict"})
 
 
 def logistic(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-def registered(row: RegistryRow, level: Level, live: bool, score: float) -> Result:
+@dataclass
+class Evidence:
+    """What step 3 found about one account; each piece is computed once, when a rule asks."""
+
+    f: Features
+    s: MatchSettings
+    ref: Reference
+    best: EntityMatch | None
+    registry: RegistryComparison
+    comparisons: Sequence[Comparison]
+
+    @property
+    def score(self) -> float:
+        return self.best.score / 100.0 if self.best else 0.0
+
+    @cached_property
+    def fan(self) -> tuple[Level | None, bool]:
+        """The fan level, if any, and whether the account claims to be official."""
+        return fan_levels(self.f)
+
+    @cached_property
+    def word(self) -> tuple[str, str] | None:
+        return affiliated_words(self.f)
+
+    @cached_property
+    def levels(self) -> list[Level]:
+        """The levels of every comparison, with a common name settled by local evidence."""
+        out: list[Level] = []
+        for comp in self.comparisons:
+            out.extend(comp.levels(self.f, self.best))
+        # A town that is a word of the common name itself ('Horace' of 'Horace Elementary') settles nothing.
+        best = self.best
+        form = set(self.ref.tokens(best.form)) if best is not None else set()
+        towns = [t for t in self.ref.places_in(self.f.text) if not set(t.split()) <= form]
+        return satisfy_common_name(out, towns)
+
+    @cached_property
+    def codes(self) -> frozenset[str]:
+        return frozenset(lv.code for lv in self.levels)
+
+    def elsewhere(self) -> bool:
+        """Placed somewhere else, and not tied to the district by a link."""
+        return bool(self.codes & ELSEWHERE) and not self.codes & LINKED
+
+    def about_district(self) -> bool:
+        """Words of an affiliated organisation make it the district's only with one of its
+        schools (or the district) named, and nothing contradicting it: 'Horace Mustangs Alumni'
+        is about a Mustangs school in Horace, not the district's Horace Hawks."""
+        if self.codes & ELSEWHERE:
+            return False
+        named = self.best is not None and self.best.score >= self.s.name_weak
+        return named or bool(self.codes & LINKED)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One step of the cascade: a stable code, a human label, and what it decides."""
+
+    code: str
+    label: str
+    apply: Callable[[Evidence], Result | None]
+
+
+# ---------------------------------------------------------------------------- the rules
+
+
+def _registered(e: Evidence) -> Result | None:
+    hit = e.registry.exact(e.f)
+    if hit is None:
+        return None
+    level, row = hit
+    return registered(row, level, e.f.candidate.live, e.score, e.s)
+
+
+def _fan(e: Evidence) -> Result | None:
+    fan, official = e.fan
+    if fan is None or official:
+        return None
+    return Result(Classification.UNRELATED, None, e.s.fan_confidence, (fan,), entity_score=e.score)
+
+
+def _impersonation(e: Evidence) -> Result | None:
+    copy = e.registry.impersonation(e.f)
+    if copy is None:
+        return None
+    level, rh = copy
+    if level.code == "impersonation_name" and e.elsewhere():
+        return None  # the same school name in another town is a namesake, not a copy
+    fan = e.fan[0]
+    return Result(
+        Classification.IMPERSONATION,
+        rh.row.entity,
+        e.s.impersonation_confidence,
+        (level, *([fan] if fan else [])),
+        imitates=rh.row.url,
+        case_kind=CaseKind.IMPERSONATION,
+        entity_score=e.score,
+    )
+
+
+def _not_district(e: Evidence) -> Result | None:
+    ref = e.ref
+    assert ref.not_district_index is not None
+    nd = named_match(e.f, ref.not_district, ref.not_district_index, e.s.not_district_name, e.s)
+    if nd is None or (e.best is not None and nd[1] <= e.best.score):
+        return None
+    rec, sc = nd
+    where = f" ({rec.location})" if rec.location else ""
+    lv = Level("not_district", f"names '{rec.label}'{where}: not the district ({sc:.0f})", 0.0)
+    return Result(
+        Classification.UNRELATED, None, e.s.not_district_confidence, (lv,), entity_score=e.score
+    )
+
+
+def _affiliated(e: Evidence) -> Result | None:
+    ref, best = e.ref, e.best
+    assert ref.affiliated_index is not None
+    org = named_match(e.f, ref.affiliated, ref.affiliated_index, e.s.affiliated_name, e.s)
+    if org is not None and best is not None and best.score > org[1]:
+        org = (
+            None  # 'West Fargo Packers Hockey' is the team, not the 'West Fargo Hockey' association
+        )
+    if org is None and (e.word is None or not e.about_district()):
+        return None
+    return affiliated_result(e, org[0] if org else None)
+
+
+def _weighed(e: Evidence) -> Result:
+    """Add the notes no earlier rule settled on, then weigh every level."""
+    f, s, ref = e.f, e.s, e.ref
+    levels = list(e.levels)
+    if e.word is not None:
+        word, kind = e.word
+        levels.append(
+            Level(
+                "affiliated_words",
+                f"'{word}': words of a {kind.replace('_', ' ')}, "
+                "but of none of the district's schools",
+                0.0,
+            )
+        )
+    community = community_word(f)
+    if community and not e.codes & LINKED:
+        lv = Level("community", f"'{community}': a community group, not the schools", s.w_community)
+        levels.append(lv)
+    elsewhere = e.registry.same_handle_elsewhere(f)
+    hint = None
+    if elsewhere is not None:
+        levels.append(elsewhere)
+        hint = ref.handle_owner[f.handle_skeleton].entity
+    for sg in f.candidate.sightings:
+        if sg.source in LINK_SOURCES:
+            hint = ref.website_entity(sg.source_url) or hint
+    fan, official = e.fan
+    if fan is not None:
+        levels.append(fan)
+    if official:
+        levels.append(Level("official_claim", "claims to be official", s.w_official_claim))
+    return weigh(s, e.best, levels, hint)
+
+
+CASCADE: tuple[Rule, ...] = (
+    Rule("registered", "same URL, platform id or handle as a registry entry", _registered),
+    Rule("fan", "a fan, parody or commentary account, not claiming to be official", _fan),
+    Rule("impersonation", "a near copy of a registered handle or name", _impersonation),
+    Rule("not_district", "names a lookalike that is not the district", _not_district),
+    Rule("affiliated", "names an affiliated organisation, or uses its words", _affiliated),
+    Rule("weighed", "the weights of the levels that fired, as a confidence", _weighed),
+)
+
+
+def assess(e: Evidence, rules: Sequence[Rule] = CASCADE) -> Result:
+    """The result of the first rule that settles the account (the last one always does)."""
+    for rule in rules:
+        result = rule.apply(e)
+        if result is not None:
+            return replace(result, rule=rule.code)
+    raise AssertionError("the last rule of the cascade must always decide")
+
+
+# ---------------------------------------------------------------------------- results
+
+
+def registered(
+    row: RegistryRow, level: Level, live: bool, score: float, s: MatchSettings
+) -> Result:
     levels = [level]
     kind = None
     if row.status == Status.DEACTIVATED:
         if live:
-            kind = CaseKind.DEACTIVATION_INCOMPLETE.value
+            kind = CaseKind.DEACTIVATION_INCOMPLETE
             levels.append(
                 Level(
                     "deactivation_incomplete",
@@ -52,65 +254,15 @@ def registered(row: RegistryRow, level: Level, live: bool, score: float) -> Resu
             Level("transferred", "registered, transferred to a successor administrator", 0.0)
         )
     return Result(
-        Classification.REGISTERED.value, row.entity, 1.0, tuple(levels), None, row.url, kind, score
-    )
-
-
-def fan_levels(f: Features) -> tuple[Level | None, bool]:
-    """A fan/parody/commentary account, and whether it also claims to be official."""
-    name_words = set(f.name_text.split())
-    bio = " ".join(f.bio)
-    fan = sorted(name_words & lexicon.FAN_WORDS)
-    phrase = next(
-        (
-            p
-            for p in (
-                "fan page",
-                "fan account",
-                "parody",
-                "commentary",
-                "satire",
-                "student section",
-                "fan run",
-                "fan club",
-            )
-            if f.has_phrase(p, bio) or f.has_phrase(p, f.name_text)
-        ),
+        Classification.REGISTERED,
+        row.entity,
+        s.registered_confidence,
+        tuple(levels),
         None,
+        row.url,
+        kind,
+        score,
     )
-    not_official = any(p in f"{bio} {f.name_text}" for p in lexicon.NOT_OFFICIAL_PHRASES)
-    official = (
-        bool(name_words & lexicon.OFFICIAL_WORDS or set(f.bio) & lexicon.OFFICIAL_WORDS)
-        and not not_official
-    )
-    if fan or phrase:
-        return Level("fan", f"says it is a {(fan[0] if fan else phrase)} account", 0.0), official
-    return None, official
-
-
-def affiliated_words(f: Features) -> tuple[str, str] | None:
-    """Words of a separate organisation in the name or handle (or a clear phrase in the bio)."""
-    for w in f.name_text.split():
-        if w in lexicon.AFFILIATED_WORDS:
-            return w, lexicon.AFFILIATED_WORDS[w]
-    bio = " ".join(f.bio)
-    for phrase, kind in lexicon.AFFILIATED_PHRASES.items():
-        if phrase == "class of":
-            continue
-        if f.has_phrase(phrase, f.name_text) or f.has_phrase(phrase, bio):
-            return phrase, kind
-    m = _CLASS_OF.search(f.name_text) or _CLASS_OF.search(bio)
-    if m and int(m.group(1)) < current_year():
-        return f"class of {m.group(1)}", "alumni"
-    return None
-
-
-def community_word(f: Features) -> str | None:
-    return next((w for w in f.name_text.split() if w in lexicon.COMMUNITY_WORDS), None)
-
-
-# Evidence that places an account in the district: it settles a common school name.
-LOCAL_EVIDENCE = ("district_site", "domain_link", "district_name", "town", "registered_elsewhere")
 
 
 def satisfy_common_name(levels: list[Level], towns: list[str]) -> list[Level]:
@@ -134,8 +286,7 @@ def satisfy_common_name(levels: list[Level], towns: list[str]) -> list[Level]:
     return [note if lv is common else lv for lv in levels]
 
 
-def decide(
-    f: Features,
+def weigh(
     s: MatchSettings,
     best: EntityMatch | None,
     levels: list[Level],
@@ -145,7 +296,7 @@ def decide(
     total = s.prior + sum(lv.weight for lv in levels)
     p = logistic(total)
     codes = {lv.code for lv in levels}
-    strong_link = bool(codes & {"district_site", "domain_link", "registered_elsewhere"})
+    strong_link = bool(codes & (LINKED | {"registered_elsewhere"}))
     entity = best.record.key if best and best.score >= s.name_weak else None
     # The district page that links the account says which school it is, unless the name is surer.
     if entity_hint and (
@@ -158,39 +309,30 @@ def decide(
         levels = [Level("no_match", f"names no school, team or program of the district{near}", 0.0)]
     expl = tuple(levels)
     if "other_place" in codes and not strong_link:
-        return Result(
-            Classification.UNRELATED.value, None, round(1 - p, 3), expl, entity_score=score
-        )
+        return Result(Classification.UNRELATED, None, round(1 - p, 3), expl, entity_score=score)
     named = entity is not None and ((best is not None and best.score >= s.name_weak) or strong_link)
     if p >= s.case_threshold and named:
         return Result(
-            Classification.UNREGISTERED.value,
+            Classification.UNREGISTERED,
             entity,
             round(p, 3),
             expl,
-            case_kind=CaseKind.UNREGISTERED.value,
+            case_kind=CaseKind.UNREGISTERED,
             entity_score=score,
         )
     if p >= s.review_threshold and (named or entity is not None):
-        return Result(Classification.REVIEW.value, entity, round(p, 3), expl, entity_score=score)
-    return Result(Classification.UNRELATED.value, None, round(1 - p, 3), expl, entity_score=score)
+        return Result(Classification.REVIEW, entity, round(p, 3), expl, entity_score=score)
+    return Result(Classification.UNRELATED, None, round(1 - p, 3), expl, entity_score=score)
 
 
-def affiliated_result(
-    f: Features,
-    s: MatchSettings,
-    ref: Reference,
-    org: Record | None,
-    word: tuple[str, str] | None,
-    best: EntityMatch | None,
-    extra: list[Level],
-) -> Result:
+def affiliated_result(e: Evidence, org: Record | None) -> Result:
+    best, word, s = e.best, e.word, e.s
     levels: list[Level] = []
     entity = None
     if org is not None:
         # Reports list affiliated organisations by name: the organisation is the entity, and
         # the school it supports goes in the label.
-        school = ref.by_key.get(org.entity or "")
+        school = e.ref.by_key.get(org.entity or "")
         supports = f", supports {school.label}" if school is not None else ""
         levels.append(
             Level(
@@ -206,8 +348,7 @@ def affiliated_result(
         )
     if entity is None and best is not None and best.score >= s.name_weak:
         entity = best.record.key
-    score = (best.score / 100.0) if best else 0.0
-    conf = 0.95 if org is not None else 0.8
+    conf = s.affiliated_org_confidence if org is not None else s.affiliated_words_confidence
     return Result(
-        Classification.AFFILIATED.value, entity, conf, tuple(levels + extra), entity_score=score
+        Classification.AFFILIATED, entity, conf, tuple(levels + e.levels), entity_score=e.score
     )

@@ -9,9 +9,11 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from crawler.vocab import Observation, Platform, sources_where
 from matching import lexicon
-from matching.normalise import compact, fold
-from matching.reference import Reference, skeleton
+from matching.normalise import compact, fold, skeleton
+from matching.reference import Reference
+from matching.settings import MatchSettings
 from matching.types import Candidate
 
 # Words search engines and platforms add to a page title: not the account's name.
@@ -29,6 +31,8 @@ _TITLE_END = re.compile(
 _COUNTS = re.compile(r"^[\d.,kKmM\s]+(?:followers|following|posts|likes)\b.*?\s-\s", re.IGNORECASE)
 # ... then the name and handle again: "Mustang Boosters (@mustangboosters) on Instagram: ".
 _SNIPPET_NAME = re.compile(r"^[^\n]*?\(@[^)]*\)\s+on\s+\w+\s*[:|.]?\s*")
+# Sources that see an account as a link on a page (the district's site): the link text names it.
+LINK_SOURCES = sources_where(observation=Observation.LINK)
 
 
 @dataclass(slots=True)
@@ -59,20 +63,20 @@ class Features:
     places: list[Place] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
 
-    @property
-    def block_words(self) -> dict[str, float]:
+    def block_words(self, s: MatchSettings) -> dict[str, float]:
         """Words to block on, with a weight: the display name and search titles say what the account
-        calls itself; a handle split into words is a guess (weight 0.6), the bio only a fallback."""
+        calls itself; a handle split into words is a guess (``block_handle_weight``), the bio only a
+        fallback (``block_bio_weight``)."""
         ws: dict[str, float] = {}
         # The handle's own pieces, not their expansions: a junk piece that happens to be some
         # school's initials must not pull in that school's words.
         for w in self.handle_raw:
-            if len(w) >= 3 or w.isdigit():
-                ws[w] = 0.6
+            if len(w) >= s.block_handle_min_length or w.isdigit():
+                ws[w] = s.block_handle_weight
         for w in (*self.name, *(x for t in self.titles for x in t)):
             ws[w] = 1.0
         if not ws:
-            ws = dict.fromkeys(self.bio, 0.5)
+            ws = dict.fromkeys(self.bio, s.block_bio_weight)
         return ws
 
     def has_phrase(self, phrase: str, where: str | None = None) -> bool:
@@ -90,7 +94,7 @@ def sighting_texts(c: Candidate) -> tuple[list[str], list[str], list[str]]:
     pages: list[str] = []
     snippets: list[str] = []
     for s in c.sightings:
-        if s.source == "district_site":
+        if s.source in LINK_SOURCES:
             names += [s.snippet] if s.snippet else []
             pages += [s.title] if s.title else []
         else:
@@ -108,9 +112,9 @@ def build_features(c: Candidate, ref: Reference) -> Features:
     f = Features(candidate=c)
     f.name = ref.tokens(c.display_name)
     handle = c.handle.lower().lstrip("@")
-    if c.platform == "bluesky":
+    if c.platform == Platform.BLUESKY:
         handle = re.sub(r"\.bsky\.social$", "", handle)
-    elif c.platform == "mastodon":
+    elif c.platform == Platform.MASTODON:
         handle = handle.split("@", 1)[0]  # user@instance: the instance is not part of the name
     if handle.isdigit():  # a Facebook page known only by its numeric id says nothing
         handle = ""
@@ -126,7 +130,7 @@ def build_features(c: Candidate, ref: Reference) -> Features:
             f.titles.append(words)
     if not c.display_name:
         f.title_name = next(
-            (title_name(s.title) for s in c.sightings if s.title and s.source != "district_site"),
+            (title_name(s.title) for s in c.sightings if s.title and s.source not in LINK_SOURCES),
             "",
         )
     # An account known only from search results: the result's snippet is its bio.

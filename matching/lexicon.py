@@ -83,7 +83,7 @@ LEVEL_WORDS: dict[str, str] = {
     "secondary": "high",
 }
 
-# Affiliated organisations: legally separate, listed apart (DESIGN.md "affiliated").
+# Affiliated organisations: legally separate, listed apart (README, "Matching": `affiliated`).
 AFFILIATED_WORDS: dict[str, str] = {
     "booster": "booster",
     "boosters": "booster",

@@ -14,6 +14,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
+from matching import lexicon
+
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _DIGITS = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
@@ -134,3 +136,32 @@ class Segmenter:
                 merged.append(piece)
             prev_unknown = not known
         return tuple(merged)
+
+
+_DECOR = "|".join(lexicon.HANDLE_DECORATIONS)
+_DECOR_START = re.compile(rf"^(?:{_DECOR})[._-]*")
+_DECOR_END = re.compile(rf"[._-]*(?:{_DECOR})$")
+_HOMOGLYPHS = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "|": "l"})
+_BLUESKY_SUFFIX = re.compile(r"\.bsky\.social$")
+
+
+def skeleton(handle: str) -> str:
+    """A handle with the usual disguises removed: case, separators, homoglyphs, doubled letters,
+    and decorations such as ``official`` or ``real``. Copies share the skeleton of the original."""
+    h = _BLUESKY_SUFFIX.sub("", handle.lower().lstrip("@"))
+    for _ in range(2):
+        h = _DECOR_START.sub("", h)
+        h = _DECOR_END.sub("", h)
+    h = h.replace("rn", "m").replace("vv", "w").translate(_HOMOGLYPHS)
+    h = re.sub(r"[^a-z0-9]", "", h)
+    return re.sub(r"(.)\1+", r"\1", h)
+
+
+def bare_handle(handle: str) -> str:
+    return _BLUESKY_SUFFIX.sub("", handle.lower().lstrip("@"))
+
+
+def strip_official(text: str | None) -> str:
+    return " ".join(
+        w for w in fold(text or "").split() if w not in lexicon.OFFICIAL_WORDS and w != "the"
+    )

@@ -19,43 +19,20 @@ from crawler.district.profile import DistrictProfile, Entity
 from crawler.district.registry import RegistryRow
 from matching import lexicon
 from matching.block import BlockIndex
-from matching.normalise import Segmenter, compact, expand, fold, initials
+from matching.normalise import (
+    Segmenter,
+    bare_handle,
+    compact,
+    expand,
+    fold,
+    initials,
+    skeleton,
+    strip_official,
+)
 from matching.settings import MatchSettings
+from matching.types import Record, RegisteredHandle
 
 _VOWELS = set("aeiouy")
-
-
-@dataclass(slots=True)
-class Record:
-    """One reference record: an entity, an affiliated organisation or a not-district lookalike."""
-
-    key: str | None
-    label: str  # the name a person reads
-    forms: tuple[str, ...]  # folded, expanded names and aliases
-    originals: tuple[str, ...]  # the same names as written, for labels
-    tokens: frozenset[str] = frozenset()
-    handle_forms: tuple[str, ...] = ()
-    level: str | None = None
-    mascot: str | None = None  # folded, plural as written
-    activities: frozenset[str] = frozenset()
-    parent: str | None = None
-    kind: str = ""
-    entity: str | None = None  # affiliated: the entity it supports
-    location: str | None = None
-    common: tuple[bool, ...] = ()  # per form: made only of words many schools use
-    website: str | None = None
-    depth: int = 0  # 0 district, 1 school, 2 team/program under a school
-    inside: tuple[
-        str, ...
-    ] = ()  # not-district: the district's own names that contain one of its names
-
-
-@dataclass(slots=True)
-class RegisteredHandle:
-    row: RegistryRow
-    skeleton: str
-    words: frozenset[str]
-    name: str
 
 
 def looks_abbreviation(alias: str) -> bool:
@@ -390,7 +367,7 @@ class Reference:
                     RegisteredHandle(
                         row=r,
                         skeleton=sk,
-                        words=frozenset(self.handle_tokens(_bare(h))),
+                        words=frozenset(self.handle_tokens(bare_handle(h))),
                         name=" ".join(self.tokens(strip_official(r.display_name))),
                     )
                 )
@@ -421,32 +398,3 @@ class Reference:
             if u == site or u.startswith(site + "/") or u.startswith(site + "?"):
                 return key
         return None
-
-
-_DECOR = "|".join(lexicon.HANDLE_DECORATIONS)
-_DECOR_START = re.compile(rf"^(?:{_DECOR})[._-]*")
-_DECOR_END = re.compile(rf"[._-]*(?:{_DECOR})$")
-_HOMOGLYPHS = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "|": "l"})
-_BLUESKY_SUFFIX = re.compile(r"\.bsky\.social$")
-
-
-def skeleton(handle: str) -> str:
-    """A handle with the usual disguises removed: case, separators, homoglyphs, doubled letters,
-    and decorations such as ``official`` or ``real``. Copies share the skeleton of the original."""
-    h = _BLUESKY_SUFFIX.sub("", handle.lower().lstrip("@"))
-    for _ in range(2):
-        h = _DECOR_START.sub("", h)
-        h = _DECOR_END.sub("", h)
-    h = h.replace("rn", "m").replace("vv", "w").translate(_HOMOGLYPHS)
-    h = re.sub(r"[^a-z0-9]", "", h)
-    return re.sub(r"(.)\1+", r"\1", h)
-
-
-def _bare(handle: str) -> str:
-    return _BLUESKY_SUFFIX.sub("", handle.lower().lstrip("@"))
-
-
-def strip_official(text: str | None) -> str:
-    return " ".join(
-        w for w in fold(text or "").split() if w not in lexicon.OFFICIAL_WORDS and w != "the"
-    )

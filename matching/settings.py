@@ -27,7 +27,36 @@ class MatchSettings:
     block_fuzzy_token: float = 75.0
     """An unknown word is looked up through trigrams and kept when this similar to a known word."""
     block_trigram_cap: int = 400
+    """A trigram found in more known words than this points nowhere in particular: dropped."""
+    block_fuzzy_candidates: int = 24
+    """Known words sharing the most trigrams with an unknown word that are checked with rapidfuzz."""
+    block_fuzzy_min_length: int = 4
+    """Shorter words are not looked up through trigrams (nor indexed for it): too many look alike."""
+    block_handle_min_length: int = 3
+    """Shorter pieces of a handle (that are not numbers) are not blocked on: initials of anything."""
+    block_handle_weight: float = 0.6
+    """Blocking weight of a word of the handle (a split guess); the display name and titles weigh 1."""
+    block_bio_weight: float = 0.5
+    """Blocking weight of a word of the bio, used only when the name, handle and titles give none."""
     # --- compare: name and handle similarity (0-100)
+    name_token_set_share: float = 0.8
+    """Share of rapidfuzz's token set ratio in a name score (extra words cost little)."""
+    name_token_sort_share: float = 0.2
+    """Share of rapidfuzz's token sort ratio in a name score (word order and extra words count)."""
+    title_discount: float = 0.97
+    """A search-result title is multiplied by this: it names the account less surely than its own name."""
+    team_margin: float = 6.0
+    """A team of the best school wins when within this many points and its activity is named."""
+    close_word: float = 85.0
+    """A word of an affiliated or lookalike name counts as present when this similar to one said."""
+    close_word_min_length: int = 5
+    """Shorter words must be said exactly to count (a typo in a short word is another word)."""
+    search_titles: int = 3
+    """At most this many search-result titles of an account are compared with the entities."""
+    named_titles: int = 2
+    """At most this many titles are searched for an affiliated organisation's or lookalike's name."""
+    named_max_records: int = 20
+    """At most this many affiliated organisations or lookalikes are compared with one account."""
     name_exact: float = 99.0
     name_strong: float = 90.0
     name_weak: float = 78.0
@@ -48,6 +77,10 @@ class MatchSettings:
     w_mascot_sport_only: float = -1.5
     """A name made only of a mascot and a sport ('Mustangs Hoops'): the name counts as weak, and this is added."""
     w_unexplained: float = -1.0
+    """Added once per unexplained word, for at most ``unexplained_max_words`` words."""
+    unexplained_max_words: int = 2
+    unexplained_min_length: int = 3
+    """Shorter words of a name or handle are never counted as unexplained."""
     w_mascot: float = 1.0
     w_bio_names: float = 2.0
     w_activity: float = 0.5
@@ -61,9 +94,22 @@ class MatchSettings:
     w_mascot_conflict: float = -2.5
     w_level_conflict: float = -2.0
     w_other_place: float = -5.0
+    w_community: float = -3.0
+    """A community group's words ('community', 'parents'…) without a link from the district."""
     # --- decide: thresholds on the confidence (0-1)
     case_threshold: float = 0.8
     review_threshold: float = 0.35
+    # --- decide: the confidence of the rules that settle an account before the weights are added
+    registered_confidence: float = 1.0
+    fan_confidence: float = 0.9
+    """A fan, parody or commentary account that does not claim to be official: unrelated."""
+    impersonation_confidence: float = 0.95
+    not_district_confidence: float = 0.95
+    """It names a not-district lookalike better than any entity: unrelated."""
+    affiliated_org_confidence: float = 0.95
+    """It names an affiliated organisation of the profile."""
+    affiliated_words_confidence: float = 0.8
+    """It uses the words of an affiliated organisation (booster, PTO…) about the district."""
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any] | None) -> MatchSettings:
@@ -96,7 +142,21 @@ class MatchSettings:
         return settings
 
     def _check(self) -> None:
-        for name in ("case_threshold", "review_threshold"):
+        for name in (
+            "case_threshold",
+            "review_threshold",
+            "registered_confidence",
+            "fan_confidence",
+            "impersonation_confidence",
+            "not_district_confidence",
+            "affiliated_org_confidence",
+            "affiliated_words_confidence",
+            "block_handle_weight",
+            "block_bio_weight",
+            "name_token_set_share",
+            "name_token_sort_share",
+            "title_discount",
+        ):
             v = getattr(self, name)
             if not 0.0 <= v <= 1.0:
                 raise InputError(
@@ -116,6 +176,8 @@ class MatchSettings:
             "not_district_name",
             "impersonation_name",
             "block_fuzzy_token",
+            "team_margin",
+            "close_word",
         ):
             v = getattr(self, name)
             if not 0.0 <= v <= 100.0:

@@ -1,9 +1,12 @@
 """The values that flow through matching: what goes in (a candidate account with its
-sightings) and what comes out (one assessment with its explanation)."""
+sightings), what it is compared with (the reference records of the profile and registry) and
+what comes out (one assessment with its explanation)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from crawler.district.registry import RegistryRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,8 @@ class Result:
     registered_url: str | None = None
     case_kind: str | None = None
     entity_score: float = 0.0
+    rule: str = ""
+    """The code of the rule of the decision cascade that settled it (``matching.decide.CASCADE``)."""
 
     @property
     def opens_case(self) -> bool:
@@ -68,3 +73,36 @@ class Result:
 
     def labels(self) -> list[str]:
         return [lv.label for lv in self.explanation]
+
+
+@dataclass(slots=True)
+class Record:
+    """One reference record: an entity, an affiliated organisation or a not-district lookalike."""
+
+    key: str | None
+    label: str  # the name a person reads
+    forms: tuple[str, ...]  # folded, expanded names and aliases
+    originals: tuple[str, ...]  # the same names as written, for labels
+    tokens: frozenset[str] = frozenset()
+    handle_forms: tuple[str, ...] = ()
+    level: str | None = None
+    mascot: str | None = None  # folded, plural as written
+    activities: frozenset[str] = frozenset()
+    parent: str | None = None
+    kind: str = ""
+    entity: str | None = None  # affiliated: the entity it supports
+    location: str | None = None
+    common: tuple[bool, ...] = ()  # per form: made only of words many schools use
+    website: str | None = None
+    depth: int = 0  # 0 district, 1 school, 2 team/program under a school
+    inside: tuple[
+        str, ...
+    ] = ()  # not-district: the district's own names that contain one of its names
+
+
+@dataclass(slots=True)
+class RegisteredHandle:
+    row: RegistryRow
+    skeleton: str
+    words: frozenset[str]
+    name: str

@@ -23,20 +23,18 @@ def match(
     """Re-run matching (normalise, block, compare, decide) on a stored scan and replace its assessments."""
     from collections import Counter
 
+    from crawler.db.matches import account_names, latest_scan_id
     from crawler.db.store import current_profile, registry_rows
+    from crawler.vocab import Classification
     from matching import Matcher, MatchSettings
-    from matching.store import latest_scan_id, match_scan
+    from matching.store import match_scan
 
     settings = MatchSettings.from_mapping(STATE.config.matching)
     with STATE.session() as s:
         scan_id = scan if scan is not None else latest_scan_id(s)
         matcher = Matcher(current_profile(s), registry_rows(s), settings)
         pairs = match_scan(s, scan_id, matcher)
-        from crawler.db.models import Account
-
-        accounts = {
-            a.id: a for a in s.query(Account).filter(Account.id.in_([aid for aid, _ in pairs]))
-        }
+        accounts = account_names(s, (aid for aid, _ in pairs))
         rows: list[dict[str, Any]] = [
             {
                 "account_id": aid,
@@ -49,7 +47,7 @@ def match(
                 "confidence": r.confidence,
                 "case_kind": r.case_kind,
                 "imitates": r.imitates,
-                "registered": r.classification == "registered",
+                "registered": r.classification == Classification.REGISTERED,
                 "explanation": [lv.as_dict() for lv in r.explanation],
             }
             for aid, r in pairs

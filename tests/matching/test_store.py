@@ -157,3 +157,19 @@ def test_scout_match_rejects_unknown_settings(scanned, scout, tmp_path) -> None:
     cfg.write_text("[matching]\ncase_treshold = 0.9\n", encoding="utf-8")
     code, _, err = scout("--config", cfg, "--database-url", url, "match")
     assert code == 1 and "case_treshold" in err and "did you mean 'case_threshold'" in err
+
+
+def test_liveness_sources_come_from_the_source_table() -> None:
+    from crawler.db.matches import CURRENT_SOURCES, PAGE_SOURCES, is_live
+    from crawler.vocab import Source
+
+    assert CURRENT_SOURCES == {
+        Source.YOUTUBE,
+        Source.BLUESKY,
+        Source.MASTODON,
+        Source.WEB_SEARCH,
+        Source.DISTRICT_SITE,
+    }
+    assert PAGE_SOURCES == {Source.PROFILES, Source.HANDLE_PROBE}
+    assert is_live(None, [Source.WEB_SEARCH]) and is_live("ok", [Source.PROFILES])
+    assert not is_live(None, [Source.PROFILES]) and not is_live("not_found", [Source.BLUESKY])

@@ -1,0 +1,359 @@
+"""Step 3, compare: the comparison levels. Each comparison is a small class whose levels run
+from exact to loose; the level that fires carries a human label and a weight (Splink style).
+"""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz, process
+
+from crawler.vocab import Source
+from matching import lexicon
+from matching.compare import BIO_FIELDS, EntityMatch, name_scorer
+from matching.features import LINK_SOURCES, Features
+from matching.normalise import fold
+from matching.reference import Reference
+from matching.settings import MatchSettings
+from matching.types import Level, Record
+
+# The level of a link from the district's own site is named after its source.
+DISTRICT_SITE = str(Source.DISTRICT_SITE)
+
+
+class Comparison:
+    """Base class: ``levels()`` returns the levels that fired for one account (often one, or none).
+
+    Subclasses keep their thresholds in :class:`MatchSettings`, their words in
+    :mod:`matching.lexicon` or the profile, and put the evidence in the label.
+    """
+
+    code = ""
+
+    def __init__(self, ref: Reference, settings: MatchSettings) -> None:
+        self.ref = ref
+        self.s = settings
+        self.name_score = name_scorer(settings)
+
+    def levels(
+        self, f: Features, m: EntityMatch | None
+    ) -> list[Level]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class NameComparison(Comparison):
+    """Name (or handle, or search title) vs the entity's names and aliases: exact, strong, weak."""
+
+    code = "name"
+
+    def levels(self, f: Features, m: EntityMatch | None) -> list[Level]:
+        if m is None or m.score < self.s.name_weak:
+            return []
+        s = self.s
+        if m.field in BIO_FIELDS:
+            return [
+                Level("bio_names", f"{m.field} names '{m.form}'", s.w_bio_names),
+                *self._common(m),
+            ]
+        what = "handle" if m.field in ("handle", "handle form") else m.field
+        shown = f"@{f.candidate.handle}" if what == "handle" else what
+        out = []
+        # One word ('Sheyenne') is also a first name, a river, a street: weak evidence on its own.
+        single = len(fold(m.form).split()) <= 1 and m.field != "handle form"
+        rec = m.record
+        parent = self.ref.by_key.get(rec.parent or "")
+        acts = set(rec.activities) | (set(parent.activities) if parent else set())
+        act = next((a for a in sorted(acts) if f.has_phrase(a, f.name_text)), None)
+        if single and act and m.score >= s.name_strong:
+            # 'Sheyenne Orchestra': one word of the school's name and one of its activities.
+            out.append(
+                Level(
+                    "name_strong",
+                    f"{shown} ≈ '{m.form}' + {act} (token set {m.score:.0f})",
+                    s.w_name_strong,
+                )
+            )
+        elif single and m.score >= s.name_weak:
+            out.append(
+                Level(
+                    "name_weak",
+                    f"{shown} ≈ '{m.form}' (one word, token set {m.score:.0f})",
+                    s.w_name_weak,
+                )
+            )
+        elif (generic := self._mascot_sport_only(f, rec)) is not None:
+            out += [
+                Level(
+                    "name_weak", f"{shown} ~ '{m.form}' (token set {m.score:.0f})", s.w_name_weak
+                ),
+                generic,
+            ]
+        elif m.score >= s.name_exact:
+            out.append(Level("name_exact", f"{shown} = '{m.form}'", s.w_name_exact))
+        elif m.score >= s.name_strong:
+            out.append(
+                Level(
+                    "name_strong",
+                    f"{shown} ≈ '{m.form}' (token set {m.score:.0f})",
+                    s.w_name_strong,
+                )
+            )
+        else:
+            out.append(
+                Level("name_weak", f"{shown} ~ '{m.form}' (token set {m.score:.0f})", s.w_name_weak)
+            )
+        # The handle and the display name agreeing on the entity adds a little.
+        other = self._other_field(f, m)
+        if other is not None and not single:
+            out.append(other)
+        bio = f" {' '.join(f.bio)} "
+        named = next(
+            (
+                o
+                for fm, o in zip(m.record.forms, m.record.originals, strict=True)
+                if len(fm.split()) >= 2 and f" {fm} " in bio
+            ),
+            None,
+        )
+        if named:
+            out.append(Level("bio_names", f"{f.bio_source} names '{named}'", s.w_bio_names))
+        return out + self._common(m)
+
+    def _common(self, m: EntityMatch) -> list[Level]:
+        rec = m.record
+        if m.form in rec.originals and rec.common[rec.originals.index(m.form)]:
+            return [
+                Level(
+                    "common_name",
+                    f"'{m.form}' is a common school name: needs local evidence",
+                    self.s.w_common_name,
+                )
+            ]
+        return []
+
+    def _mascot_sport_only(self, f: Features, rec: Record) -> Level | None:
+        """'Mustangs Hoops' fits 'Sheyenne Mustangs Basketball', but many schools have Mustangs and a
+        basketball team (and fans post their highlights): a name made only of a mascot, a sport and
+        generic or town words, without a word of the entity's own name, is weak evidence."""
+        said = set(f.name) | set(f.handle) | {w for t in f.titles for w in t}
+        own = {w for form in rec.forms for w in form.split()}
+        plain = (
+            self.ref.mascots
+            | lexicon.ACTIVITIES
+            | lexicon.GENERIC
+            | set(lexicon.LEVEL_WORDS)
+            | {w for a in rec.activities for w in a.split()}
+        )
+        distinctive = {w for w in own if w not in plain and not w.isdigit()}
+        if not distinctive or said & distinctive:
+            return None
+        mascot = said & self.ref.mascots
+        sport = said & (lexicon.ACTIVITIES | {w for a in rec.activities for w in a.split()})
+        if not mascot or not sport:
+            return None
+        return Level(
+            "mascot_sport_only",
+            f"names only a mascot and a sport ({sorted(mascot)[0]}, {sorted(sport)[0]}), not "
+            f"{rec.label}'s own name ({', '.join(sorted(distinctive))}): many schools share them",
+            self.s.w_mascot_sport_only,
+        )
+
+    def _other_field(self, f: Features, m: EntityMatch) -> Level | None:
+        s, rec = self.s, m.record
+        if m.field in ("handle", "handle form"):
+            if not f.name:
+                return None
+            hit = process.extractOne(
+                " ".join(f.name), rec.forms, scorer=self.name_score, processor=None
+            )
+            if hit is not None and hit[1] >= s.handle_strong:
+                return Level(
+                    "handle", f"display name also fits '{rec.label}' ({hit[1]:.0f})", s.w_handle
+                )
+            return None
+        if not f.handle:
+            return None
+        h = process.extractOne(
+            " ".join(f.handle), rec.forms, scorer=self.name_score, processor=None
+        )
+        hc = (
+            process.extractOne(
+                f.handle_compact, rec.handle_forms, scorer=fuzz.ratio, processor=None
+            )
+            if rec.handle_forms
+            else None
+        )
+        best = max((h[1] if h else 0), (hc[1] if hc else 0))
+        if best >= s.handle_strong:
+            return Level(
+                "handle",
+                f"handle @{f.candidate.handle} fits '{rec.label}' ({best:.0f})",
+                s.w_handle,
+            )
+        return None
+
+
+class MascotActivityComparison(Comparison):
+    """The entity's mascot and activities named; another mascot, or another school level, named instead."""
+
+    code = "mascot"
+
+    def levels(self, f: Features, m: EntityMatch | None) -> list[Level]:
+        if m is None:
+            return []
+        rec = m.record
+        parent = self.ref.by_key.get(rec.parent or "")
+        out: list[Level] = []
+        words = set(f.text.split())
+        own = {x for x in (rec.mascot, parent.mascot if parent else None) if x}
+        if own & words:
+            out.append(
+                Level(
+                    "mascot",
+                    f"mascot {', '.join(sorted(own & words)).title()} of {rec.label}",
+                    self.s.w_mascot,
+                )
+            )
+        else:
+            named = set(f.name_text.split()) & self.ref.mascots
+            named = {self.ref.abbreviations.get(x, x) for x in named}
+            if own and named - own:
+                other = sorted(named - own)[0].title()
+                out.append(
+                    Level(
+                        "mascot_conflict",
+                        f"mascot {other}: not {rec.label}'s ({', '.join(sorted(own)).title()})",
+                        self.s.w_mascot_conflict,
+                    )
+                )
+        acts = set(rec.activities) | (set(parent.activities) if parent else set())
+        said = sorted(a for a in acts if f.has_phrase(a, f.name_text))
+        if said:
+            out.append(Level("activity", f"activity {said[0]} of {rec.label}", self.s.w_activity))
+        if rec.level:
+            levels = {
+                lexicon.LEVEL_WORDS[w] for w in f.name_text.split() if w in lexicon.LEVEL_WORDS
+            }
+            if levels and rec.level not in levels and rec.level != "other":
+                out.append(
+                    Level(
+                        "level_conflict",
+                        f"a {sorted(levels)[0]} school, {rec.label} is {rec.level}",
+                        self.s.w_level_conflict,
+                    )
+                )
+        return out
+
+
+_IGNORE = (
+    lexicon.GENERIC
+    | lexicon.SCHOOL_WORDS
+    | lexicon.ACTIVITIES
+    | set(lexicon.LEVEL_WORDS)
+    | lexicon.OFFICIAL_WORDS
+    | set(lexicon.HANDLE_DECORATIONS)
+)
+
+
+class UnexplainedWords(Comparison):
+    """Words in the name or handle that the matched entity, the district and schools in general
+    do not use: often another town or person ('Lemoore Liberty Middle School', 'Horace Mann')."""
+
+    code = "unexplained"
+
+    def levels(self, f: Features, m: EntityMatch | None) -> list[Level]:
+        if m is None or m.score < self.s.name_weak or m.field in BIO_FIELDS:
+            return []  # a name that only the bio ties to the entity is not expected to be the entity's
+        ref = self.ref
+        rec = m.record
+        parent = ref.by_key.get(rec.parent or "")
+        known = set(rec.tokens) | (set(parent.tokens) if parent else set())
+        known |= {w for a in rec.activities for w in a.split()}
+        local = ref.local_words
+        extra = [
+            w
+            for w in dict.fromkeys([*f.name, *f.handle])
+            if len(w) >= self.s.unexplained_min_length
+            and not w.isdigit()
+            and w not in known
+            and w not in local
+            and w not in ref.district_word_set
+            and w not in _IGNORE
+            and w not in ref.abbreviations
+            and ref.abbreviations.get(w, w) not in known
+        ]
+        if not extra:
+            return []
+        words = extra[: self.s.unexplained_max_words]
+        return [
+            Level(
+                "unexplained",
+                f"words not of {rec.label}: {', '.join(words)}",
+                self.s.w_unexplained * len(words),
+            )
+        ]
+
+
+class PlaceComparison(Comparison):
+    """Town and state: the district's own or nearby towns, its state; another town or state."""
+
+    code = "place"
+
+    def levels(self, f: Features, m: EntityMatch | None) -> list[Level]:
+        ref, s = self.ref, self.s
+        state = ref.profile.district.location.state
+        out: list[Level] = []
+        # A town inside the matched school's own name ('Horace Elementary') is not extra evidence.
+        own = m.record.tokens if m is not None and m.score >= s.name_weak else frozenset()
+        local = ref.places_in(f.context) + [
+            p for p in ref.places_in(f.name_text) if not set(p.split()) <= own
+        ]
+        if local:
+            out.append(Level("town", f"mentions {local[0].title()}", s.w_town))
+        other = None
+        for pl in f.places:
+            if pl.state != state:
+                other = pl
+                break
+            if pl.city and not ref.is_local(pl.city):
+                other = pl
+                break
+        if other is not None and not (local and other.state == state):
+            out.append(
+                Level("other_place", f"location {other.text}: not this district", s.w_other_place)
+            )
+        elif any(pl.state == state for pl in f.places) or f.has_phrase(
+            " ".join(lexicon.STATES[state].split())
+        ):
+            out.append(Level("state", f"state {state}", s.w_state))
+        return out
+
+
+class DistrictEvidence(Comparison):
+    """What ties the account to this district: its name, links to its domains, a link from its site."""
+
+    code = "district"
+
+    def levels(self, f: Features, m: EntityMatch | None) -> list[Level]:
+        ref, s = self.ref, self.s
+        out: list[Level] = []
+        names = [d for d, phrase in ref.district_phrases if f.has_phrase(phrase)]
+        dabbr = [a for a in f.name_text.split() if a in ref.district_abbreviations]
+        if names or dabbr:
+            out.append(
+                Level(
+                    "district_name",
+                    f"names the district ('{(names or dabbr)[0]}')",
+                    s.w_district_name,
+                )
+            )
+        for h in f.hosts:
+            if ref.profile.is_district_domain(h):
+                out.append(Level("domain_link", f"bio links to {h}", s.w_domain_link))
+                break
+        for sg in f.candidate.sightings:
+            if sg.source in LINK_SOURCES:
+                page = sg.source_url or "the district's site"
+                out.append(
+                    Level(DISTRICT_SITE, f"linked from the district page {page}", s.w_district_site)
+                )
+                break
+        return out

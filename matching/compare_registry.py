@@ -1,0 +1,108 @@
+"""Step 3, compare: the account against the registry. Same URL, platform id or handle
+(registered); a near copy of a registered handle or name on the same platform (impersonation);
+the same handle as a registered account on another platform.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import DamerauLevenshtein
+
+from crawler.district.registry import RegistryRow
+from matching.features import Features
+from matching.normalise import strip_official
+from matching.reference import Reference
+from matching.settings import MatchSettings
+from matching.types import Level, RegisteredHandle
+
+
+class RegistryComparison:
+    """The registry: same URL or platform id (registered); a near copy of a registered handle or
+    name on the same platform (impersonation); the same handle as a registered account elsewhere."""
+
+    def __init__(self, ref: Reference, settings: MatchSettings) -> None:
+        self.ref = ref
+        self.s = settings
+
+    def exact(self, f: Features) -> tuple[Level, RegistryRow] | None:
+        c, ref = f.candidate, self.ref
+        row = ref.registry_by_url.get((c.platform, c.url))
+        if row is not None:
+            return Level(
+                "registered_url", f"registered: same URL as registry entry {row.url}", 0.0
+            ), row
+        if c.platform_id:
+            row = ref.registry_by_id.get((c.platform, c.platform_id))
+            if row is not None:
+                return Level(
+                    "registered_id",
+                    f"registered: same {c.platform} id {c.platform_id} as {row.url}",
+                    0.0,
+                ), row
+        row = ref.registry_by_handle.get((c.platform, c.handle.lower().lstrip("@")))
+        if row is not None:
+            return Level(
+                "registered_handle",
+                f"registered: same {c.platform} handle @{row.handle} as {row.url}",
+                0.0,
+            ), row
+        return None
+
+    def impersonation(self, f: Features) -> tuple[Level, RegisteredHandle] | None:
+        c, s = f.candidate, self.s
+        for rh in self.ref.registry_handles.get(c.platform, ()):
+            if rh.row.url == c.url:
+                continue
+            sk = f.handle_skeleton
+            if sk and sk == rh.skeleton:
+                return Level(
+                    "impersonation_handle",
+                    f"handle @{c.handle} copies registered @{rh.row.handle} (decoration or separator added)",
+                    0.0,
+                ), rh
+            if sk and min(len(sk), len(rh.skeleton)) >= s.impersonation_min_length:
+                d = DamerauLevenshtein.distance(sk, rh.skeleton)
+                if d <= s.impersonation_edits and not self._different_name(c.handle.lower(), rh):
+                    return Level(
+                        "impersonation_handle",
+                        f"handle @{c.handle} is one letter from registered @{rh.row.handle}",
+                        0.0,
+                    ), rh
+            shown = c.display_name or f.title_name
+            name = " ".join(self.ref.tokens(strip_official(shown)))
+            if name and len(rh.name.split()) >= 2 and f.handle_skeleton != rh.skeleton:
+                r = fuzz.ratio(name, rh.name, processor=None)
+                if r >= s.impersonation_name:
+                    what = "display name" if c.display_name else "name in search results"
+                    return Level(
+                        "impersonation_name",
+                        f"{what} '{shown}' copies registered '{rh.row.display_name}' "
+                        f"(@{rh.row.handle}, {r:.0f})",
+                        0.0,
+                    ), rh
+        return None
+
+    def _different_name(self, handle: str, rh: RegisteredHandle) -> bool:
+        """``shsmustangsbb`` is one letter from ``shsmustangsvb`` but spells another team: every
+        piece is a known word and the words differ."""
+        seg = self.ref.segmenter
+        assert seg is not None
+        handle = re.sub(r"\.bsky\.social$", "", handle.lstrip("@"))
+        if seg.unknown(handle):
+            return False
+        pieces = seg.split(handle)
+        if any(p.isdigit() and len(p) < 4 for p in pieces):
+            return False
+        return frozenset(self.ref.handle_tokens(handle)) != rh.words
+
+    def same_handle_elsewhere(self, f: Features) -> Level | None:
+        row = self.ref.handle_owner.get(f.handle_skeleton) if f.handle_skeleton else None
+        if row is None or row.platform == f.candidate.platform:
+            return None
+        return Level(
+            "registered_elsewhere",
+            f"same handle as the registered {row.platform} account @{row.handle}",
+            self.s.w_registered_handle,
+        )

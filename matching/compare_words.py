@@ -1,0 +1,69 @@
+"""Step 3, compare: words that say what kind of account it is, whatever entity it names:
+a fan, parody or commentary account (and whether it claims to be official), the words of an
+affiliated organisation (booster club, PTO, alumni), a community group.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from matching import lexicon
+from matching.features import Features
+from matching.types import Level
+
+_CLASS_OF = re.compile(r"\bclass of (\d{4})\b")
+_FAN_PHRASES = (
+    "fan page",
+    "fan account",
+    "parody",
+    "commentary",
+    "satire",
+    "student section",
+    "fan run",
+    "fan club",
+)
+
+
+def current_year() -> int:
+    return datetime.now(UTC).year
+
+
+def fan_levels(f: Features) -> tuple[Level | None, bool]:
+    """A fan/parody/commentary account, and whether it also claims to be official."""
+    name_words = set(f.name_text.split())
+    bio = " ".join(f.bio)
+    fan = sorted(name_words & lexicon.FAN_WORDS)
+    phrase = next(
+        (p for p in _FAN_PHRASES if f.has_phrase(p, bio) or f.has_phrase(p, f.name_text)),
+        None,
+    )
+    not_official = any(p in f"{bio} {f.name_text}" for p in lexicon.NOT_OFFICIAL_PHRASES)
+    official = (
+        bool(name_words & lexicon.OFFICIAL_WORDS or set(f.bio) & lexicon.OFFICIAL_WORDS)
+        and not not_official
+    )
+    if fan or phrase:
+        return Level("fan", f"says it is a {(fan[0] if fan else phrase)} account", 0.0), official
+    return None, official
+
+
+def affiliated_words(f: Features) -> tuple[str, str] | None:
+    """Words of a separate organisation in the name or handle (or a clear phrase in the bio)."""
+    for w in f.name_text.split():
+        if w in lexicon.AFFILIATED_WORDS:
+            return w, lexicon.AFFILIATED_WORDS[w]
+    bio = " ".join(f.bio)
+    for phrase, kind in lexicon.AFFILIATED_PHRASES.items():
+        if phrase == "class of":
+            continue
+        if f.has_phrase(phrase, f.name_text) or f.has_phrase(phrase, bio):
+            return phrase, kind
+    m = _CLASS_OF.search(f.name_text) or _CLASS_OF.search(bio)
+    if m and int(m.group(1)) < current_year():
+        return f"class of {m.group(1)}", "alumni"
+    return None
+
+
+def community_word(f: Features) -> str | None:
+    return next((w for w in f.name_text.split() if w in lexicon.COMMUNITY_WORDS), None)
