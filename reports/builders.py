@@ -15,13 +15,8 @@ from typing import Any, overload
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crawler.cases.lifecycle import (
-    FOLLOWED_STATUSES,
-    evidence_items,
-    latest_assessment,
-    list_cases,
-    not_seen_since,
-)
+from crawler.cases.records import FOLLOWED_STATUSES, not_seen_since
+from crawler.cases.views import evidence_items, latest_assessment, list_cases
 from crawler.config import Config
 from crawler.db.models import (
     Account,

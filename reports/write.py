@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from crawler.cases.lifecycle import case_json, list_cases
+from crawler.cases.views import case_json, list_cases
 from crawler.config import Config, redact
 from reports.audit import Roster
 from reports.builders import (
