@@ -20,33 +20,33 @@ from crawler.config import Config
 from crawler.db.models import AffiliatedOrg, Case, District, EntityRow, Scan, utcnow
 from crawler.db.store import district_row
 from crawler.errors import InputError
-from crawler.vocab import CaseStatus, ScanKind
+from crawler.vocab import CaseKind, CaseStatus, Platform, ScanKind
 from reports.audit import Roster
 
-PLATFORM_LABELS = {
-    "facebook": "Facebook",
-    "instagram": "Instagram",
-    "x": "X (Twitter)",
-    "youtube": "YouTube",
-    "tiktok": "TikTok",
-    "threads": "Threads",
-    "bluesky": "Bluesky",
-    "linkedin": "LinkedIn",
-    "mastodon": "Mastodon",
+PLATFORM_LABELS: dict[str, str] = {
+    Platform.FACEBOOK: "Facebook",
+    Platform.INSTAGRAM: "Instagram",
+    Platform.X: "X (Twitter)",
+    Platform.YOUTUBE: "YouTube",
+    Platform.TIKTOK: "TikTok",
+    Platform.THREADS: "Threads",
+    Platform.BLUESKY: "Bluesky",
+    Platform.LINKEDIN: "LinkedIn",
+    Platform.MASTODON: "Mastodon",
 }
-STATUS_LABELS = {
-    "open": "Open",
-    "notified": "Notified",
-    "resolved-registered": "Resolved: registered",
-    "resolved-deactivated": "Resolved: deactivated",
-    "reported-to-platform": "Reported to platform",
-    "dismissed-not-district": "Dismissed: not the district",
-    "dismissed-affiliated": "Dismissed: affiliated",
+STATUS_LABELS: dict[str, str] = {
+    CaseStatus.OPEN: "Open",
+    CaseStatus.NOTIFIED: "Notified",
+    CaseStatus.RESOLVED_REGISTERED: "Resolved: registered",
+    CaseStatus.RESOLVED_DEACTIVATED: "Resolved: deactivated",
+    CaseStatus.REPORTED_TO_PLATFORM: "Reported to platform",
+    CaseStatus.DISMISSED_NOT_DISTRICT: "Dismissed: not the district",
+    CaseStatus.DISMISSED_AFFILIATED: "Dismissed: affiliated",
 }
-KIND_LABELS = {
-    "unregistered": "Unregistered",
-    "impersonation": "Impersonation",
-    "deactivation_incomplete": "Deactivation incomplete",
+KIND_LABELS: dict[str, str] = {
+    CaseKind.UNREGISTERED: "Unregistered",
+    CaseKind.IMPERSONATION: "Impersonation",
+    CaseKind.DEACTIVATION_INCOMPLETE: "Deactivation incomplete",
 }
 
 

@@ -82,12 +82,15 @@ def _copy_screenshots(page: dict[str, Any], out_dir: Path) -> None:
 
 
 def _format(doc: Document, file: str, data: dict[str, Any]) -> str:
-    """One file of a document: a template of its folder, or the CSV / JSON of its data."""
+    """One file of a document: a template of its folder, or the CSV / JSON of its data.
+
+    Per-case pages sit in ``cases/``, so their links lead back up one folder.
+    """
     if file.endswith(".csv"):
         return to_csv(data["columns"], data["rows"])
     if file.endswith(".json"):
         return json.dumps(data["items"], indent=2, ensure_ascii=False) + "\n"
-    return render(doc.template(file), data)
+    return render(doc.template(file), data, root="../" if doc.per_case else "")
 
 
 def _write_case_pages(

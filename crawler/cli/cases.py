@@ -46,7 +46,7 @@ def cases_list(
     from crawler.cases.views import case_json, list_cases
     from crawler.db.models import CaseStatus
 
-    if status is not None and status not in {s.value for s in CaseStatus}:
+    if status is not None and status not in set(CaseStatus):
         raise fail(f"unknown status '{status}' (one of: {', '.join(s.value for s in CaseStatus)})")
     with STATE.session() as s:
         cases = list_cases(s, status)

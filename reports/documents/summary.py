@@ -71,7 +71,7 @@ def _trend(ctx: Context) -> list[dict[str, Any]]:
 
 
 def _coverage_matrix(ctx: Context) -> dict[str, Any]:
-    platforms = [p for p in PLATFORM_LABELS]
+    platforms = [str(p) for p in PLATFORM_LABELS]
     cells: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for r in ctx.session.scalars(
         select(RegisteredAccount).where(
