@@ -45,6 +45,7 @@ from crawler.db.models import (
     ScanStatus,
     utcnow,
 )
+from crawler.db.store import district_row
 from crawler.errors import InputError, InputErrors, read_text
 
 ROSTER_COLUMNS = ("name", "email", "status")
@@ -197,8 +198,6 @@ class _Facts:
 def _facts(
     session: Session, config: Config, roster: Roster | None, scan_id: int | None, now: datetime
 ) -> _Facts:
-    from crawler.db.store import district_row
-
     district = district_row(session)
     scan = session.get(Scan, scan_id) if scan_id is not None else latest_scan(session, district.id)
     seen_in_scan: set[int] = set()

@@ -45,6 +45,7 @@ from crawler.cases.records import (
 )
 from crawler.config import Config
 from crawler.db.models import Account, Assessment, Case, Scan, Sighting, utcnow
+from crawler.db.store import find_registered
 from crawler.errors import InputError
 from crawler.vocab import CaseKind, CaseStatus, Classification
 
@@ -106,8 +107,6 @@ def _candidates(
         account = session.get(Account, account_id)
         if account is None:
             continue
-        from crawler.db.store import find_registered
-
         reg = find_registered(session, account.platform, account.url, account.platform_id)
         entity = reg.entity_key if reg is not None else None
         out.append(

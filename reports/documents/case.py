@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from crawler.cases.views import evidence_items, latest_assessment
 from crawler.db.models import Account, Case, Evidence, RegisteredAccount
+from crawler.vocab import EvidenceKind
 from reports.context import Context, case_row, day, platform_label, stamp
 from reports.document import document
 from reports.quotes import quotes_for
@@ -62,24 +63,16 @@ def _links(acc: Account) -> list[str]:
     return out
 
 
-@document("case", "case.html", per_case=True)
-def build_case(ctx: Context, case: Case) -> dict[str, Any]:
-    """Everything a case page shows."""
-    acc = case.account
-    items = evidence_items(ctx.session, case)
-    sightings = [it for it in items if it.get("source")]
-    explanation = [it for it in items if it["kind"] == "explanation"]
-    evidence_rows = list(
-        ctx.session.scalars(
-            select(Evidence)
-            .where(Evidence.account_id == acc.id)
-            .order_by(Evidence.captured_at.desc())
-        )
-    )
+def _captures(ctx: Context, case: Case) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Screenshots (to copy next to the report) and page hashes captured for the account."""
     screenshots = []
     hashes = []
-    for ev in evidence_rows:
-        if ev.kind == "screenshot" and ev.file_path:
+    for ev in ctx.session.scalars(
+        select(Evidence)
+        .where(Evidence.account_id == case.account_id)
+        .order_by(Evidence.captured_at.desc())
+    ):
+        if ev.kind == EvidenceKind.SCREENSHOT and ev.file_path:
             src = Path(ev.file_path)
             if not src.is_absolute():
                 src = ctx.config.evidence_dir / src
@@ -95,26 +88,32 @@ def build_case(ctx: Context, case: Case) -> dict[str, Any]:
                     "summary": ev.summary,
                 }
             )
-        elif ev.kind == "html_sha256" and ev.sha256:
+        elif ev.kind == EvidenceKind.HTML_SHA256 and ev.sha256:
             hashes.append(
                 {"sha256": ev.sha256, "url": ev.url, "captured_at": stamp(ev.captured_at)}
             )
-    a = latest_assessment(ctx.session, acc.id)
-    links = _links(acc)
-    text = " ".join([acc.display_name or "", acc.bio or "", *links])
-    entity = None
-    if case.entity_key:
-        e = ctx.entities.get(case.entity_key)
-        entity = {
-            "key": case.entity_key,
-            "name": ctx.entity_name(case.entity_key),
-            "kind": ctx.entity_kind(case.entity_key),
-            "parent": ctx.entity_name(e.parent_key) if e is not None and e.parent_key else None,
-            "mascot": e.mascot if e is not None else None,
-            "website": (e.website if e is not None else ctx.district.website),
-        }
+    return screenshots, hashes
+
+
+def _entity(ctx: Context, key: str | None) -> dict[str, Any] | None:
+    """The entity the case is about, with its parent, mascot and website."""
+    if not key:
+        return None
+    e = ctx.entities.get(key)
+    return {
+        "key": key,
+        "name": ctx.entity_name(key),
+        "kind": ctx.entity_kind(key),
+        "parent": ctx.entity_name(e.parent_key) if e is not None and e.parent_key else None,
+        "mascot": e.mascot if e is not None else None,
+        "website": (e.website if e is not None else ctx.district.website),
+    }
+
+
+def _steps(ctx: Context, case: Case) -> list[dict[str, Any]]:
+    """The procedure's steps, dated from the day the case was opened."""
     opened = case.opened_at.date()
-    steps = [
+    return [
         {
             "n": i,
             "step": s.step,
@@ -124,7 +123,10 @@ def build_case(ctx: Context, case: Case) -> dict[str, Any]:
         }
         for i, s in enumerate(ctx.config.steps, 1)
     ]
-    history = [
+
+
+def _history(case: Case) -> list[dict[str, Any]]:
+    return [
         {
             "at": stamp(ev.at),
             "actor": ev.actor,
@@ -136,26 +138,41 @@ def build_case(ctx: Context, case: Case) -> dict[str, Any]:
         }
         for ev in case.events
     ]
+
+
+def _account(acc: Account, links: list[str]) -> dict[str, Any]:
+    return {
+        "platform_label": platform_label(acc.platform),
+        "url": acc.url,
+        "handle": acc.handle,
+        "display_name": acc.display_name or "",
+        "bio": acc.bio or "",
+        "followers": acc.followers,
+        "links": links,
+        "location": acc.location,
+        "verified": acc.verified,
+        "private": acc.private,
+        "page_state": acc.page_state,
+        "previous_handles": [str(h) for h in acc.previous_handles or []],
+        "platform_id": acc.platform_id,
+        "first_seen": day(acc.first_seen_at),
+    }
+
+
+@document("case", "case.html", per_case=True)
+def build_case(ctx: Context, case: Case) -> dict[str, Any]:
+    """Everything a case page shows."""
+    acc = case.account
+    items = evidence_items(ctx.session, case)
+    screenshots, hashes = _captures(ctx, case)
+    a = latest_assessment(ctx.session, acc.id)
+    links = _links(acc)
+    text = " ".join([acc.display_name or "", acc.bio or "", *links])
     return {
         **ctx.header(),
         "case": case_row(ctx, case),
-        "account": {
-            "platform_label": platform_label(acc.platform),
-            "url": acc.url,
-            "handle": acc.handle,
-            "display_name": acc.display_name or "",
-            "bio": acc.bio or "",
-            "followers": acc.followers,
-            "links": links,
-            "location": acc.location,
-            "verified": acc.verified,
-            "private": acc.private,
-            "page_state": acc.page_state,
-            "previous_handles": [str(h) for h in acc.previous_handles or []],
-            "platform_id": acc.platform_id,
-            "first_seen": day(acc.first_seen_at),
-        },
-        "entity": entity,
+        "account": _account(acc, links),
+        "entity": _entity(ctx, case.entity_key),
         "classification": None
         if a is None
         else {
@@ -163,12 +180,12 @@ def build_case(ctx: Context, case: Case) -> dict[str, Any]:
             "confidence": round(a.confidence, 2),
             "scan_id": a.scan_id,
         },
-        "explanation": explanation,
-        "sightings": sightings,
+        "explanation": [it for it in items if it["kind"] == EvidenceKind.EXPLANATION],
+        "sightings": [it for it in items if it.get("source")],
         "screenshots": screenshots,
         "hashes": hashes,
         "nearest": _nearest_registered(ctx, acc),
         "policy": quotes_for(acc.platform, ctx.entity_kind(case.entity_key), text),
-        "steps": steps,
-        "history": history,
+        "steps": _steps(ctx, case),
+        "history": _history(case),
     }
