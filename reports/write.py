@@ -1,4 +1,5 @@
-"""Write every report of a scan into one folder.
+"""Write every report of a scan into one folder: each document registered in
+:mod:`reports.document` (builders in ``reports/documents/``), file by file.
 
 Layout of ``out_dir``::
 
@@ -48,6 +49,7 @@ class ReportPaths:
     official_md: Path
     cases: dict[str, Path] = field(default_factory=dict)
     scan_id: int | None = None
+    files: dict[str, Path] = field(default_factory=dict)  # every document's file, by name
 
     def all(self) -> list[Path]:
         fixed = [
@@ -60,7 +62,8 @@ class ReportPaths:
             self.official,
             self.official_md,
         ]
-        return fixed + list(self.cases.values())
+        extra = [p for p in self.files.values() if p not in fixed]
+        return fixed + extra + list(self.cases.values())
 
 
 def _write(path: Path, text: str) -> Path:
@@ -138,6 +141,7 @@ def write_reports(
         official_md=written["official.md"],
         cases=cases,
         scan_id=ctx.scan.id if ctx.scan is not None else None,
+        files=written,
     )
 
 
