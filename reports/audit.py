@@ -46,11 +46,11 @@ from crawler.db.models import (
     utcnow,
 )
 from crawler.db.store import district_row
+from crawler.district.registry import EMAIL_RE
 from crawler.errors import InputError, InputErrors, read_text
 
 ROSTER_COLUMNS = ("name", "email", "status")
 ROSTER_STATUSES = ("active", "left")
-_EMAIL = re.compile(r"^[^@\s,;<>]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +113,7 @@ def _roster_problem(cells: dict[str, str], status: str, file: str, line: int) ->
         )
     if not cells["name"] and not cells["email"]:
         return InputError("name and email are both empty", file=file, line=line, field="name")
-    if cells["email"] and not _EMAIL.match(cells["email"]):
+    if cells["email"] and not EMAIL_RE.match(cells["email"]):
         return InputError(
             f"email '{cells['email']}' is not an e-mail address",
             file=file,
