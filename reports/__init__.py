@@ -9,7 +9,8 @@ Public API: :func:`write_reports` (every document of a scan) returning
 page); :func:`audit_registry` (ABDB-AP checks of the registry).
 """
 
-from reports.audit import Finding, Roster, audit_registry, load_roster
+from reports.audit import Finding, audit_registry
+from reports.roster import Roster, load_roster
 from reports.write import ReportPaths, publish_latest, write_official, write_reports
 
 __all__ = [

@@ -21,7 +21,7 @@ from crawler.db.models import AffiliatedOrg, Case, District, EntityRow, Scan, ut
 from crawler.db.store import district_row
 from crawler.errors import InputError
 from crawler.vocab import CaseKind, CaseStatus, Platform, ScanKind
-from reports.audit import Roster
+from reports.roster import Roster
 
 PLATFORM_LABELS: dict[str, str] = {
     Platform.FACEBOOK: "Facebook",

@@ -28,10 +28,10 @@ import reports.documents  # noqa: F401 - registers every document
 from crawler.cases.views import list_cases
 from crawler.config import Config, redact
 from crawler.db.models import Case
-from reports.audit import Roster
 from reports.context import Context
 from reports.document import DOCUMENTS, Document
 from reports.render import render, to_csv
+from reports.roster import Roster
 
 
 @dataclass
