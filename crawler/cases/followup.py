@@ -16,7 +16,7 @@ from crawler.cases.records import (
     FOLLOWED_STATUSES,
     OPEN_STATUSES,
     CaseUpdate,
-    Seen,
+    SeenInScan,
     add_event,
     day,
     last_presence,
@@ -81,7 +81,7 @@ def follow_up(
     scan: Scan,
     actor: str,
     handled: set[int],
-    seen: Seen,
+    seen: SeenInScan,
     result: CaseUpdate,
 ) -> None:
     """Cases not confirmed by this scan: seen (last_seen moves), not seen, or unknown."""

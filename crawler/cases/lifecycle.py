@@ -37,7 +37,7 @@ from crawler.cases.records import (
     LIVE_SOURCES,
     REOPEN_MARGIN,
     CaseUpdate,
-    Seen,
+    SeenInScan,
     add_event,
     fingerprint,
     last_presence,
@@ -122,9 +122,9 @@ def _candidates(
     return out
 
 
-def _seen_in_scan(session: Session, scan: Scan) -> Seen:
+def _seen_in_scan(session: Session, scan: Scan) -> SeenInScan:
     """Account id -> (latest sighting time, sources) for the accounts seen in this scan."""
-    seen: Seen = {}
+    seen: SeenInScan = {}
     for account_id, source, at in session.execute(
         select(Sighting.account_id, Sighting.source, Sighting.fetched_at).where(
             Sighting.scan_id == scan.id
@@ -222,7 +222,7 @@ def _update_existing(
     config: Config,
     actor: str,
     at: datetime,
-    seen: Seen,
+    seen: SeenInScan,
     result: CaseUpdate,
 ) -> None:
     acc = cand.account
@@ -318,7 +318,7 @@ def _kind_taken(session: Session, case: Case, kind: str) -> bool:
     )
 
 
-def _reopen_reason(case: Case, cand: _Candidate, scan: Scan, seen: Seen) -> str | None:
+def _reopen_reason(case: Case, cand: _Candidate, scan: Scan, seen: SeenInScan) -> str | None:
     if case.status in DISMISSED:
         if case.fingerprint is None or fingerprint(cand.account) == case.fingerprint:
             return None

@@ -34,7 +34,7 @@ REOPEN_MARGIN = 0.05
 PRESENCE_ACTIONS = ("opened", "reopened", "not-seen", "seen-again")
 
 # Account id -> (latest sighting time, sources) for the accounts seen in one scan.
-Seen = dict[int, tuple[datetime, set[str]]]
+SeenInScan = dict[int, tuple[datetime, set[str]]]
 
 
 @dataclass
