@@ -134,10 +134,12 @@ def md_env() -> Environment:
     return _common(env)
 
 
-def render(template: str, data: dict[str, Any]) -> str:
-    """Render ``folder/name.html`` or ``folder/name.md`` with the matching environment."""
+def render(template: str, data: dict[str, Any], *, root: str = "") -> str:
+    """Render ``folder/name.html`` or ``folder/name.md`` with the matching environment.
+
+    ``root`` leads from the page back to the report folder (``../`` for the case pages).
+    """
     env = md_env() if template.endswith(".md") else html_env()
-    root = "../" if template.startswith("case/") else ""  # case pages sit in cases/
     return env.get_template(template).render(**{"root": root, **data})
 
 

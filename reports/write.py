@@ -1,4 +1,5 @@
-"""Write every report of a scan into one folder.
+"""Write every report of a scan into one folder: each document registered in
+:mod:`reports.document` (builders in ``reports/documents/``), file by file.
 
 Layout of ``out_dir``::
 
@@ -23,39 +24,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from crawler.cases.lifecycle import case_json, list_cases
+import reports.documents  # noqa: F401 - registers every document
+from crawler.cases.views import list_cases
 from crawler.config import Config, redact
-from reports.audit import Roster
-from reports.builders import (
-    Context,
-    build_case,
-    build_index,
-    build_official,
-    build_summary,
-    case_row,
-)
+from crawler.db.models import Case
+from reports.context import Context
+from reports.document import DOCUMENTS, Document
 from reports.render import render, to_csv
-
-CSV_COLUMNS = [
-    "case_id",
-    "status",
-    "kind",
-    "platform",
-    "handle",
-    "url",
-    "display_name",
-    "entity",
-    "entity_name",
-    "confidence",
-    "imitates",
-    "opened_at",
-    "due",
-    "last_seen",
-    "not_seen_since",
-    "closed_at",
-    "evidence",
-    "page",
-]
+from reports.roster import Roster
 
 
 @dataclass
@@ -73,6 +49,7 @@ class ReportPaths:
     official_md: Path
     cases: dict[str, Path] = field(default_factory=dict)
     scan_id: int | None = None
+    files: dict[str, Path] = field(default_factory=dict)  # every document's file, by name
 
     def all(self) -> list[Path]:
         fixed = [
@@ -85,7 +62,8 @@ class ReportPaths:
             self.official,
             self.official_md,
         ]
-        return fixed + list(self.cases.values())
+        extra = [p for p in self.files.values() if p not in fixed]
+        return fixed + extra + list(self.cases.values())
 
 
 def _write(path: Path, text: str) -> Path:
@@ -106,6 +84,31 @@ def _copy_screenshots(page: dict[str, Any], out_dir: Path) -> None:
         shot.pop("source_path", None)
 
 
+def _format(doc: Document, file: str, data: dict[str, Any]) -> str:
+    """One file of a document: a template of its folder, or the CSV / JSON of its data.
+
+    Per-case pages sit in ``cases/``, so their links lead back up one folder.
+    """
+    if file.endswith(".csv"):
+        return to_csv(data["columns"], data["rows"])
+    if file.endswith(".json"):
+        return json.dumps(data["items"], indent=2, ensure_ascii=False) + "\n"
+    return render(doc.template(file), data, root="../" if doc.per_case else "")
+
+
+def _write_case_pages(
+    ctx: Context, doc: Document, cases: list[Case], out_dir: Path
+) -> dict[str, Path]:
+    written: dict[str, Path] = {}
+    for case in cases:
+        page = doc.build(ctx, case)
+        _copy_screenshots(page, out_dir)
+        for file in doc.files:
+            path = out_dir / "cases" / f"{case.number}{Path(file).suffix}"
+            written[case.number] = _write(path, _format(doc, file, page))
+    return written
+
+
 def write_reports(
     session: Session,
     scan_id: int | None,
@@ -114,64 +117,39 @@ def write_reports(
     *,
     roster: Roster | None = None,
 ) -> ReportPaths:
-    """Render every report for ``scan_id`` (None: the latest scan) into ``out_dir``."""
+    """Render every registered document for ``scan_id`` (None: the latest scan) into ``out_dir``."""
     out_dir = Path(out_dir)
-    ctx = Context(session, config, scan_id)
-    paths = ReportPaths(
+    ctx = Context(session, config, scan_id, roster=roster)
+    written: dict[str, Path] = {}
+    cases: dict[str, Path] = {}
+    for doc in DOCUMENTS.values():
+        if doc.per_case:
+            cases.update(_write_case_pages(ctx, doc, list_cases(session), out_dir))
+            continue
+        data = doc.build(ctx)
+        for file in doc.files:
+            written[file] = _write(out_dir / file, _format(doc, file, data))
+    return ReportPaths(
         out_dir=out_dir,
-        index=out_dir / "index.html",
-        index_md=out_dir / "index.md",
-        summary=out_dir / "summary.html",
-        summary_md=out_dir / "summary.md",
-        cases_csv=out_dir / "cases.csv",
-        cases_json=out_dir / "cases.json",
-        official=out_dir / "official.html",
-        official_md=out_dir / "official.md",
+        index=written["index.html"],
+        index_md=written["index.md"],
+        summary=written["summary.html"],
+        summary_md=written["summary.md"],
+        cases_csv=written["cases.csv"],
+        cases_json=written["cases.json"],
+        official=written["official.html"],
+        official_md=written["official.md"],
+        cases=cases,
         scan_id=ctx.scan.id if ctx.scan is not None else None,
+        files=written,
     )
-    index = build_index(ctx)
-    _write(paths.index, render("index/index.html", index))
-    _write(paths.index_md, render("index/index.md", index))
-    summary = build_summary(ctx, roster=roster)
-    _write(paths.summary, render("summary/summary.html", summary))
-    _write(paths.summary_md, render("summary/summary.md", summary))
-    official = build_official(ctx)
-    _write(paths.official, render("official/official.html", official))
-    _write(paths.official_md, render("official/official.md", official))
-
-    cases = list_cases(session)
-    listed = []
-    csv_rows = []
-    for case in cases:
-        page = build_case(ctx, case)
-        _copy_screenshots(page, out_dir)
-        paths.cases[case.number] = _write(
-            out_dir / "cases" / f"{case.number}.html", render("case/case.html", page)
-        )
-        data = case_json(case)
-        listed.append(data)
-        row = case_row(ctx, case)
-        csv_rows.append(
-            {
-                **data,
-                "entity_name": row["entity_name"],
-                "due": row["due"],
-                "not_seen_since": row["not_seen_since"],
-                "closed_at": row["closed_at"],
-                "evidence": len(data["evidence"]),
-                "page": row["href"],
-            }
-        )
-    _write(paths.cases_csv, to_csv(CSV_COLUMNS, csv_rows))
-    _write(paths.cases_json, json.dumps(listed, indent=2, ensure_ascii=False) + "\n")
-    return paths
 
 
 def write_official(session: Session, config: Config, out: Path) -> Path:
     """Only the public official-accounts page (HTML, or Markdown when ``out`` ends in .md)."""
-    ctx = Context(session, config, None)
-    template = "official/official.md" if out.suffix.lower() == ".md" else "official/official.html"
-    return _write(out, render(template, build_official(ctx)))
+    doc = DOCUMENTS["official"]
+    file = "official.md" if out.suffix.lower() == ".md" else "official.html"
+    return _write(out, _format(doc, file, doc.build(Context(session, config, None))))
 
 
 def publish_latest(out_dir: Path, reports_dir: Path) -> Path:

@@ -46,5 +46,5 @@ JSON_KEYS = ("input", "is_account", "platform", "handle", "url", "registered", "
 
 
 def as_contract(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The stable `scout check --json` shape of DESIGN.md."""
+    """The stable `scout check --json` shape (README, "Commands")."""
     return [{k: r[k] for k in JSON_KEYS} for r in results]

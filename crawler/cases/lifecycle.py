@@ -22,182 +22,32 @@ Functions take the session; the caller owns the transaction.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from crawler.config import Config
-from crawler.db.models import (
-    Account,
-    Assessment,
-    Case,
-    CaseCounter,
-    CaseEvent,
-    CaseKind,
-    CaseStatus,
-    Classification,
-    Evidence,
-    RegisteredAccount,
-    Scan,
-    ScanKind,
-    ScanQuery,
-    ScanStatus,
-    Sighting,
-    utcnow,
+from crawler.cases.followup import auto_resolve_registered, follow_up
+from crawler.cases.records import (
+    DISMISSED,
+    FAMILY,
+    LIVE_SOURCES,
+    REOPEN_MARGIN,
+    CaseUpdate,
+    SeenInScan,
+    add_event,
+    fingerprint,
+    last_presence,
+    next_number,
 )
+from crawler.config import Config
+from crawler.db.models import Account, Assessment, Case, Scan, Sighting, utcnow
+from crawler.db.store import find_registered
 from crawler.errors import InputError
-
-FAMILY = (CaseKind.UNREGISTERED.value, CaseKind.IMPERSONATION.value)
-OPEN_STATUSES = (CaseStatus.OPEN.value, CaseStatus.NOTIFIED.value)
-# Statuses whose account PR still wants to follow: after a platform report, "not
-# seen any more" is the news PR waits for.
-FOLLOWED_STATUSES = (*OPEN_STATUSES, CaseStatus.REPORTED_TO_PLATFORM.value)
-DISMISSED = (CaseStatus.DISMISSED_NOT_DISTRICT.value, CaseStatus.DISMISSED_AFFILIATED.value)
-# Sources that see an account live (an API answer or the page itself). A search
-# index can lag for months, so a search hit alone never re-opens a deactivation.
-LIVE_SOURCES = frozenset({"youtube", "bluesky", "mastodon", "profiles", "handle_probe"})
-# How much more strongly a changed account must match than when it was dismissed.
-REOPEN_MARGIN = 0.05
-PRESENCE_ACTIONS = ("opened", "reopened", "not-seen", "seen-again")
-
-DECISIONS: dict[str, CaseStatus] = {
-    "notified": CaseStatus.NOTIFIED,
-    "registered": CaseStatus.RESOLVED_REGISTERED,
-    "deactivated": CaseStatus.RESOLVED_DEACTIVATED,
-    "reported": CaseStatus.REPORTED_TO_PLATFORM,
-    "not-district": CaseStatus.DISMISSED_NOT_DISTRICT,
-    "affiliated": CaseStatus.DISMISSED_AFFILIATED,
-    "reopen": CaseStatus.OPEN,
-    **{s.value: s for s in CaseStatus},
-}
-
-SOURCE_EVIDENCE = {
-    "district_site": "district_link",
-    "web_search": "search_result",
-    "youtube": "api_profile",
-    "bluesky": "api_profile",
-    "mastodon": "api_profile",
-    "profiles": "profile_page",
-    "handle_probe": "profile_page",
-}
-
-
-@dataclass
-class CaseUpdate:
-    """What :func:`update_cases` did, as lists of case numbers."""
-
-    opened: list[str] = field(default_factory=list)
-    seen: list[str] = field(default_factory=list)
-    reopened: list[str] = field(default_factory=list)
-    resolved: list[str] = field(default_factory=list)
-    kept_closed: list[str] = field(default_factory=list)
-    renamed: list[str] = field(default_factory=list)
-    not_seen: list[str] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, list[str]]:
-        return asdict(self)
-
-    def summary(self) -> str:
-        return (
-            f"cases: {len(self.opened)} opened, {len(self.reopened)} re-opened, {len(self.seen)} seen again, "
-            f"{len(self.resolved)} resolved, {len(self.not_seen)} not seen, "
-            f"{len(self.unknown)} not found but coverage incomplete"
-        )
-
-
-# --------------------------------------------------------------------------- small helpers
-
-
-def fingerprint(account: Account) -> str:
-    """Hash of the account's name and bio (case and spacing ignored): what PR decided on."""
-    text = f"{account.display_name or ''}\n{account.bio or ''}"
-    norm = re.sub(r"\s+", " ", text.casefold()).strip()
-    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
-
-
-def next_number(session: Session, prefix: str, year: int) -> str:
-    """The next case number ``PREFIX-YYYY-NNNN`` (the counter row is locked where the backend can)."""
-    key = f"{prefix}-{year}"
-    counter = session.scalars(
-        select(CaseCounter).where(CaseCounter.prefix == key).with_for_update()
-    ).first()
-    if counter is None:
-        counter = CaseCounter(prefix=key, last=0)
-        session.add(counter)
-    while True:
-        counter.last += 1
-        number = f"{key}-{counter.last:04d}"
-        # A restored or hand-edited database may hold numbers the counter does not know.
-        if session.scalars(select(Case.id).where(Case.number == number)).first() is None:
-            session.flush()
-            return number
-
-
-def parse_decision(text: str) -> CaseStatus:
-    value = text.strip().lower().replace("_", "-")
-    if value not in DECISIONS:
-        raise InputError(
-            f"unknown decision '{text}' (one of: {', '.join(DECISIONS)})", field="--as"
-        )
-    return DECISIONS[value]
-
-
-def find_case(session: Session, ident: str | int, *, lock: bool = False) -> Case | None:
-    """A case by number (``ABCE-2026-0001``, any letter case) or numeric id."""
-    text = str(ident).strip()
-    q = select(Case)
-    q = (
-        q.where(Case.id == int(text))
-        if text.isdigit()
-        else q.where(func.upper(Case.number) == text.upper())
-    )
-    if lock:
-        q = q.with_for_update()
-    return session.scalars(q).first()
-
-
-def _event(
-    case: Case,
-    action: str,
-    *,
-    actor: str,
-    note: str | None = None,
-    scan_id: int | None = None,
-    from_status: str | None = None,
-    to_status: str | None = None,
-) -> CaseEvent:
-    ev = CaseEvent(
-        at=utcnow(),
-        actor=actor,
-        action=action,
-        note=note,
-        scan_id=scan_id,
-        from_status=from_status,
-        to_status=to_status,
-    )
-    case.events.append(ev)
-    return ev
-
-
-def _last_presence(case: Case) -> str | None:
-    for ev in reversed(case.events):
-        if ev.action in PRESENCE_ACTIONS:
-            return ev.action
-    return None
-
-
-def _day(at: datetime) -> str:
-    return at.astimezone(UTC).date().isoformat()
-
-
-# --------------------------------------------------------------------------- scans -> cases
+from crawler.vocab import CaseKind, CaseStatus, Classification
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,20 +58,6 @@ class _Candidate:
     confidence: float
     imitates_url: str | None
     note: str
-
-
-def _coverage(session: Session, scan: Scan) -> tuple[set[str], set[str]]:
-    """Sources that ran in the scan, and sources with a coverage gap (a failed or skipped query)."""
-    ran: set[str] = set()
-    gaps: set[str] = set()
-    for source, status in session.execute(
-        select(ScanQuery.source, ScanQuery.status).where(ScanQuery.scan_id == scan.id)
-    ):
-        if status == "done":
-            ran.add(source)
-        else:
-            gaps.add(source)
-    return ran, gaps
 
 
 def _find_existing(session: Session, account: Account, kinds: Iterable[str]) -> Case | None:
@@ -251,7 +87,7 @@ def _candidates(
         .where(
             Assessment.scan_id == scan.id,
             Assessment.classification.in_(
-                (Classification.UNREGISTERED.value, Classification.IMPERSONATION.value)
+                (Classification.UNREGISTERED, Classification.IMPERSONATION)
             ),
         )
         .order_by(Assessment.id)
@@ -271,8 +107,6 @@ def _candidates(
         account = session.get(Account, account_id)
         if account is None:
             continue
-        from crawler.db.store import find_registered
-
         reg = find_registered(session, account.platform, account.url, account.platform_id)
         entity = reg.entity_key if reg is not None else None
         out.append(
@@ -288,9 +122,9 @@ def _candidates(
     return out
 
 
-def _seen_in_scan(session: Session, scan: Scan) -> dict[int, tuple[datetime, set[str]]]:
+def _seen_in_scan(session: Session, scan: Scan) -> SeenInScan:
     """Account id -> (latest sighting time, sources) for the accounts seen in this scan."""
-    seen: dict[int, tuple[datetime, set[str]]] = {}
+    seen: SeenInScan = {}
     for account_id, source, at in session.execute(
         select(Sighting.account_id, Sighting.source, Sighting.fetched_at).where(
             Sighting.scan_id == scan.id
@@ -342,8 +176,8 @@ def update_cases(
             _update_existing(session, case, cand, scan, config, actor, at, seen, result)
         handled.add(case.id)
 
-    _auto_resolve_registered(session, scan, actor, handled, result)
-    _follow_up(session, scan, actor, handled, seen, result)
+    auto_resolve_registered(session, scan, actor, handled, result)
+    follow_up(session, scan, actor, handled, seen, result)
     session.flush()
     return result
 
@@ -368,7 +202,7 @@ def _open(
         last_scan_id=scan.id,
     )
     session.add(case)
-    _event(
+    add_event(
         case,
         "opened",
         actor=actor,
@@ -388,13 +222,13 @@ def _update_existing(
     config: Config,
     actor: str,
     at: datetime,
-    seen: dict[int, tuple[datetime, set[str]]],
+    seen: SeenInScan,
     result: CaseUpdate,
 ) -> None:
     acc = cand.account
     if case.account_id != acc.id:
         old = case.account
-        _event(
+        add_event(
             case,
             "renamed",
             actor=actor,
@@ -405,7 +239,7 @@ def _update_existing(
         case.account = acc
         result.renamed.append(case.number)
     elif acc.previous_handles and not _handle_noted(case, acc.handle):
-        _event(
+        add_event(
             case,
             "renamed",
             actor=actor,
@@ -414,7 +248,7 @@ def _update_existing(
         )
         result.renamed.append(case.number)
     if case.kind != cand.kind and not _kind_taken(session, case, cand.kind):
-        _event(
+        add_event(
             case, "reclassified", actor=actor, scan_id=scan.id, note=f"{case.kind} → {cand.kind}"
         )
         case.kind = cand.kind
@@ -424,7 +258,7 @@ def _update_existing(
     status = CaseStatus(case.status)
     if not status.is_closed:
         if cand.entity_key and cand.entity_key != case.entity_key:
-            _event(
+            add_event(
                 case,
                 "entity-changed",
                 actor=actor,
@@ -434,8 +268,8 @@ def _update_existing(
         case.entity_key = cand.entity_key or case.entity_key
         case.confidence = cand.confidence
         case.imitates_url = cand.imitates_url or case.imitates_url
-        if _last_presence(case) == "not-seen":
-            _event(
+        if last_presence(case) == "not-seen":
+            add_event(
                 case,
                 "seen-again",
                 actor=actor,
@@ -449,7 +283,7 @@ def _update_existing(
     if reason is None:
         result.kept_closed.append(case.number)
         return
-    _event(
+    add_event(
         case,
         "reopened",
         actor=actor,
@@ -484,9 +318,7 @@ def _kind_taken(session: Session, case: Case, kind: str) -> bool:
     )
 
 
-def _reopen_reason(
-    case: Case, cand: _Candidate, scan: Scan, seen: dict[int, tuple[datetime, set[str]]]
-) -> str | None:
+def _reopen_reason(case: Case, cand: _Candidate, scan: Scan, seen: SeenInScan) -> str | None:
     if case.status in DISMISSED:
         if case.fingerprint is None or fingerprint(cand.account) == case.fingerprint:
             return None
@@ -497,405 +329,10 @@ def _reopen_reason(
             f"the account changed its name or bio since it was dismissed, and now matches "
             f"{cand.entity_key or 'the district'} more strongly ({before:.2f} → {cand.confidence:.2f})"
         )
-    if case.status == CaseStatus.RESOLVED_DEACTIVATED.value:
+    if case.status == CaseStatus.RESOLVED_DEACTIVATED:
         sources = seen.get(cand.account.id, (scan.started_at, set()))[1]
-        live = sources & LIVE_SOURCES or (
-            cand.kind == CaseKind.DEACTIVATION_INCOMPLETE.value and sources
-        )
+        live = sources & LIVE_SOURCES or (cand.kind == CaseKind.DEACTIVATION_INCOMPLETE and sources)
         closed = case.closed_at or case.opened_at
         if live and scan.started_at >= closed:
             return f"resolved as deactivated, but seen live again ({', '.join(sorted(sources))}) in scan {scan.id}"
     return None
-
-
-def _auto_resolve_registered(
-    session: Session, scan: Scan, actor: str, handled: set[int], result: CaseUpdate
-) -> None:
-    """An open case whose account the registry now lists (PR imported it) is resolved as registered."""
-    rows = session.execute(
-        select(Case, Assessment)
-        .join(Assessment, Assessment.account_id == Case.account_id)
-        .where(
-            Assessment.scan_id == scan.id,
-            Assessment.classification == Classification.REGISTERED.value,
-            Assessment.registered_id.is_not(None),
-            Case.kind.in_(FAMILY),
-            Case.status.in_(OPEN_STATUSES),
-        )
-    )
-    for case, a in rows:
-        if case.id in handled:
-            continue
-        reg = session.get(RegisteredAccount, a.registered_id)
-        if reg is None or reg.status == "deactivated":
-            continue
-        _event(
-            case,
-            "resolved",
-            actor=actor,
-            scan_id=scan.id,
-            from_status=case.status,
-            to_status=CaseStatus.RESOLVED_REGISTERED.value,
-            note=f"the account is now in the registry ({reg.entity_key}, {reg.url})",
-        )
-        case.status = CaseStatus.RESOLVED_REGISTERED.value
-        case.closed_at = utcnow()
-        case.last_scan_id = scan.id
-        handled.add(case.id)
-        result.resolved.append(case.number)
-
-
-def _follow_up(
-    session: Session,
-    scan: Scan,
-    actor: str,
-    handled: set[int],
-    seen: dict[int, tuple[datetime, set[str]]],
-    result: CaseUpdate,
-) -> None:
-    """Cases not confirmed by this scan: seen (last_seen moves), not seen, or unknown."""
-    ran, gaps = _coverage(session, scan)
-    partial = scan.kind != ScanKind.SCAN.value or scan.status in (
-        ScanStatus.FAILED.value,
-        ScanStatus.INTERRUPTED.value,
-    )
-    params = scan.params or {}
-    only_platforms = set(params.get("platforms") or ())
-    only_entity = params.get("entity")
-    cases = session.scalars(
-        select(Case)
-        .where(Case.district_id == scan.district_id, Case.status.in_(FOLLOWED_STATUSES))
-        .order_by(Case.id)
-    )
-    for case in cases:
-        if case.id in handled:
-            continue
-        hit = seen.get(case.account_id)
-        if hit is not None:
-            case.last_seen_at = max(case.last_seen_at, hit[0]) if case.last_seen_at else hit[0]
-            case.last_scan_id = scan.id
-            if _last_presence(case) == "not-seen":
-                _event(
-                    case,
-                    "seen-again",
-                    actor=actor,
-                    scan_id=scan.id,
-                    note=f"seen again in scan {scan.id}",
-                )
-            result.seen.append(case.number)
-            continue
-        before = {
-            s
-            for (s,) in session.execute(
-                select(Sighting.source)
-                .where(Sighting.account_id == case.account_id, Sighting.scan_id != scan.id)
-                .distinct()
-            )
-        }
-        covered = (
-            not partial
-            and bool(before)
-            and before <= ran
-            and not (before & gaps)
-            and (not only_platforms or case.account.platform in only_platforms)
-            and (not only_entity or only_entity == case.entity_key)
-        )
-        if not covered:
-            result.unknown.append(case.number)
-            continue
-        result.not_seen.append(case.number)
-        if _last_presence(case) != "not-seen":
-            since = _day(case.last_seen_at) if case.last_seen_at else "unknown"
-            _event(
-                case,
-                "not-seen",
-                actor=actor,
-                scan_id=scan.id,
-                note=f"not found in scan {scan.id} by {', '.join(sorted(before))}; not seen since {since}",
-            )
-
-
-def not_seen_since(case: Case) -> datetime | None:
-    """When the account was last seen, if the latest scan that could have seen it did not."""
-    if _last_presence(case) == "not-seen":
-        return case.last_seen_at
-    return None
-
-
-# --------------------------------------------------------------------------- decisions
-
-
-def decide(
-    session: Session,
-    ident: str | int,
-    decision: str | CaseStatus,
-    *,
-    by: str,
-    note: str | None = None,
-) -> Case:
-    """Record a PR decision. Re-reads (and, where the backend can, locks) the case inside the
-    caller's transaction, so a scan writing at the same time cannot lose it."""
-    status = decision if isinstance(decision, CaseStatus) else parse_decision(decision)
-    case = find_case(session, ident, lock=True)
-    if case is None:
-        raise InputError(f"no case '{ident}'")
-    before = case.status
-    now = utcnow()
-    case.status = status.value
-    if status.is_closed:
-        case.closed_at = now
-        case.fingerprint = fingerprint(case.account)
-        case.decided_score = case.confidence
-    else:
-        case.closed_at = None
-        if CaseStatus(before).is_closed:
-            case.decided_score = None
-    if status is CaseStatus.OPEN and before != CaseStatus.OPEN.value:
-        action = "reopened"
-    else:
-        action = "decided"
-    _event(case, action, actor=by, from_status=before, to_status=status.value, note=note)
-    session.flush()
-    return case
-
-
-def registry_row_for(
-    session: Session,
-    case: Case,
-    *,
-    entity: str | None = None,
-    administrator: str = "",
-    administrator_email: str = "",
-    backup_administrator: str = "",
-    pr_coadmin: bool | None = None,
-    district_email_used: bool | None = None,
-    retention_plan: bool | None = None,
-    payments: str = "none",
-    registered_on: date | None = None,
-    notes: str = "",
-) -> tuple[Any, list[str]]:
-    """The registry row for ``decide --as registered``, validated like the registry import.
-
-    Returns (RegistryRow, warnings). Bad values raise :class:`InputError`.
-    """
-    from crawler.db.models import EntityRow
-    from crawler.db.store import district_row
-    from crawler.district.registry import _EMAIL_RE, Payments, RegistryRow, Status
-
-    district = district_row(session)
-    key = entity or case.entity_key
-    if not key:
-        raise InputError("the case names no entity: give --entity KEY", field="--entity")
-    keys = {
-        district.key,
-        *session.scalars(select(EntityRow.key).where(EntityRow.district_id == district.id)),
-    }
-    if key not in keys:
-        raise InputError(f"entity '{key}' is not a key of the district profile", field="--entity")
-    try:
-        pay = Payments(payments.strip().lower() or "none")
-    except ValueError:
-        raise InputError(
-            f"payments '{payments}' is not one of {', '.join(p.value for p in Payments)}",
-            field="--payments",
-        ) from None
-    warnings: list[str] = []
-    if administrator_email:
-        m = _EMAIL_RE.match(administrator_email)
-        if not m:
-            raise InputError(
-                f"administrator_email '{administrator_email}' is not an e-mail address",
-                field="--administrator-email",
-            )
-        dom = m.group(1).lower()
-        if not any(dom == d or dom.endswith("." + d) for d in district.domains):
-            warnings.append(
-                f"administrator_email '{administrator_email}' is not a district address "
-                f"({', '.join(district.domains)}); ABDB-AP asks for a district-issued e-mail"
-            )
-    acc = case.account
-    row = RegistryRow(
-        platform=acc.platform,
-        url=acc.url,
-        entity=key,
-        display_name=acc.display_name or "",
-        administrator=administrator,
-        administrator_email=administrator_email,
-        backup_administrator=backup_administrator,
-        pr_coadmin=pr_coadmin,
-        district_email_used=district_email_used,
-        registered_on=registered_on or date.today(),
-        status=Status.ACTIVE,
-        retention_plan=retention_plan,
-        payments=pay,
-        notes=notes or f"registered through case {case.number}",
-        handle=acc.handle,
-        platform_id=acc.platform_id,
-        input_url=acc.url,
-    )
-    return row, warnings
-
-
-# --------------------------------------------------------------------------- evidence and JSON
-
-
-def latest_assessment(session: Session, account_id: int) -> Assessment | None:
-    return session.scalars(
-        select(Assessment)
-        .where(Assessment.account_id == account_id)
-        .order_by(Assessment.scan_id.desc())
-    ).first()
-
-
-def _sighting_item(s: Sighting) -> dict[str, Any]:
-    kind = SOURCE_EVIDENCE.get(s.source, "profile_page")
-    if kind == "district_link":
-        summary = f"Linked from the district's own site: {s.source_url or 'a district page'}"
-        url = s.source_url
-    elif kind == "search_result":
-        parts = [f"Search result for “{s.query}”" if s.query else "Search result"]
-        if s.title:
-            parts.append(s.title)
-        if s.snippet:
-            parts.append(s.snippet)
-        summary = ": ".join(parts[:2]) + (f" — {parts[2]}" if len(parts) > 2 else "")
-        url = s.raw_url or s.source_url
-    elif kind == "api_profile":
-        summary = f"Profile from the {s.source} API" + (f" (query “{s.query}”)" if s.query else "")
-        url = s.raw_url or s.account.url
-    else:
-        what = (
-            "generated handle found live"
-            if s.source == "handle_probe"
-            else "public profile page fetched"
-        )
-        summary = what[0].upper() + what[1:] + (f" (“{s.query}”)" if s.query else "")
-        url = s.raw_url or s.source_url
-    return {
-        "kind": kind,
-        "summary": summary,
-        "url": url,
-        "source": s.source,
-        "query": s.query,
-        "title": s.title,
-        "snippet": s.snippet,
-        "source_url": s.source_url,
-        "scan_id": s.scan_id,
-        "at": s.fetched_at,
-    }
-
-
-def evidence_items(session: Session, case: Case) -> list[dict[str, Any]]:
-    """Everything that supports the case, newest first within each kind, de-duplicated.
-
-    Each item has ``kind``, ``summary`` and ``url`` (the DESIGN.md evidence shape)
-    plus detail for reports (source, query, title, snippet, file, sha256, at).
-    """
-    items: list[dict[str, Any]] = []
-    sightings = session.scalars(
-        select(Sighting).where(Sighting.account_id == case.account_id).order_by(Sighting.id.desc())
-    )
-    for s in sightings:
-        items.append(_sighting_item(s))
-    for ev in session.scalars(
-        select(Evidence).where(Evidence.account_id == case.account_id).order_by(Evidence.id.desc())
-    ):
-        summary = ev.summary
-        if ev.kind == "html_sha256" and ev.sha256 and ev.sha256 not in summary:
-            summary = f"SHA-256 of the page HTML: {ev.sha256}" + (
-                f" ({summary})" if summary else ""
-            )
-        if not summary:
-            summary = f"{ev.kind.replace('_', ' ')} captured {_day(ev.captured_at)}"
-        items.append(
-            {
-                "kind": ev.kind,
-                "summary": summary,
-                "url": ev.url,
-                "file_path": ev.file_path,
-                "sha256": ev.sha256,
-                "at": ev.captured_at,
-                "scan_id": ev.scan_id,
-            }
-        )
-    if case.kind == CaseKind.DEACTIVATION_INCOMPLETE.value:
-        items.append(
-            {
-                "kind": "explanation",
-                "url": None,
-                "weight": None,
-                "code": "registry_deactivated",
-                "summary": "The registry lists this account as deactivated, but a scan saw it live",
-            }
-        )
-    a = latest_assessment(session, case.account_id)
-    if a is not None:
-        for level in a.explanation or []:
-            label = str(level.get("label") or level.get("code") or "")
-            weight = level.get("weight")
-            summary = (
-                label if not isinstance(weight, int | float) else f"{label} (weight {weight:+.2f})"
-            )
-            items.append(
-                {
-                    "kind": "explanation",
-                    "summary": summary,
-                    "url": None,
-                    "code": level.get("code"),
-                    "weight": weight,
-                }
-            )
-    out: list[dict[str, Any]] = []
-    keys: set[tuple[str, str, str | None]] = set()
-    for it in items:
-        k = (it["kind"], it["summary"], it["url"])
-        if k not in keys:
-            keys.add(k)
-            out.append(it)
-    return out
-
-
-def _iso(value: datetime | date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def case_json(case: Case) -> dict[str, Any]:
-    """One case in the stable ``scout cases list --json`` shape of DESIGN.md."""
-    session = object_session(case)
-    if session is None:
-        raise ValueError("case_json needs a case attached to a session")
-    acc = case.account
-    return {
-        "case_id": case.number,
-        "kind": case.kind,
-        "status": case.status,
-        "platform": acc.platform,
-        "handle": acc.handle,
-        "url": acc.url,
-        "display_name": acc.display_name,
-        "entity": case.entity_key,
-        "confidence": round(min(1.0, max(0.0, float(case.confidence or 0.0))), 4),
-        "imitates": case.imitates_url,
-        "opened_at": _iso(case.opened_at),
-        "last_seen": _iso(case.last_seen_at),
-        "evidence": [
-            {"kind": e["kind"], "summary": e["summary"], "url": e["url"]}
-            for e in evidence_items(session, case)
-        ],
-    }
-
-
-def list_cases(session: Session, status: str | None = None) -> list[Case]:
-    """Cases of this database, open ones first (highest confidence, then oldest), then the rest."""
-    q = select(Case)
-    if status:
-        q = q.where(Case.status == status)
-    cases = list(session.scalars(q))
-    return sorted(cases, key=sort_key)
-
-
-def sort_key(case: Case) -> tuple[int, float, datetime, str]:
-    rank = (
-        0 if case.status == CaseStatus.OPEN.value else 1 if case.status in FOLLOWED_STATUSES else 2
-    )
-    return (rank, -(case.confidence or 0.0), case.opened_at, case.number)

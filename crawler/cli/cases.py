@@ -38,13 +38,15 @@ def cases_list(
         str | None,
         typer.Option("--status", help="Only cases with this status (open, notified, …)."),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (DESIGN.md shape).")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (the shape in the README).")
+    ] = False,
 ) -> None:
     """List cases: open ones first, by confidence, then age."""
-    from crawler.cases.lifecycle import case_json, list_cases
+    from crawler.cases.views import case_json, list_cases
     from crawler.db.models import CaseStatus
 
-    if status is not None and status not in {s.value for s in CaseStatus}:
+    if status is not None and status not in set(CaseStatus):
         raise fail(f"unknown status '{status}' (one of: {', '.join(s.value for s in CaseStatus)})")
     with STATE.session() as s:
         cases = list_cases(s, status)
@@ -132,7 +134,8 @@ def cases_show(
     ] = False,
 ) -> None:
     """Show one case with its evidence and history."""
-    from crawler.cases.lifecycle import case_json, find_case
+    from crawler.cases.records import find_case
+    from crawler.cases.views import case_json
 
     with STATE.session() as s:
         case = find_case(s, case_id)
@@ -196,7 +199,8 @@ def cases_decide(
     ] = None,
 ) -> None:
     """Record a review decision. Every decision is kept in the case history; the next scan respects it."""
-    from crawler.cases.lifecycle import decide, find_case, parse_decision, registry_row_for
+    from crawler.cases.decisions import decide, parse_decision, registry_row_for
+    from crawler.cases.records import find_case
     from crawler.db.models import CaseStatus
     from crawler.db.store import add_registered, find_registered
     from crawler.errors import InputError

@@ -27,7 +27,7 @@ def report(
 ) -> None:
     """Write the HTML, Markdown, CSV and JSON reports and print the index path."""
     from reports import load_roster, publish_latest, write_reports
-    from reports.builders import Context
+    from reports.context import Context
 
     cfg = STATE.config
     staff = load_roster(roster) if roster else None

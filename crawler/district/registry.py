@@ -51,7 +51,7 @@ class Payments(StrEnum):
 
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
-_EMAIL_RE = re.compile(r"^[^@\s,;<>]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$")
+EMAIL_RE = re.compile(r"^[^@\s,;<>]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +259,7 @@ def parse_registry(
                 )
         email = cells.get("administrator_email", "")
         if email:
-            m = _EMAIL_RE.match(email)
+            m = EMAIL_RE.match(email)
             if not m:
                 err(
                     "administrator_email", f"administrator_email '{email}' is not an e-mail address"

@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler import platforms
-from crawler.cases.lifecycle import CaseUpdate, update_cases
+from crawler.cases.lifecycle import update_cases
+from crawler.cases.records import CaseUpdate
 from crawler.config import Config
 from crawler.db import engine_for, session_factory
 from crawler.db.models import (

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from crawler.cases.lifecycle import case_json, decide, find_case, fingerprint, next_number
+from crawler.cases.decisions import decide
+from crawler.cases.records import find_case, fingerprint, next_number
+from crawler.cases.views import case_json
 from crawler.db.models import Account, Case, CaseCounter
 from tests.cases.scout_world import Seen, run_scan
 

@@ -73,7 +73,7 @@ def test_full_scan_finds_what_the_world_hides_and_opens_the_right_cases(sample_w
 
 
 def test_second_scan_keeps_decisions_and_duplicates_nothing(sample_world, site):
-    from crawler.cases.lifecycle import decide
+    from crawler.cases.decisions import decide
 
     config = site.config()
     first = run_scan(config, ScanOptions(screenshots=False))

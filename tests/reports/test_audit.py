@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from crawler.db.models import RegisteredAccount, utcnow
 from crawler.errors import InputError
-from reports.audit import audit_registry, parse_roster
+from reports.audit import audit_registry
+from reports.roster import parse_roster
 from tests.cases.scout_world import Seen, run_scan
 
 

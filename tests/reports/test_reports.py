@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import pytest
 from parsel import Selector
 
-from crawler.cases.lifecycle import decide
+from crawler.cases.decisions import decide
 from reports import write_reports
 from reports.render import csv_cell, md_escape, md_link, safe_url
 from tests.cases.scout_world import Seen, add_screenshot, run_scan

@@ -1,0 +1,146 @@
+"""Follow-up after a scan: cases the scan did not confirm directly.
+
+An open case whose account the registry now lists is resolved as registered. Every
+other followed case is *seen* (its last-seen time moves), *not seen* (every source that
+found it before ran in this scan without a coverage gap, and did not find it), or
+*unknown* (coverage incomplete: a failed page never closes a case or marks it gone).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crawler.cases.records import (
+    FAMILY,
+    FOLLOWED_STATUSES,
+    OPEN_STATUSES,
+    CaseUpdate,
+    SeenInScan,
+    add_event,
+    day,
+    last_presence,
+)
+from crawler.db.models import Assessment, Case, RegisteredAccount, Scan, ScanQuery, Sighting, utcnow
+from crawler.vocab import CaseStatus, Classification, ScanKind, ScanStatus
+
+
+def _coverage(session: Session, scan: Scan) -> tuple[set[str], set[str]]:
+    """Sources that ran in the scan, and sources with a coverage gap (a failed or skipped query)."""
+    ran: set[str] = set()
+    gaps: set[str] = set()
+    for source, status in session.execute(
+        select(ScanQuery.source, ScanQuery.status).where(ScanQuery.scan_id == scan.id)
+    ):
+        if status == "done":
+            ran.add(source)
+        else:
+            gaps.add(source)
+    return ran, gaps
+
+
+def auto_resolve_registered(
+    session: Session, scan: Scan, actor: str, handled: set[int], result: CaseUpdate
+) -> None:
+    """An open case whose account the registry now lists (PR imported it) is resolved as registered."""
+    rows = session.execute(
+        select(Case, Assessment)
+        .join(Assessment, Assessment.account_id == Case.account_id)
+        .where(
+            Assessment.scan_id == scan.id,
+            Assessment.classification == Classification.REGISTERED,
+            Assessment.registered_id.is_not(None),
+            Case.kind.in_(FAMILY),
+            Case.status.in_(OPEN_STATUSES),
+        )
+    )
+    for case, a in rows:
+        if case.id in handled:
+            continue
+        reg = session.get(RegisteredAccount, a.registered_id)
+        if reg is None or reg.status == "deactivated":
+            continue
+        add_event(
+            case,
+            "resolved",
+            actor=actor,
+            scan_id=scan.id,
+            from_status=case.status,
+            to_status=CaseStatus.RESOLVED_REGISTERED.value,
+            note=f"the account is now in the registry ({reg.entity_key}, {reg.url})",
+        )
+        case.status = CaseStatus.RESOLVED_REGISTERED.value
+        case.closed_at = utcnow()
+        case.last_scan_id = scan.id
+        handled.add(case.id)
+        result.resolved.append(case.number)
+
+
+def follow_up(
+    session: Session,
+    scan: Scan,
+    actor: str,
+    handled: set[int],
+    seen: SeenInScan,
+    result: CaseUpdate,
+) -> None:
+    """Cases not confirmed by this scan: seen (last_seen moves), not seen, or unknown."""
+    ran, gaps = _coverage(session, scan)
+    partial = scan.kind != ScanKind.SCAN or scan.status in (
+        ScanStatus.FAILED,
+        ScanStatus.INTERRUPTED,
+    )
+    params = scan.params or {}
+    only_platforms = set(params.get("platforms") or ())
+    only_entity = params.get("entity")
+    cases = session.scalars(
+        select(Case)
+        .where(Case.district_id == scan.district_id, Case.status.in_(FOLLOWED_STATUSES))
+        .order_by(Case.id)
+    )
+    for case in cases:
+        if case.id in handled:
+            continue
+        hit = seen.get(case.account_id)
+        if hit is not None:
+            case.last_seen_at = max(case.last_seen_at, hit[0]) if case.last_seen_at else hit[0]
+            case.last_scan_id = scan.id
+            if last_presence(case) == "not-seen":
+                add_event(
+                    case,
+                    "seen-again",
+                    actor=actor,
+                    scan_id=scan.id,
+                    note=f"seen again in scan {scan.id}",
+                )
+            result.seen.append(case.number)
+            continue
+        before = {
+            s
+            for (s,) in session.execute(
+                select(Sighting.source)
+                .where(Sighting.account_id == case.account_id, Sighting.scan_id != scan.id)
+                .distinct()
+            )
+        }
+        covered = (
+            not partial
+            and bool(before)
+            and before <= ran
+            and not (before & gaps)
+            and (not only_platforms or case.account.platform in only_platforms)
+            and (not only_entity or only_entity == case.entity_key)
+        )
+        if not covered:
+            result.unknown.append(case.number)
+            continue
+        result.not_seen.append(case.number)
+        if last_presence(case) != "not-seen":
+            since = day(case.last_seen_at) if case.last_seen_at else "unknown"
+            add_event(
+                case,
+                "not-seen",
+                actor=actor,
+                scan_id=scan.id,
+                note=f"not found in scan {scan.id} by {', '.join(sorted(before))}; not seen since {since}",
+            )
