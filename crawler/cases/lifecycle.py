@@ -680,7 +680,7 @@ def registry_row_for(
     """
     from crawler.db.models import EntityRow
     from crawler.db.store import district_row
-    from crawler.district.registry import _EMAIL_RE, Payments, RegistryRow, Status
+    from crawler.district.registry import EMAIL_RE, Payments, RegistryRow, Status
 
     district = district_row(session)
     key = entity or case.entity_key
@@ -701,7 +701,7 @@ def registry_row_for(
         ) from None
     warnings: list[str] = []
     if administrator_email:
-        m = _EMAIL_RE.match(administrator_email)
+        m = EMAIL_RE.match(administrator_email)
         if not m:
             raise InputError(
                 f"administrator_email '{administrator_email}' is not an e-mail address",
