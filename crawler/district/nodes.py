@@ -125,7 +125,7 @@ def enum_value(ctx: Ctx, node: yaml.Node, path: str, enum: type[StrEnum]) -> Any
     try:
         return enum(v.lower())
     except ValueError:
-        ctx.error(node, path, f"'{v}' is not one of {', '.join(m.value for m in enum)}")
+        ctx.error(node, path, f"'{v}' is not one of {', '.join(enum)}")
         return None
 
 

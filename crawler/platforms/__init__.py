@@ -93,7 +93,14 @@ PLATFORMS: dict[str, Platform] = {
 }
 
 # Brand names long and distinctive enough that a host merely containing one is suspicious.
-_BRANDS = ("facebook", "instagram", "twitter", "youtube", "tiktok", "linkedin")
+_BRANDS = (
+    PlatformName.FACEBOOK,
+    PlatformName.INSTAGRAM,
+    "twitter",
+    PlatformName.YOUTUBE,
+    PlatformName.TIKTOK,
+    PlatformName.LINKEDIN,
+)
 
 
 def _platform_for_host(host: str) -> Platform | None:
