@@ -59,6 +59,7 @@ class Bluesky(MetaTagPlatform):
 
     name = NAME
     hosts = frozenset({"bsky.app"})
+    robots_blocks_crawlers = False
 
     def valid_handle(self, handle: str) -> bool:
         return bool(DID_RE.fullmatch(handle)) or (

@@ -61,6 +61,7 @@ class Mastodon(MetaTagPlatform):
 
     name = NAME
     hosts: frozenset[str] = frozenset()  # instances come from configuration, see classify()
+    robots_blocks_crawlers = False
 
     def valid_handle(self, handle: str) -> bool:
         return split_handle(handle) is not None

@@ -74,6 +74,7 @@ class TikTok(MetaTagPlatform):
 
     name = NAME
     hosts = frozenset({"tiktok.com"})
+    robots_blocks_crawlers = False
     handle_re = HANDLE_RE
     reserved = RESERVED
     profile_url_format = "https://www.tiktok.com/@{}"

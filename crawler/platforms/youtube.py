@@ -82,6 +82,7 @@ class YouTube(MetaTagPlatform):
     name = NAME
     hosts = frozenset({"youtube.com", "youtu.be"})
     case_insensitive = True  # handles and legacy names; channel ids are case-sensitive
+    robots_blocks_crawlers = False
     after_markers = (
         Marker(
             PageState.LOGIN_WALL, ("consent.youtube.com",), where="url", extra={"consent": True}
