@@ -9,7 +9,8 @@ this order and the first record returned wins:
 
 1. the status (:data:`status_states`, then 404/410/429);
 2. :meth:`~MetaTagPlatform.before_profile`: the :data:`markers`, then, with
-   :data:`own_url_first`, :meth:`~MetaTagPlatform.not_account_state`;
+   :data:`own_url_first`, :meth:`~MetaTagPlatform.not_account_state` (a page whose own URL
+   is not an account; a login page is a login wall with :data:`login_url_is_wall`);
 3. :meth:`~MetaTagPlatform.profile`: the profile the page shows (by default the title
    profile: a valid handle in the title, :meth:`~MetaTagPlatform.shows_profile` and
    :meth:`~MetaTagPlatform.profile_fields`);
@@ -23,6 +24,8 @@ accounts; with ``reserved_handles`` never a handle either), ``profile_url_format
 canonical URL of a handle, ``{}`` the handle lower-cased without ``@``), ``own_url_tags``
 (meta tags with the page's own URL, before ``<link rel=canonical>``), ``title_tags`` and
 ``title_fallback`` (where the ``Name (@handle)`` title is, and whether ``<title>`` counts).
+Two more hooks read the page: :meth:`~MetaTagPlatform.page_data` (embedded JSON, as
+``page.data``) and :meth:`~MetaTagPlatform.own_url`.
 """
 
 from __future__ import annotations
