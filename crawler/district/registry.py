@@ -9,14 +9,20 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from crawler.district.profile import DistrictProfile
+from crawler import platforms
+from crawler.district.model import DistrictProfile
 from crawler.errors import InputError, InputErrors, read_text
+from crawler.vocab import Platform
+
+if TYPE_CHECKING:
+    from crawler.platforms.base import AccountRef
 
 COLUMNS = (
     "platform",
@@ -52,6 +58,9 @@ class Payments(StrEnum):
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
 EMAIL_RE = re.compile(r"^[^@\s,;<>]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_FLAGS = ("pr_coadmin", "district_email_used", "retention_plan")
+_LONG_TEXT = ("display_name", "notes", "administrator", "backup_administrator")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,20 +116,6 @@ class RegistryLoad:
     warnings: tuple[str, ...]
 
 
-def _yes_no(value: str, name: str, file: str, line: int, errors: list[InputError]) -> bool | None:
-    v = value.strip().lower()
-    if not v:
-        return None
-    if v in _YES:
-        return True
-    if v in _NO:
-        return False
-    errors.append(
-        InputError(f"{name} '{value}' is not yes or no", file=file, line=line, field=name)
-    )
-    return None
-
-
 def parse_registry(
     text: str,
     profile: DistrictProfile,
@@ -129,13 +124,27 @@ def parse_registry(
     mastodon_instances: Iterable[str] = (),
 ) -> RegistryLoad:
     """Validate a registry CSV against the profile. Raises :class:`InputErrors` listing every bad row."""
-    from crawler import platforms
-
     if text.startswith("\ufeff"):
         text = text[1:]
     reader = csv.reader(io.StringIO(text, newline=""))
-    errors: list[InputError] = []
-    warnings: list[str] = []
+    header = _header(reader, file)
+    rows = _Rows(file, header, profile, tuple(mastodon_instances))
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            rows.errors.append(InputError(f"CSV error: {exc}", file=file, line=reader.line_num))
+            break
+        rows.add(record, reader.line_num)
+    if rows.errors:
+        raise InputErrors(rows.errors)
+    return RegistryLoad(rows=tuple(rows.rows), warnings=tuple(rows.warnings))
+
+
+def _header(reader: Iterator[list[str]], file: str) -> list[str]:
+    """The header line, lower-cased; unknown, missing or repeated columns reject the file."""
     try:
         header = next(reader)
     except StopIteration:
@@ -145,6 +154,7 @@ def parse_registry(
     except csv.Error as exc:
         raise InputError(f"CSV error: {exc}", file=file, line=1) from None
     header = [h.strip().lower() for h in header]
+    errors: list[InputError] = []
     unknown = [h for h in header if h not in COLUMNS]
     missing = [c for c in REQUIRED if c not in header]
     if unknown:
@@ -165,155 +175,194 @@ def parse_registry(
         errors.append(InputError(f"column '{dup}' appears twice", file=file, line=1, field=dup))
     if errors:
         raise InputErrors(errors)
+    return header
 
-    entity_keys = profile.entity_keys
-    domains = profile.district.domains
-    rows: list[RegistryRow] = []
-    seen: dict[tuple[str, str], int] = {}
-    seen_ids: dict[tuple[str, str], int] = {}
-    instances = tuple(mastodon_instances)
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            errors.append(InputError(f"CSV error: {exc}", file=file, line=reader.line_num))
-            break
-        line = reader.line_num
+
+class _Rows:
+    """Validates the data rows one by one, collecting rows, errors and warnings.
+
+    Each cell has its own check (``_platform``, ``_account``, ``_status`` ...); a row with any
+    error is left out, and the file is rejected at the end if any row had one.
+    """
+
+    def __init__(
+        self, file: str, header: list[str], profile: DistrictProfile, instances: tuple[str, ...]
+    ) -> None:
+        self.file = file
+        self.header = header
+        self.entity_keys = profile.entity_keys
+        self.domains = profile.district.domains
+        self.instances = instances
+        self.rows: list[RegistryRow] = []
+        self.errors: list[InputError] = []
+        self.warnings: list[str] = []
+        self.seen: dict[tuple[str, str], int] = {}
+        self.seen_ids: dict[tuple[str, str], int] = {}
+        self.line = 0
+
+    def err(self, field_: str, msg: str) -> None:
+        self.errors.append(InputError(msg, file=self.file, line=self.line, field=field_))
+
+    def add(self, record: list[str], line: int) -> None:
+        self.line = line
         if not any(c.strip() for c in record):
-            continue
-        if len(record) != len(header):
-            errors.append(
+            return
+        if len(record) != len(self.header):
+            self.errors.append(
                 InputError(
-                    f"has {len(record)} cells, the header has {len(header)}", file=file, line=line
+                    f"has {len(record)} cells, the header has {len(self.header)}",
+                    file=self.file,
+                    line=line,
                 )
             )
-            continue
-        cells = {h: v.strip() for h, v in zip(header, record, strict=True)}
+            return
+        cells = {h: v.strip() for h, v in zip(self.header, record, strict=True)}
         for h, v in cells.items():
             if any(ord(c) < 32 and c not in "\t" for c in v):
-                errors.append(
-                    InputError(f"{h} contains control characters", file=file, line=line, field=h)
-                )
-        n_before = len(errors)
-
-        def err(field_: str, msg: str, line: int = line) -> None:
-            errors.append(InputError(msg, file=file, line=line, field=field_))
-
+                self.err(h, f"{h} contains control characters")
+        n_before = len(self.errors)
         for c in REQUIRED:
             if not cells.get(c):
-                err(c, f"{c} is empty")
-        if len(errors) > n_before:
-            continue
+                self.err(c, f"{c} is empty")
+        if len(self.errors) > n_before:
+            return
+        platform = self._platform(cells)
+        ref = self._account(cells, platform) if platform else None
+        if platform is None or ref is None:
+            return
+        row = self._row(cells, platform, ref)
+        self._duplicates(cells, platform, ref)
+        if len(self.errors) == n_before:
+            self.rows.append(row)
+
+    def _platform(self, cells: dict[str, str]) -> str | None:
         platform = cells["platform"].lower()
         if platform == "twitter":
-            platform = "x"
+            platform = str(Platform.X)
         if platform not in platforms.PLATFORMS:
-            err(
-                "platform",
-                f"platform '{cells['platform']}' is not one of {', '.join(sorted(platforms.PLATFORMS))}",
-            )
-            continue
-        verdict = platforms.classify(cells["url"], mastodon_instances=instances)
+            known = ", ".join(sorted(platforms.PLATFORMS))
+            self.err("platform", f"platform '{cells['platform']}' is not one of {known}")
+            return None
+        return platform
+
+    def _account(self, cells: dict[str, str], platform: str) -> AccountRef | None:
+        verdict = platforms.classify(cells["url"], mastodon_instances=self.instances)
         if verdict.account is None:
             why = verdict.reason or "not an account URL"
-            err("url", f"url '{cells['url']}' is not an account ({why})")
-            continue
+            self.err("url", f"url '{cells['url']}' is not an account ({why})")
+            return None
         ref = verdict.account
         if ref.platform != platform:
-            err(
+            self.err(
                 "url",
                 f"url '{cells['url']}' is a {ref.platform} account, but platform is '{platform}'",
             )
-            continue
-        if cells["entity"] not in entity_keys:
-            err("entity", f"entity '{cells['entity']}' is not a key of the district profile")
-        try:
-            status = Status(cells["status"].lower())
-        except ValueError:
-            err(
-                "status",
-                f"status '{cells['status']}' is not one of {', '.join(s.value for s in Status)}",
-            )
-            status = Status.ACTIVE
-        payments = Payments.NONE
-        if cells.get("payments"):
-            try:
-                payments = Payments(cells["payments"].lower())
-            except ValueError:
-                err(
-                    "payments",
-                    f"payments '{cells['payments']}' is not one of {', '.join(p.value for p in Payments)}",
-                )
-        registered_on = None
-        if cells.get("registered_on"):
-            try:
-                registered_on = date.fromisoformat(cells["registered_on"])
-                if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", cells["registered_on"]):
-                    raise ValueError
-            except ValueError:
-                err(
-                    "registered_on",
-                    f"registered_on '{cells['registered_on']}' is not a date YYYY-MM-DD",
-                )
-        email = cells.get("administrator_email", "")
-        if email:
-            m = EMAIL_RE.match(email)
-            if not m:
-                err(
-                    "administrator_email", f"administrator_email '{email}' is not an e-mail address"
-                )
-            else:
-                dom = m.group(1).lower()
-                if not any(dom == d or dom.endswith("." + d) for d in domains):
-                    warnings.append(
-                        f"{file} line {line}: administrator_email '{email}' is not a district address "
-                        f"({', '.join(domains)}); ABDB-AP asks for a district-issued e-mail"
-                    )
-        flags = {
-            k: _yes_no(cells.get(k, ""), k, file, line, errors)
-            for k in ("pr_coadmin", "district_email_used", "retention_plan")
-        }
-        for k in ("display_name", "notes", "administrator", "backup_administrator"):
+            return None
+        return ref
+
+    def _row(self, cells: dict[str, str], platform: str, ref: AccountRef) -> RegistryRow:
+        """The row's own cells checked in column order (errors keep that order)."""
+        if cells["entity"] not in self.entity_keys:
+            self.err("entity", f"entity '{cells['entity']}' is not a key of the district profile")
+        status = self._status(cells["status"])
+        payments = self._payments(cells.get("payments", ""))
+        registered_on = self._registered_on(cells.get("registered_on", ""))
+        email = self._email(cells.get("administrator_email", ""))
+        flags = {k: self._yes_no(cells.get(k, ""), k) for k in _FLAGS}
+        for k in _LONG_TEXT:
             if len(cells.get(k, "")) > 2000:
-                err(k, f"{k} is longer than 2000 characters")
-        dup_line = seen.get((platform, ref.url))
-        if dup_line is not None:
-            err("url", f"url '{cells['url']}' is the same account as line {dup_line} ({ref.url})")
-        if ref.platform_id:
-            dup_id = seen_ids.get((platform, ref.platform_id))
-            if dup_id is not None and dup_line is None:
-                err("url", f"url '{cells['url']}' has the same platform id as line {dup_id}")
-            seen_ids.setdefault((platform, ref.platform_id), line)
-        seen.setdefault((platform, ref.url), line)
-        if len(errors) > n_before:
-            continue
-        rows.append(
-            RegistryRow(
-                platform=platform,
-                url=ref.url,
-                entity=cells["entity"],
-                display_name=cells.get("display_name", ""),
-                administrator=cells.get("administrator", ""),
-                administrator_email=email,
-                backup_administrator=cells.get("backup_administrator", ""),
-                pr_coadmin=flags["pr_coadmin"],
-                district_email_used=flags["district_email_used"],
-                registered_on=registered_on,
-                status=status,
-                retention_plan=flags["retention_plan"],
-                payments=payments,
-                notes=cells.get("notes", ""),
-                handle=ref.handle,
-                platform_id=ref.platform_id,
-                line=line,
-                input_url=cells["url"],
-            )
+                self.err(k, f"{k} is longer than 2000 characters")
+        return RegistryRow(
+            platform=platform,
+            url=ref.url,
+            entity=cells["entity"],
+            display_name=cells.get("display_name", ""),
+            administrator=cells.get("administrator", ""),
+            administrator_email=email,
+            backup_administrator=cells.get("backup_administrator", ""),
+            pr_coadmin=flags["pr_coadmin"],
+            district_email_used=flags["district_email_used"],
+            registered_on=registered_on,
+            status=status,
+            retention_plan=flags["retention_plan"],
+            payments=payments,
+            notes=cells.get("notes", ""),
+            handle=ref.handle,
+            platform_id=ref.platform_id,
+            line=self.line,
+            input_url=cells["url"],
         )
-    if errors:
-        raise InputErrors(errors)
-    return RegistryLoad(rows=tuple(rows), warnings=tuple(warnings))
+
+    def _status(self, value: str) -> Status:
+        try:
+            return Status(value.lower())
+        except ValueError:
+            self.err("status", f"status '{value}' is not one of {', '.join(Status)}")
+            return Status.ACTIVE
+
+    def _payments(self, value: str) -> Payments:
+        if not value:
+            return Payments.NONE
+        try:
+            return Payments(value.lower())
+        except ValueError:
+            self.err("payments", f"payments '{value}' is not one of {', '.join(Payments)}")
+            return Payments.NONE
+
+    def _registered_on(self, value: str) -> date | None:
+        if not value:
+            return None
+        try:
+            registered_on = date.fromisoformat(value)
+            if not _ISO_DATE.fullmatch(value):
+                raise ValueError
+        except ValueError:
+            self.err("registered_on", f"registered_on '{value}' is not a date YYYY-MM-DD")
+            return None
+        return registered_on
+
+    def _email(self, email: str) -> str:
+        """The administrator's address; a non-district address is a warning, not an error."""
+        if not email:
+            return email
+        m = EMAIL_RE.match(email)
+        if not m:
+            self.err(
+                "administrator_email", f"administrator_email '{email}' is not an e-mail address"
+            )
+            return email
+        dom = m.group(1).lower()
+        if not any(dom == d or dom.endswith("." + d) for d in self.domains):
+            self.warnings.append(
+                f"{self.file} line {self.line}: administrator_email '{email}' is not a district address "
+                f"({', '.join(self.domains)}); ABDB-AP asks for a district-issued e-mail"
+            )
+        return email
+
+    def _yes_no(self, value: str, name: str) -> bool | None:
+        v = value.strip().lower()
+        if not v:
+            return None
+        if v in _YES:
+            return True
+        if v in _NO:
+            return False
+        self.err(name, f"{name} '{value}' is not yes or no")
+        return None
+
+    def _duplicates(self, cells: dict[str, str], platform: str, ref: AccountRef) -> None:
+        """The same account (canonical URL, or platform id) on two lines is an error."""
+        dup_line = self.seen.get((platform, ref.url))
+        if dup_line is not None:
+            self.err(
+                "url", f"url '{cells['url']}' is the same account as line {dup_line} ({ref.url})"
+            )
+        if ref.platform_id:
+            dup_id = self.seen_ids.get((platform, ref.platform_id))
+            if dup_id is not None and dup_line is None:
+                self.err("url", f"url '{cells['url']}' has the same platform id as line {dup_id}")
+            self.seen_ids.setdefault((platform, ref.platform_id), self.line)
+        self.seen.setdefault((platform, ref.url), self.line)
 
 
 def load_registry(

@@ -1,8 +1,10 @@
 """Platforms: URL canonicalisation and parsers of each platform's pages and API responses.
 
 Pure functions, no I/O. One module per platform exposes a module-level ``platform`` object
-(see :class:`crawler.platforms.base.Platform`); adding a platform is one module, its tests
-and one line in :data:`PLATFORMS`.
+(see :class:`crawler.platforms.base.Platform`), an instance of a
+:class:`~crawler.platforms.page.MetaTagPlatform` subclass that mostly declares attributes;
+adding a platform is one module, one member of :class:`crawler.vocab.Platform`, its tests and
+one line in :data:`PLATFORMS` (README, "Extending").
 
 Entry points: :func:`classify` (any string -> :class:`UrlVerdict`, never raises),
 :func:`canonicalise`, :func:`unwrap_redirect`, :func:`platform_for_url`, :func:`parse_count`,
@@ -58,6 +60,7 @@ from crawler.platforms.base import (
 )
 from crawler.platforms.meta import parse_count
 from crawler.platforms.urls import host_matches, split_url, unwrap_redirect
+from crawler.vocab import Platform as PlatformName
 
 __all__ = [
     "PLATFORMS",
@@ -75,20 +78,29 @@ __all__ = [
     "unwrap_redirect",
 ]
 
+# One line per platform, keyed by its member of crawler.vocab.Platform (a str: plain
+# strings look platforms up too); the order is the order of listings and messages.
 PLATFORMS: dict[str, Platform] = {
-    facebook.platform.name: facebook.platform,
-    instagram.platform.name: instagram.platform,
-    x.platform.name: x.platform,
-    youtube.platform.name: youtube.platform,
-    tiktok.platform.name: tiktok.platform,
-    threads.platform.name: threads.platform,
-    bluesky.platform.name: bluesky.platform,
-    linkedin.platform.name: linkedin.platform,
-    mastodon.platform.name: mastodon.platform,
+    PlatformName.FACEBOOK: facebook.platform,
+    PlatformName.INSTAGRAM: instagram.platform,
+    PlatformName.X: x.platform,
+    PlatformName.YOUTUBE: youtube.platform,
+    PlatformName.TIKTOK: tiktok.platform,
+    PlatformName.THREADS: threads.platform,
+    PlatformName.BLUESKY: bluesky.platform,
+    PlatformName.LINKEDIN: linkedin.platform,
+    PlatformName.MASTODON: mastodon.platform,
 }
 
 # Brand names long and distinctive enough that a host merely containing one is suspicious.
-_BRANDS = ("facebook", "instagram", "twitter", "youtube", "tiktok", "linkedin")
+_BRANDS = (
+    PlatformName.FACEBOOK,
+    PlatformName.INSTAGRAM,
+    "twitter",
+    PlatformName.YOUTUBE,
+    PlatformName.TIKTOK,
+    PlatformName.LINKEDIN,
+)
 
 
 def _platform_for_host(host: str) -> Platform | None:

@@ -13,23 +13,20 @@ from urllib.parse import SplitResult
 
 from crawler.platforms.base import (
     AccountRef,
-    PageState,
     ProfileRecord,
     Reason,
     UrlVerdict,
     absolute_link,
     account,
-    empty_record,
-    name_and_handle,
     new_record,
     not_account,
     segments,
-    status_state,
 )
-from crawler.platforms.meta import page_meta
+from crawler.platforms.page import MetaTagPlatform, Page
 from crawler.platforms.urls import is_hostname
+from crawler.vocab import Platform
 
-NAME = "bluesky"
+NAME = str(Platform.BLUESKY)
 DID_RE = re.compile(r"did:(?:plc:[a-z2-7]{24}|web:[a-zA-Z0-9._:%-]{1,253})")
 INVALID_HANDLE = "handle.invalid"  # what the AppView reports when a handle fails verification
 RESERVED: dict[str, Reason] = {
@@ -54,10 +51,14 @@ CONTENT: dict[str, Reason] = {
 }
 
 
-class Bluesky:
+class Bluesky(MetaTagPlatform):
+    """bsky.app pages: generic ``og:title`` ``Name (@handle)`` and ``og:description`` (the bio).
+
+    Their exact markup is not documented; prefer :func:`parse_get_profile`.
+    """
+
     name = NAME
     hosts = frozenset({"bsky.app"})
-    case_insensitive = True
     robots_blocks_crawlers = False
 
     def valid_handle(self, handle: str) -> bool:
@@ -85,27 +86,9 @@ class Bluesky:
             return account(raw, AccountRef(NAME, actor, self.profile_url(actor), platform_id=actor))
         return account(raw, AccountRef(NAME, actor.lower(), self.profile_url(actor)))
 
-    def parse_profile_page(self, html: str, url: str, status: int = 200) -> ProfileRecord:
-        """bsky.app pages: generic ``og:title`` ``Name (@handle)`` and ``og:description`` (the bio).
-
-        platforms.md documents no exact bsky.app markup; prefer :func:`parse_get_profile`.
-        """
-        forced = status_state(status)
-        if forced:
-            return empty_record(NAME, url, forced)
-        meta = page_meta(html)
-        name, handle = name_and_handle(meta.get("og:title"))
-        if not handle or not self.valid_handle(handle):
-            return empty_record(NAME, url, PageState.UNKNOWN)
-        did = next((v for v in meta.tags.values() if DID_RE.fullmatch(v)), None)
-        return new_record(
-            NAME,
-            handle=handle.lower(),
-            url=self.profile_url(handle),
-            platform_id=did,
-            display_name=name,
-            bio=meta.get("og:description"),
-        )
+    def profile_fields(self, page: Page) -> dict[str, Any]:
+        did = next((v for v in page.meta.tags.values() if DID_RE.fullmatch(v)), None)
+        return {"platform_id": did, "bio": page.meta.get("og:description")}
 
 
 def parse_get_profile(data: dict[str, Any]) -> ProfileRecord:

@@ -18,17 +18,16 @@ from crawler.platforms.base import (
     Reason,
     UrlVerdict,
     account,
-    empty_record,
-    new_record,
     not_account,
     own_verdict,
     query_param,
     segments,
-    status_state,
 )
-from crawler.platforms.meta import count_before, page_meta
+from crawler.platforms.meta import count_before
+from crawler.platforms.page import Marker, MetaTagPlatform, Page
+from crawler.vocab import Platform
 
-NAME = "facebook"
+NAME = str(Platform.FACEBOOK)
 VANITY_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,78}[A-Za-z0-9_])?")
 ID_RE = re.compile(r"\d{5,20}")
 # Page URLs without a username: /<Name-With-Dashes>-<id>/
@@ -117,12 +116,6 @@ CONTENT: dict[str, Reason] = {
 }
 CONTENT_ALWAYS: dict[str, Reason] = {"permalink": Reason.POST, "story": Reason.STORY}
 
-NOT_FOUND_MARKER = ">Page Not Found</title>"
-GATED_MARKERS = (
-    '"props":{"title":"This content isn\'t available right now"',
-    '"props":{"title":"This content isn\\u2019t available right now"',
-)
-THROTTLED_MARKER = '{"__dr":"CometErrorRoot.react"}'
 LOGIN_TITLES = (
     "Log in to Facebook",
     "Log into Facebook",
@@ -131,11 +124,24 @@ LOGIN_TITLES = (
 )
 
 
-class Facebook:
+class Facebook(MetaTagPlatform):
     name = NAME
     hosts = frozenset({"facebook.com", "fb.com"})
-    case_insensitive = True
     robots_blocks_crawlers = True
+    own_url_first = True
+    login_url_is_wall = True
+    markers = (
+        Marker(PageState.NOT_FOUND, (">Page Not Found</title>",)),
+        Marker(PageState.RATE_LIMITED, ('{"__dr":"CometErrorRoot.react"}',)),
+        Marker(
+            PageState.PRIVATE,
+            (
+                '"props":{"title":"This content isn\'t available right now"',
+                '"props":{"title":"This content isn\\u2019t available right now"',
+            ),
+            extra={"gated": True},
+        ),
+    )
 
     def valid_handle(self, handle: str) -> bool:
         if ID_RE.fullmatch(handle):
@@ -194,52 +200,27 @@ class Facebook:
             return not_account(raw, NAME, Reason.INVALID_HANDLE)
         return account(raw, AccountRef(NAME, first, self.profile_url(first)))
 
-    def parse_profile_page(self, html: str, url: str, status: int = 200) -> ProfileRecord:
-        forced = status_state(status)
-        if forced:
-            return empty_record(NAME, url, forced)
-        meta = page_meta(html)
-        if NOT_FOUND_MARKER in html:
-            return empty_record(NAME, url, PageState.NOT_FOUND)
-        if THROTTLED_MARKER in html:
-            return empty_record(NAME, url, PageState.RATE_LIMITED)
-        if any(marker in html for marker in GATED_MARKERS):
-            return empty_record(NAME, url, PageState.PRIVATE, gated=True)
-        verdict = own_verdict(self, meta.get("og:url") or meta.canonical)
-        if verdict is not None and not verdict.is_account:
-            if verdict.reason == Reason.LOGIN:
-                return empty_record(NAME, url, PageState.LOGIN_WALL)
-            return empty_record(NAME, url, PageState.UNKNOWN, not_account=str(verdict.reason))
-        title = meta.get("og:title")
-        login_title = (meta.title or "").startswith(LOGIN_TITLES) or (title or "").startswith(
-            LOGIN_TITLES
-        )
-        if title and not login_title:
-            app_link = meta.get("al:android:url", "al:ios:url")
-            return self._profile(meta.get("og:description"), title, verdict, app_link, url)
-        if login_title or own_login(url):
-            return empty_record(NAME, url, PageState.LOGIN_WALL)
-        return empty_record(NAME, url, PageState.UNKNOWN)
+    def _login_title(self, page: Page) -> bool:
+        return (page.meta.title or "").startswith(LOGIN_TITLES) or (
+            page.meta.get("og:title") or ""
+        ).startswith(LOGIN_TITLES)
 
-    def _profile(
-        self,
-        description: str | None,
-        title: str,
-        verdict: UrlVerdict | None,
-        app_link: str | None,
-        url: str,
-    ) -> ProfileRecord:
-        app_id = APP_LINK_ID.match(app_link or "")
+    def profile(self, page: Page) -> ProfileRecord | None:
+        """``og:title`` the name, counts and bio in ``og:description``, the id in app links."""
+        title = page.meta.get("og:title")
+        if not title or self._login_title(page):
+            return None
+        description = page.meta.get("og:description")
+        app_id = APP_LINK_ID.match(page.meta.get("al:android:url", "al:ios:url") or "")
         page_id = app_id.group(1) if app_id else None
-        ref = verdict.account if verdict else None
+        ref = page.verdict.account if page.verdict else None
         if ref is None and page_id:
-            ref = self._by_id(url, page_id).account
+            ref = self._by_id(page.url, page_id).account
         likes = count_before(description, "likes", "like")
         followers = count_before(description, "followers", "follower")
-        return new_record(
-            NAME,
+        return page.record(
             handle=ref.handle if ref else None,
-            url=ref.url if ref else url,
+            url=ref.url if ref else page.url,
             platform_id=page_id or (ref.platform_id if ref else None),
             display_name=title,
             bio=_bio(description, title),
@@ -249,6 +230,11 @@ class Facebook:
                 "talking_about": count_before(description, "talking about this"),
             },
         )
+
+    def after_profile(self, page: Page) -> ProfileRecord | None:
+        if self._login_title(page) or own_login(page.url):
+            return page.empty(PageState.LOGIN_WALL)
+        return None
 
 
 _COUNT_PHRASE = re.compile(

@@ -18,17 +18,14 @@ from crawler.platforms.base import (
     Reason,
     UrlVerdict,
     account,
-    empty_record,
-    name_and_handle,
-    new_record,
     not_account,
-    own_verdict,
     segments,
-    status_state,
 )
-from crawler.platforms.meta import count_before, page_meta
+from crawler.platforms.meta import count_before
+from crawler.platforms.page import Marker, MetaTagPlatform, Page
+from crawler.vocab import Platform
 
-NAME = "instagram"
+NAME = str(Platform.INSTAGRAM)
 HANDLE_RE = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_]|\.(?!\.)){0,28}[A-Za-z0-9_]?")
 
 # First path segments that are not accounts (gallery-dl, yt-dlp; the rest inferred).
@@ -66,28 +63,36 @@ RESERVED: dict[str, Reason] = {
 # Second segments under a handle that are content, not the profile or one of its tabs.
 CONTENT: dict[str, Reason] = {"p": Reason.POST, "reel": Reason.VIDEO, "tv": Reason.VIDEO}
 
-NOT_FOUND_MARKERS = (
-    "Sorry, this page isn&#39;t available",
-    "Sorry, this page isn't available",
-    "dialog-404",
-)
-LOGIN_MARKERS = ("<title>Login • Instagram</title>", "<title>Login &#x2022; Instagram</title>")
 LOGIN_ROUTE = re.compile(r'"routePath"\s*:\s*"\\/"')
-RATE_LIMIT_MARKER = "Please wait a few minutes before you try again"
 BIO = re.compile(r'on Instagram:\s*"(.*)"\s*$', re.DOTALL)
 
 
-class Instagram:
+class Instagram(MetaTagPlatform):
     name = NAME
     hosts = frozenset({"instagram.com", "instagr.am"})
-    case_insensitive = True
     robots_blocks_crawlers = True
-
-    def valid_handle(self, handle: str) -> bool:
-        return bool(HANDLE_RE.fullmatch(handle)) and handle.lower() not in RESERVED
-
-    def profile_url(self, handle: str) -> str:
-        return f"https://www.instagram.com/{handle.lstrip('@').lower()}/"
+    handle_re = HANDLE_RE
+    reserved = RESERVED
+    reserved_handles = True
+    profile_url_format = "https://www.instagram.com/{}/"
+    title_fallback = True
+    own_url_first = True
+    after_markers = (
+        Marker(PageState.RATE_LIMITED, ("Please wait a few minutes before you try again",)),
+        Marker(
+            PageState.NOT_FOUND,
+            (
+                "Sorry, this page isn&#39;t available",
+                "Sorry, this page isn't available",
+                "dialog-404",
+            ),
+        ),
+        Marker(
+            PageState.LOGIN_WALL,
+            ("<title>Login • Instagram</title>", "<title>Login &#x2022; Instagram</title>"),
+            pattern=LOGIN_ROUTE,
+        ),
+    )
 
     def canonicalise(self, url: SplitResult, raw: str) -> UrlVerdict:
         parts = segments(url)
@@ -111,50 +116,20 @@ class Instagram:
         handle = first
         return account(raw, AccountRef(NAME, handle, self.profile_url(handle)))
 
-    def parse_profile_page(self, html: str, url: str, status: int = 200) -> ProfileRecord:
-        forced = status_state(status)
-        if forced:
-            return empty_record(NAME, url, forced)
-        meta = page_meta(html)
-        name, title_handle = name_and_handle(meta.get("og:title") or meta.title)
-        verdict = own_verdict(self, meta.get("og:url") or meta.canonical)
-        if verdict is not None and not verdict.is_account:
-            return empty_record(NAME, url, PageState.UNKNOWN, not_account=str(verdict.reason))
-        if meta.get("og:type") == "profile" and (title_handle or verdict):
-            return self._profile(
-                meta.get("og:description"),
-                meta.get("description"),
-                name,
-                title_handle,
-                verdict,
-                url,
-            )
-        if RATE_LIMIT_MARKER in html:
-            return empty_record(NAME, url, PageState.RATE_LIMITED)
-        if any(marker in html for marker in NOT_FOUND_MARKERS):
-            return empty_record(NAME, url, PageState.NOT_FOUND)
-        if any(marker in html for marker in LOGIN_MARKERS) or LOGIN_ROUTE.search(html):
-            return empty_record(NAME, url, PageState.LOGIN_WALL)
-        return empty_record(NAME, url, PageState.UNKNOWN)
-
-    def _profile(
-        self,
-        og_description: str | None,
-        description: str | None,
-        name: str | None,
-        title_handle: str | None,
-        verdict: UrlVerdict | None,
-        url: str,
-    ) -> ProfileRecord:
-        ref = verdict.account if verdict else None
+    def profile(self, page: Page) -> ProfileRecord | None:
+        """``og:type`` profile, named by the page's own URL or its title."""
+        name, title_handle = page.name_and_handle
+        if page.meta.get("og:type") != "profile" or not (title_handle or page.verdict):
+            return None
+        ref = page.verdict.account if page.verdict else None
         if ref is None and title_handle and self.valid_handle(title_handle):
             ref = AccountRef(NAME, title_handle.lower(), self.profile_url(title_handle))
+        description = page.meta.get("description")
         bio_match = BIO.search(description or "")
-        counts = og_description or description
-        return new_record(
-            NAME,
+        counts = page.meta.get("og:description") or description
+        return page.record(
             handle=ref.handle if ref else None,
-            url=ref.url if ref else url,
+            url=ref.url if ref else page.url,
             display_name=name,
             bio=bio_match.group(1).strip() or None if bio_match else None,
             followers=count_before(counts, "Followers"),

@@ -20,16 +20,14 @@ from crawler.platforms.base import (
     Reason,
     UrlVerdict,
     account,
-    empty_record,
-    new_record,
     not_account,
-    own_verdict,
     segments,
-    status_state,
 )
-from crawler.platforms.meta import clean_text, count_before, json_ld, page_meta
+from crawler.platforms.meta import clean_text, count_before, json_ld
+from crawler.platforms.page import Marker, MetaTagPlatform, Page
+from crawler.vocab import Platform
 
-NAME = "linkedin"
+NAME = str(Platform.LINKEDIN)
 SLUG_RE = re.compile(r"[\w][\w.&'’+-]{0,99}")
 KINDS = ("school", "company", "showcase", "in")
 RESERVED: dict[str, Reason] = {
@@ -56,15 +54,19 @@ RESERVED: dict[str, Reason] = {
     "embed": Reason.POST,
 }
 DEFAULT_SLUG_HOST = "www.linkedin.com"
-AUTHWALL_MARKERS = ("/authwall", "authwall?")
-RATE_LIMIT_STATUS = 999
+ORGANIZATION_TYPES = ("Organization", "EducationalOrganization", "CollegeOrUniversity")
 
 
-class LinkedIn:
+class LinkedIn(MetaTagPlatform):
+    """Pages of organisations: JSON-LD ``Organization`` (name, description, address) and
+    ``og:*`` meta; a login wall (``/authwall``) otherwise."""
+
     name = NAME
     hosts = frozenset({"linkedin.com"})
-    case_insensitive = True
     robots_blocks_crawlers = True
+    status_states = {999: PageState.RATE_LIMITED}  # LinkedIn's "Request denied" to bots
+    title_fallback = True
+    after_markers = (Marker(PageState.LOGIN_WALL, ("/authwall", "authwall?"), where="both"),)
 
     def valid_handle(self, handle: str) -> bool:
         return bool(SLUG_RE.fullmatch(handle))
@@ -88,40 +90,17 @@ class LinkedIn:
         slug = slug.lower()
         return account(raw, AccountRef(NAME, slug, self.profile_url(slug, kind)))
 
-    def parse_profile_page(self, html: str, url: str, status: int = 200) -> ProfileRecord:
-        if status == RATE_LIMIT_STATUS:  # LinkedIn's "Request denied" to bots
-            return empty_record(NAME, url, PageState.RATE_LIMITED)
-        forced = status_state(status)
-        if forced:
-            return empty_record(NAME, url, forced)
-        meta = page_meta(html)
-        verdict = own_verdict(self, meta.get("og:url") or meta.canonical)
-        org = next(
-            (
-                o
-                for o in json_ld(html)
-                if o.get("@type")
-                in ("Organization", "EducationalOrganization", "CollegeOrUniversity")
-            ),
-            None,
-        )
-        title = meta.get("og:title") or meta.title
-        if verdict is not None and verdict.account is not None and (org or title):
-            return self._profile(meta.get("og:description"), title, org, verdict.account, url)
-        if (verdict is not None and verdict.reason == Reason.LOGIN) or any(
-            marker in url or marker in html for marker in AUTHWALL_MARKERS
-        ):
-            return empty_record(NAME, url, PageState.LOGIN_WALL)
-        return empty_record(NAME, url, PageState.UNKNOWN)
+    def page_data(self, html: str) -> Any:
+        """The page's JSON-LD organisation, if any."""
+        return next((o for o in json_ld(html) if o.get("@type") in ORGANIZATION_TYPES), None)
 
-    def _profile(
-        self,
-        description: str | None,
-        title: str | None,
-        org: dict[str, Any] | None,
-        ref: AccountRef,
-        url: str,
-    ) -> ProfileRecord:
+    def profile(self, page: Page) -> ProfileRecord | None:
+        ref = page.verdict.account if page.verdict else None
+        org: dict[str, Any] | None = page.data
+        if ref is None or not (org or page.title):
+            return None
+        description = page.meta.get("og:description")
+        title = page.title
         name = (org or {}).get("name") or (
             title.removesuffix("| LinkedIn").strip() if title else None
         )
@@ -129,8 +108,7 @@ class LinkedIn:
         if not bio and description:
             # "Audiense | 5,750 followers on LinkedIn. <tagline> | <about>"
             bio = description.split("on LinkedIn.", 1)[-1].strip() or None
-        return new_record(
-            NAME,
+        return page.record(
             handle=ref.handle,
             url=ref.url,
             display_name=name or None,
@@ -141,6 +119,11 @@ class LinkedIn:
                 u for u in [(org or {}).get("url")] if isinstance(u, str) and u and u != ref.url
             ],
         )
+
+    def after_profile(self, page: Page) -> ProfileRecord | None:
+        if page.verdict is not None and page.verdict.reason == Reason.LOGIN:
+            return page.empty(PageState.LOGIN_WALL)
+        return super().after_profile(page)
 
 
 def _address(org: dict[str, Any] | None) -> str | None:

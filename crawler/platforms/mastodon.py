@@ -13,22 +13,20 @@ from urllib.parse import SplitResult
 
 from crawler.platforms.base import (
     AccountRef,
-    PageState,
     ProfileRecord,
     Reason,
     UrlVerdict,
     account,
-    empty_record,
-    name_and_handle,
     new_record,
     not_account,
     segments,
-    status_state,
 )
-from crawler.platforms.meta import html_text_and_links, page_meta
+from crawler.platforms.meta import html_text_and_links
+from crawler.platforms.page import MetaTagPlatform
 from crawler.platforms.urls import is_hostname, split_url
+from crawler.vocab import Platform
 
-NAME = "mastodon"
+NAME = str(Platform.MASTODON)
 USER_RE = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,28}[A-Za-z0-9_])?")
 RESERVED: dict[str, Reason] = {
     "tags": Reason.HASHTAG,
@@ -58,10 +56,11 @@ def split_handle(handle: str) -> tuple[str, str] | None:
     return user.lower(), host
 
 
-class Mastodon:
+class Mastodon(MetaTagPlatform):
+    """Instance web pages: ``og:title`` ``Name (@user@instance)``, ``og:description`` the bio."""
+
     name = NAME
     hosts: frozenset[str] = frozenset()  # instances come from configuration, see classify()
-    case_insensitive = True
     robots_blocks_crawlers = False
 
     def valid_handle(self, handle: str) -> bool:
@@ -97,23 +96,6 @@ class Mastodon:
             return not_account(raw, NAME, Reason.POST if parts[1].isdigit() else Reason.RESERVED)
         user, _, host = first[1:].partition("@")
         return self._account(raw, user, host or url.netloc)
-
-    def parse_profile_page(self, html: str, url: str, status: int = 200) -> ProfileRecord:
-        """Instance web page: ``og:title`` ``Name (@user@instance)``, ``og:description`` the bio."""
-        forced = status_state(status)
-        if forced:
-            return empty_record(NAME, url, forced)
-        meta = page_meta(html)
-        name, handle = name_and_handle(meta.get("og:title"))
-        if not handle or not self.valid_handle(handle):
-            return empty_record(NAME, url, PageState.UNKNOWN)
-        return new_record(
-            NAME,
-            handle=handle.lower(),
-            url=self.profile_url(handle),
-            display_name=name,
-            bio=meta.get("og:description"),
-        )
 
 
 def parse_account(data: dict[str, Any], instance: str) -> ProfileRecord:

@@ -1,8 +1,8 @@
 """What a web-search result says about an account: its title and snippet.
 
-Search engines show a profile page's own ``<title>``/``og:title`` and description,
-so the platform formats of platforms.md §5 apply: ``Name (@handle) • Instagram photos
-and videos``, ``Name (@handle) / X``, ``Name (@handle) | TikTok``, ``Name | Facebook``,
+Search engines show a profile page's own ``<title>``/``og:title`` and description, so the
+formats the page parsers of this package read apply: ``Name (@handle) • Instagram photos and
+videos``, ``Name (@handle) / X``, ``Name (@handle) | TikTok``, ``Name | Facebook``,
 ``Name | LinkedIn``, and descriptions such as ``2,362 Followers, …`` or
 ``42,217,774 likes · …``. For Facebook, Instagram, Threads and X, whose robots.txt
 forbids fetching the page, this is all the profile a scan has.
@@ -14,6 +14,7 @@ import re
 
 from crawler.platforms.base import AccountRef, name_and_handle
 from crawler.platforms.meta import count_before
+from crawler.vocab import Platform
 
 # "Name | Facebook", "Name - Home | Facebook", "Name | LinkedIn", "Name - YouTube"
 _SUFFIX = re.compile(
@@ -44,6 +45,6 @@ def profile_from_search(
                 out["followers"] = followers
                 break
         m = _IG_BIO.search(snippet.strip())
-        if m and ref.platform == "instagram":
+        if m and ref.platform == Platform.INSTAGRAM:
             out["bio"] = m.group(1).strip()
     return out

@@ -18,15 +18,14 @@ from crawler.platforms.base import (
     UrlVerdict,
     absolute_link,
     at_handle_verdict,
-    empty_record,
-    name_and_handle,
     new_record,
     not_account,
-    status_state,
 )
-from crawler.platforms.meta import count_before, dig, page_meta, parse_count, script_json
+from crawler.platforms.meta import count_before, dig, parse_count, script_json
+from crawler.platforms.page import Marker, MetaTagPlatform, Page
+from crawler.vocab import Platform
 
-NAME = "tiktok"
+NAME = str(Platform.TIKTOK)
 # Charset [\w.-] (yt-dlp); TikTok allows 2-24 characters.
 HANDLE_RE = re.compile(r"[A-Za-z0-9_.-]{2,24}")
 SHORT_LINK_HOSTS = frozenset({"vm.tiktok.com", "vt.tiktok.com"})
@@ -70,46 +69,62 @@ META_BIO = re.compile(
 )
 
 
-class TikTok:
+class TikTok(MetaTagPlatform):
+    """The embedded JSON first (not found, the profile, private), then the meta tags."""
+
     name = NAME
     hosts = frozenset({"tiktok.com"})
-    case_insensitive = True
     robots_blocks_crawlers = False
-
-    def valid_handle(self, handle: str) -> bool:
-        return bool(HANDLE_RE.fullmatch(handle))
-
-    def profile_url(self, handle: str) -> str:
-        return f"https://www.tiktok.com/@{handle.lstrip('@').lower()}"
+    handle_re = HANDLE_RE
+    reserved = RESERVED
+    profile_url_format = "https://www.tiktok.com/@{}"
+    title_fallback = True
+    after_markers = (Marker(PageState.RATE_LIMITED, (CAPTCHA_MARKER,)),)
 
     def canonicalise(self, url: SplitResult, raw: str) -> UrlVerdict:
         if url.netloc in SHORT_LINK_HOSTS:  # redirects: not resolvable without fetching
             return not_account(raw, NAME, Reason.SHORT_LINK)
         return at_handle_verdict(self, url, raw, RESERVED, CONTENT)
 
-    def parse_profile_page(self, html: str, url: str, status: int = 200) -> ProfileRecord:
-        forced = status_state(status)
-        if forced:
-            return empty_record(NAME, url, forced)
-        detail = dig(
+    def page_data(self, html: str) -> Any:
+        return dig(
             script_json(html, "__UNIVERSAL_DATA_FOR_REHYDRATION__"),
             "__DEFAULT_SCOPE__",
             "webapp.user-detail",
         )
-        code = dig(detail, "statusCode")
+
+    def before_profile(self, page: Page) -> ProfileRecord | None:
+        code = dig(page.data, "statusCode")
         if code == NOT_FOUND_CODE:
-            return empty_record(NAME, url, PageState.NOT_FOUND, status_code=code)
-        user = dig(detail, "userInfo", "user")
-        if isinstance(user, dict) and user.get("uniqueId"):
-            record = self._from_json(user, dig(detail, "userInfo") or {})
-            if code == PRIVATE_CODE:
-                record.state, record.private = PageState.PRIVATE, True
-            return record
+            return page.empty(PageState.NOT_FOUND, status_code=code)
+        return None
+
+    def profile(self, page: Page) -> ProfileRecord | None:
+        user = dig(page.data, "userInfo", "user")
+        if not (isinstance(user, dict) and user.get("uniqueId")):
+            return None
+        record = self._from_json(user, dig(page.data, "userInfo") or {})
+        if dig(page.data, "statusCode") == PRIVATE_CODE:
+            record.state, record.private = PageState.PRIVATE, True
+        return record
+
+    def after_profile(self, page: Page) -> ProfileRecord | None:
+        code = dig(page.data, "statusCode")
         if code == PRIVATE_CODE:
-            return empty_record(NAME, url, PageState.PRIVATE, status_code=code)
-        if CAPTCHA_MARKER in html:
-            return empty_record(NAME, url, PageState.RATE_LIMITED)
-        return self._from_meta(html, url, code)
+            return page.empty(PageState.PRIVATE, status_code=code)
+        return super().after_profile(page) or self.title_profile(page)
+
+    def profile_fields(self, page: Page) -> dict[str, Any]:
+        description = page.meta.get("og:description", "description")
+        bio = META_BIO.search(description or "")
+        return {
+            "bio": (bio.group(1) or None) if bio else None,
+            "followers": count_before(description, "Followers"),
+            "extra": {"likes": count_before(description, "Likes")},
+        }
+
+    def unknown(self, page: Page) -> ProfileRecord:
+        return page.empty(PageState.UNKNOWN, status_code=dig(page.data, "statusCode"))
 
     def _from_json(self, user: dict[str, Any], info: dict[str, Any]) -> ProfileRecord:
         handle = str(user["uniqueId"]).lower()
@@ -143,23 +158,6 @@ class TikTok:
                 "sec_uid": user.get("secUid"),
                 "language": user.get("language"),
             },
-        )
-
-    def _from_meta(self, html: str, url: str, code: Any) -> ProfileRecord:
-        meta = page_meta(html)
-        name, handle = name_and_handle(meta.get("og:title") or meta.title)
-        if not handle or not self.valid_handle(handle):
-            return empty_record(NAME, url, PageState.UNKNOWN, status_code=code)
-        description = meta.get("og:description", "description")
-        bio = META_BIO.search(description or "")
-        return new_record(
-            NAME,
-            handle=handle.lower(),
-            url=self.profile_url(handle),
-            display_name=name,
-            bio=(bio.group(1) or None) if bio else None,
-            followers=count_before(description, "Followers"),
-            extra={"likes": count_before(description, "Likes")},
         )
 
 

@@ -17,17 +17,14 @@ from crawler.platforms.base import (
     Reason,
     UrlVerdict,
     account,
-    empty_record,
-    name_and_handle,
-    new_record,
     not_account,
     query_param,
     segments,
-    status_state,
 )
-from crawler.platforms.meta import page_meta
+from crawler.platforms.page import MetaTagPlatform, Page
+from crawler.vocab import Platform
 
-NAME = "x"
+NAME = str(Platform.X)
 HANDLE_RE = re.compile(r"[A-Za-z0-9_]{1,15}")
 
 RESERVED: dict[str, Reason] = {
@@ -70,17 +67,14 @@ CONTENT: dict[str, Reason] = {
 FOLLOW_INTENTS = {"follow", "user"}
 
 
-class X:
+class X(MetaTagPlatform):
     name = NAME
     hosts = frozenset({"x.com", "twitter.com", "fxtwitter.com", "vxtwitter.com", "fixupx.com"})
-    case_insensitive = True
     robots_blocks_crawlers = True
-
-    def valid_handle(self, handle: str) -> bool:
-        return bool(HANDLE_RE.fullmatch(handle)) and handle.lower() not in RESERVED
-
-    def profile_url(self, handle: str) -> str:
-        return f"https://x.com/{handle.lstrip('@').lower()}"
+    handle_re = HANDLE_RE
+    reserved = RESERVED
+    reserved_handles = True
+    profile_url_format = "https://x.com/{}"
 
     def _account(self, raw: str, handle: str) -> UrlVerdict:
         handle = handle.lstrip("@")
@@ -105,26 +99,16 @@ class X:
             return not_account(raw, NAME, CONTENT[parts[1].lower()])
         return self._account(raw, parts[0])
 
-    def parse_profile_page(self, html: str, url: str, status: int = 200) -> ProfileRecord:
-        forced = status_state(status)
-        if forced:
-            return empty_record(NAME, url, forced)
-        meta = page_meta(html)
-        title = meta.get("og:title")
-        if title == "X":
-            return empty_record(NAME, url, PageState.NOT_FOUND, suspended=True)
-        if title and title.endswith(" on X"):
-            return empty_record(NAME, url, PageState.UNKNOWN, not_account=Reason.POST)
-        name, handle = name_and_handle(title)
-        if title and title.endswith("/ X") and handle and self.valid_handle(handle):
-            return new_record(
-                NAME,
-                handle=handle.lower(),
-                url=self.profile_url(handle),
-                display_name=name,
-                bio=meta.get("og:description"),
-            )
-        return empty_record(NAME, url, PageState.UNKNOWN)
+    def before_profile(self, page: Page) -> ProfileRecord | None:
+        """``og:title`` ``X`` alone is a suspended account; ``... on X`` is a post."""
+        if page.title == "X":
+            return page.empty(PageState.NOT_FOUND, suspended=True)
+        if page.title and page.title.endswith(" on X"):
+            return page.empty(PageState.UNKNOWN, not_account=Reason.POST)
+        return None
+
+    def shows_profile(self, page: Page) -> bool:
+        return bool(page.title and page.title.endswith("/ X"))
 
 
 platform = X()

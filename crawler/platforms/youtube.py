@@ -21,16 +21,15 @@ from crawler.platforms.base import (
     Reason,
     UrlVerdict,
     account,
-    empty_record,
     new_record,
     not_account,
-    own_verdict,
     segments,
-    status_state,
 )
-from crawler.platforms.meta import clean_text, dig, js_assigned_json, page_meta, parse_count
+from crawler.platforms.meta import clean_text, dig, js_assigned_json, parse_count
+from crawler.platforms.page import Marker, MetaTagPlatform, Page
+from crawler.vocab import Platform
 
-NAME = "youtube"
+NAME = str(Platform.YOUTUBE)
 HANDLE_RE = re.compile(r"[A-Za-z0-9._-]{3,30}")
 CHANNEL_ID_RE = re.compile(r"UC[0-9A-Za-z_-]{22}")
 LEGACY_RE = re.compile(r"[A-Za-z0-9._-]{1,100}")
@@ -77,11 +76,21 @@ TABS = frozenset(
 CONTENT: dict[str, Reason] = {"live": Reason.VIDEO, "watch": Reason.VIDEO, "post": Reason.POST}
 
 
-class YouTube:
+class YouTube(MetaTagPlatform):
+    """Channel pages: ``ytInitialData`` (channel metadata and header), then ``og:*`` meta."""
+
     name = NAME
     hosts = frozenset({"youtube.com", "youtu.be"})
     case_insensitive = True  # handles and legacy names; channel ids are case-sensitive
     robots_blocks_crawlers = False
+    after_markers = (
+        Marker(
+            PageState.LOGIN_WALL, ("consent.youtube.com",), where="url", extra={"consent": True}
+        ),
+        Marker(
+            PageState.LOGIN_WALL, ('action="https://consent.youtube.com',), extra={"consent": True}
+        ),
+    )
 
     def valid_handle(self, handle: str) -> bool:
         """An @handle (without @) or a channel id."""
@@ -131,45 +140,44 @@ class YouTube:
         url = f"https://www.youtube.com/{prefix}{quote(name)}"
         return account(raw, AccountRef(NAME, name, url, needs_resolution=True))
 
-    def parse_profile_page(self, html: str, url: str, status: int = 200) -> ProfileRecord:
-        forced = status_state(status)
-        if forced:
-            return empty_record(NAME, url, forced)
-        data = js_assigned_json(html, "ytInitialData")
-        meta = page_meta(html)
-        channel = dig(data, "metadata", "channelMetadataRenderer") or {}
-        verdict = own_verdict(
-            self,
-            channel.get("channelUrl")
-            or dig(data, "microformat", "microformatDataRenderer", "urlCanonical")
-            or meta.get("og:url")
-            or meta.canonical,
+    def page_data(self, html: str) -> Any:
+        return js_assigned_json(html, "ytInitialData")
+
+    def own_url(self, page: Page) -> str | None:
+        return (
+            _channel(page).get("channelUrl")
+            or dig(page.data, "microformat", "microformatDataRenderer", "urlCanonical")
+            or super().own_url(page)
         )
-        channel_id = channel.get("externalId") or (
-            verdict.account.platform_id if verdict and verdict.account else None
-        )
+
+    def profile(self, page: Page) -> ProfileRecord | None:
+        channel, verdict = _channel(page), page.verdict
+        ref = verdict.account if verdict else None
+        channel_id = channel.get("externalId") or (ref.platform_id if ref else None)
         if not channel_id and not channel:
-            if "consent.youtube.com" in url or 'action="https://consent.youtube.com' in html:
-                return empty_record(NAME, url, PageState.LOGIN_WALL, consent=True)
-            if verdict is not None and not verdict.is_account:
-                return empty_record(NAME, url, PageState.UNKNOWN, not_account=str(verdict.reason))
-            return empty_record(NAME, url, PageState.UNKNOWN)
-        header_handle, subscribers = _header(dig(data, "header") or {})
+            return None
+        header_handle, subscribers = _header(dig(page.data, "header") or {})
         handle = _vanity_handle(channel.get("vanityChannelUrl")) or header_handle
-        if handle is None and verdict and verdict.account and not verdict.account.platform_id:
-            handle = verdict.account.handle
-        return new_record(
-            NAME,
+        if handle is None and ref and not ref.platform_id:
+            handle = ref.handle
+        return page.record(
             handle=handle,
             url=self.profile_url(handle)
             if handle
-            else (self.profile_url(channel_id) if channel_id else url),
+            else (self.profile_url(channel_id) if channel_id else page.url),
             platform_id=channel_id,
-            display_name=channel.get("title") or meta.get("og:title"),
-            bio=channel.get("description") or meta.get("og:description", "description"),
+            display_name=channel.get("title") or page.meta.get("og:title"),
+            bio=channel.get("description") or page.meta.get("og:description", "description"),
             followers=parse_count(subscribers),
             extra={"keywords": channel.get("keywords")} if channel.get("keywords") else {},
         )
+
+    def after_profile(self, page: Page) -> ProfileRecord | None:
+        return super().after_profile(page) or self.not_account_state(page)
+
+
+def _channel(page: Page) -> dict[str, Any]:
+    return dig(page.data, "metadata", "channelMetadataRenderer") or {}
 
 
 def _vanity_handle(vanity_url: str | None) -> str | None:

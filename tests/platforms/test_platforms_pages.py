@@ -1,11 +1,13 @@
-"""Page parsers on the real captures (unchanged) and on small pages built from platforms.md formats.
+"""Page parsers on the real captures (unchanged) and on small pages built from the platforms'
+documented formats (``tests/fixtures/real/SOURCES.md`` names the captures).
 
-Bluesky and Mastodon web pages are not documented in platforms.md: their fixtures use only
-generic ``og:*`` tags, and the API parsers are the preferred source for both.
+Bluesky and Mastodon web pages have no documented markup: their fixtures use only generic
+``og:*`` tags, and the API parsers are the preferred source for both.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -369,3 +371,15 @@ def test_large_page_is_parsed_quickly() -> None:
     record = parse_profile_page("instagram", big, "https://www.instagram.com/pluto__travel/")
     assert record.followers == 2362
     assert time.perf_counter() - start < 2
+
+
+def test_marker_looks_where_it_is_told() -> None:
+    from crawler.platforms.page import Marker
+
+    both = Marker(PageState.LOGIN_WALL, ("/authwall",), where="both")
+    assert both.found("", "https://www.linkedin.com/authwall?x")
+    assert both.found("<a href='/authwall'>", "https://example.org/")
+    url_only = Marker(PageState.LOGIN_WALL, ("consent",), where="url")
+    assert not url_only.found("consent", "https://example.org/")
+    pattern = Marker(PageState.LOGIN_WALL, pattern=re.compile(r"route\d"))
+    assert pattern.found("a route7 b", "") and not pattern.found("route", "")

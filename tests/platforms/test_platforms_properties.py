@@ -120,3 +120,15 @@ def test_reserved_names_are_not_valid_handles() -> None:
     assert not PLATFORMS["instagram"].valid_handle("explore")
     assert not PLATFORMS["x"].valid_handle("home")
     assert PLATFORMS["x"].valid_handle("wfpackers_")
+
+
+def test_one_module_per_vocabulary_platform() -> None:
+    """PLATFORMS is keyed by crawler.vocab.Platform, in its order; plain strings look up too."""
+    from crawler.platforms.page import MetaTagPlatform
+    from crawler.vocab import Platform
+
+    assert list(PLATFORMS) == list(Platform)
+    for key, module in PLATFORMS.items():
+        assert module.name == key and type(module.name) is str
+        assert isinstance(module, MetaTagPlatform)
+        assert PLATFORMS[str(key)] is module

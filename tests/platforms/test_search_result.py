@@ -1,4 +1,4 @@
-"""Profile facts from web-search titles and snippets (platform title formats of platforms.md §5)."""
+"""Profile facts from web-search titles and snippets (the platforms' title formats, as the page parsers read them)."""
 
 from __future__ import annotations
 
