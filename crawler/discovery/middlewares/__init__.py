@@ -5,6 +5,7 @@
 - :mod:`.budget` — a per-host request budget for one scan.
 - :mod:`.robots` — robots.txt, with the documented API endpoints as the only bypass.
 - :mod:`.retry` — retries on 429/5xx that honour ``Retry-After``.
+- :mod:`.quota` — charges the calls that cost API quota to the crawl's ledger.
 - :mod:`.hostmap` — routes production hosts to a local world (tests, ``scout demo``).
 
 Each reads the crawl's :class:`crawler.discovery.context.ScanContext` (or its settings) once
