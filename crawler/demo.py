@@ -121,7 +121,7 @@ def _check_world(config: Any, world: Any, scan_id: int, result: DemoResult) -> N
 
     from crawler.db import transaction
     from crawler.db.models import Account, Sighting
-    from crawler.discovery.runner import PROFILE_SOURCES
+    from crawler.db.readers import PROFILE_SOURCES
 
     with transaction(config.database_url) as s:
         found: dict[str, set[str]] = defaultdict(set)

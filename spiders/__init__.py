@@ -1,29 +1,7 @@
-"""Discovery spiders, one per source, built on the base classes of :mod:`spiders.base`.
+"""Discovery spiders, one per source (``crawler.vocab.Source``), on the bases of
+:mod:`spiders.base`, :mod:`spiders.api_search` and :mod:`spiders.profile_lookup`.
 
-``scrapy crawl <source>`` runs one (scrapy.cfg -> crawler.discovery.settings); ``scout scan`` runs all
-enabled sources through :func:`crawler.discovery.runner.run_crawl`. Spiders do no matching and hold
-no database code.
+``scrapy crawl <source>`` runs one (scrapy.cfg -> crawler.discovery.settings); ``scout scan``
+runs all enabled sources through :func:`crawler.discovery.runner.run_crawl`, which finds them
+with Scrapy's spider loader. Spiders do no matching and hold no database code.
 """
-
-from spiders.bluesky import BlueskySpider
-from spiders.district_site import DistrictSiteSpider
-from spiders.handle_probe import HandleProbeSpider
-from spiders.mastodon import MastodonSpider
-from spiders.profiles import ProfilesSpider
-from spiders.web_search import WebSearch
-from spiders.youtube import YouTubeSpider
-
-SPIDERS = {
-    cls.name: cls
-    for cls in (
-        DistrictSiteSpider,
-        WebSearch,
-        YouTubeSpider,
-        BlueskySpider,
-        MastodonSpider,
-        HandleProbeSpider,
-        ProfilesSpider,
-    )
-}
-
-__all__ = ["SPIDERS"]

@@ -1,12 +1,9 @@
-"""Bluesky public AppView: ``app.bsky.actor.searchActors`` with cursor pagination, then
-``app.bsky.actor.getProfiles`` for followers and website (search results carry neither).
-
-No key needed; the AppView is an API, not a crawled page.
-"""
+"""Bluesky public AppView, no key: ``app.bsky.actor.searchActors`` with cursor pagination, then
+``getProfiles`` for followers and website (search results carry neither); a failed
+``getProfiles`` keeps the search facts (``scout/bluesky/get_profiles_failed``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,59 +11,30 @@ from scrapy.http import Response
 
 from crawler.discovery.planner import PlannedQuery
 from crawler.platforms import bluesky as bsky
-from spiders.base import QUERY, ApiSearchSpider, json_body
-
-PROFILES_PER_CALL = 25  # getProfiles accepts up to 25 actors
+from spiders.api_search import ApiSearchSpider
 
 
 class BlueskySpider(ApiSearchSpider):
     name = "bluesky"
+    details_per_call = 25  # getProfiles accepts up to 25 actors
+
+    def xrpc(self, method: str, params: Any) -> str:
+        return f"{self.config.bluesky_api_url}/xrpc/app.bsky.actor.{method}?{urlencode(params)}"
 
     def search_url(self, pq: PlannedQuery, cursor: str | None) -> str:
-        params = {"q": pq.query, "limit": 25, **({"cursor": cursor} if cursor else {})}
-        return f"{self.config.bluesky_api_url}/xrpc/app.bsky.actor.searchActors?{urlencode(params)}"
+        return self.xrpc(
+            "searchActors", {"q": pq.query, "limit": 25} | ({"cursor": cursor} if cursor else {})
+        )
 
-    def parse_results(
-        self, response: Response, data: Any, pq: PlannedQuery, page: int
-    ) -> tuple[list[Any], str | None]:
+    def parse_results(self, response: Response, data: Any, pq: PlannedQuery, page: int) -> Any:
         return bsky.parse_search_actors(data)
 
-    def emit(
-        self, records: list[Any], pq: PlannedQuery, response: Response, rank_base: int
-    ) -> Iterator[Any]:
-        ranked = [(rank_base + i, r) for i, r in enumerate(records, 1) if r.platform_id or r.handle]
-        for start in range(0, len(ranked), PROFILES_PER_CALL):
-            chunk = ranked[start : start + PROFILES_PER_CALL]
-            actors = [("actors", r.platform_id or r.handle) for _, r in chunk]
-            yield self.api_request(
-                f"{self.config.bluesky_api_url}/xrpc/app.bsky.actor.getProfiles?{urlencode(actors)}",
-                self.parse_profiles,
-                response.meta[QUERY],
-                cb_kwargs={"ranked": chunk, "search_url": response.url},
-            )
+    def details_url(self, keys: list[str]) -> str:
+        return self.xrpc("getProfiles", [("actors", key) for key in keys])
 
-    def parse_profiles(
-        self, response: Response, ranked: list[tuple[int, Any]], search_url: str
-    ) -> Iterator[Any]:
-        data = json_body(response)
-        details: dict[str, Any] = {}
-        if response.status == 200 and isinstance(data, dict):
-            for profile in data.get("profiles") or []:
-                if isinstance(profile, dict):
-                    record = bsky.parse_get_profile(profile)
-                    details[record.platform_id or record.handle or ""] = record
-        else:  # keep the search facts; the details are a gap
-            self.crawler.stats.inc_value("scout/bluesky/get_profiles_failed")
-        for rank, basic in ranked:
-            record = details.get(basic.platform_id or basic.handle or "", basic)
-            item = self.from_record(
-                record,
-                query=response.meta[QUERY],
-                source_url=search_url,
-                rank=rank,
-                title=basic.display_name,
-                snippet=basic.bio,
-            )
-            if item is not None:
-                yield item
-        self.query_done(response)
+    def read_details(self, response: Response, data: Any) -> dict[str, Any]:
+        if response.status != 200 or not isinstance(data, dict):
+            self.crawler.stats.inc_value(f"scout/{self.name}/get_profiles_failed")
+            return {}  # keep the search facts; the details are a gap
+        profiles = [p for p in data.get("profiles") or [] if isinstance(p, dict)]
+        return {self.details_key(r) or "": r for r in map(bsky.parse_get_profile, profiles)}

@@ -55,11 +55,7 @@ class DistrictSiteSpider(ScoutSpider):
 
     @property
     def domains(self) -> tuple[str, ...]:
-        from crawler.discovery.runner import district_domains
-
-        if not hasattr(self, "_domains"):
-            self._domains = tuple(district_domains(self.config))
-        return self._domains
+        return self.context.domains
 
     def on_district(self, url: str) -> bool:
         host = (urlsplit(url).hostname or "").lower()
@@ -183,4 +179,4 @@ class DistrictSiteSpider(ScoutSpider):
 
     def follow_failed(self, failure: Any) -> None:
         """A followed page that failed is counted, not a coverage gap (its seed was read)."""
-        self.crawler.stats.inc_value("scout/district_site/follow_failed")
+        self.crawler.stats.inc_value(f"scout/{self.name}/follow_failed")

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from scrapy.http import Request
 
 from crawler.discovery.planner import PlannedQuery
-from spiders.base import ProfilePageSpider
+from spiders.profile_lookup import ProfilePageSpider
 
 
 class HandleProbeSpider(ProfilePageSpider):
@@ -22,8 +22,5 @@ class HandleProbeSpider(ProfilePageSpider):
         return [f"{pq.platform} @{pq.query}"]
 
     def requests_for(self, pq: PlannedQuery, keys: list[str]) -> Iterable[Request]:
-        if pq.platform is None:
-            return
-        request = self.lookup_request(pq.platform, pq.query, None, keys[0])
-        if request is not None:
-            yield request
+        if pq.platform is not None:
+            yield from self.lookup(pq.platform, pq.query, None, keys[0])

@@ -1,7 +1,5 @@
-"""Mastodon, on each configured instance: ``/api/v2/search?type=accounts`` (anonymous
-clients get the first page only) for the terms, ``/api/v1/accounts/lookup`` for the
-candidate handles. One coverage row per instance and query.
-"""
+"""Mastodon, per configured instance: ``/api/v2/search?type=accounts`` for the terms (anonymous:
+first page only), ``/api/v1/accounts/lookup`` for handles; a coverage row per instance and query."""
 
 from __future__ import annotations
 
@@ -13,7 +11,9 @@ from scrapy.http import Request, Response
 
 from crawler.discovery.planner import PlannedQuery
 from crawler.platforms import mastodon as masto
-from spiders.base import ApiSearchSpider, ProfilePageSpider
+from crawler.vocab import Platform
+from spiders.api_search import ApiSearchSpider
+from spiders.profile_lookup import ProfilePageSpider
 
 SEPARATOR = ": "
 
@@ -25,25 +25,16 @@ class MastodonSpider(ApiSearchSpider, ProfilePageSpider):
         text = f"@{pq.query}" if pq.kind == "handle" else pq.query
         return [f"{instance}{SEPARATOR}{text}" for instance in self.config.mastodon_instances]
 
+    def search_url(self, pq: PlannedQuery, cursor: str | None) -> str:  # cursor: the instance
+        return f"https://{cursor}/api/v2/search?{urlencode({'q': pq.query, 'type': 'accounts', 'limit': 40})}"
+
     def requests_for(self, pq: PlannedQuery, keys: list[str]) -> Iterable[Request]:
         for key in keys:
             instance = key.split(SEPARATOR, 1)[0]
             if pq.kind == "handle":
-                request = self.lookup_request("mastodon", f"{pq.query}@{instance}", None, key)
+                yield from self.lookup(Platform.MASTODON, f"{pq.query}@{instance}", None, key)
             else:
-                url = f"https://{instance}/api/v2/search?{urlencode({'q': pq.query, 'type': 'accounts', 'limit': 40})}"
-                request = self.api_request(
-                    url,
-                    self.parse_search_page,
-                    key,
-                    headers=self.search_headers(),
-                    cb_kwargs={"pq": pq, "page": 1, "rank_base": 0},
-                )
-            if request is not None:
-                yield request
+                yield self.search_request(pq, instance, 1, 0, key)
 
-    def parse_results(
-        self, response: Response, data: Any, pq: PlannedQuery, page: int
-    ) -> tuple[list[Any], str | None]:
-        instance = urlsplit(response.url).hostname or ""
-        return masto.parse_search(data, instance), None  # anonymous: first page only
+    def parse_results(self, response: Response, data: Any, pq: PlannedQuery, page: int) -> Any:
+        return masto.parse_search(data, urlsplit(response.url).hostname or ""), None

@@ -1,10 +1,7 @@
 """Profiles: the public profile of every candidate this scan found only as a link or a
-search result (the district site, web search), so matching has a display name, bio,
-links and follower count. Bluesky and Mastodon through their APIs, other platforms through
-the public page where robots.txt allows (never Facebook, Instagram, Threads or X: their
-search-result title and snippet stay the evidence). A page that needs JavaScript is
-fetched again through Playwright (system Chromium). Runs after the other sources.
-"""
+search result, so matching has a display name, bio, links and follower count. APIs where
+there are, else the public page where robots.txt allows (never Facebook, Instagram, Threads
+or X); a page that needs JavaScript is fetched again through Playwright. Runs in phase 2."""
 
 from __future__ import annotations
 
@@ -12,9 +9,10 @@ from collections.abc import Iterable
 
 from scrapy.http import Request
 
+from crawler.db.readers import scan_candidates
 from crawler.discovery.planner import PlannedQuery
 from crawler.discovery.settings import PLAYWRIGHT_SETTINGS
-from spiders.base import ProfilePageSpider
+from spiders.profile_lookup import ProfilePageSpider
 
 
 class ProfilesSpider(ProfilePageSpider):
@@ -26,26 +24,12 @@ class ProfilesSpider(ProfilePageSpider):
         if self.scan_id is None:
             self.skipped_reason = "needs a scan: candidates are read from this scan's sightings"
             return []
-        from crawler.discovery.runner import scan_candidates
-
+        found = scan_candidates(self.config, self.scan_id, self.platforms)
         return [
             PlannedQuery(self.name, c.url, c.platform, None, i, kind="profile")
-            for i, c in enumerate(scan_candidates(self.config, self.scan_id, self.platforms))
+            for i, c in enumerate(found)
         ]
 
     def requests_for(self, pq: PlannedQuery, keys: list[str]) -> Iterable[Request]:
-        from crawler.platforms import canonicalise
-
-        ref = canonicalise(pq.query, mastodon_instances=self.config.mastodon_instances)
-        if ref is None or pq.platform is None:
-            return
-        handle = ref.platform_id if pq.platform == "bluesky" and ref.platform_id else ref.handle
-        request = self.lookup_request(
-            pq.platform,
-            handle,
-            ref.url,
-            keys[0],
-            resolves=pq.query if ref.needs_resolution else None,
-        )
-        if request is not None:
-            yield request
+        if pq.platform is not None:
+            yield from self.lookup_url(pq.platform, pq.query, keys[0])

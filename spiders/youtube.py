@@ -1,14 +1,15 @@
 """YouTube Data API v3: ``search.list`` (type=channel), then ``channels.list`` by id.
 
 Search snippets carry no handle, subscriber count or custom URL, so the channel ids of each
-result page are looked up in one ``channels.list`` call (up to 50 ids). Two budgets per
-day (``budget.youtube_search_calls_per_day`` and ``budget.youtube_units_per_day``) cap the
-calls of the day in Pacific time, across scans and searches: every call sent is charged to
+result page are looked up in one ``channels.list`` call (up to 50 ids). Two budgets per day
+(``budget.youtube_search_calls_per_day`` and ``budget.youtube_units_per_day``) cap the calls
+of the day in Pacific time, across scans and searches: every call sent is charged to
 ``youtube/search_calls`` or ``youtube/units`` (:mod:`crawler.db.quota`), and the spider plans
 within what the day has left. ``quotaExceeded`` (or a rejected key) ends the source cleanly
-and the scan summary says so; ``quotaExceeded`` also marks the day's bucket used up. Legacy channel URLs seen in this scan (``/user/name``, ``/c/name``) are resolved
-to their channel id (``forUsername`` / ``forHandle``). The key goes in the URL, as the API
-requires, and is stripped from every stored URL.
+and the scan summary says so; ``quotaExceeded`` also marks the day's bucket used up. Legacy
+channel URLs seen in this scan (``/user/name``, ``/c/name``) are resolved to their channel
+id (``forUsername`` / ``forHandle``). The key goes in the URL, as the API requires, and is
+stripped from every stored URL.
 """
 
 from __future__ import annotations
@@ -21,41 +22,40 @@ from scrapy.http import Request, Response
 
 from crawler.config import secret
 from crawler.db.quota import META, SEARCH_CALLS, UNITS
+from crawler.db.readers import unresolved_youtube
 from crawler.discovery.planner import PlannedQuery, period_left
+from crawler.platforms import ProfileRecord
 from crawler.platforms import youtube as yt
-from spiders.base import QUERY, ApiSearchSpider, json_body
+from spiders.api_search import ApiSearchSpider
+from spiders.base import QUERY, json_body
 
-ENDING_REASONS = {
-    "quotaExceeded",
-    "dailyLimitExceeded",
-    "keyInvalid",
-    "keyExpired",
-    "accessNotConfigured",
-    "forbidden",
-    "ipRefererBlocked",
-}
+QUOTA_REASONS = ("quotaExceeded", "dailyLimitExceeded")
+ENDING_REASONS = {*QUOTA_REASONS, "keyInvalid", "keyExpired", "accessNotConfigured"}
+ENDING_REASONS |= {"forbidden", "ipRefererBlocked"}
+PARTS = "snippet,statistics,brandingSettings"
 
 
 class YouTubeSpider(ApiSearchSpider):
     name = "youtube"
-
     quota_buckets = (SEARCH_CALLS, UNITS)
     search_bucket = SEARCH_CALLS
+    details_per_call = 50
+    details_bucket = UNITS
     units = 0
 
     def api_url(self, method: str, **params: Any) -> str:
-        return f"{self.config.youtube_api_url}/{method}?{urlencode({**params, 'key': secret('youtube') or ''})}"
+        query = urlencode({**params, "key": secret(self.name) or ""})
+        return f"{self.config.youtube_api_url}/{method}?{query}"
 
     def search_url(self, pq: PlannedQuery, cursor: str | None) -> str:
         params = {"part": "snippet", "type": "channel", "q": pq.query, "maxResults": 25}
         return self.api_url("search", **params, **({"pageToken": cursor} if cursor else {}))
 
     def request_budget(self) -> int:
-        return period_left(
-            self.quota_usage(), SEARCH_CALLS, self.config.budget.youtube_search_calls_per_day
-        )
+        limit = self.config.budget.youtube_search_calls_per_day
+        return period_left(self.quota_usage(), SEARCH_CALLS, limit)
 
-    def allow_units(self, n: int = 1) -> bool:
+    def allow_details(self, n: int = 1) -> bool:
         limit = period_left(self.quota_usage(), UNITS, self.config.budget.youtube_units_per_day)
         if self.units + self.quota_retries.get(UNITS, 0) + n > limit:
             return False
@@ -64,67 +64,30 @@ class YouTubeSpider(ApiSearchSpider):
 
     def api_error(self, response: Response, data: Any) -> tuple[str, bool] | None:
         error = yt.api_error(data) if isinstance(data, dict) else None
-        if error is not None:
-            reason, message = error
-            if reason in ("quotaExceeded", "dailyLimitExceeded"):
-                self.quota_exceeded(response)
-                return f"YouTube API quota exceeded ({reason})", True
-            return f"YouTube API error {reason}: {message}"[:300], reason in ENDING_REASONS
-        return super().api_error(response, data)
+        if error is None:
+            return super().api_error(response, data)
+        reason, message = error
+        if reason in QUOTA_REASONS:
+            self.quota_exceeded(response)
+            return f"YouTube API quota exceeded ({reason})", True
+        return f"YouTube API error {reason}: {message}"[:300], reason in ENDING_REASONS
 
     def stop_source(self, reason: str, message: str) -> None:
         super().stop_source("quota_exceeded" if "quota" in message else reason, message)
 
-    def parse_results(
-        self, response: Response, data: Any, pq: PlannedQuery, page: int
-    ) -> tuple[list[Any], str | None]:
+    def parse_results(self, response: Response, data: Any, pq: PlannedQuery, page: int) -> Any:
         return yt.parse_search_list(data)
 
-    def emit(
-        self, records: list[Any], pq: PlannedQuery, response: Response, rank_base: int
-    ) -> Iterator[Any]:
-        found = {
-            r.platform_id: (rank_base + i, r) for i, r in enumerate(records, 1) if r.platform_id
-        }
-        if not found:
-            return
-        if not self.allow_units():
-            yield from super().emit(records, pq, response, rank_base)  # the search facts only
-            return
-        yield self.api_request(
-            self.api_url(
-                "channels",
-                part="snippet,statistics,brandingSettings",
-                id=",".join(found),
-                maxResults=50,
-            ),
-            self.parse_channels,
-            response.meta[QUERY],
-            meta={META: UNITS},
-            cb_kwargs={"found": found, "search_url": response.url},
-        )
+    def details_key(self, record: ProfileRecord) -> str | None:
+        return record.platform_id
 
-    def parse_channels(
-        self, response: Response, found: dict[str, tuple[int, Any]], search_url: str
-    ) -> Iterator[Any]:
-        data = json_body(response)
-        query = response.meta[QUERY]
+    def details_url(self, keys: list[str]) -> str:
+        return self.api_url("channels", part=PARTS, id=",".join(keys), maxResults=50)
+
+    def read_details(self, response: Response, data: Any) -> dict[str, ProfileRecord] | None:
         if not self.api_ok(response, data):
-            return
-        details = {r.platform_id: r for r in yt.parse_channels_list(data)}
-        for channel_id, (rank, basic) in found.items():
-            record = details.get(channel_id, basic)
-            item = self.from_record(
-                record,
-                query=query,
-                source_url=search_url,
-                rank=rank,
-                title=basic.display_name,
-                snippet=basic.bio,
-            )
-            if item is not None:
-                yield item
-        self.query_done(response)
+            return None
+        return {r.platform_id or "": r for r in yt.parse_channels_list(data)}
 
     # ------------------------------------------------------------------ legacy URLs
 
@@ -133,8 +96,6 @@ class YouTubeSpider(ApiSearchSpider):
             yield request
         if self.skipped_reason or self.scan_id is None:
             return
-        from crawler.discovery.runner import unresolved_youtube
-
         for request in self.resolve_requests(unresolved_youtube(self.config, self.scan_id)):
             yield request
 
@@ -142,12 +103,12 @@ class YouTubeSpider(ApiSearchSpider):
         """``channels.list`` by legacy user name or custom name for each legacy URL."""
         for url in urls:
             parts = [p for p in urlsplit(url).path.split("/") if p]
-            if not parts or not self.allow_units():
+            if not parts or not self.allow_details():
                 continue
             kind, name = (parts[0], parts[1]) if len(parts) > 1 else ("", parts[0])
             param = {"forUsername": name} if kind == "user" else {"forHandle": f"@{name}"}
             yield self.api_request(
-                self.api_url("channels", part="snippet,statistics,brandingSettings", **param),
+                self.api_url("channels", part=PARTS, **param),
                 self.parse_resolved,
                 f"resolve {url}",
                 meta={META: UNITS},

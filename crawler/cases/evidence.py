@@ -1,7 +1,8 @@
 """Evidence capture for open cases: a full-page screenshot and the SHA-256 of the page HTML.
 
 PR forwards an evidence packet to a platform when it reports an account; this captures one
-with the system Chromium (Playwright, launched as in reference/platforms.md §7): the page
+with the system Chromium (Playwright, launched as for the crawl; the README, "Network:
+proxies and TLS inspection"): the page
 as a PNG, the HTML it rendered saved beside it with its SHA-256, and the time. The caller
 stores each :class:`EvidenceCaptured` as an ``Evidence`` row (kinds ``screenshot`` and
 ``html_sha256``).
@@ -26,11 +27,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from crawler.config import Config
 from crawler.db.models import EvidenceKind, utcnow
+
+if TYPE_CHECKING:
+    from crawler.discovery.context import ScanContext
 
 NAVIGATION_TIMEOUT_MS = 20_000
 
@@ -114,7 +118,7 @@ def _robots_allows(config: Config, url: str, user_agent: str) -> tuple[bool, str
 def refusal(
     config: Config, target: EvidenceTarget, user_agent: str, district_domains: Sequence[str]
 ) -> str | None:
-    """Why this page may not be opened, or None."""
+    """Why this page may not be opened, or None (``district_domains``: the context's domains)."""
     from crawler.discovery.middlewares.ssrf import GuardPolicy
     from crawler.platforms import PLATFORMS
 
@@ -138,22 +142,19 @@ def _safe_name(target: EvidenceTarget) -> str:
 
 
 async def _capture_all(
-    config: Config,
+    scan: ScanContext,
     targets: list[EvidenceTarget],
     out_dir: Path,
-    user_agent: str,
     result: CaptureResult,
 ) -> None:
     from playwright.async_api import async_playwright
 
-    from crawler.discovery.middlewares.hostmap import HostMap
     from crawler.discovery.middlewares.ssrf import GuardPolicy
     from crawler.discovery.network import browser_launch_options
-    from crawler.discovery.runner import district_domains
     from crawler.discovery.settings import CHROMIUM_ARGS
 
-    hostmap = HostMap.from_config(config)
-    guard = _BrowserGuard(GuardPolicy.from_config(config, district_domains(config)))
+    config, hostmap, user_agent = scan.config, scan.hostmap, scan.user_agent
+    guard = _BrowserGuard(GuardPolicy.from_config(config, scan.domains))
     async with async_playwright() as pw:
         options = browser_launch_options(config.crawl.browser_executable, CHROMIUM_ARGS)
         browser = await pw.chromium.launch(**options, timeout=NAVIGATION_TIMEOUT_MS)
@@ -205,7 +206,7 @@ async def _capture_all(
                             target.account_id,
                             target.case_id,
                             target.url,
-                            EvidenceKind.SCREENSHOT.value,
+                            EvidenceKind.SCREENSHOT,
                             f"Full-page screenshot of {target.url} taken {when}",
                             png_path,
                             sha256_file(png_path),
@@ -218,7 +219,7 @@ async def _capture_all(
                             target.account_id,
                             target.case_id,
                             target.url,
-                            EvidenceKind.HTML_SHA256.value,
+                            EvidenceKind.HTML_SHA256,
                             f"SHA-256 of the page HTML at {when}: {digest}",
                             html_path,
                             digest,
@@ -312,17 +313,15 @@ def _run(coro: Any) -> None:
 
 def capture_evidence(config: Config, targets: list[EvidenceTarget], out_dir: Path) -> CaptureResult:
     """Screenshot and hash each target's page where allowed; files go under ``out_dir``."""
-    from crawler.discovery.runner import district_domains, district_profile
+    from crawler.discovery.context import ScanContext
 
     result = CaptureResult()
     if not targets:
         return result
-    profile = district_profile(config)
-    user_agent = config.user_agent(profile.district.name)
-    domains = district_domains(config)
+    scan = ScanContext.from_config(config)
     allowed = []
     for target in targets:
-        reason = refusal(config, target, user_agent, domains)
+        reason = refusal(config, target, scan.user_agent, scan.domains)
         if reason:
             result.skipped.append(
                 EvidenceSkipped(target.account_id, target.case_id, target.url, reason)
@@ -332,5 +331,5 @@ def capture_evidence(config: Config, targets: list[EvidenceTarget], out_dir: Pat
     if allowed:
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
-        _run(_capture_all(config, allowed, out_dir, user_agent, result))
+        _run(_capture_all(scan, allowed, out_dir, result))
     return result

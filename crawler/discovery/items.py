@@ -11,9 +11,36 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from crawler.config import redact
 from crawler.db.models import utcnow
+
+if TYPE_CHECKING:
+    from twisted.python.failure import Failure
+
+    from crawler.platforms import ProfileRecord
+
+SECRET_PARAMS = frozenset(
+    {"key", "api_key", "apikey", "token", "access_token", "subscription_token"}
+)
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` without API keys (``key=`` and friends) and without any configured secret."""
+    if not url:
+        return url
+    try:
+        p = urlsplit(url)
+    except ValueError:
+        return redact(url)
+    params = [
+        (k, v)
+        for k, v in parse_qsl(p.query, keep_blank_values=True)
+        if k.lower() not in SECRET_PARAMS
+    ]
+    return redact(urlunsplit((p.scheme, p.netloc, p.path, urlencode(params), "")))
 
 
 @dataclass(slots=True)
@@ -21,7 +48,7 @@ class AccountSighting:
     """One place an account was seen. Provenance fields first, then profile fields.
 
     ``source_url`` is the page or API URL the sighting came from and never carries an API
-    key (spiders store it through :func:`spiders.base.safe_url`). Profile fields are ``None``
+    key (spiders store it through :func:`safe_url`). Profile fields are ``None``
     when the source did not say. ``resolves`` names an earlier (legacy) URL of the same
     account, e.g. a YouTube ``/c/name`` URL that the API resolved to a channel id.
     """
@@ -59,6 +86,34 @@ class AccountSighting:
             v is not None
             for v in (self.display_name, self.bio, self.followers, self.verified, self.private)
         ) or bool(self.links)
+
+
+def describe_failure(failure: Failure) -> str:
+    """A short, secret-free description of a failed request for the coverage table."""
+    from scrapy.spidermiddlewares.httperror import HttpError
+
+    exc = failure.value
+    if isinstance(exc, HttpError):
+        return f"HTTP {exc.response.status}"
+    return redact(f"{type(exc).__name__}: {str(exc) or type(exc).__name__}")[:300]
+
+
+def record_fields(record: ProfileRecord) -> dict[str, Any]:
+    """The sighting fields of a parsed profile (API data or a fetched page)."""
+    return {
+        "platform_hint": record.platform,
+        "display_name": record.display_name,
+        "bio": record.bio,
+        "links": list(record.links),
+        "followers": record.followers,
+        "platform_id": record.platform_id,
+        "verified": record.verified,
+        "private": record.private,
+        "location": record.location,
+        "page_state": str(record.state),
+        "title": record.display_name,
+        "snippet": record.bio,
+    }
 
 
 # Fields a pipeline may shorten (free text from hostile pages).

@@ -2,21 +2,20 @@
 
 :func:`run_crawl` starts ``python -m crawler.discovery.runner`` (the configuration is handed over on
 stdin), which runs all sources in one ``CrawlerProcess`` on the asyncio reactor: first the
-discovery sources side by side, then ``youtube`` (it also resolves the legacy channel URLs
-the others found) and ``profiles`` (it reads this scan's candidates from the database).
+discovery sources side by side, then the second phase: ``youtube`` (it also resolves the
+legacy channel URLs the others found) and ``profiles`` (it reads this scan's candidates
+from the database).
 Each source has its own Scrapy ``JOBDIR`` under ``job_dir``; the scan's coverage rows
 (``ScanQuery``) say which queries are done, so a crawl that was killed — even with SIGKILL
 — is resumed by running it again with the same scan id. A child process also means tests
 can run many crawls in one pytest process (a Twisted reactor cannot be restarted).
 
 The child writes JSON lines on stdout (``source_started``, ``progress``,
-``source_skipped``, ``source_finished``, ``done``); :func:`run_crawl` turns them into a
+``source_skipped``, ``source_finished``, ``done``; the extension of
+:mod:`crawler.discovery.progress`); :func:`run_crawl` turns them into a
 :class:`CrawlResult` and passes each to ``on_progress`` (``scout search`` draws its
-progress bar from them). Scrapy's log goes to ``job_dir/crawl.log``.
-
-Also here: the database reads the spiders need (the district profile as imported, the
-district's domains, the queries already done, this scan's candidates), so no spider holds
-database code.
+progress bar from them). Scrapy's log goes to ``job_dir/crawl.log``. The phase of each
+source comes from the table of sources (:data:`crawler.vocab.SOURCES`).
 """
 
 from __future__ import annotations
@@ -28,23 +27,16 @@ import pickle
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any
 
 from crawler.config import ALL_SOURCES, Config, redact
+from crawler.vocab import SOURCES, Source
 
-if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
-
-    from crawler.district.profile import DistrictProfile
-
-# Sources that read what the others found run in the second phase.
-SECOND_PHASE = ("youtube", "profiles")
-PROGRESS_INTERVAL = 1.0
+# Phases in the order they run (sources that read what the others found run later).
+PHASES = tuple(sorted({t.phase for t in SOURCES.values()}))
 
 
 # --------------------------------------------------------------------------- results
@@ -106,250 +98,6 @@ class CrawlResult:
         }
 
 
-# --------------------------------------------------------------------------- database reads
-
-
-@lru_cache(maxsize=8)
-def _profile(database_url: str, profile_path: str) -> DistrictProfile:
-    import yaml
-    from sqlalchemy import select
-
-    from crawler.db import transaction
-    from crawler.db.models import District
-    from crawler.district.profile import load_profile, profile_from_text
-
-    with transaction(database_url) as session:
-        row = session.scalars(select(District).order_by(District.id).limit(1)).first()
-        stored = dict(row.profile) if row is not None and row.profile else None
-    if stored:
-        return profile_from_text(
-            yaml.safe_dump(stored, sort_keys=False), "the imported district profile"
-        )
-    return load_profile(profile_path)
-
-
-def district_profile(config: Config) -> DistrictProfile:
-    """The district profile as imported into the database, else the configured file."""
-    return _profile(config.database_url, str(config.profile))
-
-
-def district_domains(config: Config) -> list[str]:
-    """The district's domains plus the hosts of its and its entities' web sites."""
-    from urllib.parse import urlsplit
-
-    profile = district_profile(config)
-    hosts = list(profile.district.domains)
-    for url in [profile.district.website, *(e.website for e in profile.entities)]:
-        host = (urlsplit(url).hostname or "").lower() if url else ""
-        if host and not profile.is_district_domain(host):
-            hosts.append(host)
-    return list(dict.fromkeys(hosts))
-
-
-def done_queries(config: Config, scan_id: int, source: str) -> set[str]:
-    """Queries of ``source`` already covered in this scan (a resumed crawl skips them)."""
-    from sqlalchemy import select
-
-    from crawler.db import transaction
-    from crawler.db.models import ScanQuery
-
-    with transaction(config.database_url) as session:
-        return set(
-            session.scalars(
-                select(ScanQuery.query).where(
-                    ScanQuery.scan_id == scan_id,
-                    ScanQuery.source == source,
-                    ScanQuery.status == "done",
-                )
-            )
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    account_id: int
-    platform: str
-    handle: str
-    url: str
-
-
-# Sources whose sightings already carry a profile (API data or a fetched page).
-PROFILE_SOURCES = ("youtube", "bluesky", "mastodon", "handle_probe", "profiles")
-
-
-def scan_candidates(
-    config: Config, scan_id: int, platforms: Sequence[str] | None = None
-) -> list[Candidate]:
-    """Accounts this scan saw only as links or search results, on platforms whose
-    robots.txt lets a crawler read the public profile."""
-    from sqlalchemy import select
-
-    from crawler.db import transaction
-    from crawler.db.models import Account, Sighting
-    from crawler.platforms import PLATFORMS
-
-    readable = [
-        p
-        for p, m in PLATFORMS.items()
-        if not m.robots_blocks_crawlers and (not platforms or p in platforms)
-    ]
-    with transaction(config.database_url) as session:
-        seen = select(Sighting.account_id).where(Sighting.scan_id == scan_id)
-        profiled = seen.where(Sighting.source.in_(PROFILE_SOURCES))
-        rows = session.scalars(
-            select(Account)
-            .where(
-                Account.id.in_(seen),
-                Account.id.not_in(profiled),
-                Account.platform.in_(readable),
-            )
-            .order_by(Account.id)
-        )
-        return [Candidate(a.id, a.platform, a.handle, a.url) for a in rows]
-
-
-def unresolved_youtube(config: Config, scan_id: int) -> list[str]:
-    """Legacy YouTube URLs (``/c/``, ``/user/``, bare names) seen in this scan, without a channel id."""
-    from sqlalchemy import select
-
-    from crawler.db import transaction
-    from crawler.db.models import Account, Sighting
-
-    with transaction(config.database_url) as session:
-        seen = select(Sighting.account_id).where(Sighting.scan_id == scan_id)
-        rows = session.scalars(
-            select(Account.url)
-            .where(
-                Account.id.in_(seen),
-                Account.platform == "youtube",
-                Account.platform_id.is_(None),
-            )
-            .order_by(Account.id)
-        )
-        return [u for u in rows if "/@" not in u]
-
-
-# --------------------------------------------------------------------------- progress
-
-
-def source_summary(crawler: Crawler) -> dict[str, Any]:
-    """Per-source figures from a crawler's stats and its spider's coverage."""
-    stats = crawler.stats.get_stats()
-    spider = crawler.spider
-    book = getattr(spider, "coverage", None)
-    quota = {
-        k.rsplit("/", 2)[-2] + "/" + k.rsplit("/", 1)[-1]: int(v)
-        for k, v in stats.items()
-        if k.startswith("scout/quota/")
-    }
-    errors = sum(
-        int(v)
-        for k, v in stats.items()
-        if k.startswith(("downloader/exception_count", "spider_exceptions/count"))
-        or k == "log_count/ERROR"
-    )
-    return {
-        "source": getattr(spider, "name", "?"),
-        "requests": int(stats.get("downloader/request_count", 0)),
-        "responses": int(stats.get("downloader/response_count", 0)),
-        "sightings": int(stats.get("scout/sightings", 0)),
-        "new_accounts": int(stats.get("scout/accounts/new", 0)),
-        "errors": errors,
-        "quota_used": quota,
-        "skipped": getattr(spider, "skipped_reason", None),
-        "stopped": stats.get("scout/stop_reason"),
-        "finish_reason": stats.get("finish_reason"),
-        "queries": book.counts() if book is not None else {},
-        "coverage_gaps": [
-            {"query": g.query, "status": g.status, "error": g.error}
-            for g in (book.gaps() if book is not None else [])
-        ],
-        "refused": {
-            "robots": int(stats.get("robotstxt/forbidden", 0)),
-            "ssrf": sum(int(v) for k, v in stats.items() if k.startswith("scout/ssrf/refused/")),
-            "hostmap": int(stats.get("scout/hostmap/refused", 0)),
-            "budget": sum(
-                int(v) for k, v in stats.items() if k.startswith("scout/budget/host_exhausted/")
-            ),
-        },
-    }
-
-
-class ProgressExtension:
-    """Writes progress events as JSON lines (``SCOUT_PROGRESS``; stdout of the crawl child)."""
-
-    stream: TextIO = sys.stdout
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-        self.last = 0.0
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ProgressExtension:
-        from scrapy import signals
-        from scrapy.exceptions import NotConfigured
-
-        if not crawler.settings.getbool("SCOUT_PROGRESS"):
-            raise NotConfigured
-        ext = cls(crawler)
-        crawler.signals.connect(ext.opened, signal=signals.spider_opened)
-        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
-        crawler.signals.connect(ext.response_received, signal=signals.response_received)
-        crawler.signals.connect(ext.closed, signal=signals.spider_closed)
-        return ext
-
-    @classmethod
-    def emit(cls, event: dict[str, Any]) -> None:
-        cls.stream.write(json.dumps(event, default=str) + "\n")
-        cls.stream.flush()
-
-    def opened(self, spider: Any) -> None:
-        self.emit({"event": "source_started", "source": spider.name})
-
-    def _tick(self) -> None:
-        now = time.monotonic()
-        if now - self.last >= PROGRESS_INTERVAL:
-            self.last = now
-            summary = source_summary(self.crawler)
-            self.emit(
-                {
-                    "event": "progress",
-                    **{
-                        k: summary[k]
-                        for k in (
-                            "source",
-                            "requests",
-                            "responses",
-                            "sightings",
-                            "new_accounts",
-                            "queries",
-                        )
-                    },
-                }
-            )
-
-    def item_scraped(self, item: Any, response: Any = None, spider: Any = None) -> None:
-        self._tick()
-
-    def response_received(
-        self, response: Any = None, request: Any = None, spider: Any = None
-    ) -> None:
-        self._tick()
-
-    def closed(self, spider: Any, reason: str) -> None:
-        summary = source_summary(self.crawler)
-        summary["finish_reason"] = reason
-        if summary["skipped"]:
-            self.emit(
-                {
-                    "event": "source_skipped",
-                    "source": summary["source"],
-                    "reason": summary["skipped"],
-                }
-            )
-        self.emit({"event": "source_finished", **summary})
-
-
 # --------------------------------------------------------------------------- the child
 
 
@@ -409,8 +157,10 @@ def crawl_in_this_process(config: Config, job: CrawlJob) -> None:
     from scrapy.utils.reactor import install_reactor
 
     from crawler.db.quota import current_usage
+    from crawler.db.readers import district_profile
+    from crawler.discovery.addon import scout_settings
     from crawler.discovery.planner import skip_reason
-    from crawler.discovery.settings import scout_settings
+    from crawler.discovery.progress import ProgressExtension
 
     install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
     from scrapy.crawler import CrawlerProcess
@@ -435,10 +185,9 @@ def crawl_in_this_process(config: Config, job: CrawlJob) -> None:
         "entity": job.entity,
         "search": job.name,
     }
-    phases: list[list[Any]] = [[], []]
-    usage = current_usage(
-        config
-    )  # a source whose period quota is used up is skipped, with the reason
+    phases: dict[int, list[Any]] = {phase: [] for phase in PHASES}
+    # a source whose period quota is used up is skipped, with the reason
+    usage = current_usage(config)
     for source in ordered:
         reason = skip_reason(source, config, platforms, usage)
         if reason:
@@ -449,12 +198,12 @@ def crawl_in_this_process(config: Config, job: CrawlJob) -> None:
             jobdir = Path(job.job_dir) / source
             discard_unclean_jobdir(jobdir)
             crawler.settings.set("JOBDIR", str(jobdir), priority="cmdline")
-        phases[1 if source in SECOND_PHASE else 0].append(crawler)
+        phases[SOURCES[Source(source)].phase].append(crawler)
 
     @defer.inlineCallbacks
     def run_phases() -> Any:
         try:
-            for phase in phases:
+            for phase in phases.values():
                 if phase:
                     yield defer.DeferredList(
                         [process.crawl(c, **kwargs) for c in phase], consumeErrors=True
@@ -488,6 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from crawler.config import load_config
 
         config = load_config(args.config)
+    from crawler.discovery.progress import ProgressExtension
+
     # Only progress events go to stdout: anything else printed there would corrupt the stream.
     ProgressExtension.stream = sys.stdout
     sys.stdout = sys.stderr

@@ -1,11 +1,12 @@
 """Scrapy settings: the fixed part here, the configured part from ``scout.toml``.
 
 ``scrapy crawl <source>`` (scrapy.cfg points here) and ``scout scan`` (through
-:func:`crawler.discovery.runner.run_crawl`) use the same components. What depends on the
-configuration (User-Agent, politeness, budgets, host map, database) comes from
-:func:`scout_settings`; under ``scrapy crawl`` the :class:`ScoutAddon` loads the
-configuration (``SCOUT_CONFIG`` or ``./scout.toml``) and applies it, so the module itself
-does no I/O at import time.
+:func:`crawler.discovery.runner.run_crawl`) use the same components. This module imports
+nothing of the project and does no I/O: what depends on the configuration (User-Agent,
+politeness, budgets, host map, database) comes from
+:func:`crawler.discovery.addon.scout_settings`; under ``scrapy crawl`` the add-on
+(:class:`crawler.discovery.addon.ScoutAddon`, named in ``ADDONS``) loads the configuration
+(``SCOUT_CONFIG`` or ``./scout.toml``) and applies it.
 
 Order of the downloader middlewares (lower runs first on the way out):
 
@@ -17,6 +18,7 @@ Order of the downloader middlewares (lower runs first on the way out):
   fail closed.
 - 550 retries honouring ``Retry-After`` (replaces Scrapy's).
 - 590 decompression that counts bodies cut at ``DOWNLOAD_MAXSIZE`` (replaces Scrapy's).
+- 940 API quota ledger: charges what reaches the download (and, for Brave, what succeeds).
 - 950 host map: after robots (robots is decided for the production host, and robots.txt
   requests themselves are mapped) and after the redirect middleware (which then sees
   production URLs), just before the download handler.
@@ -30,18 +32,13 @@ time of each response (:mod:`crawler.discovery.middlewares.limits`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from scrapy.settings import BaseSettings
-
-    from crawler.config import Config
+from typing import Any
 
 BOT_NAME = "district_account_scout"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 
-ADDONS = {"crawler.discovery.settings.ScoutAddon": 0}
+ADDONS = {"crawler.discovery.addon.ScoutAddon": 0}
 
 ROBOTSTXT_OBEY = True
 ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
@@ -70,6 +67,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.discovery.middlewares.robots.ScoutRobotsTxtMiddleware": 100,
     "crawler.discovery.middlewares.retry.RetryAfterMiddleware": 550,
     "crawler.discovery.middlewares.limits.DownloadLimitMiddleware": 590,
+    "crawler.discovery.middlewares.quota.QuotaMiddleware": 940,
     "crawler.discovery.middlewares.hostmap.HostMapMiddleware": 950,
 }
 
@@ -85,7 +83,7 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
-    "crawler.discovery.runner.ProgressExtension": 500,
+    "crawler.discovery.progress.ProgressExtension": 500,
 }
 
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
@@ -107,7 +105,7 @@ CHROMIUM_ARGS = [
 
 
 def playwright_settings(executable: str = "/usr/bin/chromium") -> dict[str, Any]:
-    """scrapy-playwright with the system Chromium (reference/platforms.md §7)."""
+    """scrapy-playwright with the system Chromium (the README, "Network: proxies and TLS inspection")."""
     return {
         "DOWNLOAD_HANDLERS": {
             "http": "crawler.discovery.handlers.ScoutPlaywrightDownloadHandler",
@@ -129,64 +127,3 @@ def playwright_settings(executable: str = "/usr/bin/chromium") -> dict[str, Any]
 # A spider opts into the browser with ``custom_settings = PLAYWRIGHT_SETTINGS | {...}``;
 # requests still go through Playwright only with ``meta={"playwright": True}``.
 PLAYWRIGHT_SETTINGS: dict[str, Any] = playwright_settings()
-
-
-def scout_settings(
-    config: Config,
-    *,
-    district_name: str,
-    scan_id: int | None = None,
-    for_scan: bool = False,
-) -> dict[str, Any]:
-    """Settings that come from the configuration (politeness, budgets, host map, database)."""
-    from crawler.discovery.network import browser_launch_options
-
-    c = config.crawl
-    return {
-        "SCOUT_CONFIG": config,
-        "SCOUT_SCAN_ID": scan_id,
-        "SCOUT_DATABASE_URL": config.database_url,
-        "USER_AGENT": config.user_agent(district_name),
-        "ROBOTSTXT_OBEY": True,  # the robots middleware applies crawl.obey_robots itself
-        "DOWNLOAD_DELAY": c.download_delay,
-        "DOWNLOAD_DELAY_JITTER": 0.5,
-        "CONCURRENT_REQUESTS": c.concurrent_requests,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": c.concurrent_per_domain,
-        "AUTOTHROTTLE_ENABLED": c.autothrottle,
-        "AUTOTHROTTLE_START_DELAY": max(c.download_delay, 1.0),
-        "AUTOTHROTTLE_MAX_DELAY": max(60.0, c.download_delay),
-        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(max(c.concurrent_per_domain, 1)),
-        # the HTTP cache is for developing spiders (`scrapy crawl`), never for a scan
-        "HTTPCACHE_ENABLED": c.http_cache and not for_scan,
-        "HTTPCACHE_DIR": str(config.base_dir / ".scrapy" / "httpcache"),
-        "DOWNLOAD_TIMEOUT": c.download_timeout,
-        "DOWNLOAD_MAXSIZE": c.max_download_bytes,
-        "DOWNLOAD_WARNSIZE": max(c.max_download_bytes // 2, 1),
-        "RETRY_TIMES": c.retry_times,
-        "DOWNLOAD_VERIFY_CERTIFICATES": c.tls_verify,
-        # the environment's proxy and extra CAs (read when the crawl starts, not at import)
-        "PLAYWRIGHT_LAUNCH_OPTIONS": {
-            **playwright_settings(c.browser_executable)["PLAYWRIGHT_LAUNCH_OPTIONS"],
-            **browser_launch_options(c.browser_executable, CHROMIUM_ARGS),
-        },
-    }
-
-
-class ScoutAddon:
-    """Applies the configuration under ``scrapy crawl`` (``run_crawl`` passes it directly).
-
-    Loads ``SCOUT_CONFIG_PATH`` (a setting), else ``$SCOUT_CONFIG``, else ``./scout.toml``.
-    Values are set with addon priority: a spider's ``custom_settings`` and ``-s`` options win.
-    """
-
-    def update_settings(self, settings: BaseSettings) -> None:
-        if settings.get("SCOUT_CONFIG") is not None:
-            return
-        from crawler.config import load_config
-        from crawler.discovery.runner import district_profile
-
-        config = load_config(settings.get("SCOUT_CONFIG_PATH"))
-        profile = district_profile(config)
-        values = scout_settings(config, district_name=profile.district.name)
-        for name, value in values.items():
-            settings.set(name, value, priority="addon")

@@ -51,7 +51,7 @@ def budget(**changes: Any) -> Budget:
 @pytest.fixture
 def make_crawler() -> Callable[..., Any]:
     def make(config: Config, spidercls: Any = None, **settings: Any) -> Any:
-        from crawler.discovery.settings import scout_settings
+        from crawler.discovery.addon import scout_settings
 
         values = scout_settings(
             config, district_name="West Fargo Public Schools", scan_id=settings.pop("scan_id", None)

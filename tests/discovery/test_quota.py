@@ -15,12 +15,13 @@ from crawler.config import load_config
 from crawler.db import quota, transaction
 from crawler.db.models import ApiUsage, Scan
 from crawler.db.quota import BRAVE, RESERVE, SEARCH_CALLS, UNITS, Ledger, current_usage, pacific_day
+from crawler.discovery.middlewares.quota import QuotaMiddleware
 from crawler.discovery.planner import plan
 from crawler.discovery.runner import run_crawl
 from crawler.district.profile import load_profile
 from crawler.sample import PROFILE
 from crawler.sampleworld import SampleWorld
-from spiders.web_search import WebSearch
+from spiders.web_search import WebSearchSpider
 from spiders.youtube import YouTubeSpider
 from tests.discovery.conftest import budget, json_response, with_
 from tests.discovery.test_crawl import prepare
@@ -179,25 +180,27 @@ def test_calls_are_charged_when_sent_and_brave_only_when_billed(
     monkeypatch.setenv("SCOUT_YOUTUBE_API_KEY", "k")
     monkeypatch.setenv("SCOUT_BRAVE_API_KEY", "k")
     yt = make_spider(YouTubeSpider, config)
+    yt_quota = QuotaMiddleware.from_crawler(yt.crawler)
     first = Request(
         "https://www.googleapis.com/youtube/v3/search?q=a", meta={quota.META: SEARCH_CALLS}
     )
     retry = first.replace(meta={**first.meta, "retry_times": 1})
     for r in (first, retry):
-        yt._quota_sent(r)
+        yt_quota.process_request(r)
     assert (
         yt.crawler.stats.get_value("scout/quota/youtube/search_calls") == 2
     )  # a retry costs a call
     assert yt.quota_retries == {SEARCH_CALLS: 1}
-    web = make_spider(WebSearch, with_(config, searxng_url=None))
+    web = make_spider(WebSearchSpider, with_(config, searxng_url=None))
+    web_quota = QuotaMiddleware.from_crawler(web.crawler)
     web.request_budget()
     req = Request("https://api.search.brave.com/res/v1/web/search?q=a", meta={quota.META: BRAVE})
-    web._quota_sent(req)
-    web._quota_answered(json_response(req.url, {}, status=429, request=req), req)
-    web._quota_answered(json_response(req.url, {}, status=200, request=req), req)
+    web_quota.process_request(req)
+    web_quota.process_response(req, json_response(req.url, {}, status=429, request=req))
+    web_quota.process_response(req, json_response(req.url, {}, status=200, request=req))
     assert web.crawler.stats.get_value("scout/quota/brave/requests") == 1  # failures are not billed
-    yt._quota_closed()
-    web._quota_closed()
+    yt_quota.closed()
+    web_quota.closed()
     usage = current_usage(config)
     assert (usage[SEARCH_CALLS].used, usage[BRAVE].used) == (2, 1)
 

@@ -11,21 +11,33 @@ from scrapy import Request
 from scrapy.exceptions import CloseSpider
 
 import spiders
-from crawler.discovery.items import AccountSighting
+from crawler.discovery.items import AccountSighting, safe_url
 from crawler.discovery.planner import PlannedQuery
-from spiders import SPIDERS
-from spiders.base import safe_url
+from crawler.discovery.runner import spider_classes
+from crawler.vocab import SOURCES, Source
 from spiders.bluesky import BlueskySpider
 from spiders.district_site import DistrictSiteSpider
 from spiders.handle_probe import HandleProbeSpider
 from spiders.mastodon import MastodonSpider
-from spiders.web_search import Brave, Searxng, WebSearch
+from spiders.search_backends import Brave, Searxng
+from spiders.web_search import WebSearchSpider
 from spiders.youtube import YouTubeSpider
 from tests.discovery.conftest import REAL, html_response, json_response, respond, with_
 
 
+def _project_settings():
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("crawler.discovery.settings", priority="project")
+    return settings
+
+
+SPIDERS = spider_classes(_project_settings())
+
+
 def test_every_spider_imports_and_is_registered():
-    names = {m.name for m in pkgutil.iter_modules(spiders.__path__)} - {"base"}
+    names = {m.name for m in pkgutil.iter_modules(spiders.__path__)}
     for name in names:
         importlib.import_module(f"spiders.{name}")
     assert set(SPIDERS) == {
@@ -40,6 +52,27 @@ def test_every_spider_imports_and_is_registered():
     from crawler.config import ALL_SOURCES
 
     assert set(SPIDERS) == set(ALL_SOURCES)
+
+
+def test_spider_classes_are_named_for_their_source():
+    """Like alltheplaces: every spider class ends with ``Spider``, its ``name`` is a source of
+    the table, and every source has exactly one spider."""
+    import inspect
+
+    import scrapy
+
+    found: dict[str, list[str]] = {}
+    for info in pkgutil.iter_modules(spiders.__path__):
+        module = importlib.import_module(f"spiders.{info.name}")
+        for cls_name, cls in inspect.getmembers(module, inspect.isclass):
+            if not issubclass(cls, scrapy.Spider) or cls.__module__ != module.__name__:
+                continue
+            assert cls_name.endswith("Spider"), cls_name
+            if getattr(cls, "name", None):
+                assert cls.name in set(Source), (cls_name, cls.name)
+                found.setdefault(cls.name, []).append(cls_name)
+    assert set(found) == set(SOURCES)
+    assert all(len(classes) == 1 for classes in found.values()), found
 
 
 def test_safe_url_strips_keys(monkeypatch):
@@ -275,7 +308,7 @@ BRAVE = {
 
 
 def test_searxng_results(config, make_spider):
-    spider = make_spider(WebSearch, config)
+    spider = make_spider(WebSearchSpider, config)
     pq = PlannedQuery(
         "web_search", 'site:instagram.com "Sheyenne Hoops"', "instagram", "shs-basketball"
     )
@@ -293,7 +326,7 @@ def test_searxng_results(config, make_spider):
 
 
 def test_searxng_json_disabled_ends_the_source(config, make_spider):
-    spider = make_spider(WebSearch, config)
+    spider = make_spider(WebSearchSpider, config)
     pq = PlannedQuery("web_search", 'site:x.com "WFHS"', "x", "wfhs")
     (req,) = spider.requests_for(pq, [pq.query])
     with pytest.raises(CloseSpider):
@@ -303,7 +336,7 @@ def test_searxng_json_disabled_ends_the_source(config, make_spider):
 
 def test_brave_results_and_key_header(config, make_spider, monkeypatch):
     monkeypatch.setenv("SCOUT_BRAVE_API_KEY", "brave-secret")
-    spider = make_spider(WebSearch, with_(config, searxng_url=None))
+    spider = make_spider(WebSearchSpider, with_(config, searxng_url=None))
     pq = PlannedQuery(
         "web_search", 'site:x.com "West Fargo Packers Football"', "x", "wfhs-football"
     )

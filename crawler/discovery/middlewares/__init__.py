@@ -5,10 +5,12 @@
 - :mod:`.budget` — a per-host request budget for one scan.
 - :mod:`.robots` — robots.txt, with the documented API endpoints as the only bypass.
 - :mod:`.retry` — retries on 429/5xx that honour ``Retry-After``.
+- :mod:`.quota` — charges the calls that cost API quota to the crawl's ledger.
 - :mod:`.hostmap` — routes production hosts to a local world (tests, ``scout demo``).
 
-Each reads its settings once into a frozen dataclass and raises ``NotConfigured`` when off.
-This module holds what several of them share: the configured API endpoints.
+Each reads the crawl's :class:`crawler.discovery.context.ScanContext` (or its settings) once
+into a frozen dataclass and raises ``NotConfigured`` when off. This module holds what
+several of them share: the configured API endpoints.
 """
 
 from __future__ import annotations
@@ -17,20 +19,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from scrapy.exceptions import NotConfigured
-
 if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
-
     from crawler.config import Config
-
-
-def crawl_config(crawler: Crawler) -> Config:
-    """The scout configuration of this crawl (``SCOUT_CONFIG``), or ``NotConfigured``."""
-    config = crawler.settings.get("SCOUT_CONFIG")
-    if config is None:
-        raise NotConfigured("SCOUT_CONFIG is not set")
-    return config
 
 
 def _origin(url: str) -> tuple[str, str, int | None, str] | None:

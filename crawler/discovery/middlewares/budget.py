@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
-from crawler.discovery.middlewares import Endpoints, crawl_config
+from crawler.discovery.context import ScanContext
+from crawler.discovery.middlewares import Endpoints
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -35,20 +36,19 @@ class HostBudget:
 class HostBudgetMiddleware:
     """Downloader middleware: see the module docstring."""
 
-    def __init__(self, crawler: Crawler, budget: HostBudget) -> None:
+    def __init__(self, crawler: Crawler, budget: HostBudget, scan_id: int | None) -> None:
         self.crawler = crawler
         self.budget = budget
         # one count per scan, shared by every source crawling in this process
-        self.counts = _COUNTS.setdefault(crawler.settings.get("SCOUT_SCAN_ID"), Counter())
+        self.counts = _COUNTS.setdefault(scan_id, Counter())
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HostBudgetMiddleware:
-        config = crawl_config(crawler)
-        if config.budget.requests_per_host <= 0:
+        context = ScanContext.from_crawler(crawler)
+        per_host = context.config.budget.requests_per_host
+        if per_host <= 0:
             raise NotConfigured
-        return cls(
-            crawler, HostBudget(config.budget.requests_per_host, Endpoints.from_config(config))
-        )
+        return cls(crawler, HostBudget(per_host, context.endpoints), context.scan_id)
 
     def process_request(self, request: Request) -> None:
         if self.budget.endpoints.matches(request.url) or request.meta.get("retry_times"):

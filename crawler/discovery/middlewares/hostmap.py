@@ -124,11 +124,14 @@ class HostMapMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HostMapMiddleware:
-        if crawler.settings.get("SCOUT_CONFIG") is None and not crawler.settings.getdict(
-            "SCOUT_HOSTMAP"
-        ):
+        from crawler.discovery.context import ScanContext  # it holds a HostMap: import here
+
+        if crawler.settings.get("SCOUT_CONFIG") is not None:
+            hostmap = ScanContext.from_crawler(crawler).hostmap
+        elif crawler.settings.getdict("SCOUT_HOSTMAP"):
+            hostmap = HostMap.from_settings(crawler.settings)
+        else:
             raise NotConfigured
-        hostmap = HostMap.from_settings(crawler.settings)
         if not hostmap.hosts:
             raise NotConfigured
         return cls(crawler, hostmap)

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.exceptions import IgnoreRequest
 
+from crawler.discovery.context import ScanContext
+
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
@@ -105,12 +107,10 @@ class ParseTimeMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ParseTimeMiddleware:
-        config = crawler.settings.get("SCOUT_CONFIG")
-        seconds = (
-            config.crawl.parse_seconds
-            if config is not None
-            else crawler.settings.getfloat("SCOUT_PARSE_SECONDS")
-        )
+        if crawler.settings.get("SCOUT_CONFIG") is not None:
+            seconds = ScanContext.from_crawler(crawler).config.crawl.parse_seconds
+        else:
+            seconds = crawler.settings.getfloat("SCOUT_PARSE_SECONDS")
         return cls(crawler, float(seconds or 0))
 
     def process_spider_output(

@@ -30,7 +30,8 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 from twisted.internet.defer import Deferred
 
-from crawler.discovery.middlewares import Endpoints, crawl_config
+from crawler.discovery.context import ScanContext
+from crawler.discovery.middlewares import Endpoints
 from crawler.platforms import PLATFORMS
 from crawler.platforms.urls import host_matches
 
@@ -89,7 +90,7 @@ class ScoutRobotsTxtMiddleware(RobotsTxtMiddleware):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.policy = RobotsPolicy.from_config(crawl_config(crawler))
+        self.policy = RobotsPolicy.from_config(ScanContext.from_crawler(crawler).config)
 
     async def process_request(self, request: Request, spider: Any = None) -> None:
         host = (urlsplit(request.url).hostname or "").lower()

@@ -46,7 +46,8 @@ from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.error import DNSLookupError
 from twisted.internet.threads import deferToThread
 
-from crawler.discovery.middlewares import Endpoints, crawl_config
+from crawler.discovery.context import ScanContext
+from crawler.discovery.middlewares import Endpoints
 from crawler.discovery.middlewares.hostmap import HostMap
 from crawler.platforms import PLATFORMS
 from crawler.platforms.urls import host_matches
@@ -199,10 +200,8 @@ class SsrfGuardMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SsrfGuardMiddleware:
-        config = crawl_config(crawler)
-        from crawler.discovery.runner import district_domains
-
-        policy = GuardPolicy.from_config(config, district_domains(config))
+        context = ScanContext.from_crawler(crawler)
+        policy = GuardPolicy.from_config(context.config, context.domains)
         _BROWSER[0] = policy
         return cls(crawler, policy)
 
@@ -256,6 +255,7 @@ class GuardedResolver(CachingThreadedResolver):
     @classmethod
     def from_crawler(cls, crawler: Any, reactor: Any) -> GuardedResolver:
         resolver = super().from_crawler(crawler, reactor)
+        # one resolver per process (built from the process's settings, not one crawl's context)
         config = crawler.settings.get("SCOUT_CONFIG")
         if config is not None:
             resolver.policy = GuardPolicy.from_config(config, ())

@@ -16,13 +16,18 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import DropItem
 
+from crawler.discovery.context import ScanContext
 from crawler.discovery.items import AccountSighting
-from crawler.discovery.middlewares import crawl_config
 from crawler.platforms import classify
 from crawler.platforms.search_result import profile_from_search
+from crawler.vocab import Observation, Platform, sources_where
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+
+
+# sources whose sightings are search results: their title and snippet are the profile's own
+SEARCH_SOURCES = sources_where(observation=Observation.SEARCH)
 
 
 def stat_key(text: str) -> str:
@@ -36,14 +41,14 @@ class CanonicalisePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CanonicalisePipeline:
-        return cls(crawler, crawl_config(crawler).mastodon_instances)
+        return cls(crawler, ScanContext.from_crawler(crawler).config.mastodon_instances)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, AccountSighting):
             return item
         stats = self.crawler.stats
         instances = self.instances
-        if item.platform_hint == "mastodon":
+        if item.platform_hint == Platform.MASTODON:
             # an instance's API also returns accounts of other instances it knows
             instances = (*instances, urlsplit(item.url).hostname or "")
         verdict = classify(item.url, mastodon_instances=instances)
@@ -62,7 +67,7 @@ class CanonicalisePipeline:
         item.canonical_url = ref.url
         if ref.platform_id and not item.platform_id:
             item.platform_id = ref.platform_id
-        if item.source == "web_search":
+        if item.source in SEARCH_SOURCES:
             # the result's title and snippet are the profile page's own: keep what they show
             for key, value in profile_from_search(ref, item.title, item.snippet).items():
                 if getattr(item, key, None) is None:

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
 
+from crawler.discovery.context import ScanContext
 from crawler.discovery.items import TEXT_FIELDS, AccountSighting
-from crawler.discovery.middlewares import crawl_config
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -37,7 +37,10 @@ class FieldLimitPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FieldLimitPipeline:
-        return cls(crawler, FieldLimits(max(crawl_config(crawler).crawl.max_field_chars, 100)))
+        return cls(
+            crawler,
+            FieldLimits(max(ScanContext.from_crawler(crawler).config.crawl.max_field_chars, 100)),
+        )
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, AccountSighting):

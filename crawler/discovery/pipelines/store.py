@@ -35,6 +35,7 @@ from crawler.db.models import (
     Sighting,
     utcnow,
 )
+from crawler.discovery.context import ScanContext
 from crawler.discovery.items import AccountSighting, CoverageBook, QueryCoverage
 
 if TYPE_CHECKING:
@@ -49,6 +50,19 @@ class StoreSettings:
     database_url: str
     scan_id: int | None
     batch: int
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StoreSettings:
+        """From the crawl's :class:`~crawler.discovery.context.ScanContext` when configured."""
+        settings = crawler.settings
+        if settings.get("SCOUT_CONFIG") is None:
+            return cls.from_settings(settings)
+        context = ScanContext.from_crawler(crawler)
+        return cls(
+            settings.get("SCOUT_DATABASE_URL") or context.database_url,
+            context.scan_id,
+            max(settings.getint("SCOUT_STORE_BATCH", 50), 1),
+        )
 
     @classmethod
     def from_settings(cls, settings: Any) -> StoreSettings:
@@ -283,7 +297,7 @@ class StorePipeline:
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         from scrapy import signals
 
-        pipeline = cls(crawler, StoreSettings.from_settings(crawler.settings))
+        pipeline = cls(crawler, StoreSettings.from_crawler(crawler))
         crawler.signals.connect(pipeline.item_gone, signal=signals.item_dropped)
         crawler.signals.connect(pipeline.item_gone, signal=signals.item_error)
         return pipeline
@@ -309,8 +323,8 @@ class StorePipeline:
                 spider = self.crawler.spider
                 scan = Scan(
                     district_id=district.id,
-                    kind=ScanKind.SCAN.value,
-                    status=ScanStatus.RUNNING.value,
+                    kind=ScanKind.SCAN,
+                    status=ScanStatus.RUNNING,
                     params={"sources": [getattr(spider, "name", "?")], "via": "scrapy crawl"},
                 )
                 session.add(scan)
@@ -370,5 +384,5 @@ class StorePipeline:
             with self._session() as session:
                 scan = session.get(Scan, self.scan_id)
                 if scan is not None:
-                    scan.status = ScanStatus.COMPLETED.value
+                    scan.status = ScanStatus.COMPLETED
                     scan.finished_at = utcnow()

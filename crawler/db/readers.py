@@ -1,0 +1,125 @@
+"""What a crawl reads from the database: the district profile, its domains, the queries
+already done in a scan, the scan's candidates and its unresolved YouTube URLs.
+
+The crawl's components read these once per crawl through
+:class:`crawler.discovery.context.ScanContext` (or, for the per-source lists, from the spider
+that needs them), so no spider, middleware or pipeline holds database code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+
+from crawler.db import transaction
+from crawler.db.models import Account, District, ScanQuery, Sighting
+from crawler.vocab import Platform, sources_where
+
+if TYPE_CHECKING:
+    from crawler.config import Config
+    from crawler.district.profile import DistrictProfile
+
+# Sources whose sightings already carry a profile (API data or a fetched page).
+PROFILE_SOURCES = tuple(sorted(sources_where(gives_profile=True)))
+
+
+@lru_cache(maxsize=8)
+def _profile(database_url: str, profile_path: str) -> DistrictProfile:
+    import yaml
+
+    from crawler.district.profile import load_profile, profile_from_text
+
+    with transaction(database_url) as session:
+        row = session.scalars(select(District).order_by(District.id).limit(1)).first()
+        stored = dict(row.profile) if row is not None and row.profile else None
+    if stored:
+        return profile_from_text(
+            yaml.safe_dump(stored, sort_keys=False), "the imported district profile"
+        )
+    return load_profile(profile_path)
+
+
+def district_profile(config: Config) -> DistrictProfile:
+    """The district profile as imported into the database, else the configured file."""
+    return _profile(config.database_url, str(config.profile))
+
+
+def district_domains(config: Config) -> list[str]:
+    """The district's domains plus the hosts of its and its entities' web sites."""
+    profile = district_profile(config)
+    hosts = list(profile.district.domains)
+    for url in [profile.district.website, *(e.website for e in profile.entities)]:
+        host = (urlsplit(url).hostname or "").lower() if url else ""
+        if host and not profile.is_district_domain(host):
+            hosts.append(host)
+    return list(dict.fromkeys(hosts))
+
+
+def done_queries(config: Config, scan_id: int, source: str) -> set[str]:
+    """Queries of ``source`` already covered in this scan (a resumed crawl skips them)."""
+    with transaction(config.database_url) as session:
+        return set(
+            session.scalars(
+                select(ScanQuery.query).where(
+                    ScanQuery.scan_id == scan_id,
+                    ScanQuery.source == source,
+                    ScanQuery.status == "done",
+                )
+            )
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    account_id: int
+    platform: str
+    handle: str
+    url: str
+
+
+def scan_candidates(
+    config: Config, scan_id: int, platforms: Sequence[str] | None = None
+) -> list[Candidate]:
+    """Accounts this scan saw only as links or search results, on platforms whose
+    robots.txt lets a crawler read the public profile."""
+    from crawler.platforms import PLATFORMS
+
+    readable = [
+        p
+        for p, m in PLATFORMS.items()
+        if not m.robots_blocks_crawlers and (not platforms or p in platforms)
+    ]
+    with transaction(config.database_url) as session:
+        seen = select(Sighting.account_id).where(Sighting.scan_id == scan_id)
+        profiled = seen.where(Sighting.source.in_(PROFILE_SOURCES))
+        rows = session.scalars(
+            select(Account)
+            .where(
+                Account.id.in_(seen),
+                Account.id.not_in(profiled),
+                Account.platform.in_(readable),
+            )
+            .order_by(Account.id)
+        )
+        return [Candidate(a.id, a.platform, a.handle, a.url) for a in rows]
+
+
+def unresolved_youtube(config: Config, scan_id: int) -> list[str]:
+    """Legacy YouTube URLs (``/c/``, ``/user/``, bare names) seen in this scan, without a channel id."""
+    with transaction(config.database_url) as session:
+        seen = select(Sighting.account_id).where(Sighting.scan_id == scan_id)
+        rows = session.scalars(
+            select(Account.url)
+            .where(
+                Account.id.in_(seen),
+                Account.platform == Platform.YOUTUBE,
+                Account.platform_id.is_(None),
+            )
+            .order_by(Account.id)
+        )
+        return [u for u in rows if "/@" not in u]

@@ -1,0 +1,174 @@
+"""The base of the sources that look accounts up one by one (handle probe, profiles).
+
+:class:`ProfilePageSpider` uses a platform API where there is one (Bluesky ``getProfile``,
+Mastodon ``accounts/lookup`` on a configured instance), else the public profile page where
+robots.txt allows (never Facebook, Instagram, Threads or X). Not found, login wall, rate
+limited and private are distinct outcomes (``scout/probe/<platform>/<state>``). A page
+that needs JavaScript is fetched again with Playwright when ``use_browser`` is set.
+Hook: :meth:`~ProfilePageSpider.lookup_request` builds the request for one account (by
+handle; :meth:`~ProfilePageSpider.lookup_url` by URL); the states in ``states_found`` yield a
+sighting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar
+from urllib.parse import urlencode
+
+from scrapy.http import Request, Response
+
+from crawler.platforms import PLATFORMS, PageState, ProfileRecord, canonicalise
+from crawler.platforms import bluesky as bsky
+from crawler.platforms import mastodon as masto
+from crawler.platforms.base import empty_record
+from crawler.vocab import Platform
+from spiders.base import QUERY, ScoutSpider, json_body
+
+FAILED_STATES = {PageState.LOGIN_WALL: "login wall", PageState.RATE_LIMITED: "rate limited"}
+
+
+class ProfilePageSpider(ScoutSpider):
+    """Look accounts up one by one: API where there is one, else the public page."""
+
+    use_browser: ClassVar[bool] = False
+    states_found: ClassVar[frozenset[PageState]] = frozenset({PageState.OK, PageState.PRIVATE})
+
+    def lookup_request(
+        self, platform: str, handle: str | None, url: str | None, query: str, **extra: Any
+    ) -> Request | None:
+        """The request that looks one account up, or None (coverage says why)."""
+        extra = {"platform": platform, **extra}
+        if platform == Platform.BLUESKY and handle:
+            api = f"{self.config.bluesky_api_url}/xrpc/app.bsky.actor.getProfile?{urlencode({'actor': handle})}"
+            return self.api_request(api, self.parse_bluesky, query, cb_kwargs={"extra": extra})
+        if platform == Platform.MASTODON:
+            return self._mastodon_lookup(handle, query, extra)
+        return self._page_lookup(platform, handle, url, query, extra)
+
+    def lookup(self, *args: Any, **extra: Any) -> Iterator[Request]:
+        """:meth:`lookup_request` as an iterable: nothing when the account is not looked up."""
+        request = self.lookup_request(*args, **extra)
+        if request is not None:
+            yield request
+
+    def lookup_url(self, platform: str, url: str, query: str) -> Iterator[Request]:
+        """Look up the account at ``url`` (a legacy URL is resolved: ``resolves`` names it)."""
+        ref = canonicalise(url, mastodon_instances=self.config.mastodon_instances)
+        if ref is None:
+            return
+        by_id = platform == Platform.BLUESKY and ref.platform_id
+        handle = ref.platform_id if by_id else ref.handle
+        resolves = url if ref.needs_resolution else None
+        yield from self.lookup(platform, handle, ref.url, query, resolves=resolves)
+
+    def _mastodon_lookup(self, handle: str | None, query: str, extra: dict) -> Request | None:
+        user, _, instance = (handle or "").partition("@")
+        if not (handle and instance and instance in self.config.mastodon_instances):
+            self.coverage.skip(query, f"no public lookup for {Platform.MASTODON}")
+            return None
+        api = f"https://{instance}/api/v1/accounts/lookup?{urlencode({'acct': user})}"
+        extra = {**extra, "instance": instance}
+        return self.api_request(api, self.parse_mastodon, query, cb_kwargs={"extra": extra})
+
+    def _page_lookup(
+        self, platform: str, handle: str | None, url: str | None, query: str, extra: dict
+    ) -> Request | None:
+        module = PLATFORMS.get(platform)
+        if module is None:
+            self.coverage.skip(query, f"no public lookup for {platform}")
+            return None
+        if module.robots_blocks_crawlers:
+            self.coverage.skip(
+                query, f"{platform}'s robots.txt forbids crawlers: found through search only"
+            )
+            self.crawler.stats.inc_value(f"scout/probe/{platform}/robots_blocks")
+            return None
+        return self.page_request(
+            url or module.profile_url(handle or ""),
+            self.parse_profile,
+            query,
+            cb_kwargs={"extra": extra},
+            meta={"handle_httpstatus_list": [404, 410, 429, 999]},
+        )
+
+    def _outcome(
+        self, response: Response, record: ProfileRecord, extra: dict[str, Any]
+    ) -> Iterator[Any]:
+        platform = extra["platform"]
+        state = PageState(record.state)
+        self.crawler.stats.inc_value(f"scout/probe/{platform}/{state}")
+        if state in self.states_found:
+            item = self.from_record(
+                record,
+                query=response.meta[QUERY],
+                source_url=response.url,
+                resolves=extra.get("resolves"),
+            )
+            if item is not None:
+                yield item
+            self.query_done(response)
+        elif state == PageState.NOT_FOUND:
+            self.query_done(response)
+        else:
+            error = FAILED_STATES.get(state, f"page not understood ({state})")
+            self.query_failed(response, error)
+
+    def parse_profile(self, response: Response, extra: dict[str, Any]) -> Iterator[Any]:
+        platform = extra["platform"]
+        record = PLATFORMS[platform].parse_profile_page(
+            getattr(response, "text", ""), response.url, response.status
+        )
+        if (
+            record.state == PageState.UNKNOWN
+            and response.status == 200
+            and self.use_browser
+            and not response.meta.get("playwright")
+        ):
+            self.crawler.stats.inc_value(f"scout/probe/{platform}/browser")
+            self.coverage.begin(response.meta[QUERY])
+            assert response.request is not None
+            yield response.request.replace(
+                meta={**response.meta, "playwright": True}, dont_filter=True
+            )
+            self.query_done(response)
+            return
+        if response.status == 999:  # LinkedIn's answer to crawlers
+            record.state = PageState.LOGIN_WALL
+        yield from self._outcome(response, record, extra)
+
+    def parse_bluesky(self, response: Response, extra: dict[str, Any]) -> Iterator[Any]:
+        data = json_body(response)
+        not_found = bsky.is_not_found(response.status, data)
+        yield from self._api_lookup(
+            response, extra, data, not_found, lambda: bsky.parse_get_profile(data)
+        )
+
+    def parse_mastodon(self, response: Response, extra: dict[str, Any]) -> Iterator[Any]:
+        data = json_body(response)
+        yield from self._api_lookup(
+            response,
+            extra,
+            data,
+            response.status == 404,
+            lambda: masto.parse_account(data, extra["instance"]),
+        )
+
+    def _api_lookup(
+        self,
+        response: Response,
+        extra: dict[str, Any],
+        data: Any,
+        not_found: bool,
+        parse: Callable[[], ProfileRecord],
+    ) -> Iterator[Any]:
+        if not_found:
+            record = empty_record(extra["platform"], response.url, PageState.NOT_FOUND)
+        elif response.status == 429:
+            record = empty_record(extra["platform"], response.url, PageState.RATE_LIMITED)
+        elif response.status != 200 or not isinstance(data, dict):
+            self.query_failed(response, f"HTTP {response.status}")
+            return
+        else:
+            record = parse()
+        yield from self._outcome(response, record, extra)
