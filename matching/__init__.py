@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from crawler.db.models import CaseKind, Classification
 from crawler.district.profile import DistrictProfile
 from crawler.district.registry import RegistryRow
+from crawler.vocab import CaseKind, Classification
 from matching.compare import (
     DistrictEvidence,
     EntityMatch,

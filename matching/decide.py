@@ -16,8 +16,8 @@ from __future__ import annotations
 import math
 import re
 
-from crawler.db.models import CaseKind, Classification
 from crawler.district.registry import RegistryRow, Status
+from crawler.vocab import CaseKind, Classification
 from matching import lexicon
 from matching.compare import EntityMatch, current_year
 from matching.features import Features

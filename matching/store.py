@@ -94,7 +94,7 @@ def match_scan(session: Session, scan_id: int, matcher: object) -> list[tuple[in
     results = [(aid, matcher.assess(c)) for aid, c in pairs]
     session.execute(delete(Assessment).where(Assessment.scan_id == scan_id))
     district_id = session.scalars(select(Scan.district_id).where(Scan.id == scan_id)).one()
-    reg_ids = {
+    reg_ids: dict[tuple[str, str], int] = {
         (r.platform, r.url): r.id
         for r in session.scalars(
             select(RegisteredAccount).where(RegisteredAccount.district_id == district_id)

@@ -33,18 +33,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crawler.config import Config
-from crawler.db.models import (
-    Account,
-    Assessment,
-    Case,
-    CaseKind,
-    RegisteredAccount,
-    Scan,
-    ScanKind,
-    ScanStatus,
-    utcnow,
-)
+from crawler.db.models import Account, Assessment, Case, RegisteredAccount, Scan, utcnow
 from crawler.errors import InputError, InputErrors, read_text
+from crawler.vocab import CaseKind, ScanKind, ScanStatus
 
 ROSTER_COLUMNS = ("name", "email", "status")
 ROSTER_STATUSES = ("active", "left")

@@ -28,18 +28,16 @@ from crawler.db.models import (
     AffiliatedOrg,
     Assessment,
     Case,
-    CaseStatus,
-    Classification,
     District,
     EntityRow,
     Evidence,
     RegisteredAccount,
     Scan,
-    ScanKind,
     ScanQuery,
     Sighting,
     utcnow,
 )
+from crawler.vocab import CaseStatus, Classification, ScanKind
 from reports.audit import Roster, audit_registry
 from reports.charts import bar_chart
 from reports.quotes import quotes_for
@@ -549,7 +547,7 @@ def build_summary(ctx: Context, *, roster: Roster | None = None) -> dict[str, An
     stats: dict[str, Any] = {}
     if scan is not None:
         stats = scan.stats or {}
-        sightings = Counter(
+        sightings: Counter[str] = Counter(
             dict(
                 session.execute(
                     select(Sighting.source, func.count())
@@ -558,7 +556,7 @@ def build_summary(ctx: Context, *, roster: Roster | None = None) -> dict[str, An
                 ).all()
             )
         )
-        accounts = Counter(
+        accounts: Counter[str] = Counter(
             dict(
                 session.execute(
                     select(Sighting.source, func.count(func.distinct(Sighting.account_id)))
@@ -568,10 +566,10 @@ def build_summary(ctx: Context, *, roster: Roster | None = None) -> dict[str, An
             )
         )
         queries: dict[str, Counter[str]] = defaultdict(Counter)
-        for source, status in session.execute(
+        for src, status in session.execute(
             select(ScanQuery.source, ScanQuery.status).where(ScanQuery.scan_id == scan.id)
         ):
-            queries[source][status] += 1
+            queries[src][status] += 1
         sources = stats.get("sources")
         source_stats: dict[str, Any] = sources if isinstance(sources, dict) else {}
         for source in sorted(set(sightings) | set(queries) | set(source_stats)):
@@ -591,13 +589,13 @@ def build_summary(ctx: Context, *, roster: Roster | None = None) -> dict[str, An
                 }
             )
         by_platform: dict[str, Counter[str]] = defaultdict(Counter)
-        for platform, classification in session.execute(
+        for plat, classification in session.execute(
             select(Account.platform, Assessment.classification)
             .join(Assessment, Assessment.account_id == Account.id)
             .where(Assessment.scan_id == scan.id)
         ):
-            by_platform[platform][classification] += 1
-        seen_platform = dict(
+            by_platform[plat][classification] += 1
+        seen_platform: dict[str, int] = dict(
             session.execute(
                 select(Account.platform, func.count(func.distinct(Account.id)))
                 .join(Sighting, Sighting.account_id == Account.id)

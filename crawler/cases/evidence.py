@@ -30,7 +30,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.config import Config
-from crawler.db.models import EvidenceKind, utcnow
+from crawler.db.models import utcnow
+from crawler.vocab import EvidenceKind
 
 NAVIGATION_TIMEOUT_MS = 20_000
 

@@ -39,19 +39,15 @@ from crawler.db.models import (
     Case,
     CaseCounter,
     CaseEvent,
-    CaseKind,
-    CaseStatus,
-    Classification,
     Evidence,
     RegisteredAccount,
     Scan,
-    ScanKind,
     ScanQuery,
-    ScanStatus,
     Sighting,
     utcnow,
 )
 from crawler.errors import InputError
+from crawler.vocab import CaseKind, CaseStatus, Classification, ScanKind, ScanStatus
 
 FAMILY = (CaseKind.UNREGISTERED.value, CaseKind.IMPERSONATION.value)
 OPEN_STATUSES = (CaseStatus.OPEN.value, CaseStatus.NOTIFIED.value)
@@ -417,7 +413,7 @@ def _update_existing(
         _event(
             case, "reclassified", actor=actor, scan_id=scan.id, note=f"{case.kind} → {cand.kind}"
         )
-        case.kind = cand.kind
+        case.kind = CaseKind(cand.kind)
     case.last_seen_at = max(case.last_seen_at, at) if case.last_seen_at else at
     case.last_scan_id = scan.id
 
@@ -458,7 +454,7 @@ def _update_existing(
         to_status=CaseStatus.OPEN.value,
         note=reason,
     )
-    case.status = CaseStatus.OPEN.value
+    case.status = CaseStatus.OPEN
     case.closed_at = None
     case.entity_key = cand.entity_key or case.entity_key
     case.confidence = cand.confidence
@@ -538,7 +534,7 @@ def _auto_resolve_registered(
             to_status=CaseStatus.RESOLVED_REGISTERED.value,
             note=f"the account is now in the registry ({reg.entity_key}, {reg.url})",
         )
-        case.status = CaseStatus.RESOLVED_REGISTERED.value
+        case.status = CaseStatus.RESOLVED_REGISTERED
         case.closed_at = utcnow()
         case.last_scan_id = scan.id
         handled.add(case.id)
@@ -641,7 +637,7 @@ def decide(
         raise InputError(f"no case '{ident}'")
     before = case.status
     now = utcnow()
-    case.status = status.value
+    case.status = status
     if status.is_closed:
         case.closed_at = now
         case.fingerprint = fingerprint(case.account)
