@@ -547,7 +547,7 @@ def build_summary(ctx: Context, *, roster: Roster | None = None) -> dict[str, An
     stats: dict[str, Any] = {}
     if scan is not None:
         stats = scan.stats or {}
-        sightings: Counter[str] = Counter(
+        sightings = Counter(
             dict(
                 session.execute(
                     select(Sighting.source, func.count())
@@ -556,7 +556,7 @@ def build_summary(ctx: Context, *, roster: Roster | None = None) -> dict[str, An
                 ).all()
             )
         )
-        accounts: Counter[str] = Counter(
+        accounts = Counter(
             dict(
                 session.execute(
                     select(Sighting.source, func.count(func.distinct(Sighting.account_id)))
@@ -566,10 +566,10 @@ def build_summary(ctx: Context, *, roster: Roster | None = None) -> dict[str, An
             )
         )
         queries: dict[str, Counter[str]] = defaultdict(Counter)
-        for src, status in session.execute(
+        for source, status in session.execute(
             select(ScanQuery.source, ScanQuery.status).where(ScanQuery.scan_id == scan.id)
         ):
-            queries[src][status] += 1
+            queries[source][status] += 1
         sources = stats.get("sources")
         source_stats: dict[str, Any] = sources if isinstance(sources, dict) else {}
         for source in sorted(set(sightings) | set(queries) | set(source_stats)):

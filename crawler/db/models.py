@@ -43,7 +43,6 @@ from crawler.vocab import (
     EvidenceKind,
     ScanKind,
     ScanStatus,
-    Source,
 )
 
 
@@ -177,7 +176,7 @@ class ScanQuery(Base):
 
     id: Mapped[intpk]
     scan_id: Mapped[int] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"))
-    source: Mapped[Source]
+    source: Mapped[str] = mapped_column(String(32))
     query: Mapped[str] = mapped_column(String(1000))
     status: Mapped[str] = mapped_column(String(16), comment="done | failed | skipped")
     error: Mapped[str | None] = mapped_column(String(1000))
@@ -221,7 +220,7 @@ class Sighting(Base):
     id: Mapped[intpk]
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     scan_id: Mapped[int] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"))
-    source: Mapped[Source]
+    source: Mapped[str] = mapped_column(String(32))
     query: Mapped[str | None] = mapped_column(String(1000))
     source_url: Mapped[str | None] = mapped_column(
         String(2048), comment="page or API URL it came from (no secrets)"

@@ -4,7 +4,8 @@ Enum columns are ``StrEnum`` types stored as ``VARCHAR`` of a fixed length (``na
 no CHECK constraint), so the schema is the same short strings as before and SQLite and
 PostgreSQL agree; reading a row gives the enum member, and writing an unknown string is an
 error. :data:`ENUM_TYPES` maps each enum to its column type (``Base.type_annotation_map``),
-so a model writes ``Mapped[CaseStatus]``.
+so a model writes ``Mapped[CaseStatus]``. The ``source`` columns stay plain strings: the quota
+ledger names API backends (``brave``) and test crawls name sources of their own.
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ from crawler.vocab import (
     Platform,
     ScanKind,
     ScanStatus,
-    Source,
 )
 
 
@@ -88,7 +88,6 @@ ENUM_TYPES: dict[Any, Enum] = {
     enum: str_enum(enum, length)
     for enum, length in (
         (Platform, 32),
-        (Source, 32),
         (ScanKind, 16),
         (ScanStatus, 16),
         (Classification, 16),
