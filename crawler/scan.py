@@ -30,20 +30,9 @@ from sqlalchemy.orm import Session
 
 from crawler.config import Config, redact
 from crawler.db import session_factory
-from crawler.db.models import (
-    Account,
-    Assessment,
-    Case,
-    CaseStatus,
-    Evidence,
-    EvidenceKind,
-    RegisteredAccount,
-    Scan,
-    ScanKind,
-    ScanStatus,
-    utcnow,
-)
+from crawler.db.models import Account, Assessment, Case, Evidence, RegisteredAccount, Scan, utcnow
 from crawler.errors import ScoutError
+from crawler.vocab import CaseStatus, EvidenceKind, ScanKind, ScanStatus
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +130,7 @@ def _run(config: Config, options: ScanOptions, factory, progress: Progress | Non
                 if scan is None and old.params == options.params():
                     scan = old
                 else:
-                    old.status = ScanStatus.FAILED.value
+                    old.status = ScanStatus.FAILED
                     old.error = "superseded: a later scan ran with other parameters"
         resumed = scan is not None
         if scan is None:
@@ -157,7 +146,7 @@ def _run(config: Config, options: ScanOptions, factory, progress: Progress | Non
             s.flush()
             scan.job_dir = str(config.jobs_dir / f"scan-{scan.id}")
         else:
-            scan.status = ScanStatus.RUNNING.value
+            scan.status = ScanStatus.RUNNING
         scan_id, job_dir = scan.id, Path(scan.job_dir) if scan.job_dir else None
     outcome = ScanOutcome(scan_id=scan_id, resumed=resumed)
     if resumed:

@@ -27,18 +27,9 @@ from sqlalchemy.orm import Session
 
 from crawler.cases.records import OPEN_STATUSES
 from crawler.config import Config
-from crawler.db.models import (
-    Account,
-    Assessment,
-    Case,
-    CaseKind,
-    RegisteredAccount,
-    Scan,
-    ScanKind,
-    ScanStatus,
-    utcnow,
-)
+from crawler.db.models import Account, Assessment, Case, RegisteredAccount, Scan, utcnow
 from crawler.db.store import district_row
+from crawler.vocab import CaseKind, ScanKind, ScanStatus
 from reports.roster import Roster, fold
 
 

@@ -56,7 +56,7 @@ def decide(
         raise InputError(f"no case '{ident}'")
     before = case.status
     now = utcnow()
-    case.status = status.value
+    case.status = status
     if status.is_closed:
         case.closed_at = now
         case.fingerprint = fingerprint(case.account)

@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from crawler.config import Config
-from crawler.db.models import EvidenceKind, utcnow
+from crawler.db.models import utcnow
+from crawler.vocab import EvidenceKind
 
 if TYPE_CHECKING:
     from crawler.discovery.context import ScanContext

@@ -69,7 +69,7 @@ def auto_resolve_registered(
             to_status=CaseStatus.RESOLVED_REGISTERED.value,
             note=f"the account is now in the registry ({reg.entity_key}, {reg.url})",
         )
-        case.status = CaseStatus.RESOLVED_REGISTERED.value
+        case.status = CaseStatus.RESOLVED_REGISTERED
         case.closed_at = utcnow()
         case.last_scan_id = scan.id
         handled.add(case.id)

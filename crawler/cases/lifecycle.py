@@ -251,7 +251,7 @@ def _update_existing(
         add_event(
             case, "reclassified", actor=actor, scan_id=scan.id, note=f"{case.kind} → {cand.kind}"
         )
-        case.kind = cand.kind
+        case.kind = CaseKind(cand.kind)
     case.last_seen_at = max(case.last_seen_at, at) if case.last_seen_at else at
     case.last_scan_id = scan.id
 
@@ -292,7 +292,7 @@ def _update_existing(
         to_status=CaseStatus.OPEN.value,
         note=reason,
     )
-    case.status = CaseStatus.OPEN.value
+    case.status = CaseStatus.OPEN
     case.closed_at = None
     case.entity_key = cand.entity_key or case.entity_key
     case.confidence = cand.confidence

@@ -44,7 +44,7 @@ def cases_list(
 ) -> None:
     """List cases: open ones first, by confidence, then age."""
     from crawler.cases.views import case_json, list_cases
-    from crawler.db.models import CaseStatus
+    from crawler.vocab import CaseStatus
 
     if status is not None and status not in set(CaseStatus):
         raise fail(f"unknown status '{status}' (one of: {', '.join(s.value for s in CaseStatus)})")
@@ -201,9 +201,9 @@ def cases_decide(
     """Record a review decision. Every decision is kept in the case history; the next scan respects it."""
     from crawler.cases.decisions import decide, parse_decision, registry_row_for
     from crawler.cases.records import find_case
-    from crawler.db.models import CaseStatus
     from crawler.db.store import add_registered, find_registered
     from crawler.errors import InputError
+    from crawler.vocab import CaseStatus
 
     status = parse_decision(decision)
     who = by or _login()

@@ -80,9 +80,9 @@ def register(app: typer.Typer, registry_app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     ) -> None:
         """The monthly scan: discover, match, open or update cases, write reports. Resumes a killed scan."""
-        from crawler.db.models import ScanKind
         from crawler.db.store import current_profile
         from crawler.scan import ScanOptions, run_scan
+        from crawler.vocab import ScanKind
 
         src, plats = _csv_opt(sources), _csv_opt(platforms)
         _check_platforms(plats)
@@ -137,9 +137,9 @@ def register(app: typer.Typer, registry_app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """Ad-hoc: discover and assess accounts for one school or team name (no cases unless asked)."""
-        from crawler.db.models import ScanKind
         from crawler.errors import InputError
         from crawler.scan import ScanOptions, run_scan
+        from crawler.vocab import ScanKind
 
         if not name.strip() or len(name) > 200:
             raise InputError("NAME must be 1 to 200 characters")

@@ -152,7 +152,7 @@ def replace_assessments(session: Session, scan_id: int, rows: Sequence[Assessmen
     """Store the scan's assessments, replacing any earlier ones of the scan."""
     session.execute(delete(Assessment).where(Assessment.scan_id == scan_id))
     district_id = session.scalars(select(Scan.district_id).where(Scan.id == scan_id)).one()
-    reg_ids = {
+    reg_ids: dict[tuple[str, str], int] = {
         (r.platform, r.url): r.id
         for r in session.scalars(
             select(RegisteredAccount).where(RegisteredAccount.district_id == district_id)

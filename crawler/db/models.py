@@ -1,34 +1,42 @@
 """Database models (SQLAlchemy 2.x, typed declarative).
 
-One schema for SQLite (the embedded default) and PostgreSQL. Fixed value sets
-are ``StrEnum`` values stored as short strings (portable, and migrations stay
-simple). Every timestamp is timezone-aware UTC. Migrations live in
+One schema for SQLite (the embedded default) and PostgreSQL. Fixed value sets are
+``StrEnum`` columns stored as short strings (portable, and migrations stay simple; see
+:mod:`crawler.db.types`). Every timestamp is timezone-aware UTC. Migrations live in
 ``crawler/db/migrations`` (Alembic) and run on first use.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
-    Integer,
-    MetaData,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crawler.vocab import (  # noqa: F401  (re-exported: the enums of the columns)
+from crawler.db.types import (
+    AccountColumns,
+    Base,
+    DistrictFK,
+    Key,
+    Name,
+    Stamp,
+    intpk,
+    utcnow,
+)
+from crawler.district.profile import AffiliatedKind, EntityKind, Level
+from crawler.district.registry import Payments, Status
+from crawler.platforms.base import PageState
+from crawler.vocab import (
     CaseKind,
     CaseStatus,
     Classification,
@@ -36,51 +44,6 @@ from crawler.vocab import (  # noqa: F401  (re-exported: the enums of the column
     ScanKind,
     ScanStatus,
 )
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Aware UTC datetimes on every backend (SQLite stores them naive)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-intpk = Annotated[int, mapped_column(Integer, primary_key=True, autoincrement=True)]
-Key = Annotated[str, mapped_column(String(64))]
-Name = Annotated[str, mapped_column(String(500))]
-Url = Annotated[str, mapped_column(String(2048))]
-Stamp = Annotated[datetime, mapped_column(UTCDateTime())]
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: UTCDateTime()}
 
 
 class District(Base):
@@ -111,12 +74,12 @@ class EntityRow(Base):
     __table_args__ = (UniqueConstraint("district_id", "key", name="uq_entities_district_key"),)
 
     id: Mapped[intpk]
-    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id", ondelete="CASCADE"))
+    district_id: Mapped[DistrictFK]
     key: Mapped[Key]
-    kind: Mapped[str] = mapped_column(String(16), comment="school | program | team | department")
+    kind: Mapped[EntityKind] = mapped_column(comment="school | program | team | department")
     name: Mapped[Name]
     aliases: Mapped[list[Any]] = mapped_column(default=list)
-    level: Mapped[str | None] = mapped_column(String(16))
+    level: Mapped[Level | None]
     mascot: Mapped[str | None] = mapped_column(String(200))
     website: Mapped[str | None] = mapped_column(String(2048))
     activities: Mapped[list[Any]] = mapped_column(default=list)
@@ -131,10 +94,10 @@ class AffiliatedOrg(Base):
     __table_args__ = (UniqueConstraint("district_id", "key", name="uq_affiliated_district_key"),)
 
     id: Mapped[intpk]
-    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id", ondelete="CASCADE"))
+    district_id: Mapped[DistrictFK]
     key: Mapped[Key]
     name: Mapped[Name]
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[AffiliatedKind]
     entity_key: Mapped[str | None] = mapped_column(String(64))
     aliases: Mapped[list[Any]] = mapped_column(default=list)
     website: Mapped[str | None] = mapped_column(String(2048))
@@ -144,27 +107,17 @@ class NotDistrictRow(Base):
     __tablename__ = "not_district"
 
     id: Mapped[intpk]
-    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id", ondelete="CASCADE"))
+    district_id: Mapped[DistrictFK]
     name: Mapped[Name]
     location: Mapped[str | None] = mapped_column(String(200))
     aliases: Mapped[list[Any]] = mapped_column(default=list)
     url: Mapped[str | None] = mapped_column(String(2048))
 
 
-class RegisteredAccount(Base):
+class RegisteredAccount(AccountColumns, Base):
     __tablename__ = "registered_accounts"
-    __table_args__ = (
-        UniqueConstraint(
-            "district_id", "platform", "url", name="uq_registered_district_platform_url"
-        ),
-        Index("ix_registered_platform_id", "platform", "platform_id"),
-    )
+    _constraint_prefix = "registered"
 
-    id: Mapped[intpk]
-    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id", ondelete="CASCADE"))
-    platform: Mapped[str] = mapped_column(String(32))
-    url: Mapped[Url] = mapped_column(comment="canonical URL")
-    handle: Mapped[str] = mapped_column(String(300))
     platform_id: Mapped[str | None] = mapped_column(
         String(128), comment="stable id: YouTube UC…, FB page id, Bluesky DID"
     )
@@ -176,10 +129,10 @@ class RegisteredAccount(Base):
     pr_coadmin: Mapped[bool | None] = mapped_column(Boolean)
     district_email_used: Mapped[bool | None] = mapped_column(Boolean)
     registered_on: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16), comment="active | deactivated | transferred")
+    status: Mapped[Status] = mapped_column(comment="active | deactivated | transferred")
     retention_plan: Mapped[bool | None] = mapped_column(Boolean)
-    payments: Mapped[str] = mapped_column(
-        String(16), default="none", comment="none | approved | unapproved"
+    payments: Mapped[Payments] = mapped_column(
+        default=Payments.NONE, comment="none | approved | unapproved"
     )
     notes: Mapped[str] = mapped_column(Text, default="")
     input_url: Mapped[str] = mapped_column(
@@ -198,9 +151,9 @@ class Scan(Base):
     __tablename__ = "scans"
 
     id: Mapped[intpk]
-    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(16), default=ScanKind.SCAN.value)
-    status: Mapped[str] = mapped_column(String(16), default=ScanStatus.RUNNING.value)
+    district_id: Mapped[DistrictFK]
+    kind: Mapped[ScanKind] = mapped_column(default=ScanKind.SCAN)
+    status: Mapped[ScanStatus] = mapped_column(default=ScanStatus.RUNNING)
     started_at: Mapped[Stamp] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
     params: Mapped[dict[str, Any]] = mapped_column(
@@ -231,23 +184,12 @@ class ScanQuery(Base):
     updated_at: Mapped[Stamp] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class Account(Base):
+class Account(AccountColumns, Base):
     """A discovered account, one row per canonical URL (kept across scans)."""
 
     __tablename__ = "accounts"
-    __table_args__ = (
-        UniqueConstraint(
-            "district_id", "platform", "url", name="uq_accounts_district_platform_url"
-        ),
-        Index("ix_accounts_platform_id", "platform", "platform_id"),
-    )
+    _constraint_prefix = "accounts"
 
-    id: Mapped[intpk]
-    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id", ondelete="CASCADE"))
-    platform: Mapped[str] = mapped_column(String(32))
-    url: Mapped[Url] = mapped_column(comment="canonical URL")
-    handle: Mapped[str] = mapped_column(String(300))
-    platform_id: Mapped[str | None] = mapped_column(String(128))
     display_name: Mapped[str | None] = mapped_column(String(500))
     bio: Mapped[str | None] = mapped_column(Text)
     links: Mapped[list[Any]] = mapped_column(default=list)
@@ -255,8 +197,8 @@ class Account(Base):
     verified: Mapped[bool | None]
     private: Mapped[bool | None]
     location: Mapped[str | None] = mapped_column(String(300))
-    page_state: Mapped[str | None] = mapped_column(
-        String(16), comment="last known page state: ok, not_found, login_wall…"
+    page_state: Mapped[PageState | None] = mapped_column(
+        comment="last known page state: ok, not_found, login_wall…"
     )
     previous_handles: Mapped[list[Any]] = mapped_column(default=list)
     first_seen_at: Mapped[Stamp] = mapped_column(default=utcnow)
@@ -301,7 +243,7 @@ class Assessment(Base):
     id: Mapped[intpk]
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     scan_id: Mapped[int] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"))
-    classification: Mapped[str] = mapped_column(String(16))
+    classification: Mapped[Classification]
     entity_key: Mapped[str | None] = mapped_column(String(64))
     confidence: Mapped[float] = mapped_column(Float)
     explanation: Mapped[list[Any]] = mapped_column(
@@ -356,10 +298,10 @@ class Case(Base):
 
     id: Mapped[intpk]
     number: Mapped[str] = mapped_column(String(64), unique=True, comment="ABCE-YYYY-NNNN")
-    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id", ondelete="CASCADE"))
+    district_id: Mapped[DistrictFK]
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(32), default=CaseStatus.OPEN.value)
+    kind: Mapped[CaseKind]
+    status: Mapped[CaseStatus] = mapped_column(default=CaseStatus.OPEN)
     entity_key: Mapped[str | None] = mapped_column(String(64))
     confidence: Mapped[float] = mapped_column(Float, default=0.0)
     imitates_url: Mapped[str | None] = mapped_column(String(2048))
@@ -392,8 +334,8 @@ class CaseEvent(Base):
     action: Mapped[str] = mapped_column(
         String(64), comment="opened, seen, decided, reopened, not-seen…"
     )
-    from_status: Mapped[str | None] = mapped_column(String(32))
-    to_status: Mapped[str | None] = mapped_column(String(32))
+    from_status: Mapped[CaseStatus | None]
+    to_status: Mapped[CaseStatus | None]
     note: Mapped[str | None] = mapped_column(Text)
     scan_id: Mapped[int | None] = mapped_column(ForeignKey("scans.id", ondelete="SET NULL"))
 
@@ -408,7 +350,7 @@ class Evidence(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
     scan_id: Mapped[int | None] = mapped_column(ForeignKey("scans.id", ondelete="SET NULL"))
-    kind: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[EvidenceKind]
     summary: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str | None] = mapped_column(String(2048))
     file_path: Mapped[str | None] = mapped_column(String(2048))

@@ -159,7 +159,7 @@ def _per_platform(ctx: Context, scan: Scan) -> list[dict[str, Any]]:
         .where(Assessment.scan_id == scan.id)
     ):
         by_platform[platform][classification] += 1
-    seen_platform = dict(
+    seen_platform: dict[str, int] = dict(
         session.execute(
             select(Account.platform, func.count(func.distinct(Account.id)))
             .join(Sighting, Sighting.account_id == Account.id)
@@ -168,13 +168,13 @@ def _per_platform(ctx: Context, scan: Scan) -> list[dict[str, Any]]:
         ).all()
     )
     per_platform = []
-    for platform in sorted(set(by_platform) | set(seen_platform)):
-        c = by_platform.get(platform, Counter())
+    for plat in sorted(set(by_platform) | set(seen_platform)):
+        c = by_platform.get(plat, Counter())
         per_platform.append(
             {
-                "platform": platform,
-                "platform_label": platform_label(platform),
-                "accounts": seen_platform.get(platform, 0),
+                "platform": plat,
+                "platform_label": platform_label(plat),
+                "accounts": seen_platform.get(plat, 0),
                 **{k.value: c.get(k.value, 0) for k in Classification},
             }
         )

@@ -19,20 +19,12 @@ from crawler.cases.lifecycle import update_cases
 from crawler.cases.records import CaseUpdate
 from crawler.config import Config
 from crawler.db import engine_for, session_factory
-from crawler.db.models import (
-    Account,
-    Assessment,
-    Evidence,
-    Scan,
-    ScanQuery,
-    ScanStatus,
-    Sighting,
-    utcnow,
-)
+from crawler.db.models import Account, Assessment, Evidence, Scan, ScanQuery, Sighting, utcnow
 from crawler.db.store import district_row, find_registered, import_profile, import_registry
 from crawler.district.profile import load_profile
 from crawler.district.registry import load_registry
 from crawler.sample import PROFILE, REGISTRY
+from crawler.vocab import ScanStatus
 
 SOURCES = ("district_site", "web_search", "youtube", "bluesky", "profiles")
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 
 from crawler.discovery.planner import all_terms, match_entity, plan
+from crawler.discovery.planning.skips import SKIP_CHECKS
+from crawler.discovery.planning.sources import PLANNERS
 from crawler.district.profile import load_profile, profile_from_text
 from crawler.errors import InputError
 from crawler.sample import PROFILE
+from crawler.vocab import SOURCES
 from tests.discovery.conftest import budget, with_
 
 OTHER_DISTRICT = """
@@ -216,3 +219,9 @@ def test_any_district(config, keys):
     assert "Lakeside Otters" in {q.query for q in p.queries["youtube"]}
     assert "lakesideotters" in {q.query for q in p.queries["handle_probe"]}
     assert "lakesideottersvball" in {q.query for q in p.queries["handle_probe"]}
+
+
+def test_every_source_has_one_planning_function():
+    # a new source is a row in crawler.vocab.SOURCES and a function in PLANNERS (README, "Extending")
+    assert set(PLANNERS) == set(SOURCES)
+    assert set(SKIP_CHECKS) <= set(SOURCES)

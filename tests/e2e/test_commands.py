@@ -121,9 +121,9 @@ def test_unknown_entity_or_source_is_refused_before_anything_starts(site):
 
 
 def test_an_unfinished_scan_with_other_parameters_is_superseded(site):
-    from crawler.db.models import ScanStatus
     from crawler.db.store import district_row
     from crawler.scan import ScanOptions, run_scan
+    from crawler.vocab import ScanStatus
 
     with transaction(site.database_url) as s:
         s.add(

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from crawler.db import transaction
-from crawler.db.models import Case, CaseStatus, ScanQuery
+from crawler.db.models import Case, ScanQuery
 from crawler.sampleworld import Faults, SampleWorld
 from crawler.scan import ScanOptions, run_scan
+from crawler.vocab import CaseStatus
 from tests.e2e.conftest import KEYS, make_site
 
 

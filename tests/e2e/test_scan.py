@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from crawler.db import transaction
-from crawler.db.models import Account, Assessment, Case, CaseStatus, Sighting
+from crawler.db.models import Account, Assessment, Case, Sighting
 from crawler.demo import api_endpoints, robots_violations
 from crawler.scan import ScanOptions, run_scan
+from crawler.vocab import CaseStatus
 
 
 def _found(database_url: str, scan_id: int) -> dict[str, set[str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.db.models import Classification
+from crawler.vocab import Classification
 from tests.matching.labelled import CASES, CLASSES, load, score
 
 ROWS = load()

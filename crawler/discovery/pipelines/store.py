@@ -23,20 +23,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crawler.db.models import (
-    Account,
-    Assessment,
-    Case,
-    Evidence,
-    Scan,
-    ScanKind,
-    ScanQuery,
-    ScanStatus,
-    Sighting,
-    utcnow,
-)
+from crawler.db.models import Account, Assessment, Case, Evidence, Scan, ScanQuery, Sighting, utcnow
 from crawler.discovery.context import ScanContext
 from crawler.discovery.items import AccountSighting, CoverageBook, QueryCoverage
+from crawler.platforms import PageState
+from crawler.vocab import ScanKind, ScanStatus
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -221,7 +212,7 @@ def update_account(acc: Account, scan_id: int, item: AccountSighting) -> None:
     if item.links:
         acc.links = list(dict.fromkeys([*item.links, *(acc.links or [])]))[:50]
     if item.page_state:
-        acc.page_state = item.page_state
+        acc.page_state = PageState(item.page_state)
     if acc.last_seen_at is None or item.fetched_at > acc.last_seen_at:
         acc.last_seen_at = item.fetched_at
     acc.last_scan_id = scan_id

@@ -1,0 +1,154 @@
+"""The configuration's settings: :class:`Config` and its parts, with their defaults.
+
+Every setting has a default, so a missing file is fine for commands that do not need the
+profile. Secrets (API keys) come only from the environment: they are read on demand by
+:func:`secret` and never stored on the config object, so they cannot leak into a repr, a
+log line or the database.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from crawler.vocab import ALL_SOURCES, SOURCES, Source
+
+BRAVE_URL = "https://api.search.brave.com/res/v1/web/search"
+YOUTUBE_API_URL = "https://www.googleapis.com/youtube/v3"
+BLUESKY_API_URL = "https://public.api.bsky.app"
+PROCEDURE_TITLE = "Noncompliant Social Media Accounts"
+# API keys by name: each source's ``key_env`` (Brave is the web search's keyed backend).
+SECRET_ENV: dict[str, str] = {
+    Source.YOUTUBE: SOURCES[Source.YOUTUBE].key_env or "",
+    "brave": SOURCES[Source.WEB_SEARCH].key_env or "",
+}
+
+DEFAULT_STEPS: tuple[dict[str, Any], ...] = (
+    {
+        "step": "Contact the account's creator: ask them to register the account with the Public Relations "
+        "department and to share administrator rights with PR.",
+        "days": 10,
+    },
+    {
+        "step": "Send a letter with a deadline: hand administrator rights to PR, or deactivate the account.",
+        "days": 20,
+    },
+    {
+        "step": "Escalate: letter from the superintendent or the board chair; employees who run an unregistered "
+        "account are referred to their supervisor.",
+        "days": 30,
+    },
+    {
+        "step": "Report the account to the platform (impersonation or trademark form) and keep the evidence "
+        "packet.",
+        "days": 45,
+    },
+)
+
+
+def secret(name: str) -> str | None:
+    """An API key from the environment (``youtube`` or ``brave``), or None."""
+    value = os.environ.get(SECRET_ENV[name], "").strip()
+    return value or None
+
+
+def secret_values() -> list[str]:
+    """Every configured secret, for redaction."""
+    return [v for k in SECRET_ENV if (v := secret(k))]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseStep:
+    step: str
+    days: int
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    youtube_search_calls_per_day: int = 100
+    youtube_units_per_day: int = 10_000
+    brave_requests_per_month: int = 2_000
+    brave_requests_per_scan: int = 200
+    searxng_requests_per_scan: int = 300
+    requests_per_host: int = 400
+    queries_per_entity: int = 12
+    results_pages: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Crawl:
+    contact: str = ""
+    user_agent: str = ""
+    obey_robots: bool = True
+    download_delay: float = 1.0
+    concurrent_requests: int = 8
+    concurrent_per_domain: int = 2
+    autothrottle: bool = True
+    http_cache: bool = False
+    download_timeout: int = 30
+    max_download_bytes: int = 5_000_000
+    max_field_chars: int = 4_000
+    parse_seconds: float = 5.0
+    retry_times: int = 3
+    browser_executable: str = "/usr/bin/chromium"
+    robots_exceptions: tuple[str, ...] = ()
+    screenshots: bool = True
+    tls_verify: bool = True  # false only for development against a test server
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    path: Path | None
+    base_dir: Path
+    profile: Path
+    registry: Path
+    database_url: str
+    sources: tuple[str, ...] = ALL_SOURCES
+    searxng_url: str | None = None
+    brave_url: str = BRAVE_URL
+    youtube_api_url: str = YOUTUBE_API_URL
+    bluesky_api_url: str = BLUESKY_API_URL
+    mastodon_instances: tuple[str, ...] = ()
+    allow_networks: tuple[str, ...] = ()
+    hostmap: dict[str, str] = field(default_factory=dict)
+    hostmap_strict: bool = False
+    budget: Budget = field(default_factory=Budget)
+    crawl: Crawl = field(default_factory=Crawl)
+    case_prefix: str = "ABCE"
+    procedure: str = "ABCE-AR1"
+    procedure_title: str = PROCEDURE_TITLE
+    steps: tuple[CaseStep, ...] = tuple(CaseStep(**s) for s in DEFAULT_STEPS)
+    matching: dict[str, Any] = field(default_factory=dict)
+    reports_dir: Path = Path("scout-data/reports")
+    evidence_dir: Path = Path("scout-data/evidence")
+    jobs_dir: Path = Path("scout-data/jobs")
+    not_seen_months: int = 6
+    lock_stale_seconds: int = 900
+
+    @property
+    def due_days(self) -> int:
+        """Days from opening a case to its due date: the first ABCE-AR1 step's deadline."""
+        return self.steps[0].days if self.steps else 30
+
+    def user_agent(self, district_name: str) -> str:
+        if self.crawl.user_agent:
+            return self.crawl.user_agent
+        from crawler import __version__
+
+        contact = self.crawl.contact or "the district's Public Relations department"
+        return (
+            f"DistrictAccountScout/{__version__} (+https://github.com/district-account-scout; "
+            f"social media compliance scan for {district_name}; contact: {contact})"
+        )
+
+    def source_enabled(self, name: str) -> bool:
+        return name in self.sources
+
+
+def redact(text: str) -> str:
+    """Replace every configured secret in ``text`` (for logs, errors and reports)."""
+    for value in secret_values():
+        text = text.replace(value, "[redacted]")
+    return text

@@ -1,0 +1,291 @@
+"""One planning function per source, looked up by :class:`crawler.vocab.Source` in :data:`PLANNERS`.
+
+Each takes the :class:`PlanContext` of a plan and returns a :class:`SourcePlan`: the source's
+queries within its budget, how many the budget cut, and a note on its limits. A new source
+is one function here and one entry in :data:`PLANNERS` (see :mod:`.skips` for why a source
+cannot run).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from crawler.config import Budget, Config
+from crawler.db.quota import BRAVE, SEARCH_CALLS, UNITS, Usage
+from crawler.discovery.planning.queries import PlannedQuery, budgeted, period_left, unique
+from crawler.discovery.planning.sites import (
+    API_BACKED,
+    BLUESKY_DEFAULT_DOMAIN,
+    PROBE_PLATFORMS,
+    SITE_GROUPS,
+    SITE_HOSTS,
+)
+from crawler.discovery.planning.skips import skip_reason
+from crawler.discovery.planning.terms import EntityTerms, interleave, match_entity
+from crawler.discovery.planning.text import dedupe
+from crawler.district.profile import DistrictProfile
+from crawler.platforms import PLATFORMS
+from crawler.vocab import Platform, Source
+
+
+@dataclass(frozen=True, slots=True)
+class PlanContext:
+    """What every planning function may read: the profile, configuration, terms and scope."""
+
+    profile: DistrictProfile
+    config: Config
+    groups: list[EntityTerms]
+    chosen: list[str]  # the sources of this plan, in running order
+    platforms: Sequence[str] | None  # the platform filter as given
+    wanted: list[str]  # the platforms searched (the filter, or every platform)
+    entity: str | None
+    name: str | None
+    usage: Usage | None
+
+    @property
+    def budget(self) -> Budget:
+        return self.config.budget
+
+    @property
+    def pages(self) -> int:
+        return max(self.config.budget.results_pages, 1)
+
+
+@dataclass(slots=True)
+class SourcePlan:
+    """A source's queries, how many the budget cut, its limits, or why it was skipped."""
+
+    rows: list[PlannedQuery]
+    limit: str = ""
+    cut: int = 0
+    skipped: str | None = None
+
+
+# --------------------------------------------------------------------------- district site
+
+
+def _seeds(profile: DistrictProfile, entity: str | None) -> list[PlannedQuery]:
+    d = profile.district
+    rows: list[PlannedQuery] = []
+    source = Source.DISTRICT_SITE
+    if entity is None:
+        if d.website:
+            rows.append(PlannedQuery(source, d.website, None, d.key, 0, kind="seed"))
+        for i, dom in enumerate(d.domains):
+            rows.append(PlannedQuery(source, f"https://{dom}/", None, d.key, 1 + i, kind="seed"))
+    for i, ent in enumerate(profile.entities):
+        if ent.website and (entity is None or entity in (ent.key, ent.parent)):
+            rows.append(PlannedQuery(source, ent.website, None, ent.key, 10 + i, kind="seed"))
+    # one seed per URL (normalised: scheme and trailing slash do not make a new page)
+    seen: set[str] = set()
+    out = []
+    for r in rows:
+        key = re.sub(r"^https?://", "", r.query).rstrip("/").lower()
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out
+
+
+def plan_district_site(ctx: PlanContext) -> SourcePlan:
+    """Seed URLs: the district's website and domains, and the entities' own websites."""
+    if ctx.name is not None and match_entity(ctx.profile, ctx.name) is None:
+        return SourcePlan([], skipped="ad-hoc name is not one of the district's entities")
+    scope = match_entity(ctx.profile, ctx.name) if ctx.name else ctx.entity
+    rows = _seeds(ctx.profile, None if scope == ctx.profile.district.key else scope)
+    return SourcePlan(rows, f"{ctx.budget.requests_per_host} requests per host")
+
+
+# --------------------------------------------------------------------------- web search
+
+
+def _site_rows(t: EntityTerms, prio: int, term: str, platforms: list[str]) -> list[PlannedQuery]:
+    # the district's own names and the town are popular terms: one query per platform, as
+    # grouped their results would bury each other beyond the first page
+    split = term in t.broad or t.rank == 0
+    site_groups = [(p,) for g in SITE_GROUPS for p in g] if split else SITE_GROUPS
+    rows = []
+    for i, group in enumerate(site_groups):
+        chosen = [p for p in group if p in platforms]
+        if not chosen:
+            continue
+        sites = " OR ".join(f"site:{h}" for p in chosen for h in SITE_HOSTS[p])
+        rows.append(
+            PlannedQuery(
+                Source.WEB_SEARCH,
+                f'{sites} "{term}"',
+                chosen[0] if len(chosen) == 1 else None,
+                t.key,
+                prio * 10 + min(i, 9),
+            )
+        )
+    return rows
+
+
+def plan_web_search(ctx: PlanContext) -> SourcePlan:
+    """``site:`` queries; each needs one request, further pages come from what the budget leaves."""
+    config, b = ctx.config, ctx.budget
+    # platforms whose own API source runs in this scan are searched there, not here
+    api = {
+        p
+        for p in API_BACKED
+        if p in ctx.chosen and not skip_reason(p, config, ctx.platforms, ctx.usage)
+    }
+    platforms = [p for p in ctx.wanted if p in SITE_HOSTS and p not in api]
+    requests = (
+        b.searxng_requests_per_scan
+        if config.searxng_url
+        else period_left(
+            ctx.usage, BRAVE, min(b.brave_requests_per_scan, b.brave_requests_per_month)
+        )
+    )
+    # the town alone comes right after the district's name: it finds the accounts that use no
+    # school name at all (a sports feed, a typo-squatter of the district's handle)
+    terms = interleave(
+        [(t, dedupe(t.names[:1] + t.broad + t.names[1:] + t.phrases)) for t in ctx.groups],
+        b.queries_per_entity,
+    )
+    rows = [row for prio, t, term in terms for row in _site_rows(t, prio, term, platforms)]
+    backend = "SearXNG" if config.searxng_url else "Brave"
+    kept, cut = budgeted(rows, requests)
+    note = (
+        f"{backend}: {requests} requests; up to {ctx.pages} pages per query while the budget lasts"
+    )
+    return SourcePlan(kept, note, cut)
+
+
+# --------------------------------------------------------------------------- API searches
+
+
+def _api_terms(
+    source: str, platform: str, groups: list[EntityTerms], per_entity: int, limit: int
+) -> tuple[list[PlannedQuery], int]:
+    terms = interleave([(t, t.search_terms()) for t in groups], per_entity)
+    rows = [PlannedQuery(source, term, platform, t.key, prio) for prio, t, term in terms]
+    return budgeted(rows, limit)
+
+
+def plan_youtube(ctx: PlanContext) -> SourcePlan:
+    """Search terms within the day's search.list calls (a daily quota across scans)."""
+    b, pages = ctx.budget, ctx.pages
+    calls = period_left(ctx.usage, SEARCH_CALLS, b.youtube_search_calls_per_day)
+    units = period_left(ctx.usage, UNITS, b.youtube_units_per_day)
+    # a daily quota: a scan leaves room for the day's ad-hoc searches (pages per query),
+    # but a nearly spent day still runs its first pages
+    rows, cut = _api_terms(
+        Source.YOUTUBE,
+        Platform.YOUTUBE,
+        ctx.groups,
+        b.queries_per_entity,
+        max(calls // pages, min(calls, 1)),
+    )
+    note = (
+        f"{calls} search.list calls and {units} units left today "
+        f"(of {b.youtube_search_calls_per_day} and {b.youtube_units_per_day} per day), "
+        f"{pages} pages per query"
+    )
+    return SourcePlan(rows, note, cut)
+
+
+def plan_bluesky(ctx: PlanContext) -> SourcePlan:
+    """Search terms; each query costs its result pages plus one getProfiles call per page."""
+    b, pages = ctx.budget, ctx.pages
+    rows, cut = _api_terms(
+        Source.BLUESKY,
+        Platform.BLUESKY,
+        ctx.groups,
+        b.queries_per_entity,
+        b.requests_per_host // (2 * pages),
+    )
+    return SourcePlan(
+        rows, f"{b.requests_per_host} requests per host, {pages} pages per query", cut
+    )
+
+
+def plan_mastodon(ctx: PlanContext) -> SourcePlan:
+    """Search terms, then candidate handles, within each instance's request budget."""
+    b, source = ctx.budget, Source.MASTODON
+    per_instance = b.requests_per_host
+    search, cut = _api_terms(
+        source, Platform.MASTODON, ctx.groups, b.queries_per_entity, per_instance // 2
+    )
+    handles = [
+        PlannedQuery(source, h, Platform.MASTODON, t.key, prio, kind="handle")
+        for prio, t, h in interleave([(t, t.handles) for t in ctx.groups], b.queries_per_entity)
+    ]
+    handles, cut2 = budgeted(handles, per_instance - len(search))
+    note = (
+        f"first page only (anonymous), {len(ctx.config.mastodon_instances)} "
+        f"instance(s), {per_instance} requests per instance"
+    )
+    return SourcePlan(unique(search + handles), note, cut + cut2)
+
+
+# --------------------------------------------------------------------------- handle probe
+
+
+def _handle_names(handle: str, platform: str, instances: Sequence[str]) -> list[str]:
+    """How ``handle`` is written on ``platform`` (none where it cannot be)."""
+    if platform == Platform.BLUESKY:
+        # Bluesky domain handles cannot contain "_": the joined form is planned too
+        return [] if "_" in handle else [f"{handle}.{BLUESKY_DEFAULT_DOMAIN}"]
+    if platform == Platform.MASTODON:
+        return [f"{handle}@{inst}" for inst in instances]
+    return [handle]
+
+
+def _handle_rows(
+    source: str,
+    groups: list[EntityTerms],
+    platforms: list[str],
+    per_entity: int,
+    instances: Sequence[str] = (),
+) -> list[PlannedQuery]:
+    rows = []
+    for prio, t, handle in interleave([(t, t.handles) for t in groups], per_entity):
+        for i, p in enumerate(platforms):
+            rows += [
+                PlannedQuery(source, h, p, t.key, prio * 10 + i, kind="handle")
+                for h in _handle_names(handle, p, instances)
+                if PLATFORMS[p].valid_handle(h)
+            ]
+    return rows
+
+
+def plan_handle_probe(ctx: PlanContext) -> SourcePlan:
+    """Candidate handles on the probed platforms (and Mastodon when its source does not run)."""
+    b, config = ctx.budget, ctx.config
+    probe: list[str] = [p for p in PROBE_PLATFORMS if p in ctx.wanted]
+    # the mastodon source, when it runs, looks handles up itself
+    if (
+        Platform.MASTODON in ctx.wanted
+        and Source.MASTODON not in ctx.chosen
+        and config.mastodon_instances
+    ):
+        probe.append(Platform.MASTODON)
+    rows, cut = budgeted(
+        _handle_rows(
+            Source.HANDLE_PROBE, ctx.groups, probe, b.queries_per_entity, config.mastodon_instances
+        ),
+        b.requests_per_host * len(probe),
+    )
+    return SourcePlan(rows, f"{', '.join(probe)}; {b.requests_per_host} requests per host", cut)
+
+
+def plan_profiles(ctx: PlanContext) -> SourcePlan:
+    """Nothing ahead: decided at run time from this scan's candidates."""
+    return SourcePlan([], "public profile pages of this scan's candidates, where robots.txt allows")
+
+
+PLANNERS: dict[Source, Callable[[PlanContext], SourcePlan]] = {
+    Source.DISTRICT_SITE: plan_district_site,
+    Source.WEB_SEARCH: plan_web_search,
+    Source.YOUTUBE: plan_youtube,
+    Source.BLUESKY: plan_bluesky,
+    Source.MASTODON: plan_mastodon,
+    Source.HANDLE_PROBE: plan_handle_probe,
+    Source.PROFILES: plan_profiles,
+}
+"""The planning function of each source (every source in :data:`crawler.vocab.SOURCES`)."""
