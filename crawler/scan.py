@@ -89,8 +89,8 @@ def _unfinished(session: Session, district_id: int) -> list[Scan]:
             select(Scan)
             .where(
                 Scan.district_id == district_id,
-                Scan.kind == ScanKind.SCAN.value,
-                Scan.status.in_([ScanStatus.RUNNING.value, ScanStatus.INTERRUPTED.value]),
+                Scan.kind == ScanKind.SCAN,
+                Scan.status.in_([ScanStatus.RUNNING, ScanStatus.INTERRUPTED]),
             )
             .order_by(Scan.id.desc())
         )
@@ -114,44 +114,83 @@ def run_scan(
 
 
 def _run(config: Config, options: ScanOptions, factory, progress: Progress | None) -> ScanOutcome:  # type: ignore[no-untyped-def]
-    from crawler.db.store import current_profile, district_row, registry_rows
+    """The stages of one scan or search, each in its own transaction: a stage that fails leaves
+    the stages before it stored, and the next run resumes."""
+    from crawler.db.store import current_profile, registry_rows
 
     sources = _enabled_sources(config, options)
     with factory.begin() as s:
-        district = district_row(s)
         profile = current_profile(s)
         registry = registry_rows(s)
         if options.entity and options.entity not in profile.entity_keys:
             raise ScoutError(f"unknown entity key '{options.entity}'")
-        scan = None
-        if options.kind == ScanKind.SCAN:
-            # resume the newest unfinished scan with the same parameters; older ones are superseded
-            for old in _unfinished(s, district.id):
-                if scan is None and old.params == options.params():
-                    scan = old
-                else:
-                    old.status = ScanStatus.FAILED
-                    old.error = "superseded: a later scan ran with other parameters"
-        resumed = scan is not None
-        if scan is None:
-            scan = Scan(
-                district_id=district.id,
-                kind=options.kind.value,
-                status=ScanStatus.RUNNING.value,
-                started_at=utcnow(),
-                params=options.params(),
-                stats={},
-            )
-            s.add(scan)
-            s.flush()
-            scan.job_dir = str(config.jobs_dir / f"scan-{scan.id}")
-        else:
-            scan.status = ScanStatus.RUNNING
-        scan_id, job_dir = scan.id, Path(scan.job_dir) if scan.job_dir else None
+        scan_id, job_dir, resumed = _start_scan(s, config, options)
     outcome = ScanOutcome(scan_id=scan_id, resumed=resumed)
     if resumed:
         outcome.notes.append(f"resumed unfinished scan {scan_id}")
 
+    _crawl(config, options, factory, sources, scan_id, job_dir, progress, outcome)
+    _stage(progress, "matching")
+    with factory.begin() as s:
+        _match_and_decide(s, config, options, profile, registry, scan_id, outcome)
+    if options.open_cases and options.screenshots and config.crawl.screenshots:
+        _stage(progress, "evidence")
+        _capture_evidence(config, factory, scan_id, outcome)
+    _finish_scan(factory, scan_id, job_dir, outcome)
+    if options.reports and options.kind == ScanKind.SCAN:
+        _stage(progress, "reports")
+        _write_reports(config, options, factory, scan_id, outcome)
+    return outcome
+
+
+def _stage(progress: Progress | None, stage: str) -> None:
+    if progress:
+        progress({"event": "stage", "stage": stage})
+
+
+def _start_scan(s: Session, config: Config, options: ScanOptions) -> tuple[int, Path | None, bool]:
+    """The scan row: the newest unfinished scan with the same parameters is resumed (older ones
+    are superseded), else a new one. Returns its id, job folder and whether it was resumed."""
+    from crawler.db.store import district_row
+
+    district = district_row(s)
+    scan = None
+    if options.kind == ScanKind.SCAN:
+        for old in _unfinished(s, district.id):
+            if scan is None and old.params == options.params():
+                scan = old
+            else:
+                old.status = ScanStatus.FAILED
+                old.error = "superseded: a later scan ran with other parameters"
+    resumed = scan is not None
+    if scan is None:
+        scan = Scan(
+            district_id=district.id,
+            kind=options.kind,
+            status=ScanStatus.RUNNING,
+            started_at=utcnow(),
+            params=options.params(),
+            stats={},
+        )
+        s.add(scan)
+        s.flush()
+        scan.job_dir = str(config.jobs_dir / f"scan-{scan.id}")
+    else:
+        scan.status = ScanStatus.RUNNING
+    return scan.id, Path(scan.job_dir) if scan.job_dir else None, resumed
+
+
+def _crawl(  # type: ignore[no-untyped-def]
+    config: Config,
+    options: ScanOptions,
+    factory,
+    sources: tuple[str, ...],
+    scan_id: int,
+    job_dir: Path | None,
+    progress: Progress | None,
+    outcome: ScanOutcome,
+) -> None:
+    """Discovery; a crawl that did not finish marks the scan interrupted (resumable)."""
     try:
         from crawler.discovery.runner import run_crawl
 
@@ -174,24 +213,16 @@ def _run(config: Config, options: ScanOptions, factory, progress: Progress | Non
         with factory.begin() as s:
             row = s.get(Scan, scan_id)
             if row is not None:
-                row.status = ScanStatus.INTERRUPTED.value
+                row.status = ScanStatus.INTERRUPTED
                 row.error = redact(f"{type(exc).__name__}: {exc}")[:2000]
         raise
 
-    if progress:
-        progress({"event": "stage", "stage": "matching"})
-    with factory.begin() as s:
-        _match_and_decide(s, config, options, profile, registry, scan_id, outcome)
 
-    if options.open_cases and options.screenshots and config.crawl.screenshots:
-        if progress:
-            progress({"event": "stage", "stage": "evidence"})
-        _capture_evidence(config, factory, scan_id, outcome)
-
+def _finish_scan(factory, scan_id: int, job_dir: Path | None, outcome: ScanOutcome) -> None:  # type: ignore[no-untyped-def]
     with factory.begin() as s:
         row = s.get(Scan, scan_id)
         assert row is not None
-        row.status = ScanStatus.COMPLETED.value
+        row.status = ScanStatus.COMPLETED
         row.finished_at = utcnow()
         row.stats = {
             "sources": outcome.sources,
@@ -202,18 +233,18 @@ def _run(config: Config, options: ScanOptions, factory, progress: Progress | Non
     if job_dir is not None and job_dir.exists():
         shutil.rmtree(job_dir, ignore_errors=True)
 
-    if options.reports and options.kind == ScanKind.SCAN:
-        if progress:
-            progress({"event": "stage", "stage": "reports"})
-        from reports import publish_latest, write_reports
 
-        out = options.out_dir or config.reports_dir / f"scan-{scan_id}"
-        with factory.begin() as s:
-            paths = write_reports(s, scan_id, out, config)
-        if options.out_dir is None:
-            publish_latest(out, config.reports_dir)
-        outcome.report_index = Path(paths.index)
-    return outcome
+def _write_reports(
+    config: Config, options: ScanOptions, factory, scan_id: int, outcome: ScanOutcome
+) -> None:  # type: ignore[no-untyped-def]
+    from reports import publish_latest, write_reports
+
+    out = options.out_dir or config.reports_dir / f"scan-{scan_id}"
+    with factory.begin() as s:
+        paths = write_reports(s, scan_id, out, config)
+    if options.out_dir is None:
+        publish_latest(out, config.reports_dir)
+    outcome.report_index = Path(paths.index)
 
 
 def _match_and_decide(
@@ -281,12 +312,10 @@ def _capture_evidence(config: Config, factory, scan_id: int, outcome: ScanOutcom
 
     with factory.begin() as s:
         have = set(
-            s.scalars(
-                select(Evidence.case_id).where(Evidence.kind == EvidenceKind.SCREENSHOT.value)
-            )
+            s.scalars(select(Evidence.case_id).where(Evidence.kind == EvidenceKind.SCREENSHOT))
         )
         open_cases = s.scalars(
-            select(Case).where(Case.status.in_([CaseStatus.OPEN.value, CaseStatus.NOTIFIED.value]))
+            select(Case).where(Case.status.in_([CaseStatus.OPEN, CaseStatus.NOTIFIED]))
         ).all()
         targets = [
             EvidenceTarget(

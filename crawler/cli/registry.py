@@ -55,7 +55,7 @@ def registry_list(
     with STATE.session() as s:
         rows = registry_rows(s)
     if status:
-        rows = [r for r in rows if r.status.value == status]
+        rows = [r for r in rows if r.status == status]
     if as_json:
         emit_json(
             [{**r.to_csv_row(), "handle": r.handle, "platform_id": r.platform_id} for r in rows]
