@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.sample import PROFILE, REGISTRY
+from crawler.vocab import Source
 
 DEMO_KEYS = {
     "SCOUT_YOUTUBE_API_KEY": "sample-world-youtube-key",
@@ -139,7 +140,7 @@ def _check_world(config: Any, world: Any, scan_id: int, result: DemoResult) -> N
         if by & set(PROFILE_SOURCES):
             # `profiles` fetches a page only for accounts no API or probe has profiled yet:
             # a profile from any of them counts for it
-            by.add("profiles")
+            by.add(Source.PROFILES)
         for source in hidden.sources:
             if source in config.sources:
                 per_source[source][1] += 1

@@ -145,7 +145,10 @@ def register(app: typer.Typer, registry_app: typer.Typer) -> None:
             raise InputError("NAME must be 1 to 200 characters")
         plats = _csv_opt(platforms)
         _check_platforms(plats)
-        src = _csv_opt(sources) or tuple(s for s in STATE.config.sources if s != "district_site")
+        # an ad-hoc search asks the platforms; the district's own site is the monthly scan's job
+        src = _csv_opt(sources) or tuple(
+            s for s in STATE.config.sources if s != Source.DISTRICT_SITE
+        )
         options = ScanOptions(
             kind=ScanKind.SEARCH,
             sources=src,
