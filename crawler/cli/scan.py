@@ -139,7 +139,7 @@ def register(app: typer.Typer, registry_app: typer.Typer) -> None:
         """Ad-hoc: discover and assess accounts for one school or team name (no cases unless asked)."""
         from crawler.errors import InputError
         from crawler.scan import ScanOptions, run_scan
-        from crawler.vocab import ScanKind
+        from crawler.vocab import ScanKind, Source
 
         if not name.strip() or len(name) > 200:
             raise InputError("NAME must be 1 to 200 characters")
