@@ -89,7 +89,7 @@ def _robots_allows(config: Config, url: str, user_agent: str) -> tuple[bool, str
     """(allowed, reason) from the host's robots.txt, fetched through the host map."""
     from protego import Protego
 
-    from crawler.discovery.middlewares.hostmap import HostMap
+    from crawler.discovery.hostmap import HostMap
     from crawler.discovery.middlewares.ssrf import is_loopback_url
 
     p = urlsplit(url)

@@ -16,8 +16,8 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.config import Config, load_config
 from crawler.db.readers import district_domains, district_profile
+from crawler.discovery.hostmap import HostMap
 from crawler.discovery.middlewares import Endpoints
-from crawler.discovery.middlewares.hostmap import HostMap
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

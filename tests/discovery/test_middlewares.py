@@ -10,8 +10,9 @@ from scrapy import Request
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response, TextResponse
 
+from crawler.discovery.hostmap import HostMap
 from crawler.discovery.middlewares.budget import HostBudgetMiddleware
-from crawler.discovery.middlewares.hostmap import HostMap, HostMapMiddleware
+from crawler.discovery.middlewares.hostmap import HostMapMiddleware
 from crawler.discovery.middlewares.retry import RetryAfterMiddleware, RetrySettings, retry_delay
 from crawler.discovery.middlewares.robots import ScoutRobotsTxtMiddleware
 from crawler.discovery.middlewares.ssrf import SsrfGuardMiddleware, is_public

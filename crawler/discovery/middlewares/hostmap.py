@@ -17,89 +17,23 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils import httpobj
+
+from crawler.discovery.context import ScanContext
+from crawler.discovery.hostmap import HostMap
 
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
 
-    from crawler.config import Config
 
 logger = logging.getLogger(__name__)
 ORIGINAL = "scout_hostmap_original"
-
-
-@dataclass(frozen=True, slots=True)
-class HostMap:
-    """Production host -> base URL (no trailing slash)."""
-
-    hosts: tuple[tuple[str, str], ...]
-    strict: bool
-
-    @classmethod
-    def from_config(cls, config: Config) -> HostMap:
-        return cls.build(config.hostmap, config.hostmap_strict)
-
-    @classmethod
-    def from_settings(cls, settings: Any) -> HostMap:
-        config = settings.get("SCOUT_CONFIG")
-        if config is not None:
-            return cls.from_config(config)
-        return cls.build(
-            settings.getdict("SCOUT_HOSTMAP"), settings.getbool("SCOUT_HOSTMAP_STRICT")
-        )
-
-    @classmethod
-    def build(cls, hosts: dict[str, str], strict: bool) -> HostMap:
-        for host, base in hosts.items():
-            p = urlsplit(base)
-            if p.scheme not in ("http", "https") or not p.hostname:
-                raise ValueError(f"hostmap.{host}: {base!r} is not a base URL")
-        return cls(
-            tuple(sorted((h.lower(), b.rstrip("/")) for h, b in hosts.items())),
-            strict and bool(hosts),
-        )
-
-    def base_for(self, host: str) -> str | None:
-        host = host.lower().rstrip(".")
-        return dict(self.hosts).get(host)
-
-    def map_url(self, url: str) -> str | None:
-        """The mapped URL of ``url``, or None when its host is not in the map."""
-        p = urlsplit(url)
-        base = self.base_for(p.hostname or "")
-        if base is None:
-            return None
-        return base + (p.path or "/") + (f"?{p.query}" if p.query else "")
-
-    def unmap_url(self, url: str) -> str | None:
-        """The production URL of a mapped URL (``Location`` headers), or None."""
-        for host, base in self.hosts:
-            if url == base or url.startswith(base + "/") or url.startswith(base + "?"):
-                return f"https://{host}{url[len(base) :] or '/'}"
-        return None
-
-    @property
-    def targets(self) -> frozenset[tuple[str, int | None]]:
-        out = set()
-        for _, base in self.hosts:
-            p = urlsplit(base)
-            out.add(((p.hostname or "").lower(), p.port))
-        return frozenset(out)
-
-    def allowed(self, url: str) -> bool:
-        """In strict mode: only mapped hosts and the map's own targets."""
-        if not self.strict:
-            return True
-        p = urlsplit(url)
-        host = (p.hostname or "").lower()
-        return self.base_for(host) is not None or (host, p.port) in self.targets
 
 
 def _evict(request: Request) -> None:
@@ -124,7 +58,6 @@ class HostMapMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HostMapMiddleware:
-        from crawler.discovery.context import ScanContext  # it holds a HostMap: import here
 
         if crawler.settings.get("SCOUT_CONFIG") is not None:
             hostmap = ScanContext.from_crawler(crawler).hostmap

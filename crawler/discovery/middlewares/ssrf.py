@@ -47,8 +47,8 @@ from twisted.internet.error import DNSLookupError
 from twisted.internet.threads import deferToThread
 
 from crawler.discovery.context import ScanContext
+from crawler.discovery.hostmap import HostMap
 from crawler.discovery.middlewares import Endpoints
-from crawler.discovery.middlewares.hostmap import HostMap
 from crawler.platforms import PLATFORMS
 from crawler.platforms.urls import host_matches
 
