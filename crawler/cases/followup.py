@@ -20,6 +20,7 @@ from crawler.cases.records import (
     add_event,
     day,
     last_presence,
+    note_seen,
 )
 from crawler.db.models import Assessment, Case, RegisteredAccount, Scan, ScanQuery, Sighting, utcnow
 from crawler.vocab import CaseStatus, Classification, ScanKind, ScanStatus
@@ -105,15 +106,7 @@ def follow_up(
         if hit is not None:
             case.last_seen_at = max(case.last_seen_at, hit[0]) if case.last_seen_at else hit[0]
             case.last_scan_id = scan.id
-            if last_presence(case) == "not-seen":
-                add_event(
-                    case,
-                    "seen-again",
-                    actor=actor,
-                    scan_id=scan.id,
-                    note=f"seen again in scan {scan.id}",
-                )
-            result.seen.append(case.number)
+            note_seen(case, scan, actor, result)
             continue
         before = {
             s

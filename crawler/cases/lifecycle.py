@@ -40,8 +40,8 @@ from crawler.cases.records import (
     SeenInScan,
     add_event,
     fingerprint,
-    last_presence,
     next_number,
+    note_seen,
 )
 from crawler.config import Config
 from crawler.db.models import Account, Assessment, Case, Scan, Sighting, utcnow
@@ -268,15 +268,7 @@ def _update_existing(
         case.entity_key = cand.entity_key or case.entity_key
         case.confidence = cand.confidence
         case.imitates_url = cand.imitates_url or case.imitates_url
-        if last_presence(case) == "not-seen":
-            add_event(
-                case,
-                "seen-again",
-                actor=actor,
-                scan_id=scan.id,
-                note=f"seen again in scan {scan.id}",
-            )
-        result.seen.append(case.number)
+        note_seen(case, scan, actor, result)
         return
 
     reason = _reopen_reason(case, cand, scan, seen)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crawler.db.models import Account, Case, CaseCounter, CaseEvent, utcnow
+from crawler.db.models import Account, Case, CaseCounter, CaseEvent, Scan, utcnow
 from crawler.vocab import CaseKind, CaseStatus, sources_where
 
 FAMILY = (CaseKind.UNREGISTERED, CaseKind.IMPERSONATION)
@@ -139,3 +139,12 @@ def not_seen_since(case: Case) -> datetime | None:
     if last_presence(case) == "not-seen":
         return case.last_seen_at
     return None
+
+
+def note_seen(case: Case, scan: Scan, actor: str, result: CaseUpdate) -> None:
+    """The case's account was seen in ``scan``: a "seen again" event if it had been missing."""
+    if last_presence(case) == "not-seen":
+        add_event(
+            case, "seen-again", actor=actor, scan_id=scan.id, note=f"seen again in scan {scan.id}"
+        )
+    result.seen.append(case.number)
