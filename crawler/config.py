@@ -25,6 +25,7 @@ BRAVE_URL = "https://api.search.brave.com/res/v1/web/search"
 YOUTUBE_API_URL = "https://www.googleapis.com/youtube/v3"
 BLUESKY_API_URL = "https://public.api.bsky.app"
 PROCEDURE_TITLE = "Noncompliant Social Media Accounts"
+PACKET_KEYS = {"role_mailbox", "signature", "report_template", "platforms"}
 SECRET_ENV = {"youtube": "SCOUT_YOUTUBE_API_KEY", "brave": "SCOUT_BRAVE_API_KEY"}
 
 DEFAULT_STEPS: tuple[dict[str, Any], ...] = (
@@ -32,20 +33,24 @@ DEFAULT_STEPS: tuple[dict[str, Any], ...] = (
         "step": "Contact the account's creator: ask them to register the account with the Public Relations "
         "department and to share administrator rights with PR.",
         "days": 10,
+        "letter": "register",
     },
     {
         "step": "Send a letter with a deadline: hand administrator rights to PR, or deactivate the account.",
         "days": 20,
+        "letter": "deadline",
     },
     {
         "step": "Escalate: letter from the superintendent or the board chair; employees who run an unregistered "
         "account are referred to their supervisor.",
         "days": 30,
+        "letter": "escalate",
     },
     {
         "step": "Report the account to the platform (impersonation or trademark form) and keep the evidence "
         "packet.",
         "days": 45,
+        "letter": "reported",
     },
 )
 
@@ -65,6 +70,9 @@ def secret_values() -> list[str]:
 class CaseStep:
     step: str
     days: int
+    # A letter to the account's administrator: a bundled letter's name (register, deadline,
+    # escalate, reported) or a Markdown template file, relative to scout.toml.
+    letter: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +136,9 @@ class Config:
     jobs_dir: Path = Path("scout-data/jobs")
     not_seen_months: int = 6
     lock_stale_seconds: int = 900
+    # [packets]: role_mailbox, signature, report_template, platforms.<name> overrides of the
+    # bundled report-to-platform table (checked by reports.documents.platform_report).
+    packets: dict[str, Any] = field(default_factory=dict)
 
     @property
     def due_days(self) -> int:
@@ -159,6 +170,7 @@ _TOP = {
     "cases",
     "matching",
     "reports",
+    "packets",
 }
 
 
@@ -382,13 +394,14 @@ def load_config(
         for i, s in enumerate(raw):
             if not (
                 isinstance(s, dict)
-                and set(s) == {"step", "days"}
+                and {"step", "days"} <= set(s) <= {"step", "days", "letter"}
+                and isinstance(s.get("letter", ""), str)
                 and isinstance(s["step"], str)
                 and isinstance(s["days"], int)
                 and s["days"] >= 0
             ):
                 raise InputError(
-                    f'cases.steps[{i}]: expected {{step = "…", days = N}}',
+                    f'cases.steps[{i}]: expected {{step = "…", days = N, letter = "…" (optional)}}',
                     file=file,
                     line=_line_of(text, "steps"),
                     field=f"cases.steps[{i}]",
@@ -410,6 +423,8 @@ def load_config(
             line=_line_of(text, "not_seen_months"),
             field="cases.not_seen_months",
         )
+    packets = data.get("packets", {})
+    _check_keys(text, file, "packets", packets, PACKET_KEYS)
     matching = data.get("matching", {})
     if not isinstance(matching, dict):
         raise InputError(
@@ -443,12 +458,15 @@ def load_config(
         case_prefix=prefix,
         procedure=str_of(cases, "procedure", "cases", "ABCE-AR1") or "ABCE-AR1",
         procedure_title=str_of(cases, "procedure_title", "cases") or PROCEDURE_TITLE,
-        steps=tuple(CaseStep(step=s["step"], days=s["days"]) for s in steps),
+        steps=tuple(
+            CaseStep(step=s["step"], days=s["days"], letter=s.get("letter") or None) for s in steps
+        ),
         matching=matching,
         reports_dir=rel(str_of(reports, "out", "reports") or "scout-data/reports"),
         evidence_dir=rel(str_of(reports, "evidence", "reports") or "scout-data/evidence"),
         jobs_dir=rel(str_of(reports, "jobs", "reports") or "scout-data/jobs"),
         not_seen_months=not_seen,
+        packets=packets,
     )
 
 
