@@ -89,7 +89,7 @@ def copied_elements(page: dict[str, Any], imitates: str | None) -> list[str]:
     return found
 
 
-def _official(ctx: Context, platform: str) -> list[dict[str, Any]]:
+def official_accounts(ctx: Context, platform: str) -> list[dict[str, Any]]:
     rows = ctx.session.scalars(
         select(RegisteredAccount)
         .where(
@@ -111,7 +111,7 @@ def _official(ctx: Context, platform: str) -> list[dict[str, Any]]:
     ]
 
 
-def _own_official(ctx: Context, case: Case, official: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def own_official(ctx: Context, case: Case, official: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The official accounts the account's entity speaks through: its own, its school's or,
     failing those, the district's."""
     keys = [case.entity_key]
@@ -136,13 +136,13 @@ def build_report_to_platform(ctx: Context, case: Case) -> dict[str, Any]:
     page = build_case(ctx, case)
     acc = case.account
     signature = ctx.config.packets.get("signature")
-    official = _official(ctx, acc.platform)
+    official = official_accounts(ctx, acc.platform)
     return {
         **page,
         "platform": platform_entry(ctx.config, acc.platform, acc.url),
         "platform_label": platform_label(acc.platform),
         "official": official,
-        "own_official": _own_official(ctx, case, official),
+        "own_official": own_official(ctx, case, official),
         "copies": copied_elements(page, case.imitates_url),
         "role_mailbox": _mailbox(ctx),
         "signature": signature
