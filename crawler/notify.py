@@ -41,6 +41,7 @@ from urllib.parse import unquote, urlsplit
 from crawler.config import Config, redact
 from crawler.db.models import Scan, utcnow
 from crawler.errors import InputError
+from crawler.vocab import ScanKind
 
 log = logging.getLogger(__name__)
 
@@ -301,18 +302,29 @@ def _items_for_scan(
     return items
 
 
+def _is_scan(factory: Any, scan_id: int) -> bool:
+    """Only a scan notifies (an ad-hoc search does not)."""
+    try:
+        with factory.begin() as s:
+            row = s.get(Scan, scan_id)
+            return row is not None and row.kind == ScanKind.SCAN
+    except Exception:
+        return False
+
+
 def notify_after_scan(
     config: Config, factory: Any, scan_id: int, env: Mapping[str, str] | None = None
 ) -> list[str]:
     """Retry what failed before, then send this scan's e-mail and webhook; returns notes for
-    the scan summary (and stores the counts in the scan's statistics). Never raises."""
+    the scan summary (and stores the counts in the scan's statistics). Nothing after an
+    ad-hoc search. Never raises."""
     try:
         settings = NotifySettings.from_env(env)
     except InputError as exc:
         return [f"notifications off: {exc}"]
     path = pending_path(config)
     waiting = _load_pending(path)
-    if not (settings.email_on or settings.webhook_url or waiting):
+    if not (settings.email_on or settings.webhook_url or waiting) or not _is_scan(factory, scan_id):
         return []
     result = NotifyResult()
     keep: list[dict[str, Any]] = []

@@ -212,10 +212,9 @@ def _run(config: Config, options: ScanOptions, factory, progress: Progress | Non
         }
     if job_dir is not None and job_dir.exists():
         shutil.rmtree(job_dir, ignore_errors=True)
-    if options.kind == ScanKind.SCAN:  # e-mail and webhook; a failure is a note, never an error
-        from crawler.notify import notify_after_scan
+    from crawler.notify import notify_after_scan  # after a scan (not a search); never raises
 
-        outcome.notes.extend(notify_after_scan(config, factory, scan_id))
+    outcome.notes.extend(notify_after_scan(config, factory, scan_id))
 
     if options.reports and options.kind == ScanKind.SCAN:
         if progress:

@@ -151,6 +151,7 @@ def build_notification(ctx: Context, base_url: str | None = None) -> dict[str, A
             "registry": _link(base_url, "/registry"),
         },
         "classifications": stats.get("classifications") or {},
+        "digest": DOCUMENTS["digest"].build(ctx)["figures"],
     }
 
 
@@ -178,6 +179,7 @@ def webhook_payload(data: dict[str, Any]) -> dict[str, Any]:
             for p in data["problems"]
         ],
         "links": data["links"],
+        "digest": data["digest"],
     }
 
 

@@ -95,6 +95,7 @@ def _check_message(server: MailServer, numbers: list[str]) -> None:
         assert f'href="{BASE}/cases/{number}"' in html
     assert f"{BASE}/cases?status=open" in text
     assert "youtube: 1 query" in text
+    assert "THE LAST 12 SCANS" in text and "The last 12 scans" in html
     # The hostile name is text in both parts.
     assert "<script>alert(1)</script>Sheyenne Hoops" in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;Sheyenne Hoops" in html
@@ -207,6 +208,7 @@ def test_webhook_gets_the_scan_summary(scanned):
     assert {c["link"] for c in body["opened"]} == {f"{BASE}/cases/{n}" for n in upd.opened}
     assert body["counts"]["opened"] == 2 and body["counts"]["gaps"] == 1
     assert body["coverage_gaps"][0]["source"] == "youtube"
+    assert body["digest"]["open"] == 2 and body["digest"]["opened"] == 2
 
 
 def test_webhook_failure_hides_its_token(scanned):
@@ -316,3 +318,19 @@ def test_scan_completes_when_the_mail_server_times_out(sample_world, tmp_path, m
     pending = json.loads(pending_path(config).read_text())
     assert [p["kind"] for p in pending] == ["email"]
     assert outcome.report_index is not None and outcome.report_index.exists()
+
+
+def test_an_ad_hoc_search_notifies_nobody(scanned):
+    from crawler.db.store import district_row
+
+    world, _, _ = scanned
+    with world.session() as s:
+        search = Scan(district_id=district_row(s).id, kind="search", status="completed", stats={})
+        s.add(search)
+        s.flush()
+        search_id = search.id
+    with WebhookReceiver() as hook:
+        notes = notify_after_scan(
+            world.config, world.factory, search_id, env={"SCOUT_WEBHOOK_URL": hook.url}
+        )
+    assert notes == [] and hook.bodies == []
