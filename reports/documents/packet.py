@@ -80,13 +80,24 @@ def as_of(session: Session, case: Case) -> datetime:
     return max(_utc(t) for t in times if t is not None)
 
 
-def copied_elements(page: dict[str, Any], imitates: str | None) -> list[str]:
-    """Identity elements the explanation says the account shares with the district's."""
+def _same_text(a: str | None, b: str | None) -> bool:
+    def norm(t: str | None) -> str:
+        return " ".join((t or "").casefold().split())
+
+    return bool(norm(a)) and norm(a) == norm(b)
+
+
+def copied_elements(page: dict[str, Any], imitated: RegisteredAccount | None = None) -> list[str]:
+    """Identity elements the account shares with the district's: from the explanation, and
+    for an impersonation from a comparison with the registered account it imitates."""
     codes = " ".join(str(e.get("code") or "") for e in page["explanation"])
-    found = [name for name, keys in ELEMENTS if any(k in codes for k in keys)]
-    if imitates and "handle" not in found and "impersonation" in codes:
-        found.append("handle")
-    return found
+    found = {name for name, keys in ELEMENTS if any(k in codes for k in keys)}
+    if imitated is not None:
+        if "impersonation" in codes:
+            found.add("handle")
+        if _same_text(page["account"]["display_name"], imitated.display_name):
+            found.add("name")
+    return [name for name, _ in ELEMENTS if name in found]
 
 
 def official_accounts(ctx: Context, platform: str) -> list[dict[str, Any]]:
@@ -125,6 +136,17 @@ def own_official(ctx: Context, case: Case, official: list[dict[str, Any]]) -> li
     return official[:3]
 
 
+def _imitated(ctx: Context, case: Case) -> RegisteredAccount | None:
+    if not case.imitates_url:
+        return None
+    return ctx.session.scalars(
+        select(RegisteredAccount).where(
+            RegisteredAccount.district_id == ctx.district.id,
+            RegisteredAccount.url == case.imitates_url,
+        )
+    ).first()
+
+
 def _mailbox(ctx: Context) -> str:
     box = ctx.config.packets.get("role_mailbox")
     return box if isinstance(box, str) and box else "the district's PR role mailbox"
@@ -143,7 +165,7 @@ def build_report_to_platform(ctx: Context, case: Case) -> dict[str, Any]:
         "platform_label": platform_label(acc.platform),
         "official": official,
         "own_official": own_official(ctx, case, official),
-        "copies": copied_elements(page, case.imitates_url),
+        "copies": copied_elements(page, _imitated(ctx, case)),
         "role_mailbox": _mailbox(ctx),
         "signature": signature
         if isinstance(signature, str) and signature
