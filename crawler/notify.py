@@ -325,6 +325,8 @@ def notify_after_scan(
     path = pending_path(config)
     waiting = _load_pending(path)
     if not (settings.email_on or settings.webhook_url or waiting) or not _is_scan(factory, scan_id):
+        if settings.smtp_url and not settings.to and _is_scan(factory, scan_id):
+            return ["no e-mail sent: SCOUT_SMTP_URL is set but SCOUT_NOTIFY_TO is empty"]
         return []
     result = NotifyResult()
     keep: list[dict[str, Any]] = []

@@ -226,6 +226,10 @@ def test_nothing_configured_sends_nothing(scanned):
     world, scan_id, _ = scanned
     assert notify_after_scan(world.config, world.factory, scan_id, env={}) == []
     assert not pending_path(world.config).exists()
+    half = {"SCOUT_SMTP_URL": "smtp://127.0.0.1:1"}
+    assert notify_after_scan(world.config, world.factory, scan_id, env=half) == [
+        "no e-mail sent: SCOUT_SMTP_URL is set but SCOUT_NOTIFY_TO is empty"
+    ]
 
 
 def test_quiet_scan_sends_no_email(tmp_path, trust):
@@ -307,6 +311,7 @@ def test_scan_completes_when_the_mail_server_times_out(sample_world, tmp_path, m
         outcome = run_real_scan(config, ScanOptions(sources=("bluesky",), screenshots=False))
     assert any("timed out" in n for n in outcome.notes), outcome.notes
     assert any("retried after the next scan" in n for n in outcome.notes)
+    assert not any(PASSWORD in n or "scout-token" in n for n in outcome.notes)
     (body,) = hook.bodies
     assert body["scan"]["id"] == outcome.scan_id
     assert body["counts"]["opened"] == len(outcome.cases.get("opened", []))

@@ -84,7 +84,11 @@ def test_packet_contents_and_hashes(hostile_packet):
     assert files[page] == (evidence / "page.html").read_bytes()
     assert listed[shot]["captured_at"] == CAPTURED_AT.isoformat()
     assert listed[shot]["matches_record"] is True and listed[page]["matches_record"] is True
-    assert files["case.pdf"].startswith(b"%PDF-")
+    pdf = files["case.pdf"]
+    assert pdf.startswith(b"%PDF-")
+    # Accessible: tagged, with language, title and an outline (the page's headings).
+    assert b"/StructTreeRoot" in pdf and b"/Lang (en)" in pdf and b"/Outlines" in pdf
+    assert f"/Title (Case {number}".encode() in pdf
     # The packet is dated by its data, not the clock.
     assert manifest["packet"]["as_of"] >= CAPTURED_AT.isoformat()
 
