@@ -19,8 +19,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from crawler.config import Config
-from crawler.discovery.network import browser_launch_options
-from crawler.discovery.settings import CHROMIUM_ARGS
 
 PRINT_TIMEOUT_MS = 30_000
 _PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:(\d{14})([^)]*)\)")
@@ -76,6 +74,10 @@ def fix_node_ids(pdf: bytes) -> bytes:
 
 def _print(config: Config, html: str) -> bytes:
     from playwright.sync_api import sync_playwright
+
+    # Here, not at the top: importing the network helpers loads Twisted.
+    from crawler.discovery.network import browser_launch_options
+    from crawler.discovery.settings import CHROMIUM_ARGS
 
     options = browser_launch_options(config.crawl.browser_executable, CHROMIUM_ARGS)
     with sync_playwright() as pw:
