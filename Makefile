@@ -21,12 +21,13 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The system Chromium from Debian (never `playwright install`: it downloads a browser), and
-# certutil (libnss3-tools) so Chromium can trust SSL_CERT_FILE's CAs (README, "Network").
+# certutil (libnss3-tools) so Chromium can trust SSL_CERT_FILE's CAs (README, "Network"), and
+# poppler-utils (pdftotext, pdftoppm): the tests read and render the PDFs Chromium prints.
 chromium:
-	@if [ ! -x /usr/bin/chromium ] || ! command -v certutil >/dev/null; then \
-		echo "installing Debian's chromium and libnss3-tools packages"; \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v certutil >/dev/null || ! command -v pdftoppm >/dev/null; then \
+		echo "installing Debian's chromium, libnss3-tools and poppler-utils packages"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium libnss3-tools >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium libnss3-tools poppler-utils >/dev/null; \
 	fi
 
 demo: setup

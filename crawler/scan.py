@@ -137,6 +137,9 @@ def _run(config: Config, options: ScanOptions, factory, progress: Progress | Non
         _stage(progress, "evidence")
         _capture_evidence(config, factory, scan_id, outcome)
     _finish_scan(factory, scan_id, job_dir, outcome)
+    from crawler.notify import notify_after_scan  # after a scan (not a search); never raises
+
+    outcome.notes.extend(notify_after_scan(config, factory, scan_id))
     if options.reports and options.kind == ScanKind.SCAN:
         _stage(progress, "reports")
         _write_reports(config, options, factory, scan_id, outcome)

@@ -28,13 +28,15 @@ class Document:
 
     ``per_case``: the builder takes ``(ctx, case)`` and each file is written as
     ``cases/<case number><suffix>`` (one page per case); otherwise it takes ``ctx``
-    and each file is written under its own name.
+    and each file is written under its own name. ``on_demand``: not part of a scan's
+    report folder; made when asked for (case packets, letters, notification e-mails).
     """
 
     name: str
     build: Builder
     files: tuple[str, ...]
     per_case: bool = False
+    on_demand: bool = False
 
     def template(self, file: str) -> str:
         """The template of one of its files, inside the document's folder."""
@@ -44,13 +46,15 @@ class Document:
 DOCUMENTS: dict[str, Document] = {}
 
 
-def document(name: str, *files: str, per_case: bool = False) -> Callable[[B], B]:
+def document(
+    name: str, *files: str, per_case: bool = False, on_demand: bool = False
+) -> Callable[[B], B]:
     """Register the decorated builder as document ``name`` written to ``files``."""
 
     def register(build: B) -> B:
         if name in DOCUMENTS:
             raise ValueError(f"report document '{name}' is registered twice")
-        DOCUMENTS[name] = Document(name, build, tuple(files), per_case)
+        DOCUMENTS[name] = Document(name, build, tuple(files), per_case, on_demand)
         return build
 
     return register

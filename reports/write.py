@@ -123,6 +123,8 @@ def write_reports(
     written: dict[str, Path] = {}
     cases: dict[str, Path] = {}
     for doc in DOCUMENTS.values():
+        if doc.on_demand:
+            continue
         if doc.per_case:
             cases.update(_write_case_pages(ctx, doc, list_cases(session), out_dir))
             continue

@@ -3,7 +3,8 @@
 This module holds the application object and the global options. Each command group lives in
 its own module with a ``register(app, registry_app)`` function (:data:`COMMAND_MODULES`):
 ``setup`` (init, db), ``district``, ``registry``, ``check``, ``scan`` (scan, search), ``demo``,
-``match``, ``cases`` and ``report`` (report, registry audit, registry official).
+``match``, ``cases``, ``packet`` (cases packet, cases letter), ``report`` (report, registry
+audit, registry official) and ``notify``.
 
 Exit codes: 0 success, 1 bad input or failed run (message on stderr), 2 usage.
 """
@@ -41,7 +42,9 @@ COMMAND_MODULES = (
     "crawler.cli.demo",
     "crawler.cli.match",
     "crawler.cli.cases",
+    "crawler.cli.packet",
     "crawler.cli.report",
+    "crawler.cli.notify",
 )
 
 

@@ -24,12 +24,25 @@ def report(
     roster: Annotated[
         Path | None, typer.Option("--roster", help="Staff roster CSV for the registry audit.")
     ] = None,
+    digest: Annotated[
+        bool,
+        typer.Option(
+            "--digest", help="The monthly digest (HTML, Markdown, one-page PDF) into --out."
+        ),
+    ] = False,
 ) -> None:
     """Write the HTML, Markdown, CSV and JSON reports and print the index path."""
     from reports import load_roster, publish_latest, write_reports
     from reports.context import Context
 
     cfg = STATE.config
+    if digest:
+        from reports.documents.digest import write_digest
+
+        with STATE.session() as s:
+            for path in write_digest(s, cfg, out or cfg.reports_dir / "digest"):
+                typer.echo(str(path))
+        return
     staff = load_roster(roster) if roster else None
     with STATE.session() as s:
         scan_id = Context(s, cfg, scan).scan

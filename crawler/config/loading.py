@@ -18,6 +18,7 @@ from crawler.config.model import (
     BLUESKY_API_URL,
     BRAVE_URL,
     DEFAULT_STEPS,
+    PACKET_KEYS,
     PROCEDURE_TITLE,
     YOUTUBE_API_URL,
     Budget,
@@ -38,6 +39,7 @@ _TOP = {
     "cases",
     "matching",
     "reports",
+    "packets",
 }
 
 
@@ -251,7 +253,8 @@ def _hostmap(doc: _Doc, hostmap_t: dict[str, Any]) -> dict[str, str]:
 def _is_step(s: Any) -> bool:
     return (
         isinstance(s, dict)
-        and set(s) == {"step", "days"}
+        and {"step", "days"} <= set(s) <= {"step", "days", "letter"}
+        and isinstance(s.get("letter", ""), str)
         and isinstance(s["step"], str)
         and isinstance(s["days"], int)
         and s["days"] >= 0
@@ -269,12 +272,14 @@ def _steps(doc: _Doc, cases: dict[str, Any]) -> tuple[CaseStep, ...]:
         for i, s in enumerate(raw):
             if not _is_step(s):
                 raise doc.error(
-                    f'cases.steps[{i}]: expected {{step = "…", days = N}}',
+                    f'cases.steps[{i}]: expected {{step = "…", days = N, letter = "…" (optional)}}',
                     "steps",
                     f"cases.steps[{i}]",
                 )
         steps = tuple(raw)
-    return tuple(CaseStep(step=s["step"], days=s["days"]) for s in steps)
+    return tuple(
+        CaseStep(step=s["step"], days=s["days"], letter=s.get("letter") or None) for s in steps
+    )
 
 
 def _case_prefix(doc: _Doc, cases: dict[str, Any]) -> str:
@@ -332,6 +337,7 @@ def load_config(
     sources = doc.section("sources", _SOURCE_KEYS)
     cases = doc.section("cases", _CASE_KEYS)
     reports = doc.section("reports", {"out", "evidence", "jobs"})
+    packets = doc.section("packets", PACKET_KEYS)
     hostmap_t = _hostmap_table(doc)
     db_url = _database_url(doc, database, env)
     enabled = _enabled_sources(doc, sources, env)
@@ -373,6 +379,7 @@ def load_config(
         evidence_dir=doc.rel(doc.str_of(reports, "evidence", "reports") or "scout-data/evidence"),
         jobs_dir=doc.rel(doc.str_of(reports, "jobs", "reports") or "scout-data/jobs"),
         not_seen_months=not_seen,
+        packets=packets,
     )
 
 

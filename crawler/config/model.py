@@ -19,6 +19,7 @@ BRAVE_URL = "https://api.search.brave.com/res/v1/web/search"
 YOUTUBE_API_URL = "https://www.googleapis.com/youtube/v3"
 BLUESKY_API_URL = "https://public.api.bsky.app"
 PROCEDURE_TITLE = "Noncompliant Social Media Accounts"
+PACKET_KEYS = {"role_mailbox", "signature", "report_template", "platforms"}
 # API keys by name: each source's ``key_env`` (Brave is the web search's keyed backend).
 SECRET_ENV: dict[str, str] = {
     Source.YOUTUBE: SOURCES[Source.YOUTUBE].key_env or "",
@@ -30,20 +31,24 @@ DEFAULT_STEPS: tuple[dict[str, Any], ...] = (
         "step": "Contact the account's creator: ask them to register the account with the Public Relations "
         "department and to share administrator rights with PR.",
         "days": 10,
+        "letter": "register",
     },
     {
         "step": "Send a letter with a deadline: hand administrator rights to PR, or deactivate the account.",
         "days": 20,
+        "letter": "deadline",
     },
     {
         "step": "Escalate: letter from the superintendent or the board chair; employees who run an unregistered "
         "account are referred to their supervisor.",
         "days": 30,
+        "letter": "escalate",
     },
     {
         "step": "Report the account to the platform (impersonation or trademark form) and keep the evidence "
         "packet.",
         "days": 45,
+        "letter": "reported",
     },
 )
 
@@ -63,6 +68,9 @@ def secret_values() -> list[str]:
 class CaseStep:
     step: str
     days: int
+    # A letter to the account's administrator: a bundled letter's name (register, deadline,
+    # escalate, reported) or a Markdown template file, relative to scout.toml.
+    letter: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +134,9 @@ class Config:
     jobs_dir: Path = Path("scout-data/jobs")
     not_seen_months: int = 6
     lock_stale_seconds: int = 900
+    # [packets]: role_mailbox, signature, report_template, platforms.<name> overrides of the
+    # bundled report-to-platform table (checked by reports.documents.platform_report).
+    packets: dict[str, Any] = field(default_factory=dict)
 
     @property
     def due_days(self) -> int:

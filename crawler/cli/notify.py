@@ -1,0 +1,50 @@
+"""`scout notify --test`: send a test e-mail and webhook call with the configured settings.
+
+Settings come from the environment only (``SCOUT_SMTP_URL``, ``SCOUT_SMTP_PASSWORD``,
+``SCOUT_NOTIFY_TO``, ``SCOUT_WEBHOOK_URL``, ``SCOUT_BASE_URL``); see :mod:`crawler.notify`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from crawler.cli.common import STATE, fail, handle_errors
+
+
+@handle_errors
+def notify(
+    test: Annotated[
+        bool, typer.Option("--test", help="Send a test message to every configured target.")
+    ] = False,
+) -> None:
+    """Scan notifications: `--test` checks the e-mail and webhook settings."""
+    from crawler.notify import NotifyError, NotifySettings, send_test
+
+    if not test:
+        settings = NotifySettings.from_env()
+        typer.echo(f"e-mail: {'on, to ' + ', '.join(settings.to) if settings.email_on else 'off'}")
+        typer.echo(f"webhook: {'on' if settings.webhook_url else 'off'}")
+        return
+    district = _district_name()
+    try:
+        lines = send_test(STATE.config, district)
+    except NotifyError as exc:
+        raise fail(str(exc)) from None
+    for line in lines:
+        typer.echo(line)
+
+
+def _district_name() -> str:
+    from crawler.db.store import district_row
+
+    try:
+        with STATE.session() as s:
+            return district_row(s).name
+    except Exception:  # no database yet: the test message still goes out
+        return "the district"
+
+
+def register(app: typer.Typer, registry_app: typer.Typer) -> None:
+    app.command("notify")(notify)
