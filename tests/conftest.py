@@ -11,6 +11,7 @@ temp folder goes away with pytest's old runs.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -19,6 +20,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,6 +34,10 @@ TMPFS_MIN_FREE = 2 << 30  # bytes; a full run writes a few hundred megabytes
 def pytest_configure(config: pytest.Config) -> None:
     if hasattr(config, "workerinput"):  # an xdist worker: its --basetemp is set by the controller
         return
+    if config.getoption("dist", "no") == "loadgroup":
+        fd, groups = tempfile.mkstemp(prefix="scout-xdist-groups-", suffix=".json")
+        os.close(fd)
+        os.environ[GROUPS_ENV] = groups  # the workers write their groups there
     if (
         config.option.basetemp
         or os.environ.get("PYTEST_DEBUG_TEMPROOT")
@@ -52,17 +58,55 @@ SHARED_FIXTURES = {
 }
 
 
+GROUPS_ENV = "SCOUT_TEST_XDIST_GROUPS"
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    groups: dict[str, str] = {}
     for item in items:
         names = getattr(item, "fixturenames", ())
         for fixture, group in SHARED_FIXTURES.items():
             if fixture in names:
                 params = getattr(getattr(item, "callspec", None), "params", {})
-                backend = params.get("db_url", "sqlite")
-                item.add_marker(pytest.mark.xdist_group(group.format(backend=backend)))
+                name = group.format(backend=params.get("db_url", "sqlite"))
+                item.add_marker(pytest.mark.xdist_group(name))
+                groups[item.nodeid] = name
     # The slow tests first, so that the two workers do not wait for one long test at the end.
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    path = os.environ.get(GROUPS_ENV)
+    if path and hasattr(config, "workerinput"):
+        fd, tmp = tempfile.mkstemp(dir=Path(path).parent, suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(groups, f)
+        os.replace(tmp, path)  # every worker collects the same tests: the same file
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadgroup`` that works with pytest 9.2, where xdist's way of passing the groups
+    (a suffix on the node id) is lost (pytest-dev/pytest-xdist#1386): the workers write each
+    test's group to a file, this scheduler reads it when it splits the tests into work units."""
+    if config.getoption("dist", "no") != "loadgroup" or not os.environ.get(GROUPS_ENV):
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class FileGroupScheduling(LoadGroupScheduling):
+        groups: dict[str, str] | None = None
+
+        def _split_scope(self, nodeid: str) -> str:
+            if self.groups is None:
+                text = Path(os.environ[GROUPS_ENV]).read_text(encoding="utf-8")
+                self.groups = json.loads(text) if text else {}
+            return self.groups.get(nodeid) or super()._split_scope(nodeid)
+
+    return FileGroupScheduling(config, log)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    path = os.environ.get(GROUPS_ENV)
+    if path and not hasattr(config, "workerinput"):
+        Path(path).unlink(missing_ok=True)
+        os.environ.pop(GROUPS_ENV, None)
 
 
 def _free(path: Path) -> int:
