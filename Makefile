@@ -33,13 +33,16 @@ chromium:
 demo: setup
 	$(BIN)/scout demo --out scout-demo
 
+# Two workers; `--dist loadgroup` keeps the tests that share a full scan or crawl on one worker
+# (tests/conftest.py, SHARED_FIXTURES), so it is made once a run.
 test: setup
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)
 
-# The inner loop: no browser, no end-to-end scans, stop at the first failure.
+# The inner loop: no browser, no full scans or crawls (markers `browser`, `slow`), stop at the
+# first failure.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -q -x -m "not browser and not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -x -m "not browser and not slow" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check crawler spiders matching reports tests benchmarks

@@ -1,18 +1,136 @@
 """Shared fixtures: databases (SQLite always, PostgreSQL when SCOUT_TEST_DATABASE_URL is set),
-the sample district, and a CLI runner."""
+the sample district, and a CLI runner.
+
+Temporary files live in memory when the machine has a tmpfs at ``/dev/shm``: the test databases,
+the crawl job folders and the browsers' certificate stores are written and synced thousands of
+times a run, and on a disk that costs more than the tests themselves. ``--basetemp``,
+``PYTEST_DEBUG_TEMPROOT`` or ``SCOUT_TEST_TMPFS=0`` keep them where you say. Each test process
+points ``TMPDIR`` into its own pytest temp folder, so what the code under test leaves in the
+temp folder goes away with pytest's old runs.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+import sqlite3
+import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from crawler.sample import PROFILE, REGISTRY
 
 PG_URL = os.environ.get("SCOUT_TEST_DATABASE_URL", "").strip()
+TMPFS = Path("/dev/shm")
+TMPFS_MIN_FREE = 2 << 30  # bytes; a full run writes a few hundred megabytes
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput"):  # an xdist worker: its --basetemp is set by the controller
+        return
+    if config.getoption("dist", "no") == "loadgroup":
+        fd, groups = tempfile.mkstemp(prefix="scout-xdist-groups-", suffix=".json")
+        os.close(fd)
+        os.environ[GROUPS_ENV] = groups  # the workers write their groups there
+    if (
+        config.option.basetemp
+        or os.environ.get("PYTEST_DEBUG_TEMPROOT")
+        or os.environ.get("SCOUT_TEST_TMPFS", "1") == "0"
+    ):
+        return
+    if TMPFS.is_dir() and os.access(TMPFS, os.W_OK) and _free(TMPFS) >= TMPFS_MIN_FREE:
+        # Read by pytest when it makes the base temp folder (and inherited by xdist workers).
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = str(TMPFS)
+
+
+# Fixtures that make something expensive once per test process (a full scan, a full crawl): the
+# tests using them go to one xdist worker together (`pytest -n 2 --dist loadgroup`, the
+# Makefile's `make test`), so it is made once a run. `{backend}`: the test's database backend.
+SHARED_FIXTURES = {
+    "scan_templates": "full-scans-{backend}",
+    "full_crawl": "full-crawl",
+}
+
+
+GROUPS_ENV = "SCOUT_TEST_XDIST_GROUPS"
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    groups: dict[str, str] = {}
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        for fixture, group in SHARED_FIXTURES.items():
+            if fixture in names:
+                params = getattr(getattr(item, "callspec", None), "params", {})
+                name = group.format(backend=params.get("db_url", "sqlite"))
+                item.add_marker(pytest.mark.xdist_group(name))
+                groups[item.nodeid] = name
+    # The slow tests first, so that the two workers do not wait for one long test at the end.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    path = os.environ.get(GROUPS_ENV)
+    if path and hasattr(config, "workerinput"):
+        fd, tmp = tempfile.mkstemp(dir=Path(path).parent, suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(groups, f)
+        os.replace(tmp, path)  # every worker collects the same tests: the same file
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadgroup`` that works with pytest 9.2, where xdist's way of passing the groups
+    (a suffix on the node id) is lost (pytest-dev/pytest-xdist#1386): the workers write each
+    test's group to a file, this scheduler reads it when it splits the tests into work units."""
+    if config.getoption("dist", "no") != "loadgroup" or not os.environ.get(GROUPS_ENV):
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class FileGroupScheduling(LoadGroupScheduling):
+        groups: dict[str, str] | None = None
+
+        def _split_scope(self, nodeid: str) -> str:
+            if self.groups is None:
+                text = Path(os.environ[GROUPS_ENV]).read_text(encoding="utf-8")
+                self.groups = json.loads(text) if text else {}
+            return self.groups.get(nodeid) or super()._split_scope(nodeid)
+
+    return FileGroupScheduling(config, log)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    path = os.environ.get(GROUPS_ENV)
+    if path and not hasattr(config, "workerinput"):
+        Path(path).unlink(missing_ok=True)
+        os.environ.pop(GROUPS_ENV, None)
+
+
+def _free(path: Path) -> int:
+    try:
+        return shutil.disk_usage(path).free
+    except OSError:
+        return 0
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _tmpdir_in_basetemp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """``TMPDIR`` of this process and its children: a folder in pytest's base temp folder."""
+    tmp = tmp_path_factory.mktemp("tmpdir", numbered=False)
+    before = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = str(tmp)
+    tempfile.tempdir = None  # gettempdir() reads TMPDIR again
+    try:
+        yield tmp
+    finally:
+        if before is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = before
+        tempfile.tempdir = None
 
 
 def _backends() -> list[object]:
@@ -58,6 +176,77 @@ def _pg_schema_url() -> Iterator[str]:
         with admin.connect() as c:
             c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+# --------------------------------------------------------------------------- copies of databases
+
+
+def backend_of(url: str) -> str:
+    return "sqlite" if url.startswith("sqlite") else "postgresql"
+
+
+def release(url: str) -> None:
+    """Close this process's pooled connections to ``url`` (a database copied from must have none)."""
+    from crawler.db import engine_for
+
+    engine_for(url).dispose()
+
+
+@contextmanager
+def pg_database(template_url: str | None = None) -> Iterator[str]:
+    """A new database on SCOUT_TEST_DATABASE_URL's server, dropped on exit; with
+    ``template_url``, a copy of that database (``CREATE DATABASE … TEMPLATE``: milliseconds)."""
+    from sqlalchemy import create_engine, make_url, text
+
+    from crawler.db import engine_for
+
+    base = make_url(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"scout_t_{uuid.uuid4().hex[:12]}"
+    source = make_url(template_url).database if template_url else None
+    if template_url:
+        release(template_url)
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as c:
+            if source:
+                # A database is copied only while nobody is connected to it: close what this
+                # process's engines (also those the engine cache forgot) still hold open.
+                c.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        " WHERE datname = :db AND pid <> pg_backend_pid()"
+                    ),
+                    {"db": source},
+                )
+            c.execute(
+                text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{source}"' if source else ""))
+            )
+        try:
+            yield base.set(database=name).render_as_string(hide_password=False)
+        finally:
+            engine_for.cache_clear()
+            with admin.connect() as c:
+                c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+@contextmanager
+def database_copy(template_url: str, folder: Path) -> Iterator[str]:
+    """A copy of the database at ``template_url`` (SQLite: a file in ``folder``), for one test."""
+    if backend_of(template_url) == "postgresql":
+        with pg_database(template_url) as url:
+            yield url
+        return
+    target = folder / "scout.sqlite3"
+    source = sqlite3.connect(template_url.split("///", 1)[1])
+    copy = sqlite3.connect(target)
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+    yield f"sqlite:///{target}"
 
 
 @pytest.fixture

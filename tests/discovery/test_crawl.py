@@ -84,6 +84,7 @@ def full_crawl(sample_world, tmp_path_factory):
         os.environ.pop("SCOUT_YOUTUBE_API_KEY", None)
 
 
+@pytest.mark.slow
 def test_every_findable_account_is_found(full_crawl, sample_world):
     config, _, result, _, _ = full_crawl
     assert result.ok, result.error
@@ -98,6 +99,7 @@ def test_every_findable_account_is_found(full_crawl, sample_world):
     assert missing == []
 
 
+@pytest.mark.slow
 def test_no_request_robots_forbids(full_crawl):
     config, _, _, _, requests = full_crawl
     ua = config.user_agent("West Fargo Public Schools")
@@ -112,6 +114,7 @@ def test_no_request_robots_forbids(full_crawl):
         assert parser is None or parser.can_fetch(f"https://{r.host}{r.path}", ua), r
 
 
+@pytest.mark.slow
 def test_no_request_left_the_host_map(full_crawl):
     _, _, result, _, requests = full_crawl
     sent = sum(s.requests for s in result.sources.values())
@@ -121,6 +124,7 @@ def test_no_request_left_the_host_map(full_crawl):
     assert all(r.user_agent and "DistrictAccountScout" in r.user_agent for r in requests)
 
 
+@pytest.mark.slow
 def test_results_coverage_and_provenance(full_crawl):
     config, scan_id, result, events, _ = full_crawl
     assert set(result.sources) == set(config.sources)
@@ -164,6 +168,7 @@ def test_skipped_sources_say_why(sample_world, tmp_path, monkeypatch):
     assert "SCOUT_BRAVE_API_KEY" in result.sources["web_search"].skipped
 
 
+@pytest.mark.slow
 def test_killed_crawl_resumes(sample_world, tmp_path):
     config, scan_id = prepare(sample_world, tmp_path)
     sources = ["district_site", "bluesky", "mastodon"]

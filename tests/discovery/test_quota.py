@@ -241,6 +241,7 @@ def youtube_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SCOUT_YOUTUBE_API_KEY", YOUTUBE_KEY)
 
 
+@pytest.mark.slow
 def test_youtube_daily_quota_across_crawls(sample_world, tmp_path, db_url, youtube_key) -> None:
     sample_world.reset_quota()
     extra = (
@@ -269,6 +270,7 @@ def test_youtube_daily_quota_across_crawls(sample_world, tmp_path, db_url, youtu
     assert fourth.skipped is None and fourth.quota_used["youtube/search_calls"] == 8
 
 
+@pytest.mark.slow
 def test_quota_exceeded_from_the_api_marks_the_day_used_up(tmp_path, youtube_key) -> None:
     with SampleWorld(youtube_search_quota=2) as world:
         config, scan_id = prepare(world, tmp_path, "[budget]\nresults_pages = 1\n")
@@ -286,6 +288,7 @@ def test_quota_exceeded_from_the_api_marks_the_day_used_up(tmp_path, youtube_key
         assert again.requests == 0
 
 
+@pytest.mark.slow
 def test_brave_monthly_budget_across_crawls(sample_world, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("SCOUT_BRAVE_API_KEY", "brave-quota-test")
     extra = (

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import func, select
 
 from crawler.db import transaction
 from crawler.db.models import Case, Scan
-from tests.e2e.test_unattended import _scout
+from tests.e2e.conftest import scout_cli
 
 
+@pytest.mark.slow
 def test_search_json_contract_and_no_cases(site):
-    proc = _scout(site, "search", "Liberty Middle School", "--json")
+    proc = scout_cli(site, "search", "Liberty Middle School", "--json")
     out, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err
     rows = json.loads(out)
@@ -57,7 +59,7 @@ def test_search_json_contract_and_no_cases(site):
 
 def test_scan_dry_run_prints_the_plan_and_sends_nothing(site, sample_world):
     sample_world.reset_log()
-    proc = _scout(site, "scan", "--dry-run", "--entity", "shs")
+    proc = scout_cli(site, "scan", "--dry-run", "--entity", "shs")
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     assert "Query plan" in out and "Sheyenne" in out
@@ -66,11 +68,11 @@ def test_scan_dry_run_prints_the_plan_and_sends_nothing(site, sample_world):
         assert s.scalar(select(func.count(Scan.id))) == 0
 
 
-def test_cases_list_json_after_a_scan(site):
-    proc = _scout(site, "scan")
-    _, err = proc.communicate(timeout=600)
-    assert proc.returncode == 0, err
-    proc = _scout(site, "cases", "list", "--json")
+@pytest.mark.slow
+@pytest.mark.browser
+def test_cases_list_json_after_a_scan(scanned_by_command):
+    site = scanned_by_command.site  # `scout scan` exited 0 on it
+    proc = scout_cli(site, "cases", "list", "--json")
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     cases = json.loads(out)
@@ -113,13 +115,14 @@ def test_unknown_entity_or_source_is_refused_before_anything_starts(site):
         (("--sources", "myspace"), "unknown source 'myspace'"),
         (("--platforms", "orkut"), "unknown platform 'orkut'"),
     ):
-        proc = _scout(site, "scan", *args)
+        proc = scout_cli(site, "scan", *args)
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 1 and message in err
     with transaction(site.database_url) as s:
         assert s.scalar(select(func.count(Scan.id))) == 0
 
 
+@pytest.mark.slow
 def test_an_unfinished_scan_with_other_parameters_is_superseded(site):
     from crawler.db.store import district_row
     from crawler.scan import ScanOptions, run_scan

@@ -25,31 +25,31 @@ def _numbers(url: str) -> set[tuple[str, int, str]]:
         return {(c.number, c.account_id, c.kind) for c in s.scalars(select(Case))}
 
 
-def _scan(world: SampleWorld, tmp_path, name: str, monkeypatch, **crawl):
+@pytest.fixture
+def clean_scan(scan_templates, tmp_path, monkeypatch):
+    """The sample district after a full scan of the clean world (a copy of the shared one)."""
     for k, v in KEYS.items():
         monkeypatch.setenv(k, v)
-    d = tmp_path / name
-    d.mkdir()
-    site = make_site(world, d, f"sqlite:///{d}/scout.sqlite3")
-    config = site.config()
-    config = replace(config, crawl=replace(config.crawl, **crawl))
-    return site, config
+    with scan_templates.copy("in_process", "sqlite", tmp_path) as scanned:
+        yield scanned
+
+
+def _faulty(config, **crawl):
+    return replace(config, crawl=replace(config.crawl, **crawl))
 
 
 @pytest.mark.slow
-def test_faulty_world_gives_the_same_cases_as_a_clean_one(tmp_path, monkeypatch):
-    with SampleWorld(**{k.lower().split("_")[1] + "_key": v for k, v in KEYS.items()}) as clean:
-        site, config = _scan(clean, tmp_path, "clean", monkeypatch, download_timeout=3)
-        run_scan(config, ScanOptions(screenshots=False, reports=False))
-        expected = _cases(site.database_url)
+def test_faulty_world_gives_the_same_cases_as_a_clean_one(clean_scan, tmp_path):
+    expected = _cases(clean_scan.site.database_url)
     assert expected
     faults = Faults.typical(client_timeout=3.0, retry_after=1)
     with SampleWorld(
         faults=faults, **{k.lower().split("_")[1] + "_key": v for k, v in KEYS.items()}
     ) as bad:
-        site, config = _scan(
-            bad, tmp_path, "faulty", monkeypatch, download_timeout=3, retry_times=3
-        )
+        d = tmp_path / "faulty"
+        d.mkdir()
+        site = make_site(bad, d, f"sqlite:///{d}/scout.sqlite3")
+        config = _faulty(site.config(), download_timeout=3, retry_times=3)
         outcome = run_scan(config, ScanOptions(screenshots=False, reports=False))
         assert any(r.fault for r in bad.requests), "no fault was injected"
     assert _cases(site.database_url) == expected
@@ -57,13 +57,11 @@ def test_faulty_world_gives_the_same_cases_as_a_clean_one(tmp_path, monkeypatch)
 
 
 @pytest.mark.slow
-def test_failed_fetches_mean_unknown_never_gone(tmp_path, monkeypatch):
+def test_failed_fetches_mean_unknown_never_gone(clean_scan):
     keys = {k.lower().split("_")[1] + "_key": v for k, v in KEYS.items()}
-    with SampleWorld(**keys) as world:
-        site, config = _scan(world, tmp_path, "w", monkeypatch, download_timeout=3, retry_times=1)
-        run_scan(config, ScanOptions(screenshots=False, reports=False))
-        before = _cases(site.database_url)
-        numbers_before = _numbers(site.database_url)
+    site = clean_scan.site
+    before = _cases(site.database_url)
+    numbers_before = _numbers(site.database_url)
     assert before and all(status == CaseStatus.OPEN.value for _, _, status in before)
     # the same site, a month later, on a very bad day: search down, district pages hostile
     hostile = Faults(

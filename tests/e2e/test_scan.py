@@ -1,7 +1,13 @@
-"""The monthly scan end to end against the sample world: discovery → matching → cases → reports."""
+"""The monthly scan end to end against the sample world: discovery → matching → cases → reports.
+
+Both tests start from the same first scan (``scanned_in_process``: a copy of one made once).
+"""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+import pytest
 from sqlalchemy import func, select
 
 from crawler.db import transaction
@@ -23,10 +29,13 @@ def _found(database_url: str, scan_id: int) -> dict[str, set[str]]:
     return out
 
 
-def test_full_scan_finds_what_the_world_hides_and_opens_the_right_cases(sample_world, site):
+@pytest.mark.slow
+def test_full_scan_finds_what_the_world_hides_and_opens_the_right_cases(
+    sample_world, scanned_in_process
+):
+    site, outcome = scanned_in_process.site, scanned_in_process.outcome
+    requests = scanned_in_process.requests  # the world's request log of the scan
     config = site.config()
-    sample_world.reset_log()
-    outcome = run_scan(config, ScanOptions(screenshots=False))
     found = _found(site.database_url, outcome.scan_id)
 
     missed = []
@@ -42,12 +51,11 @@ def test_full_scan_finds_what_the_world_hides_and_opens_the_right_cases(sample_w
     assert missed == [], missed
 
     # politeness: nothing robots.txt disallows, nothing outside the host map
-    assert robots_violations(sample_world, api_endpoints(config)) == []
-    assert all(r.host in sample_world.hostmap for r in sample_world.requests)
+    scanned = SimpleNamespace(requests=requests, hostmap=sample_world.hostmap)
+    assert robots_violations(scanned, api_endpoints(config)) == []
+    assert all(r.host in sample_world.hostmap for r in requests)
     never = {"www.facebook.com", "www.instagram.com", "x.com", "www.threads.com", "l.facebook.com"}
-    assert not [
-        r for r in sample_world.requests if r.host in never and r.bare_path != "/robots.txt"
-    ]
+    assert not [r for r in requests if r.host in never and r.bare_path != "/robots.txt"]
 
     with transaction(site.database_url) as s:
         cases = {c.account.url: c for c in s.scalars(select(Case))}
@@ -73,11 +81,13 @@ def test_full_scan_finds_what_the_world_hides_and_opens_the_right_cases(sample_w
     assert "ABCE-" in outcome.report_index.read_text(encoding="utf-8")
 
 
-def test_second_scan_keeps_decisions_and_duplicates_nothing(sample_world, site):
+@pytest.mark.slow
+def test_second_scan_keeps_decisions_and_duplicates_nothing(scanned_in_process):
     from crawler.cases.decisions import decide
 
+    site = scanned_in_process.site
     config = site.config()
-    first = run_scan(config, ScanOptions(screenshots=False))
+    first = scanned_in_process.outcome  # run_scan(config, ScanOptions(screenshots=False))
     with transaction(site.database_url) as s:
         opened = s.scalars(select(Case).order_by(Case.id)).all()
         assert opened

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,26 +12,8 @@ from sqlalchemy import func, select
 
 from crawler.db import transaction
 from crawler.db.models import Account, Assessment, Case, Lock, Scan, Sighting
-from tests.e2e.conftest import KEYS, make_site
-
-
-def _scout(site, *args: str, **kw) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        **KEYS,
-        "SCOUT_DATABASE_URL": site.database_url,
-        "SCOUT_CONFIG": str(site.config_path),
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "crawler", *args],
-        cwd=site.dir,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-        **kw,
-    )
+from tests.conftest import backend_of
+from tests.e2e.conftest import KEYS, scout_cli
 
 
 def _wait_for(predicate, timeout: float = 120.0, step: float = 0.2) -> None:
@@ -64,16 +44,13 @@ def _result(url: str) -> dict[str, object]:
 
 
 @pytest.mark.slow
-def test_killed_scan_resumes_to_the_same_result(sample_world, site, tmp_path, sqlite_url):
-    # the undisturbed reference, in a database of its own
-    ref_dir = tmp_path / "ref"
-    ref_dir.mkdir()
-    reference = make_site(sample_world, ref_dir, f"sqlite:///{ref_dir}/ref.sqlite3")
-    done = _scout(reference, "scan", "--json")
-    out, err = done.communicate(timeout=600)
-    assert done.returncode == 0, err
+@pytest.mark.browser
+def test_killed_scan_resumes_to_the_same_result(scan_templates, site):
+    # the undisturbed reference, in a database of its own: the shared `scout scan` of the
+    # sample district (read only; its command exited 0)
+    reference = scan_templates.get("command", backend_of(site.database_url)).site
 
-    proc = _scout(site, "scan")
+    proc = scout_cli(site, "scan")
     _wait_for(lambda: _count(site.database_url, Sighting) >= 10)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
@@ -81,7 +58,7 @@ def test_killed_scan_resumes_to_the_same_result(sample_world, site, tmp_path, sq
         assert s.scalars(select(Scan)).one().status == "running"
         assert s.get(Lock, "scan") is not None  # left behind by the killed scan
 
-    again = _scout(site, "scan", "--json")
+    again = scout_cli(site, "scan", "--json")
     out, err = again.communicate(timeout=600)
     assert again.returncode == 0, err
     assert '"resumed": true' in out
@@ -92,11 +69,12 @@ def test_killed_scan_resumes_to_the_same_result(sample_world, site, tmp_path, sq
 
 
 @pytest.mark.slow
+@pytest.mark.browser
 def test_second_scan_refuses_while_one_runs(site):
-    first = _scout(site, "scan")
+    first = scout_cli(site, "scan")
     try:
         _wait_for(lambda: _count(site.database_url, Lock) == 1)
-        second = _scout(site, "scan")
+        second = scout_cli(site, "scan")
         _out, err = second.communicate(timeout=120)
         assert second.returncode == 1
         assert "another scan is running" in err
@@ -106,17 +84,16 @@ def test_second_scan_refuses_while_one_runs(site):
 
 
 @pytest.mark.slow
-def test_decision_during_a_scan_is_not_lost(site):
-    first = _scout(site, "scan")
-    _, err = first.communicate(timeout=600)
-    assert first.returncode == 0, err
+@pytest.mark.browser
+def test_decision_during_a_scan_is_not_lost(scanned_by_command):
+    site = scanned_by_command.site  # a first `scout scan` exited 0 on it
     with transaction(site.database_url) as s:
         number = s.scalars(select(Case.number).order_by(Case.id)).first()
     assert number
-    scan = _scout(site, "scan")
+    scan = scout_cli(site, "scan")
     try:
         _wait_for(lambda: _count(site.database_url, Scan) == 2)
-        decided = _scout(
+        decided = scout_cli(
             site, "cases", "decide", number, "--as", "notified", "--note", "letter sent"
         )
         _, err = decided.communicate(timeout=120)
@@ -157,6 +134,7 @@ def _database_text(url: str) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.browser
 def test_api_keys_never_leak(site):
     # with the development HTTP cache on, too: the cache must not keep the keys either
     text = site.config_path.read_text(encoding="utf-8")
@@ -164,10 +142,10 @@ def test_api_keys_never_leak(site):
     site.config_path.write_text(
         text.replace("http_cache = false", "http_cache = true"), encoding="utf-8"
     )
-    proc = _scout(site, "scan")
+    proc = scout_cli(site, "scan")
     out, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err
-    report = _scout(site, "report")
+    report = scout_cli(site, "report")
     rout, rerr = report.communicate(timeout=120)
     assert report.returncode == 0, rerr
     haystacks = {
