@@ -15,7 +15,9 @@ import typer
 
 from crawler.cli.common import STATE, emit_json, fail, handle_errors
 
-cases_app = typer.Typer(help="ABCE-AR1 cases: list, show, decide, packet and letter.", no_args_is_help=True)
+cases_app = typer.Typer(
+    help="ABCE-AR1 cases: list, show, decide, packet and letter.", no_args_is_help=True
+)
 
 
 def _yes_no(value: str | None, name: str) -> bool | None:
