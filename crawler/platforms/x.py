@@ -1,7 +1,8 @@
 """X (Twitter): ``https://x.com/<handle>``; twitter.com and the embed mirrors map here.
 
 Logged-out profile HTML is a client-rendered shell; only ``og:title`` (``Name (@handle) / X``,
-or plain ``X`` for a suspended account) says anything. x.com's robots.txt disallows general
+or plain ``X`` for a suspended account) says anything. Link-preview crawlers get
+``Name (@handle) on X`` for posts and profiles alike: the page's own URL tells them apart. x.com's robots.txt disallows general
 crawlers, so accounts are mostly discovered through search results and district links.
 """
 

@@ -181,3 +181,119 @@ def test_youtube_meta_only_page_with_the_site_description_has_no_bio() -> None:
     assert record.state is PageState.OK
     assert record.platform_id == "UCzcRQ3vRNr6fJ1A9rqFn7QA"
     assert record.bio is None
+
+
+# --- Instagram: a page with only a <title> ----------------------------------------------------
+
+
+def test_instagram_page_with_only_a_title_names_the_account() -> None:
+    """Built from the documented real format (no real capture of a title-only page was found):
+    the profile title of metascraper's real Instagram capture, ``Pluto (&#064;pluto__travel)
+    • Instagram photos and videos``, with no og tags and no counts."""
+    page = "<html><head><title>Pluto (&#064;pluto__travel) • Instagram photos and videos</title>"
+    record = parse_profile_page("instagram", page, "https://www.instagram.com/pluto__travel/")
+    assert record.state is PageState.OK
+    assert (record.handle, record.url) == (
+        "pluto__travel",
+        "https://www.instagram.com/pluto__travel/",
+    )
+    assert record.display_name == "Pluto"
+    assert record.followers is None and record.bio is None  # nothing invented
+
+
+def test_instagram_title_of_a_post_is_not_a_profile() -> None:
+    """A post's title form (``Tesla on Instagram: “…”``, metascraper's real post capture) names
+    no account."""
+    page = "<title>Tesla on Instagram: “The first Model 3 production car”</title>"
+    record = parse_profile_page("instagram", page, "https://www.instagram.com/teslamotors/")
+    assert record.state is PageState.UNKNOWN and record.handle is None
+
+
+# --- TikTok: older pages with SIGI_STATE ------------------------------------------------------
+
+SIGI_STATE = {
+    "UserModule": {
+        "users": {
+            "horacehawks": {
+                "id": "6781206617314018309",
+                "uniqueId": "horacehawks",
+                "nickname": "Horace Hawks",
+                "signature": "Horace High School athletics",
+                "verified": False,
+                "secUid": "MS4wLjABAAAA",
+                "privateAccount": False,
+            }
+        },
+        "stats": {
+            "horacehawks": {
+                "followerCount": 1234,
+                "followingCount": 5,
+                "heart": 9876,
+                "heartCount": 9876,
+                "videoCount": 42,
+            }
+        },
+    },
+    "UserPage": {"uniqueId": "horacehawks"},
+}
+
+
+def test_tiktok_older_page_with_sigi_state() -> None:
+    """Built from the documented real format (no real capture of a SIGI_STATE page was found):
+    ``<script id="SIGI_STATE" type="application/json">`` with ``UserModule.users[<uniqueId>]``
+    and ``UserModule.stats[<uniqueId>]`` (as yt-dlp's TikTok extractor and other scrapers read
+    it), plus the meta tags of the time."""
+    page = (
+        "<title>Horace Hawks (@horacehawks) | TikTok</title>"
+        '<meta property="og:title" content="Horace Hawks (@horacehawks) | TikTok">'
+        f'<script id="SIGI_STATE" type="application/json">{json.dumps(SIGI_STATE)}</script>'
+    )
+    record = parse_profile_page("tiktok", page, "https://www.tiktok.com/@horacehawks")
+    assert record.state is PageState.OK
+    assert (record.handle, record.platform_id) == ("horacehawks", "6781206617314018309")
+    assert record.display_name == "Horace Hawks"
+    assert record.bio == "Horace High School athletics"
+    assert record.followers == 1234 and record.extra["videos"] == 42
+    assert record.private is False
+
+
+def test_tiktok_sigi_state_assigned_in_a_script() -> None:
+    """The other documented form: ``window['SIGI_STATE'] = {...};``."""
+    page = f"<script>window['SIGI_STATE'] = {json.dumps(SIGI_STATE)};</script>"
+    record = parse_profile_page("tiktok", page, "https://www.tiktok.com/@horacehawks")
+    assert (record.state, record.handle, record.followers) == (PageState.OK, "horacehawks", 1234)
+
+
+# --- Facebook: an older page with a /pages/<Name>/<id> canonical ------------------------------
+
+
+def test_facebook_older_page_with_pages_canonical_and_no_og_tags() -> None:
+    """Built from the documented real format (no real capture was found): the old page URL form
+    ``/pages/<Name>/<id>`` (gallery-dl) as the canonical link, no og tags, and a ``<title>`` in
+    Facebook's ``Name | Facebook`` form (as recorded in oscarotero/Embed's tests)."""
+    page = (
+        "<html><head><title>Horace High School Athletics | Facebook</title>"
+        '<link rel="canonical" '
+        'href="https://www.facebook.com/pages/Horace-High-School-Athletics/123456789012345">'
+    )
+    record = parse_profile_page(
+        "facebook",
+        page,
+        "https://www.facebook.com/pages/Horace-High-School-Athletics/123456789012345",
+    )
+    assert record.state is PageState.OK
+    assert (record.handle, record.platform_id) == ("123456789012345", "123456789012345")
+    assert record.url == "https://www.facebook.com/profile.php?id=123456789012345"
+    assert record.display_name == "Horace High School Athletics"
+    assert record.bio is None and record.followers is None
+
+
+def test_facebook_canonical_only_page_with_a_bare_title_is_not_a_profile() -> None:
+    page = (
+        "<title>Facebook</title>"
+        '<link rel="canonical" href="https://www.facebook.com/pages/X/123456789012345">'
+    )
+    record = parse_profile_page(
+        "facebook", page, "https://www.facebook.com/pages/X/123456789012345"
+    )
+    assert record.state is not PageState.OK
