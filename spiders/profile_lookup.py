@@ -108,7 +108,7 @@ class ProfilePageSpider(ScoutSpider):
             if item is not None:
                 yield item
             self.query_done(response)
-        elif state == PageState.NOT_FOUND:
+        elif state in (PageState.NOT_FOUND, PageState.SUSPENDED):  # answered: the account is gone
             self.query_done(response)
         else:
             error = FAILED_STATES.get(state, f"page not understood ({state})")

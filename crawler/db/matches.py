@@ -100,7 +100,7 @@ def latest_scan_id(session: Session) -> int:
 
 def is_live(page_state: str | None, sources: Iterable[str]) -> bool:
     """Seen now: through an API, a current search result or district link, or its fetched page."""
-    if page_state == "not_found":
+    if page_state in ("not_found", "suspended"):  # the platform says the account is gone
         return False
     seen = set(sources)
     if seen & CURRENT_SOURCES:

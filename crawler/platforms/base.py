@@ -21,6 +21,7 @@ class PageState(StrEnum):
 
     OK = "ok"
     NOT_FOUND = "not_found"
+    SUSPENDED = "suspended"  # the platform says the account was suspended: gone, like not_found
     LOGIN_WALL = "login_wall"
     RATE_LIMITED = "rate_limited"
     PRIVATE = "private"

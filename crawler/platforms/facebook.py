@@ -2,7 +2,8 @@
 numeric id, ``https://www.facebook.com/profile.php?id=<id>`` (handle = the id).
 
 The page parser reads ``og:*`` meta and the numeric page id from ``al:android:url``
-(``fb://page/<id>``) or ``al:ios:url`` (``fb://page/?id=<id>``). facebook.com's robots.txt
+(``fb://page/<id>``) or ``al:ios:url`` (``fb://page/?id=<id>``); an older page without og
+tags is named by its canonical link (``/pages/<Name>/<id>``) and its ``<title>``. facebook.com's robots.txt
 refuses crawlers, so pages mostly come from search results and the district's own links.
 """
 
@@ -208,8 +209,10 @@ class Facebook(MetaTagPlatform):
     def profile(self, page: Page) -> ProfileRecord | None:
         """``og:title`` the name, counts and bio in ``og:description``, the id in app links."""
         title = page.meta.get("og:title")
-        if not title or self._login_title(page):
+        if self._login_title(page):
             return None
+        if not title:
+            return self._canonical_only(page)
         description = page.meta.get("og:description")
         app_id = APP_LINK_ID.match(page.meta.get("al:android:url", "al:ios:url") or "")
         page_id = app_id.group(1) if app_id else None
@@ -229,6 +232,19 @@ class Facebook(MetaTagPlatform):
                 "likes": likes,
                 "talking_about": count_before(description, "talking about this"),
             },
+        )
+
+    def _canonical_only(self, page: Page) -> ProfileRecord | None:
+        """Older pages without og tags: the account is the canonical link's
+        (``/pages/<Name>/<id>``), the name the ``<title>`` (``Name | Facebook``)."""
+        ref = page.verdict.account if page.verdict else None
+        if ref is None or page.meta.get("og:url") or not page.meta.canonical:
+            return None
+        name = (page.meta.title or "").removesuffix("| Facebook").strip()
+        if not name or name == "Facebook":  # a bare "Facebook" title shows no page
+            return None
+        return page.record(
+            handle=ref.handle, url=ref.url, platform_id=ref.platform_id, display_name=name
         )
 
     def after_profile(self, page: Page) -> ProfileRecord | None:

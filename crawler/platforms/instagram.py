@@ -2,8 +2,10 @@
 
 The page parser reads only meta tags (no JavaScript needed): counts from ``og:description``
 (``2,362 Followers, 136 Following, 224 Posts - ...``), the bio from ``meta name=description``
-after ``on Instagram: "``. Instagram's robots.txt forbids automated collection, so the page
-parser mainly serves pages fetched under an explicit exception and the sample world.
+after ``on Instagram: "``. A page with only a ``<title>`` of the profile form still names
+the account (name and handle, nothing more). Instagram's robots.txt forbids automated
+collection, so the page parser mainly serves pages fetched under an explicit exception and the
+sample world.
 """
 
 from __future__ import annotations
@@ -64,6 +66,8 @@ RESERVED: dict[str, Reason] = {
 CONTENT: dict[str, Reason] = {"p": Reason.POST, "reel": Reason.VIDEO, "tv": Reason.VIDEO}
 
 LOGIN_ROUTE = re.compile(r'"routePath"\s*:\s*"\\/"')
+# The title of a profile page: "Pluto (@pluto__travel) • Instagram photos and videos".
+PROFILE_TITLE = re.compile(r"\(@[^()\s]+\)\s*[•·]\s*Instagram\b")
 BIO = re.compile(r'on Instagram:\s*"(.*)"\s*$', re.DOTALL)
 
 
@@ -117,9 +121,12 @@ class Instagram(MetaTagPlatform):
         return account(raw, AccountRef(NAME, handle, self.profile_url(handle)))
 
     def profile(self, page: Page) -> ProfileRecord | None:
-        """``og:type`` profile, named by the page's own URL or its title."""
+        """``og:type`` profile, named by the page's own URL or its title; or a page with no
+        ``og:type`` whose title has the profile form ``Name (@handle) • Instagram ...``."""
         name, title_handle = page.name_and_handle
-        if page.meta.get("og:type") != "profile" or not (title_handle or page.verdict):
+        og_type = page.meta.get("og:type")
+        title_only = og_type is None and bool(PROFILE_TITLE.search(page.title or ""))
+        if not (og_type == "profile" or title_only) or not (title_handle or page.verdict):
             return None
         ref = page.verdict.account if page.verdict else None
         if ref is None and title_handle and self.valid_handle(title_handle):

@@ -25,6 +25,7 @@ from crawler.platforms.base import (
 )
 from crawler.platforms.meta import clean_text, count_before, json_ld
 from crawler.platforms.page import Marker, MetaTagPlatform, Page
+from crawler.platforms.urls import host_matches, split_url
 from crawler.vocab import Platform
 
 NAME = str(Platform.LINKEDIN)
@@ -115,15 +116,31 @@ class LinkedIn(MetaTagPlatform):
             bio=clean_text(bio),
             followers=count_before(description, "followers"),
             location=_address(org),
-            links=[
-                u for u in [(org or {}).get("url")] if isinstance(u, str) and u and u != ref.url
-            ],
+            links=_outside_links(org),
         )
 
     def after_profile(self, page: Page) -> ProfileRecord | None:
         if page.verdict is not None and page.verdict.reason == Reason.LOGIN:
             return page.empty(PageState.LOGIN_WALL)
         return super().after_profile(page)
+
+
+def _outside_links(org: dict[str, Any] | None) -> list[str]:
+    """The organisation's own sites from JSON-LD ``url`` and ``sameAs``. A LinkedIn address in
+    any form (``uk.linkedin.com/company/x``: a country sub-domain, as the real pages give
+    ``url``) is the page itself, not a link out."""
+    values: list[Any] = [(org or {}).get("url")]
+    same_as = (org or {}).get("sameAs")
+    values.extend(same_as if isinstance(same_as, list) else [same_as])
+    links = []
+    for value in values:
+        if not isinstance(value, str) or not value.strip():
+            continue
+        parsed = split_url(value)
+        if parsed is None or host_matches(parsed[0].netloc, "linkedin.com"):
+            continue
+        links.append(value.strip())
+    return list(dict.fromkeys(links))
 
 
 def _address(org: dict[str, Any] | None) -> str | None:

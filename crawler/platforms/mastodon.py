@@ -13,6 +13,7 @@ from urllib.parse import SplitResult
 
 from crawler.platforms.base import (
     AccountRef,
+    PageState,
     ProfileRecord,
     Reason,
     UrlVerdict,
@@ -98,21 +99,41 @@ class Mastodon(MetaTagPlatform):
         return self._account(raw, user, host or url.netloc)
 
 
-def parse_account(data: dict[str, Any], instance: str) -> ProfileRecord:
-    """A Mastodon ``Account`` entity (lookup or search result) seen from ``instance``."""
-    instance = instance.lower().removeprefix("https://").removeprefix("http://").strip("/")
+def _account_ref(data: dict[str, Any], instance: str) -> tuple[str | None, str | None]:
+    """``(handle, url)`` of an ``Account``: the account's own ``url``, put in canonical form
+    when it is the ``/@user`` page of the same user, otherwise kept as given (a bridge's
+    ``/users/<id>``, another server's ``/accounts/<name>``): never rewritten to a
+    ``https://<host>/@user`` form its home does not serve. The handle then comes from ``acct``
+    (``user@home``; a local account's home is ``instance``)."""
     username = str(data.get("username") or "")
     acct = str(data.get("acct") or username)
-    ref = None
-    if isinstance(data.get("url"), str):
-        parsed = split_url(data["url"])
-        if parsed is not None:
-            verdict = platform.canonicalise(parsed[0], data["url"])
-            ref = verdict.account
-    if ref is None:
-        user, _, host = acct.partition("@")
-        verdict = platform._account(acct, user or username, host or instance)
-        ref = verdict.account
+    user, _, host = acct.partition("@")
+    raw = data.get("url")
+    parsed = split_url(raw) if isinstance(raw, str) else None
+    own = raw.strip() if parsed is not None and isinstance(raw, str) else None
+    if parsed is not None and own is not None:
+        ref = platform.canonicalise(parsed[0], own).account
+        first = (segments(parsed[0]) or [""])[0]
+        if (
+            ref
+            and first.startswith("@")
+            and ref.handle.partition("@")[0] == (user or username).lower()
+        ):
+            return ref.handle, ref.url
+    home = platform._account(acct, user or username, host or instance).account
+    if home is None:
+        return None, own
+    return home.handle, own or home.url
+
+
+def parse_account(data: dict[str, Any], instance: str) -> ProfileRecord:
+    """A Mastodon ``Account`` entity (lookup or search result) seen from ``instance``.
+
+    ``"suspended": true`` (Mastodon 3.3+) makes the record ``suspended``: the account is gone.
+    """
+    instance = instance.lower().removeprefix("https://").removeprefix("http://").strip("/")
+    acct = str(data.get("acct") or data.get("username") or "")
+    handle, url = _account_ref(data, instance)
     bio, note_links = html_text_and_links(data.get("note"))
     links, verified = list(note_links), []
     for field in data.get("fields") or []:
@@ -126,8 +147,9 @@ def parse_account(data: dict[str, Any], instance: str) -> ProfileRecord:
     locked = data.get("locked")
     return new_record(
         NAME,
-        handle=ref.handle if ref else None,
-        url=ref.url if ref else data.get("url"),
+        PageState.SUSPENDED if data.get("suspended") is True else PageState.OK,
+        handle=handle,
+        url=url,
         display_name=data.get("display_name") or None,
         bio=bio,
         links=list(dict.fromkeys(links)),

@@ -1,7 +1,8 @@
 """TikTok: ``https://www.tiktok.com/@<handle>`` and its logged-out profile page.
 
 The page parser prefers the embedded ``__UNIVERSAL_DATA_FOR_REHYDRATION__`` JSON
-(``__DEFAULT_SCOPE__["webapp.user-detail"]``) and falls back to the meta tags
+(``__DEFAULT_SCOPE__["webapp.user-detail"]``), on older pages ``SIGI_STATE``
+(``UserModule.users`` / ``UserModule.stats``), and falls back to the meta tags
 (``og:title`` ``Name (@h) | TikTok``, ``og:description`` ``... | 3.9M Likes. 783.4K Followers. <bio>Watch ...``).
 """
 
@@ -21,7 +22,7 @@ from crawler.platforms.base import (
     new_record,
     not_account,
 )
-from crawler.platforms.meta import count_before, dig, parse_count, script_json
+from crawler.platforms.meta import count_before, dig, js_assigned_json, parse_count, script_json
 from crawler.platforms.page import Marker, MetaTagPlatform, Page
 from crawler.vocab import Platform
 
@@ -87,11 +88,12 @@ class TikTok(MetaTagPlatform):
         return at_handle_verdict(self, url, raw, RESERVED, CONTENT)
 
     def page_data(self, html: str) -> Any:
-        return dig(
+        detail = dig(
             script_json(html, "__UNIVERSAL_DATA_FOR_REHYDRATION__"),
             "__DEFAULT_SCOPE__",
             "webapp.user-detail",
         )
+        return detail if detail is not None else _sigi_user_detail(html)
 
     def before_profile(self, page: Page) -> ProfileRecord | None:
         code = dig(page.data, "statusCode")
@@ -159,6 +161,28 @@ class TikTok(MetaTagPlatform):
                 "language": user.get("language"),
             },
         )
+
+
+def _sigi_user_detail(html: str) -> dict[str, Any] | None:
+    """Older pages: ``SIGI_STATE`` (``<script id="SIGI_STATE">`` or ``sigi-persisted-data``, or
+    ``window['SIGI_STATE'] = {...}``) with ``UserModule.users[<uniqueId>]`` and
+    ``UserModule.stats[<uniqueId>]`` (``UserPage.uniqueId`` names the page's user), in the
+    shape of ``webapp.user-detail`` (``userInfo.user`` / ``userInfo.stats``)."""
+    sigi = (
+        script_json(html, "SIGI_STATE")
+        or script_json(html, "sigi-persisted-data")
+        or js_assigned_json(html, "SIGI_STATE")
+    )
+    users = dig(sigi, "UserModule", "users")
+    if not isinstance(users, dict) or not users:
+        return None
+    page_user = dig(sigi, "UserPage", "uniqueId")
+    key = page_user if isinstance(page_user, str) and page_user in users else next(iter(users))
+    user = users[key]
+    if not isinstance(user, dict):
+        return None
+    stats = dig(sigi, "UserModule", "stats", key)
+    return {"userInfo": {"user": user, "stats": stats if isinstance(stats, dict) else {}}}
 
 
 platform = TikTok()

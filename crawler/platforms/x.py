@@ -1,7 +1,8 @@
 """X (Twitter): ``https://x.com/<handle>``; twitter.com and the embed mirrors map here.
 
 Logged-out profile HTML is a client-rendered shell; only ``og:title`` (``Name (@handle) / X``,
-or plain ``X`` for a suspended account) says anything. x.com's robots.txt disallows general
+or plain ``X`` for a suspended account) says anything. Link-preview crawlers get
+``Name (@handle) on X`` for posts and profiles alike: the page's own URL tells them apart. x.com's robots.txt disallows general
 crawlers, so accounts are mostly discovered through search results and district links.
 """
 
@@ -100,15 +101,31 @@ class X(MetaTagPlatform):
         return self._account(raw, parts[0])
 
     def before_profile(self, page: Page) -> ProfileRecord | None:
-        """``og:title`` ``X`` alone is a suspended account; ``... on X`` is a post."""
+        """``og:title`` ``X`` alone is a suspended account; ``... on X`` is a post, unless the
+        page's own URL is the account (a profile as served to link-preview crawlers)."""
         if page.title == "X":
             return page.empty(PageState.NOT_FOUND, suspended=True)
-        if page.title and page.title.endswith(" on X"):
+        if page.title and page.title.endswith(ON_X) and not _own_url_is_account(page):
             return page.empty(PageState.UNKNOWN, not_account=Reason.POST)
         return None
 
     def shows_profile(self, page: Page) -> bool:
-        return bool(page.title and page.title.endswith("/ X"))
+        """``Name (@h) / X`` (``/ Twitter`` before 2023), or ``Name (@h) on X`` with the
+        account's own URL: the form link-preview crawlers get."""
+        title = page.title or ""
+        return title.endswith(PROFILE_TITLE_ENDS) or (
+            title.endswith(ON_X) and _own_url_is_account(page)
+        )
+
+
+# Title endings: a profile's own page (``/ X``, ``/ Twitter`` before the rename) and the
+# "on X" form X serves to link-preview crawlers for posts and, with og:type profile, profiles.
+PROFILE_TITLE_ENDS = ("/ X", "/ Twitter")
+ON_X = (" on X", " on Twitter")
+
+
+def _own_url_is_account(page: Page) -> bool:
+    return page.verdict is not None and page.verdict.is_account
 
 
 platform = X()

@@ -167,13 +167,33 @@ class YouTube(MetaTagPlatform):
             else (self.profile_url(channel_id) if channel_id else page.url),
             platform_id=channel_id,
             display_name=channel.get("title") or page.meta.get("og:title"),
-            bio=channel.get("description") or page.meta.get("og:description", "description"),
+            bio=_bio(page, channel),
             followers=parse_count(subscribers),
             extra={"keywords": channel.get("keywords")} if channel.get("keywords") else {},
         )
 
     def after_profile(self, page: Page) -> ProfileRecord | None:
         return super().after_profile(page) or self.not_account_state(page)
+
+
+# YouTube's own description of itself, which its pages carry in the description meta tags
+# when a channel has none: never a channel's bio.
+GENERIC_DESCRIPTIONS = frozenset(
+    {
+        "Enjoy the videos and music you love, upload original content, and share it all with "
+        "friends, family, and the world on YouTube.",
+    }
+)
+
+
+def _bio(page: Page, channel: dict[str, Any]) -> str | None:
+    """The channel's description: the channel metadata decides when the page has it (an empty
+    description there is no bio); else the meta tags, unless they carry YouTube's own text."""
+    if channel:
+        description = channel.get("description")
+        return description if isinstance(description, str) and description.strip() else None
+    text = page.meta.get("og:description", "description")
+    return None if text is None or clean_text(text) in GENERIC_DESCRIPTIONS else text
 
 
 def _channel(page: Page) -> dict[str, Any]:
