@@ -65,7 +65,7 @@ def _priority(row: dict[str, Any]) -> tuple[int, str]:
 
 def queue_rows(ctx: Ctx, status: str | None) -> tuple[list[dict[str, Any]], Any]:
     from crawler.cases.lifecycle import list_cases
-    from crawler.db.users import assignments, takedowns
+    from crawler.db.casework import assignments, takedowns
     from reports.builders import Context, case_row
 
     rctx = Context(ctx.db, ctx.config, None)
@@ -165,7 +165,8 @@ def last_decision(case: Any) -> Any:
 
 
 def case_page_data(ctx: Ctx, case: Any, *, error: str = "") -> dict[str, Any]:
-    from crawler.db.users import list_users, takedown_json
+    from crawler.db.casework import takedown_json
+    from crawler.db.users import list_users
     from crawler.db.web import CaseAssignment, Takedown
     from reports.builders import Context, build_case
 

@@ -82,8 +82,8 @@ def _registry_row(ctx: Ctx, case: Any, note: str | None) -> tuple[Any, list[str]
 @endpoint(Role.REVIEWER)
 def decision(ctx: Ctx) -> Response:
     from crawler.cases.lifecycle import decide, parse_decision
+    from crawler.db.casework import record_takedown
     from crawler.db.store import add_registered
-    from crawler.db.users import record_takedown
 
     case = _case_or_404(ctx)
     if case is None:
@@ -153,7 +153,7 @@ def note(ctx: Ctx) -> Response:
 
 @endpoint(Role.REVIEWER)
 def assign(ctx: Ctx) -> Response:
-    from crawler.db.users import assign as assign_case
+    from crawler.db.casework import assign as assign_case
 
     case = _case_or_404(ctx)
     if case is None:
@@ -194,7 +194,7 @@ def undo(ctx: Ctx) -> Response:
 
 @endpoint(Role.REVIEWER)
 def takedown(ctx: Ctx) -> Response:
-    from crawler.db.users import record_takedown, takedown_json
+    from crawler.db.casework import record_takedown, takedown_json
     from crawler.db.web import Takedown
 
     case = _case_or_404(ctx)

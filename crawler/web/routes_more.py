@@ -159,10 +159,10 @@ def registry_export(ctx: Ctx) -> Response:
 def scans(ctx: Ctx) -> Response:
     from sqlalchemy import select
 
+    from crawler.db.casework import takedown_stats
     from crawler.db.models import Scan
     from crawler.db.quota import read_usage
     from crawler.db.store import district_row
-    from crawler.db.users import takedown_stats
     from reports.builders import Context, build_summary
 
     district = district_row(ctx.db)
