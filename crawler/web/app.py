@@ -61,9 +61,11 @@ def create_app(
     idle: timedelta = timedelta(minutes=30),
     absolute: timedelta = timedelta(hours=12),
     search_runner: Any = None,
+    scan_runner: Any = None,
 ) -> Starlette:
     """The web app for ``config``'s database. ``search_runner(config, name, progress)`` runs an
-    ad-hoc search (default: :func:`crawler.web.jobs.run_search`, as ``scout search`` does)."""
+    ad-hoc search (default: :func:`crawler.web.jobs.run_search`, as ``scout search`` does);
+    ``scan_runner`` the scan an admin starts (default: :func:`crawler.web.jobs.run_full_scan`)."""
     from crawler.db import engine_for, session_factory
 
     engine_for(config.database_url)  # migrate before the first request
@@ -74,7 +76,7 @@ def create_app(
         idle=idle,
         absolute=absolute,
     )
-    settings.jobs = Jobs(config, runner=search_runner)
+    settings.jobs = Jobs(config, runner=search_runner, scan_runner=scan_runner)
     app = Starlette(routes=routes(), middleware=[Middleware(SecurityHeaders)])
     app.state.settings = settings
     return app

@@ -1,9 +1,12 @@
-"""Background work of the web app: ad-hoc searches run in a thread while the browser polls.
+"""Background work of the web app: ad-hoc searches and scans run in a thread while the
+browser polls.
 
 A job keeps its progress as one human sentence (for the ARIA live region and the "check
-progress" button) and, when done, the ranked results in the ``scout search --json`` shape.
+progress" button) and, when done, a search's ranked results in the ``scout search --json``
+shape, or a scan's summary. A scan runs as ``scout scan`` does, under the database's scan
+lock, so it never runs twice at once, whichever process or machine started it.
 Jobs live in the memory of the worker process that started them; with ``--workers`` above 1
-the reverse proxy must keep a user on one worker (sticky sessions) to follow a search.
+the reverse proxy must keep a user on one worker (sticky sessions) to follow one.
 """
 
 from __future__ import annotations
@@ -49,6 +52,23 @@ def run_search(config: Config, name: str, progress: Progress) -> list[dict[str, 
     return rank_search_results(name, outcome.results)
 
 
+def run_full_scan(config: Config, name: str, progress: Progress) -> list[dict[str, Any]]:
+    """The monthly scan, as ``scout scan`` runs it (with the lock, cases and reports)."""
+    from crawler.db.models import ScanKind
+    from crawler.scan import ScanOptions, run_scan
+
+    outcome = run_scan(config, ScanOptions(kind=ScanKind.SCAN), progress=progress)
+    return [
+        {
+            "scan_id": outcome.scan_id,
+            "resumed": outcome.resumed,
+            "cases": outcome.cases,
+            "classifications": outcome.classifications,
+            "notes": outcome.notes,
+        }
+    ]
+
+
 def describe(event: dict[str, Any], before: str) -> str:
     """One sentence for a progress event of the scan (the same events ``scout search`` shows)."""
     kind = event.get("event")
@@ -72,6 +92,7 @@ class Job:
     id: str
     owner: str
     name: str
+    kind: str = "search"  # or "scan"
     started: float = field(default_factory=time.time)
     message: str = "Starting the search."
     done: bool = False
@@ -81,6 +102,7 @@ class Job:
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
+            "kind": self.kind,
             "name": self.name,
             "message": self.message,
             "done": self.done,
@@ -91,44 +113,61 @@ class Job:
 
 
 class Jobs:
-    """The searches of this process."""
+    """The searches and scans of this process."""
 
-    def __init__(self, config: Config, runner: Runner | None = None) -> None:
+    def __init__(
+        self, config: Config, runner: Runner | None = None, scan_runner: Runner | None = None
+    ) -> None:
         self.config = config
-        self.runner: Runner = runner or run_search
+        self.runners: dict[str, Runner] = {
+            "search": runner or run_search,
+            "scan": scan_runner or run_full_scan,
+        }
         self.lock = threading.Lock()
         self.jobs: dict[str, Job] = {}
 
-    def start(self, owner: str, name: str) -> Job:
+    def start(self, owner: str, name: str, *, kind: str = "search") -> Job:
         with self.lock:
             self._forget_old()
-            for job in self.jobs.values():  # the same search by the same user: follow it
-                if job.owner == owner and job.name == name and not job.done:
+            for job in self.jobs.values():
+                # The same search by the same user, or any scan of this process: follow it.
+                same = kind == "scan" or (job.owner, job.name) == (owner, name)
+                if job.kind == kind and same and not job.done:
                     return job
-            job = Job(id=secrets.token_urlsafe(12), owner=owner, name=name)
+            job = Job(id=secrets.token_urlsafe(12), owner=owner, name=name, kind=kind)
             self.jobs[job.id] = job
-        threading.Thread(
-            target=self._run, args=(job,), name=f"search-{job.id}", daemon=True
-        ).start()
+        thread = threading.Thread(target=self._run, args=(job,), name=f"{kind}-{job.id}")
+        thread.daemon = True
+        thread.start()
         return job
 
-    def get(self, job_id: str, owner: str) -> Job | None:
+    def get(self, job_id: str, owner: str | None, *, kind: str = "search") -> Job | None:
+        """A job of ``kind``; a search only for the user who started it (``owner``)."""
         job = self.jobs.get(job_id)
-        return job if job is not None and job.owner == owner else None
+        if job is None or job.kind != kind or (owner is not None and job.owner != owner):
+            return None
+        return job
 
     def _run(self, job: Job) -> None:
         def progress(event: dict[str, Any]) -> None:
             job.message = describe(event, job.message)
 
         try:
-            job.results = [
-                {k: r.get(k) for k in SEARCH_KEYS} | {"explanation": r.get("explanation", [])}
-                for r in self.runner(self.config, job.name, progress)
-            ]
-            job.message = f"Done: {len(job.results)} accounts found."
+            rows = self.runners[job.kind](self.config, job.name, progress)
+            if job.kind == "scan":
+                job.results = rows
+                first = rows[0] if rows else {}
+                new = len((first.get("cases") or {}).get("opened", []))
+                job.message = f"Done: scan #{first.get('scan_id', '?')} finished, {new} new cases."
+            else:
+                job.results = [
+                    {k: r.get(k) for k in SEARCH_KEYS} | {"explanation": r.get("explanation", [])}
+                    for r in rows
+                ]
+                job.message = f"Done: {len(job.results)} accounts found."
         except Exception as exc:  # shown to the user, who can try again
             job.error = redact(f"{type(exc).__name__}: {exc}")
-            job.message = "The search failed."
+            job.message = f"The {job.kind} failed."
         finally:
             job.done = True
 

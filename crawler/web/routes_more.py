@@ -36,9 +36,10 @@ def search(ctx: Ctx) -> Response:
     return ctx.redirect(f"/search/jobs/{job.id}")
 
 
-def _job(ctx: Ctx) -> Any:
+def _job(ctx: Ctx, kind: str = "search") -> Any:
     assert ctx.user is not None
-    return ctx.settings.jobs.get(ctx.request.path_params["job_id"], ctx.user.name)
+    owner = ctx.user.name if kind == "search" else None
+    return ctx.settings.jobs.get(ctx.request.path_params["job_id"], owner, kind=kind)
 
 
 @endpoint(Role.REVIEWER)
@@ -196,6 +197,31 @@ def scans(ctx: Ctx) -> Response:
 
 
 @endpoint(Role.ADMIN)
+def scan_start(ctx: Ctx) -> Response:
+    """An admin starts the monthly scan; it runs as ``scout scan`` does, under the scan lock."""
+    assert ctx.user is not None
+    job = ctx.settings.jobs.start(ctx.user.name, "scan", kind="scan")
+    ctx.audit("scan-start", "scan", None, {"job": job.id})
+    return ctx.redirect(f"/scans/jobs/{job.id}")
+
+
+@endpoint(Role.ADMIN)
+def scan_job(ctx: Ctx) -> Response:
+    job = _job(ctx, "scan")
+    if job is None:
+        return error_page(ctx, 404, "No such scan job (it may have ended more than an hour ago).")
+    return page(ctx, "scan_job.html", {"title": "Scan", "job": job})
+
+
+@endpoint(Role.ADMIN)
+def scan_job_json(ctx: Ctx) -> Response:
+    job = _job(ctx, "scan")
+    if job is None:
+        return Response('{"error": "no such scan job"}', 404, media_type="application/json")
+    return Response(json.dumps(job.as_dict()), media_type="application/json")
+
+
+@endpoint(Role.ADMIN)
 def audit_page(ctx: Ctx) -> Response:
     from crawler.db.users import audit_entries, audit_json
 
@@ -217,5 +243,8 @@ ROUTES = [
     Route("/registry/import", registry_import, methods=["POST"]),
     Route("/registry/export.csv", registry_export, methods=["GET"]),
     Route("/scans", scans, methods=["GET"]),
+    Route("/scans/start", scan_start, methods=["POST"]),
+    Route("/scans/jobs/{job_id}.json", scan_job_json, methods=["GET"]),
+    Route("/scans/jobs/{job_id}", scan_job, methods=["GET"]),
     Route("/audit", audit_page, methods=["GET"]),
 ]

@@ -248,3 +248,13 @@ def test_screenshot_only_from_the_evidence_store(web, viewer, tmp_path):
         assert r.status_code == 404 and b"secret" not in r.content
     for bad in ("..%2F..%2Fetc%2Fpasswd", "1.png", "-1", "%2e%2e"):
         assert viewer.get(f"/cases/{number}/evidence/{bad}").status_code == 404
+
+
+def test_the_next_scan_keeps_a_web_decision(web, reviewer):
+    from tests.cases.scout_world import run_scan
+
+    number = case_number(web, VOLLEY.url)
+    assert decide(reviewer, number, "not-district", note="a fan page").status_code == 303
+    run_scan(web.world, [HOOPS, EVIL, VOLLEY])
+    shown = json.loads(scout(web, "cases", "show", number, "--json"))
+    assert shown["status"] == "dismissed-not-district"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.error
+import urllib.request
 
 from sqlalchemy import select
 from typer.testing import CliRunner
@@ -197,3 +199,102 @@ def test_help_stays_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_admin_starts_a_scan(tmp_path):
+    from tests.web.conftest import build_web
+
+    calls = []
+
+    def fake_scan(config, name, progress):
+        calls.append(name)
+        progress({"event": "stage", "stage": "matching"})
+        return [{"scan_id": 7, "resumed": False, "cases": {"opened": ["X"]}, "notes": ["n"]}]
+
+    web = build_web(tmp_path, f"sqlite:///{tmp_path}/s.sqlite3", scan_runner=fake_scan)
+    reviewer, admin = web.login("rita"), web.login("ann")
+    token = csrf_of(reviewer.get("/scans").text)
+    assert "Start a scan now" not in reviewer.get("/scans").text
+    assert reviewer.post("/scans/start", data={"csrf_token": token}).status_code == 403
+    assert admin.post("/scans/start", data={}).status_code == 403  # no CSRF token
+    page = admin.get("/scans").text
+    assert "Start a scan now" in page
+    r = admin.post("/scans/start", data={"csrf_token": csrf_of(page)})
+    assert r.status_code == 303 and r.headers["location"].startswith("/scans/jobs/")
+    state = wait_done(admin, r.headers["location"])
+    assert state["message"] == "Done: scan #7 finished, 1 new cases." and calls == ["scan"]
+    assert 'href="/scans?scan=7"' in admin.get(r.headers["location"]).text
+    assert reviewer.get(r.headers["location"]).status_code == 403
+    with web.world.session() as s:
+        assert s.scalars(select(AuditEntry).where(AuditEntry.action == "scan-start")).one()
+
+
+def test_a_second_scan_waits_for_the_lock(tmp_path):
+    """The real scan runner: with the scan lock held elsewhere, the job ends with that error."""
+    from crawler.db import session_factory
+    from crawler.db.locking import DbLock
+    from tests.web.conftest import build_web
+
+    web = build_web(tmp_path, f"sqlite:///{tmp_path}/l.sqlite3", scan_runner=None)
+    admin = web.login("ann")
+    with DbLock(session_factory(web.world.url), "scan"):
+        r = admin.post("/scans/start", data={"csrf_token": csrf_of(admin.get("/scans").text)})
+        state = wait_done(admin, r.headers["location"])
+    assert state["error"] and "LockBusy" in state["error"]
+    assert "The scan failed." in admin.get(r.headers["location"]).text
+
+
+def test_scout_serve_answers_healthz(tmp_path):
+    """`scout serve` itself: uvicorn with the app factory, on a free port."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "SCOUT_SECRET_KEY": "k" * 32}
+    env.pop("SCOUT_CONFIG", None)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from crawler.cli import main; main()",
+            "--database-url",
+            f"sqlite:///{tmp_path}/w.sqlite3",
+            "serve",
+            "--port",
+            str(port),
+            "--root-path",
+            "/scout",
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    assert r.status == 200 and r.read() == b"ok"
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("scout serve did not answer")
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/cases")
+        opener = urllib.request.build_opener(NoRedirect())
+        try:
+            opener.open(req, timeout=5)
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 303 and exc.headers["location"].startswith("/scout/login")
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
