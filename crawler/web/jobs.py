@@ -21,7 +21,7 @@ from typing import Any
 from crawler.config import Config, redact
 
 Progress = Callable[[dict[str, Any]], None]
-Runner = Callable[[Config, str, Progress], list[dict[str, Any]]]
+Runner = Callable[..., list[dict[str, Any]]]  # (config, name, progress[, open_cases=True])
 KEEP_SECONDS = 3600
 SEARCH_KEYS = (
     "platform",
@@ -35,8 +35,10 @@ SEARCH_KEYS = (
 )
 
 
-def run_search(config: Config, name: str, progress: Progress) -> list[dict[str, Any]]:
-    """An ad-hoc search as ``scout search NAME`` runs it (no cases opened), ranked alike."""
+def run_search(
+    config: Config, name: str, progress: Progress, *, open_cases: bool = False
+) -> list[dict[str, Any]]:
+    """An ad-hoc search as ``scout search NAME [--open-cases]`` runs it, ranked alike."""
     from crawler.db.models import ScanKind
     from crawler.scan import ScanOptions, rank_search_results, run_scan
 
@@ -44,7 +46,7 @@ def run_search(config: Config, name: str, progress: Progress) -> list[dict[str, 
         kind=ScanKind.SEARCH,
         sources=tuple(s for s in config.sources if s != "district_site"),
         name=name,
-        open_cases=False,
+        open_cases=open_cases,
         screenshots=False,
         reports=False,
     )
@@ -93,6 +95,7 @@ class Job:
     owner: str
     name: str
     kind: str = "search"  # or "scan"
+    open_cases: bool = False  # a search that also opens or updates cases
     started: float = field(default_factory=time.time)
     message: str = "Starting the search."
     done: bool = False
@@ -103,6 +106,7 @@ class Job:
         return {
             "id": self.id,
             "kind": self.kind,
+            "open_cases": self.open_cases,
             "name": self.name,
             "message": self.message,
             "done": self.done,
@@ -126,15 +130,27 @@ class Jobs:
         self.lock = threading.Lock()
         self.jobs: dict[str, Job] = {}
 
-    def start(self, owner: str, name: str, *, kind: str = "search") -> Job:
+    def start(
+        self, owner: str, name: str, *, kind: str = "search", open_cases: bool = False
+    ) -> Job:
         with self.lock:
             self._forget_old()
             for job in self.jobs.values():
                 # The same search by the same user, or any scan of this process: follow it.
-                same = kind == "scan" or (job.owner, job.name) == (owner, name)
+                same = kind == "scan" or (job.owner, job.name, job.open_cases) == (
+                    owner,
+                    name,
+                    open_cases,
+                )
                 if job.kind == kind and same and not job.done:
                     return job
-            job = Job(id=secrets.token_urlsafe(12), owner=owner, name=name, kind=kind)
+            job = Job(
+                id=secrets.token_urlsafe(12),
+                owner=owner,
+                name=name,
+                kind=kind,
+                open_cases=open_cases,
+            )
             self.jobs[job.id] = job
         thread = threading.Thread(target=self._run, args=(job,), name=f"{kind}-{job.id}")
         thread.daemon = True
@@ -153,7 +169,8 @@ class Jobs:
             job.message = describe(event, job.message)
 
         try:
-            rows = self.runners[job.kind](self.config, job.name, progress)
+            extra = {"open_cases": True} if job.open_cases else {}
+            rows = self.runners[job.kind](self.config, job.name, progress, **extra)
             if job.kind == "scan":
                 job.results = rows
                 first = rows[0] if rows else {}
@@ -164,7 +181,11 @@ class Jobs:
                     {k: r.get(k) for k in SEARCH_KEYS} | {"explanation": r.get("explanation", [])}
                     for r in rows
                 ]
-                job.message = f"Done: {len(job.results)} accounts found."
+                job.message = f"Done: {len(job.results)} accounts found." + (
+                    " Cases were opened or updated for them: see the queue."
+                    if job.open_cases
+                    else ""
+                )
         except Exception as exc:  # shown to the user, who can try again
             job.error = redact(f"{type(exc).__name__}: {exc}")
             job.message = f"The {job.kind} failed."

@@ -51,6 +51,18 @@ def search_job(ctx: Ctx) -> Response:
 
 
 @endpoint(Role.REVIEWER)
+def search_open_cases(ctx: Ctx) -> Response:
+    """ "Open cases from these": the same search again, as ``scout search --open-cases``."""
+    job = _job(ctx)
+    if job is None:
+        return error_page(ctx, 404, "No such search (it may have ended more than an hour ago).")
+    assert ctx.user is not None
+    again = ctx.settings.jobs.start(ctx.user.name, job.name, open_cases=True)
+    ctx.audit("search-open-cases", job.name, None, {"job": again.id})
+    return ctx.redirect(f"/search/jobs/{again.id}")
+
+
+@endpoint(Role.REVIEWER)
 def search_job_json(ctx: Ctx) -> Response:
     job = _job(ctx)
     if job is None:
@@ -239,6 +251,7 @@ ROUTES = [
     Route("/search", search, methods=["GET"]),
     Route("/search/jobs/{job_id}.json", search_job_json, methods=["GET"]),
     Route("/search/jobs/{job_id}", search_job, methods=["GET"]),
+    Route("/search/jobs/{job_id}/open-cases", search_open_cases, methods=["POST"]),
     Route("/registry", registry, methods=["GET"]),
     Route("/registry/import", registry_import, methods=["POST"]),
     Route("/registry/export.csv", registry_export, methods=["GET"]),

@@ -298,3 +298,28 @@ def test_scout_serve_answers_healthz(tmp_path):
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
+
+
+def test_open_cases_from_a_search(tmp_path):
+    from tests.web.conftest import build_web, fake_search
+
+    calls = []
+
+    def runner(config, name, progress, **kw):
+        calls.append((name, kw))
+        return fake_search(config, name, progress)
+
+    web = build_web(tmp_path, f"sqlite:///{tmp_path}/o.sqlite3", search_runner=runner)
+    c = web.login("rita")
+    job = c.get("/search?q=Liberty").headers["location"]
+    wait_done(c, job)
+    page = c.get(job).text
+    assert "Open cases from these" in page
+    form_action = f"{job}/open-cases"
+    assert c.post(form_action, data={}).status_code == 403  # CSRF
+    r = c.post(form_action, data={"csrf_token": csrf_of(page)})
+    assert r.status_code == 303 and r.headers["location"] != job
+    state = wait_done(c, r.headers["location"])
+    assert "Cases were opened or updated" in state["message"] and state["open_cases"]
+    assert calls == [("Liberty", {}), ("Liberty", {"open_cases": True})]
+    assert "Open cases from these" not in c.get(r.headers["location"]).text
