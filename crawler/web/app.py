@@ -20,7 +20,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from crawler.config import Config
-from crawler.web import routes_auth, routes_cases, routes_decide, routes_more
+from crawler.web import routes_auth, routes_cases, routes_decide, routes_more, routes_registry
 from crawler.web.jobs import Jobs
 from crawler.web.render import STATIC
 from crawler.web.security import SecurityHeaders, Settings
@@ -51,6 +51,7 @@ def routes() -> list[Any]:
         *routes_cases.ROUTES,
         *routes_decide.ROUTES,
         *routes_more.ROUTES,
+        *routes_registry.ROUTES,
     ]
 
 

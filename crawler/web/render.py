@@ -32,6 +32,7 @@ FLASH = {
     "undone": "The last decision was undone.",
     "takedown": "The platform report was saved.",
     "imported": "Registry imported.",
+    "edited": "Registry row saved.",
 }
 
 

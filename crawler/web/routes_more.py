@@ -1,5 +1,5 @@
-"""Search (in the background, with progress), the registry (browse, import, export), the scans
-(history, per-source figures, gaps, quotas, takedown times) and the audit log."""
+"""Search (in the background, with progress), the scans (history, per-source figures, gaps,
+quotas, takedown times; an admin starts one) and the audit log."""
 
 from __future__ import annotations
 
@@ -68,101 +68,6 @@ def search_job_json(ctx: Ctx) -> Response:
     if job is None:
         return Response('{"error": "no such search"}', 404, media_type="application/json")
     return Response(json.dumps(job.as_dict()), media_type="application/json")
-
-
-# --------------------------------------------------------------------------- registry
-
-
-def _registry_filters(rows: list[Any], q: Any) -> list[Any]:
-    text = q.get("q", "").strip().casefold()
-    out = [
-        r
-        for r in rows
-        if (not q.get("platform") or r.platform == q.get("platform"))
-        and (not q.get("entity") or r.entity == q.get("entity"))
-        and (not q.get("status") or r.status == q.get("status"))
-        and (not text or text in f"{r.handle} {r.display_name} {r.url}".casefold())
-    ]
-    return out
-
-
-def _registry_page(ctx: Ctx, *, errors: list[str] | None = None, status: int = 200) -> Response:
-    from crawler.db.store import district_row, registry_rows
-
-    district = district_row(ctx.db)
-    rows = registry_rows(ctx.db)
-    q = ctx.request.query_params
-    return page(
-        ctx,
-        "registry.html",
-        {
-            "title": "Registry",
-            "district": district.name,
-            "rows": _registry_filters(rows, q),
-            "total": len(rows),
-            "filters": {k: q.get(k, "") for k in ("q", "platform", "entity", "status")},
-            "platforms": sorted({r.platform for r in rows}),
-            "entities": sorted({r.entity for r in rows}),
-            "statuses": ["active", "deactivated", "transferred"],
-            "errors": errors or [],
-        },
-        status,
-    )
-
-
-@endpoint(Role.VIEWER)
-def registry(ctx: Ctx) -> Response:
-    return _registry_page(ctx)
-
-
-@endpoint(Role.ADMIN)
-def registry_import(ctx: Ctx) -> Response:
-    """Replace the registry with an uploaded CSV, validated as ``scout registry import`` does:
-    one bad row rejects the file with its line number; nothing is written."""
-    from crawler.db.store import current_profile, import_registry, registry_rows
-    from crawler.district.registry import parse_registry
-
-    filename, raw = ctx.files.get("registry", ("", b""))
-    name = (filename.replace("\\", "/").rsplit("/", 1)[-1] or "registry.csv")[:200]
-    try:
-        if not raw:
-            raise InputError("choose a registry CSV file to import")
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                "not UTF-8 text", file=name, line=raw[: exc.start].count(b"\n") + 1
-            ) from None
-        loaded = parse_registry(
-            text,
-            current_profile(ctx.db),
-            file=name,
-            mastodon_instances=ctx.config.mastodon_instances,
-        )
-    except InputError as exc:
-        ctx.audit("registry-import-refused", name, None, {"error": str(exc)[:2000]})
-        return _registry_page(ctx, errors=str(exc).splitlines(), status=400)
-    before = len(registry_rows(ctx.db))
-    changes = import_registry(ctx.db, loaded.rows)
-    ctx.audit(
-        "registry-import",
-        name,
-        {"rows": before},
-        {"rows": len(loaded.rows), **changes.as_dict(), "warnings": list(loaded.warnings)},
-    )
-    return ctx.redirect("/registry?done=imported")
-
-
-@endpoint(Role.VIEWER)
-def registry_export(ctx: Ctx) -> Response:
-    from crawler.db.store import registry_rows
-    from crawler.district.registry import registry_to_csv
-
-    return Response(
-        registry_to_csv(registry_rows(ctx.db)),
-        media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": 'attachment; filename="registry.csv"'},
-    )
 
 
 # --------------------------------------------------------------------------- scans and audit
@@ -252,9 +157,6 @@ ROUTES = [
     Route("/search/jobs/{job_id}.json", search_job_json, methods=["GET"]),
     Route("/search/jobs/{job_id}", search_job, methods=["GET"]),
     Route("/search/jobs/{job_id}/open-cases", search_open_cases, methods=["POST"]),
-    Route("/registry", registry, methods=["GET"]),
-    Route("/registry/import", registry_import, methods=["POST"]),
-    Route("/registry/export.csv", registry_export, methods=["GET"]),
     Route("/scans", scans, methods=["GET"]),
     Route("/scans/start", scan_start, methods=["POST"]),
     Route("/scans/jobs/{job_id}.json", scan_job_json, methods=["GET"]),

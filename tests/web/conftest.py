@@ -96,6 +96,11 @@ def fake_search(config: Any, name: str, progress: Any) -> list[dict[str, Any]]:
     ]
 
 
+def fake_scan(config: Any, name: str, progress: Any) -> list[dict[str, Any]]:
+    progress({"event": "stage", "stage": "matching"})
+    return [{"scan_id": 1, "resumed": False, "cases": {"opened": []}, "notes": []}]
+
+
 def build_web(tmp_path: Any, db_url: str, **app_kw: Any) -> Web:
     from crawler.db.users import add_user
     from crawler.db.web import Role
@@ -109,6 +114,7 @@ def build_web(tmp_path: Any, db_url: str, **app_kw: Any) -> Web:
         add_user(s, "rita", PASSWORD, Role.REVIEWER)
         add_user(s, "vic", PASSWORD, Role.VIEWER)
     app_kw.setdefault("search_runner", fake_search)
+    app_kw.setdefault("scan_runner", fake_scan)  # never a real crawl from these tests
     app = create_app(world.config, secret_key="test-secret-key", **app_kw)
     return Web(world, app, sorted(upd.opened))
 

@@ -60,6 +60,7 @@ def test_hostile_content_is_inert_everywhere(web):
         "/audit",
         "/search",
         job,
+        _edit_link(admin),
     ]
     for path in pages:
         r = admin.get(path)
@@ -116,9 +117,17 @@ def _check_page(html: str, path: str) -> None:
             assert a.get("alt"), (path, a)
 
 
+def _edit_link(admin) -> str:
+    link = admin.get("/registry").text.split('href="/registry/edit?', 1)[1].split('"', 1)[0]
+    return "/registry/edit?" + link.replace("&amp;", "&")
+
+
 def test_pages_have_the_accessibility_basics(web):
     admin, number, job = _hostile_world(web)
-    for path in ["/", f"/cases/{number}", "/registry", "/scans", "/audit", "/search", job]:
+    scan_job = admin.post("/scans/start", data={"csrf_token": csrf_of(admin.get("/scans").text)})
+    paths = ["/", f"/cases/{number}", "/registry", "/scans", "/audit", "/search", job]
+    paths += [_edit_link(admin), scan_job.headers["location"], "/cases/NO-SUCH-CASE"]
+    for path in paths:
         _check_page(admin.get(path).text, path)
     _check_page(web.client().get("/login").text, "/login")
     _check_page(web.client().get("/official").text, "/official")

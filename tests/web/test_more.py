@@ -323,3 +323,41 @@ def test_open_cases_from_a_search(tmp_path):
     assert "Cases were opened or updated" in state["message"] and state["open_cases"]
     assert calls == [("Liberty", {}), ("Liberty", {"open_cases": True})]
     assert "Open cases from these" not in c.get(r.headers["location"]).text
+
+
+def test_admin_edits_one_registry_row(web, admin, reviewer):
+    page = admin.get("/registry").text
+    link = page.split('href="/registry/edit?', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    assert reviewer.get("/registry/edit?" + link).status_code == 403
+    form = admin.get("/registry/edit?" + link).text
+    token = csrf_of(form)
+    platform = form.split('name="platform" value="', 1)[1].split('"', 1)[0]
+    url = form.split('name="url" value="', 1)[1].split('"', 1)[0]
+    base = {
+        "csrf_token": token,
+        "platform": platform,
+        "url": url,
+        "entity": form.split('name="entity">', 1)[1]
+        .split("selected", 1)[0]
+        .rsplit('value="', 1)[1]
+        .split('"')[0],
+        "status": "active",
+        "payments": "none",
+    }
+    before = admin.get("/registry/export.csv").text
+    r = admin.post("/registry/edit", data={**base, "registered_on": "yesterday"})
+    assert r.status_code == 400 and "Not saved" in r.text and "registered_on" in r.text
+    r = admin.post("/registry/edit", data={**base, "entity": "no-such-entity"})
+    assert r.status_code == 400
+    assert admin.get("/registry/export.csv").text == before
+    assert reviewer.post("/registry/edit", data={**base, "administrator": "X"}).status_code == 403
+    r = admin.post(
+        "/registry/edit", data={**base, "administrator": "Dana Diaz", "notes": "handed over"}
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/registry?done=edited"
+    after = admin.get("/registry/export.csv").text
+    changed = [line for line in after.splitlines() if line not in before.splitlines()]
+    assert len(changed) == 1 and "Dana Diaz" in changed[0] and url in changed[0]
+    with web.world.session() as s:
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "registry-edit")).one()
+        assert entry.after["administrator"] == "Dana Diaz" and entry.before["url"] == url
