@@ -1,17 +1,19 @@
-"""The web app's case work beside the ABCE-AR1 case itself: who a case is assigned to, and a
-platform report with the platform's answer (time from report to removal per platform).
+"""The web app's case work beside the ABCE-AR1 case itself: who a case is assigned to, a
+platform report with the platform's answer (time from report to removal per platform), and
+the queue: one page of cases ordered and filtered in the database, and its counts.
 Functions take the session; the caller owns the transaction.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Date, and_, case, func, literal, or_, select
+from sqlalchemy.orm import Session, selectinload
 
-from crawler.db.models import Case, utcnow
+from crawler.db.models import Account, Case, CaseStatus, utcnow
 from crawler.db.users import find_user
 from crawler.db.web import CaseAssignment, Takedown, TakedownAnswer
 from crawler.errors import InputError
@@ -136,3 +138,137 @@ def _median(values: list[int]) -> float | None:
         return None
     mid = len(values) // 2
     return float(values[mid]) if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+# --------------------------------------------------------------------------- the queue
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the queue shows: each field None for "any"."""
+
+    status: str | None = None
+    kind: str | None = None
+    platform: str | None = None
+    entity_keys: frozenset[str] | None = None  # a school: its own key and its teams' keys
+    no_entity: bool = False  # with entity_keys: also cases that name no entity
+    assignee: str | None = None  # a user name, or "-" for nobody
+
+
+@dataclass(frozen=True)
+class QueueOrder:
+    """The facts the order depends on: today, the latest scan (its cases are new), the statuses
+    still followed (``crawler.cases.lifecycle.FOLLOWED_STATUSES``)."""
+
+    today: date
+    latest_scan_id: int | None
+    followed: tuple[str, ...]
+
+
+def _priority(order: QueueOrder) -> tuple[Any, Any]:
+    """Overdue (or a platform's answer overdue) first, then new and open cases, then the other
+    followed ones, each by due date; then the decided ones. Within that, the order of
+    ``scout cases list``: open first, higher confidence, older, by number."""
+    overdue = or_(
+        and_(Case.status == CaseStatus.OPEN.value, Case.due_at < order.today),
+        and_(Takedown.answer == TakedownAnswer.NONE.value, Takedown.answer_by < order.today),
+    )
+    fresh = or_(Case.status == CaseStatus.OPEN.value, Case.opened_scan_id == order.latest_scan_id)
+    followed = Case.status.in_(order.followed)
+    group = case(
+        (~followed, 4),
+        (overdue, 0),
+        (fresh, 1),
+        else_=2,
+    )
+    due = case(
+        (~followed, literal(date(1, 1, 1), Date())),
+        (overdue, func.coalesce(Case.due_at, literal(date(1, 1, 1), Date()))),
+        else_=func.coalesce(Case.due_at, literal(date(9999, 12, 31), Date())),
+    )
+    return group, due
+
+
+def queue_page(
+    session: Session, f: QueueFilter, order: QueueOrder, *, limit: int, offset: int
+) -> tuple[list[Case], int]:
+    """One page of the queue, ordered and filtered in the database, and the number of cases
+    that match. The cases come with their accounts and histories loaded."""
+    q = (
+        select(Case)
+        .join(Account, Account.id == Case.account_id)
+        .outerjoin(Takedown, Takedown.case_id == Case.id)
+        .outerjoin(CaseAssignment, CaseAssignment.case_id == Case.id)
+    )
+    if f.status:
+        q = q.where(Case.status == f.status)
+    if f.kind:
+        q = q.where(Case.kind == f.kind)
+    if f.platform:
+        q = q.where(Account.platform == f.platform)
+    if f.entity_keys is not None:
+        keys = Case.entity_key.in_(sorted(f.entity_keys) or [""])
+        q = q.where(or_(keys, Case.entity_key.is_(None)) if f.no_entity else keys)
+    if f.assignee == "-":
+        q = q.where(CaseAssignment.case_id.is_(None))
+    elif f.assignee:
+        q = q.where(CaseAssignment.assignee == f.assignee)
+    total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
+    group, due = _priority(order)
+    rank = case(
+        (Case.status == CaseStatus.OPEN.value, 0), (Case.status.in_(order.followed), 1), else_=2
+    )
+    page = (
+        q.order_by(group, due, rank, Case.confidence.desc(), Case.opened_at, Case.number)
+        .limit(limit)
+        .offset(offset)
+        .options(selectinload(Case.account), selectinload(Case.events))
+    )
+    return list(session.scalars(page)), total
+
+
+def queue_counts(session: Session, order: QueueOrder, me: str | None) -> dict[str, int]:
+    """The figures at the top of the queue, over all cases."""
+    followed = Case.status.in_(order.followed)
+    by_status = dict(session.execute(select(Case.status, func.count()).group_by(Case.status)).all())
+    n_followed = sum(n for s, n in by_status.items() if s in order.followed)
+
+    def count(q: Any) -> int:
+        return int(session.scalar(q) or 0)
+
+    return {
+        "open": by_status.get(CaseStatus.OPEN.value, 0),
+        "followed": n_followed,
+        "new": count(
+            select(func.count()).where(followed, Case.opened_scan_id == order.latest_scan_id)
+        )
+        if order.latest_scan_id is not None
+        else 0,
+        "overdue": count(
+            select(func.count()).where(
+                Case.status == CaseStatus.OPEN.value, Case.due_at < order.today
+            )
+        ),
+        "answers_overdue": count(
+            select(func.count()).where(
+                Takedown.answer == TakedownAnswer.NONE.value, Takedown.answer_by < order.today
+            )
+        ),
+        "decided": sum(by_status.values()) - n_followed,
+        "mine": count(
+            select(func.count())
+            .select_from(Case)
+            .join(CaseAssignment, CaseAssignment.case_id == Case.id)
+            .where(followed, CaseAssignment.assignee == me)
+        )
+        if me
+        else 0,
+    }
+
+
+def queue_platforms(session: Session) -> list[str]:
+    return sorted(
+        session.scalars(
+            select(Account.platform).join(Case, Case.account_id == Account.id).distinct()
+        )
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
@@ -21,7 +22,7 @@ from crawler.vocab import CaseKind, CaseStatus
 from crawler.web.render import error_page, page
 from crawler.web.security import Ctx, endpoint
 
-QUEUE_LIMIT = 500
+QUEUE_LIMIT = 200  # rows per page of the queue
 DECISION_CHOICES = [
     ("notified", "Notified: the administrator was told to register or close it"),
     ("registered", "Registered: it is an approved account (adds the registry row)"),
@@ -40,91 +41,117 @@ IMAGE_TYPES = {
 }
 
 
-def _first_reason(ctx: Ctx, case: Any) -> str:
-    from crawler.cases.lifecycle import latest_assessment
+def _first_reasons(ctx: Ctx, rows: list[dict[str, Any]]) -> None:
+    """Each row's first reason: the first level of its account's latest assessment (one query
+    for the page, not one per row)."""
+    from sqlalchemy import select
 
-    if case.kind == CaseKind.DEACTIVATION_INCOMPLETE:
-        return "The registry lists it as deactivated, but a scan saw it live"
-    a = latest_assessment(ctx.db, case.account_id)
-    for level in (a.explanation if a else None) or []:
-        return str(level.get("label") or level.get("code") or "")
-    return ""
+    from crawler.db.models import Assessment
+
+    ids = {r["case"].account_id for r in rows}
+    latest: dict[int, list[Any]] = {}
+    for account_id, explanation in ctx.db.execute(
+        select(Assessment.account_id, Assessment.explanation)
+        .where(Assessment.account_id.in_(ids or {-1}))
+        .order_by(Assessment.account_id, Assessment.scan_id.desc())
+    ):
+        latest.setdefault(account_id, explanation or [])
+    for r in rows:
+        case = r["case"]
+        if case.kind == CaseKind.DEACTIVATION_INCOMPLETE:
+            r["reason"] = "The registry lists it as deactivated, but a scan saw it live"
+            continue
+        levels = latest.get(case.account_id) or [{}]
+        r["reason"] = str(levels[0].get("label") or levels[0].get("code") or "")
 
 
-def _priority(row: dict[str, Any]) -> tuple[int, str]:
-    """New, due and overdue first: overdue, then new, then the rest followed by due date, then
-    decided cases."""
-    if not row["is_open"]:
-        return (4, "")
-    if row["overdue"] or row["answer_overdue"]:
-        return (0, row["due"] or "")
-    if row["new"] or row["status"] == CaseStatus.OPEN:
-        return (1, row["due"] or "9999")
-    return (2, row["due"] or "9999")
+def _queue_filter(q: Any, rctx: Any, me: str) -> Any:
+    from crawler.db.casework import QueueFilter
+
+    school = q.get("school") or None
+    keys = None
+    if school:
+        keys = frozenset(
+            k for k in [rctx.district.key, *rctx.entities] if rctx.school_of(k) == school
+        )
+    who = q.get("assignee") or None
+    return QueueFilter(
+        status=q.get("status") or None,
+        kind=q.get("kind") or None,
+        platform=q.get("platform") or None,
+        entity_keys=keys,
+        no_entity=school == rctx.district.key,
+        assignee=me if who == "me" else who,
+    )
 
 
-def queue_rows(ctx: Ctx, status: str | None) -> tuple[list[dict[str, Any]], Any]:
-    from crawler.cases.lifecycle import list_cases
-    from crawler.db.casework import assignments, takedowns
-    from reports.builders import Context, case_row
+def _rows(ctx: Ctx, rctx: Any, cases: list[Any], order: Any) -> list[dict[str, Any]]:
+    """Queue rows: the static index's row (:func:`reports.builders.case_row`) plus the web
+    app's facts (assignee, platform answer overdue), in two queries for the page."""
+    from sqlalchemy import select
 
-    rctx = Context(ctx.db, ctx.config, None)
-    assigned = assignments(ctx.db)
-    reports = takedowns(ctx.db)
-    today = rctx.now.date()
+    from crawler.db.casework import takedown_json
+    from crawler.db.web import CaseAssignment, Takedown
+    from reports.builders import case_row
+
+    ids = [c.id for c in cases] or [-1]
+    tds = {t.case_id: t for t in ctx.db.scalars(select(Takedown).where(Takedown.case_id.in_(ids)))}
+    who = dict(
+        ctx.db.execute(
+            select(CaseAssignment.case_id, CaseAssignment.assignee).where(
+                CaseAssignment.case_id.in_(ids)
+            )
+        ).all()
+    )
     rows = []
-    for case in list_cases(ctx.db, status):
+    for case in cases:
+        td = tds.get(case.id)
         row = case_row(rctx, case)
-        td = reports.get(case.id)
-        row["case"] = case
-        row["assignee"] = assigned.get(case.id)
-        row["school"] = rctx.school_of(case.entity_key) if case.entity_key else rctx.district.key
-        row["takedown"] = td
-        row["answer_overdue"] = bool(
-            td and td.answer == "none" and td.answer_by and td.answer_by < today
+        row.update(
+            case=case,
+            assignee=who.get(case.id),
+            takedown=takedown_json(td),
+            answer_overdue=bool(
+                td and td.answer == "none" and td.answer_by and td.answer_by < order.today
+            ),
         )
         rows.append(row)
-    rows.sort(key=_priority)  # stable: within a group, list_cases's order stays
-    return rows, rctx
-
-
-def _filter(rows: list[dict[str, Any]], q: Any, me: str) -> list[dict[str, Any]]:
-    out = rows
-    for key in ("kind", "platform", "school"):
-        if q.get(key):
-            out = [r for r in out if r[key] == q.get(key)]
-    who = q.get("assignee", "")
-    if who == "-":
-        out = [r for r in out if not r["assignee"]]
-    elif who:
-        out = [r for r in out if r["assignee"] == (me if who == "me" else who)]
-    return out
+    return rows
 
 
 @endpoint(Role.VIEWER)
 def queue(ctx: Ctx) -> Response:
+    """The queue: counts over all cases, then one page of the filtered cases, overdue and new
+    first (ordered and paged in the database, so it stays fast with thousands of cases)."""
+    from crawler.cases.lifecycle import FOLLOWED_STATUSES
+    from crawler.db.casework import QueueOrder, queue_counts, queue_page, queue_platforms
     from crawler.db.users import list_users
+    from reports.builders import Context
 
     q = ctx.request.query_params
     status = q.get("status") or None
     if status is not None and status not in set(CaseStatus):
         return error_page(ctx, 400, f"Unknown status '{status}'.")
-    rows, rctx = queue_rows(ctx, None)
-    counts = {
-        "open": sum(1 for r in rows if r["status"] == CaseStatus.OPEN),
-        "followed": sum(1 for r in rows if r["is_open"]),
-        "new": sum(1 for r in rows if r["new"] and r["is_open"]),
-        "overdue": sum(1 for r in rows if r["overdue"]),
-        "answers_overdue": sum(1 for r in rows if r["answer_overdue"]),
-        "decided": sum(1 for r in rows if not r["is_open"]),
-        "mine": sum(1 for r in rows if r["assignee"] == ctx.user.name and r["is_open"])
-        if ctx.user
-        else 0,
-    }
-    shown = [r for r in rows if status is None or r["status"] == status]
-    shown = _filter(shown, q, ctx.user.name if ctx.user else "")
-    for r in shown[:QUEUE_LIMIT]:
-        r["reason"] = _first_reason(ctx, r["case"])
+    rctx = Context(ctx.db, ctx.config, None)
+    me = ctx.user.name if ctx.user else ""
+    order = QueueOrder(
+        today=rctx.now.date(),
+        latest_scan_id=rctx.scan.id if rctx.scan is not None else None,
+        followed=tuple(FOLLOWED_STATUSES),
+    )
+    raw = q.get("page", "1")
+    number = int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    cases, total = queue_page(
+        ctx.db,
+        _queue_filter(q, rctx, me),
+        order,
+        limit=QUEUE_LIMIT,
+        offset=(number - 1) * QUEUE_LIMIT,
+    )
+    pages = max(1, -(-total // QUEUE_LIMIT))
+    page_rows = _rows(ctx, rctx, cases, order)
+    _first_reasons(ctx, page_rows)
+    query = {k: v for k, v in q.items() if k != "page" and v}
     schools = [(rctx.district.key, rctx.district.name)] + [
         (k, e.name) for k, e in rctx.entities.items() if e.kind == "school"
     ]
@@ -134,16 +161,18 @@ def queue(ctx: Ctx) -> Response:
         {
             "title": "Cases",
             "district": rctx.district.name,
-            "rows": shown[:QUEUE_LIMIT],
-            "total": len(shown),
-            "limit": QUEUE_LIMIT,
-            "counts": counts,
+            "rows": page_rows,
+            "total": total,
+            "page": number,
+            "pages": pages,
+            "page_query": urlencode(query),
+            "counts": queue_counts(ctx.db, order, me),
             "filters": {
                 k: q.get(k, "") for k in ("status", "kind", "platform", "school", "assignee")
             },
             "statuses": list(CaseStatus),
             "kinds": list(CaseKind),
-            "platforms": sorted({r["platform"] for r in rows}),
+            "platforms": queue_platforms(ctx.db),
             "schools": schools,
             "users": [u.name for u in list_users(ctx.db)],
         },

@@ -258,3 +258,25 @@ def test_the_next_scan_keeps_a_web_decision(web, reviewer):
     run_scan(web.world, [HOOPS, EVIL, VOLLEY])
     shown = json.loads(scout(web, "cases", "show", number, "--json"))
     assert shown["status"] == "dismissed-not-district"
+
+
+def test_queue_order_and_pages(web, viewer, monkeypatch):
+    from crawler.web import routes_cases
+
+    overdue, hoops = case_number(web, VOLLEY.url), case_number(web, HOOPS.url)
+    with web.world.session() as s:
+        case = s.scalars(select(Case).where(Case.number == overdue)).one()
+        case.due_at = date.today() - timedelta(days=3)
+        closed = s.scalars(select(Case).where(Case.number == hoops)).one()
+        closed.status = "dismissed-not-district"
+    page = viewer.get("/").text
+    order = [n for n in page.split('data-case href="/cases/')[1:]]
+    numbers = [o.split('"', 1)[0] for o in order]
+    assert numbers[0] == overdue and numbers[-1] == hoops
+    assert "(overdue)" in page and '<div class="n">1</div><div class="l">overdue</div>' in page
+    monkeypatch.setattr(routes_cases, "QUEUE_LIMIT", 1)
+    first = viewer.get("/cases?kind=unregistered").text
+    assert "page 1 of 3" in first and 'href="/cases?kind=unregistered&amp;page=2"' in first
+    second = viewer.get("/cases?kind=unregistered&page=2").text
+    assert 'rel="prev"' in second and numbers[1] in second and numbers[0] not in second
+    assert viewer.get("/cases?page=abc").status_code == 200
