@@ -70,7 +70,7 @@ def page(ctx: Ctx, template: str, data: dict[str, Any], status: int = 200) -> HT
         "is_admin": ctx.can(Role.ADMIN),
         "csrf": ctx.web_session.csrf if ctx.web_session else "",
         "url": ctx.url,
-        "path": ctx.request.url.path,
+        "path": ctx.route_path,
         "district": data.get("district", ""),
         "flash": FLASH.get(ctx.request.query_params.get("done", ""), ""),
     }

@@ -28,6 +28,9 @@ def search(ctx: Ctx) -> Response:
         return page(ctx, "search.html", {"title": "Search", "job": None, "q": ""})
     if not ctx.can(Role.REVIEWER):
         return error_page(ctx, 403, "Running a search needs the reviewer role.")
+    if ctx.request.headers.get("sec-fetch-site") == "cross-site":
+        # A link from another site does not spend the API quotas: the user presses Search.
+        return page(ctx, "search.html", {"title": "Search", "job": None, "q": name})
     if len(name) > SEARCH_MAX:
         return error_page(ctx, 400, f"A name has at most {SEARCH_MAX} characters.")
     assert ctx.user is not None

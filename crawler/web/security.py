@@ -121,6 +121,12 @@ class Ctx:
     def can(self, needed: Role) -> bool:
         return self.role is not None and self.role.allows(needed)
 
+    @property
+    def route_path(self) -> str:
+        """The path inside the app, without the root path (uvicorn puts the root path in front
+        of ``path``; other servers and the test client do not)."""
+        return route_path(self.request)
+
     def url(self, path: str) -> str:
         """``path`` under the app's root path (``--root-path`` behind a reverse proxy)."""
         return str(self.request.scope.get("root_path", "")).rstrip("/") + path
@@ -195,14 +201,14 @@ def _run(
         _load_user(ctx)
         if role is not None:
             if ctx.user is None:
-                if request.url.path.startswith(ctx.url("/api/")):
+                if ctx.route_path.startswith("/api/"):
                     return JSONResponse({"error": "not signed in"}, status_code=401)
-                target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                target = ctx.route_path + (f"?{request.url.query}" if request.url.query else "")
                 from urllib.parse import quote
 
                 return ctx.redirect("/login?next=" + quote(target, safe=""))
             if not ctx.can(role):
-                if request.url.path.startswith(ctx.url("/api/")):
+                if ctx.route_path.startswith("/api/"):
                     return JSONResponse({"error": f"needs the {role} role"}, status_code=403)
                 return error_page(ctx, 403, f"This needs the {role} role.")
             if request.method == "POST" and check_csrf and not csrf_ok(ctx):
@@ -246,6 +252,14 @@ def set_cookie(ctx: Ctx, response: Response, name: str, value: str, max_age: int
         samesite="lax",
         secure=ctx.request.url.scheme == "https",
     )
+
+
+def route_path(request: Request) -> str:
+    path = str(request.scope.get("path", ""))
+    root = str(request.scope.get("root_path", "")).rstrip("/")
+    if root and (path == root or path.startswith(root + "/")):
+        return path[len(root) :] or "/"
+    return path
 
 
 def safe_next(value: str | None) -> str:

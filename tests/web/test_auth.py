@@ -182,9 +182,22 @@ def test_security_headers(web, admin):
 
 
 def test_root_path(tmp_path, sqlite_url):
+    """Behind a proxy under /scout (``--root-path /scout``; uvicorn puts the root path in
+    front of the path): links, redirects, cookies and the API's 401 all keep the prefix."""
     web = build_web(tmp_path, sqlite_url)
-    c = web.client(root_path="/scout")
-    r = c.get("/cases")
-    assert r.status_code == 303 and r.headers["location"].startswith("/scout/login")
-    page = c.get("/login").text
+    c = web.client(root_path="/scout", base_url="http://testserver/scout")
+    r = c.get("/cases?status=open")
+    assert r.status_code == 303
+    assert r.headers["location"] == "/scout/login?next=%2Fcases%3Fstatus%3Dopen"
+    assert c.get("/api/cases").status_code == 401
+    page = c.get("/login?next=%2Fcases%3Fstatus%3Dopen").text
     assert 'action="/scout/login"' in page and 'href="/scout/static/report.css"' in page
+    token = csrf_of(page.split('/login" class="stack"', 1)[1])
+    data = {"username": "ann", "password": PASSWORD, "csrf_token": token}
+    r = c.post("/login", data=data | {"next": "/cases?status=open"})
+    assert r.status_code == 303 and r.headers["location"] == "/scout/cases?status=open"
+    cookie = next(h for h in r.headers.get_list("set-cookie") if h.startswith("scout_session="))
+    assert "Path=/scout/" in cookie
+    page = c.get(f"/cases/{web.numbers[0]}").text
+    assert f'action="/scout/cases/{web.numbers[0]}/decision"' in page
+    assert 'href="/scout/" aria-current="page"' in page

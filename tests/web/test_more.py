@@ -361,3 +361,13 @@ def test_admin_edits_one_registry_row(web, admin, reviewer):
     with web.world.session() as s:
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "registry-edit")).one()
         assert entry.after["administrator"] == "Dana Diaz" and entry.before["url"] == url
+
+
+def test_a_link_from_another_site_does_not_start_a_search(web, reviewer):
+    r = reviewer.get("/search?q=Liberty", headers={"sec-fetch-site": "cross-site"})
+    assert r.status_code == 200 and 'value="Liberty"' in r.text
+    assert web.world and not web.app.state.settings.jobs.jobs
+    assert (
+        reviewer.get("/search?q=Liberty", headers={"sec-fetch-site": "same-origin"}).status_code
+        == 303
+    )
