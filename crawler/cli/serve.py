@@ -51,7 +51,9 @@ def serve(
         port=port,
         workers=workers,
         root_path=root_path.rstrip("/"),
-        proxy_headers=True,  # X-Forwarded-For/-Proto from $FORWARDED_ALLOW_IPS (default 127.0.0.1)
+        # The app reads X-Forwarded-For/-Proto itself (from $FORWARDED_ALLOW_IPS, default
+        # 127.0.0.1), keeping the proxy's own address for the trusted user header.
+        proxy_headers=False,
         server_header=False,
     )
 

@@ -22,6 +22,7 @@ from starlette.staticfiles import StaticFiles
 from crawler.config import Config
 from crawler.web import routes_auth, routes_cases, routes_decide, routes_more, routes_registry
 from crawler.web.jobs import Jobs
+from crawler.web.proxy import ForwardedHeaders, networks
 from crawler.web.render import STATIC
 from crawler.web.security import SecurityHeaders, Settings
 
@@ -63,10 +64,15 @@ def create_app(
     absolute: timedelta = timedelta(hours=12),
     search_runner: Any = None,
     scan_runner: Any = None,
+    forwarded_allow_ips: str = "127.0.0.1",
+    trusted_header: str = "",
+    trusted_proxies: tuple[str, ...] = (),
 ) -> Starlette:
     """The web app for ``config``'s database. ``search_runner(config, name, progress)`` runs an
     ad-hoc search (default: :func:`crawler.web.jobs.run_search`, as ``scout search`` does);
-    ``scan_runner`` the scan an admin starts (default: :func:`crawler.web.jobs.run_full_scan`)."""
+    ``scan_runner`` the scan an admin starts (default: :func:`crawler.web.jobs.run_full_scan`).
+    Behind a proxy: ``forwarded_allow_ips`` (whose X-Forwarded-* headers are believed),
+    ``trusted_header`` and ``trusted_proxies`` (sign-in by the proxy: :mod:`crawler.web.proxy`)."""
     from crawler.db import engine_for, session_factory
 
     engine_for(config.database_url)  # migrate before the first request
@@ -76,16 +82,25 @@ def create_app(
         secret_key=secret_key,
         idle=idle,
         absolute=absolute,
+        trusted_header=trusted_header.strip(),
+        trusted_proxies=networks(trusted_proxies),
     )
     settings.jobs = Jobs(config, runner=search_runner, scan_runner=scan_runner)
-    app = Starlette(routes=routes(), middleware=[Middleware(SecurityHeaders)])
+    app = Starlette(
+        routes=routes(),
+        middleware=[
+            Middleware(ForwardedHeaders, trusted_hosts=forwarded_allow_ips),
+            Middleware(SecurityHeaders),
+        ],
+    )
     app.state.settings = settings
     return app
 
 
 def from_env() -> Starlette:
     """The app as ``scout serve`` starts it: configuration from ``SCOUT_CONFIG`` and
-    ``SCOUT_DATABASE_URL``, the cookie key from ``SCOUT_SECRET_KEY``."""
+    ``SCOUT_DATABASE_URL``, the cookie key from ``SCOUT_SECRET_KEY``, the proxies from
+    ``FORWARDED_ALLOW_IPS``, ``SCOUT_TRUSTED_HEADER`` and ``SCOUT_TRUSTED_PROXIES``."""
     from crawler.config import load_config
 
     key = os.environ.get("SCOUT_SECRET_KEY", "")
@@ -102,4 +117,9 @@ def from_env() -> Starlette:
         secret_key=key,
         idle=timedelta(minutes=idle),
         absolute=timedelta(hours=absolute),
+        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        trusted_header=os.environ.get("SCOUT_TRUSTED_HEADER", ""),
+        trusted_proxies=tuple(
+            c for c in os.environ.get("SCOUT_TRUSTED_PROXIES", "").split(",") if c.strip()
+        ),
     )

@@ -63,7 +63,7 @@ def _login_csrf_ok(ctx: Ctx) -> bool:
 
 @endpoint(None)
 def login(ctx: Ctx) -> Response:
-    from crawler.db.users import authenticate, create_session, end_session
+    from crawler.db.users import authenticate, create_session, end_session, purge_sessions
 
     if not _login_csrf_ok(ctx):
         return error_page(ctx, 403, "The sign-in form was stale or not from this site: reload it.")
@@ -89,6 +89,7 @@ def login(ctx: Ctx) -> Response:
             end_session(ctx.db, ctx.settings.signer("session").unsign(old).decode())
         except (BadSignature, UnicodeDecodeError):
             pass
+    purge_sessions(ctx.db, absolute=ctx.settings.absolute)  # forget long-expired sessions
     token, _ = create_session(ctx.db, result.user, ctx.address)
     ctx.audit("login", actor=result.user.name, after={"role": result.user.role})
     response = RedirectResponse(ctx.url(safe_next(ctx.form.get("next"))), status_code=303)

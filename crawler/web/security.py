@@ -59,6 +59,8 @@ class Settings:
     idle: timedelta = timedelta(minutes=30)
     absolute: timedelta = timedelta(hours=12)
     jobs: Any = None  # crawler.web.jobs.Jobs
+    trusted_header: str = ""  # sign-in by a trusted proxy's header (crawler.web.proxy)
+    trusted_proxies: tuple[Any, ...] = ()  # ip_network objects
 
     def signer(self, salt: str):  # type: ignore[no-untyped-def]
         from itsdangerous import TimestampSigner
@@ -105,6 +107,7 @@ class Ctx:
     web_session: WebSession | None = None
     form: dict[str, str] = field(default_factory=dict)
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # name: (filename, bytes)
+    new_token: str | None = None  # a session started by this request (trusted proxy header)
 
     @property
     def config(self) -> Config:
@@ -190,50 +193,72 @@ def _run(
     files: dict[str, tuple[str, bytes]],
     check_csrf: bool,
 ) -> Response:
-    from crawler.db.store import NoDistrict
-    from crawler.web.render import error_page
-
     settings: Settings = request.app.state.settings
     if any(len(data) > MAX_UPLOAD for _, data in files.values()):
         return Response("upload too large", status_code=413, media_type="text/plain")
     with settings.factory.begin() as db:
         ctx = Ctx(request, settings, db, form=form, files=files)
         _load_user(ctx)
-        if role is not None:
-            if ctx.user is None:
-                if ctx.route_path.startswith("/api/"):
-                    return JSONResponse({"error": "not signed in"}, status_code=401)
-                target = ctx.route_path + (f"?{request.url.query}" if request.url.query else "")
-                from urllib.parse import quote
+        response = _guarded(ctx, fn, role, check_csrf)
+        if ctx.new_token:
+            signed = settings.signer("session").sign(ctx.new_token).decode()
+            set_cookie(
+                ctx, response, SESSION_COOKIE, signed, int(settings.absolute.total_seconds())
+            )
+        return response
 
-                return ctx.redirect("/login?next=" + quote(target, safe=""))
-            if not ctx.can(role):
-                if ctx.route_path.startswith("/api/"):
-                    return JSONResponse({"error": f"needs the {role} role"}, status_code=403)
-                return error_page(ctx, 403, f"This needs the {role} role.")
-            if request.method == "POST" and check_csrf and not csrf_ok(ctx):
-                return error_page(ctx, 403, "The form was stale or not from this site: reload it.")
-        try:
-            return fn(ctx)
-        except NoDistrict as exc:
-            return error_page(ctx, 503, str(exc))
+
+def _guarded(ctx: Ctx, fn: Handler, role: Role | None, check_csrf: bool) -> Response:
+    """Signed in, the role, the CSRF token of a POST: then the endpoint."""
+    from urllib.parse import quote
+
+    from crawler.db.store import NoDistrict
+    from crawler.web.render import error_page
+
+    request = ctx.request
+    api = ctx.route_path.startswith("/api/")
+    if role is not None and ctx.user is None:
+        if api:
+            return JSONResponse({"error": "not signed in"}, status_code=401)
+        target = ctx.route_path + (f"?{request.url.query}" if request.url.query else "")
+        return ctx.redirect("/login?next=" + quote(target, safe=""))
+    if role is not None and not ctx.can(role):
+        if api:
+            return JSONResponse({"error": f"needs the {role} role"}, status_code=403)
+        return error_page(ctx, 403, f"This needs the {role} role.")
+    if role is not None and request.method == "POST" and check_csrf and not csrf_ok(ctx):
+        return error_page(ctx, 403, "The form was stale or not from this site: reload it.")
+    try:
+        return fn(ctx)
+    except NoDistrict as exc:
+        return error_page(ctx, 503, str(exc))
 
 
 def _load_user(ctx: Ctx) -> None:
     from itsdangerous import BadSignature
 
-    from crawler.db.users import load_session
+    from crawler.db.users import create_session, load_session, purge_sessions
+    from crawler.web.proxy import header_user
 
     raw = ctx.request.cookies.get(SESSION_COOKIE)
-    if not raw:
-        return
-    try:
-        token = ctx.settings.signer("session").unsign(raw).decode()
-    except (BadSignature, UnicodeDecodeError):
-        return
-    found = load_session(ctx.db, token, idle=ctx.settings.idle, absolute=ctx.settings.absolute)
-    if found is not None:
-        ctx.web_session, ctx.user = found
+    if raw:
+        try:
+            token = ctx.settings.signer("session").unsign(raw).decode()
+        except (BadSignature, UnicodeDecodeError):
+            token = ""
+        found = token and load_session(
+            ctx.db, token, idle=ctx.settings.idle, absolute=ctx.settings.absolute
+        )
+        if found:
+            ctx.web_session, ctx.user = found
+    proxied = header_user(ctx)
+    if proxied is not None and (ctx.user is None or ctx.user.id != proxied.id):
+        # The trusted proxy signed this person in: a session of their own (for the forms' CSRF
+        # token), as a sign-in would start one.
+        purge_sessions(ctx.db, absolute=ctx.settings.absolute)
+        ctx.new_token, ctx.web_session = create_session(ctx.db, proxied, ctx.address)
+        ctx.user = proxied
+        ctx.audit("login", after={"role": proxied.role, "via": ctx.settings.trusted_header})
 
 
 def csrf_ok(ctx: Ctx) -> bool:
