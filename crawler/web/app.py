@@ -43,9 +43,14 @@ async def report_css(request: Request) -> Response:
     )
 
 
+async def favicon(request: Request) -> Response:
+    return Response(status_code=204, headers={"cache-control": "public, max-age=86400"})
+
+
 def routes() -> list[Any]:
     return [
         Route("/healthz", healthz),
+        Route("/favicon.ico", favicon),
         Route("/static/report.css", report_css),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
         *routes_auth.ROUTES,
