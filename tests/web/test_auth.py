@@ -1,4 +1,4 @@
-"""Sign-in, sessions, roles, CSRF and headers (DESIGN.md, "The review web app")."""
+"""Sign-in, sessions, roles, CSRF and headers (README, "The review web app")."""
 
 from __future__ import annotations
 

@@ -280,3 +280,15 @@ def test_queue_order_and_pages(web, viewer, monkeypatch):
     second = viewer.get("/cases?kind=unregistered&page=2").text
     assert 'rel="prev"' in second and numbers[1] in second and numbers[0] not in second
     assert viewer.get("/cases?page=abc").status_code == 200
+
+
+def test_a_reported_account_gone_from_the_scans_is_flagged(web, reviewer):
+    from tests.cases.scout_world import run_scan
+
+    number = case_number(web, EVIL.url)
+    r = decide(reviewer, number, "reported", route="TikTok form", reference="T-1")
+    assert r.status_code == 303
+    run_scan(web.world, [HOOPS, VOLLEY])  # every source ran; the reported account is gone
+    page = reviewer.get(f"/cases/{number}").text
+    assert "The account has not been seen since" in page
+    assert "gone from the scans: removed?" in reviewer.get("/").text
