@@ -3,7 +3,8 @@
 This module holds the application object and the global options. Each command group lives in
 its own module with a ``register(app, registry_app)`` function (:data:`COMMAND_MODULES`):
 ``setup`` (init, db), ``district``, ``registry``, ``check``, ``scan`` (scan, search), ``demo``,
-``match``, ``cases`` and ``report`` (report, registry audit, registry official).
+``match``, ``cases``, ``report`` (report, registry audit, registry official), ``serve``
+(the web app) and ``users`` (users add, list, remove; audit).
 
 Exit codes: 0 success, 1 bad input or failed run (message on stderr), 2 usage.
 """
@@ -42,6 +43,8 @@ COMMAND_MODULES = (
     "crawler.cli.match",
     "crawler.cli.cases",
     "crawler.cli.report",
+    "crawler.cli.serve",
+    "crawler.cli.users",
 )
 
 
