@@ -237,7 +237,7 @@ def queue_counts(session: Session, order: QueueOrder, me: str | None) -> dict[st
         return int(session.scalar(q) or 0)
 
     return {
-        "open": by_status.get(CaseStatus.OPEN.value, 0),
+        "open": by_status.get(CaseStatus.OPEN, 0),
         "followed": n_followed,
         "new": count(
             select(func.count()).where(followed, Case.opened_scan_id == order.latest_scan_id)

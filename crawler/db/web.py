@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crawler.db.models import Base, Stamp, UTCDateTime, intpk, utcnow
+from crawler.db.models import utcnow
+from crawler.db.types import Base, Stamp, UTCDateTime, intpk
 
 
 class Role(StrEnum):

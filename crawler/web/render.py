@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.responses import HTMLResponse
 
-from reports.builders import KIND_LABELS, PLATFORM_LABELS, STATUS_LABELS
+from reports.context import KIND_LABELS, PLATFORM_LABELS, STATUS_LABELS
 from reports.render import TEMPLATES as REPORT_TEMPLATES
 from reports.render import safe_url
 

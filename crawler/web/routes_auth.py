@@ -116,7 +116,8 @@ def logout(ctx: Ctx) -> Response:
 def official(ctx: Ctx) -> Response:
     """The public list of official accounts (as ``scout registry official``): no sign-in, no
     administrator details, cacheable so a district website can link it."""
-    from reports.builders import Context, build_official
+    from reports.context import Context
+    from reports.documents.official import build_official
 
     data = build_official(Context(ctx.db, ctx.config, None))
     html = env().get_template("official.html").render(url=ctx.url, **data)

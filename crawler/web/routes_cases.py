@@ -1,8 +1,8 @@
 """The queue, the case page, its evidence files and the JSON API (``/api/cases``).
 
 Rows come from the same functions as ``scout cases list`` and the static reports
-(:func:`crawler.cases.lifecycle.list_cases`, :func:`reports.builders.case_row` and
-:func:`reports.builders.build_case`); this module only filters, orders and adds the web app's
+(:func:`crawler.cases.views.list_cases`, :func:`reports.context.case_row` and
+:func:`reports.documents.case.build_case`); this module only filters, orders and adds the web app's
 own facts (assignee, takedown).
 """
 
@@ -86,13 +86,13 @@ def _queue_filter(q: Any, rctx: Any, me: str) -> Any:
 
 
 def _rows(ctx: Ctx, rctx: Any, cases: list[Any], order: Any) -> list[dict[str, Any]]:
-    """Queue rows: the static index's row (:func:`reports.builders.case_row`) plus the web
+    """Queue rows: the static index's row (:func:`reports.context.case_row`) plus the web
     app's facts (assignee, platform answer overdue), in two queries for the page."""
     from sqlalchemy import select
 
     from crawler.db.casework import takedown_json
     from crawler.db.web import CaseAssignment, Takedown
-    from reports.builders import case_row
+    from reports.context import case_row
 
     ids = [c.id for c in cases] or [-1]
     tds = {t.case_id: t for t in ctx.db.scalars(select(Takedown).where(Takedown.case_id.in_(ids)))}
@@ -123,10 +123,10 @@ def _rows(ctx: Ctx, rctx: Any, cases: list[Any], order: Any) -> list[dict[str, A
 def queue(ctx: Ctx) -> Response:
     """The queue: counts over all cases, then one page of the filtered cases, overdue and new
     first (ordered and paged in the database, so it stays fast with thousands of cases)."""
-    from crawler.cases.lifecycle import FOLLOWED_STATUSES
+    from crawler.cases.records import FOLLOWED_STATUSES
     from crawler.db.casework import QueueOrder, queue_counts, queue_page, queue_platforms
     from crawler.db.users import list_users
-    from reports.builders import Context
+    from reports.context import Context
 
     q = ctx.request.query_params
     status = q.get("status") or None
@@ -180,7 +180,7 @@ def queue(ctx: Ctx) -> Response:
 
 
 def _case_or_404(ctx: Ctx) -> Any:
-    from crawler.cases.lifecycle import find_case
+    from crawler.cases.records import find_case
 
     return find_case(ctx.db, ctx.request.path_params["case_id"])
 
@@ -197,7 +197,8 @@ def case_page_data(ctx: Ctx, case: Any, *, error: str = "") -> dict[str, Any]:
     from crawler.db.casework import takedown_json
     from crawler.db.users import list_users
     from crawler.db.web import CaseAssignment, Takedown
-    from reports.builders import Context, build_case
+    from reports.context import Context
+    from reports.documents.case import build_case
 
     rctx = Context(ctx.db, ctx.config, None)
     data = build_case(rctx, case)
@@ -270,7 +271,7 @@ def _json(data: Any, status: int = 200) -> Response:
 
 @endpoint(Role.VIEWER)
 def api_cases(ctx: Ctx) -> Response:
-    from crawler.cases.lifecycle import case_json, list_cases
+    from crawler.cases.views import case_json, list_cases
 
     status = ctx.request.query_params.get("status") or None
     if status is not None and status not in set(CaseStatus):
@@ -281,7 +282,7 @@ def api_cases(ctx: Ctx) -> Response:
 @endpoint(Role.VIEWER)
 def api_case(ctx: Ctx) -> Response:
     """One case as ``scout cases show ID --json``: the list shape plus due and history."""
-    from crawler.cases.lifecycle import case_json
+    from crawler.cases.views import case_json
 
     case = _case_or_404(ctx)
     if case is None:

@@ -56,7 +56,7 @@ def _refused(ctx: Ctx, case: Any, exc: InputError) -> Response:
 
 def _registry_row(ctx: Ctx, case: Any, note: str | None) -> tuple[Any, list[str]]:
     """``decide --as registered``: the registry row from the form, validated as the CLI does."""
-    from crawler.cases.lifecycle import registry_row_for
+    from crawler.cases.decisions import registry_row_for
     from crawler.db.store import find_registered
 
     acc = case.account
@@ -81,7 +81,7 @@ def _registry_row(ctx: Ctx, case: Any, note: str | None) -> tuple[Any, list[str]
 
 @endpoint(Role.REVIEWER)
 def decision(ctx: Ctx) -> Response:
-    from crawler.cases.lifecycle import decide, parse_decision
+    from crawler.cases.decisions import decide, parse_decision
     from crawler.db.casework import record_takedown
     from crawler.db.store import add_registered
 
@@ -171,7 +171,7 @@ def assign(ctx: Ctx) -> Response:
 def undo(ctx: Ctx) -> Response:
     """Undo the last decision: decide the status it changed from, with a note saying so. The
     form names the decision it undoes, so a second click (or a stale page) undoes nothing."""
-    from crawler.cases.lifecycle import decide
+    from crawler.cases.decisions import decide
 
     case = _case_or_404(ctx)
     if case is None:

@@ -84,7 +84,8 @@ def scans(ctx: Ctx) -> Response:
     from crawler.db.models import Scan
     from crawler.db.quota import read_usage
     from crawler.db.store import district_row
-    from reports.builders import Context, build_summary
+    from reports.context import Context
+    from reports.documents.summary import build_summary
 
     district = district_row(ctx.db)
     raw = ctx.request.query_params.get("scan", "")
