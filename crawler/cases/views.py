@@ -167,6 +167,31 @@ def case_json(case: Case) -> dict[str, Any]:
     }
 
 
+def history_json(case: Case) -> list[dict[str, Any]]:
+    """The case history, oldest first, in the shape of ``scout cases show --json``."""
+    return [
+        {
+            "at": e.at.isoformat(),
+            "actor": e.actor,
+            "action": e.action,
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "note": e.note,
+            "scan_id": e.scan_id,
+        }
+        for e in case.events
+    ]
+
+
+def case_detail_json(case: Case) -> dict[str, Any]:
+    """One case as ``scout cases show ID --json``: the list shape plus due and history."""
+    return {
+        **case_json(case),
+        "due": _iso(case.due_at),
+        "history": history_json(case),
+    }
+
+
 def list_cases(session: Session, status: str | None = None) -> list[Case]:
     """Cases of this database, open ones first (highest confidence, then oldest), then the rest."""
     q = select(Case)

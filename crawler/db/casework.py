@@ -80,7 +80,7 @@ def record_takedown(
         ans = TakedownAnswer(answer.strip().lower() or "none")
     except ValueError:
         raise InputError(
-            f"answer '{answer}' is not one of {', '.join(a.value for a in TakedownAnswer)}",
+            f"answer '{answer}' is not one of {', '.join(TakedownAnswer)}",
             field="answer",
         ) from None
     if ans is not TakedownAnswer.NONE and answered_on is None:
@@ -92,7 +92,7 @@ def record_takedown(
         t = Takedown(case_id=case.id, platform=case.account.platform, reported_on=reported_on)
         session.add(t)
     t.route, t.reference, t.reported_on = route.strip()[:300], reference.strip()[:200], reported_on
-    t.answer, t.answer_by = ans.value, answer_by
+    t.answer, t.answer_by = ans, answer_by
     t.answered_on = answered_on if ans is not TakedownAnswer.NONE else None
     t.note, t.updated_by = note, by
     session.flush()
@@ -170,10 +170,10 @@ def _priority(order: QueueOrder) -> tuple[Any, Any]:
     followed ones, each by due date; then the decided ones. Within that, the order of
     ``scout cases list``: open first, higher confidence, older, by number."""
     overdue = or_(
-        and_(Case.status == CaseStatus.OPEN.value, Case.due_at < order.today),
-        and_(Takedown.answer == TakedownAnswer.NONE.value, Takedown.answer_by < order.today),
+        and_(Case.status == CaseStatus.OPEN, Case.due_at < order.today),
+        and_(Takedown.answer == TakedownAnswer.NONE, Takedown.answer_by < order.today),
     )
-    fresh = or_(Case.status == CaseStatus.OPEN.value, Case.opened_scan_id == order.latest_scan_id)
+    fresh = or_(Case.status == CaseStatus.OPEN, Case.opened_scan_id == order.latest_scan_id)
     followed = Case.status.in_(order.followed)
     group = case(
         (~followed, 4),
@@ -215,9 +215,7 @@ def queue_page(
         q = q.where(CaseAssignment.assignee == f.assignee)
     total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
     group, due = _priority(order)
-    rank = case(
-        (Case.status == CaseStatus.OPEN.value, 0), (Case.status.in_(order.followed), 1), else_=2
-    )
+    rank = case((Case.status == CaseStatus.OPEN, 0), (Case.status.in_(order.followed), 1), else_=2)
     page = (
         q.order_by(group, due, rank, Case.confidence.desc(), Case.opened_at, Case.number)
         .limit(limit)
@@ -245,13 +243,11 @@ def queue_counts(session: Session, order: QueueOrder, me: str | None) -> dict[st
         if order.latest_scan_id is not None
         else 0,
         "overdue": count(
-            select(func.count()).where(
-                Case.status == CaseStatus.OPEN.value, Case.due_at < order.today
-            )
+            select(func.count()).where(Case.status == CaseStatus.OPEN, Case.due_at < order.today)
         ),
         "answers_overdue": count(
             select(func.count()).where(
-                Takedown.answer == TakedownAnswer.NONE.value, Takedown.answer_by < order.today
+                Takedown.answer == TakedownAnswer.NONE, Takedown.answer_by < order.today
             )
         ),
         "decided": sum(by_status.values()) - n_followed,

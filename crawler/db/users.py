@@ -71,7 +71,7 @@ def parse_role(text: str) -> Role:
         return Role(text.strip().lower())
     except ValueError:
         raise InputError(
-            f"unknown role '{text}' (one of: {', '.join(r.value for r in Role)})", field="--role"
+            f"unknown role '{text}' (one of: {', '.join(Role)})", field="--role"
         ) from None
 
 
@@ -91,7 +91,7 @@ def add_user(session: Session, name: str, password: str, role: Role) -> WebUser:
         raise InputError(f"the password must have at least {MIN_PASSWORD} characters")
     if find_user(session, n) is not None:
         raise InputError(f"user '{n}' exists already (remove it first to change it)")
-    user = WebUser(name=n, password_hash=hash_password(password), role=role.value)
+    user = WebUser(name=n, password_hash=hash_password(password), role=role)
     session.add(user)
     session.flush()
     return user

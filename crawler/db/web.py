@@ -16,7 +16,8 @@ from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crawler.db.models import utcnow
-from crawler.db.types import Base, Stamp, UTCDateTime, intpk
+from crawler.db.types import Base, Stamp, UTCDateTime, intpk, str_enum
+from crawler.vocab import Platform
 
 
 class Role(StrEnum):
@@ -48,7 +49,7 @@ class WebUser(Base):
     id: Mapped[intpk]
     name: Mapped[str] = mapped_column(String(200), unique=True, comment="sign-in name")
     password_hash: Mapped[str] = mapped_column(String(300), comment="argon2id, PHC string")
-    role: Mapped[str] = mapped_column(String(16), comment="viewer | reviewer | admin")
+    role: Mapped[Role] = mapped_column(str_enum(Role, 16), comment="viewer | reviewer | admin")
     created_at: Mapped[Stamp] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -113,13 +114,15 @@ class Takedown(Base):
     case_id: Mapped[int] = mapped_column(
         ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
     )
-    platform: Mapped[str] = mapped_column(String(32))
+    platform: Mapped[Platform]
     route: Mapped[str] = mapped_column(
         String(300), default="", comment="where it was reported: form, e-mail, partner channel"
     )
     reference: Mapped[str] = mapped_column(String(200), default="", comment="platform's number")
     reported_on: Mapped[date] = mapped_column(Date)
-    answer: Mapped[str] = mapped_column(String(16), default="none", comment="none|removed|refused")
+    answer: Mapped[TakedownAnswer] = mapped_column(
+        str_enum(TakedownAnswer, 16), default=TakedownAnswer.NONE, comment="none|removed|refused"
+    )
     answer_by: Mapped[date | None] = mapped_column(Date, comment="PR expects an answer by then")
     answered_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")

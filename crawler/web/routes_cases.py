@@ -17,8 +17,9 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from crawler.config import redact
-from crawler.db.web import Role
-from crawler.vocab import CaseKind, CaseStatus
+from crawler.db.web import Role, TakedownAnswer
+from crawler.district.profile import EntityKind
+from crawler.vocab import CaseKind, CaseStatus, EvidenceKind
 from crawler.web.render import error_page, page
 from crawler.web.security import Ctx, endpoint
 
@@ -112,7 +113,10 @@ def _rows(ctx: Ctx, rctx: Any, cases: list[Any], order: Any) -> list[dict[str, A
             assignee=who.get(case.id),
             takedown=takedown_json(td),
             answer_overdue=bool(
-                td and td.answer == "none" and td.answer_by and td.answer_by < order.today
+                td
+                and td.answer == TakedownAnswer.NONE
+                and td.answer_by
+                and td.answer_by < order.today
             ),
         )
         rows.append(row)
@@ -153,7 +157,7 @@ def queue(ctx: Ctx) -> Response:
     _first_reasons(ctx, page_rows)
     query = {k: v for k, v in q.items() if k != "page" and v}
     schools = [(rctx.district.key, rctx.district.name)] + [
-        (k, e.name) for k, e in rctx.entities.items() if e.kind == "school"
+        (k, e.name) for k, e in rctx.entities.items() if e.kind == EntityKind.SCHOOL
     ]
     return page(
         ctx,
@@ -248,7 +252,7 @@ def evidence_file(ctx: Ctx) -> Response:
     if (
         ev is None
         or ev.account_id != case.account_id
-        or ev.kind != "screenshot"
+        or ev.kind != EvidenceKind.SCREENSHOT
         or not ev.file_path
     ):
         return error_page(ctx, 404, "No such file.")
@@ -282,26 +286,12 @@ def api_cases(ctx: Ctx) -> Response:
 @endpoint(Role.VIEWER)
 def api_case(ctx: Ctx) -> Response:
     """One case as ``scout cases show ID --json``: the list shape plus due and history."""
-    from crawler.cases.views import case_json
+    from crawler.cases.views import case_detail_json
 
     case = _case_or_404(ctx)
     if case is None:
         return _json({"error": "no such case"}, 404)
-    data = case_json(case)
-    data["due"] = case.due_at.isoformat() if case.due_at else None
-    history = [
-        {
-            "at": e.at.isoformat(),
-            "actor": e.actor,
-            "action": e.action,
-            "from_status": e.from_status,
-            "to_status": e.to_status,
-            "note": e.note,
-            "scan_id": e.scan_id,
-        }
-        for e in case.events
-    ]
-    return _json({**data, "history": history})
+    return _json(case_detail_json(case))
 
 
 ROUTES = [

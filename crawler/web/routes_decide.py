@@ -50,22 +50,20 @@ def _note(ctx: Ctx) -> str | None:
     return text or None
 
 
+def _who(ctx: Ctx) -> str:
+    return ctx.user.name if ctx.user else "-"
+
+
 def _refused(ctx: Ctx, case: Any, exc: InputError) -> Response:
     return page(ctx, "case.html", case_page_data(ctx, case, error=str(exc)), 400)
 
 
-def _registry_row(ctx: Ctx, case: Any, note: str | None) -> tuple[Any, list[str]]:
-    """``decide --as registered``: the registry row from the form, validated as the CLI does."""
-    from crawler.cases.decisions import registry_row_for
-    from crawler.db.store import find_registered
+def _registry_details(ctx: Ctx) -> Any:
+    """``decide --as registered``: the registry row's fields from the form."""
+    from crawler.cases.decisions import RegistryDetails
 
-    acc = case.account
-    if find_registered(ctx.db, acc.platform, acc.url, acc.platform_id) is not None:
-        return None, []
     f = ctx.form
-    return registry_row_for(
-        ctx.db,
-        case,
+    return RegistryDetails(
         entity=f.get("entity") or None,
         administrator=f.get("administrator", "").strip(),
         administrator_email=f.get("administrator_email", "").strip(),
@@ -75,40 +73,29 @@ def _registry_row(ctx: Ctx, case: Any, note: str | None) -> tuple[Any, list[str]
         retention_plan=_yes_no(ctx, "retention_plan"),
         payments=f.get("payments", "none") or "none",
         registered_on=_date(ctx, "registered_on"),
-        notes=note or "",
     )
 
 
 @endpoint(Role.REVIEWER)
 def decision(ctx: Ctx) -> Response:
-    from crawler.cases.decisions import decide, parse_decision
+    from crawler.cases.decisions import decide_case, parse_decision
     from crawler.db.casework import record_takedown
-    from crawler.db.store import add_registered
 
     case = _case_or_404(ctx)
     if case is None:
         return error_page(ctx, 404, "No such case.")
+    before = case.status
     try:
         status = parse_decision(ctx.form.get("decision", ""))
         note = _note(ctx)
-        row, warnings = (
-            _registry_row(ctx, case, note)
-            if status is CaseStatus.RESOLVED_REGISTERED
-            else (None, [])
-        )
-        reported_on = (
-            _date(ctx, "reported_on") if status is CaseStatus.REPORTED_TO_PLATFORM else None
-        )
-        answer_by = _date(ctx, "answer_by") if status is CaseStatus.REPORTED_TO_PLATFORM else None
+        details = _registry_details(ctx) if status is CaseStatus.RESOLVED_REGISTERED else None
+        reported = status is CaseStatus.REPORTED_TO_PLATFORM
+        reported_on = _date(ctx, "reported_on") if reported else None
+        answer_by = _date(ctx, "answer_by") if reported else None
+        done = decide_case(ctx.db, case, status, by=_who(ctx), note=note, details=details)
     except InputError as exc:
         return _refused(ctx, case, exc)
-    before = case.status
-    added = add_registered(ctx.db, row) if row is not None else None
-    case = decide(ctx.db, case.id, status, by=ctx.user.name if ctx.user else "-", note=note)
-    if added is not None:
-        case.events[-1].note = ((note + " — ") if note else "") + (
-            f"added to the registry as {added.entity_key}"
-        )
+    case, added, warnings = done.case, done.added, done.warnings
     after: dict[str, Any] = {"status": case.status, "note": note}
     if added is not None:
         after["registry"] = {"url": added.url, "entity": added.entity_key, "warnings": warnings}
@@ -118,7 +105,7 @@ def decision(ctx: Ctx) -> Response:
         td = record_takedown(
             ctx.db,
             case,
-            by=ctx.user.name if ctx.user else "-",
+            by=_who(ctx),
             route=ctx.form.get("route", ""),
             reference=ctx.form.get("reference", ""),
             reported_on=reported_on or date.today(),
@@ -144,9 +131,7 @@ def note(ctx: Ctx) -> Response:
             raise InputError("the note is empty", field="note")
     except InputError as exc:
         return _refused(ctx, case, exc)
-    case.events.append(
-        CaseEvent(at=utcnow(), actor=ctx.user.name if ctx.user else "-", action="note", note=text)
-    )
+    case.events.append(CaseEvent(at=utcnow(), actor=_who(ctx), action="note", note=text))
     ctx.audit("note", case.number, None, {"note": text})
     return ctx.redirect(f"/cases/{case.number}?done=noted")
 
@@ -160,7 +145,7 @@ def assign(ctx: Ctx) -> Response:
         return error_page(ctx, 404, "No such case.")
     who = ctx.form.get("assignee", "").strip() or None
     try:
-        before = assign_case(ctx.db, case, who, by=ctx.user.name if ctx.user else "-")
+        before = assign_case(ctx.db, case, who, by=_who(ctx))
     except InputError as exc:
         return _refused(ctx, case, exc)
     ctx.audit("assign", case.number, {"assignee": before}, {"assignee": who})
@@ -185,7 +170,7 @@ def undo(ctx: Ctx) -> Response:
         ctx.db,
         case.id,
         CaseStatus(ev.from_status),
-        by=ctx.user.name if ctx.user else "-",
+        by=_who(ctx),
         note=note,
     )
     ctx.audit("undo", case.number, {"status": before}, {"status": case.status})
@@ -208,7 +193,7 @@ def takedown(ctx: Ctx) -> Response:
         td = record_takedown(
             ctx.db,
             case,
-            by=ctx.user.name if ctx.user else "-",
+            by=_who(ctx),
             route=ctx.form.get("route", ""),
             reference=ctx.form.get("reference", ""),
             reported_on=reported_on,

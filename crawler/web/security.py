@@ -119,7 +119,7 @@ class Ctx:
 
     @property
     def role(self) -> Role | None:
-        return Role(self.user.role) if self.user else None
+        return self.user.role if self.user else None
 
     def can(self, needed: Role) -> bool:
         return self.role is not None and self.role.allows(needed)
