@@ -43,14 +43,13 @@ def cases_list(
     ] = False,
 ) -> None:
     """List cases: open ones first, by confidence, then age."""
-    from crawler.cases.views import case_json, list_cases
+    from crawler.cases.views import cases_json, list_cases
     from crawler.vocab import CaseStatus
 
     if status is not None and status not in set(CaseStatus):
         raise fail(f"unknown status '{status}' (one of: {', '.join(s.value for s in CaseStatus)})")
     with STATE.session() as s:
-        cases = list_cases(s, status)
-        data = [case_json(c) for c in cases]
+        data = cases_json(s, list_cases(s, status))
     if as_json:
         emit_json(data)
         return

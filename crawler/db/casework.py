@@ -11,12 +11,13 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Date, and_, case, func, literal, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from crawler.db.models import Account, Case, CaseStatus, utcnow
 from crawler.db.users import find_user
 from crawler.db.web import CaseAssignment, Takedown, TakedownAnswer
 from crawler.errors import InputError
+from crawler.vocab import Platform
 
 # --------------------------------------------------------------------------- assignments
 
@@ -193,69 +194,91 @@ def queue_page(
     session: Session, f: QueueFilter, order: QueueOrder, *, limit: int, offset: int
 ) -> tuple[list[Case], int]:
     """One page of the queue, ordered and filtered in the database, and the number of cases
-    that match. The cases come with their accounts and histories loaded."""
-    q = (
-        select(Case)
-        .join(Account, Account.id == Case.account_id)
-        .outerjoin(Takedown, Takedown.case_id == Case.id)
-        .outerjoin(CaseAssignment, CaseAssignment.case_id == Case.id)
+    that match. The cases come with their accounts and histories loaded.
+
+    The first query orders the narrow rows (ids, and the count over all of them) and takes the
+    page; the second loads those cases whole."""
+    q = select(Case.id, func.count().over().label("total")).outerjoin(
+        Takedown, Takedown.case_id == Case.id
     )
+    if f.platform:
+        q = q.join(Account, Account.id == Case.account_id).where(Account.platform == f.platform)
+    if f.assignee:
+        q = q.outerjoin(CaseAssignment, CaseAssignment.case_id == Case.id)
+        q = q.where(
+            CaseAssignment.case_id.is_(None)
+            if f.assignee == "-"
+            else CaseAssignment.assignee == f.assignee
+        )
     if f.status:
         q = q.where(Case.status == f.status)
     if f.kind:
         q = q.where(Case.kind == f.kind)
-    if f.platform:
-        q = q.where(Account.platform == f.platform)
     if f.entity_keys is not None:
         keys = Case.entity_key.in_(sorted(f.entity_keys) or [""])
         q = q.where(or_(keys, Case.entity_key.is_(None)) if f.no_entity else keys)
-    if f.assignee == "-":
-        q = q.where(CaseAssignment.case_id.is_(None))
-    elif f.assignee:
-        q = q.where(CaseAssignment.assignee == f.assignee)
-    total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
     group, due = _priority(order)
     rank = case((Case.status == CaseStatus.OPEN, 0), (Case.status.in_(order.followed), 1), else_=2)
-    page = (
+    rows = session.execute(
         q.order_by(group, due, rank, Case.confidence.desc(), Case.opened_at, Case.number)
         .limit(limit)
         .offset(offset)
-        .options(selectinload(Case.account), selectinload(Case.events))
-    )
-    return list(session.scalars(page)), total
+    ).all()
+    if rows:
+        total = int(rows[0].total)
+    else:  # a page past the end: count on its own
+        total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
+    ids = [r.id for r in rows]
+    loaded = {
+        c.id: c
+        for c in session.scalars(
+            select(Case)
+            .where(Case.id.in_(ids or [-1]))
+            .options(joinedload(Case.account), selectinload(Case.events))
+        ).unique()
+    }
+    return [loaded[i] for i in ids], total
 
 
 def queue_counts(session: Session, order: QueueOrder, me: str | None) -> dict[str, int]:
-    """The figures at the top of the queue, over all cases."""
-    followed = Case.status.in_(order.followed)
-    by_status = dict(session.execute(select(Case.status, func.count()).group_by(Case.status)).all())
-    n_followed = sum(n for s, n in by_status.items() if s in order.followed)
+    """The figures at the top of the queue, over all cases (one pass over the cases)."""
+    new = (
+        Case.opened_scan_id == order.latest_scan_id
+        if order.latest_scan_id is not None
+        else literal(False)
+    )
+    by_status: dict[str, tuple[int, int, int]] = {
+        status: (int(n), int(n_new or 0), int(n_due or 0))
+        for status, n, n_new, n_due in session.execute(
+            select(
+                Case.status,
+                func.count(),
+                func.sum(case((new, 1), else_=0)),
+                func.sum(case((Case.due_at < order.today, 1), else_=0)),
+            ).group_by(Case.status)
+        )
+    }
+    followed = [v for s, v in by_status.items() if s in order.followed]
 
     def count(q: Any) -> int:
         return int(session.scalar(q) or 0)
 
     return {
-        "open": by_status.get(CaseStatus.OPEN, 0),
-        "followed": n_followed,
-        "new": count(
-            select(func.count()).where(followed, Case.opened_scan_id == order.latest_scan_id)
-        )
-        if order.latest_scan_id is not None
-        else 0,
-        "overdue": count(
-            select(func.count()).where(Case.status == CaseStatus.OPEN, Case.due_at < order.today)
-        ),
+        "open": by_status.get(CaseStatus.OPEN, (0, 0, 0))[0],
+        "followed": sum(v[0] for v in followed),
+        "new": sum(v[1] for v in followed),
+        "overdue": by_status.get(CaseStatus.OPEN, (0, 0, 0))[2],
         "answers_overdue": count(
             select(func.count()).where(
                 Takedown.answer == TakedownAnswer.NONE, Takedown.answer_by < order.today
             )
         ),
-        "decided": sum(by_status.values()) - n_followed,
+        "decided": sum(v[0] for v in by_status.values()) - sum(v[0] for v in followed),
         "mine": count(
             select(func.count())
             .select_from(Case)
             .join(CaseAssignment, CaseAssignment.case_id == Case.id)
-            .where(followed, CaseAssignment.assignee == me)
+            .where(Case.status.in_(order.followed), CaseAssignment.assignee == me)
         )
         if me
         else 0,
@@ -263,8 +286,17 @@ def queue_counts(session: Session, order: QueueOrder, me: str | None) -> dict[st
 
 
 def queue_platforms(session: Session) -> list[str]:
-    return sorted(
-        session.scalars(
-            select(Account.platform).join(Case, Case.account_id == Account.id).distinct()
+    """The platforms that have cases (one EXISTS per platform: index look-ups, not a scan)."""
+    platforms = list(Platform)
+    found = session.execute(
+        select(
+            *(
+                select(Case.id)
+                .join(Account, Account.id == Case.account_id)
+                .where(Account.platform == p)
+                .exists()
+                for p in platforms
+            )
         )
-    )
+    ).one()
+    return sorted(p for p, yes in zip(platforms, found, strict=True) if yes)

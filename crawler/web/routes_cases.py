@@ -23,7 +23,7 @@ from crawler.vocab import CaseKind, CaseStatus, EvidenceKind
 from crawler.web.render import error_page, page
 from crawler.web.security import Ctx, endpoint
 
-QUEUE_LIMIT = 200  # rows per page of the queue
+QUEUE_LIMIT = 100  # rows per page of the queue
 DECISION_CHOICES = [
     ("notified", "Notified: the administrator was told to register or close it"),
     ("registered", "Registered: it is an approved account (adds the registry row)"),
@@ -275,12 +275,12 @@ def _json(data: Any, status: int = 200) -> Response:
 
 @endpoint(Role.VIEWER)
 def api_cases(ctx: Ctx) -> Response:
-    from crawler.cases.views import case_json, list_cases
+    from crawler.cases.views import cases_json, list_cases
 
     status = ctx.request.query_params.get("status") or None
     if status is not None and status not in set(CaseStatus):
         return _json({"error": f"unknown status '{status}'"}, 400)
-    return _json([case_json(c) for c in list_cases(ctx.db, status)])
+    return _json(cases_json(ctx.db, list_cases(ctx.db, status)))
 
 
 @endpoint(Role.VIEWER)
