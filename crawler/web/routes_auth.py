@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 import secrets
 
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from crawler.db.web import Role
@@ -17,6 +17,7 @@ from crawler.web.security import (
     endpoint,
     safe_next,
     set_cookie,
+    start_session,
 )
 
 LOGIN_FORM_SECONDS = 3600
@@ -35,6 +36,7 @@ def _login_form(
             "next": safe_next(ctx.request.query_params.get("next") or ctx.form.get("next")),
             "error": error,
             "username": username,
+            "oidc": ctx.settings.oidc is not None,
         },
         status,
     )
@@ -63,7 +65,7 @@ def _login_csrf_ok(ctx: Ctx) -> bool:
 
 @endpoint(None)
 def login(ctx: Ctx) -> Response:
-    from crawler.db.users import authenticate, create_session, end_session, purge_sessions
+    from crawler.db.users import authenticate
 
     if not _login_csrf_ok(ctx):
         return error_page(ctx, 403, "The sign-in form was stale or not from this site: reload it.")
@@ -80,21 +82,7 @@ def login(ctx: Ctx) -> Response:
     if result.user is None:
         ctx.audit("login-failed", actor=name or "-")
         return _login_form(ctx, error="Wrong user name or password.", status=401, username=name)
-    # Rotate: whatever session this browser had ends, a new token and CSRF token begin.
-    old = ctx.request.cookies.get(SESSION_COOKIE)
-    if old:
-        from itsdangerous import BadSignature
-
-        try:
-            end_session(ctx.db, ctx.settings.signer("session").unsign(old).decode())
-        except (BadSignature, UnicodeDecodeError):
-            pass
-    purge_sessions(ctx.db, absolute=ctx.settings.absolute)  # forget long-expired sessions
-    token, _ = create_session(ctx.db, result.user, ctx.address)
-    ctx.audit("login", actor=result.user.name, after={"role": result.user.role})
-    response = RedirectResponse(ctx.url(safe_next(ctx.form.get("next"))), status_code=303)
-    signed = ctx.settings.signer("session").sign(token).decode()
-    set_cookie(ctx, response, SESSION_COOKIE, signed, int(ctx.settings.absolute.total_seconds()))
+    response = start_session(ctx, result.user, safe_next(ctx.form.get("next")))
     response.delete_cookie(LOGIN_COOKIE, path=ctx.url("/") or "/")
     return response
 

@@ -61,6 +61,7 @@ class Settings:
     jobs: Any = None  # crawler.web.jobs.Jobs
     trusted_header: str = ""  # sign-in by a trusted proxy's header (crawler.web.proxy)
     trusted_proxies: tuple[Any, ...] = ()  # ip_network objects
+    oidc: Any = None  # crawler.web.oidc.OidcClient when [auth] oidc_issuer is set
 
     def signer(self, salt: str):  # type: ignore[no-untyped-def]
         from itsdangerous import TimestampSigner
@@ -259,6 +260,31 @@ def _load_user(ctx: Ctx) -> None:
         ctx.new_token, ctx.web_session = create_session(ctx.db, proxied, ctx.address)
         ctx.user = proxied
         ctx.audit("login", after={"role": proxied.role, "via": ctx.settings.trusted_header})
+
+
+def start_session(ctx: Ctx, user: WebUser, next_path: str, *, via: str = "") -> Response:
+    """Sign ``user`` in: whatever session this browser had ends, a new token and CSRF token
+    begin (rotated at every sign-in); audited; then on to ``next_path``."""
+    from itsdangerous import BadSignature
+
+    from crawler.db.users import create_session, end_session, purge_sessions
+
+    old = ctx.request.cookies.get(SESSION_COOKIE)
+    if old:
+        try:
+            end_session(ctx.db, ctx.settings.signer("session").unsign(old).decode())
+        except (BadSignature, UnicodeDecodeError):
+            pass
+    purge_sessions(ctx.db, absolute=ctx.settings.absolute)  # forget long-expired sessions
+    token, _ = create_session(ctx.db, user, ctx.address)
+    after: dict[str, Any] = {"role": user.role}
+    if via:
+        after["via"] = via
+    ctx.audit("login", actor=user.name, after=after)
+    response = RedirectResponse(ctx.url(next_path), status_code=303)
+    signed = ctx.settings.signer("session").sign(token).decode()
+    set_cookie(ctx, response, SESSION_COOKIE, signed, int(ctx.settings.absolute.total_seconds()))
+    return response
 
 
 def csrf_ok(ctx: Ctx) -> bool:
