@@ -168,7 +168,7 @@ def test_note_assign_and_undo(web, reviewer):
     assert {a for _, a, _ in audit_actions(web)} >= {"note", "assign", "decide", "undo"}
 
 
-def test_takedown_outcome_and_time_to_removal(web, reviewer, viewer):
+def test_takedown_outcome_and_time_to_removal(web, reviewer, viewer, tmp_path):
     number = case_number(web, EVIL.url)
     reported = date.today() - timedelta(days=10)
     r = decide(
@@ -206,6 +206,15 @@ def test_takedown_outcome_and_time_to_removal(web, reviewer, viewer):
     with web.world.session() as s:
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "takedown")).one()
         assert entry.before["answer"] == "none" and entry.after["answer"] == "removed"
+    # The static scan summary shows the same figures (the same function computes them).
+    from reports.write import write_reports
+
+    with web.world.session() as s:
+        paths = write_reports(s, None, tmp_path / "reports", web.world.config)
+    summary = paths.summary.read_text().split("Platform reports and takedowns", 1)[1]
+    row = summary.split("<td>TikTok</td>", 1)[1].split("</tr>", 1)[0]
+    assert '<td class="num">1</td>' in row and '<td class="num">4.0</td>' in row
+    assert "| TikTok | 1 | 1 | 0 | 0 | 0 | 4.0 | 4 |" in paths.summary_md.read_text()
 
 
 def test_api_cases_is_the_cli_json(web, viewer):
