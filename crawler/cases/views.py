@@ -97,23 +97,29 @@ def _load(session: Session, account_ids: list[int]) -> _Found:
             select(Evidence).where(Evidence.account_id.in_(chunk)).order_by(Evidence.id.desc())
         ):
             found.evidence.setdefault(ev.account_id, []).append(ev)
-        latest = (
-            select(Assessment.account_id, func.max(Assessment.scan_id).label("scan_id"))
-            .where(Assessment.account_id.in_(chunk))
-            .group_by(Assessment.account_id)
-            .subquery()
-        )
-        for account_id, explanation in session.execute(
-            select(Assessment.account_id, Assessment.explanation).join(
-                latest,
-                and_(
-                    Assessment.account_id == latest.c.account_id,
-                    Assessment.scan_id == latest.c.scan_id,
-                ),
-            )
-        ):
-            found.explanation[account_id] = explanation or []
+        found.explanation.update(latest_explanations(session, chunk))
     return found
+
+
+def latest_explanations(session: Session, account_ids: list[int]) -> dict[int, list[Any]]:
+    """The explanation levels of each account's latest assessment (one query; give at most a
+    few hundred ids), by account id; accounts never assessed are left out."""
+    latest = (
+        select(Assessment.account_id, func.max(Assessment.scan_id).label("scan_id"))
+        .where(Assessment.account_id.in_(account_ids))
+        .group_by(Assessment.account_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Assessment.account_id, Assessment.explanation).join(
+            latest,
+            and_(
+                Assessment.account_id == latest.c.account_id,
+                Assessment.scan_id == latest.c.scan_id,
+            ),
+        )
+    )
+    return {account_id: explanation or [] for account_id, explanation in rows}
 
 
 def _evidence_item(ev: Evidence) -> dict[str, Any]:

@@ -45,18 +45,9 @@ IMAGE_TYPES = {
 def _first_reasons(ctx: Ctx, rows: list[dict[str, Any]]) -> None:
     """Each row's first reason: the first level of its account's latest assessment (one query
     for the page, not one per row)."""
-    from sqlalchemy import select
+    from crawler.cases.views import latest_explanations
 
-    from crawler.db.models import Assessment
-
-    ids = {r["case"].account_id for r in rows}
-    latest: dict[int, list[Any]] = {}
-    for account_id, explanation in ctx.db.execute(
-        select(Assessment.account_id, Assessment.explanation)
-        .where(Assessment.account_id.in_(ids or {-1}))
-        .order_by(Assessment.account_id, Assessment.scan_id.desc())
-    ):
-        latest.setdefault(account_id, explanation or [])
+    latest = latest_explanations(ctx.db, sorted({r["case"].account_id for r in rows}))
     for r in rows:
         case = r["case"]
         if case.kind == CaseKind.DEACTIVATION_INCOMPLETE:
