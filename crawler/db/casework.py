@@ -196,11 +196,9 @@ def queue_page(
     """One page of the queue, ordered and filtered in the database, and the number of cases
     that match. The cases come with their accounts and histories loaded.
 
-    The first query orders the narrow rows (ids, and the count over all of them) and takes the
-    page; the second loads those cases whole."""
-    q = select(Case.id, func.count().over().label("total")).outerjoin(
-        Takedown, Takedown.case_id == Case.id
-    )
+    The first query orders the narrow rows (ids) and takes the page; the second loads those
+    cases whole; the count is a query of its own unless the page shows them all."""
+    q = select(Case.id).outerjoin(Takedown, Takedown.case_id == Case.id)
     if f.platform:
         q = q.join(Account, Account.id == Case.account_id).where(Account.platform == f.platform)
     if f.assignee:
@@ -219,16 +217,17 @@ def queue_page(
         q = q.where(or_(keys, Case.entity_key.is_(None)) if f.no_entity else keys)
     group, due = _priority(order)
     rank = case((Case.status == CaseStatus.OPEN, 0), (Case.status.in_(order.followed), 1), else_=2)
-    rows = session.execute(
-        q.order_by(group, due, rank, Case.confidence.desc(), Case.opened_at, Case.number)
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    if rows:
-        total = int(rows[0].total)
-    else:  # a page past the end: count on its own
+    ids = list(
+        session.scalars(
+            q.order_by(group, due, rank, Case.confidence.desc(), Case.opened_at, Case.number)
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+    if 0 < len(ids) < limit or (offset == 0 and not ids):
+        total = offset + len(ids)  # the last page: no need to count
+    else:
         total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
-    ids = [r.id for r in rows]
     loaded = {
         c.id: c
         for c in session.scalars(
