@@ -361,3 +361,17 @@ def _capture_evidence(config: Config, factory, scan_id: int, outcome: ScanOutcom
 
 def latest_assessments(session: Session, scan_id: int) -> list[Assessment]:
     return list(session.scalars(select(Assessment).where(Assessment.scan_id == scan_id)))
+
+
+def rank_search_results(name: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An ad-hoc search's accounts, most like the searched name first, then by confidence
+    (``scout search`` and the web app's search list them in this order)."""
+    from rapidfuzz import fuzz, utils
+
+    def relevance(r: dict[str, Any]) -> float:
+        texts = [r.get("display_name") or "", r.get("handle") or ""]
+        return max(fuzz.token_set_ratio(name, t, processor=utils.default_process) for t in texts)
+
+    return sorted(
+        rows, key=lambda r: (-round(relevance(r), -1), -r["confidence"], r["platform"], r["url"])
+    )

@@ -3,18 +3,20 @@
 A decision is recorded as a status change plus a history event; a closing decision
 keeps the account's fingerprint and score, so a later scan re-opens a dismissed case
 only when the account changed materially (:mod:`crawler.cases.lifecycle`).
+:func:`decide_case` is what ``scout cases decide`` and the web app's decision form both call.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crawler.cases.records import add_event, find_case, fingerprint
-from crawler.db.models import Case, EntityRow, utcnow
-from crawler.db.store import district_row
+from crawler.db.models import Case, EntityRow, RegisteredAccount, utcnow
+from crawler.db.store import add_registered, district_row, find_registered
 from crawler.district.registry import EMAIL_RE, Payments, RegistryRow, Status
 from crawler.errors import InputError
 from crawler.vocab import CaseStatus
@@ -145,3 +147,56 @@ def registry_row_for(
         input_url=acc.url,
     )
     return row, warnings
+
+
+@dataclass(frozen=True)
+class RegistryDetails:
+    """What a reviewer tells about an account decided ``registered``: the registry row's fields
+    beyond what the case knows (see :func:`registry_row_for`)."""
+
+    entity: str | None = None
+    administrator: str = ""
+    administrator_email: str = ""
+    backup_administrator: str = ""
+    pr_coadmin: bool | None = None
+    district_email_used: bool | None = None
+    retention_plan: bool | None = None
+    payments: str = "none"
+    registered_on: date | None = None
+
+
+@dataclass
+class Decided:
+    """What :func:`decide_case` did: the case, the registry row it added, the row's warnings."""
+
+    case: Case
+    added: RegisteredAccount | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def decide_case(
+    session: Session,
+    case: Case,
+    status: CaseStatus,
+    *,
+    by: str,
+    note: str | None = None,
+    details: RegistryDetails | None = None,
+) -> Decided:
+    """Decide ``case``; a ``registered`` decision first adds the account to the registry (unless
+    it is there already), validated before anything is written, and the history says so."""
+    added = None
+    warnings: list[str] = []
+    if status is CaseStatus.RESOLVED_REGISTERED:
+        acc = case.account
+        if find_registered(session, acc.platform, acc.url, acc.platform_id) is None:
+            row, warnings = registry_row_for(
+                session, case, **asdict(details or RegistryDetails()), notes=note or ""
+            )
+            added = add_registered(session, row)
+    case = decide(session, case.id, status, by=by, note=note)
+    if added is not None:
+        case.events[-1].note = ((note + " — ") if note else "") + (
+            f"added to the registry as {added.entity_key}"
+        )
+    return Decided(case, added, warnings)

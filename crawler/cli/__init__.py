@@ -4,7 +4,8 @@ This module holds the application object and the global options. Each command gr
 its own module with a ``register(app, registry_app)`` function (:data:`COMMAND_MODULES`):
 ``setup`` (init, db), ``district``, ``registry``, ``check``, ``scan`` (scan, search), ``demo``,
 ``match``, ``cases``, ``packet`` (cases packet, cases letter), ``report`` (report, registry
-audit, registry official) and ``notify``.
+audit, registry official), ``notify``, ``serve`` (the web app) and ``users`` (users add,
+list, remove; audit).
 
 Exit codes: 0 success, 1 bad input or failed run (message on stderr), 2 usage.
 """
@@ -45,6 +46,8 @@ COMMAND_MODULES = (
     "crawler.cli.packet",
     "crawler.cli.report",
     "crawler.cli.notify",
+    "crawler.cli.serve",
+    "crawler.cli.users",
 )
 
 

@@ -45,14 +45,13 @@ def cases_list(
     ] = False,
 ) -> None:
     """List cases: open ones first, by confidence, then age."""
-    from crawler.cases.views import case_json, list_cases
+    from crawler.cases.views import cases_json, list_cases
     from crawler.vocab import CaseStatus
 
     if status is not None and status not in set(CaseStatus):
         raise fail(f"unknown status '{status}' (one of: {', '.join(s.value for s in CaseStatus)})")
     with STATE.session() as s:
-        cases = list_cases(s, status)
-        data = [case_json(c) for c in cases]
+        data = cases_json(s, list_cases(s, status))
     if as_json:
         emit_json(data)
         return
@@ -88,7 +87,7 @@ def cases_list(
     Console(width=200).print(t)
 
 
-def _show_text(c: dict[str, Any], events: list[dict[str, Any]]) -> None:
+def _show_text(c: dict[str, Any]) -> None:
     typer.echo(f"{c['case_id']}  {c['status']}  ({c['kind']})")
     typer.echo(f"  account:    {c['platform']} @{c['handle']}  {c['url']}")
     if c["display_name"]:
@@ -102,27 +101,12 @@ def _show_text(c: dict[str, Any], events: list[dict[str, Any]]) -> None:
     for e in c["evidence"]:
         typer.echo(f"    - [{e['kind']}] {e['summary']}" + (f"  <{e['url']}>" if e["url"] else ""))
     typer.echo("  history:")
-    for ev in events:
+    for ev in c["history"]:
         change = f" {ev['from_status'] or ''} → {ev['to_status']}" if ev["to_status"] else ""
         typer.echo(
             f"    {ev['at'][:19]}  {ev['actor']}: {ev['action']}{change}"
             + (f" — {ev['note']}" if ev["note"] else "")
         )
-
-
-def _events(case: Any) -> list[dict[str, Any]]:
-    return [
-        {
-            "at": e.at.isoformat(),
-            "actor": e.actor,
-            "action": e.action,
-            "from_status": e.from_status,
-            "to_status": e.to_status,
-            "note": e.note,
-            "scan_id": e.scan_id,
-        }
-        for e in case.events
-    ]
 
 
 @cases_app.command("show")
@@ -137,19 +121,17 @@ def cases_show(
 ) -> None:
     """Show one case with its evidence and history."""
     from crawler.cases.records import find_case
-    from crawler.cases.views import case_json
+    from crawler.cases.views import case_detail_json
 
     with STATE.session() as s:
         case = find_case(s, case_id)
         if case is None:
             raise fail(f"no case '{case_id}'")
-        data = case_json(case)
-        data["due"] = case.due_at.isoformat() if case.due_at else None
-        events = _events(case)
+        data = case_detail_json(case)
     if as_json:
-        emit_json({**data, "history": events})
+        emit_json(data)
         return
-    _show_text(data, events)
+    _show_text(data)
 
 
 @cases_app.command("decide")
@@ -201,9 +183,8 @@ def cases_decide(
     ] = None,
 ) -> None:
     """Record a review decision. Every decision is kept in the case history; the next scan respects it."""
-    from crawler.cases.decisions import decide, parse_decision, registry_row_for
+    from crawler.cases.decisions import RegistryDetails, decide_case, parse_decision
     from crawler.cases.records import find_case
-    from crawler.db.store import add_registered, find_registered
     from crawler.errors import InputError
     from crawler.vocab import CaseStatus
 
@@ -217,42 +198,32 @@ def cases_decide(
             raise InputError(
                 f"registered_on '{registered_on}' is not a date YYYY-MM-DD", field="--registered-on"
             ) from None
-    warnings: list[str] = []
-    added = None
+    details = (
+        RegistryDetails(
+            entity=entity,
+            administrator=administrator,
+            administrator_email=administrator_email,
+            backup_administrator=backup_administrator,
+            pr_coadmin=_yes_no(pr_coadmin, "--pr-coadmin"),
+            district_email_used=_yes_no(district_email_used, "--district-email-used"),
+            retention_plan=_yes_no(retention_plan, "--retention-plan"),
+            payments=payments,
+            registered_on=on,
+        )
+        if status is CaseStatus.RESOLVED_REGISTERED
+        else None
+    )
     with STATE.session() as s:
         case = find_case(s, case_id, lock=True)
         if case is None:
             raise fail(f"no case '{case_id}'")
-        if status is CaseStatus.RESOLVED_REGISTERED:
-            acc = case.account
-            existing = find_registered(s, acc.platform, acc.url, acc.platform_id)
-            if existing is None:
-                row, warnings = registry_row_for(
-                    s,
-                    case,
-                    entity=entity,
-                    administrator=administrator,
-                    administrator_email=administrator_email,
-                    backup_administrator=backup_administrator,
-                    pr_coadmin=_yes_no(pr_coadmin, "--pr-coadmin"),
-                    district_email_used=_yes_no(district_email_used, "--district-email-used"),
-                    retention_plan=_yes_no(retention_plan, "--retention-plan"),
-                    payments=payments,
-                    registered_on=on,
-                    notes=note or "",
-                )
-                added = add_registered(s, row)
-        case = decide(s, case.id, status, by=who, note=note)
-        number, new_status = case.number, case.status
-        if added is not None:
-            case.events[-1].note = (
-                (note + " — ") if note else ""
-            ) + f"added to the registry as {added.entity_key}"
-    for w in warnings:
+        done = decide_case(s, case, status, by=who, note=note, details=details)
+        number, new_status, added = done.case.number, done.case.status, done.added
+        added_url = added.url if added is not None else None
+    for w in done.warnings:
         typer.echo(f"warning: {w}", err=True)
     typer.echo(
-        f"{number}: {new_status}"
-        + (f" (added to the registry: {added.url})" if added is not None else "")
+        f"{number}: {new_status}" + (f" (added to the registry: {added_url})" if added_url else "")
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -39,19 +39,6 @@ def _check_platforms(platforms: tuple[str, ...] | None) -> None:
             raise InputError(
                 f"--platforms: unknown platform '{p}' (known: {', '.join(sorted(PLATFORMS))})"
             )
-
-
-def _by_relevance(name: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Accounts most like the searched name first, then by confidence."""
-    from rapidfuzz import fuzz, utils
-
-    def relevance(r: dict[str, Any]) -> float:
-        texts = [r.get("display_name") or "", r.get("handle") or ""]
-        return max(fuzz.token_set_ratio(name, t, processor=utils.default_process) for t in texts)
-
-    return sorted(
-        rows, key=lambda r: (-round(relevance(r), -1), -r["confidence"], r["platform"], r["url"])
-    )
 
 
 def register(app: typer.Typer, registry_app: typer.Typer) -> None:
@@ -160,7 +147,9 @@ def register(app: typer.Typer, registry_app: typer.Typer) -> None:
         )
         with ScanProgress(enabled=not as_json) as progress:
             outcome = run_scan(STATE.config, options, progress=progress)
-        rows = _by_relevance(
+        from crawler.scan import rank_search_results
+
+        rows = rank_search_results(
             name, [r for r in outcome.results if not plats or r["platform"] in plats]
         )
         if as_json:

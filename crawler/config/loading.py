@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from crawler.config.auth import read_auth
 from crawler.config.model import (
     BLUESKY_API_URL,
     BRAVE_URL,
@@ -40,6 +41,7 @@ _TOP = {
     "matching",
     "reports",
     "packets",
+    "auth",
 }
 
 
@@ -349,6 +351,7 @@ def load_config(
     prefix = _case_prefix(doc, cases)
     not_seen = _not_seen_months(doc, cases)
     matching = _matching(doc)
+    auth = read_auth(doc, env)
     return Config(
         path=path,
         base_dir=doc.base,
@@ -370,6 +373,7 @@ def load_config(
         hostmap_strict=bool(hostmap),
         budget=_typed(Budget, doc.data.get("budget", {}), doc.text, doc.file, "budget"),
         crawl=_typed(Crawl, doc.data.get("crawl", {}), doc.text, doc.file, "crawl"),
+        auth=auth,
         case_prefix=prefix,
         procedure=doc.str_of(cases, "procedure", "cases", "ABCE-AR1") or "ABCE-AR1",
         procedure_title=doc.str_of(cases, "procedure_title", "cases") or PROCEDURE_TITLE,

@@ -24,7 +24,9 @@ PACKET_KEYS = {"role_mailbox", "signature", "report_template", "platforms"}
 SECRET_ENV: dict[str, str] = {
     Source.YOUTUBE: SOURCES[Source.YOUTUBE].key_env or "",
     "brave": SOURCES[Source.WEB_SEARCH].key_env or "",
+    "oidc": "SCOUT_OIDC_CLIENT_SECRET",  # the web app's OpenID Connect client secret
 }
+ROLES = ("viewer", "reviewer", "admin")  # the web app's roles, lowest first
 
 DEFAULT_STEPS: tuple[dict[str, Any], ...] = (
     {
@@ -107,6 +109,22 @@ class Crawl:
 
 
 @dataclass(frozen=True, slots=True)
+class Auth:
+    """``[auth]``: how people sign in to the web app besides its own accounts. The OpenID Connect
+    client id and secret come from ``SCOUT_OIDC_CLIENT_ID``/``SCOUT_OIDC_CLIENT_SECRET``."""
+
+    trusted_header: str = ""  # a reverse proxy's user header, e.g. X-Remote-User
+    trusted_proxies: tuple[str, ...] = ()  # CIDRs the header is believed from
+    oidc_issuer: str = ""  # e.g. https://accounts.google.com; empty: no OpenID Connect
+    allowed_domains: tuple[str, ...] = ()  # e-mail domains let in; empty: the district's
+    default_role: str = "viewer"  # the role of someone signing in the first time
+
+    @property
+    def oidc(self) -> bool:
+        return bool(self.oidc_issuer)
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     path: Path | None
     base_dir: Path
@@ -124,6 +142,7 @@ class Config:
     hostmap_strict: bool = False
     budget: Budget = field(default_factory=Budget)
     crawl: Crawl = field(default_factory=Crawl)
+    auth: Auth = field(default_factory=Auth)
     case_prefix: str = "ABCE"
     procedure: str = "ABCE-AR1"
     procedure_title: str = PROCEDURE_TITLE

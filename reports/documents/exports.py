@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler.cases.views import case_json, list_cases
+from crawler.cases.views import cases_json, list_cases
 from reports.context import Context, case_row
 from reports.document import document
 
@@ -39,8 +39,8 @@ def build_case_list(ctx: Context) -> dict[str, Any]:
     """``items`` (the JSON list) and ``columns``/``rows`` (the CSV)."""
     items = []
     rows = []
-    for case in list_cases(ctx.session):
-        data = case_json(case)
+    cases = list_cases(ctx.session)
+    for case, data in zip(cases, cases_json(ctx.session, cases), strict=True):
         items.append(data)
         row = case_row(ctx, case)
         rows.append(

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from crawler.cases.views import list_cases
 from crawler.config import redact
+from crawler.db.casework import takedown_stats
 from crawler.db.models import (
     Account,
     Assessment,
@@ -265,5 +266,9 @@ def build_summary(ctx: Context) -> dict[str, Any]:
         "gaps": _gaps(ctx, scan) if scan is not None else [],
         "audit": findings,
         "audit_problems": sum(1 for f in findings if f["severity"] == "problem"),
+        "takedowns": [
+            {**t, "platform_label": platform_label(t["platform"])}
+            for t in takedown_stats(ctx.session, today=ctx.now.date())
+        ],
         "charts": _trend(ctx),
     }
