@@ -285,11 +285,58 @@ def api_case(ctx: Ctx) -> Response:
     return _json(case_detail_json(case))
 
 
+@endpoint(Role.VIEWER)
+def packet_zip(ctx: Ctx) -> Response:
+    """The case's evidence and report packet (``scout cases packet``), the same bytes."""
+    from reports.documents.packet import build_packet, packet_name
+
+    case = _case_or_404(ctx)
+    if case is None:
+        return error_page(ctx, 404, "No such case.")
+    data = build_packet(ctx.db, ctx.config, case.id)
+    return Response(
+        data,
+        media_type="application/zip",
+        headers={
+            "content-disposition": f'attachment; filename="{packet_name(case.number)}"',
+            "cache-control": "private, no-store",
+        },
+    )
+
+
+@endpoint(Role.VIEWER)
+def letter_file(ctx: Ctx) -> Response:
+    """The letter of an ABCE-AR1 step (``scout cases letter --step N``), as PDF or Markdown."""
+    from reports.documents.letter import build_letter, letter_name
+
+    case = _case_or_404(ctx)
+    step, fmt = ctx.request.path_params["step"], ctx.request.path_params["fmt"]
+    if case is None or fmt not in ("pdf", "md") or not 1 <= step <= len(ctx.config.steps):
+        return error_page(ctx, 404, "No such letter.")
+    letter = build_letter(ctx.db, ctx.config, case.id, step)
+    body, media = (
+        (letter.pdf, "application/pdf")
+        if fmt == "pdf"
+        else (letter.markdown.encode("utf-8"), "text/markdown; charset=utf-8")
+    )
+    name = f"{letter_name(case.number, step)}.{fmt}"
+    return Response(
+        body,
+        media_type=media,
+        headers={
+            "content-disposition": f'attachment; filename="{name}"',
+            "cache-control": "private, no-store",
+        },
+    )
+
+
 ROUTES = [
     Route("/", queue, methods=["GET"]),
     Route("/cases", queue, methods=["GET"]),
     Route("/cases/{case_id}", case_page, methods=["GET"]),
     Route("/cases/{case_id}/evidence/{evidence_id}", evidence_file, methods=["GET"]),
+    Route("/cases/{case_id}/packet.zip", packet_zip, methods=["GET"]),
+    Route("/cases/{case_id}/letters/step-{step:int}.{fmt}", letter_file, methods=["GET"]),
     Route("/api/cases", api_cases, methods=["GET"]),
     Route("/api/cases/{case_id}", api_case, methods=["GET"]),
 ]

@@ -120,6 +120,7 @@ def _steps(ctx: Context, case: Case) -> list[dict[str, Any]]:
             "days": s.days,
             "date": (opened + timedelta(days=s.days)).isoformat(),
             "past": opened + timedelta(days=s.days) < ctx.now.date(),
+            "letter": s.letter,
         }
         for i, s in enumerate(ctx.config.steps, 1)
     ]

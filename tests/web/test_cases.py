@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -301,3 +302,39 @@ def test_a_reported_account_gone_from_the_scans_is_flagged(web, reviewer):
     page = reviewer.get(f"/cases/{number}").text
     assert "The account has not been seen since" in page
     assert "gone from the scans: removed?" in reviewer.get("/").text
+
+
+@pytest.mark.browser
+def test_packet_zip_is_the_cli_packet_and_needs_sign_in(web, viewer):
+    import io
+    import zipfile
+
+    number = web.numbers[0]
+    r = web.client().get(f"/cases/{number}/packet.zip")
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+    page = viewer.get(f"/cases/{number}").text
+    assert f"/cases/{number}/packet.zip" in page
+    r = viewer.get(f"/cases/{number}/packet.zip")
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "application/zip"
+    assert f'filename="{number}-packet.zip"' in r.headers["content-disposition"]
+    names = zipfile.ZipFile(io.BytesIO(r.content)).namelist()
+    assert "manifest.json" in names and "case.pdf" in names and "report-to-platform.txt" in names
+    from reports.documents.packet import build_packet
+
+    with web.world.session() as s:  # what `scout cases packet` writes, with the same config
+        assert build_packet(s, web.world.config, number) == r.content
+    assert viewer.get("/cases/ABCE-1999-0001/packet.zip").status_code == 404
+
+
+@pytest.mark.browser
+def test_step_letters_from_the_case_page(web, viewer):
+    number = web.numbers[0]
+    page = viewer.get(f"/cases/{number}").text
+    assert f"/cases/{number}/letters/step-1.pdf" in page
+    pdf = viewer.get(f"/cases/{number}/letters/step-1.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    md = viewer.get(f"/cases/{number}/letters/step-1.md")
+    assert md.status_code == 200 and number in md.text
+    assert viewer.get(f"/cases/{number}/letters/step-99.pdf").status_code == 404
+    assert viewer.get(f"/cases/{number}/letters/step-1.exe").status_code == 404
