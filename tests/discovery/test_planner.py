@@ -293,3 +293,11 @@ def test_dry_run_counts_candidates_per_platform(profile, config, keys):
         assert planned > 0 and cut > 0
     assert "candidate handles per platform:" in p.as_text()
     assert f"tiktok: {counts['tiktok'][0]} planned, {counts['tiktok'][1]} cut" in p.as_text()
+
+
+def test_youtube_handles_within_the_units_left(profile, config, keys):
+    cfg = with_(config, budget=budget(youtube_units_per_day=30, youtube_search_calls_per_day=10))
+    p = plan(profile, cfg, sources=["youtube", "handle_probe"])
+    yt_rows = [q for q in p.queries["handle_probe"] if q.platform == "youtube"]
+    assert len(yt_rows) == 30 - 10 * 2  # what the search pages' details calls leave
+    assert "channels.list?forHandle" in p.limits["handle_probe"]

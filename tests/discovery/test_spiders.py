@@ -456,6 +456,26 @@ def test_probe_outcomes_are_distinct(config, make_spider):
     assert spider.coverage.entries["bluesky @shsmustangs.bsky.social"].error == "rate limited"
 
 
+def test_probe_youtube_handles_through_for_handle(config, make_spider, monkeypatch):
+    monkeypatch.setenv("SCOUT_YOUTUBE_API_KEY", "AIzaSECRET")
+    spider = make_spider(HandleProbeSpider, config)
+    pq = PlannedQuery("handle_probe", "wfpackershockey", "youtube", "wfhs-hockey", kind="handle")
+    (req,) = spider.requests_for(pq, spider.coverage_keys(pq))
+    assert "/channels?" in req.url and "forHandle=%40wfpackershockey" in req.url
+    assert req.meta["dont_obey_robotstxt"] and req.meta["scout_quota"] == "youtube/units"
+    channels = json.loads((REAL / "youtube-api-channels-list.json").read_text())
+    channels["items"] = channels["items"][:1]
+    (item,) = items(respond(req, json_response, channels))
+    assert item.platform_id and "AIzaSECRET" not in (item.source_url or "")
+    empty = {"kind": "youtube#channelListResponse", "pageInfo": {"totalResults": 0}}
+    assert items(respond(req, json_response, empty)) == []
+    assert spider.crawler.stats.get_value("scout/probe/youtube/not_found") == 1
+    assert spider.units == 1  # one unit per lookup
+    monkeypatch.delenv("SCOUT_YOUTUBE_API_KEY")
+    (page,) = spider.requests_for(pq, spider.coverage_keys(pq))  # no key: the public page
+    assert page.url == "https://www.youtube.com/@wfpackershockey"
+
+
 def test_probes_never_request_robots_blocked_platforms(config, make_spider):
     spider = make_spider(HandleProbeSpider, config)
     for platform in ("instagram", "facebook", "x", "threads"):

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from crawler.config import Budget, Config
+from crawler.config import Budget, Config, secret
 from crawler.db.quota import BRAVE, SEARCH_CALLS, UNITS, Usage
 from crawler.discovery.planning.queries import PlannedQuery, budgeted, period_left, unique
 from crawler.discovery.planning.sites import (
@@ -289,7 +289,30 @@ def plan_handle_probe(ctx: PlanContext) -> SourcePlan:
     )
     rows, cut = budgeted(found.rows, b.requests_per_host * len(probe))
     note = f"{', '.join(probe)}; {b.requests_per_host} requests per host"
+    if Platform.YOUTUBE in probe and secret(Source.YOUTUBE):
+        # channels.list?forHandle: 1 unit each, from what the day's units leave after the
+        # youtube source's details calls (one per search result page)
+        units = period_left(ctx.usage, UNITS, b.youtube_units_per_day)
+        calls = period_left(ctx.usage, SEARCH_CALLS, b.youtube_search_calls_per_day)
+        left = max(units - (calls * ctx.pages if Source.YOUTUBE in ctx.chosen else 0), 0)
+        rows, over = _cap_platform(rows, Platform.YOUTUBE, left)
+        cut += over
+        note += f"; YouTube through channels.list?forHandle ({left} units)"
     return SourcePlan(rows, note, cut, handles=_handle_counts(found, rows))
+
+
+def _cap_platform(
+    rows: list[PlannedQuery], platform: str, limit: int
+) -> tuple[list[PlannedQuery], int]:
+    """``rows`` with at most ``limit`` rows of ``platform`` (the best ones), and how many went."""
+    out, kept = [], 0
+    for r in rows:
+        if r.platform == platform:
+            if kept >= limit:
+                continue
+            kept += 1
+        out.append(r)
+    return out, len(rows) - len(out)
 
 
 def _handle_counts(found: HandleRows, kept: list[PlannedQuery]) -> dict[str, tuple[int, int]]:
