@@ -35,6 +35,11 @@ class HandleProbeSpider(ProfilePageSpider):
     def coverage_keys(self, pq: PlannedQuery) -> list[str]:
         return [f"{pq.platform} @{pq.query}"]
 
+    def plan_sources(self) -> list[str]:
+        # the mastodon source, when it crawls this scan too, looks the handles up itself:
+        # the same handle is never looked up twice
+        return [self.name, *(self.running() & {Source.MASTODON})]
+
     def requests_for(self, pq: PlannedQuery, keys: list[str]) -> Iterable[Request]:
         if pq.platform == Platform.YOUTUBE and secret(Source.YOUTUBE):
             yield from self.youtube_lookup(pq.query, keys[0])

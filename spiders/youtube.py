@@ -34,6 +34,7 @@ QUOTA_REASONS = ("quotaExceeded", "dailyLimitExceeded")
 ENDING_REASONS = {*QUOTA_REASONS, "keyInvalid", "keyExpired", "accessNotConfigured"}
 ENDING_REASONS |= {"forbidden", "ipRefererBlocked"}
 PARTS = "snippet,statistics,brandingSettings"
+PAGE = 25  # maxResults of a search.list call
 
 
 def api_url(config: Config, method: str, **params: Any) -> str:
@@ -64,7 +65,7 @@ class YouTubeSpider(ApiSearchSpider):
         return api_url(self.config, method, **params)
 
     def search_url(self, pq: PlannedQuery, cursor: str | None) -> str:
-        params = {"part": "snippet", "type": "channel", "q": pq.query, "maxResults": 25}
+        params = {"part": "snippet", "type": "channel", "q": pq.query, "maxResults": PAGE}
         return self.api_url("search", **params, **({"pageToken": cursor} if cursor else {}))
 
     def request_budget(self) -> int:
@@ -93,6 +94,12 @@ class YouTubeSpider(ApiSearchSpider):
 
     def parse_results(self, response: Response, data: Any, pq: PlannedQuery, page: int) -> Any:
         return yt.parse_search_list(data)
+
+    def page_full(self, records: list[Any], data: Any) -> bool:
+        per_page = (
+            (data.get("pageInfo") or {}).get("resultsPerPage") if isinstance(data, dict) else None
+        )
+        return len(records) >= (per_page if isinstance(per_page, int) and per_page > 0 else PAGE)
 
     def details_key(self, record: ProfileRecord) -> str | None:
         return record.platform_id

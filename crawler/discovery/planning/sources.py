@@ -83,7 +83,7 @@ def _seeds(profile: DistrictProfile, entity: str | None) -> list[PlannedQuery]:
     seen: set[str] = set()
     out = []
     for r in rows:
-        key = re.sub(r"^https?://", "", r.query).rstrip("/").lower()
+        key = re.sub(r"^https?://(www\.)?", "", r.query).rstrip("/").lower()
         if key not in seen:
             seen.add(key)
             out.append(r)
@@ -288,6 +288,9 @@ def plan_handle_probe(ctx: PlanContext) -> SourcePlan:
         Source.HANDLE_PROBE, ctx.groups, probe, b.queries_per_entity, config.mastodon_instances
     )
     rows, cut = budgeted(found.rows, b.requests_per_host * len(probe))
+    for p in probe:  # each platform is one host: its robots.txt counts too
+        rows, over = _cap_platform(rows, p, b.requests_per_host - 1)
+        cut += over
     note = f"{', '.join(probe)}; {b.requests_per_host} requests per host"
     if Platform.YOUTUBE in probe and secret(Source.YOUTUBE):
         # channels.list?forHandle: 1 unit each, from what the day's units leave after the
