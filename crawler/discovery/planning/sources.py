@@ -29,6 +29,8 @@ from crawler.district.profile import DistrictProfile
 from crawler.platforms import PLATFORMS
 from crawler.vocab import Platform, Source
 
+PAGE_HOST_SHARE = 0.75  # of a page host's request budget, for the handle probe
+
 
 @dataclass(frozen=True, slots=True)
 class PlanContext:
@@ -288,11 +290,16 @@ def plan_handle_probe(ctx: PlanContext) -> SourcePlan:
         Source.HANDLE_PROBE, ctx.groups, probe, b.queries_per_entity, config.mastodon_instances
     )
     rows, cut = budgeted(found.rows, b.requests_per_host * len(probe))
-    for p in probe:  # each platform is one host: its robots.txt counts too
-        rows, over = _cap_platform(rows, p, b.requests_per_host - 1)
+    youtube_api = bool(secret(Source.YOUTUBE))
+    for p in probe:
+        # a page host's budget is shared by the scan's sources: the profiles source reads this
+        # scan's candidates there later, so the probe takes at most PAGE_HOST_SHARE of it
+        api = p in (Platform.BLUESKY, Platform.MASTODON) or (p == Platform.YOUTUBE and youtube_api)
+        limit = b.requests_per_host if api else int(b.requests_per_host * PAGE_HOST_SHARE)
+        rows, over = _cap_platform(rows, p, limit)
         cut += over
     note = f"{', '.join(probe)}; {b.requests_per_host} requests per host"
-    if Platform.YOUTUBE in probe and secret(Source.YOUTUBE):
+    if Platform.YOUTUBE in probe and youtube_api:
         # channels.list?forHandle: 1 unit each, from what the day's units leave after the
         # youtube source's details calls (one per search result page)
         units = period_left(ctx.usage, UNITS, b.youtube_units_per_day)
