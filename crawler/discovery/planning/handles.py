@@ -294,20 +294,6 @@ def handle_style(registered: Iterable[tuple[str, Parts]]) -> HandleStyle:
     return HandleStyle(tuple(sorted(patterns.items())), frozenset(seps - {""}), short, singular)
 
 
-def entity_handles(
-    ent: Entity,
-    core: str,
-    mascot: str | None,
-    abbrs: list[str],
-    parent: Entity | None,
-    profile: DistrictProfile,
-    style: HandleStyle | None = None,
-) -> list[str]:
-    """Candidate handles of one entity, most likely first."""
-    parts = entity_parts(ent, core, mascot, abbrs, parent, profile)
-    return [c.handle for c in candidates(parts, style)]
-
-
 def valid_handles(items: Iterable[str]) -> list[str]:
     """Valid-looking handles (3–30 characters), de-duplicated, in order."""
     out: list[str] = []
