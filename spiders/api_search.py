@@ -8,7 +8,8 @@ page's records into sightings. Hooks, in the order they run:
   :meth:`~ApiSearchSpider.search_headers`.
 - :meth:`~ApiSearchSpider.api_error`: an error message for an answer, and whether it ends
   the source (default: any non-2xx, or a body that is not JSON).
-- :meth:`~ApiSearchSpider.parse_results`: the page's records and the next cursor.
+- :meth:`~ApiSearchSpider.parse_results`: the page's records and the next cursor;
+  :meth:`~ApiSearchSpider.page_full`: the next page is asked for only after a full page.
 - :meth:`~ApiSearchSpider.request_budget`: the requests this source may make in the crawl.
 - batch details, when ``details_per_call`` is set: search results often lack what matching
   needs (followers, website), so the records of a page are looked up in batches of
@@ -68,6 +69,10 @@ class ApiSearchSpider(ScoutSpider):
         if data is not None or response.status >= 300:
             return f"HTTP {response.status}", False
         return "response is not JSON", False
+
+    def page_full(self, records: list[Any], data: Any) -> bool:
+        """Whether a page was full of results: only then is the next page asked for."""
+        return True
 
     def request_budget(self) -> int | None:
         """Requests this source may make in the crawl (a quota), or None for no limit."""
@@ -166,7 +171,8 @@ class ApiSearchSpider(ScoutSpider):
         if not self.api_ok(response, data):
             return
         records, cursor = self.parse_results(response, data, pq, page)
-        if cursor and page < max(self.config.budget.results_pages, 1):
+        pages = max(self.config.budget.results_pages, 1)
+        if cursor and page < pages and self.page_full(records, data):
             if self.allow_request(first_page=False):
                 yield self.search_request(
                     pq, cursor, page + 1, rank_base + len(records), response.meta[QUERY]
@@ -206,9 +212,15 @@ class ApiSearchSpider(ScoutSpider):
         if not self.allow_details():
             yield from self.record_sightings(records, response, rank_base)  # the search facts only
             return
-        ranked = list(found.items())
+        # an account's details are asked once per crawl: known ones are reused, ones asked by
+        # another query and not answered yet keep this query's search facts
+        known = self.details_known
+        asked = [(k, v) for k, v in found.items() if k in known]
+        yield from self.known_sightings(asked, response)
+        ranked = [(k, v) for k, v in found.items() if k not in known]
         for start in range(0, len(ranked), self.details_per_call):
             chunk = ranked[start : start + self.details_per_call]
+            known.update((key, None) for key, _ in chunk)
             yield self.api_request(
                 self.details_url([key for key, _ in chunk]),
                 self.parse_details,
@@ -217,10 +229,31 @@ class ApiSearchSpider(ScoutSpider):
                 cb_kwargs={"ranked": chunk, "search_url": response.url},
             )
 
+    @property
+    def details_known(self) -> dict[str, ProfileRecord | None]:
+        """Details asked in this crawl, by key (None: asked, no answer yet)."""
+        if not hasattr(self, "_details"):
+            self._details: dict[str, ProfileRecord | None] = {}
+        return self._details
+
+    def known_sightings(self, ranked: Ranked, response: Response) -> Iterator[Any]:
+        for key, (rank, basic) in ranked:
+            item = self.from_record(
+                self.details_known.get(key) or basic,
+                query=response.meta[QUERY],
+                source_url=response.url,
+                rank=rank,
+                title=basic.display_name,
+                snippet=basic.bio,
+            )
+            if item is not None:
+                yield item
+
     def parse_details(self, response: Response, ranked: Ranked, search_url: str) -> Iterator[Any]:
         details = self.read_details(response, json_body(response))
         if details is None:
             return
+        self.details_known.update(details)
         for key, (rank, basic) in ranked:
             item = self.from_record(
                 details.get(key, basic),

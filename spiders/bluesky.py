@@ -1,4 +1,5 @@
-"""Bluesky public AppView, no key: ``app.bsky.actor.searchActors`` with cursor pagination, then
+"""Bluesky public AppView, no key: ``app.bsky.actor.searchActors`` following its ``cursor`` (absent
+when there are no more pages, as the lexicon says), then
 ``getProfiles`` for followers and website (search results carry neither); a failed
 ``getProfiles`` keeps the search facts (``scout/bluesky/get_profiles_failed``)."""
 
@@ -13,6 +14,8 @@ from crawler.discovery.planner import PlannedQuery
 from crawler.platforms import bluesky as bsky
 from spiders.api_search import ApiSearchSpider
 
+PAGE = 25  # actors per searchActors page
+
 
 class BlueskySpider(ApiSearchSpider):
     name = "bluesky"
@@ -23,7 +26,7 @@ class BlueskySpider(ApiSearchSpider):
 
     def search_url(self, pq: PlannedQuery, cursor: str | None) -> str:
         return self.xrpc(
-            "searchActors", {"q": pq.query, "limit": 25} | ({"cursor": cursor} if cursor else {})
+            "searchActors", {"q": pq.query, "limit": PAGE} | ({"cursor": cursor} if cursor else {})
         )
 
     def parse_results(self, response: Response, data: Any, pq: PlannedQuery, page: int) -> Any:

@@ -27,6 +27,12 @@ from crawler.platforms import classify
 from crawler.platforms.urls import host_matches
 from spiders.base import QUERY, ScoutSpider
 
+
+def same_page(url: str) -> str:
+    """A page's URL without what does not make another page (scheme, ``www.``, end slash)."""
+    return re.sub(r"^https?://(www\.)?", "", url).rstrip("/").lower()
+
+
 FROM = "scout_from"  # the seed a followed page descends from (provenance, not coverage)
 KEYWORDS = (
     "athletic",
@@ -86,7 +92,7 @@ class DistrictSiteSpider(ScoutSpider):
     def parse_robots(self, response: Response, seed: str) -> Iterator[Request]:
         for url in sitemap_urls_from_robots(response.body, base_url=response.url):
             if self.on_district(url):
-                yield self.follow(url, seed, self.parse_sitemap, priority=5)
+                yield from self.follow(url, seed, self.parse_sitemap, priority=5)
 
     def parse_sitemap(self, response: Response, seed: str) -> Iterator[Request]:
         if response.status != 200:
@@ -106,9 +112,11 @@ class DistrictSiteSpider(ScoutSpider):
             if not loc or not self.on_district(loc):
                 continue
             if sitemap.type == "sitemapindex":
-                yield self.follow(loc, seed, self.parse_sitemap, priority=5)
+                yield from self.follow(loc, seed, self.parse_sitemap, priority=5)
             elif self.worth_following(loc):
-                yield self.follow(loc, seed, self.parse_page, priority=self.link_priority(loc, ""))
+                yield from self.follow(
+                    loc, seed, self.parse_page, priority=self.link_priority(loc, "")
+                )
 
     # ------------------------------------------------------------------ pages
 
@@ -131,7 +139,7 @@ class DistrictSiteSpider(ScoutSpider):
                         platform_hint=verdict.platform,
                     )
                 elif self.on_district(href) and self.worth_following(href):
-                    yield self.follow(
+                    yield from self.follow(
                         href, seed, self.parse_page, priority=self.link_priority(href, text)
                     )
         if QUERY in response.meta:
@@ -166,9 +174,12 @@ class DistrictSiteSpider(ScoutSpider):
         score += sum(5 for e in self.profile.entities if e.mascot and fold(e.mascot) in names)
         return min(score, 30)
 
-    def follow(self, url: str, seed: str, callback: Any, priority: int = 0) -> Request:
+    def follow(self, url: str, seed: str, callback: Any, priority: int = 0) -> Iterator[Request]:
+        """A link to follow, unless it is one of the seeds (each is read once, as a seed)."""
         url = re.sub(r"#.*$", "", url)
-        return Request(
+        if same_page(url) in self.seed_pages:
+            return
+        yield Request(
             url,
             callback=callback,
             errback=self.follow_failed,
@@ -176,6 +187,12 @@ class DistrictSiteSpider(ScoutSpider):
             priority=priority,
             meta={FROM: seed},
         )
+
+    @property
+    def seed_pages(self) -> set[str]:
+        if not hasattr(self, "_seed_pages"):
+            self._seed_pages = {same_page(pq.query) for pq in self.planned()}
+        return self._seed_pages
 
     def follow_failed(self, failure: Any) -> None:
         """A followed page that failed is counted, not a coverage gap (its seed was read)."""

@@ -20,6 +20,7 @@ class SearchBackend:
 
     name: ClassVar[str]
     max_pages: ClassVar[int] = 10
+    page_size: ClassVar[int] = 10  # results on a full page
 
     def __init__(self, config: Config) -> None:
         self.config = config
@@ -54,7 +55,6 @@ class Searxng(SearchBackend):
     """``GET /search?q=…&format=json&pageno=N``."""
 
     name = "searxng"
-    full_page = 10
 
     def url(self, query: str, page: int) -> str:
         params = {
@@ -70,7 +70,7 @@ class Searxng(SearchBackend):
     def results(self, data: Any) -> tuple[list[Result], bool]:
         out = _results(data.get("results") if isinstance(data, dict) else None, "content")
         # SearXNG does not say whether more pages exist: a full first page suggests so
-        return out, len(out) >= self.full_page
+        return out, len(out) >= self.page_size
 
     def error(self, status: int, data: Any, headers: Any) -> tuple[str, bool] | None:
         if status == 403:
@@ -97,6 +97,7 @@ class Brave(SearchBackend):
     name = "brave"
     max_pages = 10  # offset 0–9
     count = 20
+    page_size = count
 
     def url(self, query: str, page: int) -> str:
         params = {"q": query, "count": self.count, "offset": page - 1, "safesearch": "off"}
@@ -113,7 +114,7 @@ class Brave(SearchBackend):
         web = data.get("web") if isinstance(data, dict) else None
         out = _results((web or {}).get("results"), "description")
         more = bool(((data or {}).get("query") or {}).get("more_results_available"))
-        return out, more
+        return out, more  # Brave says whether more pages exist
 
     def quota_used_up(self, status: int, headers: Any) -> bool:
         # X-RateLimit-Remaining: "<per second>, <per month>"

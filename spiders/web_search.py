@@ -12,15 +12,18 @@ marks the month's budget used up.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy.http import Response
 
 from crawler.db.quota import BRAVE
-from crawler.discovery.planner import PlannedQuery, period_left
+from crawler.discovery.planner import SITE_HOSTS, PlannedQuery, period_left
+from crawler.platforms.urls import host_matches
 from spiders.api_search import ApiSearchSpider
-from spiders.base import QUERY
+from spiders.base import QUERY, ScoutSpider
 from spiders.search_backends import Brave, SearchBackend, choose_backend
 
 
@@ -64,6 +67,7 @@ class WebSearchSpider(ApiSearchSpider):
     def emit(
         self, records: list[Any], pq: PlannedQuery, response: Response, rank_base: int
     ) -> Iterator[Any]:
+        yield from self.split_crowded(records, pq)
         for i, (url, title, snippet) in enumerate(records, 1):
             yield self.sighting(
                 url,
@@ -74,3 +78,49 @@ class WebSearchSpider(ApiSearchSpider):
                 snippet=snippet,
                 platform_hint=pq.platform,
             )
+
+    # ------------------------------------------------------------------ crowded queries
+
+    def split_crowded(self, records: list[Any], pq: PlannedQuery) -> Iterator[Any]:
+        """A full page of a query over several platforms' sites whose every result is on one
+        platform: the others are crowded out, so each is asked on its own (once per crawl)."""
+        sites = SITES.findall(pq.query)
+        if pq.platform is not None or len(sites) < 2 or len(records) < self.backend.page_size:
+            return
+        on = {platform_of(url) for url, _, _ in records}
+        if len(on) != 1 or None in on:
+            return
+        term = SITES.sub("", pq.query).strip()
+        planned = self.asked
+        for platform, hosts in SITE_HOSTS.items():
+            if platform in on or not set(hosts) & set(sites):
+                continue
+            query = f"{' OR '.join(f'site:{h}' for h in hosts)} {term}"
+            if query.casefold() in planned:
+                continue
+            planned.add(query.casefold())
+            if not self.allow_request(first_page=False):
+                return
+            self.crawler.stats.inc_value(f"scout/{self.name}/split_queries")
+            split = PlannedQuery(pq.source, query, platform, pq.entity_key, pq.priority)
+            yield self.search_request(split, None, 1, 0)
+
+    @property
+    def asked(self) -> set[str]:
+        """The queries of this crawl (planned and split), case-folded."""
+        if not hasattr(self, "_asked"):
+            # the plan without ApiSearchSpider.planned's side effect (the first pages reserved)
+            self._asked = {q.query.casefold() for q in ScoutSpider.planned(self)}
+        return self._asked
+
+
+SITES = re.compile(r"(?:\s+OR\s+)?site:(\S+)")
+
+
+def platform_of(url: str) -> str | None:
+    """The platform whose ``site:`` host serves ``url`` (None: another site)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return next(
+        (p for p, hosts in SITE_HOSTS.items() if any(host_matches(host, h) for h in hosts)),
+        None,
+    )

@@ -20,12 +20,13 @@ from urllib.parse import urlencode, urlsplit
 
 from scrapy.http import Request, Response
 
-from crawler.config import secret
+from crawler.config import Config, secret
 from crawler.db.quota import META, SEARCH_CALLS, UNITS
 from crawler.db.readers import unresolved_youtube
 from crawler.discovery.planner import PlannedQuery, period_left
 from crawler.platforms import ProfileRecord
 from crawler.platforms import youtube as yt
+from crawler.vocab import Source
 from spiders.api_search import ApiSearchSpider
 from spiders.base import QUERY, json_body
 
@@ -33,6 +34,23 @@ QUOTA_REASONS = ("quotaExceeded", "dailyLimitExceeded")
 ENDING_REASONS = {*QUOTA_REASONS, "keyInvalid", "keyExpired", "accessNotConfigured"}
 ENDING_REASONS |= {"forbidden", "ipRefererBlocked"}
 PARTS = "snippet,statistics,brandingSettings"
+PAGE = 25  # maxResults of a search.list call
+
+
+def api_url(config: Config, method: str, **params: Any) -> str:
+    """A YouTube Data API URL (the key in the query, as the API requires)."""
+    query = urlencode({**params, "key": secret(Source.YOUTUBE) or ""})
+    return f"{config.youtube_api_url}/{method}?{query}"
+
+
+def channel_filter(kind: str, name: str) -> dict[str, str]:
+    """The ``channels.list`` filter of a legacy user name (``kind`` ``user``), else a handle."""
+    return {"forUsername": name} if kind == "user" else {"forHandle": f"@{name.lstrip('@')}"}
+
+
+def handle_url(config: Config, handle: str) -> str:
+    """``channels.list?forHandle=@handle`` (1 unit)."""
+    return api_url(config, "channels", part=PARTS, **channel_filter("", handle))
 
 
 class YouTubeSpider(ApiSearchSpider):
@@ -44,11 +62,10 @@ class YouTubeSpider(ApiSearchSpider):
     units = 0
 
     def api_url(self, method: str, **params: Any) -> str:
-        query = urlencode({**params, "key": secret(self.name) or ""})
-        return f"{self.config.youtube_api_url}/{method}?{query}"
+        return api_url(self.config, method, **params)
 
     def search_url(self, pq: PlannedQuery, cursor: str | None) -> str:
-        params = {"part": "snippet", "type": "channel", "q": pq.query, "maxResults": 25}
+        params = {"part": "snippet", "type": "channel", "q": pq.query, "maxResults": PAGE}
         return self.api_url("search", **params, **({"pageToken": cursor} if cursor else {}))
 
     def request_budget(self) -> int:
@@ -78,6 +95,12 @@ class YouTubeSpider(ApiSearchSpider):
     def parse_results(self, response: Response, data: Any, pq: PlannedQuery, page: int) -> Any:
         return yt.parse_search_list(data)
 
+    def page_full(self, records: list[Any], data: Any) -> bool:
+        per_page = (
+            (data.get("pageInfo") or {}).get("resultsPerPage") if isinstance(data, dict) else None
+        )
+        return len(records) >= (per_page if isinstance(per_page, int) and per_page > 0 else PAGE)
+
     def details_key(self, record: ProfileRecord) -> str | None:
         return record.platform_id
 
@@ -106,9 +129,8 @@ class YouTubeSpider(ApiSearchSpider):
             if not parts or not self.allow_details():
                 continue
             kind, name = (parts[0], parts[1]) if len(parts) > 1 else ("", parts[0])
-            param = {"forUsername": name} if kind == "user" else {"forHandle": f"@{name}"}
             yield self.api_request(
-                self.api_url("channels", part=PARTS, **param),
+                self.api_url("channels", part=PARTS, **channel_filter(kind, name)),
                 self.parse_resolved,
                 f"resolve {url}",
                 meta={META: UNITS},

@@ -43,12 +43,14 @@ from crawler.discovery.planning.terms import (
     adhoc_terms,
     affiliated_terms,
     all_terms,
+    district_style,
     district_terms,
     entity_terms,
     match_entity,
 )
 from crawler.discovery.planning.text import fold, is_abbreviation, slug
 from crawler.district.profile import DistrictProfile
+from crawler.district.registry import load_registry
 from crawler.errors import InputError
 from crawler.platforms import PLATFORMS
 from crawler.vocab import ALL_SOURCES, Source
@@ -78,6 +80,18 @@ __all__ = [
 ]
 
 
+def registered_handles(config: Config, profile: DistrictProfile) -> list[tuple[str, str]]:
+    """``(entity key, handle)`` of the district's registered accounts (the handle's first part
+    for Bluesky and Mastodon); none when the registry cannot be read (the audit says why)."""
+    try:
+        rows = load_registry(
+            config.registry, profile, mastodon_instances=config.mastodon_instances
+        ).rows
+    except (InputError, OSError, TypeError):
+        return []
+    return [(r.entity, r.handle.split("@")[0].split(".bsky.")[0]) for r in rows if r.handle]
+
+
 def plan(
     profile: DistrictProfile,
     config: Config,
@@ -102,7 +116,12 @@ def plan(
     ctx = PlanContext(
         profile=profile,
         config=config,
-        groups=all_terms(profile, entity=entity, name=name),
+        groups=all_terms(
+            profile,
+            entity=entity,
+            name=name,
+            style=district_style(profile, registered_handles(config, profile)),
+        ),
         chosen=chosen,
         platforms=platforms,
         wanted=list(platforms) if platforms else list(PLATFORMS),
@@ -123,4 +142,6 @@ def plan(
         result.queries[source] = part.rows
         if part.cut:
             result.cut[source] = part.cut
+        if part.handles:
+            result.handles[source] = part.handles
     return result

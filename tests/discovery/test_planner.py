@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from crawler.discovery.planner import all_terms, match_entity, plan
@@ -225,3 +227,77 @@ def test_every_source_has_one_planning_function():
     # a new source is a row in crawler.vocab.SOURCES and a function in PLANNERS (README, "Extending")
     assert set(PLANNERS) == set(SOURCES)
     assert set(SKIP_CHECKS) <= set(SOURCES)
+
+
+def test_handles_as_districts_name_things(config, keys):
+    other = profile_from_text(OTHER_DISTRICT)
+    lhs = {t.key: t for t in all_terms(other)}["lhs"].handles
+    # activities listed on the school, not only on team entities
+    for h in (
+        "ottersfb",
+        "otters_volleyball",
+        "lhsvball",
+        "lhs_fb",
+        "lakesidevolleyball",
+        "lakesideotters",
+        "lhsotters",
+        "lakeside.otters",
+        "lakeside-otters",
+        "lakesideotter",
+        "thelakesideotters",
+        "lakesideottersofficial",
+        "lhshq",
+    ):
+        assert h in lhs, h
+    assert (
+        lhs.index("lakesideotters") < lhs.index("lakeside.otters") < lhs.index("thelakesideotters")
+    )
+
+
+def test_handle_separators_follow_each_platform(profile, config, keys):
+    rows = plan(profile, config, sources=["handle_probe"]).queries["handle_probe"]
+    by = {p: [q.query for q in rows if q.platform == p] for p in ("tiktok", "youtube", "bluesky")}
+    assert any("." in h for h in by["tiktok"]) or any("_" in h for h in by["tiktok"])
+    assert not any("_" in h or "." in h.removesuffix(".bsky.social") for h in by["bluesky"])
+    p = plan(profile, config, sources=["mastodon"])
+    assert all(
+        re.fullmatch(r"[a-z0-9_]+", q.query) for q in p.queries["mastodon"] if q.kind == "handle"
+    )
+
+
+def test_probe_finds_the_sample_worlds_probe_handles(profile, config, keys):
+    rows = plan(profile, config, sources=["handle_probe"]).queries["handle_probe"]
+    planned = {(q.platform, q.query) for q in rows}
+    assert {
+        ("tiktok", "sheyennemustangsvb"),
+        ("tiktok", "horacehawksfootball"),
+        ("youtube", "wfpackershockey"),
+        ("bluesky", "wfhspackers.bsky.social"),
+    } <= planned
+
+
+def test_registered_handles_show_the_districts_patterns(profile, config):
+    from crawler.discovery.planner import district_style, registered_handles
+
+    style = district_style(profile, registered_handles(config, profile))
+    assert dict(style.patterns)["abbr+mascot+act"] >= 2  # shsmustangsvb, wfpackerfb
+    assert "_" in style.separators  # sheyenne_mustangs
+    assert style.bonus("abbr+mascot+act") > style.bonus("mascot+act")
+
+
+def test_dry_run_counts_candidates_per_platform(profile, config, keys):
+    p = plan(profile, config, sources=["handle_probe"])
+    counts = p.handles["handle_probe"]
+    assert set(counts) >= {"tiktok", "youtube", "bluesky"}
+    for planned, cut in counts.values():
+        assert planned > 0 and cut > 0
+    assert "candidate handles per platform:" in p.as_text()
+    assert f"tiktok: {counts['tiktok'][0]} planned, {counts['tiktok'][1]} cut" in p.as_text()
+
+
+def test_youtube_handles_within_the_units_left(profile, config, keys):
+    cfg = with_(config, budget=budget(youtube_units_per_day=30, youtube_search_calls_per_day=10))
+    p = plan(profile, cfg, sources=["youtube", "handle_probe"])
+    yt_rows = [q for q in p.queries["handle_probe"] if q.platform == "youtube"]
+    assert len(yt_rows) == 30 - 10 * 2  # what the search pages' details calls leave
+    assert "channels.list?forHandle" in p.limits["handle_probe"]

@@ -22,7 +22,14 @@ from spiders.mastodon import MastodonSpider
 from spiders.search_backends import Brave, Searxng
 from spiders.web_search import WebSearchSpider
 from spiders.youtube import YouTubeSpider
-from tests.discovery.conftest import REAL, html_response, json_response, respond, with_
+from tests.discovery.conftest import (
+    REAL,
+    budget,
+    html_response,
+    json_response,
+    respond,
+    with_,
+)
 
 
 def _project_settings():
@@ -325,6 +332,60 @@ def test_searxng_results(config, make_spider):
     assert spider.crawler.stats.get_value("scout/quota/searxng/requests") == 1
 
 
+def _searx_page(urls):
+    return {"query": "x", "results": [{"url": u, "title": u, "content": ""} for u in urls]}
+
+
+def test_searxng_follows_full_pages_only(config, make_spider):
+    spider = make_spider(WebSearchSpider, config)
+    pq = PlannedQuery("web_search", 'site:instagram.com "Sheyenne"', "instagram", "shs")
+    (req,) = spider.requests_for(pq, [pq.query])
+    full = _searx_page([f"https://www.instagram.com/shs{i}/" for i in range(10)])
+    (nxt,) = requests(respond(req, json_response, full))
+    assert "pageno=2" in nxt.url
+    assert requests(respond(nxt, json_response, _searx_page(["https://x.com/a"]))) == []
+
+
+def test_crowded_multi_site_query_is_split_per_platform(config, make_spider):
+    roomy = budget(results_pages=1, searxng_requests_per_scan=5000)
+    spider = make_spider(WebSearchSpider, with_(config, budget=roomy))
+    term = '"Sheyenne Mustangs"'
+    pq = PlannedQuery("web_search", f"site:facebook.com OR site:instagram.com {term}", None, "shs")
+    (req,) = spider.requests_for(pq, [pq.query])
+    crowded = _searx_page([f"https://www.facebook.com/page{i}" for i in range(10)])
+    split = requests(respond(req, json_response, crowded))
+    assert [r.meta["scout_query"] for r in split] == [f"site:instagram.com {term}"]
+    assert "pageno=1" in split[0].url
+    assert requests(respond(req, json_response, crowded)) == []  # asked once per crawl
+    mixed = _searx_page(
+        [f"https://www.facebook.com/p{i}" for i in range(9)] + ["https://www.instagram.com/a/"]
+    )
+    assert requests(respond(req, json_response, mixed)) == []  # not crowded out
+
+
+def test_details_are_asked_once_per_crawl(config, make_spider):
+    spider = make_spider(BlueskySpider, config)
+    first = PlannedQuery("bluesky", "Sheyenne Mustangs", "bluesky", "shs")
+    second = PlannedQuery("bluesky", "Sheyenne", "bluesky", "shs")
+    (profiles,) = requests(
+        respond(spider.search_request(first, None, 1, 0), json_response, {"actors": [ACTOR]})
+    )
+    out = respond(spider.search_request(second, None, 1, 0), json_response, {"actors": [ACTOR]})
+    assert requests(out) == [] and len(items(out)) == 1  # asked, not answered: search facts
+    detailed = {**ACTOR, "followersCount": 120}
+    respond(profiles, json_response, {"profiles": [detailed]})
+    again = respond(spider.search_request(second, None, 1, 0), json_response, {"actors": [ACTOR]})
+    assert requests(again) == [] and items(again)[0].followers == 120  # the known details
+
+
+def test_youtube_follows_full_pages_only(youtube):
+    pq = PlannedQuery("youtube", "Sheyenne Mustangs", "youtube", "shs")
+    data = json.loads((REAL / "youtube-api-search-channels.json").read_text())
+    short = {**data, "items": data["items"][:3]}  # 3 of resultsPerPage 5
+    out = respond(youtube.search_request(pq, None, 1, 0), json_response, short)
+    assert not any("pageToken" in r.url for r in requests(out))
+
+
 def test_searxng_json_disabled_ends_the_source(config, make_spider):
     spider = make_spider(WebSearchSpider, config)
     pq = PlannedQuery("web_search", 'site:x.com "WFHS"', "x", "wfhs")
@@ -456,6 +517,26 @@ def test_probe_outcomes_are_distinct(config, make_spider):
     assert spider.coverage.entries["bluesky @shsmustangs.bsky.social"].error == "rate limited"
 
 
+def test_probe_youtube_handles_through_for_handle(config, make_spider, monkeypatch):
+    monkeypatch.setenv("SCOUT_YOUTUBE_API_KEY", "AIzaSECRET")
+    spider = make_spider(HandleProbeSpider, config)
+    pq = PlannedQuery("handle_probe", "wfpackershockey", "youtube", "wfhs-hockey", kind="handle")
+    (req,) = spider.requests_for(pq, spider.coverage_keys(pq))
+    assert "/channels?" in req.url and "forHandle=%40wfpackershockey" in req.url
+    assert req.meta["dont_obey_robotstxt"] and req.meta["scout_quota"] == "youtube/units"
+    channels = json.loads((REAL / "youtube-api-channels-list.json").read_text())
+    channels["items"] = channels["items"][:1]
+    (item,) = items(respond(req, json_response, channels))
+    assert item.platform_id and "AIzaSECRET" not in (item.source_url or "")
+    empty = {"kind": "youtube#channelListResponse", "pageInfo": {"totalResults": 0}}
+    assert items(respond(req, json_response, empty)) == []
+    assert spider.crawler.stats.get_value("scout/probe/youtube/not_found") == 1
+    assert spider.units == 1  # one unit per lookup
+    monkeypatch.delenv("SCOUT_YOUTUBE_API_KEY")
+    (page,) = spider.requests_for(pq, spider.coverage_keys(pq))  # no key: the public page
+    assert page.url == "https://www.youtube.com/@wfpackershockey"
+
+
 def test_probes_never_request_robots_blocked_platforms(config, make_spider):
     spider = make_spider(HandleProbeSpider, config)
     for platform in ("instagram", "facebook", "x", "threads"):
@@ -493,3 +574,32 @@ def test_profiles_uses_the_browser_only_for_pages_that_need_it(config, make_spid
     assert spider.coverage.entries["q"].pending == 1  # still open until the browser answers
     (item,) = items(respond(again, html_response, (REAL / "tiktok-profile.html").read_bytes()))
     assert item.page_state == "ok" and spider.coverage.entries["q"].status == "done"
+
+
+# --------------------------------------------------------------------------- one scan, each request once
+
+
+@pytest.mark.slow
+def test_no_request_is_sent_twice_in_a_scan(sample_world, tmp_path, monkeypatch):
+    """A whole sample-world crawl: every URL (robots.txt aside: each source reads it once)
+    reaches the world once, across sources and queries (Mastodon handles, details, seeds)."""
+    from collections import Counter
+
+    from crawler.discovery.runner import run_crawl
+    from tests.discovery.test_crawl import BUDGET, YOUTUBE_KEY, prepare
+
+    monkeypatch.setenv("SCOUT_YOUTUBE_API_KEY", YOUTUBE_KEY)
+    sample_world.reset_log()
+    sample_world.reset_quota()
+    config, scan_id = prepare(sample_world, tmp_path, BUDGET)
+    result = run_crawl(config, scan_id=scan_id, sources=list(config.sources), job_dir=tmp_path)
+    assert result.ok, result.error
+    sent = Counter(
+        (r.method, r.host, r.path) for r in sample_world.requests if r.bare_path != "/robots.txt"
+    )
+    assert len(sent) > 1000
+    assert [key for key, n in sent.items() if n > 1] == []
+    lookups = Counter(
+        r.path for r in sample_world.requests if r.bare_path == "/api/v1/accounts/lookup"
+    )
+    assert lookups and max(lookups.values()) == 1  # each Mastodon handle once

@@ -1,37 +1,128 @@
-"""Candidate handles: how people spell a school's or team's account name (``shs_mustangs``)."""
+"""Candidate handles: how districts name their schools', teams' and programs' accounts.
+
+For every school and program (and team), from its distinctive name, abbreviations,
+initials, mascot (plural and singular) and each activity listed on it (with the short forms
+people type: ``vball``, ``hoops``, ``xc``, from :data:`ACTIVITY_SHORT`), the patterns of
+:data:`TEMPLATES` are joined with each separator of :data:`SEPARATORS` (``sheyennemustangs``,
+``shs_volleyball``, ``wf.packers.hockey``). Each candidate gets a score (lower first): the
+pattern's rank, the separator, the activity form and the length; patterns, separators and
+forms the district's own registered handles use (:func:`handle_style`) come first.
+Platforms keep the candidates their handle rules allow (``crawler.platforms``).
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from crawler.discovery.planning.text import core_name, fold, slug
 from crawler.district.profile import DistrictProfile, Entity, EntityKind
 
-# Common short forms of activities, as people write them in handles.
+# Short forms of activities as people write them in handles (the activity's own slug is
+# always a form too, and comes first).
 ACTIVITY_SHORT: dict[str, tuple[str, ...]] = {
     "volleyball": ("vball", "vb"),
-    "basketball": ("bball", "hoops"),
-    "football": ("fb",),
-    "baseball": ("baseball",),
-    "softball": ("softball",),
-    "cross country": ("xc",),
-    "track": ("track", "tf"),
-    "swimming": ("swim",),
-    "wrestling": ("wrestling",),
-    "hockey": ("hockey",),
-    "soccer": ("soccer",),
-    "tennis": ("tennis",),
-    "golf": ("golf",),
-    "cheer": ("cheer",),
-    "dance": ("dance",),
-    "band": ("band",),
-    "choir": ("choir",),
-    "orchestra": ("orchestra",),
-    "theatre": ("theatre",),
-    "drama": ("drama",),
-    "athletics": ("athletics",),
+    "basketball": ("bball", "hoops", "bb"),
+    "girls basketball": ("gbb", "wbb", "gbball", "ghoops"),
+    "boys basketball": ("bbb", "mbb", "bball", "hoops"),
+    "football": ("fb", "ftbl"),
+    "baseball": ("bsb", "base"),
+    "softball": ("sb", "sball"),
+    "cross country": ("xc", "crosscountry"),
+    "track": ("tf", "trackandfield", "tnf"),
+    "track and field": ("tf", "track", "tnf"),
+    "swimming": ("swim", "swimdive", "sd"),
+    "wrestling": ("wrestle", "wr"),
+    "hockey": (),
+    "girls hockey": ("ghockey", "ghky"),
+    "soccer": ("soc", "futbol"),
+    "girls soccer": ("gsoccer", "wsoc"),
+    "tennis": ("ten",),
+    "golf": ("glf",),
+    "cheer": ("cheerleading", "spirit"),
+    "dance": ("danceteam", "dnc"),
+    "band": ("bands", "music"),
+    "choir": ("choirs", "vocal"),
+    "orchestra": ("orch", "strings"),
+    "theatre": ("theater", "drama"),
+    "drama": ("theatre", "theater"),
+    "athletics": ("sports", "ath"),
+    "activities": ("acts",),
+    "esports": ("gaming",),
+    "speech": ("speechanddebate", "forensics"),
+    "debate": ("speechanddebate",),
+    "science olympiad": ("scioly",),
+    "publications": ("yearbook", "news"),
+    "jrotc": ("rotc",),
 }
+
+# Separators between the parts of a handle, in order of how common they are.
+SEPARATORS: tuple[str, ...] = ("", "_", ".", "-")
+SEPARATOR_COST: dict[str, float] = {"": 0.0, "_": 1.0, ".": 2.0, "-": 2.5}
+
+# Patterns: roles joined in order, and their rank (lower: more natural). ``name``: the
+# distinctive name; ``abbr``: an abbreviation or the initials; ``mascot``; ``act``: an
+# activity form; ``the``/``official``/``hq``/``level`` are literal words.
+TEMPLATES: dict[str, tuple[tuple[str, ...], float]] = {
+    "name+mascot": (("name", "mascot"), 0.0),
+    "abbr+mascot": (("abbr", "mascot"), 1.0),
+    "full": (("full",), 1.0),
+    "name": (("name",), 2.5),
+    "name+level": (("name", "level"), 2.0),
+    "name+act": (("name", "act"), 2.0),
+    "mascot+act": (("mascot", "act"), 3.0),
+    "abbr+act": (("abbr", "act"), 3.0),
+    "name+mascot+act": (("name", "mascot", "act"), 3.5),
+    "abbr+mascot+act": (("abbr", "mascot", "act"), 3.5),
+    "the+name+mascot": (("the", "name", "mascot"), 6.0),
+    "name+mascot+official": (("name", "mascot", "official"), 6.0),
+    "abbr+mascot+official": (("abbr", "mascot", "official"), 6.5),
+    "name+official": (("name", "official"), 6.5),
+    "abbr+hq": (("abbr", "hq"), 7.0),
+    "name+hq": (("name", "hq"), 7.0),
+}
+LEVEL_SHORT = {"high": "hs", "middle": "ms", "elementary": "elem"}
+STYLE_BONUS = 3.0  # a pattern the district's registered handles use
+SHAPE_BONUS = 2.5
+NAME_BONUS = 1.0  # the pattern the entity's own name follows  # the same pattern with another kind of name (abbreviation for name)
+LITERALS = ("the", "official", "hq")
+FORM_COST = 0.3  # each later form of a word (a second abbreviation, a shorter activity form)
+USED_SEPARATOR_COST = 0.5  # a separator the district's registered handles use
+
+
+@dataclass(frozen=True, slots=True)
+class HandleStyle:
+    """What the district's registered handles show about how it names accounts."""
+
+    patterns: tuple[tuple[str, int], ...] = ()  # (pattern, how many registered handles use it)
+    separators: frozenset[str] = frozenset()
+    short_forms: bool = False
+    singular: bool = False
+
+    def bonus(self, pattern: str) -> float:
+        """How much earlier a pattern comes: in proportion to how many registered handles use
+        it (the same pattern with another kind of name counts a little less)."""
+        if not self.patterns:
+            return 0.0
+        acts = "act" in TEMPLATES[pattern][0]
+        most = max((n for p, n in self.patterns if ("act" in TEMPLATES[p][0]) == acts), default=1)
+        exact = sum(n for p, n in self.patterns if p == pattern)
+        alike = sum(n for p, n in self.patterns if p != pattern and shape(p) == shape(pattern))
+        return (STYLE_BONUS * exact + SHAPE_BONUS * alike) / most
+
+
+@dataclass(slots=True)
+class Parts:
+    """The words a candidate is made of, per role, each list best first."""
+
+    name: list[str] = field(default_factory=list)  # the distinctive part: sheyenne
+    full: list[str] = field(default_factory=list)  # whole names and aliases: sheyennehighschool
+    abbr: list[str] = field(default_factory=list)
+    mascot: list[str] = field(default_factory=list)
+    acts: list[list[str]] = field(default_factory=list)  # per activity: its forms, slug first
+    level: list[str] = field(default_factory=list)
+    team: bool = False  # a team or program of a school: only activity patterns
 
 
 def initials(text: str) -> str:
@@ -40,56 +131,179 @@ def initials(text: str) -> str:
     return "".join(w[0] for w in words) if len(words) >= 2 else ""
 
 
-def entity_handles(
+def mascot_forms(mascot: str | None) -> list[str]:
+    """``Mustangs`` -> ``mustangs``, ``mustang``; ``Fighting Hawks`` -> ``fightinghawks``, …"""
+    m = slug(mascot) if mascot else ""
+    if not m:
+        return []
+    if m.endswith("ies"):
+        return [m, f"{m[:-3]}y"]
+    if m.endswith(("ches", "shes", "xes", "sses")):
+        return [m, m[:-2]]
+    if m.endswith("s") and not m.endswith("ss"):
+        return [m, m[:-1]]
+    return [m, f"{m}s"]
+
+
+def activity_forms(activity: str) -> list[str]:
+    """The activity's slug, then its short forms."""
+    return list(dict.fromkeys([slug(activity), *ACTIVITY_SHORT.get(fold(activity), ())]))
+
+
+def entity_parts(
     ent: Entity,
     core: str,
     mascot: str | None,
-    abbrs: list[str],
+    abbrs: Sequence[str],
     parent: Entity | None,
     profile: DistrictProfile,
-) -> list[str]:
-    """Candidate handles, most likely first: prefixes (the distinctive name, its initials,
-    the abbreviations) joined with the mascot and the activity, with and without ``_``."""
-    m = slug(mascot) if mascot else ""
-    base = (
-        core_name(parent.name, profile)
-        if parent is not None and ent.kind != EntityKind.SCHOOL
-        else core
+) -> Parts:
+    """The words of one school, program or team (a team's names are its school's)."""
+    team = parent is not None and ent.kind in (EntityKind.TEAM, EntityKind.PROGRAM)
+    base = core_name(parent.name, profile) if team and parent is not None else core
+    m = mascot_forms(mascot)
+    full = [slug(ent.name), *(slug(a) for a in ent.aliases if " " in a.strip())]
+    abbr = [a for a in dict.fromkeys([*(a.lower() for a in abbrs), initials(base)]) if a]
+    level = LEVEL_SHORT.get(str(ent.level), "") if ent.kind == EntityKind.SCHOOL else ""
+    return Parts(
+        name=[n for n in [slug(base)] if n and n not in m],
+        full=list(dict.fromkeys(full)),
+        abbr=abbr,
+        mascot=m,
+        acts=[activity_forms(a) for a in ent.activities],
+        level=[level] if level else [],
+        team=team,
     )
-    prefixes = [
-        p for p in dict.fromkeys([slug(base), initials(base), *(a.lower() for a in abbrs)]) if p
-    ]
-    out: list[str] = []
-    if ent.kind in (EntityKind.TEAM, EntityKind.PROGRAM) and parent is not None:
-        for act in ent.activities:
-            shorts = (slug(act), *ACTIVITY_SHORT.get(act, ()))
-            for s in shorts:
-                out += [f"{p}{m}{s}" for p in prefixes if m] + [f"{p}{s}" for p in prefixes]
-            out += [f"{p}_{s}" for p in prefixes for s in shorts[:2]]
-            if m:
-                out += [f"{p}_{m}_{slug(act)}" for p in prefixes]
-        out += [slug(ent.name)]
-        return valid_handles(out)
-    if m and m not in slug(core):
-        out += [f"{p}{m}" for p in prefixes] + [f"{p}_{m}" for p in prefixes]
-        if m.endswith("s"):
-            out += [f"{p}{m[:-1]}" for p in prefixes]
-    out += [slug(ent.name), slug(core), *(slug(a) for a in ent.aliases)]
-    if ent.kind == EntityKind.SCHOOL and ent.level is not None:
-        short = {"high": "hs", "middle": "ms", "elementary": "elem"}.get(ent.level)
-        if short:
-            out += [f"{slug(core)}{short}", f"{slug(core)}_{short}"]
-    for act in ent.activities:
-        for s in ACTIVITY_SHORT.get(act, (slug(act),))[:1]:
-            out += [f"{p}{s}" for p in prefixes]
-    return valid_handles(out)
 
 
-def valid_handles(candidates: Iterable[str]) -> list[str]:
+def _choices(role: str, parts: Parts, act: list[str]) -> list[tuple[str, float]]:
+    """The words a role may take, each with its cost (later forms cost a little more)."""
+    if role in LITERALS:
+        return [(role, 0.0)]
+    words = {
+        "name": parts.name,
+        "full": parts.full,
+        "abbr": parts.abbr,
+        "mascot": parts.mascot,
+        "act": act,
+        "level": parts.level,
+    }[role]
+    return [(w, i * FORM_COST) for i, w in enumerate(words)]
+
+
+def _expand(roles: tuple[str, ...], parts: Parts, act: list[str]) -> list[tuple[list[str], float]]:
+    out: list[tuple[list[str], float]] = [([], 0.0)]
+    for role in roles:
+        out = [([*ws, w], c + cost) for ws, c in out for w, cost in _choices(role, parts, act)]
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A candidate handle with the pattern and separator it was made with, and its score."""
+
+    handle: str
+    pattern: str
+    separator: str
+    score: float
+
+
+MAX_CANDIDATES = 400  # per entity, after ranking
+
+
+def _form_cost(
+    roles: tuple[str, ...], words: list[str], parts: Parts, act: list[str], style: HandleStyle
+) -> float:
+    """Extra cost of a candidate's forms that the district's habits do not use."""
+    cost = 0.0
+    if style.short_forms and "act" in roles and act and words[roles.index("act")] == act[0]:
+        cost += FORM_COST  # the district writes activities short
+    if style.singular and "mascot" in roles and words[roles.index("mascot")] == parts.mascot[0]:
+        cost += FORM_COST / 2  # the district writes the mascot singular
+    return cost
+
+
+def _pattern_candidates(pattern: str, parts: Parts, style: HandleStyle) -> Iterable[Candidate]:
+    roles, rank = TEMPLATES[pattern]
+    rank -= style.bonus(pattern)
+    if (
+        parts.team
+        and pattern != "full"
+        and any(
+            "".join(words) in parts.full
+            for act in parts.acts
+            for words, _ in _expand(roles, parts, act[:1])
+        )
+    ):
+        rank -= NAME_BONUS  # the entity's own name is made this way: its short forms too
+    for act in parts.acts if "act" in roles else [[]]:
+        for words, cost in _expand(roles, parts, act):
+            cost += _form_cost(roles, words, parts, act, style)
+            for sep in SEPARATORS if len(words) > 1 else ("",):
+                handle = sep.join(words)
+                sep_cost = (
+                    min(USED_SEPARATOR_COST, SEPARATOR_COST[sep])
+                    if sep in style.separators
+                    else SEPARATOR_COST[sep]
+                )
+                yield Candidate(handle, pattern, sep, rank + cost + sep_cost + len(handle) / 40)
+
+
+def shape(pattern: str) -> str:
+    """A pattern with every kind of name alike: ``abbr+mascot+act`` -> ``name+mascot+act``."""
+    return pattern.replace("abbr", "name")
+
+
+def candidates(parts: Parts, style: HandleStyle | None = None) -> list[Candidate]:
+    """Every candidate of an entity's parts, best first (see the module docstring). A team's
+    candidates name its activity (its school's other names are the school's)."""
+    style = style or HandleStyle()
+    patterns = [p for p in TEMPLATES if not parts.team or "act" in TEMPLATES[p][0] or p == "full"]
+    ranked = sorted(
+        (c for pattern in patterns for c in _pattern_candidates(pattern, parts, style)),
+        key=lambda c: c.score,
+    )
+    seen: set[str] = set()
+    kept = []
+    for c in ranked:
+        if c.handle not in seen and valid_handle(c.handle):
+            seen.add(c.handle)
+            kept.append(c)
+    return kept[:MAX_CANDIDATES]
+
+
+def handle_style(registered: Iterable[tuple[str, Parts]]) -> HandleStyle:
+    """The patterns, separators and forms that the registered handles (each with its entity's
+    parts) were made with: the district's naming habits."""
+    patterns: dict[str, int] = {}
+    seps: set[str] = set()
+    short = singular = False
+    for handle, parts in registered:
+        match = next((c for c in candidates(parts) if c.handle == handle.lower()), None)
+        if match is None:
+            continue
+        patterns[match.pattern] = patterns.get(match.pattern, 0) + 1
+        seps.add(match.separator)
+        roles = TEMPLATES[match.pattern][0]
+        if "act" in roles:
+            short = short or any(
+                match.handle.endswith(f) for forms in parts.acts for f in forms[1:]
+            )
+        if "mascot" in roles and len(parts.mascot) > 1:
+            singular = singular or parts.mascot[0] not in match.handle
+    return HandleStyle(tuple(sorted(patterns.items())), frozenset(seps - {""}), short, singular)
+
+
+def valid_handles(items: Iterable[str]) -> list[str]:
     """Valid-looking handles (3–30 characters), de-duplicated, in order."""
     out: list[str] = []
-    for h in candidates:
-        h = h.strip("._").lower()
-        if 3 <= len(h) <= 30 and re.fullmatch(r"[a-z0-9][a-z0-9_.]*", h) and h not in out:
+    for h in items:
+        h = h.strip("._-").lower()
+        if valid_handle(h) and h not in out:
             out.append(h)
     return out
+
+
+def valid_handle(h: str) -> bool:
+    """3–30 letters, digits and single ``_``/``.``/``-`` separators, starting with a letter or digit."""
+    return 3 <= len(h) <= 30 and bool(re.fullmatch(r"[a-z0-9]+(?:[_.-]?[a-z0-9]+)*", h))

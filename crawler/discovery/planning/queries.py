@@ -29,6 +29,8 @@ class Plan:
     cut: dict[str, int] = field(default_factory=dict)
     limits: dict[str, str] = field(default_factory=dict)
     quotas: list[str] = field(default_factory=list)
+    # per source and platform: (candidate handles planned, candidate handles the budget cut)
+    handles: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
     entity: str | None = None
     name: str | None = None
 
@@ -52,6 +54,12 @@ class Plan:
                 where = f" on {q.platform}" if q.platform and q.kind != "search" else ""
                 who = f"  [{q.entity_key}]" if q.entity_key else ""
                 lines.append(f"  {q.priority:>4}  {q.kind:<6} {q.query}{where}{who}")
+        for source, counts in self.handles.items():
+            lines.append(f"\n[{source}] candidate handles per platform:")
+            lines += [
+                f"  {p}: {planned} planned, {cut} cut by the budget"
+                for p, (planned, cut) in counts.items()
+            ]
         for source, reason in self.skipped.items():
             lines.append(f"\n[{source}] skipped: {reason}")
         if self.quotas:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from crawler.config import Budget, Config
+from crawler.config import Budget, Config, secret
 from crawler.db.quota import BRAVE, SEARCH_CALLS, UNITS, Usage
 from crawler.discovery.planning.queries import PlannedQuery, budgeted, period_left, unique
 from crawler.discovery.planning.sites import (
@@ -28,6 +28,8 @@ from crawler.discovery.planning.text import dedupe
 from crawler.district.profile import DistrictProfile
 from crawler.platforms import PLATFORMS
 from crawler.vocab import Platform, Source
+
+PAGE_HOST_SHARE = 0.75  # of a page host's request budget, for the handle probe
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,7 @@ class SourcePlan:
     limit: str = ""
     cut: int = 0
     skipped: str | None = None
+    handles: dict[str, tuple[int, int]] = field(default_factory=dict)  # platform: (planned, cut)
 
 
 # --------------------------------------------------------------------------- district site
@@ -82,7 +85,7 @@ def _seeds(profile: DistrictProfile, entity: str | None) -> list[PlannedQuery]:
     seen: set[str] = set()
     out = []
     for r in rows:
-        key = re.sub(r"^https?://", "", r.query).rstrip("/").lower()
+        key = re.sub(r"^https?://(www\.)?", "", r.query).rstrip("/").lower()
         if key not in seen:
             seen.add(key)
             out.append(r)
@@ -211,16 +214,20 @@ def plan_mastodon(ctx: PlanContext) -> SourcePlan:
     search, cut = _api_terms(
         source, Platform.MASTODON, ctx.groups, b.queries_per_entity, per_instance // 2
     )
+    found = _handle_rows(
+        source, ctx.groups, [Platform.MASTODON], b.queries_per_entity, ["example.org"]
+    )
     handles = [
-        PlannedQuery(source, h, Platform.MASTODON, t.key, prio, kind="handle")
-        for prio, t, h in interleave([(t, t.handles) for t in ctx.groups], b.queries_per_entity)
+        PlannedQuery(source, r.query.split("@")[0], r.platform, r.entity_key, r.priority, r.kind)
+        for r in found.rows
     ]
     handles, cut2 = budgeted(handles, per_instance - len(search))
     note = (
         f"first page only (anonymous), {len(ctx.config.mastodon_instances)} "
         f"instance(s), {per_instance} requests per instance"
     )
-    return SourcePlan(unique(search + handles), note, cut + cut2)
+    counts = _handle_counts(found, handles)
+    return SourcePlan(unique(search + handles), note, cut + cut2, handles=counts)
 
 
 # --------------------------------------------------------------------------- handle probe
@@ -229,11 +236,19 @@ def plan_mastodon(ctx: PlanContext) -> SourcePlan:
 def _handle_names(handle: str, platform: str, instances: Sequence[str]) -> list[str]:
     """How ``handle`` is written on ``platform`` (none where it cannot be)."""
     if platform == Platform.BLUESKY:
-        # Bluesky domain handles cannot contain "_": the joined form is planned too
-        return [] if "_" in handle else [f"{handle}.{BLUESKY_DEFAULT_DOMAIN}"]
+        # a bsky.social handle is one DNS label: no "_", and a "." would be a subdomain
+        return [] if "_" in handle or "." in handle else [f"{handle}.{BLUESKY_DEFAULT_DOMAIN}"]
     if platform == Platform.MASTODON:
-        return [f"{handle}@{inst}" for inst in instances]
+        return [] if re.search(r"[.-]", handle) else [f"{handle}@{inst}" for inst in instances]
     return [handle]
+
+
+@dataclass(slots=True)
+class HandleRows:
+    """Candidate handle rows per platform, and how many candidates each platform had."""
+
+    rows: list[PlannedQuery]
+    candidates: dict[str, int]
 
 
 def _handle_rows(
@@ -242,16 +257,22 @@ def _handle_rows(
     platforms: list[str],
     per_entity: int,
     instances: Sequence[str] = (),
-) -> list[PlannedQuery]:
-    rows = []
-    for prio, t, handle in interleave([(t, t.handles) for t in groups], per_entity):
-        for i, p in enumerate(platforms):
-            rows += [
-                PlannedQuery(source, h, p, t.key, prio * 10 + i, kind="handle")
-                for h in _handle_names(handle, p, instances)
-                if PLATFORMS[p].valid_handle(h)
-            ]
-    return rows
+) -> HandleRows:
+    """Per platform, each entity's best ``per_entity`` handles that the platform allows,
+    interleaved across entities (every entity's best handle before anyone's second)."""
+    rows: list[PlannedQuery] = []
+    counts: dict[str, int] = {}
+    for i, p in enumerate(platforms):
+        valid = [
+            (t, [n for h in t.handles for n in _handle_names(h, p, instances)]) for t in groups
+        ]
+        valid = [(t, [n for n in names if PLATFORMS[p].valid_handle(n)]) for t, names in valid]
+        counts[p] = sum(len(names) for _, names in valid)
+        rows += [
+            PlannedQuery(source, name, p, t.key, prio * 10 + i, kind="handle")
+            for prio, t, name in interleave(valid, per_entity)
+        ]
+    return HandleRows(rows, counts)
 
 
 def plan_handle_probe(ctx: PlanContext) -> SourcePlan:
@@ -265,13 +286,52 @@ def plan_handle_probe(ctx: PlanContext) -> SourcePlan:
         and config.mastodon_instances
     ):
         probe.append(Platform.MASTODON)
-    rows, cut = budgeted(
-        _handle_rows(
-            Source.HANDLE_PROBE, ctx.groups, probe, b.queries_per_entity, config.mastodon_instances
-        ),
-        b.requests_per_host * len(probe),
+    found = _handle_rows(
+        Source.HANDLE_PROBE, ctx.groups, probe, b.queries_per_entity, config.mastodon_instances
     )
-    return SourcePlan(rows, f"{', '.join(probe)}; {b.requests_per_host} requests per host", cut)
+    rows, cut = budgeted(found.rows, b.requests_per_host * len(probe))
+    youtube_api = bool(secret(Source.YOUTUBE))
+    for p in probe:
+        # a page host's budget is shared by the scan's sources: the profiles source reads this
+        # scan's candidates there later, so the probe takes at most PAGE_HOST_SHARE of it
+        api = p in (Platform.BLUESKY, Platform.MASTODON) or (p == Platform.YOUTUBE and youtube_api)
+        limit = b.requests_per_host if api else int(b.requests_per_host * PAGE_HOST_SHARE)
+        rows, over = _cap_platform(rows, p, limit)
+        cut += over
+    note = f"{', '.join(probe)}; {b.requests_per_host} requests per host"
+    if Platform.YOUTUBE in probe and youtube_api:
+        # channels.list?forHandle: 1 unit each, from what the day's units leave after the
+        # youtube source's details calls (one per search result page)
+        units = period_left(ctx.usage, UNITS, b.youtube_units_per_day)
+        calls = period_left(ctx.usage, SEARCH_CALLS, b.youtube_search_calls_per_day)
+        left = max(units - (calls * ctx.pages if Source.YOUTUBE in ctx.chosen else 0), 0)
+        rows, over = _cap_platform(rows, Platform.YOUTUBE, left)
+        cut += over
+        note += f"; YouTube through channels.list?forHandle ({left} units)"
+    return SourcePlan(rows, note, cut, handles=_handle_counts(found, rows))
+
+
+def _cap_platform(
+    rows: list[PlannedQuery], platform: str, limit: int
+) -> tuple[list[PlannedQuery], int]:
+    """``rows`` with at most ``limit`` rows of ``platform`` (the best ones), and how many went."""
+    out, kept = [], 0
+    for r in rows:
+        if r.platform == platform:
+            if kept >= limit:
+                continue
+            kept += 1
+        out.append(r)
+    return out, len(rows) - len(out)
+
+
+def _handle_counts(found: HandleRows, kept: list[PlannedQuery]) -> dict[str, tuple[int, int]]:
+    """Per platform: (candidates planned, candidates the budget cut)."""
+    out = {}
+    for p, n in found.candidates.items():
+        planned = sum(1 for r in kept if r.platform == p)
+        out[p] = (planned, n - planned)
+    return out
 
 
 def plan_profiles(ctx: PlanContext) -> SourcePlan:

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from crawler.discovery.planning.handles import entity_handles, valid_handles
+from crawler.discovery.planning.handles import (
+    HandleStyle,
+    Parts,
+    candidates,
+    entity_parts,
+    handle_style,
+    valid_handles,
+)
 from crawler.discovery.planning.text import core_name, dedupe, fold, is_abbreviation, slug
 from crawler.district.profile import Affiliated, DistrictProfile, Entity, EntityKind, Level
 from crawler.errors import InputError
@@ -61,16 +69,41 @@ def district_terms(profile: DistrictProfile) -> EntityTerms:
     return t
 
 
-def entity_terms(profile: DistrictProfile, ent: Entity) -> EntityTerms:
+def _abbreviations(ent: Entity, parent: Entity | None) -> list[str]:
+    abbrs = [a for a in ent.aliases if is_abbreviation(a)]
+    if parent is not None:
+        abbrs += [a for a in parent.aliases if is_abbreviation(a)]
+    return abbrs
+
+
+def handle_parts(profile: DistrictProfile, ent: Entity) -> Parts:
+    """The words an entity's candidate handles are made of."""
+    parent = _parent(profile, ent)
+    mascot = ent.mascot or (parent.mascot if parent else None)
+    core = core_name(ent.name, profile)
+    return entity_parts(ent, core, mascot, _abbreviations(ent, parent), parent, profile)
+
+
+def district_style(profile: DistrictProfile, registered: Iterable[tuple[str, str]]) -> HandleStyle:
+    """How the district names accounts, from its registered ``(entity key, handle)`` pairs."""
+    pairs = []
+    for key, handle in registered:
+        ent = profile.entity(key)
+        if ent is not None and handle:
+            pairs.append((handle, handle_parts(profile, ent)))
+    return handle_style(pairs)
+
+
+def entity_terms(
+    profile: DistrictProfile, ent: Entity, style: HandleStyle | None = None
+) -> EntityTerms:
     """Terms and handles of one school, team, program or department."""
     d = profile.district
     town = ent.city or d.location.city
     parent = _parent(profile, ent)
     t = EntityTerms(key=ent.key, rank=_rank(ent))
     long_aliases = [a for a in ent.aliases if not is_abbreviation(a)]
-    abbrs = [a for a in ent.aliases if is_abbreviation(a)]
-    if parent is not None:
-        abbrs += [a for a in parent.aliases if is_abbreviation(a)]
+    abbrs = _abbreviations(ent, parent)
     t.names = dedupe([ent.name, *long_aliases])
     core = core_name(ent.name, profile)
     mascot = ent.mascot or (parent.mascot if parent else None)
@@ -97,7 +130,7 @@ def entity_terms(profile: DistrictProfile, ent: Entity) -> EntityTerms:
         )
     elif mascot and activities:
         t.activities = dedupe([f"{mascot} {act}" for act in activities])
-    t.handles = entity_handles(ent, core, mascot, abbrs, parent, profile)
+    t.handles = [c.handle for c in candidates(handle_parts(profile, ent), style)]
     return t
 
 
@@ -129,7 +162,10 @@ def affiliated_terms(profile: DistrictProfile, aff: Affiliated) -> EntityTerms:
 
 
 def all_terms(
-    profile: DistrictProfile, entity: str | None = None, name: str | None = None
+    profile: DistrictProfile,
+    entity: str | None = None,
+    name: str | None = None,
+    style: HandleStyle | None = None,
 ) -> list[EntityTerms]:
     """Terms of the district and every entity, or of one entity (with its teams), or a name."""
     if name is not None:
@@ -144,10 +180,10 @@ def all_terms(
                 f"unknown entity '{entity}' (not in the district profile)", field="entity"
             )
         children = [e for e in profile.entities if e.parent == entity]
-        return [entity_terms(profile, e) for e in (ent, *children)]
+        return [entity_terms(profile, e, style) for e in (ent, *children)]
     return [
         district_terms(profile),
-        *(entity_terms(profile, e) for e in profile.entities),
+        *(entity_terms(profile, e, style) for e in profile.entities),
         *(affiliated_terms(profile, a) for a in profile.affiliated),
     ]
 
