@@ -120,6 +120,107 @@ COMMUNITY_WORDS = frozenset(
     "youth league travel amateur aau rec recreation city police library church".split()
 )
 
+# What else an account with a district's place or team name may be (README, "Matching":
+# namesakes): words of its name, and phrases of its bio, that describe another kind of
+# organisation. A word the matched entity's own name uses ('West Fargo Sports Arena') is not one.
+OTHER_KIND_NAME_WORDS: dict[str, str] = {
+    **dict.fromkeys("university college ncaa".split(), "a college or university"),
+    **dict.fromkeys("arena amphitheater amphitheatre fieldhouse".split(), "a venue"),
+    **dict.fromkeys("inc llc ltd corp company apparel supply".split(), "a company"),
+    **dict.fromkeys("fc vbc aau youth travel".split(), "a youth or club team"),
+    **dict.fromkeys(
+        "city county police sheriff fire parks park recreation library chamber visit rotary".split(),
+        "a city, county or public service",
+    ),
+}
+OTHER_KIND_NAME_PHRASES: dict[str, str] = {
+    "event center": "a venue",
+    "events center": "a venue",
+    "civic center": "a venue",
+    "convention center": "a venue",
+    "soccer club": "a youth or club team",
+    "volleyball club": "a youth or club team",
+    "basketball club": "a youth or club team",
+    "hockey club": "a youth or club team",
+    "baseball club": "a youth or club team",
+    "softball club": "a youth or club team",
+}
+OTHER_KIND_BIO_PHRASES: dict[str, str] = {
+    **dict.fromkeys(
+        ("ncaa", "naia", "division i", "division ii", "division iii", "university athletics"),
+        "a college or university",
+    ),
+    **dict.fromkeys(
+        (
+            "professional",
+            "pro hockey",
+            "pro football",
+            "pro indoor",
+            "pro soccer",
+            "semi pro",
+            "minor league",
+            "ushl",
+            "echl",
+            "ahl",
+            "nhl",
+            "nba",
+            "nfl",
+            "mlb",
+            "usl",
+        ),
+        "a professional team",
+    ),
+    **dict.fromkeys(
+        ("box office", "weddings", "banquets", "concerts and events", "concerts shows"),
+        "a venue",
+    ),
+    **dict.fromkeys(
+        (
+            "free shipping",
+            "shop online",
+            "shop our",
+            "request a quote",
+            "request a demo",
+            "our products",
+            "employees",
+            "family owned",
+            "manufacturers",
+            "wholesale",
+            "fabrication",
+        ),
+        "a company or product",
+    ),
+    **dict.fromkeys(
+        (
+            "youth club",
+            "club volleyball",
+            "club soccer",
+            "travel soccer",
+            "travel club",
+            "travel team",
+            "youth travel",
+            "youth soccer",
+            "youth tackle",
+            "youth football",
+            "youth hockey",
+            "youth baseball",
+        ),
+        "a youth or club team",
+    ),
+    **dict.fromkeys(
+        (
+            "city government",
+            "county government",
+            "city council",
+            "public works",
+            "parks and recreation",
+            "park district",
+            "rec programs",
+        ),
+        "a city, county or public service",
+    ),
+}
+
 FAN_WORDS = frozenset(
     "fan fans parody commentary satire unofficial fanpage fanclub memes meme".split()
 )
