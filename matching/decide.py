@@ -34,7 +34,7 @@ from matching.compare_levels import Comparison
 from matching.compare_registry import RegistryComparison
 from matching.compare_words import affiliated_words, community_word, fan_levels
 from matching.features import LINK_SOURCES, Features
-from matching.namesake import identity_word, other_kind
+from matching.namesake import bio_names_school, identity_word, other_kind
 from matching.reference import Reference
 from matching.settings import MatchSettings
 from matching.types import Level, Record, Result
@@ -102,8 +102,11 @@ class Evidence:
 
     @cached_property
     def namesake(self) -> tuple[str, str] | None:
-        """What else it says it is (a company, a youth club…), when nothing ties it to the district."""
-        return None if self.tied() else other_kind(self.f, self.best, self.ref)
+        """What else it says it is (a company, a youth club…), when nothing ties it to the district
+        and its bio does not name the school."""
+        if self.tied() or bio_names_school(self.f, self.best, self.ref):
+            return None
+        return other_kind(self.f, self.best, self.ref)
 
     def place_only(self) -> Level | None:
         """It names an entity only through the district's places (and generic or sport words)."""

@@ -125,55 +125,58 @@ COMMUNITY_WORDS = frozenset(
 # organisation. A word the matched entity's own name uses ('West Fargo Sports Arena') is not one.
 OTHER_KIND_NAME_WORDS: dict[str, str] = {
     **dict.fromkeys("university college ncaa".split(), "a college or university"),
-    **dict.fromkeys("arena amphitheater amphitheatre fieldhouse".split(), "a venue"),
-    **dict.fromkeys("inc llc ltd corp company apparel supply".split(), "a company"),
+    **dict.fromkeys("arena amphitheater amphitheatre".split(), "a venue"),
+    **dict.fromkeys("inc llc ltd corp".split(), "a company"),
     **dict.fromkeys("fc vbc aau youth travel".split(), "a youth or club team"),
     **dict.fromkeys(
-        "city county police sheriff fire parks park recreation library chamber visit rotary".split(),
+        "city county police sheriff fire parks recreation visit rotary".split(),
         "a city, county or public service",
     ),
 }
+# Not 'library', 'chamber', 'company', 'park' alone: a school library, a chamber choir, a
+# theatre company, Willow Park Elementary.
 OTHER_KIND_NAME_PHRASES: dict[str, str] = {
-    "event center": "a venue",
-    "events center": "a venue",
-    "civic center": "a venue",
-    "convention center": "a venue",
-    "soccer club": "a youth or club team",
-    "volleyball club": "a youth or club team",
-    "basketball club": "a youth or club team",
-    "hockey club": "a youth or club team",
-    "baseball club": "a youth or club team",
-    "softball club": "a youth or club team",
-}
-OTHER_KIND_BIO_PHRASES: dict[str, str] = {
     **dict.fromkeys(
-        ("ncaa", "naia", "division i", "division ii", "division iii", "university athletics"),
-        "a college or university",
+        ("event center", "events center", "civic center", "convention center"), "a venue"
     ),
     **dict.fromkeys(
         (
-            "professional",
+            f"{sport} club"
+            for sport in ("soccer", "volleyball", "basketball", "hockey", "baseball", "softball")
+        ),
+        "a youth or club team",
+    ),
+    **dict.fromkeys(
+        ("public library", "park district", "chamber of commerce"),
+        "a city, county or public service",
+    ),
+}
+# Phrases a school's own bio hardly uses ('professional development', 'Division I' of a state
+# association, 'box office' of the school play, '1,500 employees' of the district are not here).
+OTHER_KIND_BIO_PHRASES: dict[str, str] = {
+    **dict.fromkeys(("ncaa", "naia", "university athletics"), "a college or university"),
+    **dict.fromkeys(
+        (
             "pro hockey",
             "pro football",
             "pro indoor",
             "pro soccer",
+            "pro baseball",
             "semi pro",
+            "professional hockey",
+            "professional football",
+            "professional baseball",
+            "professional soccer",
+            "professional basketball",
             "minor league",
             "ushl",
             "echl",
             "ahl",
-            "nhl",
-            "nba",
-            "nfl",
-            "mlb",
             "usl",
         ),
-        "a professional team",
+        "a professional or junior team",
     ),
-    **dict.fromkeys(
-        ("box office", "weddings", "banquets", "concerts and events", "concerts shows"),
-        "a venue",
-    ),
+    **dict.fromkeys(("weddings", "banquets", "concerts and events", "concerts shows"), "a venue"),
     **dict.fromkeys(
         (
             "free shipping",
@@ -182,11 +185,9 @@ OTHER_KIND_BIO_PHRASES: dict[str, str] = {
             "request a quote",
             "request a demo",
             "our products",
-            "employees",
             "family owned",
-            "manufacturers",
+            "for manufacturers",
             "wholesale",
-            "fabrication",
         ),
         "a company or product",
     ),
@@ -199,11 +200,6 @@ OTHER_KIND_BIO_PHRASES: dict[str, str] = {
             "travel club",
             "travel team",
             "youth travel",
-            "youth soccer",
-            "youth tackle",
-            "youth football",
-            "youth hockey",
-            "youth baseball",
         ),
         "a youth or club team",
     ),

@@ -64,6 +64,21 @@ def identity_word(f: Features, m: EntityMatch, ref: Reference) -> str | None:
     return level
 
 
+def bio_names_school(f: Features, m: EntityMatch | None, ref: Reference) -> bool:
+    """The bio names the entity, or the school it belongs to, in full ('Brenton High School
+    football'): the account says whose it is, whatever else its bio says."""
+    if m is None or not f.bio:
+        return False
+    bio = f" {' '.join(f.bio)} "
+    recs = [m.record, ref.by_key.get(m.record.parent or "")]
+    return any(
+        len(form.split()) >= 2 and f" {form} " in bio
+        for rec in recs
+        if rec is not None
+        for form in rec.forms
+    )
+
+
 def other_kind(f: Features, m: EntityMatch | None, ref: Reference) -> tuple[str, str] | None:
     """A word of the name, or a phrase of the bio, that describes another kind of organisation
     than a school (and is not a word of the entity's own name): the word and the kind."""
