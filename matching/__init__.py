@@ -1,8 +1,9 @@
 """Matching: normalise -> block -> compare -> decide (README, "Matching").
 
 One module per step: :mod:`~matching.normalise`, :mod:`~matching.block`,
-:mod:`~matching.compare` (with its levels in ``compare_levels``, ``compare_registry`` and
-``compare_words``) and :mod:`~matching.decide` (the ordered, labelled cascade of rules).
+:mod:`~matching.compare` (with its levels in ``compare_levels``, ``compare_registry``,
+``compare_words`` and ``namesake``) and :mod:`~matching.decide` (the ordered, labelled cascade
+of rules, its results weighed in ``weigh``).
 :class:`Matcher` is built once per district profile and registry and assesses any number
 of candidate accounts. Every :class:`Result` carries the comparison levels that fired,
 each with a human label, and the code of the rule that decided it.

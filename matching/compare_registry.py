@@ -11,6 +11,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import DamerauLevenshtein
 
 from crawler.district.registry import RegistryRow
+from crawler.vocab import Platform
 from matching.features import Features
 from matching.normalise import strip_official
 from matching.reference import Reference
@@ -97,12 +98,35 @@ class RegistryComparison:
             return False
         return frozenset(self.ref.handle_tokens(handle)) != rh.words
 
-    def same_handle_elsewhere(self, f: Features) -> Level | None:
-        row = self.ref.handle_owner.get(f.handle_skeleton) if f.handle_skeleton else None
-        if row is None or row.platform == f.candidate.platform:
+    def same_handle_elsewhere(self, f: Features) -> tuple[tuple[Level, ...], RegistryRow] | None:
+        """The same handle as a registered account on another platform: not registered by that
+        (a registry row names one account on one platform), but likely the same administrator.
+        A Threads profile is made from an Instagram account and shows its handle, so a Threads
+        account with a registered Instagram handle is the district's account, unregistered."""
+        c = f.candidate
+        row = None
+        if c.platform == Platform.THREADS:
+            row = self.ref.registry_by_handle.get(
+                (Platform.INSTAGRAM, c.handle.lower().lstrip("@"))
+            )
+        if row is None and f.handle_skeleton:
+            row = self.ref.handle_owner.get(f.handle_skeleton)
+        if row is None or row.platform == c.platform:
             return None
-        return Level(
+        same = Level(
             "registered_elsewhere",
             f"same handle as the registered {row.platform} account @{row.handle}",
             self.s.w_registered_handle,
         )
+        if c.platform == Platform.THREADS and row.platform == Platform.INSTAGRAM:
+            why = "a Threads profile is made from the Instagram account with its handle"
+        else:
+            why = "the same handle on another platform"
+        admin = Level(
+            "same_administrator",
+            f"likely the same administrator as the registered {row.platform} account "
+            f"@{row.handle} ({why}); not registered itself: the registry names no "
+            f"{c.platform} account",
+            0.0,
+        )
+        return (same, admin), row

@@ -13,7 +13,9 @@ certain to the least:
 4. ``not_district``: it names a not-district lookalike better than any entity (unrelated);
 5. ``affiliated``: it names an affiliated organisation, or uses their words (booster, PTO…)
    about one of the district's schools;
-6. ``weighed``: the weights of all other levels are added to ``prior`` and turned into a
+6. ``namesake``: its name or bio describe another kind of organisation (a company, a youth club,
+   a college, a pro team, a venue, the city) and nothing ties it to the district (unrelated);
+7. ``weighed``: the weights of all other levels are added to ``prior`` and turned into a
    confidence: unregistered (a case), review, or unrelated.
 
 Every number used here is a field of :class:`~matching.settings.MatchSettings`.
@@ -21,32 +23,29 @@ Every number used here is a field of :class:`~matching.settings.MatchSettings`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from crawler.district.registry import RegistryRow, Status
+from crawler.district.registry import RegistryRow
 from crawler.vocab import CaseKind, Classification
 from matching.compare import EntityMatch, named_match
-from matching.compare_levels import DISTRICT_SITE, Comparison
+from matching.compare_levels import Comparison
 from matching.compare_registry import RegistryComparison
 from matching.compare_words import affiliated_words, community_word, fan_levels
 from matching.features import LINK_SOURCES, Features
+from matching.namesake import bio_names_school, identity_word, other_kind
 from matching.reference import Reference
 from matching.settings import MatchSettings
 from matching.types import Level, Record, Result
+from matching.weigh import LINKED, registered, satisfy_common_name, weigh
 
-# Evidence that places an account in the district: it settles a common school name.
-LOCAL_EVIDENCE = (DISTRICT_SITE, "domain_link", "district_name", "town", "registered_elsewhere")
-# Evidence that ties the account to the district itself, whatever its name says.
-LINKED = frozenset({DISTRICT_SITE, "domain_link"})
+# Evidence that ties the account to the district, not only to its place or to a name.
+TIES = LINKED | {"district_name", "registered_elsewhere"}
+# Evidence that the account names the entity itself, not only its place.
+OWN = frozenset({"mascot", "bio_names"})
 # Evidence that the account is somewhere else.
 ELSEWHERE = frozenset({"other_place", "mascot_conflict"})
-
-
-def logistic(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
 
 
 @dataclass
@@ -93,6 +92,36 @@ class Evidence:
         """Placed somewhere else, and not tied to the district by a link."""
         return bool(self.codes & ELSEWHERE) and not self.codes & LINKED
 
+    @cached_property
+    def same_handle(self) -> tuple[tuple[Level, ...], RegistryRow] | None:
+        """The same handle as a registered account on another platform."""
+        return self.registry.same_handle_elsewhere(self.f)
+
+    def tied(self) -> bool:
+        return bool(self.codes & TIES) or self.same_handle is not None
+
+    @cached_property
+    def namesake(self) -> tuple[str, str] | None:
+        """What else it says it is (a company, a youth club…), when nothing ties it to the district
+        and its bio does not name the school."""
+        if self.tied() or bio_names_school(self.f, self.best, self.ref):
+            return None
+        return other_kind(self.f, self.best, self.ref)
+
+    def place_only(self) -> Level | None:
+        """It names an entity only through the district's places (and generic or sport words)."""
+        m = self.best
+        if m is None or m.score < self.s.name_weak or self.tied() or self.codes & OWN:
+            return None
+        if identity_word(self.f, m, self.ref) is not None:
+            return None
+        return Level(
+            "place_only",
+            f"shares only the place with '{m.form}': no name, mascot or level of "
+            f"{m.record.label}, no link to the district",
+            self.s.w_place_only,
+        )
+
     def about_district(self) -> bool:
         """Words of an affiliated organisation make it the district's only with one of its
         schools (or the district) named, and nothing contradicting it: 'Horace Mustangs Alumni'
@@ -135,8 +164,8 @@ def _impersonation(e: Evidence) -> Result | None:
     if copy is None:
         return None
     level, rh = copy
-    if level.code == "impersonation_name" and e.elsewhere():
-        return None  # the same school name in another town is a namesake, not a copy
+    if level.code == "impersonation_name" and (e.elsewhere() or e.namesake):
+        return None  # the same name in another town, or on a company's page, is not a copy
     fan = e.fan[0]
     return Result(
         Classification.IMPERSONATION,
@@ -176,10 +205,32 @@ def _affiliated(e: Evidence) -> Result | None:
     return affiliated_result(e, org[0] if org else None)
 
 
+def _namesake(e: Evidence) -> Result | None:
+    if e.namesake is None:
+        return None
+    word, kind = e.namesake
+    lv = Level(
+        "namesake",
+        f"'{word}': {kind}, not the district; nothing ties it to the district "
+        "(no district name, domain or link)",
+        0.0,
+    )
+    return Result(
+        Classification.UNRELATED,
+        None,
+        e.s.namesake_confidence,
+        (lv, *e.levels),
+        entity_score=e.score,
+    )
+
+
 def _weighed(e: Evidence) -> Result:
     """Add the notes no earlier rule settled on, then weigh every level."""
     f, s, ref = e.f, e.s, e.ref
     levels = list(e.levels)
+    place = e.place_only()
+    if place is not None:
+        levels.append(place)
     if e.word is not None:
         word, kind = e.word
         levels.append(
@@ -194,11 +245,11 @@ def _weighed(e: Evidence) -> Result:
     if community and not e.codes & LINKED:
         lv = Level("community", f"'{community}': a community group, not the schools", s.w_community)
         levels.append(lv)
-    elsewhere = e.registry.same_handle_elsewhere(f)
     hint = None
-    if elsewhere is not None:
-        levels.append(elsewhere)
-        hint = ref.handle_owner[f.handle_skeleton].entity
+    if e.same_handle is not None:
+        same, row = e.same_handle
+        levels.extend(same)
+        hint = row.entity
     for sg in f.candidate.sightings:
         if sg.source in LINK_SOURCES:
             hint = ref.website_entity(sg.source_url) or hint
@@ -216,6 +267,7 @@ CASCADE: tuple[Rule, ...] = (
     Rule("impersonation", "a near copy of a registered handle or name", _impersonation),
     Rule("not_district", "names a lookalike that is not the district", _not_district),
     Rule("affiliated", "names an affiliated organisation, or uses its words", _affiliated),
+    Rule("namesake", "describes another kind of organisation, nothing ties it", _namesake),
     Rule("weighed", "the weights of the levels that fired, as a confidence", _weighed),
 )
 
@@ -227,102 +279,6 @@ def assess(e: Evidence, rules: Sequence[Rule] = CASCADE) -> Result:
         if result is not None:
             return replace(result, rule=rule.code)
     raise AssertionError("the last rule of the cascade must always decide")
-
-
-# ---------------------------------------------------------------------------- results
-
-
-def registered(
-    row: RegistryRow, level: Level, live: bool, score: float, s: MatchSettings
-) -> Result:
-    levels = [level]
-    kind = None
-    if row.status == Status.DEACTIVATED:
-        if live:
-            kind = CaseKind.DEACTIVATION_INCOMPLETE
-            levels.append(
-                Level(
-                    "deactivation_incomplete",
-                    "the registry says deactivated, but the account is still live",
-                    0.0,
-                )
-            )
-        else:
-            levels.append(Level("deactivated", "registered, marked deactivated", 0.0))
-    elif row.status == Status.TRANSFERRED:
-        levels.append(
-            Level("transferred", "registered, transferred to a successor administrator", 0.0)
-        )
-    return Result(
-        Classification.REGISTERED,
-        row.entity,
-        s.registered_confidence,
-        tuple(levels),
-        None,
-        row.url,
-        kind,
-        score,
-    )
-
-
-def satisfy_common_name(levels: list[Level], towns: list[str]) -> list[Level]:
-    """'Early Childhood Center' is many schools' name, but not with the district's town, name, domain
-    or site beside it: then the common-name penalty is replaced by a note of what settled it.
-
-    ``towns`` are the district's towns the account names anywhere, even inside the entity's own
-    name ('West Fargo Early Childhood Center'): there the town adds no weight, but it still says
-    which Early Childhood Center."""
-    common = next((lv for lv in levels if lv.code == "common_name"), None)
-    if common is None:
-        return levels
-    local = next((lv.label for lv in levels if lv.code in LOCAL_EVIDENCE), None)
-    if local is None and towns:
-        local = f"mentions {towns[0].title()}"
-    if local is None:
-        return levels
-    note = Level(
-        "common_name_local", common.label.replace("needs local evidence", f"local: {local}"), 0.0
-    )
-    return [note if lv is common else lv for lv in levels]
-
-
-def weigh(
-    s: MatchSettings,
-    best: EntityMatch | None,
-    levels: list[Level],
-    entity_hint: str | None,
-) -> Result:
-    """Score the evidence of an account that is not registered and names no lookalike."""
-    total = s.prior + sum(lv.weight for lv in levels)
-    p = logistic(total)
-    codes = {lv.code for lv in levels}
-    strong_link = bool(codes & (LINKED | {"registered_elsewhere"}))
-    entity = best.record.key if best and best.score >= s.name_weak else None
-    # The district page that links the account says which school it is, unless the name is surer.
-    if entity_hint and (
-        entity is None or best is None or best.score < s.name_strong or best.record.depth == 0
-    ):
-        entity = entity_hint
-    score = (best.score / 100.0) if best else 0.0
-    if not levels:
-        near = f" (closest: '{best.record.label}', {best.score:.0f})" if best else ""
-        levels = [Level("no_match", f"names no school, team or program of the district{near}", 0.0)]
-    expl = tuple(levels)
-    if "other_place" in codes and not strong_link:
-        return Result(Classification.UNRELATED, None, round(1 - p, 3), expl, entity_score=score)
-    named = entity is not None and ((best is not None and best.score >= s.name_weak) or strong_link)
-    if p >= s.case_threshold and named:
-        return Result(
-            Classification.UNREGISTERED,
-            entity,
-            round(p, 3),
-            expl,
-            case_kind=CaseKind.UNREGISTERED,
-            entity_score=score,
-        )
-    if p >= s.review_threshold and (named or entity is not None):
-        return Result(Classification.REVIEW, entity, round(p, 3), expl, entity_score=score)
-    return Result(Classification.UNRELATED, None, round(1 - p, 3), expl, entity_score=score)
 
 
 def affiliated_result(e: Evidence, org: Record | None) -> Result:

@@ -120,6 +120,103 @@ COMMUNITY_WORDS = frozenset(
     "youth league travel amateur aau rec recreation city police library church".split()
 )
 
+# What else an account with a district's place or team name may be (README, "Matching":
+# namesakes): words of its name, and phrases of its bio, that describe another kind of
+# organisation. A word the matched entity's own name uses ('West Fargo Sports Arena') is not one.
+OTHER_KIND_NAME_WORDS: dict[str, str] = {
+    **dict.fromkeys("university college ncaa".split(), "a college or university"),
+    **dict.fromkeys("arena amphitheater amphitheatre".split(), "a venue"),
+    **dict.fromkeys("inc llc ltd corp".split(), "a company"),
+    **dict.fromkeys("fc vbc aau youth travel".split(), "a youth or club team"),
+    **dict.fromkeys(
+        "city county police sheriff fire parks recreation visit rotary".split(),
+        "a city, county or public service",
+    ),
+}
+# Not 'library', 'chamber', 'company', 'park' alone: a school library, a chamber choir, a
+# theatre company, Willow Park Elementary.
+OTHER_KIND_NAME_PHRASES: dict[str, str] = {
+    **dict.fromkeys(
+        ("event center", "events center", "civic center", "convention center"), "a venue"
+    ),
+    **dict.fromkeys(
+        (
+            f"{sport} club"
+            for sport in ("soccer", "volleyball", "basketball", "hockey", "baseball", "softball")
+        ),
+        "a youth or club team",
+    ),
+    **dict.fromkeys(
+        ("public library", "park district", "chamber of commerce"),
+        "a city, county or public service",
+    ),
+}
+# Phrases a school's own bio hardly uses ('professional development', 'Division I' of a state
+# association, 'box office' of the school play, '1,500 employees' of the district are not here).
+OTHER_KIND_BIO_PHRASES: dict[str, str] = {
+    **dict.fromkeys(("ncaa", "naia", "university athletics"), "a college or university"),
+    **dict.fromkeys(
+        (
+            "pro hockey",
+            "pro football",
+            "pro indoor",
+            "pro soccer",
+            "pro baseball",
+            "semi pro",
+            "professional hockey",
+            "professional football",
+            "professional baseball",
+            "professional soccer",
+            "professional basketball",
+            "minor league",
+            "ushl",
+            "echl",
+            "ahl",
+            "usl",
+        ),
+        "a professional or junior team",
+    ),
+    **dict.fromkeys(("weddings", "banquets", "concerts and events", "concerts shows"), "a venue"),
+    **dict.fromkeys(
+        (
+            "free shipping",
+            "shop online",
+            "shop our",
+            "request a quote",
+            "request a demo",
+            "our products",
+            "family owned",
+            "for manufacturers",
+            "wholesale",
+        ),
+        "a company or product",
+    ),
+    **dict.fromkeys(
+        (
+            "youth club",
+            "club volleyball",
+            "club soccer",
+            "travel soccer",
+            "travel club",
+            "travel team",
+            "youth travel",
+        ),
+        "a youth or club team",
+    ),
+    **dict.fromkeys(
+        (
+            "city government",
+            "county government",
+            "city council",
+            "public works",
+            "parks and recreation",
+            "park district",
+            "rec programs",
+        ),
+        "a city, county or public service",
+    ),
+}
+
 FAN_WORDS = frozenset(
     "fan fans parody commentary satire unofficial fanpage fanclub memes meme".split()
 )

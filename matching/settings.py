@@ -96,6 +96,10 @@ class MatchSettings:
     w_other_place: float = -5.0
     w_community: float = -3.0
     """A community group's words ('community', 'parents'…) without a link from the district."""
+    w_place_only: float = -2.0
+    """It names an entity only through the district's city, region or state (and generic or sport
+    words): no distinctive word, mascot or level of the entity, no district name or link. Such an
+    account is never a case (at most ``review``) whatever the sum."""
     # --- decide: thresholds on the confidence (0-1)
     case_threshold: float = 0.8
     review_threshold: float = 0.35
@@ -110,6 +114,9 @@ class MatchSettings:
     """It names an affiliated organisation of the profile."""
     affiliated_words_confidence: float = 0.8
     """It uses the words of an affiliated organisation (booster, PTO…) about the district."""
+    namesake_confidence: float = 0.85
+    """Its name or bio describe another kind of organisation (a company, a youth club, a college,
+    a pro team, a venue, the city) and nothing ties it to the district: unrelated."""
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any] | None) -> MatchSettings:
@@ -151,6 +158,7 @@ class MatchSettings:
             "not_district_confidence",
             "affiliated_org_confidence",
             "affiliated_words_confidence",
+            "namesake_confidence",
             "block_handle_weight",
             "block_bio_weight",
             "name_token_set_share",

@@ -1,4 +1,10 @@
-"""The labelled evaluation set (``labelled_accounts.csv``) and its scoring.
+"""The labelled evaluation sets and their scoring.
+
+Each invented district has a profile, a registry and its labelled accounts (:data:`DISTRICTS`):
+the sample district (West Fargo, ``labelled_accounts.csv``), a second one in Oregon
+(``second_district*``) and a third one in Kansas whose city's name a university, a pro team, a
+venue and the city share, and whose team's name a company and a youth club use
+(``third_district*``).
 
 One row per account, as a scan would store it: platform, canonical URL, handle,
 display name, bio, links, location, and where it was seen (``sources``:
@@ -14,9 +20,15 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from crawler.district.profile import load_profile
+from crawler.district.registry import load_registry
+from crawler.sample import PROFILE, REGISTRY
+from matching.matcher import Matcher
+from matching.settings import MatchSettings
 from matching.types import Candidate, Result, Sighting
 
-LABELLED = Path(__file__).with_name("labelled_accounts.csv")
+HERE = Path(__file__).parent
+LABELLED = HERE / "labelled_accounts.csv"
 CASES = ("unregistered", "impersonation")
 CLASSES = ("registered", "unregistered", "impersonation", "affiliated", "unrelated", "review")
 _TITLES = {
@@ -30,6 +42,40 @@ _TITLES = {
     "bluesky": "Bluesky",
     "mastodon": "Mastodon",
 }
+
+
+@dataclass(frozen=True)
+class District:
+    """One invented district: its profile, registry and labelled accounts."""
+
+    name: str
+    profile: Path
+    registry: Path
+    labelled: Path
+
+    def matcher(self, settings: MatchSettings | None = None) -> Matcher:
+        profile = load_profile(self.profile)
+        return Matcher(profile, load_registry(self.registry, profile).rows, settings)
+
+    def rows(self) -> list[Row]:
+        return load(self.labelled)
+
+
+DISTRICTS = (
+    District("West Fargo ND (sample)", PROFILE, REGISTRY, LABELLED),
+    District(
+        "Riverton Valley OR (second)",
+        HERE / "second_district.yaml",
+        HERE / "second_district.csv",
+        HERE / "second_district_accounts.csv",
+    ),
+    District(
+        "Brenton KS (third)",
+        HERE / "third_district.yaml",
+        HERE / "third_district.csv",
+        HERE / "third_district_accounts.csv",
+    ),
+)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ def test_the_cascade_runs_from_the_most_certain_rule_to_the_weights() -> None:
         "impersonation",
         "not_district",
         "affiliated",
+        "namesake",
         "weighed",
     ]
     assert all(r.label for r in CASCADE)

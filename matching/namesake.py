@@ -1,0 +1,105 @@
+"""Step 3, compare: identity, not just a name or a place.
+
+Two questions about an account that names one of the district's entities:
+
+- does it say anything that is the entity's own (a distinctive word of its name, its mascot, its
+  school level), or only words the district shares with its city and region ('Brenton' + a sport
+  is also the city's pro team, the university's team, a youth club)? (:func:`identity_word`)
+- do its name or bio describe another kind of organisation (a company or product, a youth or club
+  team, a college, a professional team, a venue, the city or county)? (:func:`other_kind`)
+
+The decision (:mod:`matching.decide`) turns the answers into the ``place_only`` and ``namesake``
+levels, unless something ties the account to the district itself (its name, a link to its
+domains or from its site, a registered handle).
+"""
+
+from __future__ import annotations
+
+import re
+
+from matching import lexicon
+from matching.compare import EntityMatch
+from matching.features import Features
+from matching.reference import Reference
+from matching.types import Record
+
+_AGE_GROUP = re.compile(r"\b(?:u\d{1,2}|\d{1,2}u|ages \d{1,2})\b")
+_PLAIN = lexicon.GENERIC | set(lexicon.LEVEL_WORDS) | set(lexicon.STATES.values())
+
+
+def distinctive_words(rec: Record, parent: Record | None, ref: Reference) -> set[str]:
+    """The words of an entity (and its school) that are neither the district's places nor
+    generic: 'Bulldogs' of 'Brenton Bulldogs Football'; its activity only when nothing else of
+    its own is left ('JROTC' of 'West Fargo JROTC')."""
+    acts = lexicon.ACTIVITIES | {w for a in rec.activities for w in a.split()}
+
+    def plain(r: Record | None) -> set[str]:
+        if r is None:
+            return set()
+        return {
+            w for w in r.tokens if w not in ref.local_words and w not in _PLAIN and not w.isdigit()
+        }
+
+    own = plain(rec)
+    return ((own - acts) or own) | (plain(parent) - acts)
+
+
+def identity_word(f: Features, m: EntityMatch, ref: Reference) -> str | None:
+    """What the account's own names (name, handle, titles) say of the entity beyond its place:
+    a distinctive word, its mascot or its school level. '' when the entity's names are made
+    of nothing else (nothing to ask for); None when the account names only the place."""
+    rec = m.record
+    parent = ref.by_key.get(rec.parent or "")
+    said = set(f.name_text.split())
+    distinctive = distinctive_words(rec, parent, ref)
+    levels = {x for x in (rec.level, parent.level if parent else None) if x and x != "other"}
+    if not distinctive and not levels:
+        # Nothing to ask for but the name itself; the district's own name ('West Fargo Public
+        # Schools', 'West Fargo 6') is its place and generic words: its name is a tie instead.
+        return None if rec.depth == 0 else ""
+    hit = sorted(said & distinctive)
+    if hit:
+        return hit[0]
+    level = next((w for w in sorted(said) if lexicon.LEVEL_WORDS.get(w) in levels), None)
+    return level
+
+
+def bio_names_school(f: Features, m: EntityMatch | None, ref: Reference) -> bool:
+    """The bio names the entity, or the school it belongs to, in full ('Brenton High School
+    football'): the account says whose it is, whatever else its bio says."""
+    if m is None or not f.bio:
+        return False
+    bio = f" {' '.join(f.bio)} "
+    recs = [m.record, ref.by_key.get(m.record.parent or "")]
+    return any(
+        len(form.split()) >= 2 and f" {form} " in bio
+        for rec in recs
+        if rec is not None
+        for form in rec.forms
+    )
+
+
+def other_kind(f: Features, m: EntityMatch | None, ref: Reference) -> tuple[str, str] | None:
+    """A word of the name, or a phrase of the bio, that describes another kind of organisation
+    than a school (and is not a word of the entity's own name): the word and the kind."""
+    own: set[str] = set()
+    if m is not None:
+        parent = ref.by_key.get(m.record.parent or "")
+        own = set(m.record.tokens) | (set(parent.tokens) if parent else set())
+    own |= ref.district_word_set | ref.local_words
+    name = f.name_text
+    for w in name.split():
+        kind = lexicon.OTHER_KIND_NAME_WORDS.get(w)
+        if kind and w not in own:
+            return w, kind
+    for phrase, kind in lexicon.OTHER_KIND_NAME_PHRASES.items():
+        if f.has_phrase(phrase, name) and not set(phrase.split()) <= own:
+            return phrase, kind
+    bio = " ".join(f.bio)
+    for phrase, kind in lexicon.OTHER_KIND_BIO_PHRASES.items():
+        if f.has_phrase(phrase, bio) and not set(phrase.split()) <= own:
+            return phrase, kind
+    age = _AGE_GROUP.search(bio)
+    if age:
+        return age.group(0), "a youth or club team"
+    return None
