@@ -13,24 +13,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from crawler.db.web import Role
+from crawler.district.registry import COLUMNS
 from crawler.errors import InputError
 from crawler.web.render import error_page, page
 from crawler.web.security import Ctx, endpoint
 
-EDITABLE = (
-    "entity",
-    "display_name",
-    "administrator",
-    "administrator_email",
-    "backup_administrator",
-    "pr_coadmin",
-    "district_email_used",
-    "registered_on",
-    "status",
-    "retention_plan",
-    "payments",
-    "notes",
-)
+# every registry column but the account itself (platform and URL identify the row)
+EDITABLE = tuple(c for c in COLUMNS if c not in ("platform", "url"))
 
 
 def _registry_filters(rows: list[Any], q: Any) -> list[Any]:
