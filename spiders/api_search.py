@@ -29,10 +29,11 @@ from typing import Any, ClassVar
 from scrapy.http import Request, Response
 
 from crawler.db.quota import META
+from crawler.discovery.items import json_body
 from crawler.discovery.middlewares.quota import RETRIES, quota_exhausted
 from crawler.discovery.planner import PlannedQuery
 from crawler.platforms import ProfileRecord
-from spiders.base import QUERY, ScoutSpider, json_body
+from spiders.base import QUERY, ScoutSpider
 
 Ranked = list[tuple[str, tuple[int, ProfileRecord]]]
 

@@ -15,7 +15,6 @@ page; ``seed=True`` only for URLs from the configuration), :meth:`~ScoutSpider.s
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import AsyncIterator, Iterable
 from typing import Any, ClassVar
@@ -42,15 +41,6 @@ from crawler.platforms import ProfileRecord
 
 logger = logging.getLogger(__name__)
 QUERY = "scout_query"  # request meta: the coverage row a request belongs to
-# scan id -> the sources crawling it in this process (a crawl runs every source in one process)
-RUNNING: dict[int, set[str]] = {}
-
-
-def json_body(response: Response) -> Any:
-    try:
-        return json.loads(response.text)
-    except (ValueError, AttributeError):
-        return None
 
 
 class ScoutSpider(scrapy.Spider):
@@ -90,13 +80,7 @@ class ScoutSpider(scrapy.Spider):
         spider.config, spider.profile = spider.context.config, spider.context.profile
         spider.scan_id = spider.context.scan_id  # the store pipeline sets its own scan's id
         spider.coverage = CoverageBook(spider.name)
-        if spider.scan_id is not None:
-            RUNNING.setdefault(spider.scan_id, set()).add(spider.name)
         return spider
-
-    def running(self) -> set[str]:
-        """The other sources crawling this scan in this process (none outside a scan)."""
-        return RUNNING.get(self.scan_id, set()) - {self.name} if self.scan_id is not None else set()
 
     def plan_sources(self) -> list[str]:
         """The sources planned together (this one; more where the others change its plan)."""

@@ -1,7 +1,5 @@
-"""Bluesky public AppView, no key: ``app.bsky.actor.searchActors`` following its ``cursor`` (absent
-when there are no more pages, as the lexicon says), then
-``getProfiles`` for followers and website (search results carry neither); a failed
-``getProfiles`` keeps the search facts (``scout/bluesky/get_profiles_failed``)."""
+"""Bluesky AppView (no key): ``searchActors`` pages by ``cursor``, then ``getProfiles`` for
+followers and website (on failure the search facts stay: ``scout/bluesky/get_profiles_failed``)."""
 
 from __future__ import annotations
 
@@ -14,8 +12,6 @@ from crawler.discovery.planner import PlannedQuery
 from crawler.platforms import bluesky as bsky
 from spiders.api_search import ApiSearchSpider
 
-PAGE = 25  # actors per searchActors page
-
 
 class BlueskySpider(ApiSearchSpider):
     name = "bluesky"
@@ -26,7 +22,7 @@ class BlueskySpider(ApiSearchSpider):
 
     def search_url(self, pq: PlannedQuery, cursor: str | None) -> str:
         return self.xrpc(
-            "searchActors", {"q": pq.query, "limit": PAGE} | ({"cursor": cursor} if cursor else {})
+            "searchActors", {"q": pq.query, "limit": 25} | ({"cursor": cursor} if cursor else {})
         )
 
     def parse_results(self, response: Response, data: Any, pq: PlannedQuery, page: int) -> Any:

@@ -18,12 +18,17 @@ from urllib.parse import urlencode
 
 from scrapy.http import Request, Response
 
+from crawler.db.quota import META, UNITS
+from crawler.discovery.items import json_body
+from crawler.discovery.planner import period_left
 from crawler.platforms import PLATFORMS, PageState, ProfileRecord, canonicalise
 from crawler.platforms import bluesky as bsky
 from crawler.platforms import mastodon as masto
+from crawler.platforms import youtube as yt
 from crawler.platforms.base import empty_record
 from crawler.vocab import Platform
-from spiders.base import QUERY, ScoutSpider, json_body
+from spiders.base import QUERY, ScoutSpider
+from spiders.youtube import handle_url
 
 FAILED_STATES = {PageState.LOGIN_WALL: "login wall", PageState.RATE_LIMITED: "rate limited"}
 
@@ -171,4 +176,43 @@ class ProfilePageSpider(ScoutSpider):
             return
         else:
             record = parse()
+        yield from self._outcome(response, record, extra)
+
+    # ------------------------------------------------------------- YouTube handles by API
+
+    units = 0  # YouTube units this spider spent (forHandle lookups)
+
+    def allow_unit(self) -> bool:
+        """One more YouTube unit within what the day has left."""
+        limit = period_left(self.quota_usage(), UNITS, self.config.budget.youtube_units_per_day)
+        if self.units >= limit:
+            return False
+        self.units += 1
+        return True
+
+    def youtube_lookup(self, handle: str, query: str) -> Iterator[Request]:
+        if not self.allow_unit():
+            self.coverage.skip(query, "YouTube units used up for today")
+            return
+        yield self.api_request(
+            handle_url(self.config, handle),
+            self.parse_youtube,
+            query,
+            meta={META: UNITS},
+            cb_kwargs={"extra": {"platform": Platform.YOUTUBE}},
+        )
+
+    def parse_youtube(self, response: Response, extra: dict[str, Any]) -> Iterator[Any]:
+        data = json_body(response)
+        error = yt.api_error(data) if isinstance(data, dict) else None
+        if error is not None or response.status != 200 or not isinstance(data, dict):
+            reason = error[0] if error else f"HTTP {response.status}"
+            self.query_failed(response, f"YouTube API error {reason}")
+            return
+        records = yt.parse_channels_list(data)
+        record = (
+            records[0]
+            if records
+            else empty_record(Platform.YOUTUBE, response.url, PageState.NOT_FOUND)
+        )
         yield from self._outcome(response, record, extra)

@@ -23,12 +23,13 @@ from scrapy.http import Request, Response
 from crawler.config import Config, secret
 from crawler.db.quota import META, SEARCH_CALLS, UNITS
 from crawler.db.readers import unresolved_youtube
+from crawler.discovery.items import json_body
 from crawler.discovery.planner import PlannedQuery, period_left
 from crawler.platforms import ProfileRecord
 from crawler.platforms import youtube as yt
 from crawler.vocab import Source
 from spiders.api_search import ApiSearchSpider
-from spiders.base import QUERY, json_body
+from spiders.base import QUERY
 
 QUOTA_REASONS = ("quotaExceeded", "dailyLimitExceeded")
 ENDING_REASONS = {*QUOTA_REASONS, "keyInvalid", "keyExpired", "accessNotConfigured"}

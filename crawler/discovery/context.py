@@ -37,6 +37,7 @@ class ScanContext:
     domains: tuple[str, ...]  # the district's domains and its web sites' hosts
     hostmap: HostMap
     endpoints: Endpoints
+    sources: frozenset[str] = frozenset()  # the sources of this crawl (one process runs them all)
 
     @property
     def database_url(self) -> str:
@@ -47,7 +48,9 @@ class ScanContext:
         return self.config.user_agent(self.profile.district.name)
 
     @classmethod
-    def from_config(cls, config: Config, scan_id: int | None = None) -> ScanContext:
+    def from_config(
+        cls, config: Config, scan_id: int | None = None, sources: frozenset[str] = frozenset()
+    ) -> ScanContext:
         return cls(
             config=config,
             profile=district_profile(config),
@@ -55,6 +58,7 @@ class ScanContext:
             domains=tuple(district_domains(config)),
             hostmap=HostMap.from_config(config),
             endpoints=Endpoints.from_config(config),
+            sources=sources,
         )
 
     @classmethod
@@ -75,6 +79,7 @@ class ScanContext:
                 raise NotConfigured("SCOUT_CONFIG is not set")
             config = load_config(settings.get("SCOUT_CONFIG_PATH"))
         scan = settings.get("SCOUT_SCAN_ID")
-        context = cls.from_config(config, int(scan) if scan not in (None, "") else None)
+        sources = frozenset(settings.getlist("SCOUT_CRAWL_SOURCES"))
+        context = cls.from_config(config, int(scan) if scan not in (None, "") else None, sources)
         setattr(crawler, ATTRIBUTE, context)
         return context

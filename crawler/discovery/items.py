@@ -9,6 +9,7 @@ whether the URL is an account: the canonicalise pipeline does that with
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -234,3 +235,11 @@ class CoverageBook:
         for e in self.entries.values():
             out[e.status] = out.get(e.status, 0) + 1
         return out
+
+
+def json_body(response: Any) -> Any:
+    """A response's JSON, or None when it is not JSON."""
+    try:
+        return json.loads(response.text)
+    except (ValueError, AttributeError):
+        return None

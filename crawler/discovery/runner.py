@@ -188,11 +188,16 @@ def crawl_in_this_process(config: Config, job: CrawlJob) -> None:
     phases: dict[int, list[Any]] = {phase: [] for phase in PHASES}
     # a source whose period quota is used up is skipped, with the reason
     usage = current_usage(config)
+    running = []
     for source in ordered:
         reason = skip_reason(source, config, platforms, usage)
         if reason:
             ProgressExtension.emit({"event": "source_skipped", "source": source, "reason": reason})
-            continue
+        else:
+            running.append(source)
+    # every source knows which others crawl this scan with it (ScanContext.sources)
+    settings.set("SCOUT_CRAWL_SOURCES", running, priority="cmdline")
+    for source in running:
         crawler = process.create_crawler(classes[source])
         if job.job_dir is not None:
             jobdir = Path(job.job_dir) / source
