@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.sample import PROFILE, REGISTRY
-from crawler.vocab import Source
+from crawler.vocab import Platform, Source
 
 DEMO_KEYS = {
     "SCOUT_YOUTUBE_API_KEY": "sample-world-youtube-key",
@@ -141,6 +141,10 @@ def _check_world(config: Any, world: Any, scan_id: int, result: DemoResult) -> N
             # `profiles` fetches a page only for accounts no API or probe has profiled yet:
             # a profile from any of them counts for it
             by.add(Source.PROFILES)
+        if hidden.platform == Platform.MASTODON and Source.MASTODON in by:
+            # when both run, the mastodon source makes the handle probe's Mastodon lookups
+            # (a handle is looked up once a scan): what it finds counts for the probe too
+            by.add(Source.HANDLE_PROBE)
         for source in hidden.sources:
             if source in config.sources:
                 per_source[source][1] += 1
