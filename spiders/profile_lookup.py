@@ -69,10 +69,16 @@ class ProfilePageSpider(ScoutSpider):
 
     def _mastodon_lookup(self, handle: str | None, query: str, extra: dict) -> Request | None:
         user, _, instance = (handle or "").partition("@")
-        if not (handle and instance and instance in self.config.mastodon_instances):
+        instances = self.config.mastodon_instances
+        if not (handle and instance and instances):
             self.coverage.skip(query, f"no public lookup for {Platform.MASTODON}")
             return None
-        api = f"https://{instance}/api/v1/accounts/lookup?{urlencode({'acct': user})}"
+        acct = user
+        if instance not in instances:
+            # an account of another server: a configured instance knows the accounts its users
+            # follow and answers ``acct=user@domain`` for them (404 otherwise)
+            acct, instance = handle, instances[0]
+        api = f"https://{instance}/api/v1/accounts/lookup?{urlencode({'acct': acct})}"
         extra = {**extra, "instance": instance}
         return self.api_request(api, self.parse_mastodon, query, cb_kwargs={"extra": extra})
 

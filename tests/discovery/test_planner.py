@@ -136,6 +136,20 @@ def test_site_queries_group_platforms(profile, config, keys):
     )
 
 
+def test_former_domains_are_searched_too(profile, config, keys):
+    """Search engines still index pages under a platform's former domain: those are queried
+    with the current one (and the URLs they return canonicalise to the current form)."""
+    queries = [q.query for q in plan(profile, config, sources=["web_search"]).queries["web_search"]]
+    assert any("site:threads.com OR site:threads.net" in q for q in queries)
+    assert any("site:x.com OR site:twitter.com" in q for q in queries)
+
+
+def test_district_abbreviation_is_searched_on_the_apis(profile, config, keys):
+    rows = plan(profile, config, sources=["bluesky", "youtube"]).queries
+    for source in ("bluesky", "youtube"):
+        assert "WFPS" in [q.query for q in rows[source] if q.entity_key == "wfps"], source
+
+
 def test_skipped_sources_say_why(profile, config):
     p = plan(profile, with_(config, searxng_url=None, mastodon_instances=()))
     assert p.skipped["youtube"] == "no SCOUT_YOUTUBE_API_KEY"

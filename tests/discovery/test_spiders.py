@@ -263,6 +263,32 @@ def test_mastodon_search_and_lookup(config, make_spider):
     assert spider.coverage.entries["mastodon.social: @horacehawks"].status == "done"
 
 
+def test_remote_mastodon_account_is_looked_up_on_a_configured_instance(config, make_spider):
+    """An account of another server is asked of a configured instance (``acct=user@domain``),
+    which knows the remote accounts its users follow; the answer keeps the account's own URL."""
+    from spiders.profiles import ProfilesSpider
+
+    spider = make_spider(ProfilesSpider, config)
+    (req,) = spider.lookup_url("mastodon", "https://mastodon.social/@river@mstdn.example", "q")
+    assert req.url == ("https://mastodon.social/api/v1/accounts/lookup?acct=river%40mstdn.example")
+    remote = {
+        **MASTO,
+        "id": "110000000000000001",
+        "username": "river",
+        "acct": "river@mstdn.example",
+        "url": "https://mstdn.example/@river",
+    }
+    (item,) = items(respond(req, json_response, remote))
+    assert item.url == "https://mstdn.example/@river" and item.platform_hint == "mastodon"
+    from crawler.discovery.pipelines.canonicalise import CanonicalisePipeline
+
+    stored = CanonicalisePipeline(spider.crawler, ("mastodon.social",)).process_item(item)
+    assert (stored.handle, stored.canonical_url) == (
+        "river@mstdn.example",
+        "https://mstdn.example/@river",
+    )
+
+
 # --------------------------------------------------------------------------- web search
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from crawler.platforms import PLATFORMS
 from crawler.vocab import Platform
 
-# Hosts used in ``site:`` queries, per platform (the current host of each platform).
+# Hosts used in ``site:`` queries, per platform: the current host of each platform, then the
+# former ones search engines still index pages under (``canonicalise`` maps them back).
 SITE_HOSTS: dict[str, tuple[str, ...]] = {
     Platform.FACEBOOK: ("facebook.com",),
     Platform.INSTAGRAM: ("instagram.com",),
     Platform.X: ("x.com", "twitter.com"),
-    Platform.THREADS: ("threads.com",),
+    Platform.THREADS: ("threads.com", "threads.net"),
     Platform.TIKTOK: ("tiktok.com",),
     Platform.LINKEDIN: ("linkedin.com",),
     Platform.YOUTUBE: ("youtube.com",),

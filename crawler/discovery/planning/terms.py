@@ -54,10 +54,15 @@ def _rank(ent: Entity) -> int:
 def district_terms(profile: DistrictProfile) -> EntityTerms:
     d = profile.district
     t = EntityTerms(key=d.key, rank=0)
-    t.names = dedupe([d.name, *(a for a in d.aliases if not is_abbreviation(a))])
+    abbreviations = [a for a in d.aliases if is_abbreviation(a)]
+    # the bare abbreviation right after the name: people name accounts by it ("WFPS News") and
+    # the platform APIs match it against handles and names
+    t.names = dedupe(
+        [d.name, *abbreviations[:1], *(a for a in d.aliases if not is_abbreviation(a))]
+    )
     town = d.location.city
     t.phrases = dedupe(
-        [f"{a} {d.location.state}" for a in d.aliases if is_abbreviation(a)]
+        [f"{a} {d.location.state}" for a in abbreviations]
         + [f"{town} schools", f"{town} public schools"]
     )
     t.broad = [town]  # the town alone finds the accounts that use no school name at all
