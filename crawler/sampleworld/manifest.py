@@ -220,7 +220,12 @@ def build_manifest(
         handle, url = canonical_of(a)
         aliases: tuple[str, ...] = ()
         if a.platform == "youtube":
-            aliases = (f"https://www.youtube.com/channel/{a.platform_id}",)
+            # the channel id URL, and the legacy /c/ and /user/ URLs the world also serves
+            aliases = (
+                f"https://www.youtube.com/channel/{a.platform_id}",
+                f"https://www.youtube.com/c/{a.lower}",
+                *((f"https://www.youtube.com/user/{a.username.lower()}",) if a.username else ()),
+            )
         imitated = world.by_key[a.imitates] if a.imitates and not foreign else None
         case = a.case or (a.cls if a.cls in ("unregistered", "impersonation") else None)
         if foreign or (not a.live and not a.case):
