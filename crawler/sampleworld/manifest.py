@@ -226,6 +226,11 @@ def build_manifest(
                 f"https://www.youtube.com/c/{a.lower}",
                 *((f"https://www.youtube.com/user/{a.username.lower()}",) if a.username else ()),
             )
+        elif a.platform == "linkedin":
+            # LinkedIn answers a school page under /company/ too (and the other way round)
+            other = "company" if a.kind == "school" else "school"
+            found = _canonical(f"https://www.linkedin.com/{other}/{a.lower}/", ())
+            aliases = (found[1],) if found else ()
         imitated = world.by_key[a.imitates] if a.imitates and not foreign else None
         case = a.case or (a.cls if a.cls in ("unregistered", "impersonation") else None)
         if foreign or (not a.live and not a.case):
