@@ -303,9 +303,7 @@ def load_world(path: Path = DATA_FILE) -> WorldData:
     if unknown:
         raise ValueError(f"{where}: unknown top-level fields {sorted(unknown)}")
     district = _district(raw.get("district"), path)
-    accounts = tuple(
-        _account(a, i, district.key, where) for i, a in enumerate(raw["accounts"])
-    )
+    accounts = tuple(_account(a, i, district.key, where) for i, a in enumerate(raw["accounts"]))
     by_key: dict[str, Account] = {}
     for a in accounts:
         if a.key in by_key:
@@ -349,7 +347,10 @@ def load_districts(keys: tuple[str, ...] = (DEFAULT_DISTRICT,)) -> WorldData:
     unknown = [k for k in keys if not (DISTRICTS_DIR / k / "world.yaml").is_file()]
     if unknown:
         raise ValueError(f"unknown sample districts {unknown}; known: {district_keys()}")
-    worlds = [(DISTRICTS_DIR / k / "world.yaml", load_world(DISTRICTS_DIR / k / "world.yaml")) for k in keys]
+    worlds = [
+        (DISTRICTS_DIR / k / "world.yaml", load_world(DISTRICTS_DIR / k / "world.yaml"))
+        for k in keys
+    ]
     if len(worlds) == 1:
         return worlds[0][1]
     key_file: dict[str, Path] = {}
@@ -372,7 +373,9 @@ def load_districts(keys: tuple[str, ...] = (DEFAULT_DISTRICT,)) -> WorldData:
             handle_file[ident] = (path, a.key)
         for host in w.robots_disallow:
             if host in host_file:
-                raise ValueError(f"{path}: web site host {host!r} is already served by {host_file[host]}")
+                raise ValueError(
+                    f"{path}: web site host {host!r} is already served by {host_file[host]}"
+                )
             host_file[host] = path
     accounts = tuple(a for _, w in worlds for a in w.accounts)
     return WorldData(
