@@ -148,7 +148,7 @@ def scan_district(world: object, key: str, folder: Path) -> Score:
 
 def table(scores: list[Score]) -> str:
     head = (
-        f"{'district':<40}{'recall':>14}{'precision':>16}{'reg. cased':>12}"
+        f"{'district':<50}{'recall':>14}{'precision':>16}{'reg. cased':>12}"
         f"{'aff. cased':>12}{'seconds':>9}"
     )
     lines = [head, "-" * len(head)]
@@ -157,7 +157,7 @@ def table(scores: list[Score]) -> str:
 
     def row(s: Score, label: str) -> str:
         return (
-            f"{label:<40}{s.recall:>6.2f} ({s.hit:>2}/{s.expected:>2}){s.precision:>8.2f} "
+            f"{label:<50}{s.recall:>6.2f} ({s.hit:>2}/{s.expected:>2}){s.precision:>8.2f} "
             f"({s.right:>2}/{s.cases:>2}){s.registered_cased:>12}{s.affiliated_cased:>12}"
             f"{s.seconds:>9.0f}"
         )
