@@ -53,6 +53,7 @@ lint: $(STAMP)
 bench: setup
 	$(BIN)/python benchmarks/scan_bench.py
 	$(BIN)/python benchmarks/matching_eval.py
+	$(BIN)/python benchmarks/generalisation.py
 
 clean:
 	rm -rf $(VENV) scout-demo .pytest_cache .hypothesis

@@ -1,4 +1,10 @@
-"""The sample world: local servers that answer like the real sources for the sample district.
+"""The sample world: local servers that answer like the real sources for the sample districts.
+
+By default the world holds West Fargo alone (``SampleWorld()``); ``SampleWorld(districts="all")``
+or a tuple of keys serves several districts at once: one search index, one set of platforms
+over the union of their accounts, each district's own web site and SearXNG host
+(``search.<domain>``, all on the one index). :meth:`SampleWorld.manifest_for` is the answer key
+relative to one district, :meth:`SampleWorld.config_toml` a configuration for one.
 
 One process, one ``ThreadingHTTPServer`` per production host, each on its own loopback port.
 The :attr:`SampleWorld.hostmap` maps production hosts to those servers; a downloader
@@ -19,7 +25,14 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from crawler.sampleworld.data import MASTODON_INSTANCE, WorldData, load_world
+from crawler.sampleworld.data import (
+    DEFAULT_DISTRICT,
+    MASTODON_INSTANCE,
+    District,
+    WorldData,
+    district_keys,
+    load_districts,
+)
 from crawler.sampleworld.district import district_app
 from crawler.sampleworld.faults import FaultInjector, Faults
 from crawler.sampleworld.manifest import HiddenAccount, build_manifest
@@ -29,9 +42,17 @@ from crawler.sampleworld.social_api import BlueskyApi, MastodonInstance
 from crawler.sampleworld.websearch import BraveApp, SearxngApp, build_index
 from crawler.sampleworld.youtube_api import YouTubeApi
 
-__all__ = ["SEARXNG_HOST", "Faults", "HiddenAccount", "LoggedRequest", "SampleWorld"]
+__all__ = [
+    "SEARXNG_HOST",
+    "District",
+    "Faults",
+    "HiddenAccount",
+    "LoggedRequest",
+    "SampleWorld",
+    "district_keys",
+]
 
-DISTRICT_DOMAIN = "west-fargo.k12.nd.us"
+DISTRICT_DOMAIN = "west-fargo.k12.nd.us"  # the default district's (West Fargo's)
 SEARXNG_HOST = f"search.{DISTRICT_DOMAIN}"
 YOUTUBE_API_HOST = "www.googleapis.com"
 BLUESKY_API_HOST = "public.api.bsky.app"
@@ -44,19 +65,25 @@ class SampleWorld:
     ``youtube_search_quota``: ``search.list`` calls allowed before 403 ``quotaExceeded``.
     ``brave_key`` / ``youtube_key``: when given, only that key is accepted; by default any
     non-empty key is (a missing key is rejected with the real error). ``seed`` drives the
-    fault injector's random choices.
+    fault injector's random choices. ``districts``: the district keys to serve (folders of
+    ``crawler/sampleworld/districts``), or ``"all"``; default West Fargo alone.
     """
 
     def __init__(
         self,
         *,
+        districts: str | tuple[str, ...] = (DEFAULT_DISTRICT,),
         faults: Faults | None = None,
         youtube_search_quota: int = 100,
         seed: int = 0,
         brave_key: str | None = None,
         youtube_key: str | None = None,
     ) -> None:
-        self.data: WorldData = load_world()
+        if isinstance(districts, str):
+            keys = tuple(district_keys()) if districts == "all" else (districts,)
+        else:
+            keys = tuple(districts)
+        self.data: WorldData = load_districts(keys)
         self.log = RequestLog()
         self.stopping = threading.Event()
         self.faults = faults
@@ -68,8 +95,11 @@ class SampleWorld:
         apps: dict[str, App] = {}
         for host in dict.fromkeys(p.host for p in self.data.site_pages):
             apps[host] = district_app(self.data, host)
-        apps[DISTRICT_DOMAIN] = _redirect_to(f"www.{DISTRICT_DOMAIN}")
-        apps[SEARXNG_HOST] = SearxngApp(self.data, index)
+        searxng = SearxngApp(self.data, index)
+        for d in self.data.districts:
+            apps[d.domain] = _redirect_to(d.www)
+        for d in self.data.districts:
+            apps[d.searxng_host] = searxng
         apps[BRAVE_HOST] = BraveApp(self.data, index, required_key=brave_key)
         apps[YOUTUBE_API_HOST] = self.youtube
         apps[BLUESKY_API_HOST] = BlueskyApi(self.data)
@@ -80,7 +110,7 @@ class SampleWorld:
             apps[alias] = alias_app(target)
         self._apps = apps
         self._servers: list[HostServer] = []
-        self._manifest: list[HiddenAccount] | None = None
+        self._manifests: dict[str, list[HiddenAccount]] = {}
         self.hostmap: dict[str, str] = {}
 
     # --- lifecycle ---------------------------------------------------------------------------
@@ -124,10 +154,20 @@ class SampleWorld:
         return list(self._apps)
 
     @property
+    def districts(self) -> tuple[District, ...]:
+        return self.data.districts
+
+    @property
     def manifest(self) -> list[HiddenAccount]:
-        if self._manifest is None:
-            self._manifest = build_manifest(self.data)
-        return self._manifest
+        """The answer key of the world's first district (West Fargo unless not served)."""
+        return self.manifest_for(self.data.districts[0].key)
+
+    def manifest_for(self, district: str) -> list[HiddenAccount]:
+        """The answer key relative to ``district``: other districts' accounts are ``unrelated``."""
+        if district not in self._manifests:
+            self.data.district(district)  # KeyError naming the districts served
+            self._manifests[district] = build_manifest(self.data, home=district)
+        return self._manifests[district]
 
     @property
     def requests(self) -> list[LoggedRequest]:
@@ -151,10 +191,18 @@ class SampleWorld:
         host, slash, path = rest.partition("/")
         return self.hostmap[host.lower()] + slash + path
 
-    def config_toml(self, *, profile: str, registry: str, database_url: str | None = None) -> str:
-        """A ready ``scout.toml`` for this world (the world must be started)."""
+    def config_toml(
+        self,
+        *,
+        profile: str,
+        registry: str,
+        database_url: str | None = None,
+        district: str | None = None,
+    ) -> str:
+        """A ready ``scout.toml`` for ``district`` (default: the first) in this world (started)."""
         if not self.hostmap:
             raise RuntimeError("start the sample world before asking for its configuration")
+        home = self.data.district(district) if district else self.data.districts[0]
         q = json.dumps
         lines = [
             "# scout.toml for the local sample world (generated; ports change each run)",
@@ -167,7 +215,7 @@ class SampleWorld:
             lines += ["[database]", f"url = {q(database_url)}", ""]
         lines += [
             "[sources]",
-            f"searxng_url = {q('https://' + SEARXNG_HOST)}",
+            f"searxng_url = {q('https://' + home.searxng_host)}",
             f"mastodon_instances = {q([MASTODON_INSTANCE])}",
             'allow_networks = ["127.0.0.0/8"]',
             "",

@@ -1,8 +1,14 @@
-"""The sample world's data: invented accounts, the district's web site, extra search results.
+"""The sample world's data: invented accounts, the districts' web sites, extra search results.
 
-Loaded once from ``world.yaml`` (next to this module) into frozen dataclasses. Platform ids
-that the file leaves out are derived from the handle with a hash, so they are stable across
-runs and look like the real ones (``UC`` + 22 characters, ``did:plc:`` + 24 base32, ...).
+Each district is a folder ``districts/<key>/`` (next to this module) with ``world.yaml`` (its
+accounts, web site and extra search results, and a ``district:`` block: domain, display name,
+footer address), and the district's ``profile.yaml`` and ``registry.csv`` (West Fargo's are
+``crawler/sample``'s, which ``scout demo`` and ``scout init`` use). :func:`load_world` reads
+one file, :func:`load_districts` merges several into one :class:`WorldData` (one search index,
+one set of platforms over the union of their accounts), rejecting a key, handle or host two
+districts share. Platform ids that a file leaves out are derived from the handle with a hash,
+so they are stable across runs and look like the real ones (``UC`` + 22 characters,
+``did:plc:`` + 24 base32, ...).
 """
 
 from __future__ import annotations
@@ -16,7 +22,9 @@ from typing import Any
 
 import yaml
 
-DATA_FILE = Path(__file__).with_name("world.yaml")
+DISTRICTS_DIR = Path(__file__).with_name("districts")
+DEFAULT_DISTRICT = "west-fargo"
+DATA_FILE = DISTRICTS_DIR / DEFAULT_DISTRICT / "world.yaml"
 PLATFORMS = (
     "facebook",
     "instagram",
@@ -60,6 +68,8 @@ class Account:
     layout: str = "c4"
     username: str | None = None
     og_host: str = "www.linkedin.com"
+    search_domain: str | None = None
+    district: str = ""
     index: int = 0
 
     @property
@@ -108,6 +118,28 @@ class SitePage:
     title: str
     intro: str
     links: tuple[tuple[str, str], ...]
+    district: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class District:
+    """The ``district:`` block of a district's ``world.yaml``, and where its files are."""
+
+    key: str  # the folder name
+    domain: str  # e.g. west-fargo.k12.nd.us; the web site is www.<domain>
+    name: str  # display name in page titles and footers
+    address: str  # the footer's address line
+    profile: Path
+    registry: Path
+    held_out: bool = False  # kept out of every tuning step (README, "Generalisation")
+
+    @property
+    def www(self) -> str:
+        return f"www.{self.domain}"
+
+    @property
+    def searxng_host(self) -> str:
+        return f"search.{self.domain}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +159,16 @@ class WorldData:
     robots_disallow: dict[str, tuple[str, ...]]
     search_extra: tuple[SearchDoc, ...]
     by_key: dict[str, Account] = field(default_factory=dict)
+    districts: tuple[District, ...] = ()
+
+    def district(self, key: str) -> District:
+        for d in self.districts:
+            if d.key == key:
+                return d
+        raise KeyError(f"no district {key!r} in this world ({[d.key for d in self.districts]})")
+
+    def district_of_host(self, host: str) -> District | None:
+        return next((self.district(p.district) for p in self.site_pages if p.host == host), None)
 
     def on(self, platform: str) -> list[Account]:
         return [a for a in self.accounts if a.platform == platform]
@@ -187,16 +229,18 @@ _FIELDS = {
     "layout",
     "username",
     "og_host",
+    "search_domain",
 }
+_DISTRICT_FIELDS = {"domain", "name", "address", "held_out", "profile", "registry"}
 
 
-def _account(raw: dict[str, Any], index: int) -> Account:
+def _account(raw: dict[str, Any], index: int, district: str, where: str) -> Account:
     unknown = set(raw) - _FIELDS
     if unknown:
-        raise ValueError(f"world.yaml account {raw.get('key')!r}: unknown fields {sorted(unknown)}")
+        raise ValueError(f"{where} account {raw.get('key')!r}: unknown fields {sorted(unknown)}")
     platform = raw["platform"]
     if platform not in PLATFORMS or raw["class"] not in CLASSES:
-        raise ValueError(f"world.yaml account {raw['key']!r}: bad platform or class")
+        raise ValueError(f"{where} account {raw['key']!r}: bad platform or class")
     handle = str(raw["handle"])
     return Account(
         key=raw["key"],
@@ -223,21 +267,51 @@ def _account(raw: dict[str, Any], index: int) -> Account:
         layout=raw.get("layout") or ("c4" if index % 2 == 0 else "page"),
         username=raw.get("username"),
         og_host=raw.get("og_host", "www.linkedin.com"),
+        search_domain=raw.get("search_domain"),
+        district=district,
         index=index,
+    )
+
+
+def _district(raw: dict[str, Any] | None, path: Path) -> District:
+    """The ``district:`` block; profile and registry paths are relative to the file's folder."""
+    raw = raw or {}
+    unknown = set(raw) - _DISTRICT_FIELDS
+    if unknown:
+        raise ValueError(f"{path}: district block: unknown fields {sorted(unknown)}")
+    missing = {"domain", "name", "address"} - set(raw)
+    if missing:
+        raise ValueError(f"{path}: district block: missing {sorted(missing)}")
+    folder = path.parent
+    return District(
+        key=folder.name,
+        domain=str(raw["domain"]).lower(),
+        name=str(raw["name"]),
+        address=str(raw["address"]),
+        profile=(folder / raw.get("profile", "profile.yaml")).resolve(),
+        registry=(folder / raw.get("registry", "registry.csv")).resolve(),
+        held_out=bool(raw.get("held_out", False)),
     )
 
 
 @cache
 def load_world(path: Path = DATA_FILE) -> WorldData:
-    """Read and check ``world.yaml`` (cached: the data never changes while running)."""
+    """Read and check one district's ``world.yaml`` (cached: the data never changes while running)."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    accounts = tuple(_account(a, i) for i, a in enumerate(raw["accounts"]))
-    by_key = {a.key: a for a in accounts}
-    if len(by_key) != len(accounts):
-        raise ValueError("world.yaml: duplicate account keys")
+    where = str(path)
+    unknown = set(raw) - {"district", "accounts", "district_site", "search_extra"}
+    if unknown:
+        raise ValueError(f"{where}: unknown top-level fields {sorted(unknown)}")
+    district = _district(raw.get("district"), path)
+    accounts = tuple(_account(a, i, district.key, where) for i, a in enumerate(raw["accounts"]))
+    by_key: dict[str, Account] = {}
+    for a in accounts:
+        if a.key in by_key:
+            raise ValueError(f"{where}: duplicate account key {a.key!r}")
+        by_key[a.key] = a
     for a in accounts:
         if a.imitates and by_key.get(a.imitates, None) is None:
-            raise ValueError(f"world.yaml account {a.key!r}: imitates unknown key {a.imitates!r}")
+            raise ValueError(f"{where} account {a.key!r}: imitates unknown key {a.imitates!r}")
     pages = []
     disallow: dict[str, tuple[str, ...]] = {}
     for host, site in raw["district_site"].items():
@@ -250,9 +324,65 @@ def load_world(path: Path = DATA_FILE) -> WorldData:
                     page["title"],
                     page.get("intro", ""),
                     tuple((str(h), str(t)) for h, t in page.get("links") or ()),
+                    district.key,
                 )
             )
     extra = tuple(
         SearchDoc(d["url"], d["title"], d["content"]) for d in raw.get("search_extra") or ()
     )
-    return WorldData(accounts, tuple(pages), disallow, extra, by_key)
+    return WorldData(accounts, tuple(pages), disallow, extra, by_key, (district,))
+
+
+def district_keys() -> list[str]:
+    """Every district folder: the default (West Fargo) first, then by key."""
+    keys = sorted(p.parent.name for p in DISTRICTS_DIR.glob("*/world.yaml"))
+    return sorted(keys, key=lambda k: k != DEFAULT_DISTRICT)
+
+
+@cache
+def load_districts(keys: tuple[str, ...] = (DEFAULT_DISTRICT,)) -> WorldData:
+    """The districts ``keys`` as one world; a key, handle or host two of them share is an error."""
+    if not keys:
+        raise ValueError("a sample world needs at least one district")
+    unknown = [k for k in keys if not (DISTRICTS_DIR / k / "world.yaml").is_file()]
+    if unknown:
+        raise ValueError(f"unknown sample districts {unknown}; known: {district_keys()}")
+    worlds = [
+        (DISTRICTS_DIR / k / "world.yaml", load_world(DISTRICTS_DIR / k / "world.yaml"))
+        for k in keys
+    ]
+    if len(worlds) == 1:
+        return worlds[0][1]
+    key_file: dict[str, Path] = {}
+    handle_file: dict[tuple[str, str], tuple[Path, str]] = {}
+    host_file: dict[str, Path] = {}
+    for path, w in worlds:
+        for a in w.accounts:
+            if a.key in key_file:
+                raise ValueError(
+                    f"{path}: account key {a.key!r} is already used in {key_file[a.key]}"
+                )
+            key_file[a.key] = path
+            ident = (a.platform, a.lower)
+            if ident in handle_file:
+                other, other_key = handle_file[ident]
+                raise ValueError(
+                    f"{path}: account {a.key!r} has the {a.platform} handle {a.handle!r} "
+                    f"of account {other_key!r} in {other}"
+                )
+            handle_file[ident] = (path, a.key)
+        for host in w.robots_disallow:
+            if host in host_file:
+                raise ValueError(
+                    f"{path}: web site host {host!r} is already served by {host_file[host]}"
+                )
+            host_file[host] = path
+    accounts = tuple(a for _, w in worlds for a in w.accounts)
+    return WorldData(
+        accounts,
+        tuple(p for _, w in worlds for p in w.site_pages),
+        {h: d for _, w in worlds for h, d in w.robots_disallow.items()},
+        tuple(doc for _, w in worlds for doc in w.search_extra),
+        {a.key: a for a in accounts},
+        tuple(d for _, w in worlds for d in w.districts),
+    )

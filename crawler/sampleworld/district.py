@@ -1,5 +1,6 @@
-"""The district's own web site in the sample world (``www.west-fargo.k12.nd.us`` and one school
-sub-domain), built from ``district_site`` in ``world.yaml``.
+"""A district's own web site in the sample world (e.g. ``www.west-fargo.k12.nd.us`` and one
+school sub-domain), built from ``district_site`` in the district's ``world.yaml``; titles,
+footer and "not found" page carry the ``district:`` block's name and address.
 
 What a district_site crawler meets: ``robots.txt`` (with a disallowed ``/staff-only/``),
 ``/sitemap.xml`` as a sitemap index with child sitemaps (which, like many real CMS sitemaps,
@@ -9,7 +10,7 @@ redirect wrappers, external links, a PDF, and 404s.
 
 from __future__ import annotations
 
-from crawler.sampleworld.data import SitePage, WorldData
+from crawler.sampleworld.data import District, SitePage, WorldData
 from crawler.sampleworld.formats import esc
 from crawler.sampleworld.robots import district as district_robots
 from crawler.sampleworld.server import App, Request, Response, text_response
@@ -21,7 +22,8 @@ PDF = (
 )
 
 
-def page_html(page: SitePage, nav: list[SitePage]) -> str:
+def page_html(page: SitePage, nav: list[SitePage], district: District) -> str:
+    name = esc(district.name)
     menu = "".join(f'<li><a href="{esc(p.path)}">{esc(p.title)}</a></li>' for p in nav)
     links = "".join(
         f'<li><a href="{esc(href)}" target="_blank" rel="noopener">{esc(text)}</a></li>'
@@ -29,14 +31,14 @@ def page_html(page: SitePage, nav: list[SitePage]) -> str:
     )
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{esc(page.title)} | West Fargo Public Schools</title>\n"
+        f"<title>{esc(page.title)} | {name}</title>\n"
         f'<meta name="description" content="{esc(page.intro)}">\n'
         f'<link rel="canonical" href="https://{page.host}{esc(page.path)}">\n'
         '<link rel="stylesheet" href="/static/site.css">\n</head>\n<body>\n'
-        f'<header><a class="logo" href="/">West Fargo Public Schools</a><nav><ul>{menu}</ul></nav></header>\n'
+        f'<header><a class="logo" href="/">{name}</a><nav><ul>{menu}</ul></nav></header>\n'
         f'<main><h1>{esc(page.title)}</h1>\n<p>{esc(page.intro)}</p>\n<ul class="links">{links}</ul></main>\n'
-        "<footer><p>West Fargo Public Schools, 207 Main Ave W, West Fargo, ND 58078</p>"
-        '<a href="/staff-only/">Staff login</a> <a href="mailto:communications@west-fargo.k12.nd.us">Contact</a>'
+        f"<footer><p>{name}, {esc(district.address)}</p>"
+        f'<a href="/staff-only/">Staff login</a> <a href="mailto:communications@{esc(district.domain)}">Contact</a>'
         "</footer>\n</body>\n</html>\n"
     )
 
@@ -62,14 +64,18 @@ def _sitemap_index(host: str, children: list[str]) -> str:
     )
 
 
-NOT_FOUND = (
-    '<!DOCTYPE html><html lang="en"><head><title>Page not found | West Fargo Public Schools</title></head>'
-    "<body><h1>Page not found</h1><p>The page you requested could not be found.</p>"
-    '<a href="/">Home</a></body></html>'
-)
+def not_found(district: District) -> str:
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><title>Page not found | {esc(district.name)}</title></head>'
+        "<body><h1>Page not found</h1><p>The page you requested could not be found.</p>"
+        '<a href="/">Home</a></body></html>'
+    )
 
 
 def district_app(world: WorldData, host: str) -> App:
+    district = world.district_of_host(host)
+    if district is None:
+        raise KeyError(f"no district web site at {host}")
     pages = {p.path: p for p in world.site_pages if p.host == host}
     disallow = world.robots_disallow.get(host, ())
     nav = [
@@ -103,7 +109,7 @@ def district_app(world: WorldData, host: str) -> App:
             return Response(200, "body{font-family:sans-serif}", "text/css")
         page = pages.get(path.rstrip("/") or "/")
         if page is None:
-            return Response(404, NOT_FOUND)
-        return Response(200, page_html(page, nav))
+            return Response(404, not_found(district))
+        return Response(200, page_html(page, nav, district))
 
     return app

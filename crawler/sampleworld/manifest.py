@@ -16,6 +16,13 @@ which discovery sources can find it.
   source finds it.
 
 Accounts linked only from robots-disallowed pages have no source and ``hidden_by_robots``.
+
+The manifest is relative to one district (the one a scan is for): in a world of several,
+another district's accounts are ``unrelated`` to it (a scan may find them; a case on one is a
+precision error), and every source is computed from the scanning district's names and web
+site. An account indexed only under a former domain (``search_domain``) is ``web_search``
+findable only when discovery puts that domain in its ``site:`` queries. A deleted account
+(``live: false``) expects no case, even when a search engine still shows it.
 """
 
 from __future__ import annotations
@@ -76,6 +83,7 @@ class HiddenAccount:
         str, ...
     ] = ()  # other canonical URLs of the same account (e.g. a channel id URL)
     hidden_by_robots: bool = False
+    district: str = ""  # the district whose world.yaml holds the account
 
 
 def _canonical(url: str, instances: Iterable[str]) -> tuple[str, str] | None:
@@ -106,14 +114,16 @@ def _names(profile: object | None) -> list[str]:
     return list(dict.fromkeys(n for n in names if n))
 
 
-def _linked_keys(world: WorldData, allowed: bool) -> set[str]:
-    """Accounts linked from district pages that robots.txt allows (or, with False, disallows)."""
+def _linked_keys(world: WorldData, allowed: bool, home: str | None) -> set[str]:
+    """Accounts linked from ``home``'s pages that robots.txt allows (or, with False, disallows)."""
     try:
         from crawler.platforms import classify
     except ImportError:
         return set()
     keys = set()
     for page in world.site_pages:
+        if home is not None and page.district != home:
+            continue
         disallowed = any(page.path.startswith(d) for d in world.robots_disallow.get(page.host, ()))
         if disallowed == allowed:
             continue
@@ -131,11 +141,29 @@ def _linked_keys(world: WorldData, allowed: bool) -> set[str]:
     return keys
 
 
+def queried_hosts(platform: str) -> tuple[str, ...]:
+    """The hosts discovery names in its ``site:`` queries for ``platform``."""
+    try:
+        from crawler.discovery.planning.sites import SITE_HOSTS
+    except ImportError:
+        return (SEARCH_DOMAINS[platform],)
+    return SITE_HOSTS.get(platform, ())
+
+
+def _search_domain(a: Account) -> str | None:
+    """The ``site:`` domain that finds the account's indexed profile (None: no query does)."""
+    if a.search_domain is None:
+        return SEARCH_DOMAINS[a.platform]
+    return a.search_domain if a.search_domain in queried_hosts(a.platform) else None
+
+
 def _web_findable(a: Account, names: list[str]) -> bool:
     if not (a.live and a.search):
         return False
     doc = profile_doc(a)
-    domain = SEARCH_DOMAINS[a.platform]
+    domain = _search_domain(a)
+    if domain is None:
+        return False
     return any(
         parse_web_query(f'site:{domain} "{n}"').matches(doc.url, doc.title, doc.content)
         for n in names
@@ -149,18 +177,30 @@ def _api_findable(a: Account, names: list[str]) -> bool:
     return any(loose_score(n, text) for n in names)
 
 
-def build_manifest(world: WorldData, profile: object | None = None) -> list[HiddenAccount]:
-    """The manifest for ``world``; ``profile`` (a DistrictProfile) supplies the names searched for."""
+def build_manifest(
+    world: WorldData, profile: object | None = None, home: str | None = None
+) -> list[HiddenAccount]:
+    """The manifest for ``world`` relative to district ``home`` (default: the world's first).
+
+    ``profile`` (a DistrictProfile) supplies the names searched for (default: ``home``'s).
+    """
+    if home is None and world.districts:
+        home = world.districts[0].key
     if profile is None:
         from crawler.district.profile import load_profile
-        from crawler.sample import PROFILE
 
-        profile = load_profile(PROFILE)
+        if home is not None:
+            profile = load_profile(world.district(home).profile)
+        else:
+            from crawler.sample import PROFILE
+
+            profile = load_profile(PROFILE)
     names = _names(profile)
-    linked = _linked_keys(world, allowed=True)
-    behind_robots = _linked_keys(world, allowed=False)
+    linked = _linked_keys(world, allowed=True, home=home)
+    behind_robots = _linked_keys(world, allowed=False, home=home)
     out = []
     for a in world.accounts:
+        foreign = home is not None and a.district not in ("", home)
         sources = set()
         if a.key in linked:
             sources.add("district_site")
@@ -168,7 +208,7 @@ def build_manifest(world: WorldData, profile: object | None = None) -> list[Hidd
             sources.add("web_search")
         if _api_findable(a, names):
             sources.add(API_SOURCE[a.platform])
-        if a.probe and a.live and a.platform in PROBE_PLATFORMS:
+        if a.probe and not foreign and a.live and a.platform in PROBE_PLATFORMS:
             sources.add("handle_probe")
         if (
             sources
@@ -180,9 +220,21 @@ def build_manifest(world: WorldData, profile: object | None = None) -> list[Hidd
         handle, url = canonical_of(a)
         aliases: tuple[str, ...] = ()
         if a.platform == "youtube":
-            aliases = (f"https://www.youtube.com/channel/{a.platform_id}",)
-        imitated = world.by_key[a.imitates] if a.imitates else None
+            # the channel id URL, and the legacy /c/ and /user/ URLs the world also serves
+            aliases = (
+                f"https://www.youtube.com/channel/{a.platform_id}",
+                f"https://www.youtube.com/c/{a.lower}",
+                *((f"https://www.youtube.com/user/{a.username.lower()}",) if a.username else ()),
+            )
+        elif a.platform == "linkedin":
+            # LinkedIn answers a school page under /company/ too (and the other way round)
+            other = "company" if a.kind == "school" else "school"
+            found = _canonical(f"https://www.linkedin.com/{other}/{a.lower}/", ())
+            aliases = (found[1],) if found else ()
+        imitated = world.by_key[a.imitates] if a.imitates and not foreign else None
         case = a.case or (a.cls if a.cls in ("unregistered", "impersonation") else None)
+        if foreign or (not a.live and not a.case):
+            case = None  # another district's account, or one deleted since it was indexed
         out.append(
             HiddenAccount(
                 key=a.key,
@@ -190,8 +242,8 @@ def build_manifest(world: WorldData, profile: object | None = None) -> list[Hidd
                 handle=handle,
                 url=url,
                 display_name=a.name,
-                classification=a.cls,
-                entity=a.entity,
+                classification="unrelated" if foreign else a.cls,
+                entity=None if foreign else a.entity,
                 imitates=canonical_of(imitated)[1] if imitated else None,
                 sources=tuple(s for s in SOURCE_ORDER if s in sources),
                 expected_case=case,
@@ -199,6 +251,7 @@ def build_manifest(world: WorldData, profile: object | None = None) -> list[Hidd
                 followers=a.followers,
                 aliases=aliases,
                 hidden_by_robots=not sources and a.key in behind_robots,
+                district=a.district,
             )
         )
     return out

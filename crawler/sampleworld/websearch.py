@@ -1,8 +1,10 @@
 """The web-search backends of the sample world: the district's SearXNG instance and Brave.
 
-Both answer from one index (:func:`build_index`): every live account with ``search: true``
-as a search engine shows its profile (title and snippet in the platform's style), plus the
-non-account results of ``search_extra`` (posts, reels, hashtags, events, news). Queries use
+Both answer from one index (:func:`build_index`): every account with ``search: true`` as a
+search engine shows its profile (title and snippet in the platform's style; under a former
+domain, ``twitter.com`` or ``threads.net``, when the account says ``search_domain``; a deleted
+account's page stays indexed until the engine recrawls it), plus the non-account results of
+``search_extra`` (posts, reels, hashtags, events, news). Queries use
 :mod:`crawler.sampleworld.textsearch` (``site:``, quoted phrases, ``-term``, ``OR``), so
 ``site:instagram.com "Sheyenne Mustangs"`` behaves as expected and deterministically.
 
@@ -46,6 +48,19 @@ def profile_doc(a: Account) -> SearchDoc:
     """How a search engine shows an account's profile page."""
     h, name = a.lower, a.name
     p = a.platform
+    if a.search_domain == "twitter.com":  # indexed before the move to x.com
+        return SearchDoc(
+            f"https://twitter.com/{a.handle}", f"{name} (@{a.handle}) / Twitter", a.bio, a.key
+        )
+    if a.search_domain == "threads.net":  # indexed before the move to threads.com
+        return SearchDoc(
+            f"https://www.threads.net/@{h}",
+            f"{name} (@{h}) • Threads, Say more",
+            f"{instagram_count(a.followers)} Followers • {grouped(a.posts)} Threads • {a.bio}",
+            a.key,
+        )
+    if a.search_domain is not None:
+        raise ValueError(f"account {a.key!r}: unknown search_domain {a.search_domain!r}")
     if p == "instagram":
         counts = (
             f"{instagram_count(a.followers)} Followers, {instagram_count(a.following)} Following, "
@@ -105,7 +120,8 @@ def profile_doc(a: Account) -> SearchDoc:
 
 
 def build_index(world: WorldData) -> list[SearchDoc]:
-    docs = [profile_doc(a) for a in world.accounts if a.live and a.search]
+    # a deleted account (live: false) stays indexed when the file says search: true
+    docs = [profile_doc(a) for a in world.accounts if a.search]
     return docs + list(world.search_extra)
 
 
