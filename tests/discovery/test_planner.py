@@ -315,3 +315,35 @@ def test_youtube_handles_within_the_units_left(profile, config, keys):
     yt_rows = [q for q in p.queries["handle_probe"] if q.platform == "youtube"]
     assert len(yt_rows) == 30 - 10 * 2  # what the search pages' details calls leave
     assert "channels.list?forHandle" in p.limits["handle_probe"]
+
+
+def test_district_wide_teams_and_every_activity_get_handles(config, keys):
+    """A program of the whole district takes the district's names (``<abbr>_<activity>``);
+    a school's short name comes from its aliases; every activity of a school gets its own
+    best guesses within the probe's budget, after the school's own best names."""
+    profile = profile_from_text(
+        OTHER_DISTRICT.replace("aliases: [LPS]", "aliases: [LPS, Lakeside Schools]")
+        .replace(
+            "name: Lakeside High School, aliases: [LHS]",
+            "name: Mary Otterson High School, aliases: [LHS, Otterson High School]",
+        )
+        .replace(
+            "activities: [volleyball, football]}",
+            "activities: [volleyball, football, cross country]}",
+        )
+        + "  - {key: lps-band, kind: program, name: LPS Bands, parent: lps, activities: [band]}\n",
+        "p.yaml",
+    )
+    terms = {t.key: t for t in all_terms(profile)}
+    assert {"lpsband", "lps_band", "lakesideband"} <= set(terms["lps-band"].handles)
+    lhs = terms["lhs"]
+    assert "ottersonotters" in lhs.handle_groups[0][:3]
+    assert [g[0] for g in lhs.handle_groups[1:]] == [
+        "ottersonvolleyball",
+        "ottersonfootball",
+        "ottersoncrosscountry",
+    ]
+    assert "ottersonxc" in lhs.handle_groups[3][:3]
+    rows = plan(profile, config, sources=["handle_probe"]).queries["handle_probe"]
+    tiktok = [q.query for q in rows if q.platform == "tiktok" and q.entity_key == "lhs"]
+    assert tiktok.index("ottersonotters") < tiktok.index("ottersonxc")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from crawler.discovery.planning.text import core_name, fold, slug
 from crawler.district.profile import DistrictProfile, Entity, EntityKind
@@ -66,7 +66,7 @@ SEPARATOR_COST: dict[str, float] = {"": 0.0, "_": 1.0, ".": 2.0, "-": 2.5}
 # activity form; ``the``/``official``/``hq``/``level`` are literal words.
 TEMPLATES: dict[str, tuple[tuple[str, ...], float]] = {
     "name+mascot": (("name", "mascot"), 0.0),
-    "abbr+mascot": (("abbr", "mascot"), 1.0),
+    "abbr+mascot": (("abbr", "mascot"), 0.5),
     "full": (("full",), 1.0),
     "name": (("name",), 2.5),
     "name+level": (("name", "level"), 2.0),
@@ -150,6 +150,9 @@ def activity_forms(activity: str) -> list[str]:
     return list(dict.fromkeys([slug(activity), *ACTIVITY_SHORT.get(fold(activity), ())]))
 
 
+TEAM_KINDS = (EntityKind.TEAM, EntityKind.PROGRAM)
+
+
 def entity_parts(
     ent: Entity,
     core: str,
@@ -157,16 +160,23 @@ def entity_parts(
     abbrs: Sequence[str],
     parent: Entity | None,
     profile: DistrictProfile,
+    short_names: Sequence[str] = (),
+    base: str | None = None,
 ) -> Parts:
-    """The words of one school, program or team (a team's names are its school's)."""
-    team = parent is not None and ent.kind in (EntityKind.TEAM, EntityKind.PROGRAM)
-    base = core_name(parent.name, profile) if team and parent is not None else core
+    """The words of one school, program or team (a team's names are its school's).
+    ``short_names``: the distinctive names of the (school's) aliases, after the name's own;
+    ``base``: the name a team's handles start from, when not its parent's distinctive name."""
+    team = parent is not None and ent.kind in TEAM_KINDS
+    if base is None:
+        base = core_name(parent.name, profile) if team and parent is not None else core
     m = mascot_forms(mascot)
     full = [slug(ent.name), *(slug(a) for a in ent.aliases if " " in a.strip())]
     abbr = [a for a in dict.fromkeys([*(a.lower() for a in abbrs), initials(base)]) if a]
     level = LEVEL_SHORT.get(str(ent.level), "") if ent.kind == EntityKind.SCHOOL else ""
+    # the shortest name first: people type ``lincoln``, not ``abrahamlincoln``
+    names = sorted(dict.fromkeys(slug(n) for n in [base, *short_names]), key=len)
     return Parts(
-        name=[n for n in [slug(base)] if n and n not in m],
+        name=[n for n in names if n and n not in m],
         full=list(dict.fromkeys(full)),
         abbr=abbr,
         mascot=m,
@@ -272,6 +282,25 @@ def candidates(parts: Parts, style: HandleStyle | None = None) -> list[Candidate
     return kept[:MAX_CANDIDATES]
 
 
+def candidate_groups(parts: Parts, style: HandleStyle | None = None) -> list[list[Candidate]]:
+    """A school's candidates in groups: its own names first, then one group per activity
+    (``wbhs_xc`` is the cross-country account's best guess, not the school's 116th), so a probe
+    budget shared round-robin reaches every activity. A team or program is one group."""
+    if parts.team or len(parts.acts) <= 1:
+        return [candidates(parts, style)]
+    groups = [candidates(replace(parts, acts=[]), style)]
+    seen = {c.handle for c in groups[0]}
+    for act in parts.acts:
+        group = [
+            c
+            for c in candidates(replace(parts, acts=[act], team=True), style)
+            if c.pattern != "full" and c.handle not in seen
+        ]
+        seen.update(c.handle for c in group)
+        groups.append(group)
+    return groups
+
+
 def handle_style(registered: Iterable[tuple[str, Parts]]) -> HandleStyle:
     """The patterns, separators and forms that the registered handles (each with its entity's
     parts) were made with: the district's naming habits."""
@@ -279,7 +308,9 @@ def handle_style(registered: Iterable[tuple[str, Parts]]) -> HandleStyle:
     seps: set[str] = set()
     short = singular = False
     for handle, parts in registered:
-        match = next((c for c in candidates(parts) if c.handle == handle.lower()), None)
+        match = next(
+            (c for g in candidate_groups(parts) for c in g if c.handle == handle.lower()), None
+        )
         if match is None:
             continue
         patterns[match.pattern] = patterns.get(match.pattern, 0) + 1

@@ -30,6 +30,7 @@ from crawler.platforms import PLATFORMS
 from crawler.vocab import Platform, Source
 
 PAGE_HOST_SHARE = 0.75  # of a page host's request budget, for the handle probe
+ACTIVITY_ROUNDS = 4  # a school's best handles of its own name come before its activities' handles
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,13 +265,26 @@ def _handle_rows(
     counts: dict[str, int] = {}
     for i, p in enumerate(platforms):
         valid = [
-            (t, [n for h in t.handles for n in _handle_names(h, p, instances)]) for t in groups
+            (t, g, [n for h in group for n in _handle_names(h, p, instances)])
+            for t in groups
+            for g, group in enumerate(t.probe_groups())
         ]
-        valid = [(t, [n for n in names if PLATFORMS[p].valid_handle(n)]) for t, names in valid]
-        counts[p] = sum(len(names) for _, names in valid)
+        valid = [
+            (t, g, [n for n in names if PLATFORMS[p].valid_handle(n)]) for t, g, names in valid
+        ]
+        counts[p] = sum(len(names) for _, _, names in valid)
+        # round-robin over entities, a school's activity groups after its own best names
+        ranked = sorted(
+            (
+                ((r + (ACTIVITY_ROUNDS if g else 0)) * 10 + t.rank, t, name)
+                for t, g, names in valid
+                for r, name in enumerate(names[:per_entity])
+            ),
+            key=lambda row: row[0],
+        )
         rows += [
             PlannedQuery(source, name, p, t.key, prio * 10 + i, kind="handle")
-            for prio, t, name in interleave(valid, per_entity)
+            for prio, t, name in ranked
         ]
     return HandleRows(rows, counts)
 

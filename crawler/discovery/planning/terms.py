@@ -6,14 +6,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from crawler.discovery.planning.handles import (
+    TEAM_KINDS,
     HandleStyle,
     Parts,
-    candidates,
+    candidate_groups,
     entity_parts,
     handle_style,
     valid_handles,
 )
-from crawler.discovery.planning.text import core_name, dedupe, fold, is_abbreviation, slug
+from crawler.discovery.planning.text import (
+    core_name,
+    dedupe,
+    district_core,
+    fold,
+    is_abbreviation,
+    slug,
+    strip_words,
+)
 from crawler.district.profile import Affiliated, DistrictProfile, Entity, EntityKind, Level
 from crawler.errors import InputError
 
@@ -38,13 +47,26 @@ class EntityTerms:
     activities: list[str] = field(default_factory=list)  # "<mascot> <activity>" phrases
     broad: list[str] = field(default_factory=list)  # many results (the town alone)
     handles: list[str] = field(default_factory=list)  # candidate handles, best first
+    # the same candidates in groups (a school's own names, then one group per activity);
+    # a probe shares its budget round-robin over the groups
+    handle_groups: list[list[str]] = field(default_factory=list)
+
+    def probe_groups(self) -> list[list[str]]:
+        return self.handle_groups or [self.handles]
 
     def search_terms(self) -> list[str]:
         return dedupe([*self.names, *self.phrases, *self.activities, *self.broad])
 
 
 def _parent(profile: DistrictProfile, ent: Entity) -> Entity | None:
-    return profile.entity(ent.parent) if ent.parent else None
+    """The entity's parent; a program or team of the whole district has the district itself
+    (its names and abbreviations: ``CVISD Cross Country`` -> ``cvisd_xc``)."""
+    if not ent.parent:
+        return None
+    d = profile.district
+    if ent.parent == d.key:
+        return Entity(key=d.key, kind=EntityKind.DEPARTMENT, name=d.name, aliases=d.aliases)
+    return profile.entity(ent.parent)
 
 
 def _rank(ent: Entity) -> int:
@@ -81,12 +103,34 @@ def _abbreviations(ent: Entity, parent: Entity | None) -> list[str]:
     return abbrs
 
 
+def _short_names(profile: DistrictProfile, ent: Entity, mascot: str | None) -> list[str]:
+    """The distinctive names of an entity's longer aliases, without its mascot:
+    ``Lincoln High School`` and ``CVISD Lincoln`` -> ``Lincoln`` (for Abraham Lincoln High)."""
+    out = []
+    for alias in ent.aliases:
+        if is_abbreviation(alias):
+            continue
+        core = strip_words(core_name(alias, profile), [mascot] if mascot else [])
+        if core:
+            out.append(core)
+    return dedupe(out)
+
+
 def handle_parts(profile: DistrictProfile, ent: Entity) -> Parts:
     """The words an entity's candidate handles are made of."""
     parent = _parent(profile, ent)
     mascot = ent.mascot or (parent.mascot if parent else None)
     core = core_name(ent.name, profile)
-    return entity_parts(ent, core, mascot, _abbreviations(ent, parent), parent, profile)
+    d = profile.district
+    if ent.parent == d.key:  # a program or team of the whole district
+        names = [district_core(n) for n in (d.name, *d.aliases) if not is_abbreviation(n)]
+        base, short = names[0], names[1:]
+    else:
+        named = parent if parent is not None and ent.kind in TEAM_KINDS else ent
+        base, short = None, _short_names(profile, named, mascot)
+    return entity_parts(
+        ent, core, mascot, _abbreviations(ent, parent), parent, profile, dedupe(short), base
+    )
 
 
 def district_style(profile: DistrictProfile, registered: Iterable[tuple[str, str]]) -> HandleStyle:
@@ -135,7 +179,9 @@ def entity_terms(
         )
     elif mascot and activities:
         t.activities = dedupe([f"{mascot} {act}" for act in activities])
-    t.handles = [c.handle for c in candidates(handle_parts(profile, ent), style)]
+    groups = candidate_groups(handle_parts(profile, ent), style)
+    t.handle_groups = [[c.handle for c in g] for g in groups]
+    t.handles = round_robin(t.handle_groups)
     return t
 
 
@@ -203,3 +249,11 @@ def interleave(
             out.append((i * 10 + terms.rank, terms, item))
     out.sort(key=lambda row: row[0])
     return out
+
+
+def round_robin(groups: list[list[str]]) -> list[str]:
+    """The groups' items merged: every group's first, then every group's second, …"""
+    out: list[str] = []
+    for i in range(max((len(g) for g in groups), default=0)):
+        out += [g[i] for g in groups if i < len(g)]
+    return list(dict.fromkeys(out))

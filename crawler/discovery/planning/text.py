@@ -31,6 +31,33 @@ GENERIC_WORDS = (
 )
 
 
+# Words that say what kind of district a name is (stripped to get the district's own name).
+DISTRICT_TYPE_WORDS = (
+    "independent school district",
+    "unified school district",
+    "consolidated school district",
+    "community school district",
+    "city school district",
+    "school district",
+    "public schools",
+    "city schools",
+    "community schools",
+    "county schools",
+    "schools",
+    "isd",
+    "usd",
+    "cusd",
+    "csd",
+    "independent",
+    "unified",
+)
+
+
+def district_core(name: str) -> str:
+    """The district's own name: ``Cibolo Valley Independent School District`` -> ``Cibolo Valley``."""
+    return title_case(strip_words(name, DISTRICT_TYPE_WORDS) or name)
+
+
 def fold(text: str) -> str:
     """Lower-case ASCII with single spaces (for comparing and de-duplicating names)."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
