@@ -110,6 +110,12 @@ class ScoutSpider(scrapy.Spider):
         """The coverage rows of one planned query (one per Mastodon instance, say)."""
         return [pq.query]
 
+    def all_requests(self, pending: Iterable[tuple[PlannedQuery, list[str]]]) -> Iterable[Request]:
+        """The first requests of every planned query still to do (a source that asks for
+        several queries in one request overrides this)."""
+        for pq, keys in pending:
+            yield from self.requests_for(pq, keys)
+
     def requests_for(self, pq: PlannedQuery, keys: list[str]) -> Iterable[Request]:
         """The first request(s) of one planned query; ``keys`` are its coverage rows still to do."""
         raise NotImplementedError
@@ -120,10 +126,11 @@ class ScoutSpider(scrapy.Spider):
         if self.skipped_reason is None:
             scan = self.scan_id
             done = done_queries(self.config, scan, self.name) if scan is not None else set()
-            for pq in self.planned():
-                keys = [k for k in self.coverage_keys(pq) if k not in done]
-                for request in self.requests_for(pq, keys) if keys else ():
-                    yield request
+            pending = (
+                (pq, [k for k in self.coverage_keys(pq) if k not in done]) for pq in self.planned()
+            )
+            for request in self.all_requests((pq, keys) for pq, keys in pending if keys):
+                yield request
         if self.skipped_reason:
             logger.info("%s skipped: %s", self.name, self.skipped_reason)
 

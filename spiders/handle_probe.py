@@ -10,15 +10,22 @@ stats.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
+from urllib.parse import urlencode
 
-from scrapy.http import Request
+from scrapy.http import Request, Response
 
 from crawler.config import secret
 from crawler.db.quota import UNITS
+from crawler.discovery.items import json_body
 from crawler.discovery.planner import PlannedQuery
+from crawler.platforms import bluesky as bsky
+from crawler.platforms.base import PageState
 from crawler.vocab import Platform, Source
 from spiders.profile_lookup import ProfilePageSpider
+
+BLUESKY_ACTORS_PER_CALL = 25  # getProfiles accepts up to 25 actors
 
 
 class HandleProbeSpider(ProfilePageSpider):
@@ -32,6 +39,60 @@ class HandleProbeSpider(ProfilePageSpider):
         # the mastodon source, when it crawls this scan too, looks the handles up itself:
         # the same handle is never looked up twice
         return [self.name, *(self.context.sources & {Source.MASTODON})]
+
+    def all_requests(self, pending: Iterable[tuple[PlannedQuery, list[str]]]) -> Iterable[Request]:
+        """Bluesky candidates 25 to a ``getProfiles`` call (it answers with the profiles of the
+        actors that exist, in order, and leaves the others out); the rest one by one."""
+        batch: list[tuple[str, str]] = []  # (handle, coverage key)
+        for pq, keys in pending:
+            if pq.platform != Platform.BLUESKY:
+                yield from self.requests_for(pq, keys)
+                continue
+            batch.append((pq.query, keys[0]))
+            if len(batch) == BLUESKY_ACTORS_PER_CALL:
+                yield self.bluesky_batch(batch)
+                batch = []
+        if batch:
+            yield self.bluesky_batch(batch)
+
+    def bluesky_batch(self, batch: list[tuple[str, str]]) -> Request:
+        actors = urlencode([("actors", handle) for handle, _ in batch])
+        url = f"{self.config.bluesky_api_url}/xrpc/app.bsky.actor.getProfiles?{actors}"
+        for _, key in batch[1:]:
+            self.coverage.begin(key)
+        return self.api_request(
+            url, self.parse_bluesky_batch, batch[0][1], cb_kwargs={"batch": batch}
+        )
+
+    def parse_bluesky_batch(
+        self, response: Response, batch: list[tuple[str, str]]
+    ) -> Iterator[Any]:
+        data = json_body(response)
+        keys = [key for _, key in batch]
+        if response.status != 200 or not isinstance(data, dict):
+            error = data.get("error") if isinstance(data, dict) else None
+            reason = f"HTTP {response.status}" + (f" {error}" if error else "")
+            for key in keys:
+                self.coverage.fail(key, f"Bluesky getProfiles: {reason}")
+            return
+        records = {}
+        for raw in data.get("profiles") or []:
+            if isinstance(raw, dict):
+                record = bsky.parse_get_profile(raw)
+                records[(record.handle or "").lower()] = record
+        for handle, key in batch:
+            record = records.get(handle.lower())
+            if record is None:  # left out: no such account
+                self.crawler.stats.inc_value(
+                    f"scout/probe/{Platform.BLUESKY}/{PageState.NOT_FOUND}"
+                )
+                self.coverage.finish(key)
+                continue
+            self.crawler.stats.inc_value(f"scout/probe/{Platform.BLUESKY}/{record.state}")
+            item = self.from_record(record, query=key, source_url=response.url)
+            if item is not None:
+                yield item
+            self.coverage.finish(key)
 
     def requests_for(self, pq: PlannedQuery, keys: list[str]) -> Iterable[Request]:
         if pq.platform == Platform.YOUTUBE and secret(Source.YOUTUBE):

@@ -543,6 +543,29 @@ def test_probe_outcomes_are_distinct(config, make_spider):
     assert spider.coverage.entries["bluesky @shsmustangs.bsky.social"].error == "rate limited"
 
 
+def test_probe_asks_bluesky_for_25_candidates_a_call(config, make_spider):
+    """getProfiles answers with the actors that exist and leaves the others out: one call
+    settles 25 candidates, found or not."""
+    spider = make_spider(HandleProbeSpider, config)
+    handles = [f"cand{i}.bsky.social" for i in range(30)]
+    pending = [
+        (pq, spider.coverage_keys(pq))
+        for pq in (
+            PlannedQuery("handle_probe", h, "bluesky", "shs", kind="handle") for h in handles
+        )
+    ]
+    first, second = spider.all_requests(pending)
+    assert first.url.count("actors=") == 25 and second.url.count("actors=") == 5
+    found = {**ACTOR, "handle": "cand3.bsky.social", "followersCount": 7}
+    (item,) = items(respond(first, json_response, {"profiles": [found]}))
+    assert item.url.endswith("/profile/cand3.bsky.social")
+    entries = spider.coverage.entries
+    assert all(entries[f"bluesky @{h}"].status == "done" for h in handles[:25])
+    assert spider.crawler.stats.get_value("scout/probe/bluesky/not_found") == 24
+    respond(second, json_response, {"error": "RateLimitExceeded"}, status=429)
+    assert all(entries[f"bluesky @{h}"].status == "failed" for h in handles[25:])
+
+
 def test_probe_youtube_handles_through_for_handle(config, make_spider, monkeypatch):
     monkeypatch.setenv("SCOUT_YOUTUBE_API_KEY", "AIzaSECRET")
     spider = make_spider(HandleProbeSpider, config)

@@ -30,6 +30,9 @@ from crawler.platforms import PLATFORMS
 from crawler.vocab import Platform, Source
 
 PAGE_HOST_SHARE = 0.75  # of a page host's request budget, for the handle probe
+# candidates one request can check (the handle probe asks Bluesky's getProfiles for 25 at a
+# time, so it goes deeper into each entity's candidates there)
+HANDLES_PER_REQUEST: dict[str, int] = {Platform.BLUESKY: 25}
 ACTIVITY_ROUNDS = 4  # a school's best handles of its own name come before its activities' handles
 
 
@@ -258,9 +261,11 @@ def _handle_rows(
     platforms: list[str],
     per_entity: int,
     instances: Sequence[str] = (),
+    depth: dict[str, int] | None = None,
 ) -> HandleRows:
-    """Per platform, each entity's best ``per_entity`` handles that the platform allows,
-    interleaved across entities (every entity's best handle before anyone's second)."""
+    """Per platform, each entity's best ``per_entity`` handles that the platform allows (times
+    ``depth[platform]`` where one request is cheap), interleaved across entities (every
+    entity's best handle before anyone's second)."""
     rows: list[PlannedQuery] = []
     counts: dict[str, int] = {}
     for i, p in enumerate(platforms):
@@ -273,12 +278,13 @@ def _handle_rows(
             (t, g, [n for n in names if PLATFORMS[p].valid_handle(n)]) for t, g, names in valid
         ]
         counts[p] = sum(len(names) for _, _, names in valid)
+        deep = per_entity * (depth or {}).get(p, 1)
         # round-robin over entities, a school's activity groups after its own best names
         ranked = sorted(
             (
                 ((r + (ACTIVITY_ROUNDS if g else 0)) * 10 + t.rank, t, name)
                 for t, g, names in valid
-                for r, name in enumerate(names[:per_entity])
+                for r, name in enumerate(names[:deep])
             ),
             key=lambda row: row[0],
         )
@@ -300,17 +306,24 @@ def plan_handle_probe(ctx: PlanContext) -> SourcePlan:
         and config.mastodon_instances
     ):
         probe.append(Platform.MASTODON)
-    found = _handle_rows(
-        Source.HANDLE_PROBE, ctx.groups, probe, b.queries_per_entity, config.mastodon_instances
-    )
-    rows, cut = budgeted(found.rows, b.requests_per_host * len(probe))
     youtube_api = bool(secret(Source.YOUTUBE))
+    # deeper where a candidate is cheap: 25 to a Bluesky call, 1 unit on YouTube's API
+    depth = {Platform.BLUESKY: 4, **({Platform.YOUTUBE: 2} if youtube_api else {})}
+    found = _handle_rows(
+        Source.HANDLE_PROBE,
+        ctx.groups,
+        probe,
+        b.queries_per_entity,
+        config.mastodon_instances,
+        depth,
+    )
+    rows, cut = unique(found.rows), 0
     for p in probe:
         # a page host's budget is shared by the scan's sources: the profiles source reads this
         # scan's candidates there later, so the probe takes at most PAGE_HOST_SHARE of it
         api = p in (Platform.BLUESKY, Platform.MASTODON) or (p == Platform.YOUTUBE and youtube_api)
         limit = b.requests_per_host if api else int(b.requests_per_host * PAGE_HOST_SHARE)
-        rows, over = _cap_platform(rows, p, limit)
+        rows, over = _cap_platform(rows, p, limit * HANDLES_PER_REQUEST.get(p, 1))
         cut += over
     note = f"{', '.join(probe)}; {b.requests_per_host} requests per host"
     if Platform.YOUTUBE in probe and youtube_api:
