@@ -39,7 +39,11 @@ class ProfilesSpider(ProfilePageSpider):
         for r in self.registry_lookups():
             if (r.platform, r.url) not in seen and self.resolves_registered(r.platform, r.url):
                 seen.add((r.platform, r.url))
-                rows.append(PlannedQuery(self.name, r.url, r.platform, r.entity_key, len(rows)))
+                rows.append(
+                    PlannedQuery(
+                        self.name, r.url, r.platform, r.entity_key, len(rows), "registered"
+                    )
+                )
         return rows
 
     def resolves_registered(self, platform: str, url: str) -> bool:

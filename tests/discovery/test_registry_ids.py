@@ -362,3 +362,16 @@ def test_0004_upgrades_a_0003_database_with_its_registry(db_url):
         assert conn.execute(text("SELECT count(*) FROM registered_accounts")).scalar() == 2
     upgrade(engine)
     assert current_revision(engine) == "0004"
+
+
+def test_only_exact_api_lookups_resolve_channel_urls():
+    """``forUsername`` for ``/user/``, ``forHandle`` for ``/@handle``; a ``/c/`` custom URL
+    or a bare name is no handle (guessing one could name someone else's channel)."""
+    from spiders.youtube import api_filter
+
+    assert api_filter("https://www.youtube.com/user/WestFargoSchools") == {
+        "forUsername": "WestFargoSchools"
+    }
+    assert api_filter("https://www.youtube.com/@wfps") == {"forHandle": "@wfps"}
+    assert api_filter("https://www.youtube.com/c/SheyenneMustangMedia") is None
+    assert api_filter("https://www.youtube.com/westfargoschools") is None
