@@ -121,7 +121,6 @@ def _run(config: Config, options: ScanOptions, factory, progress: Progress | Non
     sources = _enabled_sources(config, options)
     with factory.begin() as s:
         profile = current_profile(s)
-        registry = registry_rows(s)
         if options.entity and options.entity not in profile.entity_keys:
             raise ScoutError(f"unknown entity key '{options.entity}'")
         scan_id, job_dir, resumed = _start_scan(s, config, options)
@@ -132,6 +131,7 @@ def _run(config: Config, options: ScanOptions, factory, progress: Progress | Non
     _crawl(config, options, factory, sources, scan_id, job_dir, progress, outcome)
     _stage(progress, "matching")
     with factory.begin() as s:
+        registry = registry_rows(s)  # with the stable ids the crawl resolved
         _match_and_decide(s, config, options, profile, registry, scan_id, outcome)
     if options.open_cases and options.screenshots and config.crawl.screenshots:
         _stage(progress, "evidence")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from crawler.district.profile import DistrictProfile, Entity
 from crawler.district.registry import RegistryRow
+from crawler.platforms import same_account_urls
 from matching import lexicon
 from matching.block import BlockIndex
 from matching.normalise import (
@@ -373,6 +374,10 @@ class Reference:
                 )
                 self.handle_owner.setdefault(sk, r)
         self.registry_handles = dict(handles)
+        # the other URLs of the same account (a LinkedIn /school/ page is its /company/ page)
+        for r in rows:
+            for url in same_account_urls(r.platform, r.url):
+                self.registry_by_url.setdefault((r.platform, url), r)
 
     def places_in(self, text: str) -> list[str]:
         """The district's towns named in folded ``text`` (phrase look-ups, whatever the number of towns)."""

@@ -11,7 +11,9 @@ Findings (code: meaning):
   ``deactivation_incomplete`` case is open;
 * ``administrator-left`` — the administrator is not an active person on the staff
   roster (only when a roster is given);
-* ``not-seen`` — an active account no scan has seen for ``not_seen_months``.
+* ``not-seen`` — an active account no scan has seen for ``not_seen_months``;
+* ``unresolved`` — a scan looked the registry URL up to resolve it to the platform's stable
+  id, and the platform said there is no such account (:mod:`crawler.db.registry_ids`).
 
 The staff roster and its format: :mod:`reports.roster`.
 """
@@ -250,8 +252,23 @@ def _not_seen(r: RegisteredAccount, facts: _Facts) -> list[Rule]:
     return []
 
 
+def _unresolved(r: RegisteredAccount, facts: _Facts) -> list[Rule]:
+    """A row a scan tried and failed to resolve to a stable id. Rows not tried yet (no scan)
+    and rows on platforms without a fetchable id are never tried, so never a finding."""
+    if r.platform_id or not r.resolve_error:
+        return []
+    return [
+        (
+            "unresolved",
+            "problem",
+            f"the registry URL {r.input_url or r.url} could not be resolved to an account "
+            f"({r.resolve_error}): correct the URL in the registry, or deactivate the row",
+        )
+    ]
+
+
 # The rules for an account in use, in the order their findings are listed.
-IN_USE_RULES = (_admin_email, _recorded_policy, _administrator_left, _not_seen)
+IN_USE_RULES = (_unresolved, _admin_email, _recorded_policy, _administrator_left, _not_seen)
 
 
 def audit_registry(

@@ -26,18 +26,19 @@ from twisted.python.failure import Failure
 
 from crawler.config import Config
 from crawler.db.quota import Usage, current_usage
-from crawler.db.readers import done_queries
+from crawler.db.readers import RegistryLookup, done_queries, registry_lookups
 from crawler.discovery.context import ScanContext
 from crawler.discovery.items import (
     AccountSighting,
     CoverageBook,
+    NotFound,
     describe_failure,
     record_fields,
     safe_url,
 )
 from crawler.discovery.planner import PlannedQuery, plan, skip_reason
 from crawler.district.profile import DistrictProfile
-from crawler.platforms import ProfileRecord
+from crawler.platforms import ProfileRecord, canonicalise
 
 logger = logging.getLogger(__name__)
 QUERY = "scout_query"  # request meta: the coverage row a request belongs to
@@ -71,6 +72,7 @@ class ScoutSpider(scrapy.Spider):
         self.stop_reason: str | None = None
         self.skipped_reason: str | None = None
         self._usage: Usage | None = None
+        self._registry: list[RegistryLookup] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ScoutSpider:
@@ -197,6 +199,29 @@ class ScoutSpider(scrapy.Spider):
             return None
         values = record_fields(record) | fields
         return self.sighting(record.url, query=query, source_url=source_url, **values)
+
+    def registry_lookups(self) -> list[RegistryLookup]:
+        """Registry rows of a scan (not an ad-hoc search) still without a stable id, in the
+        crawl's platform and entity scope, read once per crawl."""
+        if self._registry is None:
+            rows = [] if self.search else registry_lookups(self.config)
+            self._registry = [
+                r
+                for r in rows
+                if (self.platform_filter is None or r.platform in self.platform_filter)
+                and (self.entity is None or self.entity == r.entity_key)
+            ]
+        return self._registry
+
+    def registry_miss(self, url: str | None, response: Response, answer: str) -> NotFound | None:
+        """A not-found answer for ``url``, when ``url`` is a registry row's still to resolve."""
+        ref = canonicalise(url or "", mastodon_instances=self.config.mastodon_instances)
+        if ref is None or not any(
+            (r.platform, r.url) == (ref.platform, ref.url) for r in self.registry_lookups()
+        ):
+            return None
+        asked = safe_url(response.url) or response.url
+        return NotFound(url=ref.url, source=self.name, asked=asked, answer=answer)
 
     def closed(self, reason: str) -> None:
         if self.stop_reason is None and reason != "finished":

@@ -5,7 +5,10 @@ through ``channels.list?forHandle=@handle`` when a YouTube key is configured (1 
 within the day's units; else the public page), TikTok through the public page where
 robots.txt allows, Mastodon through ``accounts/lookup`` when the mastodon source does not run.
 Not found, login wall and rate limited are distinct outcomes in the coverage table and the
-stats.
+stats. The registered accounts still without a stable id on those platforms (a Bluesky
+handle, a YouTube ``@handle``) are looked up first, once each: a candidate handle that is
+also registered is one lookup, whose answer resolves the registry row (or, when the platform
+says there is no such account, records it for the registry audit).
 """
 
 from __future__ import annotations
@@ -34,6 +37,31 @@ class HandleProbeSpider(ProfilePageSpider):
 
     def coverage_keys(self, pq: PlannedQuery) -> list[str]:
         return [f"{pq.platform} @{pq.query}"]
+
+    def planned(self) -> list[PlannedQuery]:
+        rows = super().planned()
+        if self.skipped_reason:
+            return rows
+        seen = {(r.platform, r.query.lower()) for r in rows}
+        registered = []
+        for r in self.registry_lookups():
+            if not self.probes_registered(r.platform, r.url):
+                continue
+            if (r.platform, r.handle.lower()) not in seen:
+                seen.add((r.platform, r.handle.lower()))
+                registered.append(
+                    PlannedQuery(self.name, r.handle, r.platform, r.entity_key, -1, "registered")
+                )
+        return registered + rows
+
+    def probes_registered(self, platform: str, url: str) -> bool:
+        """A registry row this source looks up: a Bluesky handle, a YouTube ``@handle``, a
+        Mastodon account when the mastodon source does not crawl this scan."""
+        if platform == Platform.YOUTUBE:
+            return "/@" in url
+        if platform == Platform.MASTODON:
+            return Source.MASTODON not in self.context.sources
+        return platform == Platform.BLUESKY
 
     def plan_sources(self) -> list[str]:
         # the mastodon source, when it crawls this scan too, looks the handles up itself:

@@ -43,7 +43,9 @@ class ProfilePageSpider(ScoutSpider):
         self, platform: str, handle: str | None, url: str | None, query: str, **extra: Any
     ) -> Request | None:
         """The request that looks one account up, or None (coverage says why)."""
-        extra = {"platform": platform, **extra}
+        module = PLATFORMS.get(platform)
+        looked_up = url or (module.profile_url(handle) if module is not None and handle else None)
+        extra = {"platform": platform, "url": looked_up, **extra}
         if platform == Platform.BLUESKY and handle:
             api = f"{self.config.bluesky_api_url}/xrpc/app.bsky.actor.getProfile?{urlencode({'actor': handle})}"
             return self.api_request(api, self.parse_bluesky, query, cb_kwargs={"extra": extra})
@@ -120,6 +122,10 @@ class ProfilePageSpider(ScoutSpider):
                 yield item
             self.query_done(response)
         elif state in (PageState.NOT_FOUND, PageState.SUSPENDED):  # answered: the account is gone
+            answer = extra.get("answer") or f"{state.replace('_', ' ')} (HTTP {response.status})"
+            miss = self.registry_miss(extra.get("resolves") or extra.get("url"), response, answer)
+            if miss is not None:
+                yield miss
             self.query_done(response)
         else:
             error = FAILED_STATES.get(state, f"page not understood ({state})")
@@ -151,6 +157,8 @@ class ProfilePageSpider(ScoutSpider):
     def parse_bluesky(self, response: Response, extra: dict[str, Any]) -> Iterator[Any]:
         data = json_body(response)
         not_found = bsky.is_not_found(response.status, data)
+        if not_found:
+            extra = {**extra, "answer": f"{data.get('message')} (HTTP {response.status})"}
         yield from self._api_lookup(
             response, extra, data, not_found, lambda: bsky.parse_get_profile(data)
         )
@@ -205,7 +213,13 @@ class ProfilePageSpider(ScoutSpider):
             self.parse_youtube,
             query,
             meta={META: UNITS},
-            cb_kwargs={"extra": {"platform": Platform.YOUTUBE}},
+            cb_kwargs={
+                "extra": {
+                    "platform": Platform.YOUTUBE,
+                    "url": yt.platform.profile_url(handle),
+                    "answer": "channels.list found no channel with that handle",
+                }
+            },
         )
 
     def parse_youtube(self, response: Response, extra: dict[str, Any]) -> Iterator[Any]:

@@ -7,9 +7,11 @@ of the day in Pacific time, across scans and searches: every call sent is charge
 ``youtube/search_calls`` or ``youtube/units`` (:mod:`crawler.db.quota`), and the spider plans
 within what the day has left. ``quotaExceeded`` (or a rejected key) ends the source cleanly
 and the scan summary says so; ``quotaExceeded`` also marks the day's bucket used up. Legacy
-channel URLs seen in this scan (``/user/name``, ``/c/name``) are resolved to their channel
-id (``forUsername`` / ``forHandle``). The key goes in the URL, as the API requires, and is
-stripped from every stored URL.
+``/user/name`` URLs seen in this scan or written in the registry are resolved to their channel
+id with ``forUsername`` (a ``/c/name`` custom URL has no API: the profiles source reads the
+channel page's id), and registered ``@handle`` URLs with ``forHandle`` when the handle probe
+does not run. The key goes in the URL, as the API requires, and is stripped from every
+stored URL.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from crawler.discovery.items import json_body
 from crawler.discovery.planner import PlannedQuery, period_left
 from crawler.platforms import ProfileRecord
 from crawler.platforms import youtube as yt
-from crawler.vocab import Source
+from crawler.vocab import Platform, Source
 from spiders.api_search import ApiSearchSpider
 from spiders.base import QUERY
 
@@ -42,6 +44,18 @@ def api_url(config: Config, method: str, **params: Any) -> str:
     """A YouTube Data API URL (the key in the query, as the API requires)."""
     query = urlencode({**params, "key": secret(Source.YOUTUBE) or ""})
     return f"{config.youtube_api_url}/{method}?{query}"
+
+
+def api_filter(url: str) -> dict[str, str] | None:
+    """The ``channels.list`` filter that resolves a channel URL exactly: ``forUsername`` for
+    ``/user/name``, ``forHandle`` for ``/@handle``; None for ``/c/name`` and bare names (no API
+    answers those: their page has the channel id)."""
+    parts = [p for p in urlsplit(url).path.split("/") if p]
+    if len(parts) > 1 and parts[0].lower() == "user":
+        return channel_filter("user", parts[1])
+    if parts and parts[0].startswith("@"):
+        return channel_filter("", parts[0])
+    return None
 
 
 def channel_filter(kind: str, name: str) -> dict[str, str]:
@@ -120,18 +134,30 @@ class YouTubeSpider(ApiSearchSpider):
             yield request
         if self.skipped_reason or self.scan_id is None:
             return
-        for request in self.resolve_requests(unresolved_youtube(self.config, self.scan_id)):
+        urls = unresolved_youtube(self.config, self.scan_id) + self.registered_urls()
+        for request in self.resolve_requests(dict.fromkeys(urls)):
             yield request
 
+    def registered_urls(self) -> list[str]:
+        """Registry rows to resolve here: ``/user/`` names, and ``@handles`` when the handle
+        probe (which looks handles up in the first phase) does not crawl this scan."""
+        wanted = {"forUsername"}
+        if Source.HANDLE_PROBE not in self.context.sources:
+            wanted.add("forHandle")
+        return [
+            r.url
+            for r in self.registry_lookups()
+            if r.platform == Platform.YOUTUBE and set(api_filter(r.url) or {}) & wanted
+        ]
+
     def resolve_requests(self, urls: Iterable[str]) -> Iterator[Request]:
-        """``channels.list`` by legacy user name or custom name for each legacy URL."""
+        """``channels.list`` by legacy user name (or handle) for each URL an API resolves."""
         for url in urls:
-            parts = [p for p in urlsplit(url).path.split("/") if p]
-            if not parts or not self.allow_details():
+            params = api_filter(url)
+            if params is None or not self.allow_details():
                 continue
-            kind, name = (parts[0], parts[1]) if len(parts) > 1 else ("", parts[0])
             yield self.api_request(
-                self.api_url("channels", part=PARTS, **channel_filter(kind, name)),
+                self.api_url("channels", part=PARTS, **params),
                 self.parse_resolved,
                 f"resolve {url}",
                 meta={META: UNITS},
@@ -142,7 +168,13 @@ class YouTubeSpider(ApiSearchSpider):
         data = json_body(response)
         if not self.api_ok(response, data):
             return
-        for record in yt.parse_channels_list(data)[:1]:
+        records = yt.parse_channels_list(data)
+        if not records:
+            asked = next(iter((api_filter(legacy) or {}).keys()), "channels.list")
+            miss = self.registry_miss(legacy, response, f"channels.list {asked} found no channel")
+            if miss is not None:
+                yield miss
+        for record in records[:1]:
             item = self.from_record(
                 record, query=response.meta[QUERY], source_url=response.url, resolves=legacy
             )

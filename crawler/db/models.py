@@ -141,6 +141,15 @@ class RegisteredAccount(AccountColumns, Base):
     last_seen_at: Mapped[datetime | None] = mapped_column(
         comment="last scan that saw the account live"
     )
+    resolved_at: Mapped[datetime | None] = mapped_column(
+        comment="when platform_id was last confirmed (import from the URL, or a scan)"
+    )
+    resolved_via: Mapped[str | None] = mapped_column(
+        String(1000), comment="how platform_id was found: 'url', or the source and its request"
+    )
+    resolve_error: Mapped[str | None] = mapped_column(
+        String(1000), comment="a scan tried to resolve the URL and could not: what it asked"
+    )
     updated_at: Mapped[Stamp] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

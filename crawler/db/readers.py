@@ -123,3 +123,35 @@ def unresolved_youtube(config: Config, scan_id: int) -> list[str]:
             .order_by(Account.id)
         )
         return [u for u in rows if "/@" not in u]
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryLookup:
+    """A registry row in use whose stable id is not known yet: a scan looks it up."""
+
+    platform: str
+    url: str
+    handle: str
+    entity_key: str
+
+
+def registry_lookups(config: Config) -> list[RegistryLookup]:
+    """Rows in use without a stable id, on the platforms whose id a scan can fetch."""
+    from crawler.db.models import RegisteredAccount
+    from crawler.db.registry_ids import FETCHABLE_IDS, IN_USE
+
+    with transaction(config.database_url) as session:
+        district = session.scalars(select(District).order_by(District.id).limit(1)).first()
+        if district is None:
+            return []
+        rows = session.scalars(
+            select(RegisteredAccount)
+            .where(
+                RegisteredAccount.district_id == district.id,
+                RegisteredAccount.status.in_(IN_USE),
+                RegisteredAccount.platform.in_(FETCHABLE_IDS),
+                RegisteredAccount.platform_id.is_(None),
+            )
+            .order_by(RegisteredAccount.id)
+        )
+        return [RegistryLookup(r.platform, r.url, r.handle, r.entity_key) for r in rows]

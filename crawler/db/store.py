@@ -232,22 +232,43 @@ def import_registry(session: Session, rows: tuple[RegistryRow, ...] | list[Regis
         )
     }
     wanted = {f"{r.platform} {r.url}": _registry_values(district.id, r) for r in rows}
-    # input_url is bookkeeping: a re-import that only spells a URL differently is not a change.
     for key, values in wanted.items():
         row = existing.get(key)
+        # a stable id a scan resolved stays with the row when its URL does not carry one
+        if row is not None and values["platform_id"] is None and row.platform_id:
+            values["platform_id"] = row.platform_id
+        # input_url is bookkeeping: a re-import that only spells a URL differently is not a change.
         if row is not None and all(
             getattr(row, k) == v for k, v in values.items() if k != "input_url"
         ):
             values["input_url"] = row.input_url
     _sync(session, existing, wanted, RegisteredAccount, changes, "account")
     session.flush()
+    _ids_from_urls(session, district.id)
     return changes
+
+
+def _ids_from_urls(session: Session, district_id: int) -> None:
+    """Rows whose URL carries the stable id (``/channel/UC…``, ``profile.php?id=``, a DID)
+    are resolved by the import itself."""
+    now = utcnow()
+    for row in session.scalars(
+        select(RegisteredAccount).where(
+            RegisteredAccount.district_id == district_id,
+            RegisteredAccount.platform_id.is_not(None),
+            RegisteredAccount.resolved_at.is_(None),
+        )
+    ):
+        row.resolved_at, row.resolved_via, row.resolve_error = now, "url", None
+    session.flush()
 
 
 def add_registered(session: Session, row: RegistryRow) -> RegisteredAccount:
     """Add one account to the registry (used by ``scout cases decide --as registered``)."""
     district = district_row(session)
     acc = RegisteredAccount(**_registry_values(district.id, row))
+    if acc.platform_id:
+        acc.resolved_at, acc.resolved_via = utcnow(), "url"
     session.add(acc)
     session.flush()
     return acc
@@ -290,15 +311,36 @@ def to_registry_row(r: RegisteredAccount) -> RegistryRow:
 def find_registered(
     session: Session, platform: str, url: str, platform_id: str | None = None
 ) -> RegisteredAccount | None:
-    """The registered account with this canonical URL, or with the same stable platform id."""
+    """The registered account with this canonical URL (in any of the account's URL forms), or
+    with the same stable platform id: given, or known from a scan's sighting of ``url``."""
+    from crawler.platforms import same_account_urls
+
     district = district_row(session)
     q = select(RegisteredAccount).where(
         RegisteredAccount.district_id == district.id, RegisteredAccount.platform == platform
     )
-    hit = session.scalars(q.where(RegisteredAccount.url == url)).first()
+    urls = same_account_urls(platform, url)
+    hit = session.scalars(
+        q.where(RegisteredAccount.url.in_(urls)).order_by(RegisteredAccount.url != url)
+    ).first()
+    platform_id = platform_id or known_platform_id(session, district.id, platform, url)
     if hit is None and platform_id:
         hit = session.scalars(q.where(RegisteredAccount.platform_id == platform_id)).first()
     return hit
+
+
+def known_platform_id(session: Session, district_id: int, platform: str, url: str) -> str | None:
+    """The stable id a scan found for the account at canonical ``url``, if any."""
+    from crawler.db.models import Account
+
+    return session.scalars(
+        select(Account.platform_id).where(
+            Account.district_id == district_id,
+            Account.platform == platform,
+            Account.url == url,
+            Account.platform_id.is_not(None),
+        )
+    ).first()
 
 
 def current_profile(session: Session) -> DistrictProfile:

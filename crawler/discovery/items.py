@@ -89,6 +89,22 @@ class AccountSighting:
         ) or bool(self.links)
 
 
+@dataclass(slots=True)
+class NotFound:
+    """A lookup of a registered account that the platform answered "no such account" (a 404
+    page, Bluesky's ``Profile not found``, a ``channels.list`` without items).
+
+    ``url`` is the account URL looked up (any form: the pipeline canonicalises it), ``asked``
+    what was asked (the request URL without keys), ``answer`` what the platform said. The
+    store pipeline records it on the registry row of that URL while the row has no stable id
+    (the registry audit's ``unresolved`` finding)."""
+
+    url: str
+    source: str
+    asked: str
+    answer: str
+
+
 def describe_failure(failure: Failure) -> str:
     """A short, secret-free description of a failed request for the coverage table."""
     from scrapy.spidermiddlewares.httperror import HttpError

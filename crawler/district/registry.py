@@ -352,7 +352,14 @@ class _Rows:
 
     def _duplicates(self, cells: dict[str, str], platform: str, ref: AccountRef) -> None:
         """The same account (canonical URL, or platform id) on two lines is an error."""
-        dup_line = self.seen.get((platform, ref.url))
+        dup_line = next(
+            (
+                self.seen[(platform, url)]
+                for url in platforms.same_account_urls(platform, ref.url)
+                if (platform, url) in self.seen
+            ),
+            None,
+        )
         if dup_line is not None:
             self.err(
                 "url", f"url '{cells['url']}' is the same account as line {dup_line} ({ref.url})"

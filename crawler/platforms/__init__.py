@@ -75,6 +75,7 @@ __all__ = [
     "parse_count",
     "parse_profile_page",
     "platform_for_url",
+    "same_account_urls",
     "unwrap_redirect",
 ]
 
@@ -165,6 +166,14 @@ def _classify(raw: str, mastodon_instances: Iterable[str]) -> UrlVerdict:
 def canonicalise(url: str, *, mastodon_instances: Iterable[str] = ()) -> AccountRef | None:
     """The account a URL points to, in canonical form, or ``None``."""
     return classify(url, mastodon_instances=mastodon_instances).account
+
+
+def same_account_urls(platform: str, url: str) -> tuple[str, ...]:
+    """Every canonical URL under which the account at canonical ``url`` is one account (a
+    LinkedIn organisation under ``/school/`` and ``/company/``); most accounts have one."""
+    if platform == PlatformName.LINKEDIN:
+        return linkedin.same_account_urls(url)
+    return (url,)
 
 
 def platform_for_url(url: str) -> str | None:

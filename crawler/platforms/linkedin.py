@@ -125,6 +125,22 @@ class LinkedIn(MetaTagPlatform):
         return super().after_profile(page)
 
 
+# LinkedIn serves an educational organisation's page under /school/ and /company/ alike (the
+# one redirects to the other): one account, whichever kind a URL names.
+ORGANISATION_KINDS = ("school", "company")
+
+
+def same_account_urls(url: str) -> tuple[str, ...]:
+    """Every canonical URL of the account at canonical ``url``: a /school/ page is also its
+    /company/ page and the reverse; any other URL only itself."""
+    for kind in ORGANISATION_KINDS:
+        prefix = f"https://{DEFAULT_SLUG_HOST}/{kind}/"
+        if url.startswith(prefix):
+            rest = url[len(prefix) :]
+            return tuple(f"https://{DEFAULT_SLUG_HOST}/{k}/{rest}" for k in ORGANISATION_KINDS)
+    return (url,)
+
+
 def _outside_links(org: dict[str, Any] | None) -> list[str]:
     """The organisation's own sites from JSON-LD ``url`` and ``sameAs``. A LinkedIn address in
     any form (``uk.linkedin.com/company/x``: a country sub-domain, as the real pages give

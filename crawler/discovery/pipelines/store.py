@@ -24,9 +24,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crawler.db.models import Account, Assessment, Case, Evidence, Scan, ScanQuery, Sighting, utcnow
+from crawler.db.registry_ids import (
+    RegistryTarget,
+    note_resolved,
+    note_unresolved,
+    registry_targets,
+)
 from crawler.discovery.context import ScanContext
-from crawler.discovery.items import AccountSighting, CoverageBook, QueryCoverage
-from crawler.platforms import PageState
+from crawler.discovery.items import AccountSighting, CoverageBook, NotFound, QueryCoverage
+from crawler.platforms import PageState, canonicalise
 from crawler.vocab import ScanKind, ScanStatus
 
 if TYPE_CHECKING:
@@ -252,6 +258,52 @@ def add_sighting(session: Session, acc: Account, scan_id: int, item: AccountSigh
     return True
 
 
+def sighting_urls(acc: Account, item: AccountSighting) -> list[str]:
+    """The canonical URLs a sighting names its account by: its own, the legacy URL it
+    ``resolves`` and the stored row's."""
+    urls = [item.canonical_url, acc.url]
+    if item.resolves:
+        ref = canonicalise(item.resolves)
+        urls.append(ref.url if ref is not None else None)
+    return [u for u in dict.fromkeys(urls) if u]
+
+
+class RegistryIds:
+    """The registry rows in use, read once per crawl, and what this crawl's items say about
+    their stable ids (written in the store's transactions)."""
+
+    def __init__(self, targets: dict[tuple[str, str], RegistryTarget]) -> None:
+        self.by_url = targets
+        self.by_id = {(t.platform, t.platform_id): t for t in targets.values() if t.platform_id}
+
+    def sighting(self, session: Session, acc: Account, item: AccountSighting) -> str | None:
+        """Fold a sighting that shows a stable id into the registry row of its account."""
+        platform_id = item.platform_id or acc.platform_id
+        if not platform_id or item.platform is None:
+            return None
+        target = next(
+            (
+                t
+                for url in sighting_urls(acc, item)
+                if (t := self.by_url.get((item.platform, url))) is not None
+            ),
+            self.by_id.get((item.platform, platform_id)),
+        )
+        if target is None:
+            return None
+        via = f"{item.source}: {item.source_url or item.url}"
+        return note_resolved(session, target.id, platform_id, via)
+
+    def not_found(self, session: Session, miss: NotFound) -> bool:
+        ref = canonicalise(miss.url)
+        target = self.by_url.get((ref.platform, ref.url)) if ref is not None else None
+        if target is None or target.platform_id:
+            return False
+        return note_unresolved(
+            session, target.id, f"{miss.source} asked {miss.asked}: {miss.answer}"
+        )
+
+
 def write_coverage(
     session: Session, scan_id: int, source: str, entries: list[QueryCoverage]
 ) -> None:
@@ -282,7 +334,8 @@ class StorePipeline:
         self.scan_id = settings.scan_id
         self.own_scan = False
         self.district_id: int | None = None
-        self.buffer: list[AccountSighting] = []
+        self.buffer: list[AccountSighting | NotFound] = []
+        self.registry = RegistryIds({})
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -310,6 +363,7 @@ class StorePipeline:
         with self._session() as session:
             district = district_row(session)
             self.district_id = district.id
+            self.registry = RegistryIds(registry_targets(session, district.id))
             if self.scan_id is None:
                 spider = self.crawler.spider
                 scan = Scan(
@@ -331,7 +385,7 @@ class StorePipeline:
         return getattr(self.crawler.spider, "coverage", None)
 
     def process_item(self, item: Any) -> Any:
-        if not isinstance(item, AccountSighting):
+        if not isinstance(item, AccountSighting | NotFound):
             return item
         self.buffer.append(item)
         if len(self.buffer) >= self.settings.batch:
@@ -345,8 +399,15 @@ class StorePipeline:
         assert self.district_id is not None and self.scan_id is not None
         with self._session() as session:
             for item in items:
+                if isinstance(item, NotFound):
+                    if self.registry.not_found(session, item):
+                        stats.inc_value("scout/registry/unresolved")
+                    continue
                 acc, created = find_or_create_account(session, self.district_id, self.scan_id, item)
                 update_account(acc, self.scan_id, item)
+                outcome = self.registry.sighting(session, acc, item)
+                if outcome is not None:
+                    stats.inc_value(f"scout/registry/{outcome}")
                 if created:
                     stats.inc_value("scout/accounts/new")
                 if add_sighting(session, acc, self.scan_id, item):
