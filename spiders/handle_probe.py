@@ -108,12 +108,20 @@ class HandleProbeSpider(ProfilePageSpider):
             if isinstance(raw, dict):
                 record = bsky.parse_get_profile(raw)
                 records[(record.handle or "").lower()] = record
+                records[(record.platform_id or "").lower()] = record
         for handle, key in batch:
             record = records.get(handle.lower())
             if record is None:  # left out: no such account
                 self.crawler.stats.inc_value(
                     f"scout/probe/{Platform.BLUESKY}/{PageState.NOT_FOUND}"
                 )
+                miss = self.registry_miss(
+                    f"https://bsky.app/profile/{handle}",
+                    response,
+                    "getProfiles: no such account (left out of the answer)",
+                )
+                if miss is not None:  # a registry row: recorded for the registry audit
+                    yield miss
                 self.coverage.finish(key)
                 continue
             self.crawler.stats.inc_value(f"scout/probe/{Platform.BLUESKY}/{record.state}")
