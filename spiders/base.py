@@ -213,14 +213,17 @@ class ScoutSpider(scrapy.Spider):
             ]
         return self._registry
 
-    def registry_miss(self, url: str | None, response: Response, answer: str) -> NotFound | None:
-        """A not-found answer for ``url``, when ``url`` is a registry row's still to resolve."""
+    def registry_miss(
+        self, url: str | None, response: Response, answer: str, asked: str | None = None
+    ) -> NotFound | None:
+        """A not-found answer for ``url``, when ``url`` is a registry row's still to resolve
+        (``asked``: what was asked, when not the response's URL)."""
         ref = canonicalise(url or "", mastodon_instances=self.config.mastodon_instances)
         if ref is None or not any(
             (r.platform, r.url) == (ref.platform, ref.url) for r in self.registry_lookups()
         ):
             return None
-        asked = safe_url(response.url) or response.url
+        asked = asked or safe_url(response.url) or response.url
         return NotFound(url=ref.url, source=self.name, asked=asked, answer=answer)
 
     def closed(self, reason: str) -> None:

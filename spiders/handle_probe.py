@@ -118,7 +118,9 @@ class HandleProbeSpider(ProfilePageSpider):
                 miss = self.registry_miss(
                     f"https://bsky.app/profile/{handle}",
                     response,
-                    "getProfiles: no such account (left out of the answer)",
+                    "Profile not found (getProfiles left it out of its answer)",
+                    asked=f"{self.config.bluesky_api_url}/xrpc/app.bsky.actor.getProfiles?"
+                    + urlencode({"actors": handle}),
                 )
                 if miss is not None:  # a registry row: recorded for the registry audit
                     yield miss

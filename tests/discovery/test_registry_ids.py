@@ -279,10 +279,10 @@ def test_a_bluesky_row_is_recognised_after_its_handle_changes(resolved, tmp_path
     next scan sees it under the new handle only, and it is still the registered account."""
     import crawler.sampleworld as sampleworld
     from crawler.sampleworld import SampleWorld
-    from crawler.sampleworld.data import load_world
+    from crawler.sampleworld.data import load_districts
 
     config, _ = resolved
-    data = load_world()
+    data = load_districts()
     old = data.by_key["wfps-bluesky"]
     moved = dataclasses.replace(old, handle="wfpsnews.bsky.social")
     later = dataclasses.replace(
@@ -290,7 +290,7 @@ def test_a_bluesky_row_is_recognised_after_its_handle_changes(resolved, tmp_path
         accounts=tuple(moved if a.key == old.key else a for a in data.accounts),
         by_key={**data.by_key, old.key: moved},
     )
-    monkeypatch.setattr(sampleworld, "load_world", lambda: later)
+    monkeypatch.setattr(sampleworld, "load_districts", lambda keys: later)
     with SampleWorld() as world:
         toml = world.config_toml(
             profile=str(PROFILE), registry=str(config.registry), database_url=config.database_url
