@@ -40,7 +40,7 @@ class NodeProcess:
 
 
 def start_node(site: Site, folder: Path, *, max_proc: int = 2) -> NodeProcess:
-    """``scout node`` for ``site`` on a free loopback port; returns when it answers."""
+    """``scout node`` for ``site`` on a free loopback port (not waiting for it to answer)."""
     port = free_port()
     env = {
         **os.environ,
@@ -59,18 +59,21 @@ def start_node(site: Site, folder: Path, *, max_proc: int = 2) -> NodeProcess:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    url = f"http://127.0.0.1:{port}"
+    return NodeProcess(f"http://127.0.0.1:{port}", proc, folder)
+
+
+def wait_until_up(node: NodeProcess) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError((folder.parent / f"{folder.name}.log").read_text())
+        if node.proc.poll() is not None:
+            raise RuntimeError((node.folder.parent / f"{node.folder.name}.log").read_text())
         try:
-            if httpx.get(f"{url}/daemonstatus.json", timeout=1).json()["status"] == "ok":
-                return NodeProcess(url, proc, folder)
+            if httpx.get(f"{node.url}/daemonstatus.json", timeout=1).json()["status"] == "ok":
+                return
         except (httpx.HTTPError, ValueError, KeyError):
             pass
         time.sleep(0.2)
-    os.killpg(proc.pid, signal.SIGKILL)
+    node.kill()
     raise RuntimeError("scrapyd did not start")
 
 
@@ -85,6 +88,8 @@ def nodes(tmp_path: Path) -> Iterator[Callable[..., list[NodeProcess]]]:
             for i in range(n)
         ]
         started.extend(out)
+        for node in out:
+            wait_until_up(node)
         return out
 
     yield make
