@@ -41,6 +41,11 @@ def scout(site, urls, *args):
     )
 
 
+def crawling(folder) -> bool:
+    logs = list((folder / "logs").rglob("*.log"))
+    return bool(logs) and "Spider opened" in logs[0].read_text(encoding="utf-8", errors="replace")
+
+
 def test_nodes_dry_run_and_sigterm_cancels_the_jobs(site, nodes):
     (a,) = nodes(site, 1)
     gone = f"http://127.0.0.1:{free_port()}"  # nothing listens there
@@ -63,10 +68,10 @@ def test_nodes_dry_run_and_sigterm_cancels_the_jobs(site, nodes):
     proc = scout(site, [a.url], "scan", "--sources", "bluesky", "--json")
     node = Node(a.url, "district_account_scout")
     deadline = time.monotonic() + 60
-    while not node.jobs()["running"] and time.monotonic() < deadline:
+    while not crawling(a.folder) and time.monotonic() < deadline:
         assert proc.poll() is None, proc.communicate()
         time.sleep(0.2)
-    assert node.jobs()["running"], "the job started"
+    assert node.jobs()["running"], "the job is crawling"
     proc.send_signal(signal.SIGTERM)
     proc.communicate(timeout=60)
     assert proc.returncode != 0
