@@ -95,6 +95,10 @@ class Crawl:
     user_agent: str = ""
     obey_robots: bool = True
     download_delay: float = 1.0
+    # requests per second to one host, all crawls and Scrapyd nodes together (0: one per
+    # download_delay); shared through Redis (SCOUT_REDIS_URL) or PostgreSQL, not SQLite
+    host_rate: float = 0.0
+    host_burst: int = 1
     concurrent_requests: int = 8
     concurrent_per_domain: int = 2
     autothrottle: bool = True
