@@ -314,9 +314,7 @@ class Dispatcher:
             node = next(n for n in self.nodes if n.url == url)
             jobid = job.next_jobid()
             try:
-                node.schedule(
-                    job.source, jobid, settings={"SCOUT_RESULT_LOG": "1"}, args=plan.args
-                )
+                node.schedule(job.source, jobid, settings={"SCOUT_RESULT_LOG": "1"}, args=plan.args)
             except NodeError as exc:
                 job.errors.append(str(exc))
                 job.tried.append(url)

@@ -107,7 +107,9 @@ class Node:
 
     def cancel(self, jobid: str) -> str | None:
         """Cancel a pending or running job (a running one gets SIGINT: Scrapy stops cleanly)."""
-        data = self._call("POST", "cancel.json", **_form([("project", self.project), ("job", jobid)]))
+        data = self._call(
+            "POST", "cancel.json", **_form([("project", self.project), ("job", jobid)])
+        )
         return data.get("prevstate")
 
     def log(self, spider: str, jobid: str, log_url: str | None = None) -> str:

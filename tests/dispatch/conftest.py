@@ -49,10 +49,12 @@ def start_node(site: Site, folder: Path, *, max_proc: int = 2) -> NodeProcess:
         "SCOUT_CONFIG": str(site.config_path),
         "PYTHONPATH": str(REPO),
     }
-    log = open(folder.parent / f"{folder.name}.log", "wb")  # noqa: SIM115 - closed with the node
-    proc = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "crawler", "node", "--port", str(port)]
-        + ["--max-proc", str(max_proc), "--dir", str(folder)],
+    log = open(folder.parent / f"{folder.name}.log", "wb")
+    proc = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "crawler", "node", "--port", str(port)),
+            *("--max-proc", str(max_proc), "--dir", str(folder)),
+        ],
         cwd=site.dir,
         env=env,
         stdout=log,

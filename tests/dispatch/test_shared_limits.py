@@ -32,7 +32,7 @@ class Server:
         log = self.times
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 log.append(time.monotonic())
                 self.send_response(200)
                 self.send_header("Content-Length", "2")
@@ -187,3 +187,40 @@ def test_racing_charges_on_a_new_period_row(db_url: str, tmp_path: Path) -> None
     race(2, charge_once)
     with factory.begin() as s:
         assert charge(s, bucket, "2030-01-01", 0) == 40
+
+
+# --------------------------------------------------------------------------- the middleware
+
+
+def test_host_rate_middleware_is_off_on_sqlite_and_waits_for_the_slot_with_redis(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from scrapy import Request
+    from scrapy.exceptions import NotConfigured
+    from scrapy.utils.test import get_crawler
+
+    from crawler.discovery.addon import scout_settings
+    from crawler.discovery.middlewares.hostrate import HostRateMiddleware
+
+    config = config_for(f"sqlite:///{tmp_path / 'scout.sqlite3'}", tmp_path)
+    monkeypatch.delenv("SCOUT_REDIS_URL", raising=False)
+    values = scout_settings(config, district_name="West Fargo Public Schools")
+    assert values["SCOUT_HOST_RATE"] == 1.0  # one request a second: crawl.download_delay
+    with pytest.raises(NotConfigured):
+        HostRateMiddleware.from_crawler(get_crawler(None, values))
+    if not redis_up():
+        pytest.skip("Redis is not reachable at 127.0.0.1:6379")
+    monkeypatch.setenv("SCOUT_REDIS_URL", REDIS_URL)
+    crawler = get_crawler(None, {**values, "SCOUT_HOST_RATE": 1 / INTERVAL})
+    mw = HostRateMiddleware.from_crawler(crawler)
+    host = f"https://mw-{uuid.uuid4().hex[:8]}.example/"
+
+    async def three() -> float:
+        start = time.monotonic()
+        for _ in range(3):
+            await mw.process_request(Request(host))
+        return time.monotonic() - start
+
+    assert asyncio.run(three()) >= 2 * INTERVAL * 0.95
