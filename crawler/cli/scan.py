@@ -62,8 +62,14 @@ def _print_job_plan(
     """The Scrapyd job plan of ``scout scan --dry-run``: each node's first jobs."""
     from crawler.discovery.dispatch import dry_run
 
+    from crawler.config import ALL_SOURCES
+    from crawler.errors import InputError
+
     config = STATE.config
-    wanted = [s for s in (sources or config.sources)]
+    wanted = list(sources or config.sources)
+    unknown = [s for s in wanted if s not in ALL_SOURCES]
+    if unknown:
+        raise InputError(f"unknown source '{unknown[0]}' (known: {', '.join(ALL_SOURCES)})")
     plan = dry_run(config, district=district, sources=wanted, platforms=platforms, entity=entity)
     typer.echo(f"\nScrapyd jobs of district {district} ({config.scrapyd.slots} slots per node):")
     for node in plan["nodes"]:

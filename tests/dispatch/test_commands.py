@@ -64,8 +64,8 @@ def test_nodes_dry_run_and_sigterm_cancels_the_jobs(site, nodes):
     assert f"{a.url}: 4 free slots; jobs: bluesky, mastodon" in plan
     assert f"{gone}: unreachable" in plan
 
-    # a dispatched scan stopped by SIGTERM cancels its job on the node
-    proc = scout(site, [a.url], "scan", "--sources", "bluesky", "--json")
+    # a dispatched scan (of every district) stopped by SIGTERM cancels its job on the node
+    proc = scout(site, [a.url], "scan", "--all", "--sources", "bluesky", "--json")
     node = Node(a.url, "district_account_scout")
     deadline = time.monotonic() + 60
     while not crawling(a.folder) and time.monotonic() < deadline:

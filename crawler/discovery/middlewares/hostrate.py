@@ -42,8 +42,10 @@ class HostRateMiddleware:
         rate = crawler.settings.getfloat("SCOUT_HOST_RATE", 0.0)
         if rate <= 0:
             raise NotConfigured("no shared host rate")
-        context = ScanContext.from_crawler(crawler, load=True)
-        store = shared_host_rate(context.database_url)
+        url = crawler.settings.get("SCOUT_DATABASE_URL")
+        if not url:
+            url = ScanContext.from_crawler(crawler, load=True).database_url
+        store = shared_host_rate(url)
         if store is None:
             raise NotConfigured("no shared store for the host rate (SQLite)")
         return cls(crawler, store, rate, crawler.settings.getint("SCOUT_HOST_BURST", 1))
