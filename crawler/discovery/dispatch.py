@@ -26,6 +26,7 @@ import contextlib
 import signal
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,10 +56,12 @@ class Job:
     tried: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     result: SourceResult | None = None
+    run: str = field(default_factory=lambda: uuid.uuid4().hex[:6])  # this dispatch of the scan
 
     def next_jobid(self) -> str:
+        """Unique on the nodes: a resumed scan's jobs never take the ids of the first run's."""
         self.attempt += 1
-        return f"scan{self.scan_id}-{self.district}-{self.source}-{self.attempt}"
+        return f"scan{self.scan_id}-{self.district}-{self.source}-{self.run}-{self.attempt}"
 
 
 @dataclass
@@ -118,7 +121,8 @@ def plan_jobs(
     ):
         if value:
             args[key] = value
-    jobs = [Job(scan_id, district, s, SOURCES[Source(s)].phase) for s in running]
+    run = uuid.uuid4().hex[:6]
+    jobs = [Job(scan_id, district, s, SOURCES[Source(s)].phase, run=run) for s in running]
     return JobPlan(scan_id, district, tuple(running), jobs, skipped, args)
 
 

@@ -78,10 +78,11 @@ def test_jobs_go_where_slots_are_free_phase_by_phase() -> None:
     assert plan.by_node([a, b], {"http://b": 1})["http://a"] == []
 
 
-def test_a_jobs_id_names_scan_district_source_and_attempt() -> None:
-    job = Job(12, "wfps", "bluesky", 1)
-    assert job.next_jobid() == "scan12-wfps-bluesky-1"
-    assert job.next_jobid() == "scan12-wfps-bluesky-2"
+def test_a_jobs_id_names_scan_district_source_run_and_attempt() -> None:
+    job = Job(12, "wfps", "bluesky", 1, run="a1b2c3")
+    assert job.next_jobid() == "scan12-wfps-bluesky-a1b2c3-1"
+    assert job.next_jobid() == "scan12-wfps-bluesky-a1b2c3-2"
+    assert Job(12, "wfps", "bluesky", 1).next_jobid() != Job(12, "wfps", "bluesky", 1).next_jobid()
 
 
 def test_results_are_read_from_the_job_log() -> None:
