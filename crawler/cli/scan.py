@@ -60,9 +60,8 @@ def _print_job_plan(
     entity: str | None,
 ) -> None:
     """The Scrapyd job plan of ``scout scan --dry-run``: each node's first jobs."""
-    from crawler.discovery.dispatch import dry_run
-
     from crawler.config import ALL_SOURCES
+    from crawler.discovery.dispatch import dry_run
     from crawler.errors import InputError
 
     config = STATE.config
