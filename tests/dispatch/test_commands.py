@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from sqlalchemy import select
 
 from crawler.db import transaction
@@ -46,6 +47,7 @@ def crawling(folder) -> bool:
     return bool(logs) and "Spider opened" in logs[0].read_text(encoding="utf-8", errors="replace")
 
 
+@pytest.mark.slow
 def test_nodes_dry_run_and_sigterm_cancels_the_jobs(site, nodes):
     (a,) = nodes(site, 1)
     gone = f"http://127.0.0.1:{free_port()}"  # nothing listens there
