@@ -4,7 +4,9 @@ Before a request goes to the downloader, it reserves the next slot of its host i
 store (:mod:`crawler.db.ratelimit`: Redis when ``SCOUT_REDIS_URL`` is set, else PostgreSQL) and
 waits for it, so the combined rate of all crawls and nodes to one host stays within
 ``crawl.host_rate`` requests per second (default: one per ``crawl.download_delay``). The host is
-the one the spider asked for (before the host map). Off (``NotConfigured``) without a shared
+the one the spider asked for (before the host map). The slot bounds when a request enters the
+downloader: it never starts sooner, though its own crawl's per-host delay (``download_delay``,
+AutoThrottle) may hold it back further, closer to the next crawl's slot. Off (``NotConfigured``) without a shared
 store (SQLite: one machine, Scrapy's own per-host delay) or without a rate. If the store cannot
 be reached the request waits one interval and goes on, counted in ``scout/host_rate/errors``.
 """
