@@ -113,6 +113,29 @@ def run_scan(
     return _run(config, options, factory, progress)
 
 
+def run_scan_all(
+    config: Config, options: ScanOptions, *, progress: Progress | None = None
+) -> list[tuple[str, ScanOutcome]]:
+    """``scout scan --all``: a scan of every district in the database, one after the other
+    (each dispatched over the Scrapyd nodes when they are configured), with matching, cases,
+    reports and notifications per district. The database holds one district today."""
+    from crawler.db.store import district_keys
+
+    factory = session_factory(config.database_url)
+    with factory.begin() as s:
+        keys = district_keys(s)
+    if not keys:
+        from crawler.db.store import NoDistrict
+
+        raise NoDistrict()
+    out = []
+    for key in keys:
+        if progress:
+            progress({"event": "district", "district": key})
+        out.append((key, run_scan(config, options, progress=progress)))
+    return out
+
+
 def _run(config: Config, options: ScanOptions, factory, progress: Progress | None) -> ScanOutcome:  # type: ignore[no-untyped-def]
     """The stages of one scan or search, each in its own transaction: a stage that fails leaves
     the stages before it stored, and the next run resumes."""
@@ -128,7 +151,17 @@ def _run(config: Config, options: ScanOptions, factory, progress: Progress | Non
     if resumed:
         outcome.notes.append(f"resumed unfinished scan {scan_id}")
 
-    _crawl(config, options, factory, sources, scan_id, job_dir, progress, outcome)
+    _crawl(
+        config,
+        options,
+        factory,
+        sources,
+        scan_id,
+        job_dir,
+        progress,
+        outcome,
+        profile.district.key,
+    )
     _stage(progress, "matching")
     with factory.begin() as s:
         registry = registry_rows(s)  # with the stable ids the crawl resolved
@@ -192,21 +225,37 @@ def _crawl(  # type: ignore[no-untyped-def]
     job_dir: Path | None,
     progress: Progress | None,
     outcome: ScanOutcome,
+    district: str,
 ) -> None:
-    """Discovery; a crawl that did not finish marks the scan interrupted (resumable)."""
+    """Discovery, here or as jobs on the Scrapyd nodes (``[scrapyd] urls``); a crawl that did
+    not finish marks the scan interrupted (resumable)."""
     try:
-        from crawler.discovery.runner import run_crawl
+        if config.scrapyd.enabled:
+            from crawler.discovery.dispatch import dispatch_crawl
 
-        crawl = run_crawl(
-            config,
-            scan_id=scan_id,
-            sources=sources,
-            platforms=options.platforms,
-            entity=options.entity,
-            name=options.name,
-            job_dir=job_dir,
-            on_progress=progress,
-        )
+            crawl = dispatch_crawl(
+                config,
+                scan_id=scan_id,
+                district=district,
+                sources=sources,
+                platforms=options.platforms,
+                entity=options.entity,
+                name=options.name,
+                on_progress=progress,
+            )
+        else:
+            from crawler.discovery.runner import run_crawl
+
+            crawl = run_crawl(
+                config,
+                scan_id=scan_id,
+                sources=sources,
+                platforms=options.platforms,
+                entity=options.entity,
+                name=options.name,
+                job_dir=job_dir,
+                on_progress=progress,
+            )
         if not crawl.ok:
             raise ScoutError(
                 f"scan {scan_id} did not finish; run `scout scan` again to resume it. {crawl.error}"

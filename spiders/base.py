@@ -76,9 +76,23 @@ class ScoutSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ScoutSpider:
+        # a crawl job on a Scrapyd node names its scan, district and fellow sources as spider
+        # arguments; the crawl's components read them from the settings (not yet frozen here)
+        job = {k: kwargs.pop(k) for k in ("scan_id", "district", "crawl_sources") if k in kwargs}
+        if job.get("scan_id") not in (None, ""):
+            crawler.settings.set("SCOUT_SCAN_ID", int(job["scan_id"]), priority="cmdline")
+        if job.get("crawl_sources"):
+            sources = [s for s in str(job["crawl_sources"]).split(",") if s]
+            crawler.settings.set("SCOUT_CRAWL_SOURCES", sources, priority="cmdline")
         spider = super().from_crawler(crawler, *args, **kwargs)
         # under `scrapy crawl` the spider is built before the add-on applies the configuration
         spider.context = ScanContext.from_crawler(crawler, load=True)
+        district = job.get("district")
+        if district and district != spider.context.profile.district.key:
+            raise ValueError(
+                f"this job is for district '{district}'; the database serves "
+                f"'{spider.context.profile.district.key}'"
+            )
         spider.config, spider.profile = spider.context.config, spider.context.profile
         spider.scan_id = spider.context.scan_id  # the store pipeline sets its own scan's id
         spider.coverage = CoverageBook(spider.name)

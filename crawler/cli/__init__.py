@@ -40,6 +40,7 @@ COMMAND_MODULES = (
     "crawler.cli.registry",
     "crawler.cli.check",
     "crawler.cli.scan",
+    "crawler.cli.nodes",
     "crawler.cli.demo",
     "crawler.cli.match",
     "crawler.cli.cases",

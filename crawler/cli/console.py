@@ -56,6 +56,14 @@ class ScanProgress:
             if event.get("total"):
                 fields["total"] = int(event["total"])
             self.bar.update(self.task, **fields)
+        elif kind in ("job_scheduled", "job_failed", "node_lost"):  # a crawl on Scrapyd nodes
+            where = event.get("node") or ""
+            text = {
+                "job_scheduled": f"{event.get('source')} on {where}",
+                "job_failed": f"{event.get('source')}: again on another node",
+                "node_lost": f"node {where} stopped answering",
+            }[str(kind)]
+            self.bar.update(self.task, description=text)
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:

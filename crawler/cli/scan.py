@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -41,6 +41,46 @@ def _check_platforms(platforms: tuple[str, ...] | None) -> None:
             )
 
 
+def _outcome_json(outcome: Any) -> dict[str, Any]:
+    return {
+        "scan_id": outcome.scan_id,
+        "resumed": outcome.resumed,
+        "sources": outcome.sources,
+        "classifications": outcome.classifications,
+        "cases": outcome.cases,
+        "report": str(outcome.report_index) if outcome.report_index else None,
+        "notes": outcome.notes,
+    }
+
+
+def _print_job_plan(
+    district: str,
+    sources: tuple[str, ...] | None,
+    platforms: tuple[str, ...] | None,
+    entity: str | None,
+) -> None:
+    """The Scrapyd job plan of ``scout scan --dry-run``: each node's first jobs."""
+    from crawler.config import ALL_SOURCES
+    from crawler.discovery.dispatch import dry_run
+    from crawler.errors import InputError
+
+    config = STATE.config
+    wanted = list(sources or config.sources)
+    unknown = [s for s in wanted if s not in ALL_SOURCES]
+    if unknown:
+        raise InputError(f"unknown source '{unknown[0]}' (known: {', '.join(ALL_SOURCES)})")
+    plan = dry_run(config, district=district, sources=wanted, platforms=platforms, entity=entity)
+    typer.echo(f"\nScrapyd jobs of district {district} ({config.scrapyd.slots} slots per node):")
+    for node in plan["nodes"]:
+        if node["status"] != "ok":
+            typer.echo(f"  {node['url']}: unreachable ({node['error']}); no jobs")
+            continue
+        jobs = ", ".join(node["jobs"]) or "none"
+        typer.echo(f"  {node['url']}: {node['free_slots']} free slots; jobs: {jobs}")
+    for source, reason in plan["skipped"].items():
+        typer.echo(f"  skipped {source}: {reason}")
+
+
 def register(app: typer.Typer, registry_app: typer.Typer) -> None:
     @app.command()
     @handle_errors
@@ -65,10 +105,16 @@ def register(app: typer.Typer, registry_app: typer.Typer) -> None:
             Path | None, typer.Option("--out", help="Report folder (default: reports/scan-ID).")
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+        every_district: Annotated[
+            bool,
+            typer.Option(
+                "--all", help="Scan every district in the database (across the Scrapyd nodes)."
+            ),
+        ] = False,
     ) -> None:
         """The monthly scan: discover, match, open or update cases, write reports. Resumes a killed scan."""
         from crawler.db.store import current_profile
-        from crawler.scan import ScanOptions, run_scan
+        from crawler.scan import ScanOptions, run_scan, run_scan_all
         from crawler.vocab import ScanKind
 
         src, plats = _csv_opt(sources), _csv_opt(platforms)
@@ -85,26 +131,25 @@ def register(app: typer.Typer, registry_app: typer.Typer) -> None:
                     profile, STATE.config, sources=src, platforms=plats, entity=entity, usage=usage
                 ).as_text()
             )
+            if STATE.config.scrapyd.enabled:
+                _print_job_plan(profile.district.key, src, plats, entity)
             return
         options = ScanOptions(
             kind=ScanKind.SCAN, sources=src, platforms=plats, entity=entity, out_dir=out
         )
         with ScanProgress(enabled=not as_json) as progress:
-            outcome = run_scan(STATE.config, options, progress=progress)
+            if every_district:
+                outcomes = run_scan_all(STATE.config, options, progress=progress)
+            else:
+                outcomes = [("", run_scan(STATE.config, options, progress=progress))]
         if as_json:
-            emit_json(
-                {
-                    "scan_id": outcome.scan_id,
-                    "resumed": outcome.resumed,
-                    "sources": outcome.sources,
-                    "classifications": outcome.classifications,
-                    "cases": outcome.cases,
-                    "report": str(outcome.report_index) if outcome.report_index else None,
-                    "notes": outcome.notes,
-                }
-            )
+            rows = [{"district": key, **_outcome_json(o)} for key, o in outcomes]
+            emit_json(rows if every_district else _outcome_json(outcomes[0][1]))
             return
-        print_scan_summary(outcome)
+        for key, outcome in outcomes:
+            if key:
+                typer.echo(f"district {key}")
+            print_scan_summary(outcome)
 
     @app.command()
     @handle_errors

@@ -26,6 +26,7 @@ from crawler.config.model import (
     CaseStep,
     Config,
     Crawl,
+    Scrapyd,
 )
 from crawler.errors import InputError
 from crawler.vocab import ALL_SOURCES
@@ -42,6 +43,7 @@ _TOP = {
     "reports",
     "packets",
     "auth",
+    "scrapyd",
 }
 
 
@@ -352,6 +354,7 @@ def load_config(
     not_seen = _not_seen_months(doc, cases)
     matching = _matching(doc)
     auth = read_auth(doc, env)
+    scrapyd = _scrapyd(doc, env)
     return Config(
         path=path,
         base_dir=doc.base,
@@ -374,6 +377,7 @@ def load_config(
         budget=_typed(Budget, doc.data.get("budget", {}), doc.text, doc.file, "budget"),
         crawl=_typed(Crawl, doc.data.get("crawl", {}), doc.text, doc.file, "crawl"),
         auth=auth,
+        scrapyd=scrapyd,
         case_prefix=prefix,
         procedure=doc.str_of(cases, "procedure", "cases", "ABCE-AR1") or "ABCE-AR1",
         procedure_title=doc.str_of(cases, "procedure_title", "cases") or PROCEDURE_TITLE,
@@ -385,6 +389,30 @@ def load_config(
         not_seen_months=not_seen,
         packets=packets,
     )
+
+
+def _scrapyd(doc: _Doc, env: dict[str, str]) -> Scrapyd:
+    """``[scrapyd]``, with ``SCOUT_SCRAPYD_URLS`` over its ``urls``; each URL must be http(s)."""
+    values = dict(doc.data.get("scrapyd", {}))
+    if env.get("SCOUT_SCRAPYD_URLS"):
+        values["urls"] = list(_env_list(env, "SCOUT_SCRAPYD_URLS"))
+    scrapyd = _typed(Scrapyd, values, doc.text, doc.file, "scrapyd")
+    for url in scrapyd.urls:
+        if not re.match(r"^https?://[^/@\s]+(/.*)?$", url):
+            raise doc.error(
+                f"scrapyd.urls: '{url}' is not an http(s) URL without credentials "
+                "(credentials come from SCOUT_SCRAPYD_USERNAME/SCOUT_SCRAPYD_PASSWORD)",
+                "urls",
+                "scrapyd.urls",
+            )
+    for name in ("attempts", "slots"):
+        if getattr(scrapyd, name) < 1:
+            raise doc.error(f"scrapyd.{name}: must be at least 1", name, f"scrapyd.{name}")
+    return Scrapyd(**{**_fields(scrapyd), "urls": tuple(u.rstrip("/") for u in scrapyd.urls)})
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
 
 
 def _url(value: str | None, default: str) -> str:

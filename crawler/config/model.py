@@ -25,6 +25,8 @@ SECRET_ENV: dict[str, str] = {
     Source.YOUTUBE: SOURCES[Source.YOUTUBE].key_env or "",
     "brave": SOURCES[Source.WEB_SEARCH].key_env or "",
     "oidc": "SCOUT_OIDC_CLIENT_SECRET",  # the web app's OpenID Connect client secret
+    "scrapyd": "SCOUT_SCRAPYD_PASSWORD",  # basic auth of the Scrapyd nodes
+    "redis": "SCOUT_REDIS_URL",  # the shared rate limit's Redis (its URL may hold a password)
 }
 ROLES = ("viewer", "reviewer", "admin")  # the web app's roles, lowest first
 
@@ -93,6 +95,10 @@ class Crawl:
     user_agent: str = ""
     obey_robots: bool = True
     download_delay: float = 1.0
+    # requests per second to one host, all crawls and Scrapyd nodes together (0: one per
+    # download_delay); shared through Redis (SCOUT_REDIS_URL) or PostgreSQL, not SQLite
+    host_rate: float = 0.0
+    host_burst: int = 1
     concurrent_requests: int = 8
     concurrent_per_domain: int = 2
     autothrottle: bool = True
@@ -125,6 +131,25 @@ class Auth:
 
 
 @dataclass(frozen=True, slots=True)
+class Scrapyd:
+    """``[scrapyd]``: the Scrapyd nodes ``scout scan`` dispatches its crawl jobs to (none: the
+    crawl runs locally). ``SCOUT_SCRAPYD_URLS`` (comma-separated) overrides ``urls``; the basic-auth
+    credentials come only from ``SCOUT_SCRAPYD_USERNAME``/``SCOUT_SCRAPYD_PASSWORD``."""
+
+    urls: tuple[str, ...] = ()
+    project: str = "district_account_scout"  # the project's name on the nodes
+    slots: int = 4  # jobs one node runs at once: its max_proc (`scout node --max-proc`)
+    poll_seconds: float = 2.0  # how often listjobs.json is asked
+    node_timeout: float = 30.0  # a node silent this long is dead: its jobs move to another
+    attempts: int = 3  # tries of one job (on different nodes where there are several)
+    http_timeout: float = 10.0
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.urls)
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     path: Path | None
     base_dir: Path
@@ -143,6 +168,7 @@ class Config:
     budget: Budget = field(default_factory=Budget)
     crawl: Crawl = field(default_factory=Crawl)
     auth: Auth = field(default_factory=Auth)
+    scrapyd: Scrapyd = field(default_factory=Scrapyd)
     case_prefix: str = "ABCE"
     procedure: str = "ABCE-AR1"
     procedure_title: str = PROCEDURE_TITLE

@@ -63,6 +63,11 @@ def district_row(session: Session) -> District:
     return row
 
 
+def district_keys(session: Session) -> list[str]:
+    """The keys of the districts in the database (``scout scan --all``)."""
+    return list(session.scalars(select(District.key).order_by(District.id)))
+
+
 def _sync(
     session: Session,
     existing: dict[str, Any],

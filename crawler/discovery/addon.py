@@ -36,6 +36,9 @@ def scout_settings(
         "USER_AGENT": config.user_agent(district_name),
         "ROBOTSTXT_OBEY": True,  # the robots middleware applies crawl.obey_robots itself
         "DOWNLOAD_DELAY": c.download_delay,
+        # requests per second to one host across every crawl and node (the shared store's)
+        "SCOUT_HOST_RATE": c.host_rate or (1.0 / c.download_delay if c.download_delay else 0.0),
+        "SCOUT_HOST_BURST": c.host_burst,
         "DOWNLOAD_DELAY_JITTER": 0.5,
         "CONCURRENT_REQUESTS": c.concurrent_requests,
         "CONCURRENT_REQUESTS_PER_DOMAIN": c.concurrent_per_domain,

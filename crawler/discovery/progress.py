@@ -4,11 +4,16 @@ The crawl child (:mod:`crawler.discovery.runner`) turns it on and reads nothing 
 its stdout: ``source_started``, ``progress`` (at most once per :data:`PROGRESS_INTERVAL`),
 ``source_skipped`` and ``source_finished`` with the figures of :func:`source_summary`. Off
 (``NotConfigured``) everywhere else, e.g. under ``scrapy crawl``.
+
+A crawl job on a Scrapyd node (``SCOUT_RESULT_LOG``) has no reader on its stdout: there the
+closing events go to the job's log instead, each on a line starting with :data:`RESULT_MARK`,
+which the dispatcher (:mod:`crawler.discovery.dispatch`) reads back through the node.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from typing import TYPE_CHECKING, Any, TextIO
@@ -19,7 +24,9 @@ from scrapy.exceptions import NotConfigured
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
+logger = logging.getLogger(__name__)
 PROGRESS_INTERVAL = 1.0
+RESULT_MARK = "scout-result "  # a job log's line with a closing event (SCOUT_RESULT_LOG)
 TICK_FIELDS = ("source", "requests", "responses", "sightings", "new_accounts", "queries")
 
 
@@ -70,15 +77,19 @@ class ProgressExtension:
 
     stream: TextIO = sys.stdout
 
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, *, live: bool = True, to_log: bool = False) -> None:
         self.crawler = crawler
         self.last = 0.0
+        self.live = live  # progress events on the stream
+        self.to_log = to_log  # the closing events in the log (a Scrapyd job)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ProgressExtension:
-        if not crawler.settings.getbool("SCOUT_PROGRESS"):
+        live = crawler.settings.getbool("SCOUT_PROGRESS")
+        to_log = crawler.settings.getbool("SCOUT_RESULT_LOG")
+        if not (live or to_log):
             raise NotConfigured
-        ext = cls(crawler)
+        ext = cls(crawler, live=live, to_log=to_log)
         crawler.signals.connect(ext.opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(ext.response_received, signal=signals.response_received)
@@ -90,10 +101,19 @@ class ProgressExtension:
         cls.stream.write(json.dumps(event, default=str) + "\n")
         cls.stream.flush()
 
+    def _closing(self, event: dict[str, Any]) -> None:
+        if self.live:
+            self.emit(event)
+        if self.to_log:
+            logger.info("%s%s", RESULT_MARK, json.dumps(event, default=str))
+
     def opened(self, spider: Any) -> None:
-        self.emit({"event": "source_started", "source": spider.name})
+        if self.live:
+            self.emit({"event": "source_started", "source": spider.name})
 
     def _tick(self) -> None:
+        if not self.live:
+            return
         now = time.monotonic()
         if now - self.last >= PROGRESS_INTERVAL:
             self.last = now
@@ -112,11 +132,11 @@ class ProgressExtension:
         summary = source_summary(self.crawler)
         summary["finish_reason"] = reason
         if summary["skipped"]:
-            self.emit(
+            self._closing(
                 {
                     "event": "source_skipped",
                     "source": summary["source"],
                     "reason": summary["skipped"],
                 }
             )
-        self.emit({"event": "source_finished", **summary})
+        self._closing({"event": "source_finished", **summary})

@@ -18,6 +18,8 @@ Order of the downloader middlewares (lower runs first on the way out):
   fail closed.
 - 550 retries honouring ``Retry-After`` (replaces Scrapy's).
 - 590 decompression that counts bodies cut at ``DOWNLOAD_MAXSIZE`` (replaces Scrapy's).
+- 900 shared per-host rate (all crawls on all nodes; Redis or PostgreSQL): waits for the host's
+  next slot just before the quota is charged and the request is mapped and sent.
 - 940 API quota ledger: charges what reaches the download (and, for Brave, what succeeds).
 - 950 host map: after robots (robots is decided for the production host, and robots.txt
   requests themselves are mapped) and after the redirect middleware (which then sees
@@ -67,6 +69,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.discovery.middlewares.robots.ScoutRobotsTxtMiddleware": 100,
     "crawler.discovery.middlewares.retry.RetryAfterMiddleware": 550,
     "crawler.discovery.middlewares.limits.DownloadLimitMiddleware": 590,
+    "crawler.discovery.middlewares.hostrate.HostRateMiddleware": 900,
     "crawler.discovery.middlewares.quota.QuotaMiddleware": 940,
     "crawler.discovery.middlewares.hostmap.HostMapMiddleware": 950,
 }
