@@ -97,6 +97,7 @@ def register(app: typer.Typer, registry_app: typer.Typer) -> None:
                     "scan_id": outcome.scan_id,
                     "resumed": outcome.resumed,
                     "sources": outcome.sources,
+                    "selfcheck": outcome.selfcheck,
                     "classifications": outcome.classifications,
                     "cases": outcome.cases,
                     "report": str(outcome.report_index) if outcome.report_index else None,

@@ -62,6 +62,8 @@ def source_summary(crawler: Crawler) -> dict[str, Any]:
             "hostmap": int(stats.get("scout/hostmap/refused", 0)),
             "budget": _sum(stats, "scout/budget/host_exhausted/"),
         },
+        # the selfcheck's verdicts per platform (other sources have none)
+        "checks": spider.check_rows() if hasattr(spider, "check_rows") else [],
     }
 
 
