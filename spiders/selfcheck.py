@@ -87,15 +87,20 @@ class SelfcheckSpider(ProfilePageSpider):
             return
         self.answers[key] = {}
         youtube_api = platform == Platform.YOUTUBE and bool(secret(Source.YOUTUBE))
+        sent = 0
         for role, handle, url in (
             (KNOWN, known.handle, known.url),
             (RANDOM, random_lookup_name(platform, self.random, known.handle), None),
         ):
-            if youtube_api:
-                yield from self.youtube_lookup(handle, key, role=role)
-            else:
-                yield from self.lookup(platform, handle, url, key, role=role)
-        if not self.answers[key] and key not in self.checks and key in self.coverage.entries:
+            lookups = (
+                self.youtube_lookup(handle, key, role=role)
+                if youtube_api
+                else self.lookup(platform, handle, url, key, role=role)
+            )
+            for request in lookups:
+                sent += 1
+                yield request
+        if not sent and key in self.coverage.entries:
             # no request was made (units used up, no lookup): the coverage row says why
             entry = self.coverage.entries[key]
             self._record(key, skipped(platform, entry.error or "not looked up", known))
