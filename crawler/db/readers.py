@@ -129,8 +129,9 @@ def registered_urls(config: Config) -> list[tuple[str, str, str]]:
     """``(platform, url, status)`` of the registered accounts, in the registry's order."""
     with transaction(config.database_url) as session:
         rows = session.execute(
-            select(RegisteredAccount.platform, RegisteredAccount.url, RegisteredAccount.status)
-            .order_by(RegisteredAccount.id)
+            select(
+                RegisteredAccount.platform, RegisteredAccount.url, RegisteredAccount.status
+            ).order_by(RegisteredAccount.id)
         )
         return [(str(p), u, str(s)) for p, u, s in rows]
 

@@ -28,8 +28,8 @@ from collections.abc import Sequence
 from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.config import Config, secret
-from crawler.db.readers import registered_urls
 from crawler.db.quota import Usage
+from crawler.db.readers import registered_urls
 from crawler.discovery.planning.handles import ACTIVITY_SHORT
 from crawler.discovery.planning.queries import Plan, PlannedQuery, period_left
 from crawler.discovery.planning.sites import (

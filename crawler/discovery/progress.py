@@ -63,7 +63,7 @@ def source_summary(crawler: Crawler) -> dict[str, Any]:
             "budget": _sum(stats, "scout/budget/host_exhausted/"),
         },
         # the selfcheck's verdicts per platform (other sources have none)
-        "checks": spider.check_rows() if hasattr(spider, "check_rows") else [],
+        "checks": getattr(spider, "check_rows", list)(),
     }
 
 

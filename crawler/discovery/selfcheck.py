@@ -167,9 +167,7 @@ class Check:
 
 
 def skipped(platform: str, reason: str, known: KnownAccount | None = None, **kw: Any) -> Check:
-    return Check(
-        platform, CheckStatus.SKIPPED, reason, known.url if known else None, **kw
-    )
+    return Check(platform, CheckStatus.SKIPPED, reason, known.url if known else None, **kw)
 
 
 def verdict(
