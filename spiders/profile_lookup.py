@@ -68,12 +68,18 @@ class ProfilePageSpider(ScoutSpider):
     def answered_by_selfcheck(
         self, platform: str, handle: str | None, url: str | None, query: str
     ) -> bool:
-        """The selfcheck of this crawl looked this account up: the query is answered (done)."""
+        """The selfcheck of this crawl looked this account up: the query is answered (done; on
+        a platform in drift failed, with the reason)."""
         seen = self.selfchecked()
         if not ({(platform, (handle or "").lower()), (platform, (url or "").lower())} & seen):
             return False
         self.coverage.begin(query)
-        self.coverage.finish(query)
+        if platform in self.drift():  # its answer there is not to be trusted either
+            self.coverage.fail(
+                query, f"looked up by the selfcheck: drift ({self.drift()[platform]})"
+            )
+        else:
+            self.coverage.finish(query)
         self.crawler.stats.inc_value(f"scout/probe/{platform}/selfchecked")
         return True
 

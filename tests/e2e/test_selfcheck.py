@@ -78,6 +78,7 @@ def test_drift_is_a_coverage_gap_and_not_found_is_not_trusted(scan_templates, tm
             }
         assert tiktok_cases
         with SampleWorld(faults=Faults(drift=("www.tiktok.com",)), **keys) as world:
+            (tmp_path / "drift").mkdir()
             site = make_site(world, tmp_path / "drift", url)
             outcome = run_scan(site.config(), ScanOptions(screenshots=False))
             assert any(r.fault == "drift" for r in world.requests)
