@@ -145,6 +145,10 @@ def _check_world(config: Any, world: Any, scan_id: int, result: DemoResult) -> N
             # when both run, the mastodon source makes the handle probe's Mastodon lookups
             # (a handle is looked up once a scan): what it finds counts for the probe too
             by.add(Source.HANDLE_PROBE)
+        if Source.SELFCHECK in by:
+            # the selfcheck looks its known accounts up first (once a scan): the handle probe
+            # and the mastodon source leave them out, so what it finds counts for them too
+            by |= {Source.HANDLE_PROBE, Source.MASTODON}
         for source in hidden.sources:
             if source in config.sources:
                 per_source[source][1] += 1

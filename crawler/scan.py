@@ -32,7 +32,7 @@ from crawler.config import Config, redact
 from crawler.db import session_factory
 from crawler.db.models import Account, Assessment, Case, Evidence, RegisteredAccount, Scan, utcnow
 from crawler.errors import ScoutError
-from crawler.vocab import CaseStatus, EvidenceKind, ScanKind, ScanStatus
+from crawler.vocab import CaseStatus, EvidenceKind, ScanKind, ScanStatus, Source
 
 log = logging.getLogger(__name__)
 
@@ -70,16 +70,22 @@ class ScanOutcome:
     results: list[dict[str, Any]] = field(default_factory=list)
     report_index: Path | None = None
     notes: list[str] = field(default_factory=list)
+    selfcheck: list[dict[str, Any]] = field(default_factory=list)  # verdict per platform
 
 
 def _enabled_sources(config: Config, options: ScanOptions) -> tuple[str, ...]:
-    """``--sources`` picks among all sources; otherwise the configured ones run."""
+    """``--sources`` picks among all sources; otherwise the configured ones run. A scan always
+    runs the selfcheck first (parser drift per platform); an ad-hoc search never does."""
     from crawler.config import ALL_SOURCES
 
-    wanted = options.sources or config.sources
+    wanted = set(options.sources or config.sources)
     unknown = [s for s in wanted if s not in ALL_SOURCES]
     if unknown:
         raise ScoutError(f"unknown source '{unknown[0]}' (known: {', '.join(ALL_SOURCES)})")
+    if options.kind == ScanKind.SCAN:
+        wanted.add(Source.SELFCHECK)
+    else:
+        wanted.discard(Source.SELFCHECK)
     return tuple(s for s in ALL_SOURCES if s in wanted)
 
 
@@ -179,6 +185,21 @@ def _run(config: Config, options: ScanOptions, factory, progress: Progress | Non
     return outcome
 
 
+def run_selfcheck(
+    config: Config, platforms: tuple[str, ...] | None = None, *, progress: Progress | None = None
+) -> list[dict[str, Any]]:
+    """``scout selfcheck``: the parser-drift check of each platform on its own (the selfcheck
+    source alone, in a crawl that stores nothing); the verdicts, one per platform."""
+    from crawler.discovery.runner import run_crawl
+
+    crawl = run_crawl(
+        config, scan_id=None, sources=[Source.SELFCHECK], platforms=platforms, on_progress=progress
+    )
+    if not crawl.ok:
+        raise ScoutError(f"the selfcheck did not finish: {crawl.error}")
+    return crawl.selfcheck
+
+
 def _stage(progress: Progress | None, stage: str) -> None:
     if progress:
         progress({"event": "stage", "stage": stage})
@@ -261,6 +282,13 @@ def _crawl(  # type: ignore[no-untyped-def]
                 f"scan {scan_id} did not finish; run `scout scan` again to resume it. {crawl.error}"
             )
         outcome.sources = crawl.as_dict()["sources"]
+        outcome.selfcheck = crawl.selfcheck
+        drift = [c for c in outcome.selfcheck if c.get("status") == "drift"]
+        for c in drift:
+            outcome.notes.append(
+                f"selfcheck: {c['platform']} parser drift ({c['reason']}); "
+                f"its 'not found' answers are not trusted in this scan"
+            )
     except BaseException as exc:
         with factory.begin() as s:
             row = s.get(Scan, scan_id)
@@ -281,6 +309,7 @@ def _finish_scan(factory, scan_id: int, job_dir: Path | None, outcome: ScanOutco
             "classifications": outcome.classifications,
             "cases": outcome.cases,
             "notes": outcome.notes,
+            "selfcheck": outcome.selfcheck,
         }
     if job_dir is not None and job_dir.exists():
         shutil.rmtree(job_dir, ignore_errors=True)

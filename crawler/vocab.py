@@ -27,8 +27,10 @@ class Platform(StrEnum):
 
 
 class Source(StrEnum):
-    """The discovery sources, one spider each (``spiders/``)."""
+    """The discovery sources, one spider each (``spiders/``). ``selfcheck`` runs first in a
+    scan: the parser-drift check of each platform (``scout selfcheck``)."""
 
+    SELFCHECK = "selfcheck"
     DISTRICT_SITE = "district_site"
     WEB_SEARCH = "web_search"
     YOUTUBE = "youtube"
@@ -45,6 +47,14 @@ class Observation(StrEnum):
     SEARCH = "search"  # a current search-engine result: title and snippet, possibly stale
     API = "api"  # the platform's API answered for the account: direct
     PAGE = "page"  # the account's public page was fetched: direct when its state is ok
+
+
+class CheckStatus(StrEnum):
+    """A platform's selfcheck verdict (``scout selfcheck``)."""
+
+    OK = "ok"  # the known account parsed as live with a name, the random handle as not found
+    DRIFT = "drift"  # the parser no longer reads the platform's answers: not found is not trusted
+    SKIPPED = "skipped"  # not checked (robots.txt, no known account, blocked, inconclusive)
 
 
 class Classification(StrEnum):
@@ -102,7 +112,8 @@ class EvidenceKind(StrEnum):
 class SourceTraits:
     """What the rest of the product needs to know about a source, in one row.
 
-    ``phase``: 1 runs first, side by side; 2 reads what phase 1 stored (``profiles``) or
+    ``phase``: 0 is the selfcheck (parser drift per platform, before anything else); 1 runs
+    next, side by side; 2 reads what phase 1 stored (``profiles``) or
     resolves what it found (``youtube`` resolves legacy channel URLs).
     ``gives_profile``: its sightings carry a display name and bio (API data or a fetched page),
     so the ``profiles`` source need not fetch the account again.
@@ -129,6 +140,8 @@ class SourceTraits:
 SOURCES: dict[Source, SourceTraits] = {
     t.source: t
     for t in (
+        # its sightings are the known accounts it looked up (API or page), live with a profile
+        SourceTraits(Source.SELFCHECK, 0, True, Observation.API, EvidenceKind.API_PROFILE),
         SourceTraits(Source.DISTRICT_SITE, 1, False, Observation.LINK, EvidenceKind.DISTRICT_LINK),
         SourceTraits(
             Source.WEB_SEARCH,

@@ -76,6 +76,8 @@ class HandleProbeSpider(ProfilePageSpider):
             if pq.platform != Platform.BLUESKY:
                 yield from self.requests_for(pq, keys)
                 continue
+            if self.answered_by_selfcheck(pq.platform, pq.query, None, keys[0]):
+                continue
             batch.append((pq.query, keys[0]))
             if len(batch) == BLUESKY_ACTORS_PER_CALL:
                 yield self.bluesky_batch(batch)

@@ -8,6 +8,11 @@ that needs JavaScript is fetched again with Playwright when ``use_browser`` is s
 Hook: :meth:`~ProfilePageSpider.lookup_request` builds the request for one account (by
 handle; :meth:`~ProfilePageSpider.lookup_url` by URL); the states in ``states_found`` yield a
 sighting.
+
+The selfcheck runs first in a scan: an account it looks up (its known account per platform)
+is not looked up again (the scan has its answer: the query is ``done``), and on a platform
+whose selfcheck found parser drift a "not found" answer is not trusted (the query fails with
+the reason, a coverage gap, never "absent").
 """
 
 from __future__ import annotations
@@ -19,14 +24,15 @@ from urllib.parse import urlencode
 from scrapy.http import Request, Response
 
 from crawler.db.quota import META, UNITS
+from crawler.db.readers import selfcheck_drift
 from crawler.discovery.items import json_body
-from crawler.discovery.planner import period_left
+from crawler.discovery.planner import known_accounts, period_left
 from crawler.platforms import PLATFORMS, PageState, ProfileRecord, canonicalise
 from crawler.platforms import bluesky as bsky
 from crawler.platforms import mastodon as masto
 from crawler.platforms import youtube as yt
 from crawler.platforms.base import empty_record
-from crawler.vocab import Platform
+from crawler.vocab import Platform, Source
 from spiders.base import QUERY, ScoutSpider
 from spiders.youtube import handle_url
 
@@ -38,11 +44,51 @@ class ProfilePageSpider(ScoutSpider):
 
     use_browser: ClassVar[bool] = False
     states_found: ClassVar[frozenset[PageState]] = frozenset({PageState.OK, PageState.PRIVATE})
+    _selfchecked: set[tuple[str, str]] | None = None
+    _drift: dict[str, str] | None = None
+
+    def selfchecked(self) -> set[tuple[str, str]]:
+        """``(platform, handle)`` and ``(platform, url)`` of the accounts this crawl's selfcheck
+        looks up (when it runs in this crawl), lowercased."""
+        if self._selfchecked is None:
+            self._selfchecked = set()
+            if Source.SELFCHECK in self.context.sources and self.name != Source.SELFCHECK:
+                for p, (known, _) in known_accounts(self.config).items():
+                    if known is not None:
+                        self._selfchecked |= {(p, known.handle.lower()), (p, known.url.lower())}
+        return self._selfchecked
+
+    def drift(self) -> dict[str, str]:
+        """Platforms whose selfcheck in this scan found parser drift: platform -> reason."""
+        if self._drift is None:
+            scan = self.scan_id
+            self._drift = selfcheck_drift(self.config, scan) if scan is not None else {}
+        return self._drift
+
+    def answered_by_selfcheck(
+        self, platform: str, handle: str | None, url: str | None, query: str
+    ) -> bool:
+        """The selfcheck of this crawl looked this account up: the query is answered (done; on
+        a platform in drift failed, with the reason)."""
+        seen = self.selfchecked()
+        if not ({(platform, (handle or "").lower()), (platform, (url or "").lower())} & seen):
+            return False
+        self.coverage.begin(query)
+        if platform in self.drift():  # its answer there is not to be trusted either
+            self.coverage.fail(
+                query, f"looked up by the selfcheck: drift ({self.drift()[platform]})"
+            )
+        else:
+            self.coverage.finish(query)
+        self.crawler.stats.inc_value(f"scout/probe/{platform}/selfchecked")
+        return True
 
     def lookup_request(
         self, platform: str, handle: str | None, url: str | None, query: str, **extra: Any
     ) -> Request | None:
         """The request that looks one account up, or None (coverage says why)."""
+        if self.answered_by_selfcheck(platform, handle, url, query):
+            return None
         module = PLATFORMS.get(platform)
         looked_up = url or (module.profile_url(handle) if module is not None and handle else None)
         extra = {"platform": platform, "url": looked_up, **extra}
@@ -121,6 +167,10 @@ class ProfilePageSpider(ScoutSpider):
             if item is not None:
                 yield item
             self.query_done(response)
+        elif state in (PageState.NOT_FOUND, PageState.SUSPENDED) and platform in self.drift():
+            self.query_failed(
+                response, f"{state} not trusted: selfcheck drift ({self.drift()[platform]})"
+            )
         elif state in (PageState.NOT_FOUND, PageState.SUSPENDED):  # answered: the account is gone
             answer = extra.get("answer") or f"{state.replace('_', ' ')} (HTTP {response.status})"
             miss = self.registry_miss(extra.get("resolves") or extra.get("url"), response, answer)
@@ -204,7 +254,9 @@ class ProfilePageSpider(ScoutSpider):
         self.units += 1
         return True
 
-    def youtube_lookup(self, handle: str, query: str) -> Iterator[Request]:
+    def youtube_lookup(self, handle: str, query: str, **extra: Any) -> Iterator[Request]:
+        if self.answered_by_selfcheck(Platform.YOUTUBE, handle, None, query):
+            return
         if not self.allow_unit():
             self.coverage.skip(query, "YouTube units used up for today")
             return
@@ -218,6 +270,7 @@ class ProfilePageSpider(ScoutSpider):
                     "platform": Platform.YOUTUBE,
                     "url": yt.platform.profile_url(handle),
                     "answer": "channels.list found no channel with that handle",
+                    **extra,
                 }
             },
         )

@@ -3,7 +3,9 @@
 An open case whose account the registry now lists is resolved as registered. Every
 other followed case is *seen* (its last-seen time moves), *not seen* (every source that
 found it before ran in this scan without a coverage gap, and did not find it), or
-*unknown* (coverage incomplete: a failed page never closes a case or marks it gone).
+*unknown* (coverage incomplete: a failed page never closes a case or marks it gone). A case
+on a platform whose selfcheck found parser drift in this scan is unknown too: that
+platform's "not found" answers are not trusted.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from crawler.cases.records import (
     note_seen,
 )
 from crawler.db.models import Assessment, Case, RegisteredAccount, Scan, ScanQuery, Sighting, utcnow
-from crawler.vocab import CaseStatus, Classification, ScanKind, ScanStatus
+from crawler.vocab import CaseStatus, Classification, ScanKind, ScanStatus, Source
 
 
 def _coverage(session: Session, scan: Scan) -> tuple[set[str], set[str]]:
@@ -38,6 +40,19 @@ def _coverage(session: Session, scan: Scan) -> tuple[set[str], set[str]]:
         else:
             gaps.add(source)
     return ran, gaps
+
+
+def _drifted(session: Session, scan: Scan) -> set[str]:
+    """Platforms whose selfcheck did not pass in the scan (its ``failed`` coverage rows)."""
+    return set(
+        session.scalars(
+            select(ScanQuery.query).where(
+                ScanQuery.scan_id == scan.id,
+                ScanQuery.source == Source.SELFCHECK,
+                ScanQuery.status == "failed",
+            )
+        )
+    )
 
 
 def auto_resolve_registered(
@@ -87,6 +102,7 @@ def follow_up(
 ) -> None:
     """Cases not confirmed by this scan: seen (last_seen moves), not seen, or unknown."""
     ran, gaps = _coverage(session, scan)
+    drifted = _drifted(session, scan)
     partial = scan.kind != ScanKind.SCAN or scan.status in (
         ScanStatus.FAILED,
         ScanStatus.INTERRUPTED,
@@ -122,6 +138,7 @@ def follow_up(
             and before <= ran
             and not (before & gaps)
             and (not only_platforms or case.account.platform in only_platforms)
+            and case.account.platform not in drifted
             and (not only_entity or only_entity == case.entity_key)
         )
         if not covered:

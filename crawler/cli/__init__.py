@@ -3,7 +3,7 @@
 This module holds the application object and the global options. Each command group lives in
 its own module with a ``register(app, registry_app)`` function (:data:`COMMAND_MODULES`):
 ``setup`` (init, db), ``district``, ``registry``, ``check``, ``scan`` (scan, search), ``demo``,
-``match``, ``cases``, ``packet`` (cases packet, cases letter), ``report`` (report, registry
+``selfcheck``, ``match``, ``cases``, ``packet`` (cases packet, cases letter), ``report`` (report, registry
 audit, registry official), ``notify``, ``serve`` (the web app) and ``users`` (users add,
 list, remove; audit).
 
@@ -41,6 +41,7 @@ COMMAND_MODULES = (
     "crawler.cli.check",
     "crawler.cli.scan",
     "crawler.cli.nodes",
+    "crawler.cli.selfcheck",
     "crawler.cli.demo",
     "crawler.cli.match",
     "crawler.cli.cases",

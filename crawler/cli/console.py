@@ -121,6 +121,17 @@ def print_scan_summary(outcome: Any) -> None:
         console.print(f"report: {outcome.report_index}", markup=False, highlight=False)
 
 
+def print_selfcheck(checks: list[dict[str, Any]]) -> None:
+    """``scout selfcheck``: one line per platform, its verdict and the reason."""
+    for c in checks:
+        typer.echo(f"{c['platform']:<10} {c['status']:<8} {c['reason']}")
+    drift = [c["platform"] for c in checks if c["status"] == "drift"]
+    if drift:
+        typer.echo(
+            f"parser drift on {', '.join(drift)}: a scan does not trust their 'not found' answers"
+        )
+
+
 def print_demo(result: Any) -> None:
     """The demo's scan summary, recall per source and politeness checks."""
     echo = typer.echo

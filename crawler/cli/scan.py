@@ -46,6 +46,7 @@ def _outcome_json(outcome: Any) -> dict[str, Any]:
         "scan_id": outcome.scan_id,
         "resumed": outcome.resumed,
         "sources": outcome.sources,
+        "selfcheck": outcome.selfcheck,
         "classifications": outcome.classifications,
         "cases": outcome.cases,
         "report": str(outcome.report_index) if outcome.report_index else None,

@@ -29,7 +29,7 @@ from crawler.config.model import (
     Scrapyd,
 )
 from crawler.errors import InputError
-from crawler.vocab import ALL_SOURCES
+from crawler.vocab import ALL_SOURCES, Platform
 
 _TOP = {
     "district",
@@ -44,6 +44,7 @@ _TOP = {
     "packets",
     "auth",
     "scrapyd",
+    "selfcheck",
 }
 
 
@@ -313,6 +314,31 @@ def _matching(doc: _Doc) -> dict[str, Any]:
     return matching
 
 
+def _selfcheck_known(doc: _Doc) -> dict[str, str]:
+    """``[selfcheck] known = {youtube = "https://www.youtube.com/@…"}``: one URL per platform."""
+    known = doc.section("selfcheck", {"known"}).get("known", {})
+    if not isinstance(known, dict):
+        raise doc.error(
+            "selfcheck.known: expected a table of platform = URL", "known", "selfcheck.known"
+        )
+    out: dict[str, str] = {}
+    for platform, url in known.items():
+        if platform not in set(Platform):
+            raise doc.error(
+                f"selfcheck.known: unknown platform '{platform}' (known: {', '.join(Platform)})",
+                platform,
+                f"selfcheck.known.{platform}",
+            )
+        if not isinstance(url, str) or not url.strip():
+            raise doc.error(
+                f"selfcheck.known.{platform}: expected the URL of a live account",
+                platform,
+                f"selfcheck.known.{platform}",
+            )
+        out[platform] = url.strip()
+    return out
+
+
 _SOURCE_KEYS = {
     "enabled",
     "searxng_url",
@@ -353,6 +379,7 @@ def load_config(
     prefix = _case_prefix(doc, cases)
     not_seen = _not_seen_months(doc, cases)
     matching = _matching(doc)
+    known = _selfcheck_known(doc)
     auth = read_auth(doc, env)
     scrapyd = _scrapyd(doc, env)
     return Config(
@@ -388,6 +415,7 @@ def load_config(
         jobs_dir=doc.rel(doc.str_of(reports, "jobs", "reports") or "scout-data/jobs"),
         not_seen_months=not_seen,
         packets=packets,
+        selfcheck_known=known,
     )
 
 

@@ -182,6 +182,9 @@ class Config:
     # [packets]: role_mailbox, signature, report_template, platforms.<name> overrides of the
     # bundled report-to-platform table (checked by reports.documents.platform_report).
     packets: dict[str, Any] = field(default_factory=dict)
+    # [selfcheck] known: platform -> URL of a live account the parser-drift check looks up
+    # where the registry has none it can fetch (``scout selfcheck``)
+    selfcheck_known: dict[str, str] = field(default_factory=dict)
 
     @property
     def due_days(self) -> int:

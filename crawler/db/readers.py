@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from crawler.db import transaction
-from crawler.db.models import Account, District, ScanQuery, Sighting
-from crawler.vocab import Platform, sources_where
+from crawler.db.models import Account, District, RegisteredAccount, ScanQuery, Sighting
+from crawler.vocab import Platform, Source, sources_where
 
 if TYPE_CHECKING:
     from crawler.config import Config
@@ -155,3 +155,29 @@ def registry_lookups(config: Config) -> list[RegistryLookup]:
             .order_by(RegisteredAccount.id)
         )
         return [RegistryLookup(r.platform, r.url, r.handle, r.entity_key) for r in rows]
+
+
+def registered_urls(config: Config) -> list[tuple[str, str, str]]:
+    """``(platform, url, status)`` of the registered accounts, in the registry's order."""
+    with transaction(config.database_url) as session:
+        rows = session.execute(
+            select(
+                RegisteredAccount.platform, RegisteredAccount.url, RegisteredAccount.status
+            ).order_by(RegisteredAccount.id)
+        )
+        return [(str(p), u, str(s)) for p, u, s in rows]
+
+
+def selfcheck_drift(config: Config, scan_id: int) -> dict[str, str]:
+    """Platforms whose selfcheck in this scan did not pass (``failed`` coverage rows of the
+    ``selfcheck`` source, one per platform): platform -> reason. Their "not found" answers are
+    not trusted in this scan."""
+    with transaction(config.database_url) as session:
+        rows = session.execute(
+            select(ScanQuery.query, ScanQuery.error).where(
+                ScanQuery.scan_id == scan_id,
+                ScanQuery.source == Source.SELFCHECK,
+                ScanQuery.status == "failed",
+            )
+        )
+        return {q: e or "selfcheck failed" for q, e in rows}

@@ -25,8 +25,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from crawler.config import Config
+from sqlalchemy.exc import SQLAlchemyError
+
+from crawler.config import Config, secret
 from crawler.db.quota import Usage
+from crawler.db.readers import registered_urls
 from crawler.discovery.planning.handles import ACTIVITY_SHORT
 from crawler.discovery.planning.queries import Plan, PlannedQuery, period_left
 from crawler.discovery.planning.sites import (
@@ -49,6 +52,12 @@ from crawler.discovery.planning.terms import (
     match_entity,
 )
 from crawler.discovery.planning.text import fold, is_abbreviation, slug
+from crawler.discovery.selfcheck import (
+    KnownAccount,
+    Registered,
+    known_account,
+    robots_closed,
+)
 from crawler.district.profile import DistrictProfile
 from crawler.district.registry import load_registry
 from crawler.errors import InputError
@@ -72,6 +81,7 @@ __all__ = [
     "entity_terms",
     "fold",
     "is_abbreviation",
+    "known_accounts",
     "match_entity",
     "period_left",
     "plan",
@@ -90,6 +100,31 @@ def registered_handles(config: Config, profile: DistrictProfile) -> list[tuple[s
     except (InputError, OSError, TypeError):
         return []
     return [(r.entity, r.handle.split("@")[0].split(".bsky.")[0]) for r in rows if r.handle]
+
+
+def known_accounts(config: Config) -> dict[str, tuple[KnownAccount | None, str]]:
+    """Per platform, the account the selfcheck looks up (or None and why), from the registry
+    in the database and ``[selfcheck] known``; a platform robots.txt closes has none."""
+    try:
+        rows = [Registered(*r) for r in registered_urls(config)]
+    except SQLAlchemyError:  # no database yet (a dry run before any import)
+        rows = []
+    youtube_api = bool(secret(Source.YOUTUBE))
+    out: dict[str, tuple[KnownAccount | None, str]] = {}
+    for p in PLATFORMS:
+        closed = robots_closed(p)
+        out[p] = (
+            (None, closed)
+            if closed
+            else known_account(
+                p,
+                rows,
+                config.selfcheck_known,
+                instances=config.mastodon_instances,
+                youtube_api=youtube_api,
+            )
+        )
+    return out
 
 
 def plan(
@@ -113,6 +148,7 @@ def plan(
             f"unknown platform(s): {', '.join(unknown)} (known: {', '.join(PLATFORMS)})",
             field="platforms",
         )
+    known = known_accounts(config) if Source.SELFCHECK in chosen else {}
     ctx = PlanContext(
         profile=profile,
         config=config,
@@ -128,6 +164,7 @@ def plan(
         entity=entity,
         name=name,
         usage=usage,
+        known={p: k for p, (k, _) in known.items() if k is not None},
     )
     result = Plan(entity=entity, name=name, quotas=[u.describe() for u in (usage or {}).values()])
     for source in chosen:

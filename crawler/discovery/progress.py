@@ -69,6 +69,8 @@ def source_summary(crawler: Crawler) -> dict[str, Any]:
             "hostmap": int(stats.get("scout/hostmap/refused", 0)),
             "budget": _sum(stats, "scout/budget/host_exhausted/"),
         },
+        # the selfcheck's verdicts per platform (other sources have none)
+        "checks": getattr(spider, "check_rows", list)(),
     }
 
 

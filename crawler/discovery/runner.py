@@ -2,6 +2,7 @@
 
 :func:`run_crawl` starts ``python -m crawler.discovery.runner`` (the configuration is handed over on
 stdin), which runs all sources in one ``CrawlerProcess`` on the asyncio reactor: first the
+``selfcheck`` (parser drift per platform: the later sources read its verdicts), then the
 discovery sources side by side, then the second phase: ``youtube`` (it also resolves the
 legacy channel URLs the others found) and ``profiles`` (it reads this scan's candidates
 from the database).
@@ -61,6 +62,7 @@ class SourceResult:
     refused: dict[str, int] = field(
         default_factory=dict
     )  # requests refused: robots, ssrf, hostmap, budget
+    checks: list[dict[str, Any]] = field(default_factory=list)  # the selfcheck's verdicts
 
     @classmethod
     def from_event(cls, event: dict[str, Any]) -> SourceResult:
@@ -85,6 +87,12 @@ class CrawlResult:
     @property
     def new_accounts(self) -> int:
         return sum(s.new_accounts for s in self.sources.values())
+
+    @property
+    def selfcheck(self) -> list[dict[str, Any]]:
+        """The selfcheck's verdict per platform (empty when it did not run)."""
+        entry = self.sources.get(Source.SELFCHECK)
+        return list(entry.checks) if entry is not None else []
 
     def gaps(self) -> list[dict[str, str | None]]:
         return [g | {"source": s.source} for s in self.sources.values() for g in s.coverage_gaps]
@@ -131,7 +139,7 @@ def discard_unclean_jobdir(jobdir: Path) -> bool:
 class CrawlJob:
     """What one crawl runs: the arguments of :func:`run_crawl`, handed to the child."""
 
-    scan_id: int
+    scan_id: int | None  # None: nothing is stored (``scout selfcheck`` alone)
     sources: tuple[str, ...]
     platforms: tuple[str, ...] | None = None
     entity: str | None = None
@@ -139,7 +147,9 @@ class CrawlJob:
     job_dir: Path | None = None
 
     def argv(self) -> list[str]:
-        out = ["--scan-id", str(self.scan_id), "--sources", ",".join(self.sources)]
+        out = ["--sources", ",".join(self.sources)]
+        if self.scan_id is not None:
+            out += ["--scan-id", str(self.scan_id)]
         for flag, value in (
             ("--platforms", ",".join(self.platforms or ())),
             ("--entity", self.entity),
@@ -176,6 +186,8 @@ def crawl_in_this_process(config: Config, job: CrawlJob) -> None:
         priority="cmdline",
     )
     settings.set("SCOUT_PROGRESS", True, priority="cmdline")
+    if job.scan_id is None:  # a crawl outside a scan (the selfcheck alone) stores nothing
+        settings.set("ITEM_PIPELINES", {}, priority="cmdline")
     process = CrawlerProcess(settings, install_root_handler=True)
     classes = spider_classes(settings)
     ordered = [s for s in ALL_SOURCES if s in job.sources]
@@ -229,7 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--config", required=True, help="scout.toml, or - to read the pickled Config on stdin"
     )
-    parser.add_argument("--scan-id", type=int, required=True)
+    parser.add_argument("--scan-id", type=int, default=None)
     parser.add_argument("--sources", default=",".join(ALL_SOURCES))
     parser.add_argument("--platforms", default="")
     parser.add_argument("--entity", default=None)
@@ -267,7 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_crawl(
     config: Config,
     *,
-    scan_id: int,
+    scan_id: int | None,
     sources: Sequence[str],
     platforms: Sequence[str] | None = None,
     entity: str | None = None,
@@ -275,7 +287,8 @@ def run_crawl(
     job_dir: Path | None = None,
     on_progress: Callable[[dict[str, Any]], None] | None = None,
 ) -> CrawlResult:
-    """Run every requested source for scan ``scan_id`` in one Scrapy child process.
+    """Run every requested source for scan ``scan_id`` in one Scrapy child process
+    (``scan_id`` None: a crawl that stores nothing, e.g. ``scout selfcheck``).
 
     Blocks until the crawl ends; returns per-source results. Never raises for a failed
     crawl: ``ok`` is False with the error (the end of the crawl log, secrets redacted).

@@ -12,12 +12,17 @@ the client's timeout), 429 bursts with ``Retry-After`` (``rate_limit``), ``trunc
 ``login_wall`` (the real Instagram/Facebook/Threads login pages, LinkedIn's authwall),
 ``captcha`` (TikTok's verify page, Instagram's "Please wait a few minutes"), ``slow``, and by
 path: ``redirect_loop``, ``huge`` (a 50 MB body) and ``gzip_bomb`` (tiny on the wire, huge
-inflated).
+inflated). ``drift`` names hosts whose HTML pages come in a changed format, as when a platform
+ships a redesign: the ``og:`` meta tags renamed, a generic ``<title>`` and the embedded user
+object renamed (``"user":`` becomes ``"owner":``); a missing account's status page still says
+so (what ``scout selfcheck`` must notice: a live account no longer parses, "not found" still
+does).
 """
 
 from __future__ import annotations
 
 import random
+import re
 import threading
 import zlib
 from dataclasses import dataclass
@@ -63,6 +68,7 @@ class Faults:
     huge_bytes: int = 50 * 1024 * 1024
     bomb_inflated_bytes: int = 256 * 1024 * 1024
     include_robots: bool = False
+    drift: tuple[str, ...] = ()  # hosts whose HTML pages come in a changed format (always)
 
     @classmethod
     def typical(cls, client_timeout: float = 10.0, **overrides: object) -> Faults:
@@ -137,6 +143,8 @@ class FaultInjector:
 
     def __call__(self, request: Request, hit: int, app: App) -> tuple[str | None, Response] | None:
         f = self.faults
+        if request.host in f.drift and request.path != "/robots.txt":
+            return _drifted(app(request))
         if not self._eligible(request):
             return None
         if f.redirect_loop and request.path.startswith(f.redirect_loop):
@@ -190,6 +198,17 @@ class FaultInjector:
             response.delay = f.slow_seconds
             return "slow", response
         return None
+
+
+def _drifted(response: Response) -> tuple[str | None, Response]:
+    """The page in a changed format (``Faults.drift``); anything but HTML is left alone."""
+    if not response.content_type.startswith("text/html"):
+        return None, response
+    html = response.data.decode("utf-8")
+    html = html.replace('property="og:', 'property="site:').replace('"user":', '"owner":')
+    html = re.sub(r"<title>.*?</title>", "<title>Welcome</title>", html, flags=re.DOTALL)
+    response.body = html.encode("utf-8")
+    return "drift", response
 
 
 def _too_many(request: Request, retry_after: int) -> Response:

@@ -199,6 +199,21 @@ def _gaps(ctx: Context, scan: Scan) -> list[dict[str, Any]]:
     ]
 
 
+def _selfcheck(stats: dict[str, Any]) -> list[dict[str, Any]]:
+    """The scan's selfcheck verdicts (parser drift per platform), with platform labels."""
+    rows = stats.get("selfcheck")
+    return [
+        {
+            "platform": r.get("platform"),
+            "platform_label": platform_label(str(r.get("platform"))),
+            "status": r.get("status"),
+            "reason": r.get("reason"),
+        }
+        for r in (rows if isinstance(rows, list) else [])
+        if isinstance(r, dict)
+    ]
+
+
 def _new_and_closed(ctx: Context, scan: Scan) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Cases opened by this scan, and cases closed between it and the next scan."""
     session = ctx.session
@@ -264,6 +279,7 @@ def build_summary(ctx: Context) -> dict[str, Any]:
         "closed_cases": closed,
         "coverage": _coverage_matrix(ctx),
         "gaps": _gaps(ctx, scan) if scan is not None else [],
+        "selfcheck": _selfcheck(stats),
         "audit": findings,
         "audit_problems": sum(1 for f in findings if f["severity"] == "problem"),
         "takedowns": [

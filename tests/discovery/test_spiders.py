@@ -48,6 +48,7 @@ def test_every_spider_imports_and_is_registered():
     for name in names:
         importlib.import_module(f"spiders.{name}")
     assert set(SPIDERS) == {
+        "selfcheck",
         "district_site",
         "web_search",
         "youtube",

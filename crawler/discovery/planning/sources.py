@@ -9,7 +9,7 @@ cannot run).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from crawler.config import Budget, Config, secret
@@ -25,6 +25,7 @@ from crawler.discovery.planning.sites import (
 from crawler.discovery.planning.skips import skip_reason
 from crawler.discovery.planning.terms import EntityTerms, interleave, match_entity
 from crawler.discovery.planning.text import dedupe
+from crawler.discovery.selfcheck import KnownAccount
 from crawler.district.profile import DistrictProfile
 from crawler.platforms import PLATFORMS
 from crawler.vocab import Platform, Source
@@ -49,6 +50,7 @@ class PlanContext:
     entity: str | None
     name: str | None
     usage: Usage | None
+    known: Mapping[str, KnownAccount] = field(default_factory=dict)  # the selfcheck's accounts
 
     @property
     def budget(self) -> Budget:
@@ -361,12 +363,26 @@ def _handle_counts(found: HandleRows, kept: list[PlannedQuery]) -> dict[str, tup
     return out
 
 
+def plan_selfcheck(ctx: PlanContext) -> SourcePlan:
+    """One check per platform (its coverage row is the platform): the known account it looks
+    up, or the platform's name when it has none (the selfcheck records why it skipped it)."""
+    rows = []
+    for i, p in enumerate(ctx.wanted):
+        known = ctx.known.get(p)
+        rows.append(
+            PlannedQuery(Source.SELFCHECK, known.url if known else str(p), p, None, i, "check")
+        )
+    note = "a known live account and a random handle per platform, where robots.txt allows"
+    return SourcePlan(rows, note)
+
+
 def plan_profiles(ctx: PlanContext) -> SourcePlan:
     """Nothing ahead: decided at run time from this scan's candidates."""
     return SourcePlan([], "public profile pages of this scan's candidates, where robots.txt allows")
 
 
 PLANNERS: dict[Source, Callable[[PlanContext], SourcePlan]] = {
+    Source.SELFCHECK: plan_selfcheck,
     Source.DISTRICT_SITE: plan_district_site,
     Source.WEB_SEARCH: plan_web_search,
     Source.YOUTUBE: plan_youtube,
