@@ -4,7 +4,7 @@ platforms that allow it: Bluesky through ``getProfile`` (``<handle>.bsky.social`
 through ``channels.list?forHandle=@handle`` when a YouTube key is configured (1 unit each,
 within the day's units; else the public page), TikTok through the public page where
 robots.txt allows, Mastodon through ``accounts/lookup`` when the mastodon source does not run.
-Not found, login wall and rate limited are distinct outcomes in the coverage table and the
+Not found, login wall and blocked are distinct outcomes in the coverage table and the
 stats.
 """
 

@@ -1,7 +1,10 @@
 """Profiles: the public profile of every candidate this scan found only as a link or a
 search result, so matching has a display name, bio, links and follower count. APIs where
 there are, else the public page where robots.txt allows (never Facebook, Instagram, Threads
-or X); a page that needs JavaScript is fetched again through Playwright. Runs in phase 2."""
+or X); a page that needs JavaScript is fetched again through Playwright. Runs in phase 2.
+
+This is the scan's direct check of every account it saw only in a search result or a link: an
+answer that the account is gone is stored too (``report_gone``), so no case opens for it."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from spiders.profile_lookup import ProfilePageSpider
 class ProfilesSpider(ProfilePageSpider):
     name = "profiles"
     use_browser = True
+    report_gone = True
     custom_settings = PLAYWRIGHT_SETTINGS | {"PLAYWRIGHT_MAX_CONTEXTS": 1}
 
     def planned(self) -> list[PlannedQuery]:
