@@ -21,14 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crawler.db.models import Account, ScanQuery, Sighting
 from crawler.platforms import PLATFORMS, PageState
-from crawler.vocab import Observation, Source, sources_where
+from crawler.vocab import SOURCES, Observation, Source, sources_where
 
 DIRECT_SOURCES = sources_where(direct=True)
 LINK_SOURCES = sources_where(observation=Observation.LINK)
@@ -62,9 +62,12 @@ class Liveness:
         return self.confirmed or (self.state is None and not self.checkable)
 
     def describe(self) -> str:
-        """The observation in words, for messages: ``page not_found (profiles, 2026-03-02 10:14 UTC)``."""
-        when = f", {self.at.strftime('%Y-%m-%d %H:%M UTC')}" if self.at else ""
-        return f"{self.state} ({self.source}{when})"
+        """The observation in words, for messages:
+        ``its page answered not_found (source profiles, 2026-03-02 10:14 UTC)``."""
+        traits = SOURCES.get(Source(self.source)) if self.source in SOURCES else None
+        what = "API" if traits is not None and traits.observation == Observation.API else "page"
+        when = f", {self.at.astimezone(UTC).strftime('%Y-%m-%d %H:%M UTC')}" if self.at else ""
+        return f"its {what} answered {self.state} (source {self.source}{when})"
 
 
 def _checkable(platform: str) -> bool:
