@@ -76,6 +76,7 @@ class HiddenAccount:
         str, ...
     ] = ()  # other canonical URLs of the same account (e.g. a channel id URL)
     hidden_by_robots: bool = False
+    live: bool = True  # False: deleted (its pages and APIs say not found; an index may still list it)
 
 
 def _canonical(url: str, instances: Iterable[str]) -> tuple[str, str] | None:
@@ -183,6 +184,8 @@ def build_manifest(world: WorldData, profile: object | None = None) -> list[Hidd
             aliases = (f"https://www.youtube.com/channel/{a.platform_id}",)
         imitated = world.by_key[a.imitates] if a.imitates else None
         case = a.case or (a.cls if a.cls in ("unregistered", "impersonation") else None)
+        if not a.live:
+            case = None  # gone: a search result or an old link is no case
         out.append(
             HiddenAccount(
                 key=a.key,
@@ -199,6 +202,7 @@ def build_manifest(world: WorldData, profile: object | None = None) -> list[Hidd
                 followers=a.followers,
                 aliases=aliases,
                 hidden_by_robots=not sources and a.key in behind_robots,
+                live=a.live,
             )
         )
     return out

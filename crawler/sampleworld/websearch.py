@@ -1,7 +1,7 @@
 """The web-search backends of the sample world: the district's SearXNG instance and Brave.
 
-Both answer from one index (:func:`build_index`): every live account with ``search: true``
-as a search engine shows its profile (title and snippet in the platform's style), plus the
+Both answer from one index (:func:`build_index`): every account with ``search: true`` (deleted
+ones too: an index lags behind the platforms) as a search engine shows its profile (title and snippet in the platform's style), plus the
 non-account results of ``search_extra`` (posts, reels, hashtags, events, news). Queries use
 :mod:`crawler.sampleworld.textsearch` (``site:``, quoted phrases, ``-term``, ``OR``), so
 ``site:instagram.com "Sheyenne Mustangs"`` behaves as expected and deterministically.
@@ -105,7 +105,8 @@ def profile_doc(a: Account) -> SearchDoc:
 
 
 def build_index(world: WorldData) -> list[SearchDoc]:
-    docs = [profile_doc(a) for a in world.accounts if a.live and a.search]
+    # a deleted account (live: false) stays indexed: search indexes lag behind the platforms
+    docs = [profile_doc(a) for a in world.accounts if a.search]
     return docs + list(world.search_extra)
 
 
