@@ -92,15 +92,17 @@ def _facts(
     seen_in_scan: set[int] = set()
     gone: dict[int, tuple[int, Liveness]] = {}
     if scan is not None:
-        assessed = dict(
-            session.execute(
+        assessed: dict[int, int] = {
+            account_id: rid
+            for account_id, rid in session.execute(
                 select(Assessment.account_id, Assessment.registered_id).where(
                     Assessment.scan_id == scan.id,
                     Assessment.registered_id.is_not(None),
                     Assessment.classification == Classification.REGISTERED,
                 )
-            ).all()
-        )
+            )
+            if rid is not None
+        }
         liveness = scan_liveness(session, scan.id, assessed)
         for account_id, rid in assessed.items():
             seen = liveness.get(account_id)

@@ -47,7 +47,7 @@ from crawler.cases.records import (
     note_seen,
 )
 from crawler.config import Config
-from crawler.db.liveness import Liveness, scan_liveness
+from crawler.db.liveness import scan_liveness
 from crawler.db.models import Account, Assessment, Case, Scan, Sighting, utcnow
 from crawler.db.store import find_registered
 from crawler.errors import InputError

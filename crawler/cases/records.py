@@ -59,7 +59,11 @@ class CaseUpdate:
             f"cases: {len(self.opened)} opened, {len(self.reopened)} re-opened, {len(self.seen)} seen again, "
             f"{len(self.resolved)} resolved, {len(self.not_seen)} not seen, "
             f"{len(self.unknown)} not found but coverage incomplete"
-            + (f", {len(self.gone)} not opened: the platform says the account is gone" if self.gone else "")
+            + (
+                f", {len(self.gone)} not opened: the platform says the account is gone"
+                if self.gone
+                else ""
+            )
         )
 
 

@@ -75,7 +75,9 @@ def _checkable(platform: str) -> bool:
     return module is not None and not module.robots_blocks_crawlers
 
 
-def _limit(platform: str, sources: set[str], check: tuple[str, str | None] | None, ran: bool) -> str:
+def _limit(
+    platform: str, sources: set[str], check: tuple[str, str | None] | None, ran: bool
+) -> str:
     seen = "a link on the district's site" if sources & LINK_SOURCES else "a search result"
     if not _checkable(platform):
         return (

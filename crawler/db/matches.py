@@ -18,6 +18,7 @@ from crawler.db.liveness import Liveness, scan_liveness
 from crawler.db.models import Account, Assessment, RegisteredAccount, Scan, Sighting, utcnow
 from crawler.errors import InputError
 
+
 @dataclass(frozen=True, slots=True)
 class SeenAt:
     """One sighting of an account in the scan (its provenance)."""

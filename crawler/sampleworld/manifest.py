@@ -76,7 +76,9 @@ class HiddenAccount:
         str, ...
     ] = ()  # other canonical URLs of the same account (e.g. a channel id URL)
     hidden_by_robots: bool = False
-    live: bool = True  # False: deleted (its pages and APIs say not found; an index may still list it)
+    live: bool = (
+        True  # False: deleted (its pages and APIs say not found; an index may still list it)
+    )
 
 
 def _canonical(url: str, instances: Iterable[str]) -> tuple[str, str] | None:

@@ -71,7 +71,9 @@ def scan(world, seen: dict[str, list[tuple[str, str | None]]], checks: dict[str,
             if any(source == PROFILES for source, _ in sightings):
                 s.add(ScanQuery(scan_id=row.id, source=PROFILES, query=ref.url, status="done"))
         for url, error in dict(checks).items():
-            s.add(ScanQuery(scan_id=row.id, source=PROFILES, query=url, status="failed", error=error))
+            s.add(
+                ScanQuery(scan_id=row.id, source=PROFILES, query=url, status="failed", error=error)
+            )
         row.status, row.finished_at = ScanStatus.COMPLETED, utcnow()
         s.flush()
         outcome = ScanOutcome(scan_id=row.id, resumed=False)

@@ -26,7 +26,11 @@ def test_gone_accounts_are_checked_directly_and_open_no_case(sample_world, scann
     gone = {h.url for h in sample_world.manifest if not h.live}
     assert {DANCE, NEWS, CHANNEL} <= gone
     with transaction(site.database_url) as s:
-        for url, found_by in ((DANCE, "web_search"), (NEWS, "web_search"), (CHANNEL, "district_site")):
+        for url, found_by in (
+            (DANCE, "web_search"),
+            (NEWS, "web_search"),
+            (CHANNEL, "district_site"),
+        ):
             acc = s.scalars(select(Account).where(Account.url == url)).one()
             sources = set(
                 s.scalars(

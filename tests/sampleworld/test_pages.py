@@ -23,7 +23,9 @@ def test_every_profile_page_parses_to_the_manifest(sample_world: SampleWorld, ge
         record = parse_profile_page(hidden.platform, page.text, url, page.status)
         if not hidden.live:  # deleted: the page never shows it (bsky.app's shell: the API says so)
             gone = (PageState.NOT_FOUND, PageState.SUSPENDED)
-            assert record.state in (*gone, PageState.UNKNOWN) if hidden.platform == "bluesky" else gone, hidden.key
+            assert (
+                record.state in (*gone, PageState.UNKNOWN) if hidden.platform == "bluesky" else gone
+            ), hidden.key
             continue
         assert record.state == PageState.OK, hidden.key
         assert (record.handle, record.display_name) == (hidden.handle, hidden.display_name), (
