@@ -156,3 +156,32 @@ def test_a_followed_case_whose_account_is_gone_is_not_seen(world):
     # a blocked check is no news either way: the case is neither seen gone nor closed
     _, outcome = scan(world, {VB: [(SEARCH, None)]}, checks={VB: "blocked (cloudflare challenge)"})
     assert cases(world)[VB]["status"] == "open"
+
+
+def test_a_stored_rate_limited_state_reads_as_blocked(world):
+    """``rate_limited``, the earlier name of ``blocked``, may be stored by an older version."""
+    from sqlalchemy import text
+
+    with world.session() as s:
+        acc = Account(
+            district_id=district_row(s).id,
+            platform="tiktok",
+            url=VB,
+            handle="sheyennemustangsvb",
+            page_state=PageState.OK,
+        )
+        s.add(acc)
+        s.flush()
+        s.execute(
+            text("UPDATE accounts SET page_state = 'rate_limited' WHERE id = :i"), {"i": acc.id}
+        )
+        account_id = acc.id
+    with world.session() as s:
+        acc = s.get(Account, account_id)
+        assert acc is not None and acc.page_state is PageState.BLOCKED and acc.page_state.gap
+        acc.page_state = PageState.UNKNOWN
+    with world.session() as s:
+        s.get(Account, account_id).page_state = PageState.BLOCKED  # type: ignore[union-attr]
+    with world.session() as s:
+        stored = s.execute(text("SELECT page_state FROM accounts WHERE id = :i"), {"i": account_id})
+        assert stored.scalar_one() == "blocked"
