@@ -185,3 +185,24 @@ def test_a_stored_rate_limited_state_reads_as_blocked(world):
     with world.session() as s:
         stored = s.execute(text("SELECT page_state FROM accounts WHERE id = :i"), {"i": account_id})
         assert stored.scalar_one() == "blocked"
+
+
+def test_blocked_checks_are_coverage_gaps_per_platform_in_the_summary(world):
+    from reports.context import Context
+    from reports.documents.summary import build_summary, gap_platform
+
+    scan_id, _ = scan(
+        world,
+        {FOOTBALL: [(SEARCH, None)], VB: [(SEARCH, None)]},
+        checks={FOOTBALL: "blocked (HTTP 403)", VB: "login wall"},
+    )
+    with world.session() as s:
+        summary = build_summary(Context(s, world.config, scan_id))
+    tiktok = next(p for p in summary["per_platform"] if p["platform"] == "tiktok")
+    assert tiktok["gaps"] == 2 and tiktok["accounts"] == 2
+    errors = {g["query"]: g["error"] for g in summary["gaps"] if g["source"] == PROFILES}
+    assert errors == {FOOTBALL: "blocked (HTTP 403)", VB: "login wall"}
+    # neither found live nor absent: both still open a case that says so
+    assert all(liveness_notes(c) for c in cases(world).values())
+    assert gap_platform("tiktok @horacehawks") == "tiktok"
+    assert gap_platform('site:instagram.com "Sheyenne Mustangs"') == "instagram"
