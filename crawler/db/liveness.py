@@ -85,8 +85,8 @@ def _limit(
             "pages to crawlers, so the account could not be checked directly"
         )
     if check is not None and check[0] != "done":
-        why = check[1] or check[0]
-        return f"liveness not confirmed: seen only in {seen}; the direct check failed: {why}"
+        what = "was skipped" if check[0] == "skipped" else "failed"
+        return f"liveness not confirmed: seen only in {seen}; the direct check {what}: {check[1] or check[0]}"
     if not ran:
         return f"liveness not confirmed: seen only in {seen}; the {Source.PROFILES} source did not run in this scan"
     return f"liveness not confirmed: seen only in {seen}; not checked directly in this scan"
