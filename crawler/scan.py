@@ -337,6 +337,7 @@ def _match_and_decide(
     scan_id: int,
     outcome: ScanOutcome,
 ) -> None:
+    from crawler.db.liveness import scan_liveness
     from matching import Matcher
     from matching.settings import MatchSettings
     from matching.store import match_scan
@@ -349,11 +350,12 @@ def _match_and_decide(
     accounts = {
         a.id: a for a in s.scalars(select(Account).where(Account.id.in_([i for i, _ in results])))
     }
+    gone = {i for i, lv in scan_liveness(s, scan_id).items() if lv.gone}
     for account_id, r in results:
         counts[r.classification] += 1
         if r.case_kind == "deactivation_incomplete":
             deactivation.append(account_id)
-        if r.registered_url:
+        if r.registered_url and account_id not in gone:  # a gone account was not seen live
             reg = s.scalars(
                 select(RegisteredAccount).where(RegisteredAccount.url == r.registered_url)
             ).first()

@@ -44,14 +44,24 @@ def candidates_for_scan(session: Session, scan_id: int) -> list[tuple[int, Candi
     return [(a.id, candidate(a)) for a in scan_accounts(session, scan_id)]
 
 
-def assessment_row(account_id: int, c: Candidate, res: Result) -> AssessmentRow:
+# The explanation entry of an account the scan could not check directly.
+LIVENESS_CODE = "liveness_unconfirmed"
+
+
+def assessment_row(
+    account_id: int, c: Candidate, res: Result, limit: str | None = None
+) -> AssessmentRow:
+    """``limit``: why the scan could not confirm the account live (stated where it opens a case)."""
+    explanation = [lv.as_dict() for lv in res.explanation]
+    if limit and res.case_kind:
+        explanation.append({"code": LIVENESS_CODE, "label": limit, "weight": None})
     return AssessmentRow(
         account_id=account_id,
         platform=c.platform,
         classification=str(res.classification),
         entity_key=res.entity,
         confidence=res.confidence,
-        explanation=[lv.as_dict() for lv in res.explanation],
+        explanation=explanation,
         imitates_url=res.imitates,
         registered_url=res.registered_url or res.imitates,
     )
@@ -59,11 +69,16 @@ def assessment_row(account_id: int, c: Candidate, res: Result) -> AssessmentRow:
 
 def match_scan(session: Session, scan_id: int, matcher: Matcher) -> list[tuple[int, Result]]:
     """Assess every account of the scan and store the assessments (replacing earlier ones)."""
-    pairs = candidates_for_scan(session, scan_id)
+    accounts = scan_accounts(session, scan_id)
+    limits = {a.id: a.liveness.limit if a.liveness else None for a in accounts}
+    pairs = [(a.id, candidate(a)) for a in accounts]
     results = [(aid, matcher.assess(c)) for aid, c in pairs]
     replace_assessments(
         session,
         scan_id,
-        [assessment_row(aid, c, res) for (aid, c), (_, res) in zip(pairs, results, strict=True)],
+        [
+            assessment_row(aid, c, res, limits[aid])
+            for (aid, c), (_, res) in zip(pairs, results, strict=True)
+        ],
     )
     return results

@@ -14,6 +14,8 @@ Findings (code: meaning):
 * ``not-seen`` — an active account no scan has seen for ``not_seen_months``;
 * ``unresolved`` — a scan looked the registry URL up to resolve it to the platform's stable
   id, and the platform said there is no such account (:mod:`crawler.db.registry_ids`).
+* ``gone`` — registered and active (or transferred), but in the latest scan its page or API
+  said the account does not exist (``not_found`` or ``suspended``; :mod:`crawler.db.liveness`).
 
 The staff roster and its format: :mod:`reports.roster`.
 """
@@ -29,9 +31,10 @@ from sqlalchemy.orm import Session
 
 from crawler.cases.records import OPEN_STATUSES
 from crawler.config import Config
+from crawler.db.liveness import Liveness, scan_liveness
 from crawler.db.models import Account, Assessment, Case, RegisteredAccount, Scan, utcnow
 from crawler.db.store import district_row
-from crawler.vocab import CaseKind, ScanKind, ScanStatus
+from crawler.vocab import CaseKind, Classification, ScanKind, ScanStatus
 from reports.roster import Roster, fold
 
 
@@ -76,6 +79,7 @@ class _Facts:
     district_id: int
     domains: list[str]
     seen_in_scan: set[int]
+    gone: dict[int, tuple[int, Liveness]]  # registered id -> (scan id, what said it is gone)
     live_cases: list[tuple[str, str, str | None]]
     last_assessed: dict[int | None, datetime]
     first_completed: datetime | None
@@ -88,16 +92,26 @@ def _facts(
     district = district_row(session)
     scan = session.get(Scan, scan_id) if scan_id is not None else latest_scan(session, district.id)
     seen_in_scan: set[int] = set()
+    gone: dict[int, tuple[int, Liveness]] = {}
     if scan is not None:
-        seen_in_scan = {
-            rid
-            for (rid,) in session.execute(
-                select(Assessment.registered_id).where(
-                    Assessment.scan_id == scan.id, Assessment.registered_id.is_not(None)
+        assessed: dict[int, int] = {
+            account_id: rid
+            for account_id, rid in session.execute(
+                select(Assessment.account_id, Assessment.registered_id).where(
+                    Assessment.scan_id == scan.id,
+                    Assessment.registered_id.is_not(None),
+                    Assessment.classification == Classification.REGISTERED,
                 )
             )
             if rid is not None
         }
+        liveness = scan_liveness(session, scan.id, assessed)
+        for account_id, rid in assessed.items():
+            seen = liveness.get(account_id)
+            if seen is not None and seen.gone:
+                gone[rid] = (scan.id, seen)
+            elif seen is None or seen.shown_live:
+                seen_in_scan.add(rid)
     live_cases = session.execute(
         select(Account.platform, Account.url, Account.platform_id)
         .join(Case, Case.account_id == Account.id)
@@ -125,6 +139,7 @@ def _facts(
         district_id=district.id,
         domains=list(district.domains),
         seen_in_scan=seen_in_scan,
+        gone=gone,
         live_cases=[(p, u, pid) for p, u, pid in live_cases],
         last_assessed=last_assessed,
         first_completed=first_completed,
@@ -267,8 +282,31 @@ def _unresolved(r: RegisteredAccount, facts: _Facts) -> list[Rule]:
     ]
 
 
+def _gone(r: RegisteredAccount, facts: _Facts) -> list[Rule]:
+    """Registered and in use, but the platform says in the latest scan that it does not exist."""
+    hit = facts.gone.get(r.id)
+    if hit is None:
+        return []
+    scan_id, seen = hit
+    return [
+        (
+            "gone",
+            "problem",
+            f"registered and {r.status}, but the platform says the account does not exist: "
+            f"{seen.describe()} in scan {scan_id}; deactivate the registry entry or correct its URL",
+        )
+    ]
+
+
 # The rules for an account in use, in the order their findings are listed.
-IN_USE_RULES = (_unresolved, _admin_email, _recorded_policy, _administrator_left, _not_seen)
+IN_USE_RULES = (
+    _gone,
+    _unresolved,
+    _admin_email,
+    _recorded_policy,
+    _administrator_left,
+    _not_seen,
+)
 
 
 def audit_registry(

@@ -66,7 +66,7 @@ class ApiSearchSpider(ScoutSpider):
         if 200 <= response.status < 300 and data is not None:
             return None
         if response.status == 429:
-            return "rate limited (HTTP 429)", False
+            return "blocked (HTTP 429)", False
         if data is not None or response.status >= 300:
             return f"HTTP {response.status}", False
         return "response is not JSON", False

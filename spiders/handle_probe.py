@@ -4,7 +4,7 @@ platforms that allow it: Bluesky through ``getProfile`` (``<handle>.bsky.social`
 through ``channels.list?forHandle=@handle`` when a YouTube key is configured (1 unit each,
 within the day's units; else the public page), TikTok through the public page where
 robots.txt allows, Mastodon through ``accounts/lookup`` when the mastodon source does not run.
-Not found, login wall and rate limited are distinct outcomes in the coverage table and the
+Not found, login wall and blocked are distinct outcomes in the coverage table and the
 stats. The registered accounts still without a stable id on those platforms (a Bluesky
 handle, a YouTube ``@handle``) are looked up first, once each: a candidate handle that is
 also registered is one lookup, whose answer resolves the registry row (or, when the platform
@@ -24,7 +24,7 @@ from crawler.db.quota import UNITS
 from crawler.discovery.items import json_body
 from crawler.discovery.planner import PlannedQuery
 from crawler.platforms import bluesky as bsky
-from crawler.platforms.base import PageState
+from crawler.platforms.base import BLOCKED_STATUSES, PageState
 from crawler.vocab import Platform, Source
 from spiders.profile_lookup import ProfilePageSpider
 
@@ -102,8 +102,9 @@ class HandleProbeSpider(ProfilePageSpider):
         if response.status != 200 or not isinstance(data, dict):
             error = data.get("error") if isinstance(data, dict) else None
             reason = f"HTTP {response.status}" + (f" {error}" if error else "")
-            for key in keys:
-                self.coverage.fail(key, f"Bluesky getProfiles: {reason}")
+            state = "blocked" if response.status in BLOCKED_STATUSES else "failed"
+            for key in keys:  # proves nothing about any of them: a coverage gap
+                self.coverage.fail(key, f"{state} ({reason}): Bluesky getProfiles")
             return
         records = {}
         for raw in data.get("profiles") or []:

@@ -2,12 +2,17 @@
 
 :class:`ProfilePageSpider` uses a platform API where there is one (Bluesky ``getProfile``,
 Mastodon ``accounts/lookup`` on a configured instance), else the public profile page where
-robots.txt allows (never Facebook, Instagram, Threads or X). Not found, login wall, rate
-limited and private are distinct outcomes (``scout/probe/<platform>/<state>``). A page
-that needs JavaScript is fetched again with Playwright when ``use_browser`` is set.
+robots.txt allows (never Facebook, Instagram, Threads or X). Every answer, page or API, has
+one page state (:class:`~crawler.platforms.PageState`), counted in
+``scout/probe/<platform>/<state>``: ``ok`` and ``private`` yield a sighting; ``not_found`` and
+``suspended`` end the query (the account is gone) and, with ``report_gone`` (an account this
+scan already found, looked up again), yield a sighting that carries that state, so the case
+stage knows the account is gone; ``login_wall``, ``blocked`` (a WAF or captcha page, HTTP
+403/429/999) and ``unknown`` fail the query with the state as its error: a coverage gap, never
+"found" nor "absent". A page that needs JavaScript is fetched again with Playwright when
+``use_browser`` is set.
 Hook: :meth:`~ProfilePageSpider.lookup_request` builds the request for one account (by
-handle; :meth:`~ProfilePageSpider.lookup_url` by URL); the states in ``states_found`` yield a
-sighting.
+handle; :meth:`~ProfilePageSpider.lookup_url` by URL); a live answer yields a sighting.
 
 The selfcheck runs first in a scan: an account it looks up (its known account per platform)
 is not looked up again (the scan has its answer: the query is ``done``), and on a platform
@@ -31,19 +36,26 @@ from crawler.platforms import PLATFORMS, PageState, ProfileRecord, canonicalise
 from crawler.platforms import bluesky as bsky
 from crawler.platforms import mastodon as masto
 from crawler.platforms import youtube as yt
-from crawler.platforms.base import empty_record
+from crawler.platforms.base import BLOCKED_STATUSES, empty_record
 from crawler.vocab import Platform, Source
 from spiders.base import QUERY, ScoutSpider
 from spiders.youtube import handle_url
 
-FAILED_STATES = {PageState.LOGIN_WALL: "login wall", PageState.RATE_LIMITED: "rate limited"}
+FAILED_STATES = {PageState.LOGIN_WALL: "login wall", PageState.BLOCKED: "blocked"}
+
+
+def state_error(state: PageState, record: ProfileRecord, status: int) -> str:
+    """The coverage error of an answer that proves nothing: its state, and why."""
+    name = FAILED_STATES.get(state, f"page not understood ({state})")
+    why = record.extra.get("wall") or (f"HTTP {status}" if status != 200 else None)
+    return f"{name} ({why})" if why and state != PageState.UNKNOWN else name
 
 
 class ProfilePageSpider(ScoutSpider):
     """Look accounts up one by one: API where there is one, else the public page."""
 
     use_browser: ClassVar[bool] = False
-    states_found: ClassVar[frozenset[PageState]] = frozenset({PageState.OK, PageState.PRIVATE})
+    report_gone: ClassVar[bool] = False  # a gone answer yields a sighting carrying its state
     _selfchecked: set[tuple[str, str]] | None = None
     _drift: dict[str, str] | None = None
 
@@ -113,7 +125,9 @@ class ProfilePageSpider(ScoutSpider):
         by_id = platform == Platform.BLUESKY and ref.platform_id
         handle = ref.platform_id if by_id else ref.handle
         resolves = url if ref.needs_resolution else None
-        yield from self.lookup(platform, handle, ref.url, query, resolves=resolves)
+        yield from self.lookup(
+            platform, handle, ref.url, query, resolves=resolves, account_url=ref.url
+        )
 
     def _mastodon_lookup(self, handle: str | None, query: str, extra: dict) -> Request | None:
         user, _, instance = (handle or "").partition("@")
@@ -148,7 +162,7 @@ class ProfilePageSpider(ScoutSpider):
             self.parse_profile,
             query,
             cb_kwargs={"extra": extra},
-            meta={"handle_httpstatus_list": [404, 410, 429, 999]},
+            meta={"handle_httpstatus_list": [403, 404, 410, 429, 999]},
         )
 
     def _outcome(
@@ -157,7 +171,7 @@ class ProfilePageSpider(ScoutSpider):
         platform = extra["platform"]
         state = PageState(record.state)
         self.crawler.stats.inc_value(f"scout/probe/{platform}/{state}")
-        if state in self.states_found:
+        if state.live:
             item = self.from_record(
                 record,
                 query=response.meta[QUERY],
@@ -167,19 +181,26 @@ class ProfilePageSpider(ScoutSpider):
             if item is not None:
                 yield item
             self.query_done(response)
-        elif state in (PageState.NOT_FOUND, PageState.SUSPENDED) and platform in self.drift():
+        elif state.gone and platform in self.drift():
             self.query_failed(
                 response, f"{state} not trusted: selfcheck drift ({self.drift()[platform]})"
             )
-        elif state in (PageState.NOT_FOUND, PageState.SUSPENDED):  # answered: the account is gone
+        elif state.gone:  # answered: the account is gone
             answer = extra.get("answer") or f"{state.replace('_', ' ')} (HTTP {response.status})"
             miss = self.registry_miss(extra.get("resolves") or extra.get("url"), response, answer)
             if miss is not None:
                 yield miss
+            if self.report_gone and extra.get("account_url"):
+                yield self.sighting(
+                    extra["account_url"],
+                    query=response.meta[QUERY],
+                    source_url=response.url,
+                    platform_hint=platform,
+                    page_state=str(state),
+                )
             self.query_done(response)
-        else:
-            error = FAILED_STATES.get(state, f"page not understood ({state})")
-            self.query_failed(response, error)
+        else:  # login wall, blocked, unknown: proves nothing
+            self.query_failed(response, state_error(state, record, response.status))
 
     def parse_profile(self, response: Response, extra: dict[str, Any]) -> Iterator[Any]:
         platform = extra["platform"]
@@ -200,8 +221,6 @@ class ProfilePageSpider(ScoutSpider):
             )
             self.query_done(response)
             return
-        if response.status == 999:  # LinkedIn's answer to crawlers
-            record.state = PageState.LOGIN_WALL
         yield from self._outcome(response, record, extra)
 
     def parse_bluesky(self, response: Response, extra: dict[str, Any]) -> Iterator[Any]:
@@ -219,7 +238,7 @@ class ProfilePageSpider(ScoutSpider):
             response,
             extra,
             data,
-            response.status == 404,
+            response.status in (404, 410),  # 404 {"error":"Record not found"}
             lambda: masto.parse_account(data, extra["instance"]),
         )
 
@@ -233,8 +252,8 @@ class ProfilePageSpider(ScoutSpider):
     ) -> Iterator[Any]:
         if not_found:
             record = empty_record(extra["platform"], response.url, PageState.NOT_FOUND)
-        elif response.status == 429:
-            record = empty_record(extra["platform"], response.url, PageState.RATE_LIMITED)
+        elif response.status in BLOCKED_STATUSES:
+            record = empty_record(extra["platform"], response.url, PageState.BLOCKED)
         elif response.status != 200 or not isinstance(data, dict):
             self.query_failed(response, f"HTTP {response.status}")
             return

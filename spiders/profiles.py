@@ -5,7 +5,10 @@ or X); a page that needs JavaScript is fetched again through Playwright. Runs in
 
 Also the registry rows still without a stable id that no other source of the scan looks up:
 a YouTube ``/c/name`` custom URL (no API resolves it: the channel page gives the channel id),
-and the rows of the youtube source or the handle probe when those do not crawl this scan."""
+and the rows of the youtube source or the handle probe when those do not crawl this scan.
+
+This is the scan's direct check of every account it saw only in a search result or a link: an
+answer that the account is gone is stored too (``report_gone``), so no case opens for it."""
 
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from spiders.youtube import api_filter
 class ProfilesSpider(ProfilePageSpider):
     name = "profiles"
     use_browser = True
+    report_gone = True
     custom_settings = PLAYWRIGHT_SETTINGS | {"PLAYWRIGHT_MAX_CONTEXTS": 1}
 
     def planned(self) -> list[PlannedQuery]:

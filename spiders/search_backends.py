@@ -127,7 +127,7 @@ class Brave(SearchBackend):
         if status == 429:
             if self.quota_used_up(status, headers):
                 return "Brave Search monthly quota used up", True
-            return "rate limited (HTTP 429)", False
+            return "blocked (HTTP 429)", False
         return None
 
 

@@ -10,6 +10,8 @@ platform's "not found" answers are not trusted.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,6 +26,7 @@ from crawler.cases.records import (
     last_presence,
     note_seen,
 )
+from crawler.db.liveness import Liveness
 from crawler.db.models import Assessment, Case, RegisteredAccount, Scan, ScanQuery, Sighting, utcnow
 from crawler.vocab import CaseStatus, Classification, ScanKind, ScanStatus, Source
 
@@ -99,8 +102,11 @@ def follow_up(
     handled: set[int],
     seen: SeenInScan,
     result: CaseUpdate,
+    gone: Mapping[int, Liveness] | None = None,
 ) -> None:
-    """Cases not confirmed by this scan: seen (last_seen moves), not seen, or unknown."""
+    """Cases not confirmed by this scan: seen (last_seen moves), not seen, or unknown. ``gone``:
+    accounts whose page or API said in this scan that they do not exist (not seen, surely)."""
+    gone = gone or {}
     ran, gaps = _coverage(session, scan)
     drifted = _drifted(session, scan)
     partial = scan.kind != ScanKind.SCAN or scan.status in (
@@ -119,6 +125,9 @@ def follow_up(
         if case.id in handled:
             continue
         hit = seen.get(case.account_id)
+        if case.account_id in gone:
+            _gone(case, scan, actor, gone[case.account_id], result)
+            continue
         if hit is not None:
             case.last_seen_at = max(case.last_seen_at, hit[0]) if case.last_seen_at else hit[0]
             case.last_scan_id = scan.id
@@ -154,3 +163,18 @@ def follow_up(
                 scan_id=scan.id,
                 note=f"not found in scan {scan.id} by {', '.join(sorted(before))}; not seen since {since}",
             )
+
+
+def _gone(case: Case, scan: Scan, actor: str, liveness: Liveness, result: CaseUpdate) -> None:
+    """The case's account: its page or API said in this scan that it does not exist."""
+    result.not_seen.append(case.number)
+    if last_presence(case) != "not-seen":
+        since = day(case.last_seen_at) if case.last_seen_at else "unknown"
+        add_event(
+            case,
+            "not-seen",
+            actor=actor,
+            scan_id=scan.id,
+            note=f"scan {scan.id}: the platform says the account does not exist: "
+            f"{liveness.describe()}; not seen since {since}",
+        )

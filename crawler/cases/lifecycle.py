@@ -15,6 +15,9 @@ rules that protect PR's work:
 * an account that was not found is "not seen" only when every source that found
   it before ran in this scan without a coverage gap; otherwise it is unknown.
   A failed page never closes a case or marks it gone;
+* liveness (:mod:`crawler.db.liveness`): no case opens for an account whose page or API
+  says, in this scan, that it does not exist, whatever a search result or a link says; a
+  followed case whose account is gone is "not seen", with the answer in its history;
 * numbers come from :class:`CaseCounter`, so they never repeat.
 
 Functions take the session; the caller owns the transaction.
@@ -44,6 +47,7 @@ from crawler.cases.records import (
     note_seen,
 )
 from crawler.config import Config
+from crawler.db.liveness import scan_liveness
 from crawler.db.models import Account, Assessment, Case, Scan, Sighting, utcnow
 from crawler.db.store import find_registered
 from crawler.errors import InputError
@@ -122,14 +126,18 @@ def _candidates(
     return out
 
 
-def _seen_in_scan(session: Session, scan: Scan) -> SeenInScan:
-    """Account id -> (latest sighting time, sources) for the accounts seen in this scan."""
+def _seen_in_scan(session: Session, scan: Scan, gone: Iterable[int] = ()) -> SeenInScan:
+    """Account id -> (latest sighting time, sources) for the accounts seen in this scan (not
+    those whose page or API said they are gone)."""
     seen: SeenInScan = {}
+    gone = set(gone)
     for account_id, source, at in session.execute(
         select(Sighting.account_id, Sighting.source, Sighting.fetched_at).where(
             Sighting.scan_id == scan.id
         )
     ):
+        if account_id in gone:
+            continue
         prev = seen.get(account_id)
         if prev is None:
             seen[account_id] = (at, {source})
@@ -140,7 +148,8 @@ def _seen_in_scan(session: Session, scan: Scan) -> SeenInScan:
     for (account_id,) in session.execute(
         select(Assessment.account_id).where(Assessment.scan_id == scan.id)
     ):
-        seen.setdefault(account_id, (scan.started_at, set()))
+        if account_id not in gone:
+            seen.setdefault(account_id, (scan.started_at, set()))
     return seen
 
 
@@ -162,10 +171,14 @@ def update_cases(
         raise InputError(f"no scan {scan_id}")
     now = utcnow()
     result = CaseUpdate()
-    seen = _seen_in_scan(session, scan)
+    gone = {i: lv for i, lv in scan_liveness(session, scan.id).items() if lv.gone}
+    seen = _seen_in_scan(session, scan, gone)
     handled: set[int] = set()
 
     for cand in _candidates(session, scan, deactivation_incomplete):
+        if cand.account.id in gone:  # its page or API says it does not exist: no case
+            result.gone.append(cand.account.url)
+            continue
         kinds = FAMILY if cand.kind in FAMILY else (cand.kind,)
         case = _find_existing(session, cand.account, kinds)
         at = seen.get(cand.account.id, (now, set()))[0]
@@ -177,7 +190,7 @@ def update_cases(
         handled.add(case.id)
 
     auto_resolve_registered(session, scan, actor, handled, result)
-    follow_up(session, scan, actor, handled, seen, result)
+    follow_up(session, scan, actor, handled, seen, result, gone)
     session.flush()
     return result
 

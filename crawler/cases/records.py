@@ -49,6 +49,7 @@ class CaseUpdate:
     renamed: list[str] = field(default_factory=list)
     not_seen: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)  # URLs: no case, the platform says gone
 
     def as_dict(self) -> dict[str, list[str]]:
         return asdict(self)
@@ -58,6 +59,11 @@ class CaseUpdate:
             f"cases: {len(self.opened)} opened, {len(self.reopened)} re-opened, {len(self.seen)} seen again, "
             f"{len(self.resolved)} resolved, {len(self.not_seen)} not seen, "
             f"{len(self.unknown)} not found but coverage incomplete"
+            + (
+                f", {len(self.gone)} not opened: the platform says the account is gone"
+                if self.gone
+                else ""
+            )
         )
 
 

@@ -14,18 +14,9 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from crawler.db.liveness import Liveness, scan_liveness
 from crawler.db.models import Account, Assessment, RegisteredAccount, Scan, Sighting, utcnow
 from crawler.errors import InputError
-from crawler.vocab import Observation, sources_where
-
-# A sighting through an API, a current search result or a link on the district's site means
-# the account exists now; a fetched page does only when the page was there (state ``ok``).
-CURRENT_SOURCES = (
-    sources_where(observation=Observation.API)
-    | sources_where(observation=Observation.SEARCH)
-    | sources_where(observation=Observation.LINK)
-)
-PAGE_SOURCES = sources_where(observation=Observation.PAGE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +46,9 @@ class ScanAccount:
     location: str | None
     followers: int | None
     verified: bool | None
-    live: bool
+    live: bool  # shown live in the scan (:attr:`Liveness.shown_live`)
     sightings: list[SeenAt] = field(default_factory=list)
+    liveness: Liveness | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,16 +90,6 @@ def latest_scan_id(session: Session) -> int:
     return scan_id
 
 
-def is_live(page_state: str | None, sources: Iterable[str]) -> bool:
-    """Seen now: through an API, a current search result or district link, or its fetched page."""
-    if page_state in ("not_found", "suspended"):  # the platform says the account is gone
-        return False
-    seen = set(sources)
-    if seen & CURRENT_SOURCES:
-        return True
-    return bool(seen & PAGE_SOURCES) and page_state == "ok"
-
-
 def scan_accounts(session: Session, scan_id: int) -> list[ScanAccount]:
     """Accounts with a sighting in the scan, with all of that scan's sightings, oldest account first."""
     if session.get(Scan, scan_id) is None:
@@ -122,9 +104,11 @@ def scan_accounts(session: Session, scan_id: int) -> list[ScanAccount]:
     accounts = session.scalars(
         select(Account).where(Account.id.in_(by_account)).order_by(Account.id)
     )
+    liveness = scan_liveness(session, scan_id)
     out: list[ScanAccount] = []
     for a in accounts:
         rows = by_account[a.id]
+        seen = liveness.get(a.id, Liveness(None))
         out.append(
             ScanAccount(
                 id=a.id,
@@ -138,11 +122,12 @@ def scan_accounts(session: Session, scan_id: int) -> list[ScanAccount]:
                 location=a.location,
                 followers=a.followers,
                 verified=a.verified,
-                live=is_live(a.page_state, (s.source for s in rows)),
+                live=seen.shown_live,
                 sightings=[
                     SeenAt(s.source, s.query, s.source_url, s.title, s.snippet, s.rank)
                     for s in rows
                 ],
+                liveness=seen,
             )
         )
     return out

@@ -84,7 +84,7 @@ def str_enum(enum: type[PyEnum], length: int) -> Enum:
 
 
 # The enum of each enum column, with the VARCHAR length the schema has always had.
-ENUM_TYPES: dict[Any, Enum] = {
+ENUM_TYPES: dict[Any, Any] = {
     enum: str_enum(enum, length)
     for enum, length in (
         (Platform, 32),
@@ -99,9 +99,26 @@ ENUM_TYPES: dict[Any, Enum] = {
         (AffiliatedKind, 16),
         (Status, 16),
         (Payments, 16),
-        (PageState, 16),
     )
 }
+
+
+class PageStateColumn(TypeDecorator[PageState]):
+    """The page-state column: ``VARCHAR(16)`` like the enum columns, but a value stored under an
+    earlier name reads as today's state (``rate_limited`` is ``blocked``), so no migration is
+    needed for the rename."""
+
+    impl = String(16)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
+        return None if value is None else PageState(value).value
+
+    def process_result_value(self, value: Any, dialect: Any) -> PageState | None:
+        return None if value is None else PageState(value)
+
+
+ENUM_TYPES[PageState] = PageStateColumn()  # type: ignore[assignment]
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",

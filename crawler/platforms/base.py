@@ -17,15 +17,46 @@ from crawler.platforms.urls import host_matches, split_url
 
 
 class PageState(StrEnum):
-    """What a fetched profile page says about the account behind it."""
+    """What a page or API answer says about the account behind it (DESIGN.md, "Liveness").
+
+    Only ``ok`` and ``private`` prove the account is live; only ``not_found`` and ``suspended``
+    prove it is gone; ``login_wall``, ``blocked`` (a WAF or captcha page, HTTP 403/429, LinkedIn's
+    999) and ``unknown`` prove nothing: a coverage gap, never "found" nor "absent".
+    """
 
     OK = "ok"
+    PRIVATE = "private"
     NOT_FOUND = "not_found"
     SUSPENDED = "suspended"  # the platform says the account was suspended: gone, like not_found
     LOGIN_WALL = "login_wall"
-    RATE_LIMITED = "rate_limited"
-    PRIVATE = "private"
+    BLOCKED = "blocked"
     UNKNOWN = "unknown"
+
+    @classmethod
+    def _missing_(cls, value: object) -> PageState | None:
+        # "rate_limited", the earlier name of ``blocked``, may still be stored
+        return cls.BLOCKED if value == "rate_limited" else None
+
+    @property
+    def live(self) -> bool:
+        """The answer proves the account exists now."""
+        return self in LIVE_STATES
+
+    @property
+    def gone(self) -> bool:
+        """The answer proves the account does not exist (any more)."""
+        return self in GONE_STATES
+
+    @property
+    def gap(self) -> bool:
+        """The answer proves nothing: a coverage gap."""
+        return not (self.live or self.gone)
+
+
+LIVE_STATES = frozenset({PageState.OK, PageState.PRIVATE})
+GONE_STATES = frozenset({PageState.NOT_FOUND, PageState.SUSPENDED})
+# HTTP statuses of a refusal (a WAF, a rate limit, LinkedIn's 999 to crawlers): ``blocked``.
+BLOCKED_STATUSES = frozenset({403, 429, 999})
 
 
 class Reason(StrEnum):
@@ -186,8 +217,8 @@ def status_state(status: int) -> PageState | None:
     """The page state an HTTP status alone decides, if any."""
     if status in (404, 410):
         return PageState.NOT_FOUND
-    if status == 429:
-        return PageState.RATE_LIMITED
+    if status in BLOCKED_STATUSES:
+        return PageState.BLOCKED
     return None
 
 

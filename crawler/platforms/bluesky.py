@@ -133,12 +133,10 @@ def parse_search_actors(data: dict[str, Any]) -> tuple[list[ProfileRecord], str 
 
 
 def is_not_found(status: int, data: Any) -> bool:
-    """HTTP 400 ``{"error":"InvalidRequest","message":"Profile not found"}``."""
-    return (
-        status == 400
-        and isinstance(data, dict)
-        and "Profile not found" in str(data.get("message", ""))
-    )
+    """HTTP 400 ``{"error":"InvalidRequest","message":"Profile not found"}`` (the AppView's
+    other endpoints say ``"Actor not found: <actor>"``)."""
+    message = str(data.get("message", "")) if isinstance(data, dict) else ""
+    return status == 400 and ("Profile not found" in message or "Actor not found" in message)
 
 
 platform = Bluesky()

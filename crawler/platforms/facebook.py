@@ -133,7 +133,7 @@ class Facebook(MetaTagPlatform):
     login_url_is_wall = True
     markers = (
         Marker(PageState.NOT_FOUND, (">Page Not Found</title>",)),
-        Marker(PageState.RATE_LIMITED, ('{"__dr":"CometErrorRoot.react"}',)),
+        Marker(PageState.BLOCKED, ('{"__dr":"CometErrorRoot.react"}',)),
         Marker(
             PageState.PRIVATE,
             (

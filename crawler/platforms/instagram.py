@@ -82,7 +82,7 @@ class Instagram(MetaTagPlatform):
     title_fallback = True
     own_url_first = True
     after_markers = (
-        Marker(PageState.RATE_LIMITED, ("Please wait a few minutes before you try again",)),
+        Marker(PageState.BLOCKED, ("Please wait a few minutes before you try again",)),
         Marker(
             PageState.NOT_FOUND,
             (

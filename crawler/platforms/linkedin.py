@@ -65,7 +65,6 @@ class LinkedIn(MetaTagPlatform):
     name = NAME
     hosts = frozenset({"linkedin.com"})
     robots_blocks_crawlers = True
-    status_states = {999: PageState.RATE_LIMITED}  # LinkedIn's "Request denied" to bots
     title_fallback = True
     after_markers = (Marker(PageState.LOGIN_WALL, ("/authwall", "authwall?"), where="both"),)
 

@@ -1,13 +1,15 @@
 """The profile-page template every platform module configures: :class:`MetaTagPlatform`.
 
-Every page parser opens the same way: the HTTP status may decide alone (404/410, 429), the
+Every page parser opens the same way: the HTTP status may decide alone (404/410, 403/429), the
 page's ``<head>`` is read (meta tags, ``<title>``, canonical link), the page's own URL is
 classified with the platform's rules and a ``Name (@handle)`` title is split. Then a few
 platform-specific checks say whether the page shows a profile, a login wall, a rate limit...
 A platform module sets class attributes and overrides the hooks it needs; the checks run in
 this order and the first record returned wins:
 
-1. the status (:data:`status_states`, then 404/410/429);
+1. the status (:data:`status_states`, then 404/410, and 403/429/999: ``blocked``), then a
+   WAF or captcha wall instead of the platform's page (:mod:`crawler.platforms.blocked`:
+   ``blocked``);
 2. :meth:`~MetaTagPlatform.before_profile`: the :data:`markers`, then, with
    :data:`own_url_first`, :meth:`~MetaTagPlatform.not_account_state` (a page whose own URL
    is not an account; a login page is a login wall with :data:`login_url_is_wall`);
@@ -48,6 +50,7 @@ from crawler.platforms.base import (
     own_verdict,
     status_state,
 )
+from crawler.platforms.blocked import wall_vendor
 from crawler.platforms.meta import PageMeta, page_meta
 
 
@@ -162,6 +165,9 @@ class MetaTagPlatform:
         forced = self.status_states.get(status) or status_state(status)
         if forced:
             return empty_record(self.name, url, forced)
+        wall = wall_vendor(html)
+        if wall:
+            return empty_record(self.name, url, PageState.BLOCKED, wall=wall)
         page = Page(self, html, url)
         for step in (self.before_profile, self.profile, self.after_profile):
             record = step(page)

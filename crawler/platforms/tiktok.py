@@ -80,7 +80,7 @@ class TikTok(MetaTagPlatform):
     reserved = RESERVED
     profile_url_format = "https://www.tiktok.com/@{}"
     title_fallback = True
-    after_markers = (Marker(PageState.RATE_LIMITED, (CAPTCHA_MARKER,)),)
+    after_markers = (Marker(PageState.BLOCKED, (CAPTCHA_MARKER,)),)
 
     def canonicalise(self, url: SplitResult, raw: str) -> UrlVerdict:
         if url.netloc in SHORT_LINK_HOSTS:  # redirects: not resolvable without fetching

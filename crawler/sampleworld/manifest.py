@@ -84,6 +84,9 @@ class HiddenAccount:
     ] = ()  # other canonical URLs of the same account (e.g. a channel id URL)
     hidden_by_robots: bool = False
     district: str = ""  # the district whose world.yaml holds the account
+    live: bool = (
+        True  # False: deleted (its pages and APIs say not found; an index may still list it)
+    )
 
 
 def _canonical(url: str, instances: Iterable[str]) -> tuple[str, str] | None:
@@ -233,8 +236,8 @@ def build_manifest(
             aliases = (found[1],) if found else ()
         imitated = world.by_key[a.imitates] if a.imitates and not foreign else None
         case = a.case or (a.cls if a.cls in ("unregistered", "impersonation") else None)
-        if foreign or (not a.live and not a.case):
-            case = None  # another district's account, or one deleted since it was indexed
+        if foreign or not a.live:
+            case = None  # another district's account, or one deleted (an old result or link is no case)
         out.append(
             HiddenAccount(
                 key=a.key,
@@ -252,6 +255,7 @@ def build_manifest(
                 aliases=aliases,
                 hidden_by_robots=not sources and a.key in behind_robots,
                 district=a.district,
+                live=a.live,
             )
         )
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -19,6 +20,7 @@ from crawler.db.models import (
     ScanQuery,
     Sighting,
 )
+from crawler.platforms import PLATFORMS, classify
 from crawler.vocab import Classification, ScanKind
 from reports.audit import audit_registry
 from reports.charts import bar_chart
@@ -150,9 +152,32 @@ def _per_source(ctx: Context, scan: Scan, stats: dict[str, Any]) -> list[dict[st
     return per_source
 
 
+def gap_platform(query: str) -> str | None:
+    """The platform a query of a coverage gap was about: a looked-up account's URL
+    (``profiles``), ``<platform> @handle`` (``handle_probe``) or ``site:<platform host>``."""
+    verdict = classify(query) if "://" in query else None
+    if verdict is not None and verdict.platform:
+        return verdict.platform
+    head = query.split(" ", 1)[0]
+    if head in PLATFORMS:
+        return head
+    site = re.search(r"site:(\S+)", query)
+    if site:
+        return classify(f"https://{site.group(1).strip('/')}/").platform
+    return None
+
+
 def _per_platform(ctx: Context, scan: Scan) -> list[dict[str, Any]]:
-    """Accounts seen and assessments by classification, per platform."""
+    """Accounts seen and assessments by classification, per platform, and the coverage gaps
+    about it (a blocked, login-walled or unreadable answer: never found, never absent)."""
     session = ctx.session
+    gaps: Counter[str] = Counter()
+    for (query,) in session.execute(
+        select(ScanQuery.query).where(ScanQuery.scan_id == scan.id, ScanQuery.status != "done")
+    ):
+        platform = gap_platform(query)
+        if platform:
+            gaps[platform] += 1
     by_platform: dict[str, Counter[str]] = defaultdict(Counter)
     for platform, classification in session.execute(
         select(Account.platform, Assessment.classification)
@@ -169,13 +194,14 @@ def _per_platform(ctx: Context, scan: Scan) -> list[dict[str, Any]]:
         ).all()
     )
     per_platform = []
-    for plat in sorted(set(by_platform) | set(seen_platform)):
+    for plat in sorted(set(by_platform) | set(seen_platform) | set(gaps)):
         c = by_platform.get(plat, Counter())
         per_platform.append(
             {
                 "platform": plat,
                 "platform_label": platform_label(plat),
                 "accounts": seen_platform.get(plat, 0),
+                "gaps": gaps.get(plat, 0),
                 **{k.value: c.get(k.value, 0) for k in Classification},
             }
         )

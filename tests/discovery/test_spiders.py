@@ -540,8 +540,8 @@ def test_probe_outcomes_are_distinct(config, make_spider):
     respond(req, json_response, {"error": "RateLimitExceeded"}, status=429)
     stats = spider.crawler.stats
     assert stats.get_value("scout/probe/bluesky/not_found") == 1
-    assert stats.get_value("scout/probe/bluesky/rate_limited") == 1
-    assert spider.coverage.entries["bluesky @shsmustangs.bsky.social"].error == "rate limited"
+    assert stats.get_value("scout/probe/bluesky/blocked") == 1
+    assert spider.coverage.entries["bluesky @shsmustangs.bsky.social"].error == "blocked (HTTP 429)"
 
 
 def test_probe_asks_bluesky_for_25_candidates_a_call(config, make_spider):
@@ -606,6 +606,60 @@ def test_profiles_login_wall_is_a_gap(config, make_spider):
     assert spider.coverage.entries["q"].error == "login wall"
     assert spider.lookup_request("linkedin", "wfps", None, "r") is None  # LinkedIn refuses crawlers
     assert spider.coverage.entries["r"].status == "skipped"
+
+
+CLOUDFLARE_CHALLENGE = """<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title>
+<meta http-equiv="Content-Type" content="text/html; charset=UTF-8">
+<meta name="robots" content="noindex,nofollow"></head><body class="no-js">
+<div class="main-wrapper" role="main"><div class="main-content">
+<noscript><div id="challenge-error-title"><div class="h2"><span id="challenge-error-text">
+Enable JavaScript and cookies to continue</span></div></div></noscript></div></div>
+<script>(function(){window._cf_chl_opt={cvId: '3',cZone: "www.tiktok.com",cType: 'managed'};
+var a = document.createElement('script');a.src = '/cdn-cgi/challenge-platform/h/g/orchestrate/chl_page/v1?ray=8f1e2d3c4b5a6978';
+document.getElementsByTagName('head')[0].appendChild(a);}());</script></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "error"),
+    [
+        (403, "<html><head><title>403 Forbidden</title></head></html>", "blocked (HTTP 403)"),
+        (429, "", "blocked (HTTP 429)"),
+        (200, CLOUDFLARE_CHALLENGE, "blocked (cloudflare challenge)"),
+    ],
+)
+def test_profiles_blocked_answer_is_a_gap_never_absent(config, make_spider, status, body, error):
+    from spiders.profiles import ProfilesSpider
+
+    spider = make_spider(ProfilesSpider, config)
+    (req,) = spider.lookup_url("tiktok", "https://www.tiktok.com/@horacehawksfootball", "q")
+    assert 403 in req.meta["handle_httpstatus_list"]
+    assert respond(req, html_response, body, status=status) == []  # neither found nor gone
+    entry = spider.coverage.entries["q"]
+    assert (entry.status, entry.error) == ("failed", error)
+    assert spider.crawler.stats.get_value("scout/probe/tiktok/blocked") == 1
+
+
+def test_profiles_reports_a_gone_account_with_its_state(config, make_spider):
+    """A known account whose page or API says it is gone: a sighting carrying that state (the
+    case stage reads it); a handle probe's not-found handle yields nothing (not an account)."""
+    from spiders.profiles import ProfilesSpider
+
+    spider = make_spider(ProfilesSpider, config)
+    url = "https://www.youtube.com/@wfchsmedia"
+    (req,) = spider.lookup_url("youtube", url, url)
+    (item,) = items(respond(req, html_response, "<html></html>", status=404))
+    assert (item.url, item.page_state, item.source) == (url, "not_found", "profiles")
+    assert spider.coverage.entries[url].status == "done"
+    bsky = "https://bsky.app/profile/gone.bsky.social"
+    (req,) = spider.lookup_url("bluesky", bsky, bsky)
+    gone = {"error": "InvalidRequest", "message": "Profile not found"}
+    (item,) = items(respond(req, json_response, gone, status=400))
+    assert (item.url, item.page_state) == (bsky, "not_found")
+
+    probe = make_spider(HandleProbeSpider, config)
+    pq = PlannedQuery("handle_probe", "wfchsmedia", "youtube", "chs", kind="handle")
+    (req,) = probe.requests_for(pq, probe.coverage_keys(pq))
+    assert items(respond(req, html_response, "<html></html>", status=404)) == []
 
 
 def test_profiles_uses_the_browser_only_for_pages_that_need_it(config, make_spider):

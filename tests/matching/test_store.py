@@ -160,16 +160,14 @@ def test_scout_match_rejects_unknown_settings(scanned, scout, tmp_path) -> None:
 
 
 def test_liveness_sources_come_from_the_source_table() -> None:
-    from crawler.db.matches import CURRENT_SOURCES, PAGE_SOURCES, is_live
+    from crawler.db.liveness import DIRECT_SOURCES, LINK_SOURCES
     from crawler.vocab import Source
 
-    assert CURRENT_SOURCES == {
+    assert DIRECT_SOURCES == {
         Source.YOUTUBE,
         Source.BLUESKY,
         Source.MASTODON,
-        Source.WEB_SEARCH,
-        Source.DISTRICT_SITE,
+        Source.PROFILES,
+        Source.HANDLE_PROBE,
     }
-    assert PAGE_SOURCES == {Source.PROFILES, Source.HANDLE_PROBE}
-    assert is_live(None, [Source.WEB_SEARCH]) and is_live("ok", [Source.PROFILES])
-    assert not is_live(None, [Source.PROFILES]) and not is_live("not_found", [Source.BLUESKY])
+    assert LINK_SOURCES == {Source.DISTRICT_SITE}

@@ -109,7 +109,7 @@ CASES = [
         "instagram-rate-limited.html",
         "https://www.instagram.com/x/",
         200,
-        PageState.RATE_LIMITED,
+        PageState.BLOCKED,
         {},
     ),
     (
@@ -128,7 +128,7 @@ CASES = [
         PageState.PRIVATE,
         {"handle": "shs.band", "private": True, "followers": 312, "platform_id": "7001"},
     ),
-    ("tiktok", "tiktok-captcha.html", "https://www.tiktok.com/@x", 200, PageState.RATE_LIMITED, {}),
+    ("tiktok", "tiktok-captcha.html", "https://www.tiktok.com/@x", 200, PageState.BLOCKED, {}),
     (
         "tiktok",
         "tiktok-meta-only.html",
@@ -215,7 +215,7 @@ CASES = [
         "facebook-throttled.html",
         "https://www.facebook.com/some.page",
         200,
-        PageState.RATE_LIMITED,
+        PageState.BLOCKED,
         {},
     ),
     (
@@ -298,7 +298,7 @@ CASES = [
         "linkedin-company.html",
         "https://www.linkedin.com/company/audiense/",
         999,
-        PageState.RATE_LIMITED,
+        PageState.BLOCKED,
         {},
     ),
     (
@@ -340,7 +340,7 @@ def test_page_states_and_fields(name, fixture, url, status, state, fields) -> No
 @pytest.mark.parametrize("name", sorted(PLATFORMS))
 @pytest.mark.parametrize(
     ("status", "state"),
-    [(404, PageState.NOT_FOUND), (410, PageState.NOT_FOUND), (429, PageState.RATE_LIMITED)],
+    [(404, PageState.NOT_FOUND), (410, PageState.NOT_FOUND), (429, PageState.BLOCKED)],
 )
 def test_http_status_decides_first(name: str, status: int, state: PageState) -> None:
     # Even a page that looks like a profile: the status wins.

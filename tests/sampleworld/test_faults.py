@@ -79,13 +79,13 @@ def test_truncated_json_only_for_json():
             "facebook",
             PageState.LOGIN_WALL,
         ),
-        ("captcha", "https://www.tiktok.com/@horacehawks", "tiktok", PageState.RATE_LIMITED),
-        ("captcha", IG, "instagram", PageState.RATE_LIMITED),
+        ("captcha", "https://www.tiktok.com/@horacehawks", "tiktok", PageState.BLOCKED),
+        ("captcha", IG, "instagram", PageState.BLOCKED),
         (
             "captcha",
             "https://www.linkedin.com/company/west-fargo-public-schools/",
             "linkedin",
-            PageState.RATE_LIMITED,
+            PageState.BLOCKED,
         ),
     ],
 )

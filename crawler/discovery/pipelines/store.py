@@ -217,9 +217,11 @@ def update_account(acc: Account, scan_id: int, item: AccountSighting) -> None:
             setattr(acc, name, value)
     if item.links:
         acc.links = list(dict.fromkeys([*item.links, *(acc.links or [])]))[:50]
-    if item.page_state:
-        acc.page_state = PageState(item.page_state)
-    if acc.last_seen_at is None or item.fetched_at > acc.last_seen_at:
+    state = PageState(item.page_state) if item.page_state else None
+    if state is not None:
+        acc.page_state = state
+    gone = state is not None and state.gone  # an answer that the account does not exist
+    if not gone and (acc.last_seen_at is None or item.fetched_at > acc.last_seen_at):
         acc.last_seen_at = item.fetched_at
     acc.last_scan_id = scan_id
 

@@ -263,7 +263,7 @@ def _handle_rows(
     platforms: list[str],
     per_entity: int,
     instances: Sequence[str] = (),
-    depth: dict[str, int] | None = None,
+    depth: Mapping[str, int] | None = None,
 ) -> HandleRows:
     """Per platform, each entity's best ``per_entity`` handles that the platform allows (times
     ``depth[platform]`` where one request is cheap), interleaved across entities (every
