@@ -217,6 +217,36 @@ OTHER_KIND_BIO_PHRASES: dict[str, str] = {
     ),
 }
 
+# A teacher's title before a name ("Mrs. Hansen's 2nd Grade"); as written, so 'MS' stays middle school.
+HONORIFICS = ("Mrs", "Ms", "Mr", "Miss", "Mx")
+# Words of a classroom's or a grade's account ("Mr. Okafor's Class", "4th grade"): under policy
+# ABDB-AP a classroom account of a district school is a district account.
+CLASSROOM_WORDS = frozenset(
+    "class classroom classrooms grade graders kindergarten kinder prek preschool".split()
+)
+
+# Sayings that the account is not the district's or a school's ("Not run by CVISD or any
+# school", "not affiliated with", "not an official account of"): never a confident case.
+DISCLAIMER_PHRASES = (
+    "not affiliated",
+    "no affiliation",
+    "not associated with",
+    "not connected with",
+    "not connected to",
+    "not run by",
+    "not operated by",
+    "not managed by",
+    "not sponsored by",
+    "not endorsed",
+    "not official",
+    "not an official",
+    "not the official",
+    "unofficial",
+    "independent of",
+)
+# "Not a school team", "not a CVISD account": 'not a' + at most this many words + one of these.
+DISCLAIMER_NOUNS = frozenset("account page team school club channel profile".split())
+
 FAN_WORDS = frozenset(
     "fan fans parody commentary satire unofficial fanpage fanclub memes meme".split()
 )
