@@ -133,6 +133,18 @@ OTHER_KIND_NAME_WORDS: dict[str, str] = {
         "a city, county or public service",
     ),
 }
+# Sports that youth and travel clubs play ('Wright Aviators 14U', 'Brenton Select Soccer').
+CLUB_SPORTS = (
+    "soccer",
+    "volleyball",
+    "basketball",
+    "hockey",
+    "baseball",
+    "softball",
+    "lacrosse",
+    "football",
+    "wrestling",
+)
 # Not 'library', 'chamber', 'company', 'park' alone: a school library, a chamber choir, a
 # theatre company, Willow Park Elementary.
 OTHER_KIND_NAME_PHRASES: dict[str, str] = {
@@ -141,8 +153,16 @@ OTHER_KIND_NAME_PHRASES: dict[str, str] = {
     ),
     **dict.fromkeys(
         (
-            f"{sport} club"
-            for sport in ("soccer", "volleyball", "basketball", "hockey", "baseball", "softball")
+            phrase
+            for sport in CLUB_SPORTS
+            for phrase in (
+                f"{sport} club",
+                f"{sport} academy",
+                f"{sport} select",
+                f"select {sport}",
+                f"travel {sport}",
+                f"club {sport}",
+            )
         ),
         "a youth or club team",
     ),
@@ -194,9 +214,7 @@ OTHER_KIND_BIO_PHRASES: dict[str, str] = {
     **dict.fromkeys(
         (
             "youth club",
-            "club volleyball",
-            "club soccer",
-            "travel soccer",
+            *(f"{x} {sport}" for x in ("club", "travel", "select") for sport in CLUB_SPORTS),
             "travel club",
             "travel team",
             "youth travel",
@@ -244,8 +262,11 @@ DISCLAIMER_PHRASES = (
     "unofficial",
     "independent of",
 )
-# "Not a school team", "not a CVISD account": 'not a' + at most this many words + one of these.
-DISCLAIMER_NOUNS = frozenset("account page team school club channel profile".split())
+# "Not a school team", "not a CVISD account": 'not a' (or 'an', 'the'), up to three words, one of these.
+DISCLAIMER_NOUNS = frozenset("account page school channel profile".split())
+
+# Words of a bio that name a company ('Wright Aviators LLC offers charter flights').
+OTHER_KIND_BIO_WORDS: dict[str, str] = dict.fromkeys("llc inc ltd corp".split(), "a company")
 
 FAN_WORDS = frozenset(
     "fan fans parody commentary satire unofficial fanpage fanclub memes meme".split()
