@@ -66,7 +66,7 @@ def affiliated_words(f: Features) -> tuple[str, str] | None:
 
 
 _NOT_A = re.compile(
-    rf"\bnot (?:an?|the) (?:\w+ ){{0,3}}?(?:{'|'.join(sorted(lexicon.DISCLAIMER_NOUNS))})\b"
+    rf"\bnot (?:an?|the) (?:\w+ ){{0,3}}(?:{'|'.join(sorted(lexicon.DISCLAIMER_NOUNS))})\b"
 )
 
 

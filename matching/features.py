@@ -144,8 +144,12 @@ def build_features(c: Candidate, ref: Reference) -> Features:
         handle = ""
     assert ref.segmenter is not None
     f.handle_raw = ref.segmenter.split(handle) if handle else []
-    # A handle that repeats the teacher's title ('msgarzas…') is not 'middle school' either.
-    f.handle = ref.tokens(" ".join(p for p in f.handle_raw if p not in honorifics))
+    # A teacher's handle ('msgarzas4thgrade', 'mrskimsclass') is a title and a surname the
+    # vocabulary does not know: its pieces are not expanded ('ms' is no middle school there).
+    if honorifics:
+        f.handle = [p for p in f.handle_raw if p not in honorifics]
+    else:
+        f.handle = ref.tokens(" ".join(f.handle_raw))
     f.handle_compact = compact(handle)
     f.handle_skeleton = skeleton(handle) if handle else ""
     names, pages, snippets = sighting_texts(c)

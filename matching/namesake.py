@@ -67,20 +67,36 @@ def identity_word(f: Features, m: EntityMatch, ref: Reference) -> str | None:
 
 def bio_names_school(f: Features, m: EntityMatch | None, ref: Reference) -> bool:
     """The bio names the entity, or the school it belongs to, in full ('Brenton High School
-    football'): the account says whose it is, whatever else its bio says. A bio that only repeats
-    the account's own name ('Wright Aviators LLC offers charter flights' of 'Wright Aviators')
-    says nothing more than the name."""
+    football'): the account says whose it is, whatever else its bio says. Not when the name is
+    another organisation's, said with its company or club word ('Wright Aviators LLC offers
+    charter flights', 'Brenton Bulldogs 14U')."""
     if m is None or not f.bio:
         return False
     bio = f" {' '.join(f.bio)} "
-    own = f" {f.name_text} "
     recs = [m.record, ref.by_key.get(m.record.parent or "")]
     return any(
-        len(form.split()) >= 2 and f" {form} " in bio and f" {form} " not in own
+        _names_itself(bio, form)
         for rec in recs
         if rec is not None
         for form in rec.forms
+        if len(form.split()) >= 2
     )
+
+
+def _names_itself(bio: str, form: str) -> bool:
+    """``form`` occurs in ``bio`` at least once not followed by another kind's word."""
+    needle = f" {form} "
+    start = bio.find(needle)
+    while start >= 0:
+        after = bio[start + len(needle) - 1 :]
+        nxt = after.split()[:1]
+        other = bool(nxt) and (
+            nxt[0] in lexicon.OTHER_KIND_NAME_WORDS or nxt[0] in lexicon.OTHER_KIND_BIO_WORDS
+        )
+        if not other and not _AGE_GROUP.match(after.strip()):
+            return True
+        start = bio.find(needle, start + 1)
+    return False
 
 
 def other_kind(f: Features, m: EntityMatch | None, ref: Reference) -> tuple[str, str] | None:
