@@ -17,7 +17,8 @@ certain to the least:
    a college, a pro team, a venue, the city) and nothing ties it to the district (unrelated;
    review when only a registered account's handle on another platform ties it);
 7. ``weighed``: the weights of all other levels are added to ``prior`` and turned into a
-   confidence: unregistered (a case), review, or unrelated.
+   confidence: unregistered (a case), review, or unrelated. An account that only shares the
+   district's place (``place_only``) or disowns it (``disclaimer``) is at most review.
 
 Every number used here is a field of :class:`~matching.settings.MatchSettings`.
 """
