@@ -293,8 +293,8 @@ class UnexplainedWords(Comparison):
 
 
 class ClassroomComparison(Comparison):
-    """A classroom's or a teacher's account ('Mr. Okafor's Class', 'Ms. Garza's 4th Grade') of a
-    school the account names: policy ABDB-AP counts every classroom account associated with the
+    """A classroom's account ('Mr. Okafor's Class', 'Ms. Garza's 4th Grade') of a school the
+    account names: policy ABDB-AP counts every classroom account associated with the
     district as a district account, to be registered like a school's."""
 
     code = "classroom"
@@ -305,9 +305,9 @@ class ClassroomComparison(Comparison):
         said = sorted(set(f.name_text.split()) & lexicon.CLASSROOM_WORDS)
         if f.has_phrase("class of", f.name_text):
             said = [w for w in said if w != "class"]  # 'Class of 2019' is a year's alumni
-        if not said and not f.teacher:
-            return []
-        what = f"'{said[0]}'" if said else "a teacher's name"
+        if not said:
+            return []  # a teacher's own name alone may be a personal account ('Mr. Lund')
+        what = f"'{said[0]}'" + (" and a teacher's name" if f.teacher else "")
         return [
             Level(
                 "classroom",

@@ -244,7 +244,8 @@ CLASSROOM_WORDS = frozenset(
 )
 
 # Sayings that the account is not the district's or a school's ("Not run by CVISD or any
-# school", "not affiliated with", "not an official account of"): never a confident case.
+# school", "not affiliated with", "not an official account of", a staff member's "views my
+# own"): never a confident case.
 DISCLAIMER_PHRASES = (
     "not affiliated",
     "no affiliation",
@@ -261,9 +262,17 @@ DISCLAIMER_PHRASES = (
     "not the official",
     "unofficial",
     "independent of",
+    # a staff member's personal account speaks for them, not the district (ABDB-AP)
+    "views my own",
+    "views are my own",
+    "opinions my own",
+    "opinions are my own",
+    "posts are my own",
+    "personal account",
 )
-# "Not a school team", "not a CVISD account": 'not a' (or 'an', 'the'), up to three words, one of these.
-DISCLAIMER_NOUNS = frozenset("account page school channel profile".split())
+# "Not a school team", "not a CVISD account": 'not a' (or 'an', 'the'), up to three words, one of
+# these ('school' alone is not one: "not a school day").
+DISCLAIMER_NOUNS = frozenset("account page team channel profile".split())
 
 # Words of a bio that name a company ('Wright Aviators LLC offers charter flights').
 OTHER_KIND_BIO_WORDS: dict[str, str] = dict.fromkeys("llc inc ltd corp".split(), "a company")

@@ -137,6 +137,14 @@ def test_the_name_of_a_class_alone_is_no_classroom_without_a_school(riverton) ->
     assert "classroom" not in {lv.code for lv in r.explanation}
 
 
+def test_a_teachers_own_name_is_no_classroom(riverton) -> None:
+    """A teacher's personal account is kept apart from the district's (ABDB-AP)."""
+    bio = "Teacher at Lincoln Elementary in Riverton, Oregon. Views my own."
+    r = riverton.assess(_ig("mrs_patel_reads", "Mrs. Patel", bio))
+    assert "classroom" not in {lv.code for lv in r.explanation}
+    assert (r.classification, r.explanation[0].code) == ("review", "disclaimer"), r.explanation
+
+
 def test_class_of_a_year_is_no_classroom(brenton) -> None:
     r = brenton.assess(_ig("bhsclassof2019", "BHS Class of 2019", "Brenton High School alumni"))
     assert r.classification == "affiliated"
@@ -252,6 +260,7 @@ def test_a_threads_account_made_from_a_registered_instagram_is_never_a_namesake(
         ("Brenton High School hoops highlights. Not affiliated with USD 418.", "not affiliated"),
         ("Brenton High School scores. This is not an official BPS account.", "not an official"),
         ("Brenton High School scores, not a school account.", "not a school account"),
+        ("Brenton High School hoops. Not a school team.", "not a school team"),
     ],
 )
 def test_a_disclaimer_caps_a_case_at_review_and_says_so(brenton, bio, phrase) -> None:
@@ -260,8 +269,11 @@ def test_a_disclaimer_caps_a_case_at_review_and_says_so(brenton, bio, phrase) ->
     assert r.explanation[0].code == "disclaimer" and phrase in r.explanation[0].label
 
 
-def test_without_the_disclaimer_the_same_account_is_a_case(brenton) -> None:
-    r = brenton.assess(_ig("bhsscoreboard", "Brenton High Scoreboard", "Brenton High School scores."))
+@pytest.mark.parametrize(
+    "bio", ["Brenton High School scores.", "Brenton High School scores. Friday is not a school day."]
+)
+def test_without_a_disclaimer_the_same_account_is_a_case(brenton, bio) -> None:
+    r = brenton.assess(_ig("bhsscoreboard", "Brenton High Scoreboard", bio))
     assert r.classification == "unregistered"
 
 
