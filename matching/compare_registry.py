@@ -12,8 +12,8 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from crawler.district.registry import RegistryRow
 from crawler.vocab import Platform
-from matching.features import Features, title_name
 from matching import lexicon
+from matching.features import Features, title_name
 from matching.normalise import fold, strip_official
 from matching.reference import Reference
 from matching.settings import MatchSettings

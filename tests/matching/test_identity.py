@@ -172,7 +172,11 @@ def test_a_state_named_alone_is_still_a_place() -> None:
 
 def test_the_school_a_bio_names_wins_over_the_district_named_after_it(riverton) -> None:
     f = riverton.features(
-        _ig("x1", "Ms. Ortiz's 2nd Grade", "2nd grade at Lincoln Elementary, Riverton Valley Schools")
+        _ig(
+            "x1",
+            "Ms. Ortiz's 2nd Grade",
+            "2nd grade at Lincoln Elementary, Riverton Valley Schools",
+        )
     )
     m = bio_entity(f, riverton.ref, 78.0)
     assert m is not None and m.record.key == "lincoln"
@@ -270,7 +274,8 @@ def test_a_disclaimer_caps_a_case_at_review_and_says_so(brenton, bio, phrase) ->
 
 
 @pytest.mark.parametrize(
-    "bio", ["Brenton High School scores.", "Brenton High School scores. Friday is not a school day."]
+    "bio",
+    ["Brenton High School scores.", "Brenton High School scores. Friday is not a school day."],
 )
 def test_without_a_disclaimer_the_same_account_is_a_case(brenton, bio) -> None:
     r = brenton.assess(_ig("bhsscoreboard", "Brenton High Scoreboard", bio))
