@@ -120,7 +120,9 @@ BIO_FIELDS = ("bio", "search snippet")
 
 def bio_entity(f: Features, ref: Reference, score: float) -> EntityMatch | None:
     """The entity a bio (or search snippet) names in full ('… 2nd grade at Aurora Elementary'), for an
-    account whose own name names none: the most specific name wins. It counts as a weak name match."""
+    account whose own name names none: the most specific entity wins (a school before the district
+    named after it: '4th grade at Washington Elementary, Cibolo Valley ISD'), then the longest
+    name. It counts as a weak name match."""
     if not f.bio:
         return None
     assert ref.entity_index is not None
@@ -133,7 +135,7 @@ def bio_entity(f: Features, ref: Reference, score: float) -> EntityMatch | None:
                 found.append((len(form.split()), rec.depth, rec, original))
     if not found:
         return None
-    n, _depth, rec, original = max(found, key=lambda x: (x[0], x[1]))
+    n, _depth, rec, original = max(found, key=lambda x: (x[1], x[0]))
     return EntityMatch(rec, score, f.bio_source, original, n)
 
 

@@ -292,6 +292,32 @@ class UnexplainedWords(Comparison):
         ]
 
 
+class ClassroomComparison(Comparison):
+    """A classroom's account ('Mr. Okafor's Class', 'Ms. Garza's 4th Grade') of a school the
+    account names: policy ABDB-AP counts every classroom account associated with the
+    district as a district account, to be registered like a school's."""
+
+    code = "classroom"
+
+    def levels(self, f: Features, m: EntityMatch | None) -> list[Level]:
+        if m is None or m.score < self.s.name_weak or m.record.depth < 1:
+            return []
+        said = sorted(set(f.name_text.split()) & lexicon.CLASSROOM_WORDS)
+        if f.has_phrase("class of", f.name_text):
+            said = [w for w in said if w != "class"]  # 'Class of 2019' is a year's alumni
+        if not said:
+            return []  # a teacher's own name alone may be a personal account ('Mr. Lund')
+        what = f"'{said[0]}'" + (" and a teacher's name" if f.teacher else "")
+        return [
+            Level(
+                "classroom",
+                f"a classroom account ({what}) of {m.record.label}: a district account under "
+                "ABDB-AP",
+                self.s.w_classroom,
+            )
+        ]
+
+
 class PlaceComparison(Comparison):
     """Town and state: the district's own or nearby towns, its state; another town or state."""
 

@@ -12,8 +12,9 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from crawler.district.registry import RegistryRow
 from crawler.vocab import Platform
-from matching.features import Features
-from matching.normalise import strip_official
+from matching import lexicon
+from matching.features import Features, title_name
+from matching.normalise import fold, strip_official
 from matching.reference import Reference
 from matching.settings import MatchSettings
 from matching.types import Level, RegisteredHandle
@@ -71,15 +72,18 @@ class RegistryComparison:
                         f"handle @{c.handle} is one letter from registered @{rh.row.handle}",
                         0.0,
                     ), rh
-            shown = c.display_name or f.title_name
+            # The name proper: a page name stored with its place ('… Official | Dayton, OH').
+            shown = title_name(c.display_name or "") or f.title_name
             name = " ".join(self.ref.tokens(strip_official(shown)))
             if name and len(rh.name.split()) >= 2 and f.handle_skeleton != rh.skeleton:
                 r = fuzz.ratio(name, rh.name, processor=None)
                 if r >= s.impersonation_name:
                     what = "display name" if c.display_name else "name in search results"
+                    added = sorted(set(fold(shown).split()) & lexicon.OFFICIAL_WORDS)
+                    plus = f" with '{added[0]}' added" if added else ""
                     return Level(
                         "impersonation_name",
-                        f"{what} '{shown}' copies registered '{rh.row.display_name}' "
+                        f"{what} '{shown}' copies registered '{rh.row.display_name}'{plus} "
                         f"(@{rh.row.handle}, {r:.0f})",
                         0.0,
                     ), rh

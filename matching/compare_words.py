@@ -65,5 +65,28 @@ def affiliated_words(f: Features) -> tuple[str, str] | None:
     return None
 
 
-def community_word(f: Features) -> str | None:
-    return next((w for w in f.name_text.split() if w in lexicon.COMMUNITY_WORDS), None)
+_NOT_A = re.compile(
+    rf"\bnot (?:an?|the) (?:\w+ ){{0,3}}(?:{'|'.join(sorted(lexicon.DISCLAIMER_NOUNS))})\b"
+)
+
+
+def disclaimer(f: Features) -> str | None:
+    """What the account says to disown the district or its schools ('not run by CVISD or any
+    school', 'not affiliated with', 'not a school team'), as written (folded)."""
+    for text in (f.context, f.name_text):
+        hay = f" {text} "
+        phrase = next((p for p in lexicon.DISCLAIMER_PHRASES if f" {p} " in hay), None)
+        if phrase is None:
+            m = _NOT_A.search(text)
+            phrase = m.group(0) if m else None
+        if phrase is not None:
+            return phrase
+    return None
+
+
+def community_word(f: Features, own: set[str] | frozenset[str] = frozenset()) -> str | None:
+    """A community group's word in the name, unless it is a word of the district's or the
+    entity's own name ('City' of 'Dayton Riverside City Schools')."""
+    return next(
+        (w for w in f.name_text.split() if w in lexicon.COMMUNITY_WORDS and w not in own), None
+    )

@@ -14,9 +14,11 @@ certain to the least:
 5. ``affiliated``: it names an affiliated organisation, or uses their words (booster, PTO…)
    about one of the district's schools;
 6. ``namesake``: its name or bio describe another kind of organisation (a company, a youth club,
-   a college, a pro team, a venue, the city) and nothing ties it to the district (unrelated);
+   a college, a pro team, a venue, the city) and nothing ties it to the district (unrelated;
+   review when only a registered account's handle on another platform ties it);
 7. ``weighed``: the weights of all other levels are added to ``prior`` and turned into a
-   confidence: unregistered (a case), review, or unrelated.
+   confidence: unregistered (a case), review, or unrelated. An account that only shares the
+   district's place (``place_only``) or disowns it (``disclaimer``) is at most review.
 
 Every number used here is a field of :class:`~matching.settings.MatchSettings`.
 """
@@ -28,11 +30,11 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from crawler.district.registry import RegistryRow
-from crawler.vocab import CaseKind, Classification
+from crawler.vocab import CaseKind, Classification, Platform
 from matching.compare import EntityMatch, named_match
 from matching.compare_levels import Comparison
 from matching.compare_registry import RegistryComparison
-from matching.compare_words import affiliated_words, community_word, fan_levels
+from matching.compare_words import affiliated_words, community_word, disclaimer, fan_levels
 from matching.features import LINK_SOURCES, Features
 from matching.namesake import bio_names_school, identity_word, other_kind
 from matching.reference import Reference
@@ -100,11 +102,23 @@ class Evidence:
     def tied(self) -> bool:
         return bool(self.codes & TIES) or self.same_handle is not None
 
+    def same_account(self) -> bool:
+        """A Threads profile with a registered Instagram handle: made from that very account."""
+        sh = self.same_handle
+        return (
+            sh is not None
+            and self.f.candidate.platform == Platform.THREADS
+            and sh[1].platform == Platform.INSTAGRAM
+        )
+
     @cached_property
     def namesake(self) -> tuple[str, str] | None:
         """What else it says it is (a company, a youth club…), when nothing ties it to the district
-        and its bio does not name the school."""
-        if self.tied() or bio_names_school(self.f, self.best, self.ref):
+        and its bio does not name the school. A handle that a registered account uses on another
+        platform does not settle it: the handle is the name they share ('wright-aviators')."""
+        if self.codes & TIES or self.same_account():
+            return None
+        if bio_names_school(self.f, self.best, self.ref):
             return None
         return other_kind(self.f, self.best, self.ref)
 
@@ -209,6 +223,22 @@ def _namesake(e: Evidence) -> Result | None:
     if e.namesake is None:
         return None
     word, kind = e.namesake
+    if e.same_handle is not None:
+        # Two signals disagree: what it says it is, and a registered account's handle elsewhere.
+        same, row = e.same_handle
+        lv = Level(
+            "namesake",
+            f"'{word}': {kind}, not the district; only the same handle as the registered "
+            f"{row.platform} account @{row.handle} ties it to the district: a person decides",
+            0.0,
+        )
+        return Result(
+            Classification.REVIEW,
+            row.entity,
+            e.s.namesake_same_handle_confidence,
+            (lv, same[0], *e.levels),
+            entity_score=e.score,
+        )
     lv = Level(
         "namesake",
         f"'{word}': {kind}, not the district; nothing ties it to the district "
@@ -241,7 +271,10 @@ def _weighed(e: Evidence) -> Result:
                 0.0,
             )
         )
-    community = community_word(f)
+    own = set(ref.district_word_set)
+    if e.best is not None:
+        own |= e.best.record.tokens
+    community = community_word(f, own)
     if community and not e.codes & LINKED:
         lv = Level("community", f"'{community}': a community group, not the schools", s.w_community)
         levels.append(lv)
@@ -258,6 +291,17 @@ def _weighed(e: Evidence) -> Result:
         levels.append(fan)
     if official:
         levels.append(Level("official_claim", "claims to be official", s.w_official_claim))
+    disowns = disclaimer(f)
+    if disowns is not None:
+        levels.insert(
+            0,
+            Level(
+                "disclaimer",
+                f"says '{disowns}': it disowns the district or its schools, so it is never a "
+                "case (at most review)",
+                s.w_disclaimer,
+            ),
+        )
     return weigh(s, e.best, levels, hint)
 
 

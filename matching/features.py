@@ -31,6 +31,18 @@ _TITLE_END = re.compile(
 _COUNTS = re.compile(r"^[\d.,kKmM\s]+(?:followers|following|posts|likes)\b.*?\s-\s", re.IGNORECASE)
 # ... then the name and handle again: "Mustang Boosters (@mustangboosters) on Instagram: ".
 _SNIPPET_NAME = re.compile(r"^[^\n]*?\(@[^)]*\)\s+on\s+\w+\s*[:|.]?\s*")
+# The page's name and counts that other platforms put before the bio (platforms.md): Facebook
+# "Name. 900 likes · 22 talking about this. ", LinkedIn "Name | 1,400 followers on LinkedIn. ",
+# TikTok "3.7K Likes. 400 Followers. " (after its name), Threads "5.5M Followers • 145 Threads • ".
+_COUNT = r"[\d.,]+[kKmM]?"
+_PAGE_PREFIXES = (
+    re.compile(rf"^[^\n]*?\.\s+{_COUNT}\s+likes?\s*·\s*{_COUNT}\s+talking about this\.?\s*", re.I),
+    re.compile(rf"^[^\n]*?\|\s*{_COUNT}\s+followers? on LinkedIn\.?\s*", re.I),
+    re.compile(rf"^{_COUNT}\s+likes\.\s*{_COUNT}\s+followers\.\s*", re.I),
+    re.compile(rf"^{_COUNT}\s+followers\s*•\s*{_COUNT}\s+threads\s*•\s*", re.I),
+)
+# A teacher's title before a name ("Ms. Garza's 4th Grade"): not the short form of middle school.
+_HONORIFIC = re.compile(rf"\b({'|'.join(lexicon.HONORIFICS)})\.?\s+(?=[A-Z][a-z])")
 # Sources that see an account as a link on a page (the district's site): the link text names it.
 LINK_SOURCES = sources_where(observation=Observation.LINK)
 
@@ -62,6 +74,7 @@ class Features:
     hosts: list[str] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    teacher: bool = False  # the display name starts a name with a teacher's title (Mr., Ms.)
 
     def block_words(self, s: MatchSettings) -> dict[str, float]:
         """Words to block on, with a weight: the display name and search titles say what the account
@@ -99,8 +112,17 @@ def sighting_texts(c: Candidate) -> tuple[list[str], list[str], list[str]]:
             pages += [s.title] if s.title else []
         else:
             names += [s.title] if s.title else []
-            snippets += [_SNIPPET_NAME.sub("", _COUNTS.sub("", s.snippet))] if s.snippet else []
+            snippets += [snippet_bio(s.snippet)] if s.snippet else []
     return list(dict.fromkeys(names)), list(dict.fromkeys(pages)), list(dict.fromkeys(snippets))
+
+
+def snippet_bio(snippet: str) -> str:
+    """The bio part of a search snippet: the platform's counts and the page's name cut off, so
+    that a snippet does not name the account's entity only by repeating the account's name."""
+    text = _SNIPPET_NAME.sub("", _COUNTS.sub("", snippet))
+    for prefix in _PAGE_PREFIXES:
+        text = prefix.sub("", text, count=1)
+    return text
 
 
 def title_name(title: str) -> str:
@@ -110,7 +132,9 @@ def title_name(title: str) -> str:
 
 def build_features(c: Candidate, ref: Reference) -> Features:
     f = Features(candidate=c)
-    f.name = ref.tokens(c.display_name)
+    honorifics = {fold(m.group(1)) for m in _HONORIFIC.finditer(c.display_name or "")}
+    f.teacher = bool(honorifics)
+    f.name = ref.tokens(_HONORIFIC.sub(" ", c.display_name or ""))
     handle = c.handle.lower().lstrip("@")
     if c.platform == Platform.BLUESKY:
         handle = re.sub(r"\.bsky\.social$", "", handle)
@@ -120,12 +144,17 @@ def build_features(c: Candidate, ref: Reference) -> Features:
         handle = ""
     assert ref.segmenter is not None
     f.handle_raw = ref.segmenter.split(handle) if handle else []
-    f.handle = ref.tokens(" ".join(f.handle_raw))
+    # A teacher's handle ('msgarzas4thgrade', 'mrskimsclass') is a title and a surname the
+    # vocabulary does not know: its pieces are not expanded ('ms' is no middle school there).
+    if honorifics:
+        f.handle = [p for p in f.handle_raw if p not in honorifics]
+    else:
+        f.handle = ref.tokens(" ".join(f.handle_raw))
     f.handle_compact = compact(handle)
     f.handle_skeleton = skeleton(handle) if handle else ""
     names, pages, snippets = sighting_texts(c)
     for t in names:
-        words = ref.tokens(_TITLE_NOISE.sub(" ", _HANDLE_IN_TITLE.sub(" ", t)))
+        words = ref.tokens(_TITLE_NOISE.sub(" ", _HANDLE_IN_TITLE.sub(" ", _HONORIFIC.sub(" ", t))))
         if words:
             f.titles.append(words)
     if not c.display_name:
@@ -185,7 +214,9 @@ _STATE_NAMES = sorted(((n, c) for c, n in lexicon.STATES.items()), key=lambda x:
 _FULL = re.compile(
     r"((?:[A-Z][A-Za-z.'-]*\s+){0,3}[A-Z][A-Za-z.'-]*)?\s*,?\s*\b("
     + "|".join(n.title() for n, _ in _STATE_NAMES)
-    + r")\b"
+    # A state's name before another capitalised word is part of a longer name ('Washington
+    # Elementary', 'Oregon District Elementary', 'Kansas City'), not the state.
+    + r")\b(?!\s+[A-Z][a-z])"
 )
 
 

@@ -133,6 +133,18 @@ OTHER_KIND_NAME_WORDS: dict[str, str] = {
         "a city, county or public service",
     ),
 }
+# Sports that youth and travel clubs play ('Wright Aviators 14U', 'Brenton Select Soccer').
+CLUB_SPORTS = (
+    "soccer",
+    "volleyball",
+    "basketball",
+    "hockey",
+    "baseball",
+    "softball",
+    "lacrosse",
+    "football",
+    "wrestling",
+)
 # Not 'library', 'chamber', 'company', 'park' alone: a school library, a chamber choir, a
 # theatre company, Willow Park Elementary.
 OTHER_KIND_NAME_PHRASES: dict[str, str] = {
@@ -141,8 +153,16 @@ OTHER_KIND_NAME_PHRASES: dict[str, str] = {
     ),
     **dict.fromkeys(
         (
-            f"{sport} club"
-            for sport in ("soccer", "volleyball", "basketball", "hockey", "baseball", "softball")
+            phrase
+            for sport in CLUB_SPORTS
+            for phrase in (
+                f"{sport} club",
+                f"{sport} academy",
+                f"{sport} select",
+                f"select {sport}",
+                f"travel {sport}",
+                f"club {sport}",
+            )
         ),
         "a youth or club team",
     ),
@@ -194,9 +214,7 @@ OTHER_KIND_BIO_PHRASES: dict[str, str] = {
     **dict.fromkeys(
         (
             "youth club",
-            "club volleyball",
-            "club soccer",
-            "travel soccer",
+            *(f"{x} {sport}" for x in ("club", "travel", "select") for sport in CLUB_SPORTS),
             "travel club",
             "travel team",
             "youth travel",
@@ -216,6 +234,48 @@ OTHER_KIND_BIO_PHRASES: dict[str, str] = {
         "a city, county or public service",
     ),
 }
+
+# A teacher's title before a name ("Mrs. Hansen's 2nd Grade"); as written, so 'MS' stays middle school.
+HONORIFICS = ("Mrs", "Ms", "Mr", "Miss", "Mx")
+# Words of a classroom's or a grade's account ("Mr. Okafor's Class", "4th grade"): under policy
+# ABDB-AP a classroom account of a district school is a district account.
+CLASSROOM_WORDS = frozenset(
+    "class classroom classrooms grade graders kindergarten kinder prek preschool".split()
+)
+
+# Sayings that the account is not the district's or a school's ("Not run by CVISD or any
+# school", "not affiliated with", "not an official account of", a staff member's "views my
+# own"): never a confident case.
+DISCLAIMER_PHRASES = (
+    "not affiliated",
+    "no affiliation",
+    "not associated with",
+    "not connected with",
+    "not connected to",
+    "not run by",
+    "not operated by",
+    "not managed by",
+    "not sponsored by",
+    "not endorsed",
+    "not official",
+    "not an official",
+    "not the official",
+    "unofficial",
+    "independent of",
+    # a staff member's personal account speaks for them, not the district (ABDB-AP)
+    "views my own",
+    "views are my own",
+    "opinions my own",
+    "opinions are my own",
+    "posts are my own",
+    "personal account",
+)
+# "Not a school team", "not a CVISD account": 'not a' (or 'an', 'the'), up to three words, one of
+# these ('school' alone is not one: "not a school day").
+DISCLAIMER_NOUNS = frozenset("account page team channel profile".split())
+
+# Words of a bio that name a company ('Wright Aviators LLC offers charter flights').
+OTHER_KIND_BIO_WORDS: dict[str, str] = dict.fromkeys("llc inc ltd corp".split(), "a company")
 
 FAN_WORDS = frozenset(
     "fan fans parody commentary satire unofficial fanpage fanclub memes meme".split()

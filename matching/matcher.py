@@ -10,6 +10,7 @@ from crawler.district.profile import DistrictProfile
 from crawler.district.registry import RegistryRow
 from matching.compare import EntityMatch, EntityScorer
 from matching.compare_levels import (
+    ClassroomComparison,
     DistrictEvidence,
     MascotActivityComparison,
     NameComparison,
@@ -43,6 +44,7 @@ class Matcher:
                 NameComparison,
                 MascotActivityComparison,
                 UnexplainedWords,
+                ClassroomComparison,
                 PlaceComparison,
                 DistrictEvidence,
             )

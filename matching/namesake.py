@@ -23,7 +23,8 @@ from matching.features import Features
 from matching.reference import Reference
 from matching.types import Record
 
-_AGE_GROUP = re.compile(r"\b(?:u\d{1,2}|\d{1,2}u|ages \d{1,2})\b")
+# An age group ('14U', 'U12', 'ages 9-14'); folded text splits '14u' into '14 u'.
+_AGE_GROUP = re.compile(r"\b(?:u ?\d{1,2}|\d{1,2} ?u|ages? \d{1,2})\b")
 _PLAIN = lexicon.GENERIC | set(lexicon.LEVEL_WORDS) | set(lexicon.STATES.values())
 
 
@@ -66,17 +67,36 @@ def identity_word(f: Features, m: EntityMatch, ref: Reference) -> str | None:
 
 def bio_names_school(f: Features, m: EntityMatch | None, ref: Reference) -> bool:
     """The bio names the entity, or the school it belongs to, in full ('Brenton High School
-    football'): the account says whose it is, whatever else its bio says."""
+    football'): the account says whose it is, whatever else its bio says. Not when the name is
+    another organisation's, said with its company or club word ('Wright Aviators LLC offers
+    charter flights', 'Brenton Bulldogs 14U')."""
     if m is None or not f.bio:
         return False
     bio = f" {' '.join(f.bio)} "
     recs = [m.record, ref.by_key.get(m.record.parent or "")]
     return any(
-        len(form.split()) >= 2 and f" {form} " in bio
+        _names_itself(bio, form)
         for rec in recs
         if rec is not None
         for form in rec.forms
+        if len(form.split()) >= 2
     )
+
+
+def _names_itself(bio: str, form: str) -> bool:
+    """``form`` occurs in ``bio`` at least once not followed by another kind's word."""
+    needle = f" {form} "
+    start = bio.find(needle)
+    while start >= 0:
+        after = bio[start + len(needle) - 1 :]
+        nxt = after.split()[:1]
+        other = bool(nxt) and (
+            nxt[0] in lexicon.OTHER_KIND_NAME_WORDS or nxt[0] in lexicon.OTHER_KIND_BIO_WORDS
+        )
+        if not other and not _AGE_GROUP.match(after.strip()):
+            return True
+        start = bio.find(needle, start + 1)
+    return False
 
 
 def other_kind(f: Features, m: EntityMatch | None, ref: Reference) -> tuple[str, str] | None:
@@ -99,7 +119,11 @@ def other_kind(f: Features, m: EntityMatch | None, ref: Reference) -> tuple[str,
     for phrase, kind in lexicon.OTHER_KIND_BIO_PHRASES.items():
         if f.has_phrase(phrase, bio) and not set(phrase.split()) <= own:
             return phrase, kind
-    age = _AGE_GROUP.search(bio)
+    for w in f.bio:
+        kind = lexicon.OTHER_KIND_BIO_WORDS.get(w)
+        if kind and w not in own:
+            return w, kind
+    age = _AGE_GROUP.search(name) or _AGE_GROUP.search(bio)
     if age:
         return age.group(0), "a youth or club team"
     return None

@@ -344,6 +344,7 @@ class Reference:
             | lexicon.ACTIVITIES
             | lexicon.COMMON_NAME_WORDS
         )
+        v |= lexicon.CLASSROOM_WORDS | {h.lower() for h in lexicon.HONORIFICS}
         v |= set(lexicon.HANDLE_DECORATIONS) | {
             w for ph in lexicon.AFFILIATED_PHRASES for w in ph.split()
         }

@@ -91,6 +91,9 @@ class MatchSettings:
     w_district_site: float = 4.0
     w_registered_handle: float = 2.0
     w_official_claim: float = 0.5
+    w_classroom: float = 1.5
+    """A classroom's or teacher's account ('class', 'grade', 'Mr.', 'Ms.') of a school it names:
+    policy ABDB-AP makes classroom accounts district accounts."""
     w_mascot_conflict: float = -2.5
     w_level_conflict: float = -2.0
     w_other_place: float = -5.0
@@ -100,6 +103,9 @@ class MatchSettings:
     """It names an entity only through the district's city, region or state (and generic or sport
     words): no distinctive word, mascot or level of the entity, no district name or link. Such an
     account is never a case (at most ``review``) whatever the sum."""
+    w_disclaimer: float = -1.0
+    """It disowns the district or its schools ('not run by', 'not affiliated with', 'not an
+    official account of'). Such an account is never a case (at most ``review``) whatever the sum."""
     # --- decide: thresholds on the confidence (0-1)
     case_threshold: float = 0.8
     review_threshold: float = 0.35
@@ -117,6 +123,9 @@ class MatchSettings:
     namesake_confidence: float = 0.85
     """Its name or bio describe another kind of organisation (a company, a youth club, a college,
     a pro team, a venue, the city) and nothing ties it to the district: unrelated."""
+    namesake_same_handle_confidence: float = 0.5
+    """The same, but it uses the handle of a registered account on another platform (the name
+    they share): review, with this confidence that it is the district's."""
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any] | None) -> MatchSettings:
@@ -159,6 +168,7 @@ class MatchSettings:
             "affiliated_org_confidence",
             "affiliated_words_confidence",
             "namesake_confidence",
+            "namesake_same_handle_confidence",
             "block_handle_weight",
             "block_bio_weight",
             "name_token_set_share",

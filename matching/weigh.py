@@ -19,6 +19,8 @@ from matching.types import Level, Result
 LOCAL_EVIDENCE = (DISTRICT_SITE, "domain_link", "district_name", "town", "registered_elsewhere")
 # Evidence that ties the account to the district itself, whatever its name says.
 LINKED = frozenset({DISTRICT_SITE, "domain_link"})
+# Levels that keep an account from being a case, whatever the sum: at most review.
+NEVER_A_CASE = frozenset({"place_only", "disclaimer"})
 
 
 def logistic(x: float) -> float:
@@ -104,8 +106,9 @@ def weigh(
     if "other_place" in codes and not strong_link:
         return Result(Classification.UNRELATED, None, round(1 - p, 3), expl, entity_score=score)
     named = entity is not None and ((best is not None and best.score >= s.name_weak) or strong_link)
-    # The district's places alone never open a case: at most a person looks at it.
-    if p >= s.case_threshold and named and "place_only" not in codes:
+    # The district's places alone never open a case, nor an account that disowns the district:
+    # at most a person looks at it.
+    if p >= s.case_threshold and named and not codes & NEVER_A_CASE:
         return Result(
             Classification.UNREGISTERED,
             entity,
