@@ -310,7 +310,7 @@ def plan_handle_probe(ctx: PlanContext) -> SourcePlan:
         probe.append(Platform.MASTODON)
     youtube_api = bool(secret(Source.YOUTUBE))
     # deeper where a candidate is cheap: 25 to a Bluesky call, 1 unit on YouTube's API
-    depth = {Platform.BLUESKY: 4, **({Platform.YOUTUBE: 2} if youtube_api else {})}
+    depth: dict[str, int] = {Platform.BLUESKY: 4, **({Platform.YOUTUBE: 2} if youtube_api else {})}
     found = _handle_rows(
         Source.HANDLE_PROBE,
         ctx.groups,
