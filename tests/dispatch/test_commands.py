@@ -82,8 +82,9 @@ def test_nodes_dry_run_and_sigterm_cancels_the_jobs(site, nodes):
         time.sleep(0.2)
     jobs = node.jobs()
     assert jobs["running"] == [] and jobs["pending"] == []
-    (done,) = jobs["finished"]
-    result = parse_result(node.log("bluesky", done["id"], done["log_url"]), "bluesky")
+    (done,) = jobs["finished"]  # the job running when the signal came (the selfcheck runs first)
+    spider = done["spider"]
+    result = parse_result(node.log(spider, done["id"], done["log_url"]), spider)
     assert result is not None and result.finish_reason == "shutdown"  # cancelled, not finished
     with transaction(site.database_url) as s:
         scan = s.scalars(select(Scan)).one()

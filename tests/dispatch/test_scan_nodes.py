@@ -86,5 +86,5 @@ def test_a_scan_over_two_nodes_one_of_which_dies_finds_what_a_local_scan_finds(
     on_b = [src for src, node in scheduled if node == b.url]
     assert on_b and scheduled.count((on_b[0], a.url)) == 1, scheduled  # re-run on the other node
     assert any(e.get("event") == "node_lost" and e["node"] == b.url for e in events)
-    assert set(outcome.sources) == set(SOURCES)
+    assert set(outcome.sources) == {*SOURCES, "selfcheck"}  # a scan runs the selfcheck first
     assert all(r["finish_reason"] == "finished" for r in outcome.sources.values())

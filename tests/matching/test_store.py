@@ -169,5 +169,6 @@ def test_liveness_sources_come_from_the_source_table() -> None:
         Source.MASTODON,
         Source.PROFILES,
         Source.HANDLE_PROBE,
+        Source.SELFCHECK,
     }
     assert LINK_SOURCES == {Source.DISTRICT_SITE}
