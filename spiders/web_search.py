@@ -21,6 +21,7 @@ from scrapy.http import Response
 
 from crawler.db.quota import BRAVE
 from crawler.discovery.planner import SITE_HOSTS, PlannedQuery, period_left
+from crawler.platforms import classify
 from crawler.platforms.urls import host_matches
 from spiders.api_search import ApiSearchSpider
 from spiders.base import QUERY, ScoutSpider
@@ -59,6 +60,14 @@ class WebSearchSpider(ApiSearchSpider):
             self.quota_exceeded(response)
         error = self.backend.error(response.status, data, response.headers)
         return error or super().api_error(response, data)
+
+    def page_full(self, records: list[Any], data: Any) -> bool:
+        """A page is worth following when it was full and mostly accounts: a page of posts,
+        hashtags and articles says the accounts for this term are exhausted."""
+        if len(records) < self.backend.page_size:
+            return False
+        accounts = sum(1 for url, _, _ in records if classify(url).account is not None)
+        return accounts >= RELEVANT_SHARE * len(records)
 
     def parse_results(self, response: Response, data: Any, pq: PlannedQuery, page: int) -> Any:
         results, more = self.backend.results(data)
@@ -113,6 +122,8 @@ class WebSearchSpider(ApiSearchSpider):
             self._asked = {q.query.casefold() for q in ScoutSpider.planned(self)}
         return self._asked
 
+
+RELEVANT_SHARE = 0.7  # of a full page's results that must be accounts for the next page
 
 SITES = re.compile(r"(?:\s+OR\s+)?site:(\S+)")
 

@@ -373,6 +373,18 @@ def test_searxng_follows_full_pages_only(config, make_spider):
     assert requests(respond(nxt, json_response, _searx_page(["https://x.com/a"]))) == []
 
 
+def test_searxng_does_not_follow_a_full_page_of_posts(config, make_spider):
+    """A full page that is mostly posts and hashtags says this term's accounts are exhausted."""
+    spider = make_spider(WebSearchSpider, config)
+    pq = PlannedQuery("web_search", 'site:instagram.com "Sheyenne"', "instagram", "shs")
+    (req,) = spider.requests_for(pq, [pq.query])
+    posts = [f"https://www.instagram.com/p/C{i}x/" for i in range(8)]
+    page = _searx_page(
+        [*posts, "https://www.instagram.com/shs1/", "https://www.instagram.com/shs2/"]
+    )
+    assert requests(respond(req, json_response, page)) == []
+
+
 def test_crowded_multi_site_query_is_split_per_platform(config, make_spider):
     roomy = budget(results_pages=1, searxng_requests_per_scan=5000)
     spider = make_spider(WebSearchSpider, with_(config, budget=roomy))
