@@ -22,7 +22,10 @@ another district's accounts are ``unrelated`` to it (a scan may find them; a cas
 precision error), and every source is computed from the scanning district's names and web
 site. An account indexed only under a former domain (``search_domain``) is ``web_search``
 findable only when discovery puts that domain in its ``site:`` queries. A deleted account
-(``live: false``) expects no case, even when a search engine still shows it.
+(``live: false``) expects no case, even when a search engine still shows it, where a scan can
+check it directly (its page or API); on a platform whose pages robots.txt closes (Instagram,
+X, Facebook, Threads, LinkedIn) a search result cannot be checked, and DESIGN.md says the case
+opens with that limit stated: it expects its class's case.
 """
 
 from __future__ import annotations
@@ -236,8 +239,11 @@ def build_manifest(
             aliases = (found[1],) if found else ()
         imitated = world.by_key[a.imitates] if a.imitates and not foreign else None
         case = a.case or (a.cls if a.cls in ("unregistered", "impersonation") else None)
-        if foreign or not a.live:
-            case = None  # another district's account, or one deleted (an old result or link is no case)
+        if foreign or (not a.live and a.platform in PROFILE_PLATFORMS):
+            # another district's account, or one deleted whose page or API a scan can check
+            # (an old result or link is no case); a deleted account on a platform whose pages
+            # robots.txt closes cannot be checked: its case opens with that limit stated
+            case = None
         out.append(
             HiddenAccount(
                 key=a.key,

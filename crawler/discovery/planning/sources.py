@@ -30,7 +30,6 @@ from crawler.district.profile import DistrictProfile
 from crawler.platforms import PLATFORMS
 from crawler.vocab import Platform, Source
 
-NEXT_PAGES_SHARE = 20  # percent of web search's requests kept for further result pages
 PAGE_HOST_SHARE = 0.75  # of a page host's request budget, for the handle probe
 # candidates one request can check (the handle probe asks Bluesky's getProfiles for 25 at a
 # time, so it goes deeper into each entity's candidates there)
@@ -159,10 +158,7 @@ def plan_web_search(ctx: PlanContext) -> SourcePlan:
     )
     rows = [row for prio, t, term in terms for row in _site_rows(t, prio, term, platforms)]
     backend = "SearXNG" if config.searxng_url else "Brave"
-    # first pages take most of the budget; the rest goes to the next pages of the queries
-    # whose page was full of accounts (the spider decides at run time, most relevant first)
-    first = requests - (requests * NEXT_PAGES_SHARE // 100 if ctx.pages > 1 else 0)
-    kept, cut = budgeted(rows, first)
+    kept, cut = budgeted(rows, requests)
     note = (
         f"{backend}: {requests} requests; up to {ctx.pages} pages per query while the budget lasts"
     )
