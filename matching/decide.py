@@ -198,6 +198,10 @@ def _not_district(e: Evidence) -> Result | None:
     nd = named_match(e.f, ref.not_district, ref.not_district_index, e.s.not_district_name, e.s)
     if nd is None or (e.best is not None and nd[1] <= e.best.score):
         return None
+    if e.best is not None and e.codes & TIES:
+        # 'Lincoln Lions football, CVISD.': a lookalike's name, but the account names the
+        # district (or links to it): the lookalike elsewhere does not decide
+        return None
     rec, sc = nd
     where = f" ({rec.location})" if rec.location else ""
     lv = Level("not_district", f"names '{rec.label}'{where}: not the district ({sc:.0f})", 0.0)

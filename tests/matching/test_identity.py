@@ -306,3 +306,40 @@ def test_a_word_of_the_districts_own_name_is_no_community_word(tmp_path) -> None
     assert r.classification == "unregistered"
     r = m.assess(_ig("brentoncityrec", "Brenton City Rec", "Brenton City Schools gym nights"))
     assert "community" in {lv.code for lv in r.explanation}
+
+
+def test_a_lookalike_name_does_not_decide_when_the_account_names_the_district():
+    """``not_district`` lists 'Lincoln High School Lions' (Lincoln NE). An account with that
+    kind of name whose bio names the district is the district's; one that names only the
+    lookalike's place is not."""
+    from pathlib import Path
+
+    from crawler.district.profile import load_profile
+    from crawler.district.registry import load_registry
+    from matching import Matcher
+    from matching.types import Candidate, Sighting
+
+    base = Path(__file__).resolve().parents[2] / "crawler/sampleworld/districts/cibolo-valley"
+    profile = load_profile(base / "profile.yaml")
+    matcher = Matcher(profile, load_registry(base / "registry.csv", profile).rows)
+
+    def account(bio: str) -> Candidate:
+        return Candidate(
+            platform="bluesky",
+            handle="lhslionsfb.bsky.social",
+            url="https://bsky.app/profile/lhslionsfb.bsky.social",
+            platform_id="did:plc:lhslionsfb",
+            display_name="LHS Lions FB",
+            bio=bio,
+            links=[],
+            location=None,
+            sightings=[Sighting(source="handle_probe", query="bluesky @lhslionsfb.bsky.social")],
+            live=True,
+        )
+
+    ours, theirs = matcher.assess_many(
+        [account("Lincoln Lions football, CVISD."), account("Lincoln Lions football, Lincoln NE.")]
+    )
+    assert (ours.classification, ours.entity) == ("unregistered", "lhs-football")
+    assert theirs.classification == "unrelated"
+    assert [lv.code for lv in theirs.explanation] == ["not_district"]
