@@ -62,10 +62,9 @@ class WebSearchSpider(ApiSearchSpider):
         return error or super().api_error(response, data)
 
     def page_full(self, records: list[Any], data: Any) -> bool:
-        """A page is worth following when it was full and mostly accounts: a page of posts,
-        hashtags and articles says the accounts for this term are exhausted."""
-        if len(records) < self.backend.page_size:
-            return False
+        """A page is worth following when it was mostly accounts (whether there are more
+        results is the backend's to say: a full SearXNG page, Brave's ``more_results_available``):
+        a page of posts, hashtags and articles says the accounts for this term are exhausted."""
         accounts = sum(1 for url, _, _ in records if classify(url).account is not None)
         return accounts >= RELEVANT_SHARE * len(records)
 
