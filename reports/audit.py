@@ -49,6 +49,11 @@ class Finding:
     entity: str
     status: str
     message: str
+    # the registry watch (reports.watch): the ABDB-AP section, before/after snapshots, new URL
+    section: str = ""
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    new_url: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -318,7 +323,14 @@ def audit_registry(
     now: datetime | None = None,
 ) -> list[Finding]:
     """Every finding for every registered account, in registry order."""
-    facts = _facts(session, config, roster, scan_id, now or utcnow())
+    from reports.watch import SECTIONS, watch_findings
+
+    now = now or utcnow()
+    facts = _facts(session, config, roster, scan_id, now)
+    scan = session.get(Scan, scan_id) if scan_id is not None else latest_scan(session, facts.district_id)
+    watch = watch_findings(
+        session, config, facts.district_id, facts.domains, scan.id if scan else None, now=now
+    )
     out: list[Finding] = []
     rows = session.scalars(
         select(RegisteredAccount)
@@ -332,7 +344,37 @@ def audit_registry(
         else:
             found = [f for rule in IN_USE_RULES for f in rule(r, facts)]
         out.extend(
-            Finding(code, severity, r.id, r.platform, r.url, r.handle, r.entity_key, r.status, msg)
+            Finding(
+                code,
+                severity,
+                r.id,
+                r.platform,
+                r.url,
+                r.handle,
+                r.entity_key,
+                r.status,
+                msg,
+                SECTIONS.get(code, ""),
+            )
             for code, severity, msg in found
         )
+        if r.status != "deactivated":
+            out.extend(
+                Finding(
+                    w.code,
+                    w.severity,
+                    r.id,
+                    r.platform,
+                    r.url,
+                    r.handle,
+                    r.entity_key,
+                    r.status,
+                    w.message,
+                    w.section,
+                    w.before,
+                    w.after,
+                    w.new_url,
+                )
+                for w in watch.get(r.id, [])
+            )
     return out
