@@ -168,6 +168,23 @@ def _previous_distinct(snaps: list[RegistrySnapshot]) -> RegistrySnapshot | None
     return next((s for s in snaps[1:] if s.digest != cur.digest), None)
 
 
+def _renamed(r: RegisteredAccount, snaps: list[RegistrySnapshot]) -> dict[str, Any] | None:
+    """The handle the registry's URL names, when the same account (same stable id) now goes
+    by another; a URL by id (``/channel/UC…``, a DID) names no handle: then the handle the
+    account was last seen with is the one the registry knew."""
+    cur = snaps[0]
+    if not cur.handle or (cur.platform_id and r.platform_id and cur.platform_id != r.platform_id):
+        return None
+    if r.handle and r.handle != r.platform_id:
+        if cur.handle.lower() == r.handle.lower() or cur.url == r.url:
+            return None
+        return {"handle": r.handle, "url": r.url}
+    before = next((s for s in snaps[1:] if s.handle and s.handle != s.platform_id), None)
+    if before is None or cur.handle == cur.platform_id or before.handle.lower() == cur.handle.lower():
+        return None
+    return {"handle": before.handle, "url": before.url, "scan_id": before.scan_id}
+
+
 def _takeover(
     r: RegisteredAccount, cur: RegistrySnapshot, prev: RegistrySnapshot, fit: EntityFit,
     domains: list[str],
@@ -249,13 +266,14 @@ def watch_findings(
                     + ". Secure the account (PR holds co-administrator access) or report it to the platform",
                     view(prev),
                 )
-        if cur.handle and r.handle and cur.handle.lower() != r.handle.lower() and cur.url != r.url:
+        renamed = _renamed(r, rows)
+        if renamed is not None:
             add(
                 "handle-changed",
                 "problem",
                 f"the same {r.platform} account (id {cur.platform_id or r.platform_id}) now goes by "
-                f"@{cur.handle}, not @{r.handle}: update the registry URL to {cur.url}",
-                {"handle": r.handle, "url": r.url},
+                f"@{cur.handle}, not @{renamed['handle']}: update the registry URL to {cur.url}",
+                renamed,
                 new_url=cur.url,
             )
         if cur.private or cur.page_state == PageState.PRIVATE:
