@@ -281,6 +281,20 @@ def _audit(ctx: Context) -> list[dict[str, Any]]:
     ]
 
 
+def _watch(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The "Registered accounts" block: the registry watch's findings, by code, each with its
+    before/after lines."""
+    from reports.watch import SECTIONS, before_after_text
+
+    rows = [
+        f | {"before_after": before_after_text(f.get("before"), f.get("after"))}
+        for f in findings
+        if f["code"] in SECTIONS
+    ]
+    order = list(SECTIONS)
+    return sorted(rows, key=lambda f: order.index(f["code"]))
+
+
 @document("summary", "summary.html", "summary.md")
 def build_summary(ctx: Context) -> dict[str, Any]:
     """The scan in view (none: only the registry parts) with its figures and findings."""
@@ -307,6 +321,7 @@ def build_summary(ctx: Context) -> dict[str, Any]:
         "gaps": _gaps(ctx, scan) if scan is not None else [],
         "selfcheck": _selfcheck(stats),
         "audit": findings,
+        "watch": _watch(findings),
         "audit_problems": sum(1 for f in findings if f["severity"] == "problem"),
         "takedowns": [
             {**t, "platform_label": platform_label(t["platform"])}
