@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 
 from crawler.sampleworld import SampleWorld
-from tests.conftest import backend_of, database_copy, pg_database, release
+from tests.conftest import release
 
 KEYS = {"SCOUT_YOUTUBE_API_KEY": "watch-youtube-key", "SCOUT_BRAVE_API_KEY": "watch-brave-key"}
 # Every source that observes a registered account directly, and the search that finds
 # Instagram and the returning impersonator; the district site adds nothing the watch needs.
 SOURCES = ("web_search", "youtube", "bluesky", "mastodon", "profiles")
+# The platforms of the changes (and of the routine ones); the others only cost time.
+PLATFORMS = ("instagram", "tiktok", "youtube", "bluesky", "mastodon")
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,9 @@ def run_two_months(district: str, folder: Path, url: str, imitated: str | None) 
                 cfg = _load(folder, url)
                 _import(cfg, registry_only=month == 2)
                 out = run_scan(
-                    cfg, ScanOptions(sources=SOURCES, screenshots=False, reports=False)
+                    cfg, ScanOptions(
+                        sources=SOURCES, platforms=PLATFORMS, screenshots=False, reports=False
+                    )
                 )
                 scans.append(out.scan_id)
             if month == 1 and imitated:
@@ -110,5 +114,15 @@ def west_fargo_months(tmp_path_factory) -> Iterator[TwoMonths]:
     folder = tmp_path_factory.mktemp("watch-west-fargo")
     url = f"sqlite:///{folder / 'scout.sqlite3'}"
     made = run_two_months("west-fargo", folder / "site", url, WEST_FARGO_IMITATED)
+    release(url)
+    yield made
+
+
+@pytest.fixture(scope="session")
+def cibolo_months(tmp_path_factory) -> Iterator[TwoMonths]:
+    """Cibolo Valley scanned in month 1 and month 2 (SQLite; a template: copy before writing)."""
+    folder = tmp_path_factory.mktemp("watch-cibolo-valley")
+    url = f"sqlite:///{folder / 'scout.sqlite3'}"
+    made = run_two_months("cibolo-valley", folder / "site", url, None)
     release(url)
     yield made

@@ -180,3 +180,26 @@ def test_audit_json_keys_and_history(west_fargo_months, tmp_path, scout):
         snaps = json.loads(out)
         assert [s["display_name"] for s in snaps] == ["WF Rewards Hub", "West Fargo Public Schools"]
         assert snaps[0]["changed"] is True
+
+
+CIBOLO_EXPECTED = {
+    ("takeover-suspected", "bluesky", "cvisd.bsky.social"),
+    ("handle-changed", "youtube", "lincolnlionsfootball"),
+    ("closed-to-public", "tiktok", "cvisd"),
+    ("dormant", "mastodon", "cvisd@mastodon.social"),
+    ("gone", "youtube", "cvisdtv"),
+}
+CIBOLO_ROUTINE = {("instagram", "lhslions_cvisd"), ("instagram", "jeffersonpatriots_cv"), ("instagram", "cvisd")}
+
+
+def test_findings_hold_on_another_district(cibolo_months):
+    found = _audit(cibolo_months.database_url, _config(cibolo_months))
+    keys = Counter((f.code, f.platform, f.handle) for f in found)
+    assert set(keys) == CIBOLO_EXPECTED, keys
+    assert all(n == 1 for n in keys.values()), keys
+    assert all(f.section.startswith("ABDB-AP") for f in found)
+    assert not [f for f in found if (f.platform, f.handle) in CIBOLO_ROUTINE]
+    takeover = next(f for f in found if f.code == "takeover-suspected")
+    assert takeover.before["display_name"] == "CVISD"
+    assert takeover.after["display_name"] == "CV Ticket Exchange"
+    assert "no longer fit" in takeover.message and "ticket resale" in takeover.message
