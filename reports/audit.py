@@ -327,7 +327,11 @@ def audit_registry(
 
     now = now or utcnow()
     facts = _facts(session, config, roster, scan_id, now)
-    scan = session.get(Scan, scan_id) if scan_id is not None else latest_scan(session, facts.district_id)
+    scan = (
+        session.get(Scan, scan_id)
+        if scan_id is not None
+        else latest_scan(session, facts.district_id)
+    )
     watch = watch_findings(
         session, config, facts.district_id, facts.domains, scan.id if scan else None, now=now
     )

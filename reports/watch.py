@@ -22,6 +22,7 @@ place. A finding acknowledged while the account looked as it does now stays quie
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -51,8 +52,11 @@ SCAM_SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("crypto", r"\b(crypto|bitcoin|btc|ethereum|eth|usdt|nft|airdrop|web3|forex)\b"),
         ("giveaway", r"\b(give-?aways?|giving away|free (iphone|ipad|ps5|gift ?cards?))\b"),
         ("DM to claim", r"\b(dm|message|inbox)\b[^.!?\n]{0,20}\b(to )?(claim|win|redeem)\b"),
-        ("ticket resale", r"\btickets?\b[^.!?\n]{0,30}\b(sale|resale|resell|selling|cheap|available)\b"
-         r"|\b(selling|resale of)\b[^.!?\n]{0,20}\btickets?\b"),
+        (
+            "ticket resale",
+            r"\btickets?\b[^.!?\n]{0,30}\b(sale|resale|resell|selling|cheap|available)\b"
+            r"|\b(selling|resale of)\b[^.!?\n]{0,20}\btickets?\b",
+        ),
         ("payment app", r"\b(cash ?app|venmo me|paypal me|whatsapp)\b"),
     )
 )
@@ -180,13 +184,20 @@ def _renamed(r: RegisteredAccount, snaps: list[RegistrySnapshot]) -> dict[str, A
             return None
         return {"handle": r.handle, "url": r.url}
     before = next((s for s in snaps[1:] if s.handle and s.handle != s.platform_id), None)
-    if before is None or cur.handle == cur.platform_id or before.handle.lower() == cur.handle.lower():
+    if (
+        before is None
+        or cur.handle == cur.platform_id
+        or (before.handle or "").lower() == cur.handle.lower()
+    ):
         return None
     return {"handle": before.handle, "url": before.url, "scan_id": before.scan_id}
 
 
 def _takeover(
-    r: RegisteredAccount, cur: RegistrySnapshot, prev: RegistrySnapshot, fit: EntityFit,
+    r: RegisteredAccount,
+    cur: RegistrySnapshot,
+    prev: RegistrySnapshot,
+    fit: EntityFit,
     domains: list[str],
 ) -> list[str]:
     """Why the change from ``prev`` to ``cur`` looks like a takeover (empty: it does not)."""
@@ -217,6 +228,71 @@ def _takeover(
     return why
 
 
+def _row_findings(
+    r: RegisteredAccount,
+    rows: list[RegistrySnapshot],
+    fit: Callable[[], EntityFit],
+    config: Config,
+    domains: list[str],
+    dormant_cutoff: datetime,
+) -> list[WatchFinding]:
+    """The findings of one registered account from its snapshots (newest first)."""
+    cur = rows[0]
+    found: list[WatchFinding] = []
+
+    def add(code: str, severity: str, message: str, before: Any = None, **kw: Any) -> None:
+        found.append(
+            WatchFinding(r.id, code, severity, message, SECTIONS[code], before, view(cur), **kw)
+        )
+
+    prev = _previous_distinct(rows)
+    why = _takeover(r, cur, prev, fit(), domains) if prev is not None else []
+    if prev is not None and why:
+        add(
+            "takeover-suspected",
+            "problem",
+            "the account may have been taken over: "
+            + "; ".join(why)
+            + ". Secure the account (PR holds co-administrator access) or report it to the platform",
+            view(prev),
+        )
+    renamed = _renamed(r, rows)
+    if renamed is not None:
+        add(
+            "handle-changed",
+            "problem",
+            f"the same {r.platform} account (id {cur.platform_id or r.platform_id}) now goes by "
+            f"@{cur.handle}, not @{renamed['handle']}: update the registry URL to {cur.url}",
+            renamed,
+            new_url=cur.url,
+        )
+    if cur.private or cur.page_state == PageState.PRIVATE:
+        add(
+            "closed-to-public",
+            "problem",
+            "the account is private (closed to the public): a district account must stay "
+            "open to every member of the public",
+            view(prev) if prev is not None else None,
+        )
+    if cur.last_post_at is not None and cur.last_post_at < dormant_cutoff:
+        add(
+            "dormant",
+            "problem",
+            f"no public post since {cur.last_post_at.date().isoformat()} (more than "
+            f"{config.dormant_months} months): deactivate the account, or keep it in use",
+        )
+    links = list(cur.links or [])
+    if links and not why and not district_links(links, domains):
+        add(
+            "no-district-link",
+            "check",
+            "the profile links to "
+            + ", ".join(links[:3])
+            + f" and none leads to the district's website ({', '.join(domains)})",
+        )
+    return found
+
+
 def watch_findings(
     session: Session,
     config: Config,
@@ -228,83 +304,32 @@ def watch_findings(
     include_acknowledged: bool = False,
 ) -> dict[int, list[WatchFinding]]:
     """Registered row id -> its registry-watch findings, from the snapshots of ``scan_id``
-    (the latest scan): an account the scan did not observe has none here."""
+    (the latest scan): an account the scan did not observe has none here. A finding
+    acknowledged while the account looked as it does now is left out."""
     if scan_id is None:
         return {}
     snaps = snapshots_by_row(session, district_id)
     acks = acknowledgements(session, district_id)
-    fit: EntityFit | None = None
+    fits: list[EntityFit] = []
+
+    def fit() -> EntityFit:  # built once, and only when a change needs judging
+        if not fits:
+            fits.append(EntityFit(session, config))
+        return fits[0]
+
     out: dict[int, list[WatchFinding]] = {}
     dormant_cutoff = now - timedelta(days=round(config.dormant_months * 30.44))
     for rid, rows in snaps.items():
-        cur = rows[0]
-        if cur.scan_id != scan_id:
-            continue
         r = session.get(RegisteredAccount, rid)
-        if r is None:
+        if r is None or rows[0].scan_id != scan_id:
             continue
-        found: list[WatchFinding] = []
-
-        def add(code: str, severity: str, message: str, before: Any = None, **kw: Any) -> None:
-            found.append(
-                WatchFinding(
-                    rid, code, severity, message, SECTIONS[code], before, view(cur), **kw
-                )
-            )
-
-        prev = _previous_distinct(rows)
-        took_over = False
-        if prev is not None:
-            fit = fit or EntityFit(session, config)
-            why = _takeover(r, cur, prev, fit, domains)
-            if why:
-                took_over = True
-                add(
-                    "takeover-suspected",
-                    "problem",
-                    "the account may have been taken over: " + "; ".join(why)
-                    + ". Secure the account (PR holds co-administrator access) or report it to the platform",
-                    view(prev),
-                )
-        renamed = _renamed(r, rows)
-        if renamed is not None:
-            add(
-                "handle-changed",
-                "problem",
-                f"the same {r.platform} account (id {cur.platform_id or r.platform_id}) now goes by "
-                f"@{cur.handle}, not @{renamed['handle']}: update the registry URL to {cur.url}",
-                renamed,
-                new_url=cur.url,
-            )
-        if cur.private or cur.page_state == PageState.PRIVATE:
-            add(
-                "closed-to-public",
-                "problem",
-                "the account is private (closed to the public): a district account must stay "
-                "open to every member of the public",
-                view(prev) if prev is not None else None,
-            )
-        if cur.last_post_at is not None and cur.last_post_at < dormant_cutoff:
-            add(
-                "dormant",
-                "problem",
-                f"no public post since {cur.last_post_at.date().isoformat()} (more than "
-                f"{config.dormant_months} months): deactivate the account, or keep it in use",
-            )
-        links = list(cur.links or [])
-        if links and not took_over and not district_links(links, domains):
-            add(
-                "no-district-link",
-                "check",
-                "the profile links to " + ", ".join(links[:3])
-                + f" and none leads to the district's website ({', '.join(domains)})",
-            )
-        kept = []
-        for f in found:
-            ack = acks.get((rid, f.code))
-            if ack is not None and ack.digest == cur.digest and not include_acknowledged:
-                continue
-            kept.append(f)
+        kept = [
+            f
+            for f in _row_findings(r, rows, fit, config, domains, dormant_cutoff)
+            if include_acknowledged
+            or (a := acks.get((rid, f.code))) is None
+            or a.digest != rows[0].digest
+        ]
         if kept:
             out[rid] = kept
     return out

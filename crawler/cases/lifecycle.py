@@ -34,7 +34,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crawler.cases.followup import auto_resolve_registered, follow_up
-from crawler.cases.reemergence import related_cases, reopen_reason
 from crawler.cases.records import (
     DISMISSED,
     FAMILY,
@@ -47,6 +46,7 @@ from crawler.cases.records import (
     next_number,
     note_seen,
 )
+from crawler.cases.reemergence import related_cases, reopen_reason
 from crawler.config import Config
 from crawler.db.liveness import scan_liveness
 from crawler.db.models import Account, Assessment, Case, Scan, Sighting, utcnow

@@ -4,7 +4,6 @@ and second state), with a subset of the sources that still observes every change
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,9 +82,10 @@ def run_two_months(district: str, folder: Path, url: str, imitated: str | None) 
                 cfg = _load(folder, url)
                 _import(cfg, registry_only=month == 2)
                 out = run_scan(
-                    cfg, ScanOptions(
+                    cfg,
+                    ScanOptions(
                         sources=SOURCES, platforms=PLATFORMS, screenshots=False, reports=False
-                    )
+                    ),
                 )
                 scans.append(out.scan_id)
             if month == 1 and imitated:

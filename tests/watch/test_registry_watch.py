@@ -9,7 +9,6 @@ import json
 import os
 from collections import Counter
 
-import pytest
 from sqlalchemy import select
 
 from tests.conftest import database_copy
@@ -33,7 +32,11 @@ EXPECTED = {
     ("gone", "tiktok", "wfhspackers"),
 }
 # the three routine changes: a new season's bio, followers, posts
-ROUTINE = {("instagram", "sheyenne_mustangs"), ("instagram", "wfhspackers"), ("instagram", "horacehawks")}
+ROUTINE = {
+    ("instagram", "sheyenne_mustangs"),
+    ("instagram", "wfhspackers"),
+    ("instagram", "horacehawks"),
+}
 
 
 def _config(months):
@@ -128,8 +131,14 @@ def test_acknowledging_silences_until_the_account_changes(west_fargo_months, tmp
     with database_copy(west_fargo_months.database_url, tmp_path) as url:
         env["SCOUT_DATABASE_URL"] = url
         code, _, err = scout(
-            "registry", "acknowledge", "https://mastodon.social/@wfpsnews", "--code", "dormant",
-            "--note", "kept for emergencies", env=env,
+            "registry",
+            "acknowledge",
+            "https://mastodon.social/@wfpsnews",
+            "--code",
+            "dormant",
+            "--note",
+            "kept for emergencies",
+            env=env,
         )
         assert code == 0, err
         code, out, err = scout("registry", "audit", "--json", env=env)
@@ -144,14 +153,36 @@ def test_acknowledging_silences_until_the_account_changes(west_fargo_months, tmp
                 .where(RegistrySnapshot.handle == "wfpsnews@mastodon.social")
                 .order_by(RegistrySnapshot.id.desc())
             ).first()
-            facts = {"handle": cur.handle, "display_name": cur.display_name, "bio": "Back soon.",
-                     "links": cur.links, "page_state": cur.page_state}
+            facts = {
+                "handle": cur.handle,
+                "display_name": cur.display_name,
+                "bio": "Back soon.",
+                "links": cur.links,
+                "page_state": cur.page_state,
+            }
             s.add(
                 RegistrySnapshot(
-                    **{c: getattr(cur, c) for c in ("registered_id", "scan_id", "account_id",
-                       "platform", "handle", "url", "platform_id", "display_name", "links",
-                       "last_post_at", "page_state", "source", "observed_at")},
-                    bio="Back soon.", digest=digest(facts), changed=True,
+                    **{
+                        c: getattr(cur, c)
+                        for c in (
+                            "registered_id",
+                            "scan_id",
+                            "account_id",
+                            "platform",
+                            "handle",
+                            "url",
+                            "platform_id",
+                            "display_name",
+                            "links",
+                            "last_post_at",
+                            "page_state",
+                            "source",
+                            "observed_at",
+                        )
+                    },
+                    bio="Back soon.",
+                    digest=digest(facts),
+                    changed=True,
                 )
             )
         code, out, err = scout("registry", "audit", "--json", env=env)
@@ -167,14 +198,26 @@ def test_audit_json_keys_and_history(west_fargo_months, tmp_path, scout):
         code, out, err = scout("registry", "audit", "--json", env=env)
         assert code == 0, err
         for f in json.loads(out):
-            assert {"code", "severity", "registered_id", "platform", "url", "handle", "entity",
-                    "status", "message"} <= set(f)
+            assert {
+                "code",
+                "severity",
+                "registered_id",
+                "platform",
+                "url",
+                "handle",
+                "entity",
+                "status",
+                "message",
+            } <= set(f)
             assert f["severity"] in ("problem", "check")
         code, out, err = scout("registry", "audit", env=env)
         assert "before (scan" in out and "after (scan" in out and "rests on: ABDB-AP" in out
         code, out, err = scout(
-            "registry", "history", "https://bsky.app/profile/westfargoschools.bsky.social",
-            "--json", env=env,
+            "registry",
+            "history",
+            "https://bsky.app/profile/westfargoschools.bsky.social",
+            "--json",
+            env=env,
         )
         assert code == 0, err
         snaps = json.loads(out)
@@ -189,7 +232,11 @@ CIBOLO_EXPECTED = {
     ("dormant", "mastodon", "cvisd@mastodon.social"),
     ("gone", "youtube", "cvisdtv"),
 }
-CIBOLO_ROUTINE = {("instagram", "lhslions_cvisd"), ("instagram", "jeffersonpatriots_cv"), ("instagram", "cvisd")}
+CIBOLO_ROUTINE = {
+    ("instagram", "lhslions_cvisd"),
+    ("instagram", "jeffersonpatriots_cv"),
+    ("instagram", "cvisd"),
+}
 
 
 def test_findings_hold_on_another_district(cibolo_months):

@@ -44,7 +44,10 @@ def test_hostile_snapshot_stays_inert(west_fargo_months, tmp_path, scout):
         out = tmp_path / "reports"
         with transaction(url) as s:
             write_reports(s, None, out, cfg)
-        env = {"SCOUT_CONFIG": str(west_fargo_months.folder / "scout.toml"), "SCOUT_DATABASE_URL": url}
+        env = {
+            "SCOUT_CONFIG": str(west_fargo_months.folder / "scout.toml"),
+            "SCOUT_DATABASE_URL": url,
+        }
         code, text, err = scout("registry", "audit", env=env)
         assert code == 0, err
         code, history, err = scout(
@@ -62,7 +65,9 @@ def test_hostile_snapshot_stays_inert(west_fargo_months, tmp_path, scout):
     assert "takeover-suspected" in md
     assert "<script>" not in md and "<img" not in md and "](javascript:" not in md
 
-    rows = list(csv.DictReader(io.StringIO((out / "registry-watch.csv").read_text(encoding="utf-8"))))
+    rows = list(
+        csv.DictReader(io.StringIO((out / "registry-watch.csv").read_text(encoding="utf-8")))
+    )
     takeover = [r for r in rows if r["code"] == "takeover-suspected"]
     assert len(takeover) == 1
     for value in takeover[0].values():
