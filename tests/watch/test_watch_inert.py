@@ -25,6 +25,7 @@ def test_hostile_snapshot_stays_inert(west_fargo_months, tmp_path, scout):
     from crawler.db.models import RegistrySnapshot
     from crawler.db.watch import digest
     from reports import write_reports
+    from reports.documents.notification import render_notification
 
     with database_copy(west_fargo_months.database_url, tmp_path) as url:
         with transaction(url) as s:
@@ -44,6 +45,7 @@ def test_hostile_snapshot_stays_inert(west_fargo_months, tmp_path, scout):
         out = tmp_path / "reports"
         with transaction(url) as s:
             write_reports(s, None, out, cfg)
+            email = render_notification(s, cfg, None, "https://scout.example")
         env = {
             "SCOUT_CONFIG": str(west_fargo_months.folder / "scout.toml"),
             "SCOUT_DATABASE_URL": url,
@@ -76,6 +78,11 @@ def test_hostile_snapshot_stays_inert(west_fargo_months, tmp_path, scout):
     items = json.loads((out / "registry-watch.json").read_text(encoding="utf-8"))
     after = next(i for i in items if i["code"] == "takeover-suspected")["after"]
     assert after["display_name"] == NAME and after["links"] == [LINK, LINK2]  # data, kept as data
+
+    assert "REGISTERED ACCOUNTS UNDER WATCH" in email.text and "takeover-suspected" in email.text
+    assert "\x1b" not in email.text
+    assert "takeover-suspected" in email.html
+    assert "<script>alert" not in email.html and "&lt;script&gt;" in email.html
 
     for shown in (text, history):
         assert "\x1b" not in shown
