@@ -56,6 +56,18 @@ class Finding:
     new_url: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
+        """The stable keys of ``scout registry audit --json`` (DESIGN.md); for the registry
+        watch's codes the message ends with the ABDB-AP section it rests on."""
+        out = asdict(self)
+        for key in ("section", "before", "after", "new_url"):
+            out.pop(key)
+        if self.section and self.code in WATCH_CODES:
+            out["message"] = f"{self.message} (rests on {self.section})"
+        return out
+
+    def full(self) -> dict[str, Any]:
+        """Every field: also the ABDB-AP section, the before/after snapshots and the new URL
+        (the reports, the e-mail, the web app and ``registry-watch.json``)."""
         return asdict(self)
 
 
@@ -73,6 +85,10 @@ def _district_address(email: str, domains: list[str]) -> bool:
 
 
 Rule = tuple[str, str, str]  # (code, severity, message) of one finding
+# The registry watch's own codes (reports.watch); ``gone`` and ``unresolved`` keep their messages.
+WATCH_CODES = frozenset(
+    {"takeover-suspected", "handle-changed", "closed-to-public", "dormant", "no-district-link"}
+)
 
 
 @dataclass(frozen=True, slots=True)

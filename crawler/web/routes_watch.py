@@ -20,7 +20,7 @@ def watch_rows(ctx: Ctx) -> list[dict[str, Any]]:
     from reports.watch import SECTIONS, before_after_text
 
     return [
-        f.as_dict() | {"before_after": before_after_text(f.before, f.after)}
+        f.full() | {"before_after": before_after_text(f.before, f.after)}
         for f in audit_registry(ctx.db, ctx.config)
         if f.code in SECTIONS
     ]

@@ -93,7 +93,7 @@ def _watch(ctx: Context) -> list[dict[str, Any]]:
     from reports.watch import before_after_text
 
     return [
-        f.as_dict()
+        f.full()
         | {
             "platform_label": platform_label(f.platform),
             "before_after": before_after_text(f.before, f.after),

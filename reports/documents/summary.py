@@ -269,7 +269,7 @@ def _new_and_closed(ctx: Context, scan: Scan) -> tuple[list[dict[str, Any]], lis
 def _audit(ctx: Context) -> list[dict[str, Any]]:
     """The registry audit's findings, with entity and platform labels."""
     return [
-        f.as_dict()
+        f.full()
         | {"entity_name": ctx.entity_name(f.entity), "platform_label": platform_label(f.platform)}
         for f in audit_registry(
             ctx.session,

@@ -46,7 +46,7 @@ def _side(snap: dict[str, Any] | None, key: str) -> Any:
 def build_registry_watch(ctx: Context) -> dict[str, Any]:
     """``items`` (the JSON list) and ``columns``/``rows`` (the CSV)."""
     items = [
-        f.as_dict()
+        f.full()
         for f in audit_registry(
             ctx.session,
             ctx.config,
