@@ -376,6 +376,15 @@ def _match_and_decide(
                     "explanation": [lv.label for lv in r.explanation],
                 }
             )
+    if options.kind == ScanKind.SCAN:
+        from crawler.db.watch import record_snapshots
+
+        scan_row = s.get(Scan, scan_id)
+        assert scan_row is not None
+        outcome.notes.append(
+            f"registry watch: {record_snapshots(s, scan_id, scan_row.district_id)} registered "
+            "accounts observed"
+        )
     outcome.classifications = dict(sorted(counts.items()))
     outcome.results.sort(key=lambda d: (-d["confidence"], d["platform"], d["url"]))
     if options.open_cases:

@@ -49,8 +49,25 @@ class Finding:
     entity: str
     status: str
     message: str
+    # the registry watch (reports.watch): the ABDB-AP section, before/after snapshots, new URL
+    section: str = ""
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    new_url: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
+        """The stable keys of ``scout registry audit --json`` (DESIGN.md); for the registry
+        watch's codes the message ends with the ABDB-AP section it rests on."""
+        out = asdict(self)
+        for key in ("section", "before", "after", "new_url"):
+            out.pop(key)
+        if self.section and self.code in WATCH_CODES:
+            out["message"] = f"{self.message} (rests on {self.section})"
+        return out
+
+    def full(self) -> dict[str, Any]:
+        """Every field: also the ABDB-AP section, the before/after snapshots and the new URL
+        (the reports, the e-mail, the web app and ``registry-watch.json``)."""
         return asdict(self)
 
 
@@ -68,6 +85,10 @@ def _district_address(email: str, domains: list[str]) -> bool:
 
 
 Rule = tuple[str, str, str]  # (code, severity, message) of one finding
+# The registry watch's own codes (reports.watch); ``gone`` and ``unresolved`` keep their messages.
+WATCH_CODES = frozenset(
+    {"takeover-suspected", "handle-changed", "closed-to-public", "dormant", "no-district-link"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,7 +339,18 @@ def audit_registry(
     now: datetime | None = None,
 ) -> list[Finding]:
     """Every finding for every registered account, in registry order."""
-    facts = _facts(session, config, roster, scan_id, now or utcnow())
+    from reports.watch import SECTIONS, watch_findings
+
+    now = now or utcnow()
+    facts = _facts(session, config, roster, scan_id, now)
+    scan = (
+        session.get(Scan, scan_id)
+        if scan_id is not None
+        else latest_scan(session, facts.district_id)
+    )
+    watch = watch_findings(
+        session, config, facts.district_id, facts.domains, scan.id if scan else None, now=now
+    )
     out: list[Finding] = []
     rows = session.scalars(
         select(RegisteredAccount)
@@ -332,7 +364,37 @@ def audit_registry(
         else:
             found = [f for rule in IN_USE_RULES for f in rule(r, facts)]
         out.extend(
-            Finding(code, severity, r.id, r.platform, r.url, r.handle, r.entity_key, r.status, msg)
+            Finding(
+                code,
+                severity,
+                r.id,
+                r.platform,
+                r.url,
+                r.handle,
+                r.entity_key,
+                r.status,
+                msg,
+                SECTIONS.get(code, ""),
+            )
             for code, severity, msg in found
         )
+        if r.status != "deactivated":
+            out.extend(
+                Finding(
+                    w.code,
+                    w.severity,
+                    r.id,
+                    r.platform,
+                    r.url,
+                    r.handle,
+                    r.entity_key,
+                    r.status,
+                    w.message,
+                    w.section,
+                    w.before,
+                    w.after,
+                    w.new_url,
+                )
+                for w in watch.get(r.id, [])
+            )
     return out

@@ -7,6 +7,7 @@ Layout of ``out_dir``::
     summary.html summary.md     the scan: sources, platforms, coverage, gaps, audit, trends
     cases/ABCE-2026-0001.html   one printable page per case
     cases.csv cases.json        the case list (JSON = `scout cases list --json`)
+    registry-watch.csv/.json    the registry watch's findings with before/after
     official.html official.md   the public list of official accounts, for the district website
     evidence/                   screenshots copied from the evidence folder
 

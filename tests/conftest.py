@@ -55,6 +55,8 @@ def pytest_configure(config: pytest.Config) -> None:
 SHARED_FIXTURES = {
     "scan_templates": "full-scans-{backend}",
     "full_crawl": "full-crawl",
+    "west_fargo_months": "watch-west-fargo",
+    "cibolo_months": "watch-cibolo-valley",
 }
 
 

@@ -46,6 +46,7 @@ from crawler.cases.records import (
     next_number,
     note_seen,
 )
+from crawler.cases.reemergence import related_cases, reopen_reason
 from crawler.config import Config
 from crawler.db.liveness import scan_liveness
 from crawler.db.models import Account, Assessment, Case, Scan, Sighting, utcnow
@@ -214,6 +215,8 @@ def _open(
         last_seen_at=at,
         last_scan_id=scan.id,
     )
+    related = related_cases(session, cand.account, cand.imitates_url) if cand.kind in FAMILY else []
+    case.related_cases = related or None
     session.add(case)
     add_event(
         case,
@@ -221,7 +224,8 @@ def _open(
         actor=actor,
         scan_id=scan.id,
         to_status=case.status,
-        note=f"{cand.note} (as @{cand.account.handle})",
+        note=f"{cand.note} (as @{cand.account.handle})"
+        + (f"; re-emerges from {', '.join(related)}, taken down before" if related else ""),
     )
     session.flush()
     return case
@@ -340,4 +344,7 @@ def _reopen_reason(case: Case, cand: _Candidate, scan: Scan, seen: SeenInScan) -
         closed = case.closed_at or case.opened_at
         if live and scan.started_at >= closed:
             return f"resolved as deactivated, but seen live again ({', '.join(sorted(sources))}) in scan {scan.id}"
+    if case.status == CaseStatus.REPORTED_TO_PLATFORM:
+        sources = seen.get(cand.account.id, (scan.started_at, set()))[1]
+        return reopen_reason(case, sources, scan.id)
     return None

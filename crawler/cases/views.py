@@ -228,6 +228,7 @@ def case_json(case: Case, evidence: list[dict[str, Any]] | None = None) -> dict[
         "evidence": [
             {"kind": e["kind"], "summary": e["summary"], "url": e["url"]} for e in evidence
         ],
+        "related_cases": list(case.related_cases or []),
     }
 
 

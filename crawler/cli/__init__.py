@@ -47,6 +47,7 @@ COMMAND_MODULES = (
     "crawler.cli.cases",
     "crawler.cli.packet",
     "crawler.cli.report",
+    "crawler.cli.watch",
     "crawler.cli.notify",
     "crawler.cli.serve",
     "crawler.cli.users",

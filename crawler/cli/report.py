@@ -75,10 +75,16 @@ def registry_audit(
         return
     problems = sum(1 for f in findings if f.severity == "problem")
     typer.echo(f"registry audit: {problems} problems, {len(findings) - problems} to check")
+    from reports.watch import before_after_text
+
     for f in findings:
         typer.echo(
             f"  [{f.severity}] {f.code}: {f.platform} @{f.handle} ({f.entity}) — {f.message}"
         )
+        if f.section:
+            typer.echo(f"      rests on: {f.section}")
+        for line in before_after_text(f.before, f.after):
+            typer.echo(f"      {line}")
 
 
 @handle_errors

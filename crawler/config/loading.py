@@ -296,13 +296,15 @@ def _case_prefix(doc: _Doc, cases: dict[str, Any]) -> str:
     return prefix
 
 
-def _not_seen_months(doc: _Doc, cases: dict[str, Any]) -> int:
-    not_seen = cases.get("not_seen_months", 6)
+def _not_seen_months(
+    doc: _Doc, cases: dict[str, Any], key: str = "not_seen_months", default: int = 6
+) -> int:
+    not_seen = cases.get(key, default)
     if not isinstance(not_seen, int) or isinstance(not_seen, bool) or not_seen < 1:
         raise doc.error(
-            "cases.not_seen_months: expected a whole number of months",
-            "not_seen_months",
-            "cases.not_seen_months",
+            f"cases.{key}: expected a whole number of months",
+            key,
+            f"cases.{key}",
         )
     return not_seen
 
@@ -348,7 +350,14 @@ _SOURCE_KEYS = {
     "mastodon_instances",
     "allow_networks",
 }
-_CASE_KEYS = {"prefix", "procedure", "procedure_title", "steps", "not_seen_months"}
+_CASE_KEYS = {
+    "prefix",
+    "procedure",
+    "procedure_title",
+    "steps",
+    "not_seen_months",
+    "dormant_months",
+}
 
 
 def load_config(
@@ -378,6 +387,7 @@ def load_config(
     steps = _steps(doc, cases)
     prefix = _case_prefix(doc, cases)
     not_seen = _not_seen_months(doc, cases)
+    dormant = _not_seen_months(doc, cases, "dormant_months", 12)
     matching = _matching(doc)
     known = _selfcheck_known(doc)
     auth = read_auth(doc, env)
@@ -414,6 +424,7 @@ def load_config(
         evidence_dir=doc.rel(doc.str_of(reports, "evidence", "reports") or "scout-data/evidence"),
         jobs_dir=doc.rel(doc.str_of(reports, "jobs", "reports") or "scout-data/jobs"),
         not_seen_months=not_seen,
+        dormant_months=dormant,
         packets=packets,
         selfcheck_known=known,
     )

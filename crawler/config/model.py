@@ -178,6 +178,7 @@ class Config:
     evidence_dir: Path = Path("scout-data/evidence")
     jobs_dir: Path = Path("scout-data/jobs")
     not_seen_months: int = 6
+    dormant_months: int = 12  # registry watch: no public post for this long is `dormant`
     lock_stale_seconds: int = 900
     # [packets]: role_mailbox, signature, report_template, platforms.<name> overrides of the
     # bundled report-to-platform table (checked by reports.documents.platform_report).

@@ -239,6 +239,9 @@ class Sighting(Base):
     snippet: Mapped[str | None] = mapped_column(Text)
     raw_url: Mapped[str | None] = mapped_column(String(2048), comment="the account URL as found")
     fetched_at: Mapped[Stamp] = mapped_column(default=utcnow)
+    profile: Mapped[dict[str, Any] | None] = mapped_column(
+        comment="profile facts of this sighting (name, bio, links, counts, state): the registry watch"
+    )
 
     account: Mapped[Account] = relationship(back_populates="sightings")
 
@@ -326,6 +329,9 @@ class Case(Base):
     decided_score: Mapped[float | None] = mapped_column(
         Float, comment="entity match score when dismissed"
     )
+    related_cases: Mapped[list[Any] | None] = mapped_column(
+        comment="ids of earlier cases this account re-emerges from (a taken-down account's copy)"
+    )
 
     account: Mapped[Account] = relationship()
     events: Mapped[list[CaseEvent]] = relationship(
@@ -378,3 +384,59 @@ class Lock(Base):
     pid: Mapped[int]
     acquired_at: Mapped[Stamp] = mapped_column(default=utcnow)
     heartbeat_at: Mapped[Stamp] = mapped_column(default=utcnow)
+
+
+# --------------------------------------------------------------------------- the registry watch
+
+
+class RegistrySnapshot(Base):
+    """How a registered account looked in one scan (DESIGN.md, "The registry under watch")."""
+
+    __tablename__ = "registry_snapshots"
+    __table_args__ = (Index("ix_registry_snapshots_registered", "registered_id", "id"),)
+
+    id: Mapped[intpk]
+    registered_id: Mapped[int] = mapped_column(
+        ForeignKey("registered_accounts.id", ondelete="CASCADE")
+    )
+    scan_id: Mapped[int | None] = mapped_column(ForeignKey("scans.id", ondelete="SET NULL"))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    platform: Mapped[str] = mapped_column(String(32))
+    handle: Mapped[str | None] = mapped_column(String(300))
+    url: Mapped[str | None] = mapped_column(String(2048))
+    platform_id: Mapped[str | None] = mapped_column(String(128))
+    display_name: Mapped[str | None] = mapped_column(String(500))
+    bio: Mapped[str | None] = mapped_column(Text)
+    links: Mapped[list[Any]] = mapped_column(default=list)
+    avatar_hash: Mapped[str | None] = mapped_column(String(64))
+    followers: Mapped[int | None]
+    posts: Mapped[int | None]
+    last_post_at: Mapped[datetime | None]
+    private: Mapped[bool | None]
+    page_state: Mapped[str | None] = mapped_column(String(16))
+    source: Mapped[str | None] = mapped_column(String(32))
+    observed_at: Mapped[Stamp] = mapped_column(default=utcnow)
+    digest: Mapped[str] = mapped_column(
+        String(64), comment="hash of handle, name, bio, links, state: a change is a new digest"
+    )
+    changed: Mapped[bool] = mapped_column(
+        default=False, comment="differs from the account's previous snapshot"
+    )
+
+
+class RegistryAcknowledgement(Base):
+    """PR acknowledged a registry-watch finding: quiet until the account changes again."""
+
+    __tablename__ = "registry_acknowledgements"
+
+    id: Mapped[intpk]
+    registered_id: Mapped[int] = mapped_column(
+        ForeignKey("registered_accounts.id", ondelete="CASCADE")
+    )
+    code: Mapped[str] = mapped_column(String(32))
+    digest: Mapped[str | None] = mapped_column(
+        String(64), comment="the snapshot digest acknowledged (None: no snapshot)"
+    )
+    actor: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[Stamp] = mapped_column(default=utcnow)

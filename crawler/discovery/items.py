@@ -130,7 +130,24 @@ def record_fields(record: ProfileRecord) -> dict[str, Any]:
         "page_state": str(record.state),
         "title": record.display_name,
         "snippet": record.bio,
+        "extra": watch_extra(record.extra),
     }
+
+
+def watch_extra(extra: dict[str, Any]) -> dict[str, Any]:
+    """What the registry watch keeps of a record's platform-specific facts: the post count
+    (``posts``, Mastodon ``statuses``, YouTube and TikTok ``videos``) and the last post's time
+    where the API gives it (Mastodon ``last_status_at``)."""
+    posts = next(
+        (extra[k] for k in ("posts", "statuses", "videos") if isinstance(extra.get(k), int)), None
+    )
+    out: dict[str, Any] = {}
+    if posts is not None:
+        out["posts"] = posts
+    last = extra.get("last_status_at")
+    if isinstance(last, str) and last:
+        out["last_post_at"] = last[:40]
+    return out
 
 
 # Fields a pipeline may shorten (free text from hostile pages).

@@ -163,6 +163,7 @@ def parse_account(data: dict[str, Any], instance: str) -> ProfileRecord:
             "group": data.get("group"),
             "created_at": data.get("created_at"),
             "statuses": data.get("statuses_count"),
+            "last_status_at": data.get("last_status_at"),
         },
     )
 

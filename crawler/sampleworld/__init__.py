@@ -66,7 +66,9 @@ class SampleWorld:
     ``brave_key`` / ``youtube_key``: when given, only that key is accepted; by default any
     non-empty key is (a missing key is rejected with the real error). ``seed`` drives the
     fault injector's random choices. ``districts``: the district keys to serve (folders of
-    ``crawler/sampleworld/districts``), or ``"all"``; default West Fargo alone.
+    ``crawler/sampleworld/districts``), or ``"all"``; default West Fargo alone. ``month=2``:
+    the districts' second state, a month later (``later.yaml``: taken-over, renamed, private,
+    dormant and deleted accounts, routine changes, new ones).
     """
 
     def __init__(
@@ -78,12 +80,15 @@ class SampleWorld:
         seed: int = 0,
         brave_key: str | None = None,
         youtube_key: str | None = None,
+        month: int = 1,
     ) -> None:
         if isinstance(districts, str):
             keys = tuple(district_keys()) if districts == "all" else (districts,)
         else:
             keys = tuple(districts)
-        self.data: WorldData = load_districts(keys)
+        # month 2: the districts a month later (each folder's later.yaml)
+        self.month = month
+        self.data: WorldData = load_districts(keys) if month == 1 else load_districts(keys, month)
         self.log = RequestLog()
         self.stopping = threading.Event()
         self.faults = faults

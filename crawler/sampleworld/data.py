@@ -69,6 +69,8 @@ class Account:
     username: str | None = None
     og_host: str = "www.linkedin.com"
     search_domain: str | None = None
+    private: bool = False
+    last_post: str | None = None
     district: str = ""
     index: int = 0
 
@@ -230,6 +232,8 @@ _FIELDS = {
     "username",
     "og_host",
     "search_domain",
+    "private",
+    "last_post",
 }
 _DISTRICT_FIELDS = {"domain", "name", "address", "held_out", "profile", "registry"}
 
@@ -268,6 +272,8 @@ def _account(raw: dict[str, Any], index: int, district: str, where: str) -> Acco
         username=raw.get("username"),
         og_host=raw.get("og_host", "www.linkedin.com"),
         search_domain=raw.get("search_domain"),
+        private=bool(raw.get("private", False)),
+        last_post=str(raw["last_post"]) if raw.get("last_post") else None,
         district=district,
         index=index,
     )
@@ -294,14 +300,46 @@ def _district(raw: dict[str, Any] | None, path: Path) -> District:
     )
 
 
+LATER_FILE = "later.yaml"
+_LATER_FIELDS = {"registry", "change", "add"}
+
+
+def _later(raw: dict[str, Any], path: Path) -> dict[str, Any]:
+    """``raw`` a month later: the district folder's ``later.yaml`` overlaid (``change``: fields
+    of accounts by key; ``add``: new accounts; ``registry``: the registry PR keeps by then)."""
+    later_path = path.with_name(LATER_FILE)
+    if not later_path.is_file():
+        raise ValueError(f"{path.parent.name}: no second state ({later_path} is missing)")
+    later = yaml.safe_load(later_path.read_text(encoding="utf-8")) or {}
+    unknown = set(later) - _LATER_FIELDS
+    if unknown:
+        raise ValueError(f"{later_path}: unknown top-level fields {sorted(unknown)}")
+    accounts = []
+    changes = dict(later.get("change") or {})
+    for a in raw["accounts"]:
+        accounts.append({**a, **changes.pop(a["key"], {})})
+    if changes:
+        raise ValueError(f"{later_path}: change names unknown accounts {sorted(changes)}")
+    accounts += list(later.get("add") or [])
+    district = dict(raw.get("district") or {})
+    if later.get("registry"):
+        district["registry"] = later["registry"]
+    return {**raw, "accounts": accounts, "district": district}
+
+
 @cache
-def load_world(path: Path = DATA_FILE) -> WorldData:
-    """Read and check one district's ``world.yaml`` (cached: the data never changes while running)."""
+def load_world(path: Path = DATA_FILE, month: int = 1) -> WorldData:
+    """Read and check one district's ``world.yaml`` (cached: the data never changes while
+    running); ``month=2``: its second state, a month later (``later.yaml`` beside it)."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     where = str(path)
     unknown = set(raw) - {"district", "accounts", "district_site", "search_extra"}
     if unknown:
         raise ValueError(f"{where}: unknown top-level fields {sorted(unknown)}")
+    if month not in (1, 2):
+        raise ValueError(f"the sample world has months 1 and 2, not {month}")
+    if month == 2:
+        raw = _later(raw, path)
     district = _district(raw.get("district"), path)
     accounts = tuple(_account(a, i, district.key, where) for i, a in enumerate(raw["accounts"]))
     by_key: dict[str, Account] = {}
@@ -340,15 +378,16 @@ def district_keys() -> list[str]:
 
 
 @cache
-def load_districts(keys: tuple[str, ...] = (DEFAULT_DISTRICT,)) -> WorldData:
-    """The districts ``keys`` as one world; a key, handle or host two of them share is an error."""
+def load_districts(keys: tuple[str, ...] = (DEFAULT_DISTRICT,), month: int = 1) -> WorldData:
+    """The districts ``keys`` as one world; a key, handle or host two of them share is an error.
+    ``month=2``: each district's second state (a month later)."""
     if not keys:
         raise ValueError("a sample world needs at least one district")
     unknown = [k for k in keys if not (DISTRICTS_DIR / k / "world.yaml").is_file()]
     if unknown:
         raise ValueError(f"unknown sample districts {unknown}; known: {district_keys()}")
     worlds = [
-        (DISTRICTS_DIR / k / "world.yaml", load_world(DISTRICTS_DIR / k / "world.yaml"))
+        (DISTRICTS_DIR / k / "world.yaml", load_world(DISTRICTS_DIR / k / "world.yaml", month))
         for k in keys
     ]
     if len(worlds) == 1:

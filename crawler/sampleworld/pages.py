@@ -323,7 +323,7 @@ def tiktok_page(a: Account) -> Response:
         "commentSetting": 0,
         "duetSetting": 0,
         "stitchSetting": 0,
-        "privateAccount": False,
+        "privateAccount": a.private,
         "secret": False,
         "isADVirtual": False,
         "roomId": "",

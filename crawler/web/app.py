@@ -27,6 +27,7 @@ from crawler.web import (
     routes_decide,
     routes_more,
     routes_registry,
+    routes_watch,
 )
 from crawler.web.jobs import Jobs
 from crawler.web.proxy import ForwardedHeaders, networks
@@ -66,6 +67,7 @@ def routes() -> list[Any]:
         *routes_decide.ROUTES,
         *routes_more.ROUTES,
         *routes_registry.ROUTES,
+        *routes_watch.ROUTES,
     ]
 
 

@@ -27,6 +27,7 @@ STATIC = Path(__file__).with_name("static")
 # Messages after a form did its work (``?done=CODE``): fixed texts, never echoed from the URL.
 FLASH = {
     "decided": "Decision recorded.",
+    "acknowledged": "Acknowledged: the finding stays quiet until the account changes again.",
     "noted": "Note added.",
     "assigned": "Assignment saved.",
     "undone": "The last decision was undone.",

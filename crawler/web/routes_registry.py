@@ -16,6 +16,7 @@ from crawler.db.web import Role
 from crawler.district.registry import COLUMNS
 from crawler.errors import InputError
 from crawler.web.render import error_page, page
+from crawler.web.routes_watch import watch_rows
 from crawler.web.security import Ctx, endpoint
 
 # every registry column but the account itself (platform and URL identify the row)
@@ -54,6 +55,7 @@ def _registry_page(ctx: Ctx, *, errors: list[str] | None = None, status: int = 2
             "entities": sorted({r.entity for r in rows}),
             "statuses": ["active", "deactivated", "transferred"],
             "errors": errors or [],
+            "watch": watch_rows(ctx),
         },
         status,
     )

@@ -15,6 +15,7 @@ from reports.documents import (
     official,
     packet,
     summary,
+    watch,
 )
 
 __all__ = [
@@ -27,4 +28,5 @@ __all__ = [
     "official",
     "packet",
     "summary",
+    "watch",
 ]

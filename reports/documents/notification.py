@@ -26,6 +26,7 @@ from reports.context import Context, case_row, platform_label, stamp
 from reports.document import DOCUMENTS, document
 from reports.render import render
 from reports.text import plain, render_text
+from reports.watch import SECTIONS as WATCH_SECTIONS
 
 MAX_LISTED = 50
 
@@ -83,6 +84,22 @@ def _problems(ctx: Context) -> list[dict[str, Any]]:
         f.as_dict() | {"platform_label": platform_label(f.platform)}
         for f in audit_registry(ctx.session, ctx.config, scan_id=ctx.scan.id if ctx.scan else None)
         if f.severity == "problem"
+    ]
+
+
+def _watch(ctx: Context) -> list[dict[str, Any]]:
+    """The registry watch's findings of this scan (registered accounts taken over, renamed,
+    closed, dormant, gone…), each with the ABDB-AP section and its before/after lines."""
+    from reports.watch import before_after_text
+
+    return [
+        f.full()
+        | {
+            "platform_label": platform_label(f.platform),
+            "before_after": before_after_text(f.before, f.after),
+        }
+        for f in audit_registry(ctx.session, ctx.config, scan_id=ctx.scan.id if ctx.scan else None)
+        if f.code in WATCH_SECTIONS
     ]
 
 
@@ -144,7 +161,8 @@ def build_notification(ctx: Context, base_url: str | None = None) -> dict[str, A
         "overdue": overdue[:MAX_LISTED],
         "gaps": gaps,
         "stopped": stopped,
-        "problems": problems[:MAX_LISTED],
+        "problems": [p for p in problems if p["code"] not in WATCH_SECTIONS][:MAX_LISTED],
+        "watch": _watch(ctx)[:MAX_LISTED],
         "links": {
             "queue": _link(base_url, "/cases?status=open"),
             "scans": _link(base_url, "/scans"),

@@ -269,7 +269,7 @@ def _new_and_closed(ctx: Context, scan: Scan) -> tuple[list[dict[str, Any]], lis
 def _audit(ctx: Context) -> list[dict[str, Any]]:
     """The registry audit's findings, with entity and platform labels."""
     return [
-        f.as_dict()
+        f.full()
         | {"entity_name": ctx.entity_name(f.entity), "platform_label": platform_label(f.platform)}
         for f in audit_registry(
             ctx.session,
@@ -279,6 +279,20 @@ def _audit(ctx: Context) -> list[dict[str, Any]]:
             now=ctx.now,
         )
     ]
+
+
+def _watch(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The "Registered accounts" block: the registry watch's findings, by code, each with its
+    before/after lines."""
+    from reports.watch import SECTIONS, before_after_text
+
+    rows = [
+        f | {"before_after": before_after_text(f.get("before"), f.get("after"))}
+        for f in findings
+        if f["code"] in SECTIONS
+    ]
+    order = list(SECTIONS)
+    return sorted(rows, key=lambda f: order.index(f["code"]))
 
 
 @document("summary", "summary.html", "summary.md")
@@ -307,6 +321,7 @@ def build_summary(ctx: Context) -> dict[str, Any]:
         "gaps": _gaps(ctx, scan) if scan is not None else [],
         "selfcheck": _selfcheck(stats),
         "audit": findings,
+        "watch": _watch(findings),
         "audit_problems": sum(1 for f in findings if f["severity"] == "problem"),
         "takedowns": [
             {**t, "platform_label": platform_label(t["platform"])}

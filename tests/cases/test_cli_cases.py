@@ -45,6 +45,7 @@ def test_list_show_decide_json(world):
         "opened_at",
         "last_seen",
         "evidence",
+        "related_cases",
     ]
     kinds = {e["kind"] for e in data[0]["evidence"]}
     assert {"district_link", "search_result", "explanation"} <= kinds

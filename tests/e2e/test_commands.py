@@ -92,8 +92,10 @@ def test_cases_list_json_after_a_scan(scanned_by_command):
             "opened_at",
             "last_seen",
             "evidence",
+            "related_cases",
         }
         assert c["case_id"].startswith("ABCE-")
+        assert c["related_cases"] == []
         for ev in c["evidence"]:
             assert set(ev) == {"kind", "summary", "url"}
             assert ev["kind"] in {

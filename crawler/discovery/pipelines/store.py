@@ -255,9 +255,31 @@ def add_sighting(session: Session, acc: Account, scan_id: int, item: AccountSigh
             snippet=item.snippet,
             raw_url=item.url,
             fetched_at=item.fetched_at,
+            profile=sighting_profile(item),
         )
     )
     return True
+
+
+def sighting_profile(item: AccountSighting) -> dict[str, Any] | None:
+    """The profile facts of one sighting as the source gave them (None: a link or a search
+    result without any): what the registry watch compares across scans."""
+    if not item.has_profile and item.page_state is None:
+        return None
+    out: dict[str, Any] = {
+        "handle": item.handle,
+        "platform_id": item.platform_id,
+        "display_name": item.display_name,
+        "bio": item.bio,
+        "links": list(item.links)[:50],
+        "followers": item.followers,
+        "private": item.private,
+        "page_state": item.page_state,
+    }
+    for key in ("posts", "last_post_at", "avatar_hash"):
+        if item.extra.get(key) is not None:
+            out[key] = item.extra[key]
+    return out
 
 
 def sighting_urls(acc: Account, item: AccountSighting) -> list[str]:

@@ -1,0 +1,128 @@
+"""The registry under watch: a district scanned twice, a month apart (the sample world's first
+and second state), with a subset of the sources that still observes every change."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from crawler.sampleworld import SampleWorld
+from tests.conftest import release
+
+KEYS = {"SCOUT_YOUTUBE_API_KEY": "watch-youtube-key", "SCOUT_BRAVE_API_KEY": "watch-brave-key"}
+# Every source that observes a registered account directly, and the search that finds
+# Instagram and the returning impersonator; the district site adds nothing the watch needs.
+SOURCES = ("web_search", "youtube", "bluesky", "mastodon", "profiles")
+# The platforms of the changes (and of the routine ones); the others only cost time.
+PLATFORMS = ("instagram", "tiktok", "youtube", "bluesky", "mastodon")
+
+
+@dataclass(frozen=True)
+class TwoMonths:
+    district: str
+    folder: Path
+    database_url: str
+    scans: tuple[int, int]
+    month1_case_reported: str | None  # the impersonation case PR reported after month 1
+
+
+def _config(world: SampleWorld, folder: Path, registry: Path, profile: Path) -> Path:
+    (folder / "profile.yaml").write_text(profile.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "registry.csv").write_text(registry.read_text(encoding="utf-8"), encoding="utf-8")
+    cfg = folder / "scout.toml"
+    cfg.write_text(
+        world.config_toml(profile="profile.yaml", registry="registry.csv"), encoding="utf-8"
+    )
+    return cfg
+
+
+def _load(folder: Path, url: str):
+    from crawler.config import load_config
+
+    return load_config(folder / "scout.toml", env={**os.environ, **KEYS, "SCOUT_DATABASE_URL": url})
+
+
+def _import(cfg, registry_only: bool = False) -> None:
+    from crawler.db import transaction
+    from crawler.db.store import import_profile, import_registry
+    from crawler.district.profile import load_profile
+    from crawler.district.registry import load_registry
+
+    profile = load_profile(cfg.profile)
+    with transaction(cfg.database_url) as s:
+        if not registry_only:
+            import_profile(s, profile, str(cfg.profile))
+        rows = load_registry(cfg.registry, profile, mastodon_instances=cfg.mastodon_instances).rows
+        import_registry(s, rows)
+
+
+def run_two_months(district: str, folder: Path, url: str, imitated: str | None) -> TwoMonths:
+    """Month 1: scan; PR reports the impersonation of ``imitated`` (a URL) to the platform and
+    it is taken down. Month 2 (the world a month later, the registry PR keeps by then): scan."""
+    from crawler.cases.decisions import decide
+    from crawler.db import transaction
+    from crawler.db.models import Case
+    from crawler.scan import ScanOptions, run_scan
+
+    folder.mkdir(parents=True, exist_ok=True)
+    scans = []
+    reported = None
+    with pytest.MonkeyPatch.context() as mp:
+        for k, v in KEYS.items():
+            mp.setenv(k, v)
+        mp.setenv("SCOUT_DATABASE_URL", url)
+        for month in (1, 2):
+            with SampleWorld(districts=(district,), month=month, **_keys()) as world:
+                d = world.data.district(district)
+                _config(world, folder, d.registry, d.profile)
+                cfg = _load(folder, url)
+                _import(cfg, registry_only=month == 2)
+                out = run_scan(
+                    cfg,
+                    ScanOptions(
+                        sources=SOURCES, platforms=PLATFORMS, screenshots=False, reports=False
+                    ),
+                )
+                scans.append(out.scan_id)
+            if month == 1 and imitated:
+                with transaction(url) as s:
+                    from sqlalchemy import select
+
+                    case = s.scalars(
+                        select(Case).where(Case.imitates_url == imitated).order_by(Case.id)
+                    ).first()
+                    assert case is not None, f"month 1 opened no case imitating {imitated}"
+                    reported = case.number
+                    decide(s, case.id, "reported-to-platform", by="pr", note="reported to TikTok")
+    return TwoMonths(district, folder, url, (scans[0], scans[1]), reported)
+
+
+def _keys() -> dict[str, str]:
+    return {"youtube_key": KEYS["SCOUT_YOUTUBE_API_KEY"], "brave_key": KEYS["SCOUT_BRAVE_API_KEY"]}
+
+
+WEST_FARGO_IMITATED = "https://www.tiktok.com/@horacehawks"
+
+
+@pytest.fixture(scope="session")
+def west_fargo_months(tmp_path_factory) -> Iterator[TwoMonths]:
+    """West Fargo scanned in month 1 and month 2 (SQLite; a template: copy before writing)."""
+    folder = tmp_path_factory.mktemp("watch-west-fargo")
+    url = f"sqlite:///{folder / 'scout.sqlite3'}"
+    made = run_two_months("west-fargo", folder / "site", url, WEST_FARGO_IMITATED)
+    release(url)
+    yield made
+
+
+@pytest.fixture(scope="session")
+def cibolo_months(tmp_path_factory) -> Iterator[TwoMonths]:
+    """Cibolo Valley scanned in month 1 and month 2 (SQLite; a template: copy before writing)."""
+    folder = tmp_path_factory.mktemp("watch-cibolo-valley")
+    url = f"sqlite:///{folder / 'scout.sqlite3'}"
+    made = run_two_months("cibolo-valley", folder / "site", url, None)
+    release(url)
+    yield made

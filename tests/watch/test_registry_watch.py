@@ -1,0 +1,252 @@
+"""The registry under watch on West Fargo, scanned a month apart (DESIGN.md, "The registry under
+watch"): each change of the sample world's second state is found once, with its code, the
+ABDB-AP section and before/after; routine changes raise nothing; the returning impersonator
+names the earlier case; an acknowledged finding stays quiet until the account changes."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+
+from sqlalchemy import select
+
+from tests.conftest import database_copy
+from tests.watch.conftest import KEYS
+
+WATCH_CODES = {
+    "takeover-suspected",
+    "handle-changed",
+    "closed-to-public",
+    "dormant",
+    "gone",
+    "no-district-link",
+    "unresolved",
+}
+# (code, platform, registry handle) of each change of West Fargo's later.yaml
+EXPECTED = {
+    ("takeover-suspected", "bluesky", "westfargoschools.bsky.social"),
+    ("handle-changed", "youtube", "UCwfps0Sample0Channel001"),
+    ("closed-to-public", "tiktok", "horacehawks"),
+    ("dormant", "mastodon", "wfpsnews@mastodon.social"),
+    ("gone", "tiktok", "wfhspackers"),
+}
+# the three routine changes: a new season's bio, followers, posts
+ROUTINE = {
+    ("instagram", "sheyenne_mustangs"),
+    ("instagram", "wfhspackers"),
+    ("instagram", "horacehawks"),
+}
+
+
+def _config(months):
+    from crawler.config import load_config
+
+    return load_config(
+        months.folder / "scout.toml",
+        env={**os.environ, **KEYS, "SCOUT_DATABASE_URL": months.database_url},
+    )
+
+
+def _audit(url, cfg):
+    from crawler.db import transaction
+    from reports import audit_registry
+
+    with transaction(url) as s:
+        return [f for f in audit_registry(s, cfg) if f.code in WATCH_CODES]
+
+
+def test_each_change_is_found_once_with_section_and_evidence(west_fargo_months):
+    found = _audit(west_fargo_months.database_url, _config(west_fargo_months))
+    keys = Counter((f.code, f.platform, f.handle) for f in found)
+    assert set(keys) == EXPECTED, keys
+    assert all(n == 1 for n in keys.values()), keys
+    for f in found:
+        assert f.section.startswith("ABDB-AP"), f
+        assert f.after is not None or f.code in ("gone", "unresolved"), f
+    by_code = {f.code: f for f in found}
+    takeover = by_code["takeover-suspected"]
+    assert takeover.before["display_name"] == "West Fargo Public Schools"
+    assert takeover.after["display_name"] == "WF Rewards Hub"
+    assert "https://www.west-fargo.k12.nd.us/" in takeover.before["links"]
+    assert "claim-rewards.example.net" in takeover.message
+    assert "giveaway" in takeover.message
+    renamed = by_code["handle-changed"]
+    assert renamed.before["handle"] == "westfargoschools"
+    assert renamed.new_url == "https://www.youtube.com/@wfpublicschools"
+    assert "2025-05-10" in by_code["dormant"].message
+
+
+def test_routine_changes_raise_nothing(west_fargo_months):
+    found = _audit(west_fargo_months.database_url, _config(west_fargo_months))
+    assert not [f for f in found if (f.platform, f.handle) in ROUTINE]
+    # they were observed in both months, and one of them did change
+    from crawler.db import transaction
+    from crawler.db.models import RegisteredAccount
+    from crawler.db.watch import latest_snapshots
+
+    with transaction(west_fargo_months.database_url) as s:
+        row = s.scalars(
+            select(RegisteredAccount).where(RegisteredAccount.handle == "sheyenne_mustangs")
+        ).one()
+        snaps = latest_snapshots(s, row.id)
+        assert [x.scan_id for x in snaps] == list(reversed(west_fargo_months.scans))
+        assert snaps[0].digest != snaps[1].digest
+        assert "Fall 2026" in (snaps[0].bio or "")
+
+
+def test_the_renamed_account_is_not_an_impersonation_case(west_fargo_months):
+    from crawler.db import transaction
+    from crawler.db.models import Account, Case
+
+    with transaction(west_fargo_months.database_url) as s:
+        hits = s.scalars(
+            select(Case.number)
+            .join(Account, Account.id == Case.account_id)
+            .where(Account.platform_id == "UCwfps0Sample0Channel001")
+        ).all()
+    assert hits == []
+
+
+def test_returning_impersonator_names_the_earlier_case(west_fargo_months, tmp_path, scout):
+    reported = west_fargo_months.month1_case_reported
+    env = {"SCOUT_CONFIG": str(west_fargo_months.folder / "scout.toml")}
+    with database_copy(west_fargo_months.database_url, tmp_path) as url:
+        code, out, err = scout("cases", "list", "--json", env={**env, "SCOUT_DATABASE_URL": url})
+    assert code == 0, err
+    cases = json.loads(out)
+    assert all("related_cases" in c for c in cases)
+    back = [c for c in cases if c["handle"] == "horacehawks.official"]
+    assert len(back) == 1 and back[0]["kind"] == "impersonation"
+    assert back[0]["related_cases"] == [reported]
+    assert [c["case_id"] for c in cases if c["related_cases"]] == [back[0]["case_id"]]
+
+
+def test_acknowledging_silences_until_the_account_changes(west_fargo_months, tmp_path, scout):
+    from crawler.db import transaction
+    from crawler.db.models import RegistrySnapshot
+    from crawler.db.watch import digest
+
+    env = {"SCOUT_CONFIG": str(west_fargo_months.folder / "scout.toml")}
+    with database_copy(west_fargo_months.database_url, tmp_path) as url:
+        env["SCOUT_DATABASE_URL"] = url
+        code, _, err = scout(
+            "registry",
+            "acknowledge",
+            "https://mastodon.social/@wfpsnews",
+            "--code",
+            "dormant",
+            "--note",
+            "kept for emergencies",
+            env=env,
+        )
+        assert code == 0, err
+        code, out, err = scout("registry", "audit", "--json", env=env)
+        assert code == 0, err
+        codes = {(f["code"], f["handle"]) for f in json.loads(out)}
+        assert ("dormant", "wfpsnews@mastodon.social") not in codes
+        assert ("takeover-suspected", "westfargoschools.bsky.social") in codes
+        # the account changes again: a new, different snapshot
+        with transaction(url) as s:
+            cur = s.scalars(
+                select(RegistrySnapshot)
+                .where(RegistrySnapshot.handle == "wfpsnews@mastodon.social")
+                .order_by(RegistrySnapshot.id.desc())
+            ).first()
+            facts = {
+                "handle": cur.handle,
+                "display_name": cur.display_name,
+                "bio": "Back soon.",
+                "links": cur.links,
+                "page_state": cur.page_state,
+            }
+            s.add(
+                RegistrySnapshot(
+                    **{
+                        c: getattr(cur, c)
+                        for c in (
+                            "registered_id",
+                            "scan_id",
+                            "account_id",
+                            "platform",
+                            "handle",
+                            "url",
+                            "platform_id",
+                            "display_name",
+                            "links",
+                            "last_post_at",
+                            "page_state",
+                            "source",
+                            "observed_at",
+                        )
+                    },
+                    bio="Back soon.",
+                    digest=digest(facts),
+                    changed=True,
+                )
+            )
+        code, out, err = scout("registry", "audit", "--json", env=env)
+        assert ("dormant", "wfpsnews@mastodon.social") in {
+            (f["code"], f["handle"]) for f in json.loads(out)
+        }
+
+
+def test_audit_json_keys_and_history(west_fargo_months, tmp_path, scout):
+    env = {"SCOUT_CONFIG": str(west_fargo_months.folder / "scout.toml")}
+    with database_copy(west_fargo_months.database_url, tmp_path) as url:
+        env["SCOUT_DATABASE_URL"] = url
+        code, out, err = scout("registry", "audit", "--json", env=env)
+        assert code == 0, err
+        for f in json.loads(out):
+            assert {
+                "code",
+                "severity",
+                "registered_id",
+                "platform",
+                "url",
+                "handle",
+                "entity",
+                "status",
+                "message",
+            } <= set(f)
+            assert f["severity"] in ("problem", "check")
+        code, out, err = scout("registry", "audit", env=env)
+        assert "before (scan" in out and "after (scan" in out and "rests on: ABDB-AP" in out
+        code, out, err = scout(
+            "registry",
+            "history",
+            "https://bsky.app/profile/westfargoschools.bsky.social",
+            "--json",
+            env=env,
+        )
+        assert code == 0, err
+        snaps = json.loads(out)
+        assert [s["display_name"] for s in snaps] == ["WF Rewards Hub", "West Fargo Public Schools"]
+        assert snaps[0]["changed"] is True
+
+
+CIBOLO_EXPECTED = {
+    ("takeover-suspected", "bluesky", "cvisd.bsky.social"),
+    ("handle-changed", "youtube", "lincolnlionsfootball"),
+    ("closed-to-public", "tiktok", "cvisd"),
+    ("dormant", "mastodon", "cvisd@mastodon.social"),
+    ("gone", "youtube", "cvisdtv"),
+}
+CIBOLO_ROUTINE = {
+    ("instagram", "lhslions_cvisd"),
+    ("instagram", "jeffersonpatriots_cv"),
+    ("instagram", "cvisd"),
+}
+
+
+def test_findings_hold_on_another_district(cibolo_months):
+    found = _audit(cibolo_months.database_url, _config(cibolo_months))
+    keys = Counter((f.code, f.platform, f.handle) for f in found)
+    assert set(keys) == CIBOLO_EXPECTED, keys
+    assert all(n == 1 for n in keys.values()), keys
+    assert all(f.section.startswith("ABDB-AP") for f in found)
+    assert not [f for f in found if (f.platform, f.handle) in CIBOLO_ROUTINE]
+    takeover = next(f for f in found if f.code == "takeover-suspected")
+    assert takeover.before["display_name"] == "CVISD"
+    assert takeover.after["display_name"] == "CV Ticket Exchange"
+    assert "no longer fit" in takeover.message and "ticket resale" in takeover.message
