@@ -32,27 +32,33 @@ R = TypeVar("R")
 class State:
     config_path: Path | None = None
     database_url: str | None = None
+    district: str | None = None  # --district / SCOUT_DISTRICT
     _config: Config | None = None
 
     @property
     def config(self) -> Config:
         if self._config is None:
+            from dataclasses import replace
+
             from crawler.config import load_config
 
             cfg = load_config(self.config_path)
             if self.database_url:
-                from dataclasses import replace
-
                 cfg = replace(cfg, database_url=self.database_url)
+            if self.district:
+                cfg = replace(cfg, district=self.district)
             self._config = cfg
         return self._config
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on any error."""
+    def session(self, *, every_district: bool = False) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any error. It acts on
+        the chosen district (:mod:`crawler.db.scope`), or on all with ``every_district``."""
         from crawler.db import transaction
+        from crawler.db.scope import ALL
 
-        with transaction(self.config.database_url) as s:
+        district = ALL if every_district else self.config.district
+        with transaction(self.config.database_url, district) as s:
             yield s
 
 

@@ -220,7 +220,7 @@ def current_usage(config: Config) -> dict[str, QuotaState]:
     """:func:`read_usage` in a transaction of its own (for the planner's callers)."""
     from crawler.db import transaction
 
-    with transaction(config.database_url) as session:
+    with transaction(config.database_url, config.district) as session:
         return read_usage(session, config)
 
 
