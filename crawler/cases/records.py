@@ -74,9 +74,7 @@ def fingerprint(account: Account) -> str:
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
 
-def next_number(
-    session: Session, prefix: str, year: int, *, district_id: int | None = None
-) -> str:
+def next_number(session: Session, prefix: str, year: int, *, district_id: int | None = None) -> str:
     """The next case number ``PREFIX-YYYY-NNNN`` of the district (each district numbers its own
     cases; the counter row is locked where the backend can). Without ``district_id``: the
     session's district."""

@@ -58,6 +58,15 @@ def alembic_config(url: str):  # type: ignore[no-untyped-def]
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Run the Alembic migrations up to ``revision`` on ``engine``."""
+    _migrate(engine, "upgrade", revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Run the Alembic migrations down to ``revision`` on ``engine``."""
+    _migrate(engine, "downgrade", revision)
+
+
+def _migrate(engine: Engine, direction: str, revision: str) -> None:
     from alembic import command
 
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
@@ -71,7 +80,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         try:
             with conn.begin():
                 cfg.attributes["connection"] = conn
-                command.upgrade(cfg, revision)
+                getattr(command, direction)(cfg, revision)
         finally:
             if raw is not None:
                 raw.execute("PRAGMA foreign_keys=ON")

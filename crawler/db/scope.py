@@ -12,6 +12,7 @@ queries) are reached through a parent that has one.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, select
@@ -40,6 +41,7 @@ class UnknownDistrict(ScoutError):
     pass
 
 
+@cache
 def owned_models() -> tuple[type[Any], ...]:
     """The mapped classes with their own ``district_id`` column."""
     return tuple(
@@ -62,13 +64,15 @@ def resolve(session: Session, key: str | None) -> District:
         ).first()
         if row is None:
             keys = list(
-                session.scalars(
-                    select(District.key).order_by(District.key), execution_options=opts
-                )
+                session.scalars(select(District.key).order_by(District.key), execution_options=opts)
             )
-            raise UnknownDistrict(f"unknown district '{key}' (this database holds: {keys_text(keys)})")
+            raise UnknownDistrict(
+                f"unknown district '{key}' (this database holds: {keys_text(keys)})"
+            )
         return row
-    rows = list(session.scalars(select(District).order_by(District.id).limit(2), execution_options=opts))
+    rows = list(
+        session.scalars(select(District).order_by(District.id).limit(2), execution_options=opts)
+    )
     if not rows:
         raise NoDistrict()
     if len(rows) > 1:
@@ -117,7 +121,9 @@ def _limit_to_district(state: ORMExecuteState) -> None:
         return
     state.statement = state.statement.options(
         *(
-            with_loader_criteria(cls, lambda cls: cls.district_id == district_id, include_aliases=True)
+            with_loader_criteria(
+                cls, lambda cls: cls.district_id == district_id, include_aliases=True
+            )
             for cls in owned
         )
     )

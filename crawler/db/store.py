@@ -61,9 +61,7 @@ def district_row(session: Session, key: str | None = None) -> District:
 def district_keys(session: Session) -> list[str]:
     """The keys of the districts in the database (``scout scan --all``)."""
     return list(
-        session.scalars(
-            select(District.key).order_by(District.id), execution_options={SKIP: True}
-        )
+        session.scalars(select(District.key).order_by(District.id), execution_options={SKIP: True})
     )
 
 

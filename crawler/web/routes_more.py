@@ -62,9 +62,7 @@ def search_open_cases(ctx: Ctx) -> Response:
     if job is None:
         return error_page(ctx, 404, "No such search (it may have ended more than an hour ago).")
     assert ctx.user is not None
-    again = ctx.settings.jobs.start(
-        ctx.user.name, job.name, open_cases=True, district=ctx.district
-    )
+    again = ctx.settings.jobs.start(ctx.user.name, job.name, open_cases=True, district=ctx.district)
     ctx.audit("search-open-cases", job.name, None, {"job": again.id})
     return ctx.redirect(f"/search/jobs/{again.id}")
 

@@ -252,9 +252,8 @@ def _guarded(ctx: Ctx, fn: Handler, role: Role | None, check_csrf: bool) -> Resp
     except NoDistrict as exc:
         return error_page(ctx, 503, str(exc))
     except UnknownDistrict:  # several districts and none chosen
-        message = (
-            "Choose a district: add ?district=KEY to the address, one of: "
-            + ", ".join(ctx.districts)
+        message = "Choose a district: add ?district=KEY to the address, one of: " + ", ".join(
+            ctx.districts
         )
         if api:
             return JSONResponse({"error": message, "districts": ctx.districts}, status_code=400)
