@@ -50,6 +50,16 @@ class State:
             self._config = cfg
         return self._config
 
+    @property
+    def district_config(self) -> Config:
+        """The configuration for the chosen district: its key resolved (an error naming the
+        keys when the database holds several and none is chosen) and, with several, the
+        district's own reports folder (``<reports>/<key>``)."""
+        from crawler.db.scope import district_config
+
+        self._config = district_config(self.config)
+        return self._config
+
     @contextmanager
     def session(self, *, every_district: bool = False) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on any error. It acts on

@@ -32,10 +32,9 @@ PROFILE_SOURCES = tuple(sorted(sources_where(gives_profile=True)))
 def _profile(database_url: str, district: str | None, profile_path: str) -> DistrictProfile:
     import yaml
 
-    from crawler.district.profile import load_profile, profile_from_text
-
     from crawler.db.scope import NoDistrict
     from crawler.db.store import district_row
+    from crawler.district.profile import load_profile, profile_from_text
 
     with transaction(database_url, district) as session:
         try:

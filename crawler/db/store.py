@@ -22,9 +22,10 @@ from crawler.db.models import (
     RegisteredAccount,
     utcnow,
 )
+from crawler.db.scope import ALL, INFO_KEY, SKIP, resolve
+from crawler.db.scope import NoDistrict as NoDistrict  # re-exported: callers import it here
 from crawler.district.profile import DistrictProfile, profile_to_dict
 from crawler.district.registry import Payments, RegistryRow, Status
-from crawler.db.scope import ALL, INFO_KEY, SKIP, NoDistrict, resolve
 
 
 @dataclass
@@ -63,6 +64,16 @@ def district_keys(session: Session) -> list[str]:
     return list(
         session.scalars(select(District.key).order_by(District.id), execution_options={SKIP: True})
     )
+
+
+def district_domains(session: Session) -> dict[str, tuple[str, ...]]:
+    """Every district's e-mail and web domains (lower case), by key."""
+    return {
+        d.key: tuple(x.lower() for x in d.domains)
+        for d in session.scalars(
+            select(District).order_by(District.key), execution_options={SKIP: True}
+        )
+    }
 
 
 def district_summaries(session: Session) -> list[dict[str, Any]]:
