@@ -32,7 +32,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def _counters(with_district: bool) -> sa.Table:
-    cols = [
+    cols: list[sa.schema.SchemaItem] = [
         sa.Column("prefix", sa.String(length=32), nullable=False, comment="e.g. ABCE-2026"),
         sa.Column("last", sa.Integer(), nullable=False),
     ]
