@@ -57,6 +57,11 @@ def keys_text(keys: list[str]) -> str:
 
 def resolve(session: Session, key: str | None) -> District:
     """The district ``key`` names; without one, the database's only district."""
+    with session.no_autoflush:  # may run inside another query or a flush
+        return _resolve(session, key)
+
+
+def _resolve(session: Session, key: str | None) -> District:
     opts = {SKIP: True}
     if key:
         row = session.scalars(
