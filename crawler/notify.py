@@ -217,6 +217,8 @@ def post_webhook(settings: NotifySettings, payload: dict[str, Any]) -> None:
 
 def pending_path(config: Config) -> Path:
     """Notifications waiting for a retry: a JSON file beside the reports folder."""
+    if config.several_districts:  # reports/<key>/: each district keeps its own
+        return config.reports_dir / "notify-pending.json"
     return config.reports_dir.parent / "notify-pending.json"
 
 

@@ -106,12 +106,15 @@ def _unfinished(session: Session, district_id: int) -> list[Scan]:
 def run_scan(
     config: Config, options: ScanOptions, *, progress: Progress | None = None
 ) -> ScanOutcome:
-    """Run a scan or a search end to end and return its outcome."""
-    factory = session_factory(config.database_url)
+    """Run a scan or a search of the config's district end to end and return its outcome."""
+    from crawler.db.scope import district_config
+
+    config = district_config(config)
+    factory = session_factory(config.database_url, config.district)
     if options.kind == ScanKind.SCAN:
         from crawler.db.locking import DbLock
 
-        with DbLock(factory, "scan", stale_seconds=config.lock_stale_seconds) as lock:
+        with DbLock(factory, scan_lock(config), stale_seconds=config.lock_stale_seconds) as lock:
             outcome = _run(config, options, factory, progress)
             if lock.took_over:
                 outcome.notes.insert(0, lock.took_over)
@@ -119,15 +122,24 @@ def run_scan(
     return _run(config, options, factory, progress)
 
 
+def scan_lock(config: Config) -> str:
+    """The scan lock's name: one scan at a time per district (``scan`` in a one-district
+    database, as ever; ``scan:KEY`` when it holds several)."""
+    return f"scan:{config.district}"[:64] if config.several_districts else "scan"
+
+
 def run_scan_all(
     config: Config, options: ScanOptions, *, progress: Progress | None = None
 ) -> list[tuple[str, ScanOutcome]]:
     """``scout scan --all``: a scan of every district in the database, one after the other
     (each dispatched over the Scrapyd nodes when they are configured), with matching, cases,
-    reports and notifications per district. The database holds one district today."""
+    reports and notifications per district."""
+    from dataclasses import replace
+
+    from crawler.db.scope import ALL
     from crawler.db.store import district_keys
 
-    factory = session_factory(config.database_url)
+    factory = session_factory(config.database_url, ALL)
     with factory.begin() as s:
         keys = district_keys(s)
     if not keys:
@@ -138,7 +150,8 @@ def run_scan_all(
     for key in keys:
         if progress:
             progress({"event": "district", "district": key})
-        out.append((key, run_scan(config, options, progress=progress)))
+        one = replace(config, district=key)
+        out.append((key, run_scan(one, options, progress=progress)))
     return out
 
 

@@ -81,6 +81,8 @@ class ScoutSpider(scrapy.Spider):
         job = {k: kwargs.pop(k) for k in ("scan_id", "district", "crawl_sources") if k in kwargs}
         if job.get("scan_id") not in (None, ""):
             crawler.settings.set("SCOUT_SCAN_ID", int(job["scan_id"]), priority="cmdline")
+        if job.get("district"):
+            crawler.settings.set("SCOUT_DISTRICT", str(job["district"]), priority="cmdline")
         if job.get("crawl_sources"):
             sources = [s for s in str(job["crawl_sources"]).split(",") if s]
             crawler.settings.set("SCOUT_CRAWL_SOURCES", sources, priority="cmdline")

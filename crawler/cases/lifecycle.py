@@ -201,7 +201,9 @@ def _open(
 ) -> Case:
     now = utcnow()
     case = Case(
-        number=next_number(session, config.case_prefix, now.year),
+        number=next_number(
+            session, config.case_prefix, now.year, district_id=cand.account.district_id
+        ),
         district_id=cand.account.district_id,
         account_id=cand.account.id,
         kind=cand.kind,

@@ -74,20 +74,29 @@ def fingerprint(account: Account) -> str:
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
 
-def next_number(session: Session, prefix: str, year: int) -> str:
-    """The next case number ``PREFIX-YYYY-NNNN`` (the counter row is locked where the backend can)."""
+def next_number(session: Session, prefix: str, year: int, *, district_id: int | None = None) -> str:
+    """The next case number ``PREFIX-YYYY-NNNN`` of the district (each district numbers its own
+    cases; the counter row is locked where the backend can). Without ``district_id``: the
+    session's district."""
+    if district_id is None:
+        from crawler.db.store import district_row
+
+        district_id = district_row(session).id
     key = f"{prefix}-{year}"
     counter = session.scalars(
-        select(CaseCounter).where(CaseCounter.prefix == key).with_for_update()
+        select(CaseCounter)
+        .where(CaseCounter.district_id == district_id, CaseCounter.prefix == key)
+        .with_for_update()
     ).first()
     if counter is None:
-        counter = CaseCounter(prefix=key, last=0)
+        counter = CaseCounter(district_id=district_id, prefix=key, last=0)
         session.add(counter)
     while True:
         counter.last += 1
         number = f"{key}-{counter.last:04d}"
         # A restored or hand-edited database may hold numbers the counter does not know.
-        if session.scalars(select(Case.id).where(Case.number == number)).first() is None:
+        taken = select(Case.id).where(Case.district_id == district_id, Case.number == number)
+        if session.scalars(taken).first() is None:
             session.flush()
             return number
 

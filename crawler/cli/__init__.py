@@ -73,9 +73,20 @@ def main_options(
             help="SQLAlchemy URL; overrides the configuration and SCOUT_DATABASE_URL.",
         ),
     ] = None,
+    district: Annotated[
+        str | None,
+        typer.Option(
+            "--district",
+            help="The district to act on (its key; `scout district list`). Needed when the "
+            "database holds several districts.",
+            envvar="SCOUT_DISTRICT",
+            show_envvar=True,
+        ),
+    ] = None,
 ) -> None:
     STATE.config_path = config
     STATE.database_url = database_url
+    STATE.district = district.strip() if district and district.strip() else None
     STATE._config = None
 
 

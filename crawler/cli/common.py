@@ -32,27 +32,43 @@ R = TypeVar("R")
 class State:
     config_path: Path | None = None
     database_url: str | None = None
+    district: str | None = None  # --district / SCOUT_DISTRICT
     _config: Config | None = None
 
     @property
     def config(self) -> Config:
         if self._config is None:
+            from dataclasses import replace
+
             from crawler.config import load_config
 
             cfg = load_config(self.config_path)
             if self.database_url:
-                from dataclasses import replace
-
                 cfg = replace(cfg, database_url=self.database_url)
+            if self.district:
+                cfg = replace(cfg, district=self.district)
             self._config = cfg
         return self._config
 
-    @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on any error."""
-        from crawler.db import transaction
+    @property
+    def district_config(self) -> Config:
+        """The configuration for the chosen district: its key resolved (an error naming the
+        keys when the database holds several and none is chosen) and, with several, the
+        district's own reports folder (``<reports>/<key>``)."""
+        from crawler.db.scope import district_config
 
-        with transaction(self.config.database_url) as s:
+        self._config = district_config(self.config)
+        return self._config
+
+    @contextmanager
+    def session(self, *, every_district: bool = False) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any error. It acts on
+        the chosen district (:mod:`crawler.db.scope`), or on all with ``every_district``."""
+        from crawler.db import transaction
+        from crawler.db.scope import ALL
+
+        district = ALL if every_district else self.config.district
+        with transaction(self.config.database_url, district) as s:
             yield s
 
 

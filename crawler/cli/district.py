@@ -1,4 +1,4 @@
-"""`scout district import | show`: the district profile (YAML)."""
+"""`scout district import | show | list`: the district profiles (YAML) in the database."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ def register(app: typer.Typer, registry_app: typer.Typer) -> None:
     app.add_typer(district_app, name="district")
     district_app.command("import")(district_import)
     district_app.command("show")(district_show)
+    district_app.command("list")(district_list)
 
 
 @handle_errors
@@ -25,13 +26,20 @@ def district_import(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the changes as JSON.")] = False,
 ) -> None:
-    """Load or update the district profile. Invalid files are rejected whole, naming file, line and field."""
+    """Add the district the profile names, or update the one with its key. Invalid files are
+    rejected whole, naming file, line and field."""
     from crawler.db.store import import_profile
     from crawler.district.profile import load_profile
+    from crawler.errors import ScoutError
 
     path = profile or STATE.config.profile
     prof = load_profile(path)
-    with STATE.session() as s:
+    chosen = STATE.config.district
+    if chosen and chosen != prof.district.key:
+        raise ScoutError(
+            f"the profile is for district '{prof.district.key}', not '{chosen}' (--district)"
+        )
+    with STATE.session(every_district=True) as s:
         changes = import_profile(s, prof, str(path))
     if as_json:
         emit_json(changes.as_dict())
@@ -57,3 +65,23 @@ def district_show(as_json: Annotated[bool, typer.Option("--json")] = False) -> N
     import yaml
 
     typer.echo(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+@handle_errors
+def district_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """The districts in the database: key, name, open cases and the last finished scan."""
+    from crawler.db.store import district_summaries
+
+    with STATE.session(every_district=True) as s:
+        rows = district_summaries(s)
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        typer.echo("no districts yet: run `scout district import PROFILE.yaml`")
+        return
+    for r in rows:
+        typer.echo(
+            f"{r['key']:<24} {r['name']}  ({r['open_cases']} open cases, "
+            f"last scan {r['last_scan'] or 'never'})"
+        )

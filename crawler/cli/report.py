@@ -35,7 +35,7 @@ def report(
     from reports import load_roster, publish_latest, write_reports
     from reports.context import Context
 
-    cfg = STATE.config
+    cfg = STATE.district_config
     if digest:
         from reports.documents.digest import write_digest
 
@@ -97,7 +97,7 @@ def registry_official(
     """Write the public list of official accounts (active and transferred; no administrator details)."""
     from reports import write_official
 
-    target = out or STATE.config.reports_dir / "official.html"
+    target = out or STATE.district_config.reports_dir / "official.html"
     with STATE.session() as s:
         path = write_official(s, STATE.config, target)
     typer.echo(str(path))

@@ -29,15 +29,36 @@ def _read_password() -> str:
 def users_add(
     name: Annotated[str, typer.Argument(metavar="NAME", help="Sign-in name.")],
     role: Annotated[str, typer.Option("--role", help="admin, reviewer or viewer.")],
+    districts: Annotated[
+        str | None,
+        typer.Option(
+            "--districts",
+            help="Comma-separated keys of the districts the user may see in the web app "
+            "(default: all).",
+        ),
+    ] = None,
 ) -> None:
     """Add a user; the password comes from standard input, or a prompt on a terminal."""
+    from crawler.db.store import district_keys
     from crawler.db.users import add_user, parse_role
+    from crawler.errors import InputError
 
     wanted = parse_role(role)
+    keys = [k.strip() for k in (districts or "").split(",") if k.strip()]
     password = _read_password()
     with STATE.session() as s:
+        known = district_keys(s)
+        unknown = [k for k in keys if k not in known]
+        if unknown:
+            raise InputError(
+                f"unknown district '{unknown[0]}' (this database holds: {', '.join(known)})",
+                field="--districts",
+            )
         user = add_user(s, name, password, wanted)
-        typer.echo(f"added {user.name} ({user.role})")
+        user.districts = keys
+        typer.echo(
+            f"added {user.name} ({user.role})" + (f", districts {', '.join(keys)}" if keys else "")
+        )
 
 
 @users_app.command("list")

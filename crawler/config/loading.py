@@ -402,6 +402,7 @@ def load_config(
             doc.str_of(district, "registry", "district", "registry.csv") or "registry.csv"
         ),
         database_url=db_url,
+        district=(env.get("SCOUT_DISTRICT") or "").strip() or None,
         sources=enabled,
         searxng_url=searxng.rstrip("/") if searxng else None,
         brave_url=doc.str_of(sources, "brave_url", "sources", BRAVE_URL) or BRAVE_URL,

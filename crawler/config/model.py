@@ -157,6 +157,10 @@ class Config:
     registry: Path
     database_url: str
     sources: tuple[str, ...] = ALL_SOURCES
+    # the district every command acts on (`--district KEY` / SCOUT_DISTRICT); None: the
+    # database's only district (several and none chosen is an error naming them)
+    district: str | None = None
+    several_districts: bool = False  # set with the district's own reports folder (db.scope)
     searxng_url: str | None = None
     brave_url: str = BRAVE_URL
     youtube_api_url: str = YOUTUBE_API_URL

@@ -58,12 +58,32 @@ def alembic_config(url: str):  # type: ignore[no-untyped-def]
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Run the Alembic migrations up to ``revision`` on ``engine``."""
+    _migrate(engine, "upgrade", revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Run the Alembic migrations down to ``revision`` on ``engine``."""
+    _migrate(engine, "downgrade", revision)
+
+
+def _migrate(engine: Engine, direction: str, revision: str) -> None:
     from alembic import command
 
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection if sqlite else None
+        if raw is not None:
+            # SQLite rebuilds a table to change its constraints (Alembic's batch mode); with
+            # foreign keys enforced, dropping the old table would cascade into its children.
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                getattr(command, direction)(cfg, revision)
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -92,14 +112,18 @@ def engine_for(url: str) -> Engine:
     return engine
 
 
-def session_factory(url: str) -> sessionmaker[Session]:
-    return sessionmaker(engine_for(url), expire_on_commit=False)
+def session_factory(url: str, district: str | None = None) -> sessionmaker[Session]:
+    """Sessions limited to ``district`` (a key; ``None``: the database's only district;
+    :data:`crawler.db.scope.ALL`: every district). See :mod:`crawler.db.scope`."""
+    import crawler.db.scope  # noqa: F401 - registers the district limit
+
+    return sessionmaker(engine_for(url), expire_on_commit=False, info={"district": district})
 
 
 @contextmanager
-def transaction(url: str) -> Iterator[Session]:
+def transaction(url: str, district: str | None = None) -> Iterator[Session]:
     """A session in one transaction: committed on success, rolled back on any error."""
-    with session_factory(url).begin() as session:
+    with session_factory(url, district).begin() as session:
         yield session
 
 

@@ -271,18 +271,28 @@ class Assessment(Base):
 class ApiUsage(Base):
     """Calls charged to an API quota in one quota period, kept across scans and searches.
 
-    One row per (source, bucket, period): ``youtube``/``search_calls`` and ``youtube``/``units``
-    per day in Pacific time (YouTube's quotas reset at midnight Pacific), ``brave``/``requests``
-    per calendar month (UTC). See :mod:`crawler.db.quota`.
+    One row per (source, API key, bucket, period): ``youtube``/``search_calls`` and
+    ``youtube``/``units`` per day in Pacific time (YouTube's quotas reset at midnight Pacific),
+    ``brave``/``requests`` per calendar month (UTC). A quota belongs to an API key, not to a
+    district: districts that share a key share its ledger, each key has its own. The key is
+    stored as a fingerprint only. See :mod:`crawler.db.quota`.
     """
 
     __tablename__ = "api_usage"
     __table_args__ = (
-        UniqueConstraint("source", "bucket", "period", name="uq_api_usage_source_bucket_period"),
+        UniqueConstraint(
+            "source", "key_fp", "bucket", "period", name="uq_api_usage_source_key_bucket_period"
+        ),
     )
 
     id: Mapped[intpk]
     source: Mapped[str] = mapped_column(String(32), comment="youtube | brave")
+    key_fp: Mapped[str] = mapped_column(
+        String(16),
+        default="",
+        server_default="",
+        comment="first 12 hex digits of the API key's SHA-256 (never the key); '' for no key",
+    )
     bucket: Mapped[str] = mapped_column(String(32), comment="search_calls | units | requests")
     period: Mapped[str] = mapped_column(
         String(16), comment="YYYY-MM-DD (Pacific day) or YYYY-MM (UTC month)"
@@ -298,18 +308,26 @@ class ApiUsage(Base):
 
 
 class CaseCounter(Base):
+    """The last case number given per district and prefix (numbers are per district)."""
+
     __tablename__ = "case_counters"
 
+    district_id: Mapped[int] = mapped_column(
+        ForeignKey("districts.id", ondelete="CASCADE"), primary_key=True
+    )
     prefix: Mapped[str] = mapped_column(String(32), primary_key=True, comment="e.g. ABCE-2026")
     last: Mapped[int] = mapped_column(default=0)
 
 
 class Case(Base):
     __tablename__ = "cases"
-    __table_args__ = (UniqueConstraint("account_id", "kind", name="uq_cases_account_kind"),)
+    __table_args__ = (
+        UniqueConstraint("account_id", "kind", name="uq_cases_account_kind"),
+        UniqueConstraint("district_id", "number", name="uq_cases_district_number"),
+    )
 
     id: Mapped[intpk]
-    number: Mapped[str] = mapped_column(String(64), unique=True, comment="ABCE-YYYY-NNNN")
+    number: Mapped[str] = mapped_column(String(64), comment="ABCE-YYYY-NNNN, unique per district")
     district_id: Mapped[DistrictFK]
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     kind: Mapped[CaseKind]

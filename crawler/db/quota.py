@@ -104,6 +104,7 @@ class Bucket:
     unit: str  # "search.list calls"
     monthly: bool  # False: a Pacific day
     charge_on_success: bool  # Brave bills successful requests only; YouTube charges every call
+    key_fp: str = ""  # the API key's fingerprint (:func:`key_fingerprint`): a ledger per key
 
     @property
     def source(self) -> str:
@@ -126,9 +127,21 @@ class Bucket:
         return "resets on the 1st, UTC" if self.monthly else "resets at midnight Pacific"
 
 
+def key_fingerprint(api_key: str | None) -> str:
+    """The first 12 hex digits of the key's SHA-256: quotas are kept per API key, and the key
+    itself is never stored. ``''`` without a key."""
+    import hashlib
+
+    return hashlib.sha256(api_key.encode("utf-8")).hexdigest()[:12] if api_key else ""
+
+
 def buckets(config: Config) -> dict[str, Bucket]:
-    """The rationed buckets and their configured limits per period."""
+    """The rationed buckets and their configured limits per period, each on the ledger of the
+    API key in use (several districts sharing a key share its quota)."""
+    from crawler.config import secret
+
     b = config.budget
+    youtube, brave = key_fingerprint(secret("youtube")), key_fingerprint(secret("brave"))
     return {
         SEARCH_CALLS: Bucket(
             SEARCH_CALLS,
@@ -137,6 +150,7 @@ def buckets(config: Config) -> dict[str, Bucket]:
             "search.list calls",
             monthly=False,
             charge_on_success=False,
+            key_fp=youtube,
         ),
         UNITS: Bucket(
             UNITS,
@@ -145,6 +159,7 @@ def buckets(config: Config) -> dict[str, Bucket]:
             "units",
             monthly=False,
             charge_on_success=False,
+            key_fp=youtube,
         ),
         BRAVE: Bucket(
             BRAVE,
@@ -153,6 +168,7 @@ def buckets(config: Config) -> dict[str, Bucket]:
             "requests",
             monthly=True,
             charge_on_success=True,
+            key_fp=brave,
         ),
     }
 
@@ -197,6 +213,7 @@ def _row(session: Session, bucket: Bucket, period: str) -> ApiUsage | None:
     return session.scalars(
         select(ApiUsage).where(
             ApiUsage.source == bucket.source,
+            ApiUsage.key_fp == bucket.key_fp,
             ApiUsage.bucket == bucket.name,
             ApiUsage.period == period,
         )
@@ -220,7 +237,7 @@ def current_usage(config: Config) -> dict[str, QuotaState]:
     """:func:`read_usage` in a transaction of its own (for the planner's callers)."""
     from crawler.db import transaction
 
-    with transaction(config.database_url) as session:
+    with transaction(config.database_url, config.district) as session:
         return read_usage(session, config)
 
 
@@ -232,6 +249,7 @@ def _ensure(session: Session, bucket: Bucket, period: str) -> None:
             session.add(
                 ApiUsage(
                     source=bucket.source,
+                    key_fp=bucket.key_fp,
                     bucket=bucket.name,
                     period=period,
                     used=0,
@@ -248,6 +266,7 @@ def charge(session: Session, bucket: Bucket, period: str, n: int) -> int:
     _ensure(session, bucket, period)
     where = (
         ApiUsage.source == bucket.source,
+        ApiUsage.key_fp == bucket.key_fp,
         ApiUsage.bucket == bucket.name,
         ApiUsage.period == period,
     )
@@ -267,6 +286,7 @@ def mark_exhausted(session: Session, bucket: Bucket, period: str) -> None:
         update(ApiUsage)
         .where(
             ApiUsage.source == bucket.source,
+            ApiUsage.key_fp == bucket.key_fp,
             ApiUsage.bucket == bucket.name,
             ApiUsage.period == period,
         )

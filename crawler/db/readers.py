@@ -29,13 +29,18 @@ PROFILE_SOURCES = tuple(sorted(sources_where(gives_profile=True)))
 
 
 @lru_cache(maxsize=8)
-def _profile(database_url: str, profile_path: str) -> DistrictProfile:
+def _profile(database_url: str, district: str | None, profile_path: str) -> DistrictProfile:
     import yaml
 
+    from crawler.db.scope import NoDistrict
+    from crawler.db.store import district_row
     from crawler.district.profile import load_profile, profile_from_text
 
-    with transaction(database_url) as session:
-        row = session.scalars(select(District).order_by(District.id).limit(1)).first()
+    with transaction(database_url, district) as session:
+        try:
+            row: District | None = district_row(session)
+        except NoDistrict:
+            row = None
         stored = dict(row.profile) if row is not None and row.profile else None
     if stored:
         return profile_from_text(
@@ -46,7 +51,7 @@ def _profile(database_url: str, profile_path: str) -> DistrictProfile:
 
 def district_profile(config: Config) -> DistrictProfile:
     """The district profile as imported into the database, else the configured file."""
-    return _profile(config.database_url, str(config.profile))
+    return _profile(config.database_url, config.district, str(config.profile))
 
 
 def district_domains(config: Config) -> list[str]:
@@ -62,7 +67,7 @@ def district_domains(config: Config) -> list[str]:
 
 def done_queries(config: Config, scan_id: int, source: str) -> set[str]:
     """Queries of ``source`` already covered in this scan (a resumed crawl skips them)."""
-    with transaction(config.database_url) as session:
+    with transaction(config.database_url, config.district) as session:
         return set(
             session.scalars(
                 select(ScanQuery.query).where(
@@ -94,7 +99,7 @@ def scan_candidates(
         for p, m in PLATFORMS.items()
         if not m.robots_blocks_crawlers and (not platforms or p in platforms)
     ]
-    with transaction(config.database_url) as session:
+    with transaction(config.database_url, config.district) as session:
         seen = select(Sighting.account_id).where(Sighting.scan_id == scan_id)
         profiled = seen.where(Sighting.source.in_(PROFILE_SOURCES))
         rows = session.scalars(
@@ -111,7 +116,7 @@ def scan_candidates(
 
 def unresolved_youtube(config: Config, scan_id: int) -> list[str]:
     """Legacy YouTube URLs (``/c/``, ``/user/``, bare names) seen in this scan, without a channel id."""
-    with transaction(config.database_url) as session:
+    with transaction(config.database_url, config.district) as session:
         seen = select(Sighting.account_id).where(Sighting.scan_id == scan_id)
         rows = session.scalars(
             select(Account.url)
@@ -140,8 +145,14 @@ def registry_lookups(config: Config) -> list[RegistryLookup]:
     from crawler.db.models import RegisteredAccount
     from crawler.db.registry_ids import FETCHABLE_IDS, IN_USE
 
-    with transaction(config.database_url) as session:
-        district = session.scalars(select(District).order_by(District.id).limit(1)).first()
+    with transaction(config.database_url, config.district) as session:
+        from crawler.db.scope import NoDistrict
+        from crawler.db.store import district_row
+
+        try:
+            district: District | None = district_row(session)
+        except NoDistrict:
+            district = None
         if district is None:
             return []
         rows = session.scalars(
@@ -159,7 +170,7 @@ def registry_lookups(config: Config) -> list[RegistryLookup]:
 
 def registered_urls(config: Config) -> list[tuple[str, str, str]]:
     """``(platform, url, status)`` of the registered accounts, in the registry's order."""
-    with transaction(config.database_url) as session:
+    with transaction(config.database_url, config.district) as session:
         rows = session.execute(
             select(
                 RegisteredAccount.platform, RegisteredAccount.url, RegisteredAccount.status
@@ -172,7 +183,7 @@ def selfcheck_drift(config: Config, scan_id: int) -> dict[str, str]:
     """Platforms whose selfcheck in this scan did not pass (``failed`` coverage rows of the
     ``selfcheck`` source, one per platform): platform -> reason. Their "not found" answers are
     not trusted in this scan."""
-    with transaction(config.database_url) as session:
+    with transaction(config.database_url, config.district) as session:
         rows = session.execute(
             select(ScanQuery.query, ScanQuery.error).where(
                 ScanQuery.scan_id == scan_id,

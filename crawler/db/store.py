@@ -22,9 +22,10 @@ from crawler.db.models import (
     RegisteredAccount,
     utcnow,
 )
+from crawler.db.scope import ALL, INFO_KEY, SKIP, resolve
+from crawler.db.scope import NoDistrict as NoDistrict  # re-exported: callers import it here
 from crawler.district.profile import DistrictProfile, profile_to_dict
 from crawler.district.registry import Payments, RegistryRow, Status
-from crawler.errors import ScoutError
 
 
 @dataclass
@@ -48,24 +49,69 @@ class Changes:
         return {"added": self.added, "updated": self.updated, "removed": self.removed}
 
 
-class NoDistrict(ScoutError):
-    def __init__(self) -> None:
-        super().__init__(
-            "no district profile imported yet: run `scout district import PROFILE.yaml` first"
-        )
-
-
-def district_row(session: Session) -> District:
-    """The district this database serves (one district per database)."""
-    row = session.scalars(select(District).order_by(District.id).limit(1)).first()
-    if row is None:
-        raise NoDistrict()
-    return row
+def district_row(session: Session, key: str | None = None) -> District:
+    """The district the session works on: ``key``, else the session's own district
+    (``--district``/``SCOUT_DISTRICT``), else the database's only district. Several districts
+    and none chosen, or an unknown key, is an error naming the keys."""
+    if key is None:
+        chosen = session.info.get(INFO_KEY)
+        key = None if chosen == ALL else chosen
+    return resolve(session, key)
 
 
 def district_keys(session: Session) -> list[str]:
     """The keys of the districts in the database (``scout scan --all``)."""
-    return list(session.scalars(select(District.key).order_by(District.id)))
+    return list(
+        session.scalars(select(District.key).order_by(District.id), execution_options={SKIP: True})
+    )
+
+
+def district_domains(session: Session) -> dict[str, tuple[str, ...]]:
+    """Every district's e-mail and web domains (lower case), by key."""
+    return {
+        d.key: tuple(x.lower() for x in d.domains)
+        for d in session.scalars(
+            select(District).order_by(District.key), execution_options={SKIP: True}
+        )
+    }
+
+
+def district_summaries(session: Session) -> list[dict[str, Any]]:
+    """``scout district list``: each district's key, name, open cases and last finished scan."""
+    from sqlalchemy import func
+
+    from crawler.db.models import Case, Scan
+    from crawler.vocab import CaseStatus, ScanKind, ScanStatus
+
+    opts = {SKIP: True}
+    open_cases = dict(
+        session.execute(
+            select(Case.district_id, func.count(Case.id))
+            .where(Case.status.in_([CaseStatus.OPEN, CaseStatus.NOTIFIED]))
+            .group_by(Case.district_id),
+            execution_options=opts,
+        ).all()
+    )
+    last_scan = dict(
+        session.execute(
+            select(Scan.district_id, func.max(Scan.finished_at))
+            .where(Scan.kind == ScanKind.SCAN, Scan.status == ScanStatus.COMPLETED)
+            .group_by(Scan.district_id),
+            execution_options=opts,
+        ).all()
+    )
+    out = []
+    for d in session.scalars(select(District).order_by(District.key), execution_options=opts):
+        last = last_scan.get(d.id)
+        out.append(
+            {
+                "key": d.key,
+                "name": d.name,
+                "open_cases": int(open_cases.get(d.id, 0)),
+                "last_scan": last.isoformat() if last is not None else None,
+            }
+        )
+    return out
 
 
 def _sync(
@@ -94,10 +140,13 @@ def _sync(
 
 
 def import_profile(session: Session, profile: DistrictProfile, path: str | None = None) -> Changes:
-    """Load or update the district profile. One district per database: a different key is refused."""
+    """Add the district the profile names, or update the one with its key (one database holds
+    many districts)."""
     changes = Changes()
     d = profile.district
-    row = session.scalars(select(District).limit(1)).first()
+    row = session.scalars(
+        select(District).where(District.key == d.key), execution_options={SKIP: True}
+    ).first()
     values: dict[str, Any] = {
         "key": d.key,
         "name": d.name,
@@ -115,11 +164,6 @@ def import_profile(session: Session, profile: DistrictProfile, path: str | None 
         session.flush()
         changes.added.append(f"district {d.key}")
     else:
-        if row.key != d.key:
-            raise ScoutError(
-                f"this database belongs to district '{row.key}', the profile is for '{d.key}': "
-                "use another database (SCOUT_DATABASE_URL) for another district"
-            )
         diff = {k: v for k, v in values.items() if k != "profile" and getattr(row, k) != v}
         for k, v in diff.items():
             setattr(row, k, v)

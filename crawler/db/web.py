@@ -50,6 +50,9 @@ class WebUser(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True, comment="sign-in name")
     password_hash: Mapped[str] = mapped_column(String(300), comment="argon2id, PHC string")
     role: Mapped[Role] = mapped_column(str_enum(Role, 16), comment="viewer | reviewer | admin")
+    districts: Mapped[list[Any]] = mapped_column(
+        JSON, default=list, comment="keys of the districts the user may see; empty: all"
+    )
     created_at: Mapped[Stamp] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -33,6 +33,7 @@ def scout_settings(
         "SCOUT_CONFIG": config,
         "SCOUT_SCAN_ID": scan_id,
         "SCOUT_DATABASE_URL": config.database_url,
+        "SCOUT_DISTRICT": config.district,
         "USER_AGENT": config.user_agent(district_name),
         "ROBOTSTXT_OBEY": True,  # the robots middleware applies crawl.obey_robots itself
         "DOWNLOAD_DELAY": c.download_delay,

@@ -78,6 +78,11 @@ class ScanContext:
             if not load:
                 raise NotConfigured("SCOUT_CONFIG is not set")
             config = load_config(settings.get("SCOUT_CONFIG_PATH"))
+        district = settings.get("SCOUT_DISTRICT")  # a Scrapyd job's district argument
+        if district and district != config.district:
+            from dataclasses import replace
+
+            config = replace(config, district=district)
         scan = settings.get("SCOUT_SCAN_ID")
         sources = frozenset(settings.getlist("SCOUT_CRAWL_SOURCES"))
         context = cls.from_config(config, int(scan) if scan not in (None, "") else None, sources)

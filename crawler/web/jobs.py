@@ -96,6 +96,7 @@ class Job:
     name: str
     kind: str = "search"  # or "scan"
     open_cases: bool = False  # a search that also opens or updates cases
+    district: str | None = None  # the district it searches or scans (None: the only one)
     started: float = field(default_factory=time.time)
     message: str = "Starting the search."
     done: bool = False
@@ -131,7 +132,13 @@ class Jobs:
         self.jobs: dict[str, Job] = {}
 
     def start(
-        self, owner: str, name: str, *, kind: str = "search", open_cases: bool = False
+        self,
+        owner: str,
+        name: str,
+        *,
+        kind: str = "search",
+        open_cases: bool = False,
+        district: str | None = None,
     ) -> Job:
         with self.lock:
             self._forget_old()
@@ -142,7 +149,7 @@ class Jobs:
                     name,
                     open_cases,
                 )
-                if job.kind == kind and same and not job.done:
+                if job.kind == kind and same and job.district == district and not job.done:
                     return job
             job = Job(
                 id=secrets.token_urlsafe(12),
@@ -150,6 +157,7 @@ class Jobs:
                 name=name,
                 kind=kind,
                 open_cases=open_cases,
+                district=district,
             )
             self.jobs[job.id] = job
         thread = threading.Thread(target=self._run, args=(job,), name=f"{kind}-{job.id}")
@@ -157,10 +165,15 @@ class Jobs:
         thread.start()
         return job
 
-    def get(self, job_id: str, owner: str | None, *, kind: str = "search") -> Job | None:
-        """A job of ``kind``; a search only for the user who started it (``owner``)."""
+    def get(
+        self, job_id: str, owner: str | None, *, kind: str = "search", district: str | None = None
+    ) -> Job | None:
+        """A job of ``kind`` of ``district``; a search only for the user who started it
+        (``owner``)."""
         job = self.jobs.get(job_id)
         if job is None or job.kind != kind or (owner is not None and job.owner != owner):
+            return None
+        if job.district != district:
             return None
         return job
 
@@ -170,7 +183,12 @@ class Jobs:
 
         try:
             extra = {"open_cases": True} if job.open_cases else {}
-            rows = self.runners[job.kind](self.config, job.name, progress, **extra)
+            config = self.config
+            if job.district:
+                from dataclasses import replace
+
+                config = replace(config, district=job.district)
+            rows = self.runners[job.kind](config, job.name, progress, **extra)
             if job.kind == "scan":
                 job.results = rows
                 first = rows[0] if rows else {}

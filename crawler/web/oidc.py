@@ -189,7 +189,7 @@ def oidc_start(ctx: Ctx) -> Response:
 
 def _user_for(ctx: Ctx, claims: dict[str, Any]) -> WebUser:
     """The web user of a verified e-mail address of an allowed domain (created the first time)."""
-    from crawler.db.store import district_row
+    from crawler.db.store import district_domains
     from crawler.db.users import add_user, find_user
     from crawler.db.web import Role
 
@@ -200,13 +200,19 @@ def _user_for(ctx: Ctx, claims: dict[str, Any]) -> WebUser:
         raise SignInRefused("the provider gave no e-mail address")
     if claims.get("email_verified") is False:
         raise SignInRefused(f"the provider has not verified {email}")
-    domains = client.allowed_domains or tuple(d.lower() for d in district_row(ctx.db).domains)
+    by_district = district_domains(ctx.db)
+    domains = client.allowed_domains or tuple(
+        dict.fromkeys(d for ds in by_district.values() for d in ds)
+    )
     if not email_allowed(email, domains):
         raise SignInRefused(f"{email} is not an address of {', '.join(domains)}")
     user = find_user(ctx.db, email)
     if user is None:
         try:
             user = add_user(ctx.db, email, secrets.token_urlsafe(32), Role(client.default_role))
+            if len(by_district) > 1 and not client.allowed_domains:
+                # several districts: a new user sees the districts of their address's domain
+                user.districts = [k for k, ds in by_district.items() if email_allowed(email, ds)]
         except InputError as exc:
             raise SignInRefused(str(exc)) from None
         ctx.audit("user-added", email, None, {"role": user.role, "via": "oidc"}, actor=email)

@@ -73,6 +73,9 @@ def page(ctx: Ctx, template: str, data: dict[str, Any], status: int = 200) -> HT
         "url": ctx.url,
         "path": ctx.route_path,
         "district": data.get("district", ""),
+        # several districts the user may see: a selector (GET ?district=KEY, then remembered)
+        "district_keys": ctx.districts if len(ctx.districts) > 1 else [],
+        "district_key": ctx.district or "",
         "flash": FLASH.get(ctx.request.query_params.get("done", ""), ""),
     }
     html = env().get_template(template).render(**{**common, **data})

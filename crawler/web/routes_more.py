@@ -34,7 +34,7 @@ def search(ctx: Ctx) -> Response:
     if len(name) > SEARCH_MAX:
         return error_page(ctx, 400, f"A name has at most {SEARCH_MAX} characters.")
     assert ctx.user is not None
-    job = ctx.settings.jobs.start(ctx.user.name, name)
+    job = ctx.settings.jobs.start(ctx.user.name, name, district=ctx.district)
     ctx.audit("search", name, None, {"job": job.id})
     return ctx.redirect(f"/search/jobs/{job.id}")
 
@@ -42,7 +42,9 @@ def search(ctx: Ctx) -> Response:
 def _job(ctx: Ctx, kind: str = "search") -> Any:
     assert ctx.user is not None
     owner = ctx.user.name if kind == "search" else None
-    return ctx.settings.jobs.get(ctx.request.path_params["job_id"], owner, kind=kind)
+    return ctx.settings.jobs.get(
+        ctx.request.path_params["job_id"], owner, kind=kind, district=ctx.district
+    )
 
 
 @endpoint(Role.REVIEWER)
@@ -60,7 +62,7 @@ def search_open_cases(ctx: Ctx) -> Response:
     if job is None:
         return error_page(ctx, 404, "No such search (it may have ended more than an hour ago).")
     assert ctx.user is not None
-    again = ctx.settings.jobs.start(ctx.user.name, job.name, open_cases=True)
+    again = ctx.settings.jobs.start(ctx.user.name, job.name, open_cases=True, district=ctx.district)
     ctx.audit("search-open-cases", job.name, None, {"job": again.id})
     return ctx.redirect(f"/search/jobs/{again.id}")
 
@@ -121,7 +123,7 @@ def scans(ctx: Ctx) -> Response:
 def scan_start(ctx: Ctx) -> Response:
     """An admin starts the monthly scan; it runs as ``scout scan`` does, under the scan lock."""
     assert ctx.user is not None
-    job = ctx.settings.jobs.start(ctx.user.name, "scan", kind="scan")
+    job = ctx.settings.jobs.start(ctx.user.name, "scan", kind="scan", district=ctx.district)
     ctx.audit("scan-start", "scan", None, {"job": job.id})
     return ctx.redirect(f"/scans/jobs/{job.id}")
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from crawler.config import Config
 
 SESSION_COOKIE = "scout_session"
+DISTRICT_COOKIE = "scout_district"
 LOGIN_COOKIE = "scout_login"
 MAX_UPLOAD = 5 * 1024 * 1024  # a registry CSV; anything bigger is refused
 
@@ -109,6 +110,9 @@ class Ctx:
     form: dict[str, str] = field(default_factory=dict)
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # name: (filename, bytes)
     new_token: str | None = None  # a session started by this request (trusted proxy header)
+    district: str | None = None  # the district chosen (None: the database's only one)
+    district_cookie: str | None = None  # a district chosen by ?district=KEY, remembered
+    districts: list[str] = field(default_factory=list)  # the keys the user may see
 
     @property
     def config(self) -> Config:
@@ -201,6 +205,14 @@ def _run(
         ctx = Ctx(request, settings, db, form=form, files=files)
         _load_user(ctx)
         response = _guarded(ctx, fn, role, check_csrf)
+        if ctx.district_cookie:
+            set_cookie(
+                ctx,
+                response,
+                DISTRICT_COOKIE,
+                ctx.district_cookie,
+                int(settings.absolute.total_seconds()),
+            )
         if ctx.new_token:
             signed = settings.signer("session").sign(ctx.new_token).decode()
             set_cookie(
@@ -213,6 +225,7 @@ def _guarded(ctx: Ctx, fn: Handler, role: Role | None, check_csrf: bool) -> Resp
     """Signed in, the role, the CSRF token of a POST: then the endpoint."""
     from urllib.parse import quote
 
+    from crawler.db.scope import UnknownDistrict
     from crawler.db.store import NoDistrict
     from crawler.web.render import error_page
 
@@ -229,10 +242,58 @@ def _guarded(ctx: Ctx, fn: Handler, role: Role | None, check_csrf: bool) -> Resp
         return error_page(ctx, 403, f"This needs the {role} role.")
     if role is not None and request.method == "POST" and check_csrf and not csrf_ok(ctx):
         return error_page(ctx, 403, "The form was stale or not from this site: reload it.")
+    refused = choose_district(ctx)
+    if refused is not None:
+        if api:
+            return JSONResponse({"error": refused[1]}, status_code=refused[0])
+        return error_page(ctx, *refused)
     try:
         return fn(ctx)
     except NoDistrict as exc:
         return error_page(ctx, 503, str(exc))
+    except UnknownDistrict:  # several districts and none chosen
+        message = "Choose a district: add ?district=KEY to the address, one of: " + ", ".join(
+            ctx.districts
+        )
+        if api:
+            return JSONResponse({"error": message, "districts": ctx.districts}, status_code=400)
+        return error_page(ctx, 400, message)
+
+
+def choose_district(ctx: Ctx) -> tuple[int, str] | None:
+    """Limit the request's session to one district: ``?district=KEY`` (then remembered in a
+    cookie), else the remembered one, else ``scout serve``'s ``--district``, else the only one
+    the user may see. A user with a list of districts sees only those (403 for another);
+    without a choice where several are visible, the first query of a district's data answers
+    400 with the keys. Returns (status, message) when the request is refused."""
+    from crawler.db.scope import set_scope
+    from crawler.db.store import district_keys
+
+    keys = district_keys(ctx.db)
+    allowed = list(ctx.user.districts or []) if ctx.user is not None else []
+    visible = [k for k in keys if not allowed or k in allowed]
+    asked = ctx.request.query_params.get("district", "").strip()
+    key: str | None = None
+    if asked:
+        if asked not in keys:
+            return 404, f"No district '{asked}' here."
+        if asked not in visible:
+            return 403, f"You may not see district '{asked}'."
+        key = asked
+        ctx.district_cookie = asked
+    else:
+        remembered = ctx.request.cookies.get(DISTRICT_COOKIE, "")
+        if remembered in visible:
+            key = remembered
+        elif ctx.config.district in visible:
+            key = ctx.config.district
+        elif len(visible) == 1:
+            key = visible[0]
+        elif keys and not visible:
+            return 403, "You may not see any district of this database."
+    ctx.district, ctx.districts = key, visible
+    set_scope(ctx.db, key)
+    return None
 
 
 def _load_user(ctx: Ctx) -> None:

@@ -119,14 +119,16 @@ def test_db_upgrade(scout, tmp_path):
     assert code == 0 and "revision" in out
 
 
-def test_other_district_uses_its_own_database(scout, tmp_path):
+def test_other_district_joins_the_database_or_uses_its_own(scout, tmp_path):
     from tests.foundation.test_profile import GOOD
 
     scout("district", "import", PROFILE)
     other = tmp_path / "bps.yaml"
     other.write_text(GOOD, encoding="utf-8")
-    code, _, err = scout("district", "import", other)
-    assert code == 1 and "belongs to district 'wfps'" in err
+    code, _, err = scout("district", "import", other)  # one database holds many districts
+    assert code == 0, err
+    code, _, err = scout("district", "show")
+    assert code == 1 and "several districts" in err and "wfps" in err
     code, _, _ = scout(
         "--database-url", f"sqlite:///{tmp_path}/bps.sqlite3", "district", "import", other
     )

@@ -47,6 +47,7 @@ class StoreSettings:
     database_url: str
     scan_id: int | None
     batch: int
+    district: str | None = None  # the crawl's district (None: the database's only one)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoreSettings:
@@ -59,6 +60,7 @@ class StoreSettings:
             settings.get("SCOUT_DATABASE_URL") or context.database_url,
             context.scan_id,
             max(settings.getint("SCOUT_STORE_BATCH", 50), 1),
+            settings.get("SCOUT_DISTRICT") or context.config.district,
         )
 
     @classmethod
@@ -74,6 +76,7 @@ class StoreSettings:
             url,
             int(scan) if scan not in (None, "") else None,
             max(settings.getint("SCOUT_STORE_BATCH", 50), 1),
+            settings.get("SCOUT_DISTRICT") or None,
         )
 
 
@@ -379,7 +382,7 @@ class StorePipeline:
     def _session(self) -> Any:
         from crawler.db import transaction
 
-        return transaction(self.settings.database_url)
+        return transaction(self.settings.database_url, self.settings.district)
 
     def open_spider(self) -> None:
         from crawler.db.store import district_row
