@@ -180,7 +180,8 @@ def verdict(
     """The platform's verdict from the two answers.
 
     The known account must be ``ok`` with a name, else drift — unless it was not answered
-    (refused, failed) or the platform blocked it (``login_wall``, ``blocked``): then skipped,
+    (refused, failed), the platform blocked it (``login_wall``, ``blocked``) or it says the
+    account does not exist (a registered account deleted or renamed since): then skipped,
     inconclusive. The random handle must be ``not_found`` (or ``suspended``): ``ok`` or
     ``private`` is drift (the parser calls everything live); anything else is inconclusive."""
     k, r = known_answer, random_answer
@@ -204,8 +205,17 @@ def verdict(
     if k.state in LIVE and not (k.name or "").strip():
         return check(CheckStatus.DRIFT, f"the known account {who} parsed as ok but without a name")
     if k.state not in LIVE:
-        if k.state in GONE or k.state == PageState.UNKNOWN:
+        if k.state == PageState.UNKNOWN:
             return check(CheckStatus.DRIFT, f"the known account {who} parsed as {k.state}, not ok")
+        if k.state in GONE:
+            # the parser read the platform's own "no such account" answer: that is not drift,
+            # the account is gone (a registry row to check: `scout registry audit`), and the
+            # scan's other "not found" answers on the platform stay trusted
+            return check(
+                CheckStatus.SKIPPED,
+                f"inconclusive: the known account {who} says it does not exist ({k.state}); "
+                "check the registry or configure [selfcheck] known",
+            )
         if k.state == PageState.PRIVATE:
             return check(
                 CheckStatus.SKIPPED,

@@ -85,7 +85,7 @@ def _verdict(known: Answer, rnd: Answer):
         (Answer("ok", "Horace Hawks"), Answer("not_found"), "ok", "parsed as ok"),
         (Answer("ok", "Horace Hawks"), Answer("suspended"), "ok", "suspended"),
         (Answer("unknown"), Answer("not_found"), "drift", "parsed as unknown"),
-        (Answer("not_found"), Answer("not_found"), "drift", "parsed as not_found"),
+        (Answer("not_found"), Answer("not_found"), "skipped", "says it does not exist"),
         (Answer("ok", None), Answer("not_found"), "drift", "without a name"),
         (Answer("ok", "Horace Hawks"), Answer("ok", "Someone"), "drift", "calls everything live"),
         (Answer("login_wall"), Answer("not_found"), "skipped", "inconclusive"),
