@@ -56,7 +56,7 @@ SHARED_FIXTURES = {
     "scan_templates": "full-scans-{backend}",
     "full_crawl": "full-crawl",
     "west_fargo_months": "watch-west-fargo",
-    "cibolo_months": "watch-cibolo-valley",
+    "district_months": "watch-{district}",
 }
 
 
@@ -71,7 +71,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for fixture, group in SHARED_FIXTURES.items():
             if fixture in names:
                 params = getattr(getattr(item, "callspec", None), "params", {})
-                name = group.format(backend=params.get("db_url", "sqlite"))
+                name = group.format(
+                    backend=params.get("db_url", "sqlite"), district=params.get(fixture)
+                )
                 item.add_marker(pytest.mark.xdist_group(name))
                 groups[item.nodeid] = name
     # The slow tests first, so that the two workers do not wait for one long test at the end.

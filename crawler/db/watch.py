@@ -104,7 +104,8 @@ def _observed(session: Session, scan_id: int, district_id: int) -> dict[int, int
 
 def _facts(session: Session, scan_id: int, acc: Account) -> tuple[dict[str, Any], str, datetime]:
     """The profile facts of the account in this scan: its latest direct sighting with a
-    profile, else its latest search result (title and snippet)."""
+    profile, else its latest search result: the profile parsed from it (name, bio, counts),
+    else its title and snippet. A search result shows no page state."""
     sightings = list(
         session.scalars(
             select(Sighting)
@@ -118,6 +119,27 @@ def _facts(session: Session, scan_id: int, acc: Account) -> tuple[dict[str, Any]
         facts = dict(s.profile or {})
         facts["handle"] = acc.handle
         facts["platform_id"] = facts.get("platform_id") or acc.platform_id
+        return facts, s.source, s.fetched_at
+    parsed = [
+        s
+        for s in sightings
+        if (s.profile or {}).get("display_name") or (s.profile or {}).get("bio")
+    ]
+    if parsed:
+        # the raw title and snippet carry the counts ("6,800 Followers, ..."): every routine
+        # change of followers would make the snapshot different
+        s = parsed[-1]
+        p = s.profile or {}
+        facts = {
+            "handle": acc.handle,
+            "platform_id": p.get("platform_id") or acc.platform_id,
+            "display_name": p.get("display_name"),
+            "bio": p.get("bio"),
+            "links": list(p.get("links") or []),
+            "followers": p.get("followers"),
+            "posts": p.get("posts"),
+            "page_state": None,
+        }
         return facts, s.source, s.fetched_at
     s = sightings[-1]
     facts = {

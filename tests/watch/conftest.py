@@ -106,23 +106,35 @@ def _keys() -> dict[str, str]:
 
 
 WEST_FARGO_IMITATED = "https://www.tiktok.com/@horacehawks"
+# Every district of the sample world with a second state: the registered account whose
+# impersonator PR reported after month 1 (and which returns in month 2), if any.
+DISTRICTS = {
+    "west-fargo": WEST_FARGO_IMITATED,
+    "cibolo-valley": None,
+    "dayton-riverside": None,
+    "verde-mesa": "https://www.tiktok.com/@chavezcardinals",
+}
+_made: dict[str, TwoMonths] = {}  # per test process: each district is scanned once
+
+
+def two_months(district: str, tmp_path_factory) -> TwoMonths:
+    """``district`` scanned in month 1 and month 2 (SQLite; a template: copy before writing)."""
+    if district not in _made:
+        folder = tmp_path_factory.mktemp(f"watch-{district}")
+        url = f"sqlite:///{folder / 'scout.sqlite3'}"
+        _made[district] = run_two_months(district, folder / "site", url, DISTRICTS[district])
+        release(url)
+    return _made[district]
 
 
 @pytest.fixture(scope="session")
 def west_fargo_months(tmp_path_factory) -> Iterator[TwoMonths]:
-    """West Fargo scanned in month 1 and month 2 (SQLite; a template: copy before writing)."""
-    folder = tmp_path_factory.mktemp("watch-west-fargo")
-    url = f"sqlite:///{folder / 'scout.sqlite3'}"
-    made = run_two_months("west-fargo", folder / "site", url, WEST_FARGO_IMITATED)
-    release(url)
-    yield made
+    """West Fargo scanned in month 1 and month 2."""
+    yield two_months("west-fargo", tmp_path_factory)
 
 
-@pytest.fixture(scope="session")
-def cibolo_months(tmp_path_factory) -> Iterator[TwoMonths]:
-    """Cibolo Valley scanned in month 1 and month 2 (SQLite; a template: copy before writing)."""
-    folder = tmp_path_factory.mktemp("watch-cibolo-valley")
-    url = f"sqlite:///{folder / 'scout.sqlite3'}"
-    made = run_two_months("cibolo-valley", folder / "site", url, None)
-    release(url)
-    yield made
+@pytest.fixture(scope="session", params=sorted(DISTRICTS))
+def district_months(request, tmp_path_factory) -> Iterator[TwoMonths]:
+    """Each district with a second state, scanned in month 1 and month 2 (shared with
+    ``west_fargo_months``)."""
+    yield two_months(request.param, tmp_path_factory)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -225,28 +226,139 @@ def test_audit_json_keys_and_history(west_fargo_months, tmp_path, scout):
         assert snaps[0]["changed"] is True
 
 
-CIBOLO_EXPECTED = {
-    ("takeover-suspected", "bluesky", "cvisd.bsky.social"),
-    ("handle-changed", "youtube", "lincolnlionsfootball"),
-    ("closed-to-public", "tiktok", "cvisd"),
-    ("dormant", "mastodon", "cvisd@mastodon.social"),
-    ("gone", "youtube", "cvisdtv"),
-}
-CIBOLO_ROUTINE = {
-    ("instagram", "lhslions_cvisd"),
-    ("instagram", "jeffersonpatriots_cv"),
-    ("instagram", "cvisd"),
+@dataclass(frozen=True)
+class Expected:
+    findings: set[tuple[str, str, str]]  # (code, platform, registry handle), each once
+    # (platform, registry handle) -> whether its bio changed: routine changes raise nothing
+    routine: dict[tuple[str, str], bool]
+    takeover: tuple[str, str, str]  # display name before, after; a word of the message
+    handle: tuple[str, str]  # the handle before, the new URL offered
+
+
+# The changes of each district's later.yaml (and registry-later.csv).
+DISTRICT_EXPECTED = {
+    "west-fargo": Expected(
+        EXPECTED,
+        {
+            ("instagram", "sheyenne_mustangs"): True,
+            ("instagram", "wfhspackers"): False,
+            ("instagram", "horacehawks"): True,
+        },
+        ("West Fargo Public Schools", "WF Rewards Hub", "giveaway"),
+        ("westfargoschools", "https://www.youtube.com/@wfpublicschools"),
+    ),
+    "cibolo-valley": Expected(
+        {
+            ("takeover-suspected", "bluesky", "cvisd.bsky.social"),
+            ("handle-changed", "youtube", "lincolnlionsfootball"),
+            ("closed-to-public", "tiktok", "cvisd"),
+            ("dormant", "mastodon", "cvisd@mastodon.social"),
+            ("gone", "youtube", "cvisdtv"),
+        },
+        {
+            ("instagram", "lhslions_cvisd"): True,
+            ("instagram", "jeffersonpatriots_cv"): False,
+            ("instagram", "cvisd"): False,
+        },
+        ("CVISD", "CV Ticket Exchange", "ticket resale"),
+        ("lincolnlionsfootball", "https://www.youtube.com/@lhslionsfootball"),
+    ),
+    "dayton-riverside": Expected(
+        {
+            ("takeover-suspected", "instagram", "daytonriversideschools"),
+            ("handle-changed", "youtube", "drcstv"),
+            ("closed-to-public", "tiktok", "wrightaviators"),
+            ("dormant", "mastodon", "drcs@mastodon.social"),
+            ("gone", "tiktok", "daytonriversideschools"),
+        },
+        {
+            ("instagram", "wrightaviators"): True,
+            ("instagram", "carillonrockets"): False,
+            ("youtube", "carillonrocketsmedia"): True,
+        },
+        ("Dayton Riverside City Schools", "DRCS Student Giveaways", "giveaway"),
+        ("drcstv", "https://www.youtube.com/@daytonriversidetv"),
+    ),
+    "verde-mesa": Expected(
+        {
+            ("takeover-suspected", "youtube", "UCvmusd0Sample0Channel01"),
+            ("handle-changed", "bluesky", "vmusd.bsky.social"),
+            ("closed-to-public", "tiktok", "chavezcardinals"),
+            ("dormant", "mastodon", "vmusd@mastodon.social"),
+            ("gone", "youtube", "mariachicardenal"),
+        },
+        {
+            ("instagram", "chavezcardinals"): True,
+            ("instagram", "vmusd_az"): False,
+            ("instagram", "jensenjaguars"): False,
+        },
+        ("VMUSD", "VMUSD", "crypto"),
+        ("vmusd.bsky.social", "https://bsky.app/profile/verdemesausd.bsky.social"),
+    ),
 }
 
 
-def test_findings_hold_on_another_district(cibolo_months):
-    found = _audit(cibolo_months.database_url, _config(cibolo_months))
+def test_findings_hold_on_every_district(district_months):
+    """Each change of the district's second state is found once, with its code, section and
+    before/after; the routine changes raise nothing; a returning impersonator names the case
+    PR had reported."""
+    expected = DISTRICT_EXPECTED[district_months.district]
+    found = _audit(district_months.database_url, _config(district_months))
     keys = Counter((f.code, f.platform, f.handle) for f in found)
-    assert set(keys) == CIBOLO_EXPECTED, keys
+    assert set(keys) == expected.findings, keys
     assert all(n == 1 for n in keys.values()), keys
     assert all(f.section.startswith("ABDB-AP") for f in found)
-    assert not [f for f in found if (f.platform, f.handle) in CIBOLO_ROUTINE]
-    takeover = next(f for f in found if f.code == "takeover-suspected")
-    assert takeover.before["display_name"] == "CVISD"
-    assert takeover.after["display_name"] == "CV Ticket Exchange"
-    assert "no longer fit" in takeover.message and "ticket resale" in takeover.message
+    assert not [f for f in found if (f.platform, f.handle) in expected.routine]
+    by_code = {f.code: f for f in found}
+    takeover = by_code["takeover-suspected"]
+    before, after, word = expected.takeover
+    assert takeover.before["display_name"] == before
+    assert takeover.after["display_name"] == after
+    assert word in takeover.message
+    renamed = by_code["handle-changed"]
+    assert renamed.before["handle"] == expected.handle[0]
+    assert renamed.new_url == expected.handle[1]
+    assert renamed.after is not None and by_code["closed-to-public"].after is not None
+    assert by_code["dormant"].after["last_post_at"] is not None
+    assert by_code["dormant"].after["last_post_at"][:10] in by_code["dormant"].message
+    _routine_changed(district_months, expected.routine)
+    if district_months.month1_case_reported:
+        _returning_names(district_months)
+
+
+def _routine_changed(months, routine):
+    """Every routine account was observed in both months; a new bio makes a different
+    snapshot, followers and posts moving do not."""
+    from crawler.db import transaction
+    from crawler.db.models import RegisteredAccount
+    from crawler.db.watch import latest_snapshots
+
+    with transaction(months.database_url) as s:
+        for (platform, handle), bio_changed in routine.items():
+            row = s.scalars(
+                select(RegisteredAccount).where(
+                    RegisteredAccount.platform == platform, RegisteredAccount.handle == handle
+                )
+            ).one()
+            snaps = latest_snapshots(s, row.id)
+            assert [x.scan_id for x in snaps] == list(reversed(months.scans)), (platform, handle)
+            assert (snaps[0].digest != snaps[1].digest) is bio_changed, (platform, handle)
+
+
+def _returning_names(months):
+    from crawler.cases.reemergence import related_cases
+    from crawler.db import transaction
+    from crawler.db.models import Account, Case
+
+    with transaction(months.database_url) as s:
+        new = s.execute(
+            select(Case, Account)
+            .join(Account, Account.id == Case.account_id)
+            .where(Case.kind == "impersonation", Case.number != months.month1_case_reported)
+        ).all()
+        named = [
+            c.number
+            for c, a in new
+            if months.month1_case_reported in related_cases(s, a, c.imitates_url)
+        ]
+    assert len(named) == 1, [(c.number, a.handle) for c, a in new]
