@@ -15,7 +15,7 @@ from spiders.api_search import ApiSearchSpider
 
 class BlueskySpider(ApiSearchSpider):
     name = "bluesky"
-    details_per_call = 25  # getProfiles accepts up to 25 actors
+    details_per_call = bsky.GET_PROFILES_MAX
 
     def xrpc(self, method: str, params: Any) -> str:
         return f"{self.config.bluesky_api_url}/xrpc/app.bsky.actor.{method}?{urlencode(params)}"

@@ -28,8 +28,6 @@ from crawler.platforms.base import BLOCKED_STATUSES, PageState
 from crawler.vocab import Platform, Source
 from spiders.profile_lookup import ProfilePageSpider
 
-BLUESKY_ACTORS_PER_CALL = 25  # getProfiles accepts up to 25 actors
-
 
 class HandleProbeSpider(ProfilePageSpider):
     name = "handle_probe"
@@ -79,7 +77,7 @@ class HandleProbeSpider(ProfilePageSpider):
             if self.answered_by_selfcheck(pq.platform, pq.query, None, keys[0]):
                 continue
             batch.append((pq.query, keys[0]))
-            if len(batch) == BLUESKY_ACTORS_PER_CALL:
+            if len(batch) == bsky.GET_PROFILES_MAX:
                 yield self.bluesky_batch(batch)
                 batch = []
         if batch:

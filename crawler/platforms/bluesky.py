@@ -27,6 +27,7 @@ from crawler.platforms.urls import is_hostname
 from crawler.vocab import Platform
 
 NAME = str(Platform.BLUESKY)
+GET_PROFILES_MAX = 25  # app.bsky.actor.getProfiles accepts up to 25 actors a call
 DID_RE = re.compile(r"did:(?:plc:[a-z2-7]{24}|web:[a-zA-Z0-9._:%-]{1,253})")
 INVALID_HANDLE = "handle.invalid"  # what the AppView reports when a handle fails verification
 RESERVED: dict[str, Reason] = {
