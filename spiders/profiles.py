@@ -36,7 +36,7 @@ from crawler.db.readers import KnownAccount, known_accounts, scan_candidates
 from crawler.discovery.items import describe_failure, json_body
 from crawler.discovery.planner import PlannedQuery
 from crawler.discovery.settings import PLAYWRIGHT_SETTINGS
-from crawler.platforms import PageState
+from crawler.platforms import PLATFORMS, PageState
 from crawler.platforms import bluesky as bsky
 from crawler.platforms import youtube as yt
 from crawler.platforms.base import BLOCKED_STATUSES
@@ -79,11 +79,12 @@ def known_batches(
     single: list[KnownAccount] = []
     seen: set[tuple[str, str]] = set()
     for k in accounts:
+        key = (k.platform, k.platform_id or k.url)
+        if key in seen:
+            continue
+        seen.add(key)
         if _batchable(k, youtube_api):
-            key = (k.platform, k.platform_id or "")
-            if key not in seen:
-                seen.add(key)
-                grouped.setdefault(k.platform, []).append(k)
+            grouped.setdefault(k.platform, []).append(k)
         else:
             single.append(k)
     batches = [
@@ -136,8 +137,19 @@ class ProfilesSpider(ProfilePageSpider):
                 if self.search or self.scan_id is None
                 else known_accounts(self.config, self.scan_id, self.platforms, self.entity)
             )
-            self._known = {k.url: k for k in rows}
+            self._known = {k.url: k for k in rows if self.observable(k.platform)}
         return list(self._known.values())
+
+    def observable(self, platform: str) -> bool:
+        """The platform has a direct channel: an API (Bluesky; Mastodon on a configured
+        instance; YouTube pages too) or public pages robots.txt lets a crawler read. On the
+        others (Facebook, Instagram, X, Threads, LinkedIn) only a search sees the account."""
+        if platform == Platform.BLUESKY:
+            return True
+        if platform == Platform.MASTODON:
+            return bool(self.config.mastodon_instances)
+        module = PLATFORMS.get(platform)
+        return module is not None and not module.robots_blocks_crawlers
 
     def resolves_registered(self, platform: str, url: str) -> bool:
         """A registry row that no other source of this crawl looks up (see the docstring)."""
