@@ -188,15 +188,13 @@ class ProfilesSpider(ProfilePageSpider):
     # ------------------------------------------------------------ known accounts in batches
 
     def known_request(self, batch: KnownBatch) -> Request | None:
-        """One API call asking every account of the batch by stable id (None: none to ask)."""
-        accounts = tuple(
-            k
-            for k in batch.accounts
-            if not self.answered_by_selfcheck(k.platform, k.handle, k.url, k.url)
-        )
+        """One API call asking every account of the batch by stable id (None: none to ask).
+        The selfcheck's lookup of its known account (by handle) does not answer it: a renamed
+        account is not found by its old handle; one the selfcheck saw live is not in the batch
+        (:func:`~crawler.db.readers.known_accounts` leaves out what the scan observed)."""
+        accounts = batch.accounts
         if not accounts:
             return None
-        batch = KnownBatch(batch.platform, accounts)
         meta: dict[str, Any] = {}
         if batch.platform == Platform.YOUTUBE:
             if not self.allow_unit():
