@@ -51,7 +51,13 @@ def test_renamed_out_of_every_search_is_still_watched(west_fargo_months):
     assert takeover.after["display_name"] == "MoonDrop Rewards"
     assert (takeover.after["scan_id"], takeover.after["source"]) == (second, "profiles")
     assert "crypto" in takeover.message
-    assert codes["handle-changed"].new_url == "https://www.youtube.com/@moondroprewards"
+    # month 1 saw it through the YouTube search API, month 2 through the re-observation: both
+    # the channel's own API answer, so its name and bio are judged against its school too
+    assert takeover.before["source"] == "youtube"
+    assert "no longer fit shs" in takeover.message
+    renamed = codes["handle-changed"]
+    assert renamed.new_url == "https://www.youtube.com/@moondroprewards"
+    assert "secure the account" in renamed.message  # not "update the registry" for a hijack
 
 
 def test_an_open_cases_deleted_account_is_not_seen_the_platform_says_gone(west_fargo_months):
