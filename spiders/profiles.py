@@ -179,7 +179,11 @@ class ProfilesSpider(ProfilePageSpider):
             if request is not None:
                 yield request
         for k in single:
-            yield from self.lookup_url(k.platform, k.url, k.url)
+            url = k.url
+            if k.platform == Platform.YOUTUBE and (k.platform_id or "").startswith("UC"):
+                # by id: the page of a renamed channel's old handle answers 404
+                url = yt.platform.profile_url(k.platform_id or "")
+            yield from self.lookup_url(k.platform, url, k.url)
 
     def requests_for(self, pq: PlannedQuery, keys: list[str]) -> Iterable[Request]:
         if pq.platform is not None:

@@ -184,6 +184,19 @@ def test_nothing_is_re_asked_that_the_scan_observed_directly(loaded_db, config):
     assert len(known_accounts(cfg, None)) == 4
 
 
+def test_without_a_youtube_key_a_channel_is_read_by_its_id_page(config, make_spider):
+    spider = make_spider(ProfilesSpider, config)
+    k = _yt(7)
+    spider._known = {k.url: k}
+    from crawler.discovery.planner import PlannedQuery
+
+    (req,) = spider.all_requests(
+        [(PlannedQuery("profiles", k.url, k.platform, None, 0, KNOWN), [k.url])]
+    )
+    assert req.url == f"https://www.youtube.com/channel/{k.platform_id}"  # not the old handle
+    assert req.meta["scout_query"] == k.url and spider.units == 0
+
+
 def test_only_platforms_with_a_direct_channel(config, make_spider):
     spider = make_spider(ProfilesSpider, config)
     assert [p for p in ("youtube", "bluesky", "mastodon", "tiktok") if spider.observable(p)] == [
