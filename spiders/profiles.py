@@ -46,7 +46,10 @@ from spiders.youtube import PARTS, api_filter, api_url
 
 KNOWN = "known"  # the planned kind of a known account's re-observation
 # Platforms whose API looks accounts up by stable id in batches: ids per call.
-BATCHED = {Platform.YOUTUBE: yt.CHANNELS_LIST_MAX, Platform.BLUESKY: bsky.GET_PROFILES_MAX}
+BATCHED: dict[str, int] = {
+    Platform.YOUTUBE: yt.CHANNELS_LIST_MAX,
+    Platform.BLUESKY: bsky.GET_PROFILES_MAX,
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,8 @@ from crawler.db.models import Account, Case, District, RegisteredAccount, ScanQu
 from crawler.vocab import CaseStatus, Platform, Source, sources_where
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from crawler.config import Config
     from crawler.district.profile import DistrictProfile
 
@@ -141,19 +143,24 @@ class RegistryLookup:
     entity_key: str
 
 
+def _district(session: Session) -> District | None:
+    """The crawl's district row, or None (no district imported yet)."""
+    from crawler.db.scope import NoDistrict
+    from crawler.db.store import district_row
+
+    try:
+        return district_row(session)
+    except NoDistrict:
+        return None
+
+
 def registry_lookups(config: Config) -> list[RegistryLookup]:
     """Rows in use without a stable id, on the platforms whose id a scan can fetch."""
     from crawler.db.models import RegisteredAccount
     from crawler.db.registry_ids import FETCHABLE_IDS, IN_USE
 
     with transaction(config.database_url, config.district) as session:
-        from crawler.db.scope import NoDistrict
-        from crawler.db.store import district_row
-
-        try:
-            district: District | None = district_row(session)
-        except NoDistrict:
-            district = None
+        district = _district(session)
         if district is None:
             return []
         rows = session.scalars(
@@ -230,14 +237,9 @@ def known_accounts(
     ``profiles`` source re-observes them. Registered first, each account once."""
     from crawler.db.liveness import DIRECT_SOURCES
     from crawler.db.registry_ids import IN_USE
-    from crawler.db.scope import NoDistrict
-    from crawler.db.store import district_row
 
     with transaction(config.database_url, config.district) as session:
-        try:
-            district: District | None = district_row(session)
-        except NoDistrict:
-            district = None
+        district = _district(session)
         if district is None:
             return []
         observed_ids: set[int] = set()
