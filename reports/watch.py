@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.orm import Session
 
 from crawler.config import Config
+from crawler.db.liveness import DIRECT_SOURCES
 from crawler.db.models import RegisteredAccount, RegistrySnapshot
 from crawler.db.watch import acknowledgements, snapshots_by_row
 from crawler.platforms import PageState
@@ -202,7 +203,12 @@ def _takeover(
 ) -> list[str]:
     """Why the change from ``prev`` to ``cur`` looks like a takeover (empty: it does not)."""
     why: list[str] = []
-    same_source = (prev.source or "") == (cur.source or "")
+    # names and bios are compared only as the same kind of observation: the account's own page
+    # or API both times (a renamed account the scan re-observed by stable id), or the same
+    # search (a search title is not a display name)
+    same_source = (prev.source or "") == (cur.source or "") or (
+        prev.source in DIRECT_SOURCES and cur.source in DIRECT_SOURCES
+    )
     if same_source and fit.fits(r.platform, r.entity_key, prev.display_name, prev.bio):
         if not fit.fits(r.platform, r.entity_key, cur.display_name, cur.bio):
             why.append(f"the name and bio no longer fit {r.entity_key}")
@@ -262,7 +268,13 @@ def _row_findings(
             "handle-changed",
             "problem",
             f"the same {r.platform} account (id {cur.platform_id or r.platform_id}) now goes by "
-            f"@{cur.handle}, not @{renamed['handle']}: update the registry URL to {cur.url}",
+            f"@{cur.handle}, not @{renamed['handle']}: "
+            + (
+                "renamed with the suspected takeover: secure the account before the registry "
+                f"takes its new URL ({cur.url})"
+                if why
+                else f"update the registry URL to {cur.url}"
+            ),
             renamed,
             new_url=cur.url,
         )

@@ -7,28 +7,104 @@ Also the registry rows still without a stable id that no other source of the sca
 a YouTube ``/c/name`` custom URL (no API resolves it: the channel page gives the channel id),
 and the rows of the youtube source or the handle probe when those do not crawl this scan.
 
+And the *known* accounts (:func:`crawler.db.readers.known_accounts`): every registered account
+with a stable id and the account of every followed case, re-observed each scan by stable id
+so a registered account renamed out of every search is still seen (the registry watch) and an
+open case's deleted account is known to be gone (liveness). Batched where the API batches:
+YouTube ``channels.list?id=<≤50 ids>`` (1 unit a call), Bluesky ``getProfiles`` with
+≤25 DIDs (a handle change is followed); Mastodon ``accounts/lookup``, and the public page
+where robots.txt allows, one by one. An account another source of this scan already observed
+directly is not asked again. An id missing from a batch answer is an account that is gone.
+
 This is the scan's direct check of every account it saw only in a search result or a link: an
 answer that the account is gone is stored too (``report_gone``), so no case opens for it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
 
-from scrapy.http import Request
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request, Response
+from twisted.python.failure import Failure
 
-from crawler.db.readers import scan_candidates
+from crawler.config import secret
+from crawler.db.quota import META, UNITS
+from crawler.db.readers import KnownAccount, known_accounts, scan_candidates
+from crawler.discovery.items import describe_failure, json_body
 from crawler.discovery.planner import PlannedQuery
 from crawler.discovery.settings import PLAYWRIGHT_SETTINGS
+from crawler.platforms import PLATFORMS, PageState
+from crawler.platforms import bluesky as bsky
+from crawler.platforms import youtube as yt
+from crawler.platforms.base import BLOCKED_STATUSES
 from crawler.vocab import Platform, Source
 from spiders.profile_lookup import ProfilePageSpider
-from spiders.youtube import api_filter
+from spiders.youtube import PARTS, api_filter, api_url
+
+KNOWN = "known"  # the planned kind of a known account's re-observation
+# Platforms whose API looks accounts up by stable id in batches: ids per call.
+BATCHED: dict[str, int] = {
+    Platform.YOUTUBE: yt.CHANNELS_LIST_MAX,
+    Platform.BLUESKY: bsky.GET_PROFILES_MAX,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class KnownBatch:
+    """Known accounts of one platform asked by stable id in one API call."""
+
+    platform: str
+    accounts: tuple[KnownAccount, ...]
+
+    @property
+    def ids(self) -> list[str]:
+        return [a.platform_id or "" for a in self.accounts]
+
+
+def _batchable(k: KnownAccount, youtube_api: bool) -> bool:
+    if k.platform == Platform.YOUTUBE:
+        return youtube_api and (k.platform_id or "").startswith("UC")
+    if k.platform == Platform.BLUESKY:
+        return (k.platform_id or "").startswith("did:")
+    return False
+
+
+def known_batches(
+    accounts: Sequence[KnownAccount], youtube_api: bool = True
+) -> tuple[list[KnownBatch], list[KnownAccount]]:
+    """The batches of the known accounts (YouTube channel ids ≤ 50 a call, when a YouTube key
+    is configured; Bluesky DIDs ≤ 25 a call), each id once, and the accounts looked up one by
+    one (Mastodon, the public pages, an account without a usable stable id)."""
+    grouped: dict[str, list[KnownAccount]] = {}
+    single: list[KnownAccount] = []
+    seen: set[tuple[str, str]] = set()
+    for k in accounts:
+        key = (k.platform, k.platform_id or k.url)
+        if key in seen:
+            continue
+        seen.add(key)
+        if _batchable(k, youtube_api):
+            grouped.setdefault(k.platform, []).append(k)
+        else:
+            single.append(k)
+    batches = [
+        KnownBatch(platform, tuple(group[i : i + BATCHED[platform]]))
+        for platform, group in grouped.items()
+        for i in range(0, len(group), BATCHED[platform])
+    ]
+    return batches, single
 
 
 class ProfilesSpider(ProfilePageSpider):
     name = "profiles"
     use_browser = True
     report_gone = True
+    quota_buckets = (UNITS,)  # YouTube channels.list batches of known accounts
     custom_settings = PLAYWRIGHT_SETTINGS | {"PLAYWRIGHT_MAX_CONTEXTS": 1}
+    _known: dict[str, KnownAccount] | None = None
 
     def planned(self) -> list[PlannedQuery]:
         if self.scan_id is None:
@@ -48,7 +124,35 @@ class ProfilesSpider(ProfilePageSpider):
                         self.name, r.url, r.platform, r.entity_key, len(rows), "registered"
                     )
                 )
+        for k in self.known():
+            if (k.platform, k.url) not in seen:
+                seen.add((k.platform, k.url))
+                rows.append(
+                    PlannedQuery(self.name, k.url, k.platform, k.entity_key, len(rows), KNOWN)
+                )
         return rows
+
+    def known(self) -> list[KnownAccount]:
+        """The known accounts this scan re-observes (none in an ad-hoc search), read once."""
+        if self._known is None:
+            rows = (
+                []
+                if self.search or self.scan_id is None
+                else known_accounts(self.config, self.scan_id, self.platforms, self.entity)
+            )
+            self._known = {k.url: k for k in rows if self.observable(k.platform)}
+        return list(self._known.values())
+
+    def observable(self, platform: str) -> bool:
+        """The platform has a direct channel: an API (Bluesky; Mastodon on a configured
+        instance; YouTube pages too) or public pages robots.txt lets a crawler read. On the
+        others (Facebook, Instagram, X, Threads, LinkedIn) only a search sees the account."""
+        if platform == Platform.BLUESKY:
+            return True
+        if platform == Platform.MASTODON:
+            return bool(self.config.mastodon_instances)
+        module = PLATFORMS.get(platform)
+        return module is not None and not module.robots_blocks_crawlers
 
     def resolves_registered(self, platform: str, url: str) -> bool:
         """A registry row that no other source of this crawl looks up (see the docstring)."""
@@ -65,6 +169,117 @@ class ProfilesSpider(ProfilePageSpider):
             return not running & {Source.HANDLE_PROBE, Source.MASTODON}
         return Source.HANDLE_PROBE not in running
 
+    def all_requests(self, pending: Iterable[tuple[PlannedQuery, list[str]]]) -> Iterable[Request]:
+        known: list[KnownAccount] = []
+        for pq, keys in pending:
+            if pq.kind == KNOWN and self._known and pq.query in self._known:
+                known.append(self._known[pq.query])
+            else:
+                yield from self.requests_for(pq, keys)
+        batches, single = known_batches(known, youtube_api=bool(secret(Source.YOUTUBE)))
+        for batch in batches:
+            request = self.known_request(batch)
+            if request is not None:
+                yield request
+        for k in single:
+            url = k.url
+            if k.platform == Platform.YOUTUBE and (k.platform_id or "").startswith("UC"):
+                # by id: the page of a renamed channel's old handle answers 404
+                url = yt.platform.profile_url(k.platform_id or "")
+            yield from self.lookup_url(k.platform, url, k.url)
+
     def requests_for(self, pq: PlannedQuery, keys: list[str]) -> Iterable[Request]:
         if pq.platform is not None:
             yield from self.lookup_url(pq.platform, pq.query, keys[0])
+
+    # ------------------------------------------------------------ known accounts in batches
+
+    def known_request(self, batch: KnownBatch) -> Request | None:
+        """One API call asking every account of the batch by stable id (None: none to ask).
+        The selfcheck's lookup of its known account (by handle) does not answer it: a renamed
+        account is not found by its old handle; one the selfcheck saw live is not in the batch
+        (:func:`~crawler.db.readers.known_accounts` leaves out what the scan observed)."""
+        accounts = batch.accounts
+        if not accounts:
+            return None
+        meta: dict[str, Any] = {}
+        if batch.platform == Platform.YOUTUBE:
+            if not self.allow_unit():
+                for k in accounts:
+                    self.coverage.skip(k.url, "YouTube units used up for today")
+                return None
+            url = api_url(
+                self.config, "channels", part=PARTS, id=",".join(batch.ids), maxResults=50
+            )
+            meta = {META: UNITS}
+        else:
+            params = urlencode([("actors", did) for did in batch.ids])
+            url = f"{self.config.bluesky_api_url}/xrpc/app.bsky.actor.getProfiles?{params}"
+        request = self.api_request(
+            url, self.parse_known, accounts[0].url, meta=meta, cb_kwargs={"batch": batch}
+        )
+        for k in accounts[1:]:
+            self.coverage.begin(k.url)
+        self.crawler.stats.inc_value(f"scout/known/{batch.platform}/calls")
+        return request.replace(errback=self.known_failed)
+
+    def known_failed(self, failure: Failure) -> None:
+        """Errback of a batch: every account of it is skipped (refused) or failed."""
+        request = getattr(failure, "request", None)
+        batch = request.cb_kwargs.get("batch") if request is not None else None
+        if batch is None:
+            self.request_failed(failure)
+            return
+        for k in batch.accounts:
+            if failure.check(IgnoreRequest):
+                self.coverage.skip(k.url, str(failure.value) or "request refused", ended=True)
+            else:
+                self.coverage.fail(k.url, describe_failure(failure))
+
+    def parse_known(self, response: Response, batch: KnownBatch) -> Iterator[Any]:
+        data = json_body(response)
+        failed: str | None = None
+        found: dict[str, Any] = {}
+        if batch.platform == Platform.YOUTUBE:
+            error = yt.api_error(data) if isinstance(data, dict) else None
+            if error is not None or response.status != 200 or not isinstance(data, dict):
+                failed = f"YouTube API error {error[0] if error else f'HTTP {response.status}'}"
+            else:
+                found, _ = yt.channels_by_id(data, batch.ids)
+        elif response.status in BLOCKED_STATUSES:
+            failed = f"blocked (HTTP {response.status})"
+        elif response.status != 200 or not isinstance(data, dict):
+            failed = f"HTTP {response.status}"
+        else:
+            found, _ = bsky.profiles_by_did(data, batch.ids)
+        for k in batch.accounts:
+            if failed is not None:
+                self.coverage.fail(k.url, failed)
+                continue
+            yield from self._known_outcome(response, k, found.get(k.platform_id or ""))
+
+    def _known_outcome(self, response: Response, k: KnownAccount, record: Any) -> Iterator[Any]:
+        platform = k.platform
+        state = PageState(record.state) if record is not None else PageState.NOT_FOUND
+        self.crawler.stats.inc_value(f"scout/probe/{platform}/{state}")
+        if record is not None and state.live:
+            item = self.from_record(record, query=k.url, source_url=response.url)
+            if item is not None:
+                yield item
+            self.coverage.finish(k.url)
+        elif record is not None and not state.gone:
+            self.coverage.fail(k.url, f"page not understood ({state})")
+        elif platform in self.drift():
+            self.coverage.fail(
+                k.url, f"{state} not trusted: selfcheck drift ({self.drift()[platform]})"
+            )
+        else:  # the batch answer left the id out: the account does not exist any more
+            yield self.sighting(
+                k.url,
+                query=k.url,
+                source_url=response.url,
+                platform_hint=platform,
+                platform_id=k.platform_id,
+                page_state=str(PageState.NOT_FOUND),
+            )
+            self.coverage.finish(k.url)

@@ -1,5 +1,6 @@
 """What a crawl reads from the database: the district profile, its domains, the queries
-already done in a scan, the scan's candidates and its unresolved YouTube URLs.
+already done in a scan, the scan's candidates, its unresolved YouTube URLs and the known
+accounts it re-observes (registered accounts with a stable id, the accounts of cases).
 
 The crawl's components read these once per crawl through
 :class:`crawler.discovery.context.ScanContext` (or, for the per-source lists, from the spider
@@ -17,10 +18,12 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from crawler.db import transaction
-from crawler.db.models import Account, District, RegisteredAccount, ScanQuery, Sighting
-from crawler.vocab import Platform, Source, sources_where
+from crawler.db.models import Account, Case, District, RegisteredAccount, ScanQuery, Sighting
+from crawler.vocab import CaseStatus, Platform, Source, sources_where
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from crawler.config import Config
     from crawler.district.profile import DistrictProfile
 
@@ -140,19 +143,24 @@ class RegistryLookup:
     entity_key: str
 
 
+def _district(session: Session) -> District | None:
+    """The crawl's district row, or None (no district imported yet)."""
+    from crawler.db.scope import NoDistrict
+    from crawler.db.store import district_row
+
+    try:
+        return district_row(session)
+    except NoDistrict:
+        return None
+
+
 def registry_lookups(config: Config) -> list[RegistryLookup]:
     """Rows in use without a stable id, on the platforms whose id a scan can fetch."""
     from crawler.db.models import RegisteredAccount
     from crawler.db.registry_ids import FETCHABLE_IDS, IN_USE
 
     with transaction(config.database_url, config.district) as session:
-        from crawler.db.scope import NoDistrict
-        from crawler.db.store import district_row
-
-        try:
-            district: District | None = district_row(session)
-        except NoDistrict:
-            district = None
+        district = _district(session)
         if district is None:
             return []
         rows = session.scalars(
@@ -192,3 +200,111 @@ def selfcheck_drift(config: Config, scan_id: int) -> dict[str, str]:
             )
         )
         return {q: e or "selfcheck failed" for q, e in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class KnownAccount:
+    """An account a scan re-observes by itself, not only when a search finds it: a registered
+    account with a stable id, or the account of a case the district follows. ``url`` and
+    ``handle`` are the latest known (the account row's, else the registry row's)."""
+
+    platform: str
+    url: str
+    handle: str
+    platform_id: str | None
+    why: str  # "registered" or "case"
+    entity_key: str | None = None
+
+
+# Cases whose account is re-observed each scan: the open ones (is it still there?) and those
+# the district had taken down or reported (is it back?).
+REOBSERVED_CASES = (
+    CaseStatus.OPEN,
+    CaseStatus.NOTIFIED,
+    CaseStatus.REPORTED_TO_PLATFORM,
+    CaseStatus.RESOLVED_DEACTIVATED,
+)
+
+
+def known_accounts(
+    config: Config,
+    scan_id: int | None,
+    platforms: Sequence[str] | None = None,
+    entity: str | None = None,
+) -> list[KnownAccount]:
+    """Registered accounts in use with a stable id, and the accounts of followed cases, that no
+    source of this scan has observed directly yet (an API answer or the account's page): the
+    ``profiles`` source re-observes them. Registered first, each account once."""
+    from crawler.db.liveness import DIRECT_SOURCES
+    from crawler.db.registry_ids import IN_USE
+
+    with transaction(config.database_url, config.district) as session:
+        district = _district(session)
+        if district is None:
+            return []
+        observed_ids: set[int] = set()
+        observed_keys: set[tuple[str, str]] = set()
+        if scan_id is not None:
+            for acc_id, platform, platform_id in session.execute(
+                select(Account.id, Account.platform, Account.platform_id).where(
+                    Account.id.in_(
+                        select(Sighting.account_id).where(
+                            Sighting.scan_id == scan_id,
+                            Sighting.source.in_(sorted(DIRECT_SOURCES)),
+                        )
+                    )
+                )
+            ):
+                observed_ids.add(acc_id)
+                if platform_id:
+                    observed_keys.add((str(platform), platform_id))
+        by_id = {
+            (str(a.platform), a.platform_id): a
+            for a in session.scalars(
+                select(Account)
+                .where(Account.district_id == district.id, Account.platform_id.is_not(None))
+                .order_by(Account.id.desc())  # the oldest row wins: it holds the history
+            )
+        }
+        out: list[KnownAccount] = []
+        taken: set[tuple[str, str]] = set()
+
+        def add(k: KnownAccount, account_id: int | None) -> None:
+            key = (k.platform, k.platform_id or k.url)
+            if platforms and k.platform not in platforms:
+                return
+            if account_id in observed_ids or key in observed_keys or key in taken:
+                return
+            taken.add(key)
+            out.append(k)
+
+        for r in session.scalars(
+            select(RegisteredAccount)
+            .where(
+                RegisteredAccount.district_id == district.id,
+                RegisteredAccount.status.in_(IN_USE),
+                RegisteredAccount.platform_id.is_not(None),
+            )
+            .order_by(RegisteredAccount.id)
+        ):
+            if entity is not None and r.entity_key != entity:
+                continue
+            acc = by_id.get((str(r.platform), r.platform_id or ""))
+            url, handle = (acc.url, acc.handle) if acc is not None else (r.url, r.handle)
+            k = KnownAccount(
+                str(r.platform), url, handle, r.platform_id, "registered", r.entity_key
+            )
+            add(k, acc.id if acc is not None else None)
+        for case, acc in session.execute(
+            select(Case, Account)
+            .join(Account, Account.id == Case.account_id)
+            .where(Case.district_id == district.id, Case.status.in_(REOBSERVED_CASES))
+            .order_by(Case.id)
+        ):
+            if entity is not None and case.entity_key != entity:
+                continue
+            k = KnownAccount(
+                str(acc.platform), acc.url, acc.handle, acc.platform_id, "case", case.entity_key
+            )
+            add(k, acc.id)
+        return out

@@ -133,6 +133,18 @@ def parse_search_actors(data: dict[str, Any]) -> tuple[list[ProfileRecord], str 
     return records, cursor if isinstance(cursor, str) and cursor else None
 
 
+def profiles_by_did(
+    data: dict[str, Any], asked: list[str]
+) -> tuple[dict[str, ProfileRecord], list[str]]:
+    """A ``getProfiles?actors=<did>&actors=…`` answer split by the DIDs asked: the profiles it
+    returned (under their current handle), and the DIDs it left out (the AppView omits an
+    actor it does not know: the account was deleted or taken down)."""
+    profiles = data.get("profiles") if isinstance(data, dict) else None
+    records = [parse_get_profile(p) for p in profiles or [] if isinstance(p, dict)]
+    found = {r.platform_id: r for r in records if r.platform_id}
+    return found, [d for d in asked if d not in found]
+
+
 def is_not_found(status: int, data: Any) -> bool:
     """HTTP 400 ``{"error":"InvalidRequest","message":"Profile not found"}`` (the AppView's
     other endpoints say ``"Actor not found: <actor>"``)."""

@@ -318,6 +318,19 @@ def parse_channels_list(data: dict[str, Any]) -> list[ProfileRecord]:
     return records
 
 
+CHANNELS_LIST_MAX = 50  # channels.list takes up to 50 comma-separated ids a call (1 unit)
+
+
+def channels_by_id(
+    data: dict[str, Any], asked: list[str]
+) -> tuple[dict[str, ProfileRecord], list[str]]:
+    """A ``channels.list?id=<ids>`` answer split by the ids asked: the channels it returned,
+    and the ids it left out (no item: the channel does not exist, or was deleted or
+    terminated)."""
+    found = {r.platform_id: r for r in parse_channels_list(data) if r.platform_id}
+    return found, [i for i in asked if i not in found]
+
+
 def api_error(data: dict[str, Any]) -> tuple[str, str] | None:
     """``("quotaExceeded", message)`` for an API error body; ``None`` when there is no error."""
     error = data.get("error") if isinstance(data, dict) else None

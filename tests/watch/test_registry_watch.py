@@ -31,7 +31,14 @@ EXPECTED = {
     ("closed-to-public", "tiktok", "horacehawks"),
     ("dormant", "mastodon", "wfpsnews@mastodon.social"),
     ("gone", "tiktok", "wfhspackers"),
+    # taken over and renamed out of every search (handle, name, bio): seen only by the scan's
+    # re-observation by stable id (channels.list?id=)
+    ("takeover-suspected", "youtube", "sheyennemustangmedia"),
+    ("handle-changed", "youtube", "sheyennemustangmedia"),
 }
+# (platform, registry handle) of the accounts renamed out of every search, per district: their
+# findings are checked apart (test_renamed_out_of_every_search_is_still_watched)
+RENAMED_OUT = {("youtube", "sheyennemustangmedia")}
 # the three routine changes: a new season's bio, followers, posts
 ROUTINE = {
     ("instagram", "sheyenne_mustangs"),
@@ -65,7 +72,7 @@ def test_each_change_is_found_once_with_section_and_evidence(west_fargo_months):
     for f in found:
         assert f.section.startswith("ABDB-AP"), f
         assert f.after is not None or f.code in ("gone", "unresolved"), f
-    by_code = {f.code: f for f in found}
+    by_code = {f.code: f for f in found if (f.platform, f.handle) not in RENAMED_OUT}
     takeover = by_code["takeover-suspected"]
     assert takeover.before["display_name"] == "West Fargo Public Schools"
     assert takeover.after["display_name"] == "WF Rewards Hub"
@@ -309,7 +316,7 @@ def test_findings_hold_on_every_district(district_months):
     assert all(n == 1 for n in keys.values()), keys
     assert all(f.section.startswith("ABDB-AP") for f in found)
     assert not [f for f in found if (f.platform, f.handle) in expected.routine]
-    by_code = {f.code: f for f in found}
+    by_code = {f.code: f for f in found if (f.platform, f.handle) not in RENAMED_OUT}
     takeover = by_code["takeover-suspected"]
     before, after, word = expected.takeover
     assert takeover.before["display_name"] == before

@@ -70,13 +70,15 @@ def test_hostile_snapshot_stays_inert(west_fargo_months, tmp_path, scout):
     rows = list(
         csv.DictReader(io.StringIO((out / "registry-watch.csv").read_text(encoding="utf-8")))
     )
-    takeover = [r for r in rows if r["code"] == "takeover-suspected"]
+    takeover = [r for r in rows if r["code"] == "takeover-suspected" and r["platform"] == "bluesky"]
     assert len(takeover) == 1
     for value in takeover[0].values():
         assert not value.startswith(("=", "+", "-", "@")), value
 
     items = json.loads((out / "registry-watch.json").read_text(encoding="utf-8"))
-    after = next(i for i in items if i["code"] == "takeover-suspected")["after"]
+    after = next(
+        i for i in items if i["code"] == "takeover-suspected" and i["platform"] == "bluesky"
+    )["after"]
     assert after["display_name"] == NAME and after["links"] == [LINK, LINK2]  # data, kept as data
 
     assert "REGISTERED ACCOUNTS UNDER WATCH" in email.text and "takeover-suspected" in email.text
