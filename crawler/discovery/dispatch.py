@@ -126,6 +126,12 @@ def plan_jobs(
     return JobPlan(scan_id, district, tuple(running), jobs, skipped, args)
 
 
+def job_settings(plan: JobPlan) -> dict[str, str]:
+    """Scrapy settings of each job (``setting=`` fields): its figures in its log, and its
+    district, which the add-on needs before the spider arguments are read."""
+    return {"SCOUT_RESULT_LOG": "1", "SCOUT_DISTRICT": plan.district}
+
+
 def node_free_slots(nodes: Sequence[Node], slots: int) -> tuple[dict[str, int], dict[str, str]]:
     """Free slots of each node that answers, and the error of each that does not."""
     free: dict[str, int] = {}
@@ -318,7 +324,7 @@ class Dispatcher:
             node = next(n for n in self.nodes if n.url == url)
             jobid = job.next_jobid()
             try:
-                node.schedule(job.source, jobid, settings={"SCOUT_RESULT_LOG": "1"}, args=plan.args)
+                node.schedule(job.source, jobid, settings=job_settings(plan), args=plan.args)
             except NodeError as exc:
                 job.errors.append(str(exc))
                 job.tried.append(url)
