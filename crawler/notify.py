@@ -305,9 +305,7 @@ def _items_for_scan(
     }
     if settings.email_on and email.noteworthy:
         msg = build_message(settings, email.subject, email.text, email.html)
-        items.append(
-            {**base, "kind": "email", "to": list(settings.to), "message": msg.as_string()}
-        )
+        items.append({**base, "kind": "email", "to": list(settings.to), "message": msg.as_string()})
     if settings.webhook_url:
         items.append({**base, "kind": "webhook", "payload": email.summary})
     return items
