@@ -449,6 +449,12 @@ def _scrapyd(doc: _Doc, env: dict[str, str]) -> Scrapyd:
     for name in ("attempts", "slots"):
         if getattr(scrapyd, name) < 1:
             raise doc.error(f"scrapyd.{name}: must be at least 1", name, f"scrapyd.{name}")
+    if scrapyd.districts_at_once < 0:
+        raise doc.error(
+            "scrapyd.districts_at_once: must be 0 (the nodes' slots) or more",
+            "districts_at_once",
+            "scrapyd.districts_at_once",
+        )
     return Scrapyd(**{**_fields(scrapyd), "urls": tuple(u.rstrip("/") for u in scrapyd.urls)})
 
 

@@ -146,6 +146,13 @@ class Scrapyd:
     node_timeout: float = 30.0  # a node silent this long is dead: its jobs move to another
     attempts: int = 3  # tries of one job (on different nodes where there are several)
     http_timeout: float = 10.0
+    # `scout scan --all`: districts whose scans run at the same time, their jobs competing
+    # for the nodes' free slots (0: the nodes' slots together, len(urls) * slots)
+    districts_at_once: int = 0
+
+    @property
+    def parallel_districts(self) -> int:
+        return self.districts_at_once or max(len(self.urls) * self.slots, 1)
 
     @property
     def enabled(self) -> bool:
