@@ -351,7 +351,8 @@ def notify_after_scan(
     except Exception as exc:  # the district row could not be read: the scan still finishes
         return [f"notifications off: {type(exc).__name__}: {exc}"[:300]]
     path = pending_path(config)
-    waiting, others = [], []
+    waiting: list[dict[str, Any]] = []
+    others: list[dict[str, Any]] = []
     for item in _load_pending(path):  # another district's waiting messages stay for its scan
         mine = item.get("district") in (None, config.district)
         (waiting if mine else others).append(item)
