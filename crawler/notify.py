@@ -31,7 +31,7 @@ import ssl
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -262,6 +262,8 @@ class NotifyResult:
 
 def _deliver(settings: NotifySettings, item: dict[str, Any]) -> None:
     if item["kind"] == "email":
+        if item.get("to"):  # the recipients of the message's own district, as when it was made
+            settings = replace(settings, to=tuple(item["to"]))
         send_email(settings, item["message"])
     else:
         post_webhook(settings, item["payload"])
@@ -295,13 +297,33 @@ def _items_for_scan(
     with factory.begin() as s:
         email = render_notification(s, config, scan_id, settings.base_url)
     items: list[dict[str, Any]] = []
-    base = {"scan_id": scan_id, "created_at": utcnow().isoformat(), "attempts": 0}
+    base = {
+        "scan_id": scan_id,
+        "district": config.district,
+        "created_at": utcnow().isoformat(),
+        "attempts": 0,
+    }
     if settings.email_on and email.noteworthy:
         msg = build_message(settings, email.subject, email.text, email.html)
-        items.append({**base, "kind": "email", "message": msg.as_string()})
+        items.append({**base, "kind": "email", "to": list(settings.to), "message": msg.as_string()})
     if settings.webhook_url:
         items.append({**base, "kind": "webhook", "payload": email.summary})
     return items
+
+
+def district_recipients(session: Any) -> tuple[str, ...]:
+    """The e-mail recipients the session's district names in its profile (``notify_to``)."""
+    from crawler.db.store import district_row
+
+    profile = district_row(session).profile or {}
+    return tuple((profile.get("district") or {}).get("notify_to") or ())
+
+
+def for_district(settings: NotifySettings, session: Any) -> NotifySettings:
+    """``settings`` with the district's own recipients where its profile names them (else
+    ``SCOUT_NOTIFY_TO``): one district's e-mail never goes to another district's people."""
+    own = district_recipients(session)
+    return replace(settings, to=own) if own else settings
 
 
 def _is_scan(factory: Any, scan_id: int) -> bool:
@@ -322,13 +344,24 @@ def notify_after_scan(
     ad-hoc search. Never raises."""
     try:
         settings = NotifySettings.from_env(env)
+        with factory.begin() as s:
+            settings = for_district(settings, s)
     except InputError as exc:
         return [f"notifications off: {exc}"]
+    except Exception as exc:  # the district row could not be read: the scan still finishes
+        return [f"notifications off: {type(exc).__name__}: {exc}"[:300]]
     path = pending_path(config)
-    waiting = _load_pending(path)
+    waiting: list[dict[str, Any]] = []
+    others: list[dict[str, Any]] = []
+    for item in _load_pending(path):  # another district's waiting messages stay for its scan
+        mine = item.get("district") in (None, config.district)
+        (waiting if mine else others).append(item)
     if not (settings.email_on or settings.webhook_url or waiting) or not _is_scan(factory, scan_id):
         if settings.smtp_url and not settings.to and _is_scan(factory, scan_id):
-            return ["no e-mail sent: SCOUT_SMTP_URL is set but SCOUT_NOTIFY_TO is empty"]
+            return [
+                "no e-mail sent: SCOUT_SMTP_URL is set but neither SCOUT_NOTIFY_TO nor the "
+                "district profile's notify_to names a recipient"
+            ]
         return []
     result = NotifyResult()
     keep: list[dict[str, Any]] = []
@@ -343,7 +376,7 @@ def notify_after_scan(
         result.failed.append(reason)
     result.pending = len(keep)
     try:
-        _save_pending(path, keep)
+        _save_pending(path, [*others, *keep])
         with factory.begin() as s:
             row = s.get(Scan, scan_id)
             if row is not None:
@@ -353,11 +386,19 @@ def notify_after_scan(
     return result.notes()
 
 
-def send_test(config: Config, district: str, env: Mapping[str, str] | None = None) -> list[str]:
-    """``scout notify --test``: one test e-mail and one test webhook call, each reported."""
+def send_test(
+    config: Config,
+    district: str,
+    env: Mapping[str, str] | None = None,
+    recipients: tuple[str, ...] = (),
+) -> list[str]:
+    """``scout notify --test``: one test e-mail and one test webhook call, each reported.
+    ``recipients``: the district's own (its profile's ``notify_to``), else SCOUT_NOTIFY_TO."""
     from reports.documents.notification import render_test_message
 
     settings = NotifySettings.from_env(env)
+    if recipients:
+        settings = replace(settings, to=recipients)
     if not (settings.email_on or settings.webhook_url):
         raise InputError(
             "notifications are off: set SCOUT_SMTP_URL and SCOUT_NOTIFY_TO, or SCOUT_WEBHOOK_URL"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -104,9 +105,15 @@ def _unfinished(session: Session, district_id: int) -> list[Scan]:
 
 
 def run_scan(
-    config: Config, options: ScanOptions, *, progress: Progress | None = None
+    config: Config,
+    options: ScanOptions,
+    *,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
 ) -> ScanOutcome:
-    """Run a scan or a search of the config's district end to end and return its outcome."""
+    """Run a scan or a search of the config's district end to end and return its outcome.
+    ``stop``: set from another thread to cancel a crawl dispatched to Scrapyd nodes (its jobs
+    are cancelled and the scan is left interrupted, as on Ctrl-C)."""
     from crawler.db.scope import district_config
 
     config = district_config(config)
@@ -115,11 +122,11 @@ def run_scan(
         from crawler.db.locking import DbLock
 
         with DbLock(factory, scan_lock(config), stale_seconds=config.lock_stale_seconds) as lock:
-            outcome = _run(config, options, factory, progress)
+            outcome = _run(config, options, factory, progress, stop)
             if lock.took_over:
                 outcome.notes.insert(0, lock.took_over)
             return outcome
-    return _run(config, options, factory, progress)
+    return _run(config, options, factory, progress, stop)
 
 
 def scan_lock(config: Config) -> str:
@@ -146,6 +153,8 @@ def run_scan_all(
         from crawler.db.store import NoDistrict
 
         raise NoDistrict()
+    if config.scrapyd.enabled and len(keys) > 1 and config.scrapyd.parallel_districts > 1:
+        return _scan_districts_at_once(config, options, keys, progress)
     out = []
     for key in keys:
         if progress:
@@ -155,7 +164,69 @@ def run_scan_all(
     return out
 
 
-def _run(config: Config, options: ScanOptions, factory, progress: Progress | None) -> ScanOutcome:  # type: ignore[no-untyped-def]
+def _scan_districts_at_once(
+    config: Config, options: ScanOptions, keys: list[str], progress: Progress | None
+) -> list[tuple[str, ScanOutcome]]:
+    """``scout scan --all`` with Scrapyd nodes: up to ``[scrapyd] districts_at_once`` district
+    scans at a time (threads of this process), their jobs competing for the nodes' free slots,
+    so a node never idles while a district's later phase waits. Each district still matches,
+    updates cases, notifies and writes reports on its own. Ctrl-C or SIGTERM stops them all:
+    every job is cancelled and each scan is left interrupted (resumed by the next run). A
+    district whose scan fails does not stop the others; the failures are reported at the end."""
+    from concurrent.futures import ThreadPoolExecutor, wait
+    from dataclasses import replace
+
+    from crawler.discovery.dispatch import sigterm_as_interrupt
+
+    stop = threading.Event()
+    done: dict[str, ScanOutcome] = {}
+    failed: dict[str, BaseException] = {}
+
+    def scan_one(key: str) -> None:
+        if stop.is_set():
+            return
+        tagged = None
+        if progress is not None:
+
+            def tagged(event: dict[str, Any]) -> None:
+                progress({"district": key, **event})
+
+            tagged({"event": "district", "district": key})
+        try:
+            done[key] = run_scan(replace(config, district=key), options, progress=tagged, stop=stop)
+        except BaseException as exc:
+            failed[key] = exc
+
+    width = min(config.scrapyd.parallel_districts, len(keys))
+    pool = ThreadPoolExecutor(max_workers=width, thread_name_prefix="scan-district")
+    futures = [pool.submit(scan_one, key) for key in keys]
+    try:
+        with sigterm_as_interrupt():
+            while not all(f.done() for f in futures):
+                wait(futures, timeout=0.5)
+    except BaseException:
+        stop.set()  # each dispatcher cancels its jobs; its scan is left interrupted
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    if failed:
+        if any(isinstance(e, KeyboardInterrupt) for e in failed.values()):
+            raise KeyboardInterrupt("stopped")
+        finished = ", ".join(k for k in keys if k in done) or "none"
+        raise ScoutError(
+            "; ".join(f"district {k}: {failed[k]}" for k in keys if k in failed)
+            + f" (finished: {finished})"
+        )
+    return [(key, done[key]) for key in keys]
+
+
+def _run(  # type: ignore[no-untyped-def]
+    config: Config,
+    options: ScanOptions,
+    factory,
+    progress: Progress | None,
+    stop: threading.Event | None = None,
+) -> ScanOutcome:
     """The stages of one scan or search, each in its own transaction: a stage that fails leaves
     the stages before it stored, and the next run resumes."""
     from crawler.db.store import current_profile, registry_rows
@@ -180,6 +251,7 @@ def _run(config: Config, options: ScanOptions, factory, progress: Progress | Non
         progress,
         outcome,
         profile.district.key,
+        stop,
     )
     _stage(progress, "matching")
     with factory.begin() as s:
@@ -260,6 +332,7 @@ def _crawl(  # type: ignore[no-untyped-def]
     progress: Progress | None,
     outcome: ScanOutcome,
     district: str,
+    stop: threading.Event | None = None,
 ) -> None:
     """Discovery, here or as jobs on the Scrapyd nodes (``[scrapyd] urls``); a crawl that did
     not finish marks the scan interrupted (resumable)."""
@@ -276,6 +349,7 @@ def _crawl(  # type: ignore[no-untyped-def]
                 entity=options.entity,
                 name=options.name,
                 on_progress=progress,
+                stop=stop,
             )
         else:
             from crawler.discovery.runner import run_crawl

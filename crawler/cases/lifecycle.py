@@ -42,6 +42,7 @@ from crawler.cases.records import (
     CaseUpdate,
     SeenInScan,
     add_event,
+    case_prefix,
     fingerprint,
     next_number,
     note_seen,
@@ -202,7 +203,10 @@ def _open(
     now = utcnow()
     case = Case(
         number=next_number(
-            session, config.case_prefix, now.year, district_id=cand.account.district_id
+            session,
+            case_prefix(session, cand.account.district_id, config.case_prefix),
+            now.year,
+            district_id=cand.account.district_id,
         ),
         district_id=cand.account.district_id,
         account_id=cand.account.id,

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crawler.db.models import Account, Case, CaseCounter, CaseEvent, Scan, utcnow
+from crawler.db.models import Account, Case, CaseCounter, CaseEvent, District, Scan, utcnow
 from crawler.vocab import CaseKind, CaseStatus, sources_where
 
 FAMILY = (CaseKind.UNREGISTERED, CaseKind.IMPERSONATION)
@@ -72,6 +72,14 @@ def fingerprint(account: Account) -> str:
     text = f"{account.display_name or ''}\n{account.bio or ''}"
     norm = re.sub(r"\s+", " ", text.casefold()).strip()
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
+
+
+def case_prefix(session: Session, district_id: int | None, default: str) -> str:
+    """The prefix of the district's case numbers: its profile's ``case_prefix``, else
+    ``default`` (``[cases] prefix`` of scout.toml)."""
+    row = session.get(District, district_id) if district_id is not None else None
+    profile = (row.profile or {}) if row is not None else {}
+    return str((profile.get("district") or {}).get("case_prefix") or default)
 
 
 def next_number(session: Session, prefix: str, year: int, *, district_id: int | None = None) -> str:

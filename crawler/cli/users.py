@@ -66,7 +66,7 @@ def users_add(
 def users_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """List the users: name, role, created, last sign-in."""
+    """List the users: name, role, the districts they may see, created, last sign-in."""
     from crawler.db.users import list_users, user_json
 
     with STATE.session() as s:
@@ -78,7 +78,10 @@ def users_list(
         typer.echo("no users: add one with `scout users add NAME --role admin`")
     for u in data:
         last = (u["last_login_at"] or "never")[:19]
-        typer.echo(f"{u['name']}  {u['role']}  created {u['created_at'][:10]}  last sign-in {last}")
+        where = ", ".join(u["districts"]) or "all districts"
+        typer.echo(
+            f"{u['name']}  {u['role']}  {where}  created {u['created_at'][:10]}  last sign-in {last}"
+        )
 
 
 @users_app.command("remove")
@@ -104,8 +107,11 @@ def audit(
     """The web app's audit log, newest first: sign-ins, decisions, notes, assignments, imports."""
     from crawler.db.users import audit_entries, audit_json
 
-    with STATE.session() as s:
-        data = [audit_json(e) for e in audit_entries(s, limit=limit, action=action)]
+    # `--district KEY` / SCOUT_DISTRICT: that district's entries only; else every entry
+    only = STATE.config.district
+    with STATE.session(every_district=True) as s:
+        found = audit_entries(s, limit=limit, action=action, district=only)
+        data = [audit_json(e) for e in found]
     if as_json:
         emit_json(data)
         return
@@ -115,7 +121,8 @@ def audit(
         what = f" {e['target']}" if e["target"] else ""
         change = f"  {e['before']} → {e['after']}" if e["before"] or e["after"] else ""
         typer.echo(
-            f"{e['at'][:19]}  {e['actor']}@{e['address'] or '-'}  {e['action']}{what}{change}"
+            f"{e['at'][:19]}  {e['actor']}@{e['address'] or '-'}  {e['district'] or '-'}  "
+            f"{e['action']}{what}{change}"
         )
 
 

@@ -18,6 +18,7 @@ from crawler.config.auth import read_auth
 from crawler.config.model import (
     BLUESKY_API_URL,
     BRAVE_URL,
+    CASE_PREFIX_RE,
     DEFAULT_STEPS,
     PACKET_KEYS,
     PROCEDURE_TITLE,
@@ -289,7 +290,7 @@ def _steps(doc: _Doc, cases: dict[str, Any]) -> tuple[CaseStep, ...]:
 
 def _case_prefix(doc: _Doc, cases: dict[str, Any]) -> str:
     prefix = doc.str_of(cases, "prefix", "cases", "ABCE") or "ABCE"
-    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]{0,15}", prefix):
+    if not CASE_PREFIX_RE.fullmatch(prefix):
         raise doc.error(
             f"cases.prefix: '{prefix}' must be letters, digits or '-'", "prefix", "cases.prefix"
         )
@@ -448,6 +449,12 @@ def _scrapyd(doc: _Doc, env: dict[str, str]) -> Scrapyd:
     for name in ("attempts", "slots"):
         if getattr(scrapyd, name) < 1:
             raise doc.error(f"scrapyd.{name}: must be at least 1", name, f"scrapyd.{name}")
+    if scrapyd.districts_at_once < 0:
+        raise doc.error(
+            "scrapyd.districts_at_once: must be 0 (the nodes' slots) or more",
+            "districts_at_once",
+            "scrapyd.districts_at_once",
+        )
     return Scrapyd(**{**_fields(scrapyd), "urls": tuple(u.rstrip("/") for u in scrapyd.urls)})
 
 

@@ -9,6 +9,7 @@ log line or the database.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ from crawler.vocab import ALL_SOURCES, SOURCES, Source
 BRAVE_URL = "https://api.search.brave.com/res/v1/web/search"
 YOUTUBE_API_URL = "https://www.googleapis.com/youtube/v3"
 BLUESKY_API_URL = "https://public.api.bsky.app"
+# a case number's prefix (`[cases] prefix`, a district profile's `case_prefix`)
+CASE_PREFIX_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,15}")
 PROCEDURE_TITLE = "Noncompliant Social Media Accounts"
 PACKET_KEYS = {"role_mailbox", "signature", "report_template", "platforms"}
 # API keys by name: each source's ``key_env`` (Brave is the web search's keyed backend).
@@ -143,6 +146,13 @@ class Scrapyd:
     node_timeout: float = 30.0  # a node silent this long is dead: its jobs move to another
     attempts: int = 3  # tries of one job (on different nodes where there are several)
     http_timeout: float = 10.0
+    # `scout scan --all`: districts whose scans run at the same time, their jobs competing
+    # for the nodes' free slots (0: the nodes' slots together, len(urls) * slots)
+    districts_at_once: int = 0
+
+    @property
+    def parallel_districts(self) -> int:
+        return self.districts_at_once or max(len(self.urls) * self.slots, 1)
 
     @property
     def enabled(self) -> bool:

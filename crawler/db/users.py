@@ -119,6 +119,7 @@ def user_json(user: WebUser) -> dict[str, Any]:
     return {
         "name": user.name,
         "role": user.role,
+        "districts": list(user.districts or []),  # empty: every district
         "created_at": user.created_at.isoformat(),
         "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
     }
@@ -250,12 +251,14 @@ def audit(
     address: str = "",
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    district: str | None = None,
 ) -> AuditEntry:
     entry = AuditEntry(
         at=utcnow(),
         actor=actor[:200],
         action=action,
         target=target[:300],
+        district=district,
         address=address[:64],
         before=before,
         after=after,
@@ -266,11 +269,31 @@ def audit(
 
 
 def audit_entries(
-    session: Session, *, limit: int = 500, action: str | None = None
+    session: Session,
+    *,
+    limit: int = 500,
+    action: str | None = None,
+    district: str | None = None,
+    districts: list[str] | None = None,
+    actor: str | None = None,
 ) -> list[AuditEntry]:
+    """The newest entries: of one ``action``, of one ``district``; ``districts``: only those
+    districts' entries (a user limited to some districts), and the entries of no district
+    that are ``actor``'s own (their sign-ins)."""
+    from sqlalchemy import and_, or_
+
     q = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
     if action:
         q = q.where(AuditEntry.action == action)
+    if district:
+        q = q.where(AuditEntry.district == district)
+    if districts:
+        q = q.where(
+            or_(
+                AuditEntry.district.in_(districts),
+                and_(AuditEntry.district.is_(None), AuditEntry.actor == (actor or "")),
+            )
+        )
     return list(session.scalars(q))
 
 
@@ -281,6 +304,7 @@ def audit_json(e: AuditEntry) -> dict[str, Any]:
         "address": e.address,
         "action": e.action,
         "target": e.target,
+        "district": e.district,
         "before": e.before,
         "after": e.after,
     }

@@ -86,7 +86,10 @@ class AuditEntry(Base):
     searches and scans."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_at", "at"),)
+    __table_args__ = (
+        Index("ix_audit_log_at", "at"),
+        Index("ix_audit_log_district", "district"),
+    )
 
     id: Mapped[intpk]
     at: Mapped[Stamp] = mapped_column(default=utcnow)
@@ -94,6 +97,10 @@ class AuditEntry(Base):
     address: Mapped[str] = mapped_column(String(64), default="")
     action: Mapped[str] = mapped_column(String(64), comment="login, login-failed, decide, note…")
     target: Mapped[str] = mapped_column(String(300), default="", comment="case number, file…")
+    # a key, not a foreign key: the log outlives a removed district (revision 0007)
+    district: Mapped[str | None] = mapped_column(
+        String(64), comment="key of the district the action concerned; empty: none"
+    )
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 

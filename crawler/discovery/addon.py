@@ -9,6 +9,7 @@ applies the same values.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from crawler.config import Config, load_config
@@ -66,7 +67,8 @@ def scout_settings(
 class ScoutAddon:
     """Applies the configuration under ``scrapy crawl`` (``run_crawl`` passes it directly).
 
-    Loads ``SCOUT_CONFIG_PATH`` (a setting), else ``$SCOUT_CONFIG``, else ``./scout.toml``.
+    Loads ``SCOUT_CONFIG_PATH`` (a setting), else ``$SCOUT_CONFIG``, else ``./scout.toml``; a
+    ``SCOUT_DISTRICT`` setting (``-s``, or Scrapyd's ``setting=``) chooses the district.
     Values are set with addon priority: a spider's ``custom_settings`` and ``-s`` options win.
     """
 
@@ -74,6 +76,12 @@ class ScoutAddon:
         if settings.get("SCOUT_CONFIG") is not None:
             return
         config = load_config(settings.get("SCOUT_CONFIG_PATH"))
+        # a Scrapyd job's district (the dispatcher's ``setting=SCOUT_DISTRICT=KEY``): the
+        # spider arguments are read only after the add-ons, and a database of several
+        # districts needs it to load the profile
+        district = settings.get("SCOUT_DISTRICT")
+        if district:
+            config = replace(config, district=str(district))
         profile = district_profile(config)
         values = scout_settings(config, district_name=profile.district.name)
         for name, value in values.items():

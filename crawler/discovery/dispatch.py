@@ -39,6 +39,7 @@ from crawler.errors import ScoutError
 from crawler.vocab import SOURCES, Source
 
 Progress = Callable[[dict[str, Any]], None]
+_SCHEDULING = threading.Lock()  # see Dispatcher._run_phase
 
 
 @dataclass
@@ -57,6 +58,8 @@ class Job:
     errors: list[str] = field(default_factory=list)
     result: SourceResult | None = None
     run: str = field(default_factory=lambda: uuid.uuid4().hex[:6])  # this dispatch of the scan
+    waiting_since: float | None = None  # when it last began to wait for a free slot
+    waited: float = 0.0  # seconds it waited for a free slot, all attempts together
 
     def next_jobid(self) -> str:
         """Unique on the nodes: a resumed scan's jobs never take the ids of the first run's."""
@@ -126,6 +129,12 @@ def plan_jobs(
     return JobPlan(scan_id, district, tuple(running), jobs, skipped, args)
 
 
+def job_settings(plan: JobPlan) -> dict[str, str]:
+    """Scrapy settings of each job (``setting=`` fields): its figures in its log, and its
+    district, which the add-on needs before the spider arguments are read."""
+    return {"SCOUT_RESULT_LOG": "1", "SCOUT_DISTRICT": plan.district}
+
+
 def node_free_slots(nodes: Sequence[Node], slots: int) -> tuple[dict[str, int], dict[str, str]]:
     """Free slots of each node that answers, and the error of each that does not."""
     free: dict[str, int] = {}
@@ -166,7 +175,7 @@ def parse_result(log: str, source: str) -> SourceResult | None:
 
 
 @contextlib.contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
+def sigterm_as_interrupt() -> Iterator[None]:
     """SIGTERM (systemd stopping ``scout scan``) is handled like Ctrl-C: jobs are cancelled."""
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -221,7 +230,7 @@ class Dispatcher:
         for source, reason in plan.skipped.items():
             result.sources[source] = SourceResult(source, skipped=reason)
             self._emit({"event": "source_skipped", "source": source, "reason": reason})
-        with _sigterm_as_interrupt():
+        with sigterm_as_interrupt():
             try:
                 for phase in sorted({j.phase for j in plan.jobs}):
                     self._run_phase(plan, [j for j in plan.jobs if j.phase == phase])
@@ -241,13 +250,18 @@ class Dispatcher:
         return result
 
     def _run_phase(self, plan: JobPlan, jobs: list[Job]) -> None:
+        for job in jobs:
+            job.waiting_since = self.clock()
         while any(j.state in ("waiting", "scheduled") for j in jobs):
             if self.stop.is_set():
                 raise KeyboardInterrupt("stopped")
-            listings = self._poll()
-            for job in (j for j in jobs if j.state == "scheduled"):
-                self._check(job, listings)
-            self._schedule_waiting(plan, jobs, listings)
+            # the scans of several districts (`scout scan --all`) dispatch from threads of one
+            # process: one at a time reads the free slots and fills them
+            with _SCHEDULING:
+                listings = self._poll()
+                for job in (j for j in jobs if j.state == "scheduled"):
+                    self._check(job, listings)
+                self._schedule_waiting(plan, jobs, listings)
             if not self.live():
                 raise ScoutError(
                     "no Scrapyd node answers: "
@@ -300,6 +314,7 @@ class Dispatcher:
             job.state = "failed"
         else:
             job.state, job.node, job.jobid = "waiting", None, None
+            job.waiting_since = self.clock()
 
     def _schedule_waiting(
         self, plan: JobPlan, jobs: list[Job], listings: dict[str, dict[str, list[dict[str, Any]]]]
@@ -318,7 +333,7 @@ class Dispatcher:
             node = next(n for n in self.nodes if n.url == url)
             jobid = job.next_jobid()
             try:
-                node.schedule(job.source, jobid, settings={"SCOUT_RESULT_LOG": "1"}, args=plan.args)
+                node.schedule(job.source, jobid, settings=job_settings(plan), args=plan.args)
             except NodeError as exc:
                 job.errors.append(str(exc))
                 job.tried.append(url)
@@ -329,7 +344,18 @@ class Dispatcher:
             job.state, job.node, job.jobid = "scheduled", node, jobid
             job.tried.append(url)
             free[url] -= 1
-            self._emit({"event": "job_scheduled", "source": job.source, "node": url, "job": jobid})
+            waited = self.clock() - (job.waiting_since or self.clock())
+            job.waited += waited
+            self._emit(
+                {
+                    "event": "job_scheduled",
+                    "source": job.source,
+                    "node": url,
+                    "job": jobid,
+                    "district": plan.district,
+                    "waited": round(waited, 3),  # seconds it waited for a free slot
+                }
+            )
 
     def cancel_all(self, plan: JobPlan) -> list[str]:
         """Cancel every job that is scheduled; returns their ids."""

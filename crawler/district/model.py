@@ -48,6 +48,11 @@ class District:
     domains: tuple[str, ...]
     location: Location
     website: str | None = None
+    # the district's own case numbers (PREFIX-YYYY-NNNN); None: the `[cases] prefix` of
+    # scout.toml (default ABCE), as for a one-district database
+    case_prefix: str | None = None
+    # who gets the scan e-mail of this district; empty: SCOUT_NOTIFY_TO
+    notify_to: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,11 +8,13 @@ keys are errors, so a typo such as ``aliasses`` never passes.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from crawler.config.model import CASE_PREFIX_RE
 from crawler.district.model import (
     Affiliated,
     AffiliatedKind,
@@ -51,6 +53,8 @@ _DISTRICT_FIELDS = {
     "domains": True,
     "location": True,
     "website": False,
+    "case_prefix": False,
+    "notify_to": False,
 }
 _LOCATION_FIELDS = {"city": True, "state": True, "nearby": False}
 _ENTITY_FIELDS = {
@@ -73,6 +77,7 @@ _AFFILIATED_FIELDS = {
     "aliases": False,
     "website": False,
 }
+EMAIL_RE = re.compile(r"[^@\s,]+@[^@\s,]+\.[^@\s,]+")
 _NOT_DISTRICT_FIELDS = {"name": True, "location": False, "aliases": False, "url": False}
 
 
@@ -162,10 +167,30 @@ def _district(ctx: Ctx, node: yaml.Node) -> District | None:
     domains = _domains(f)
     website = f.url("website")
     location = _location(ctx, f.node("location")) if "location" in f else None
+    case_prefix = f.scalar("case_prefix")
+    if case_prefix is not None and not CASE_PREFIX_RE.fullmatch(case_prefix):
+        f.ctx.error(
+            f.node("case_prefix"),
+            "district.case_prefix",
+            f"'{case_prefix}' must be a letter then up to 15 letters, digits or '-'",
+        )
+    notify_to = f.str_list("notify_to")
+    for address in notify_to:
+        if not EMAIL_RE.fullmatch(address):
+            f.ctx.error(
+                f.node("notify_to"), "district.notify_to", f"'{address}' is not an e-mail address"
+            )
     if not (key and name and location and domains):
         return None
     return District(
-        key=key, name=name, aliases=aliases, domains=domains, location=location, website=website
+        key=key,
+        name=name,
+        aliases=aliases,
+        domains=domains,
+        location=location,
+        website=website,
+        case_prefix=case_prefix,
+        notify_to=notify_to,
     )
 
 
@@ -274,6 +299,8 @@ def profile_to_dict(p: DistrictProfile) -> dict[str, Any]:
                     }
                 ),
                 "website": d.website,
+                "case_prefix": d.case_prefix,
+                "notify_to": d.notify_to,
             }
         ),
         "entities": [

@@ -149,12 +149,31 @@ def audit_page(ctx: Ctx) -> Response:
     from crawler.db.users import audit_entries, audit_json
 
     action = ctx.request.query_params.get("action") or None
-    entries = [audit_json(e) for e in audit_entries(ctx.db, limit=1000, action=action)]
+    # an admin limited to some districts sees their entries only (and their own sign-ins)
+    limited = list(ctx.user.districts or []) if ctx.user is not None else []
+    only = ctx.request.query_params.get("of_district") or None
+    found = audit_entries(
+        ctx.db,
+        limit=1000,
+        action=action,
+        district=only,
+        districts=limited or None,
+        actor=ctx.user.name if ctx.user is not None else None,
+    )
+    entries = [audit_json(e) for e in found]
     for e in entries:
         e["before_text"] = json.dumps(e["before"], ensure_ascii=False) if e["before"] else ""
         e["after_text"] = json.dumps(e["after"], ensure_ascii=False) if e["after"] else ""
     return page(
-        ctx, "audit.html", {"title": "Audit log", "entries": entries, "action": action or ""}
+        ctx,
+        "audit.html",
+        {
+            "title": "Audit log",
+            "entries": entries,
+            "action": action or "",
+            "only": only or "",
+            "audit_districts": ctx.districts if len(ctx.districts) > 1 else [],
+        },
     )
 
 

@@ -161,6 +161,7 @@ class Ctx:
             address=self.address,
             before=before,
             after=after,
+            district=self.district,
         )
 
 

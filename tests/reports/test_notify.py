@@ -228,7 +228,8 @@ def test_nothing_configured_sends_nothing(scanned):
     assert not pending_path(world.config).exists()
     half = {"SCOUT_SMTP_URL": "smtp://127.0.0.1:1"}
     assert notify_after_scan(world.config, world.factory, scan_id, env=half) == [
-        "no e-mail sent: SCOUT_SMTP_URL is set but SCOUT_NOTIFY_TO is empty"
+        "no e-mail sent: SCOUT_SMTP_URL is set but neither SCOUT_NOTIFY_TO nor the "
+        "district profile's notify_to names a recipient"
     ]
 
 

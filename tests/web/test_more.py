@@ -154,7 +154,8 @@ def test_audit_page_and_cli(web, admin):
     out = runner.invoke(cli_app, ["--database-url", web.world.url, "audit", "--json"])
     assert out.exit_code == 0
     data = json.loads(out.stdout)
-    assert {"at", "actor", "address", "action", "target", "before", "after"} == set(data[0])
+    keys = {"at", "actor", "address", "action", "target", "district", "before", "after"}
+    assert keys == set(data[0])
     assert ("vic", "login-failed") in {(e["actor"], e["action"]) for e in data}
     assert ("ann", "login") in {(e["actor"], e["action"]) for e in data}
 
@@ -171,7 +172,8 @@ def test_users_cli(sqlite_url):
     assert r.exit_code == 1 and "at least" in r.stderr
     data = json.loads(scout("users", "list", "--json").stdout)
     assert [(u["name"], u["role"]) for u in data] == [("pat", "reviewer")]
-    assert set(data[0]) == {"name", "role", "created_at", "last_login_at"}
+    assert set(data[0]) == {"name", "role", "districts", "created_at", "last_login_at"}
+    assert data[0]["districts"] == []  # every district
     from crawler.db import transaction
     from crawler.db.users import find_user
 
