@@ -23,7 +23,12 @@ from crawler.discovery.planning.sites import (
     SITE_HOSTS,
 )
 from crawler.discovery.planning.skips import skip_reason
-from crawler.discovery.planning.terms import EntityTerms, interleave, match_entity
+from crawler.discovery.planning.terms import (
+    ACTIVITY_ROUNDS,
+    EntityTerms,
+    interleave,
+    match_entity,
+)
 from crawler.discovery.planning.text import dedupe
 from crawler.discovery.selfcheck import KnownAccount
 from crawler.district.profile import DistrictProfile
@@ -34,7 +39,6 @@ PAGE_HOST_SHARE = 0.75  # of a page host's request budget, for the handle probe
 # candidates one request can check (the handle probe asks Bluesky's getProfiles for 25 at a
 # time, so it goes deeper into each entity's candidates there)
 HANDLES_PER_REQUEST: dict[str, int] = {Platform.BLUESKY: bluesky.GET_PROFILES_MAX}
-ACTIVITY_ROUNDS = 4  # a school's best handles of its own name come before its activities' handles
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,11 @@ _KIND_RANK = {
     (EntityKind.DEPARTMENT, None): 5,
 }
 
+ACTIVITY_ROUNDS = 4  # a school's best handles of its own name come before its activities' handles
+# Candidates per group a probe may take, by rank: elementary schools and departments seldom
+# have accounts of their own beyond their name, so the budget goes to the schools' activities.
+PROBE_DEPTH: dict[int, int] = {4: 3, 5: 3}
+
 
 @dataclass(slots=True)
 class EntityTerms:
@@ -52,7 +57,10 @@ class EntityTerms:
     handle_groups: list[list[str]] = field(default_factory=list)
 
     def probe_groups(self) -> list[list[str]]:
-        return self.handle_groups or [self.handles]
+        """The candidate groups a probe takes from, each cut to :data:`PROBE_DEPTH` of the
+        entity's rank (an elementary school or a department: its best few names)."""
+        depth = PROBE_DEPTH.get(self.rank)
+        return [g[:depth] for g in self.handle_groups or [self.handles]]
 
     def search_terms(self) -> list[str]:
         return dedupe([*self.names, *self.phrases, *self.activities, *self.broad])
@@ -185,6 +193,40 @@ def entity_terms(
     return t
 
 
+def share_handles(groups: list[EntityTerms]) -> list[EntityTerms]:
+    """Each candidate handle in one group only, the one a probe reaches it in first: rounds
+    of every group's next handle not yet taken (a school's activity groups join
+    :data:`ACTIVITY_ROUNDS` rounds late), so a probe that takes a few handles of every group
+    never spends one on a handle another group already asks for (a team and its school's
+    group of the same activity share that activity's candidates between them)."""
+    lists = [(t, g, group) for t in groups for g, group in enumerate(t.probe_groups())]
+    kept: list[list[str]] = [[] for _ in lists]
+    at = [0] * len(lists)
+    taken: set[str] = set()
+    r = 0
+    while any(at[k] < len(group) for k, (_, _, group) in enumerate(lists)):
+        for k, (_, g, group) in enumerate(lists):
+            if g and r < ACTIVITY_ROUNDS:
+                continue
+            while at[k] < len(group) and group[at[k]] in taken:
+                at[k] += 1
+            if at[k] < len(group):
+                taken.add(group[at[k]])
+                kept[k].append(group[at[k]])
+                at[k] += 1
+        r += 1
+    k = 0
+    for t in groups:
+        n = len(t.probe_groups())
+        mine, k = kept[k : k + n], k + n
+        if t.handle_groups:
+            t.handle_groups = mine
+            t.handles = round_robin(mine)
+        else:
+            t.handles = mine[0]
+    return groups
+
+
 def adhoc_terms(profile: DistrictProfile, name: str) -> EntityTerms:
     """Terms for a name that is not in the profile (``scout search "Lakeview Middle School"``)."""
     low = fold(name)
@@ -231,12 +273,14 @@ def all_terms(
                 f"unknown entity '{entity}' (not in the district profile)", field="entity"
             )
         children = [e for e in profile.entities if e.parent == entity]
-        return [entity_terms(profile, e, style) for e in (ent, *children)]
-    return [
-        district_terms(profile),
-        *(entity_terms(profile, e, style) for e in profile.entities),
-        *(affiliated_terms(profile, a) for a in profile.affiliated),
-    ]
+        return share_handles([entity_terms(profile, e, style) for e in (ent, *children)])
+    return share_handles(
+        [
+            district_terms(profile),
+            *(entity_terms(profile, e, style) for e in profile.entities),
+            *(affiliated_terms(profile, a) for a in profile.affiliated),
+        ]
+    )
 
 
 def interleave(
