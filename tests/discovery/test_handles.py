@@ -108,3 +108,34 @@ def test_an_elementary_school_probes_its_best_few_names():
     best = [c.handle for c in candidates(handle_parts(p, p.entity("kelp")))]
     assert len(best) > depth
     assert kelp.probe_groups() == [best[:depth]]
+
+
+def test_school_and_activity_queries_quote_the_school_name_only():
+    hvhs = {t.key: t for t in all_terms(_profile())}["hvhs"]
+    # basketball is the team's: its own names are searched already
+    assert hvhs.school_activities == [
+        '"Harbor View High School" volleyball',
+        '"Harbor View High School" cross country',
+        '"Harbor View High School" band',
+    ]
+    assert not {t.key: t for t in all_terms(_profile())}["hvhs-bb"].school_activities
+
+
+def test_school_and_activity_queries_use_what_the_first_pages_leave(config):
+    from crawler.discovery.planner import plan
+    from crawler.discovery.planning.sources import SCHOOL_ACTIVITY_SHARE
+    from tests.discovery.conftest import budget, with_
+
+    p = _profile()
+    rows = plan(p, config, sources=["web_search"]).queries["web_search"]
+    activity = [q for q in rows if q.query.endswith('"Harbor View High School" volleyball')]
+    assert activity and all(" site:" in f" {q.query}" for q in activity)
+    first = [q for q in rows if '" ' not in q.query]
+    assert max(q.priority for q in first) < min(q.priority for q in activity)
+    # a tight budget: the first pages of the other terms come first, and half of what they
+    # leave stays for further pages
+    tight = with_(config, budget=budget(searxng_requests_per_scan=len(first) + 4))
+    rows = plan(p, tight, sources=["web_search"]).queries["web_search"]
+    extra = [q for q in rows if '" ' in q.query]
+    assert len(rows) - len(extra) == len(first)
+    assert len(extra) == int(4 * SCHOOL_ACTIVITY_SHARE)

@@ -35,6 +35,8 @@ _KIND_RANK = {
     (EntityKind.DEPARTMENT, None): 5,
 }
 
+# Words that make a name a school's name ('Lincoln High School', not 'Lincoln Lions').
+SCHOOL_WORDS = ("school", "high", "middle", "elementary", "academy", "junior high")
 ACTIVITY_ROUNDS = 4  # a school's best handles of its own name come before its activities' handles
 # Candidates per group a probe may take, by rank: elementary schools and departments seldom
 # have accounts of their own beyond their name, so the budget goes to the schools' activities.
@@ -50,6 +52,10 @@ class EntityTerms:
     names: list[str] = field(default_factory=list)  # full names and long aliases
     phrases: list[str] = field(default_factory=list)  # mascot/town/abbreviation phrases
     activities: list[str] = field(default_factory=list)  # "<mascot> <activity>" phrases
+    # web-search queries of a school's name and one of its activities, the name quoted
+    # ('"Lincoln High School" volleyball'): the activity accounts of a school with a common
+    # name that carry no mascot
+    school_activities: list[str] = field(default_factory=list)
     broad: list[str] = field(default_factory=list)  # many results (the town alone)
     handles: list[str] = field(default_factory=list)  # candidate handles, best first
     # the same candidates in groups (a school's own names, then one group per activity);
@@ -187,10 +193,38 @@ def entity_terms(
         )
     elif mascot and activities:
         t.activities = dedupe([f"{mascot} {act}" for act in activities])
+    t.school_activities = school_activity_queries(profile, ent)
     groups = candidate_groups(handle_parts(profile, ent), style)
     t.handle_groups = [[c.handle for c in g] for g in groups]
     t.handles = round_robin(t.handle_groups)
     return t
+
+
+def school_activity_queries(profile: DistrictProfile, ent: Entity) -> list[str]:
+    """``"<school name>" <activity>`` for each activity of a school that no team or program of
+    its own stands for (their names are searched already), with the school's shortest name
+    that still says it is a school (``Lincoln High School``, not ``Abraham Lincoln High
+    School``, which its accounts seldom spell out)."""
+    if ent.kind != EntityKind.SCHOOL or not ent.activities:
+        return []
+    schoolish = [
+        n for n in (ent.name, *ent.aliases) if not is_abbreviation(n) and _names_a_school(n)
+    ]
+    if not schoolish:
+        return []
+    name = min(schoolish, key=len)
+    teams = {
+        fold(a)
+        for child in profile.entities
+        if child.parent == ent.key and child.kind in TEAM_KINDS
+        for a in child.activities
+    }
+    return [f'"{name}" {act}' for act in ent.activities if fold(act) not in teams]
+
+
+def _names_a_school(name: str) -> bool:
+    words = f" {fold(name)} "
+    return any(f" {w} " in words for w in SCHOOL_WORDS)
 
 
 def share_handles(groups: list[EntityTerms]) -> list[EntityTerms]:
