@@ -204,7 +204,8 @@ def school_activity_queries(profile: DistrictProfile, ent: Entity) -> list[str]:
     """``"<school name>" <activity>`` for each activity of a school that no team or program of
     its own stands for (their names are searched already), with the school's shortest name
     that still says it is a school (``Lincoln High School``, not ``Abraham Lincoln High
-    School``, which its accounts seldom spell out)."""
+    School``, which its accounts seldom spell out); then its shortest name with its mascot
+    and the activity (``"Lincoln Lions" volleyball``)."""
     if ent.kind != EntityKind.SCHOOL or not ent.activities:
         return []
     schoolish = [
@@ -219,7 +220,20 @@ def school_activity_queries(profile: DistrictProfile, ent: Entity) -> list[str]:
         if child.parent == ent.key and child.kind in TEAM_KINDS
         for a in child.activities
     }
-    return [f'"{name}" {act}' for act in ent.activities if fold(act) not in teams]
+    mascot = None
+    if ent.mascot:  # its shortest name with the mascot: the alias 'Wright Aviators', if any
+        core = core_name(ent.name, profile)
+        with_mascot = [a for a in ent.aliases if fold(ent.mascot) in fold(a)]
+        if fold(ent.mascot) not in fold(core):
+            with_mascot.append(f"{core} {ent.mascot}")
+        mascot = min(with_mascot, key=len, default=None)
+    out = []
+    for act in ent.activities:
+        if fold(act) not in teams:
+            out.append(f'"{name}" {act}')
+            if mascot:  # 'Wright Aviators Volleyball', where "Wright Aviators" alone is crowded
+                out.append(f'"{mascot}" {act}')
+    return out
 
 
 def _names_a_school(name: str) -> bool:
