@@ -143,3 +143,14 @@ def test_school_and_activity_queries_use_what_the_first_pages_leave(config):
     extra = [q for q in rows if '" ' in q.query]
     assert len(rows) - len(extra) == len(first)
     assert len(extra) == int(4 * SCHOOL_ACTIVITY_SHARE)
+
+
+def test_a_school_name_with_its_level_is_a_form_too():
+    """'RooseveltMSEagles': the name, the level's short form and the mascot (or an activity)."""
+    p = _profile()
+    own = [c.handle for c in candidates(handle_parts(p, p.entity("hvhs")))]
+    assert "harborviewhsherons" in own
+    style = district_style(p, [("hvhs", "harborviewhsherons")])
+    assert dict(style.patterns) == {"name+level+mascot": 1}
+    hvhs = {t.key: t for t in all_terms(p)}["hvhs"]
+    assert "harborviewhsvolleyball" in hvhs.handle_groups[1]

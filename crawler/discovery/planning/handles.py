@@ -74,6 +74,8 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], float]] = {
     "full": (("full",), 1.0),
     "name": (("name",), 2.5),
     "name+level": (("name", "level"), 2.0),
+    "name+level+mascot": (("name", "level", "mascot"), 2.5),
+    "name+level+act": (("name", "level", "act"), 3.0),
     "name+act": (("name", "act"), 2.5),
     "mascot+act": (("mascot", "act"), 2.5),
     "abbr+act": (("abbr", "act"), 2.5),
@@ -325,7 +327,9 @@ def _joined(c: Candidate) -> str:
 def _family(pattern: str) -> str:
     """The pattern, or ``decorated`` for every pattern with a literal word (``the``, ``official``,
     ``hq``): one family in the spread, as they are variations of the same rare habit."""
-    return "decorated" if set(TEMPLATES[pattern][0]) & set(LITERALS) else pattern
+    if set(TEMPLATES[pattern][0]) & set(LITERALS):
+        return "decorated"
+    return pattern.replace("+level", "")  # 'lincolnhsvball' is a spelling of 'lincolnvball'
 
 
 def spread(ranked: list[Candidate], style: HandleStyle | None = None) -> list[Candidate]:
