@@ -49,10 +49,19 @@ class NameComparison(Comparison):
             return []
         s = self.s
         if m.field in BIO_FIELDS:
-            return [
-                Level("bio_names", f"{m.field} names '{m.form}'", s.w_bio_names),
-                *self._common(m),
-            ]
+            out = [Level("bio_names", f"{m.field} names '{m.form}'", s.w_bio_names)]
+            if f.name and self._mascot_sport_only(f, m.record) is not None:
+                # 'Aviators Volleyball' with a bio naming Wright Brothers High School: the bio
+                # says whose mascot it is, so the name counts as weak evidence, unpenalised
+                out.append(
+                    Level(
+                        "name_weak",
+                        f"name '{' '.join(f.name)}': the mascot and an activity of the school "
+                        "its bio names",
+                        s.w_name_weak,
+                    )
+                )
+            return out + self._common(m)
         what = "handle" if m.field in ("handle", "handle form") else m.field
         shown = f"@{f.candidate.handle}" if what == "handle" else what
         out = []
@@ -79,7 +88,9 @@ class NameComparison(Comparison):
                     s.w_name_weak,
                 )
             )
-        elif (generic := self._mascot_sport_only(f, rec)) is not None:
+        elif (generic := self._mascot_sport_only(f, rec)) is not None and not self._bio_names(
+            f, rec
+        ):
             out += [
                 Level(
                     "name_weak", f"{shown} ~ '{m.form}' (token set {m.score:.0f})", s.w_name_weak
@@ -104,18 +115,21 @@ class NameComparison(Comparison):
         other = self._other_field(f, m)
         if other is not None and not single:
             out.append(other)
-        bio = f" {' '.join(f.bio)} "
-        named = next(
-            (
-                o
-                for fm, o in zip(m.record.forms, m.record.originals, strict=True)
-                if len(fm.split()) >= 2 and f" {fm} " in bio
-            ),
-            None,
-        )
+        named = self._bio_names(f, m.record)
         if named:
             out.append(Level("bio_names", f"{f.bio_source} names '{named}'", s.w_bio_names))
         return out + self._common(m)
+
+    def _bio_names(self, f: Features, rec: Record) -> str | None:
+        """The name of ``rec``, or of its school, that the bio spells out (two words or more):
+        'Mustangs Volleyball' whose bio names Sheyenne High School is that school's team."""
+        bio = f" {' '.join(f.bio)} "
+        parent = self.ref.by_key.get(rec.parent or "")
+        for r in (rec, parent) if parent is not None else (rec,):
+            for fm, o in zip(r.forms, r.originals, strict=True):
+                if len(fm.split()) >= 2 and f" {fm} " in bio:
+                    return o
+        return None
 
     def _common(self, m: EntityMatch) -> list[Level]:
         rec = m.record

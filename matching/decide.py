@@ -31,6 +31,7 @@ from functools import cached_property
 
 from crawler.district.registry import RegistryRow
 from crawler.vocab import CaseKind, Classification, Platform
+from matching import lexicon
 from matching.compare import EntityMatch, named_match
 from matching.compare_levels import Comparison
 from matching.compare_registry import RegistryComparison
@@ -136,6 +137,19 @@ class Evidence:
             self.s.w_place_only,
         )
 
+    @cached_property
+    def former(self) -> Level | None:
+        """Its handle calls it a former account ('old', 'archive'): an impersonator copies a name
+        to pass for the current account, the entity's own old account keeps it."""
+        word = next((w for w in self.f.handle_raw if w in lexicon.FORMER_ACCOUNT_WORDS), None)
+        if word is None:
+            return None
+        return Level(
+            "former_account",
+            f"'{word}' in the handle: a former account of its own, not a copy of the registered one",
+            0.0,
+        )
+
     def about_district(self) -> bool:
         """Words of an affiliated organisation make it the district's only with one of its
         schools (or the district) named, and nothing contradicting it: 'Horace Mustangs Alumni'
@@ -180,6 +194,8 @@ def _impersonation(e: Evidence) -> Result | None:
     level, rh = copy
     if level.code == "impersonation_name" and (e.elsewhere() or e.namesake):
         return None  # the same name in another town, or on a company's page, is not a copy
+    if level.code == "impersonation_name" and e.former is not None:
+        return None  # the entity's own former account ('wbhs_aviators_old'): weighed, a case
     fan = e.fan[0]
     return Result(
         Classification.IMPERSONATION,
@@ -265,6 +281,8 @@ def _weighed(e: Evidence) -> Result:
     place = e.place_only()
     if place is not None:
         levels.append(place)
+    if e.former is not None and e.registry.impersonation(f) is not None:
+        levels.append(e.former)  # why the same name as a registered account is no copy
     if e.word is not None:
         word, kind = e.word
         levels.append(

@@ -291,6 +291,10 @@ NOT_OFFICIAL_PHRASES = (
 )
 OFFICIAL_WORDS = frozenset("official officially verified".split())
 
+# Handle words that call an account a former one of its owner ('wbhs_aviators_old'): not the
+# decoration of an impersonator, who wants to pass for the current account.
+FORMER_ACCOUNT_WORDS = frozenset("old former archive archived retired inactive".split())
+
 # Handle decorations an impersonator adds to a copied handle.
 HANDLE_DECORATIONS = ("official", "real", "the", "its", "hq", "page", "team", "original", "account")
 

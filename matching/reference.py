@@ -345,9 +345,11 @@ class Reference:
             | lexicon.COMMON_NAME_WORDS
         )
         v |= lexicon.CLASSROOM_WORDS | {h.lower() for h in lexicon.HONORIFICS}
-        v |= set(lexicon.HANDLE_DECORATIONS) | {
-            w for ph in lexicon.AFFILIATED_PHRASES for w in ph.split()
-        }
+        v |= (
+            set(lexicon.HANDLE_DECORATIONS)
+            | lexicon.FORMER_ACCOUNT_WORDS
+            | {w for ph in lexicon.AFFILIATED_PHRASES for w in ph.split()}
+        )
         v |= {s.lower() for s in lexicon.STATES} | {
             w for n in lexicon.STATES.values() for w in n.split()
         }

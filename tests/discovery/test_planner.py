@@ -12,6 +12,8 @@ from crawler.discovery.planning.sources import PLANNERS
 from crawler.district.profile import load_profile, profile_from_text
 from crawler.errors import InputError
 from crawler.sample import PROFILE
+from crawler.sampleworld.data import district_keys, load_districts
+from crawler.sampleworld.manifest import build_manifest
 from crawler.vocab import SOURCES
 from tests.discovery.conftest import budget, with_
 
@@ -66,8 +68,9 @@ def test_terms_from_the_profile(profile):
     assert "Mustangs volleyball" in shs.activities  # mascot + activity
     assert "Horace Hawks Football" in hhs_fb.search_terms()
     assert {"sheyennemustangs", "shs_mustangs"} <= set(shs.handles)
-    assert "sheyennevball" in team.handles
-    assert "wfhs_packers_football" in wfhs_fb.handles
+    # a team and its school's group of the same activity share its candidates: each in one
+    assert "sheyennevball" in team.handles + shs.handles
+    assert "wfhs_packers_football" in wfhs_fb.handles + terms["wfhs"].handles
     # bare abbreviations are too ambiguous to search alone
     assert "SHS" not in shs.search_terms()
 
@@ -245,8 +248,10 @@ def test_every_source_has_one_planning_function():
 
 def test_handles_as_districts_name_things(config, keys):
     other = profile_from_text(OTHER_DISTRICT)
-    lhs = {t.key: t for t in all_terms(other)}["lhs"].handles
-    # activities listed on the school, not only on team entities
+    terms = {t.key: t for t in all_terms(other)}
+    # activities listed on the school, not only on team entities (the volleyball team and the
+    # school share the volleyball candidates, each handle in one of them)
+    lhs = terms["lhs"].handles + terms["lhs-vb"].handles
     for h in (
         "ottersfb",
         "otters_volleyball",
@@ -263,8 +268,9 @@ def test_handles_as_districts_name_things(config, keys):
         "lhshq",
     ):
         assert h in lhs, h
+    own = terms["lhs"].handles
     assert (
-        lhs.index("lakesideotters") < lhs.index("lakeside.otters") < lhs.index("thelakesideotters")
+        own.index("lakesideotters") < own.index("lakeside.otters") < own.index("thelakesideotters")
     )
 
 
@@ -285,9 +291,37 @@ def test_probe_finds_the_sample_worlds_probe_handles(profile, config, keys):
     assert {
         ("tiktok", "sheyennemustangsvb"),
         ("tiktok", "horacehawksfootball"),
-        ("youtube", "wfpackershockey"),
         ("bluesky", "wfhspackers.bsky.social"),
     } <= planned
+
+
+@pytest.mark.parametrize("key", district_keys())
+def test_every_account_only_a_probe_finds_is_planned(key, config, keys):
+    """In every tuned sample district (never the held-out one), each account that only the
+    handle probe can find is among the planned candidates, within the default budgets."""
+    world = load_districts((key,))
+    d = world.district(key)
+    if d.held_out:
+        pytest.skip("held out of every tuning step")
+    cfg = with_(config, profile=d.profile, registry=d.registry)
+    p = plan(load_profile(d.profile), cfg)
+    planned = {
+        (str(q.platform), q.query.split("@")[0].removesuffix(".bsky.social").lower())
+        for rows in p.queries.values()
+        for q in rows
+        if q.kind == "handle"
+    }
+    only_probe = [
+        h
+        for h in build_manifest(world, home=key)
+        if h.district == key
+        and "handle_probe" in h.sources
+        and set(h.sources) <= {"handle_probe", "profiles"}
+    ]
+    assert only_probe
+    for h in only_probe:
+        want = h.handle.split("@")[0].removesuffix(".bsky.social").lower()
+        assert (h.platform, want) in planned, h.key
 
 
 def test_registered_handles_show_the_districts_patterns(profile, config):
@@ -338,12 +372,12 @@ def test_district_wide_teams_and_every_activity_get_handles(config, keys):
     assert {"lpsband", "lps_band", "lakesideband"} <= set(terms["lps-band"].handles)
     lhs = terms["lhs"]
     assert "ottersonotters" in lhs.handle_groups[0][:3]
-    assert [g[0] for g in lhs.handle_groups[1:]] == [
-        "ottersonvolleyball",
-        "ottersonfootball",
-        "ottersoncrosscountry",
-    ]
-    assert "ottersonxc" in lhs.handle_groups[3][:3]
+    # one group per activity, each with its own best guesses (the volleyball team's group
+    # took the plainest volleyball forms: the school's volleyball group goes on from there)
+    assert len(lhs.handle_groups) == 4
+    assert {"ottersonfb", "ottersonfootball"} & set(lhs.handle_groups[2][:6])
+    assert "ottersonxc" in lhs.handle_groups[3][:6]
+    assert any(h.startswith("otterson") for h in terms["lhs-vb"].handle_groups[0][:8])
     rows = plan(profile, config, sources=["handle_probe"]).queries["handle_probe"]
     tiktok = [q.query for q in rows if q.platform == "tiktok" and q.entity_key == "lhs"]
     assert tiktok.index("ottersonotters") < tiktok.index("ottersonxc")

@@ -47,3 +47,67 @@ def test_the_rules_read_their_numbers_from_the_settings(sample_profile, sample_r
     )
     settings = MatchSettings.from_mapping({"impersonation_confidence": 0.9})
     assert Matcher(sample_profile, sample_registry, settings).assess(c).confidence == 0.9
+
+
+@pytest.mark.parametrize("handle", ["sheyenne_hs_old", "sheyennehsarchive"])
+def test_a_former_account_of_the_school_is_no_impersonation(matcher, handle) -> None:
+    """The registered display name, but the handle calls it a former account: the school's own
+    old account (a case to clean up), not a copy; the explanation says why."""
+    c = Candidate(
+        "instagram",
+        handle,
+        f"https://www.instagram.com/{handle}/",
+        display_name="Sheyenne High School",
+        bio="Sheyenne High School Mustangs, West Fargo ND",
+    )
+    r = matcher.assess(c)
+    assert (r.classification, r.rule) == ("unregistered", "weighed")
+    assert "former_account" in {lv.code for lv in r.explanation}
+    copy = Candidate(
+        "instagram",
+        "sheyenne_hs_official",
+        "https://www.instagram.com/sheyenne_hs_official/",
+        display_name="Sheyenne High School",
+        bio="Sheyenne High School Mustangs, West Fargo ND",
+    )
+    assert matcher.assess(copy).classification == "impersonation"
+
+
+def test_a_mascot_and_sport_name_counts_when_the_bio_names_the_school(matcher) -> None:
+    """'Mustangs Volleyball' alone could be any Mustangs school; with a bio naming Sheyenne High
+    School, the bio says whose mascot it is: a case, and the explanation says so."""
+    url = "https://www.youtube.com/@mustangsvball"
+    named = Candidate(
+        "youtube",
+        "mustangsvball",
+        url,
+        display_name="Mustangs Volleyball",
+        bio="Sheyenne High School volleyball.",
+    )
+    r = matcher.assess(named)
+    assert r.classification == "unregistered"
+    codes = {lv.code for lv in r.explanation}
+    assert "bio_names" in codes and "mascot_sport_only" not in codes
+    alone = Candidate(
+        "youtube",
+        "mustangsvball",
+        url,
+        display_name="Mustangs Volleyball",
+        bio="Volleyball highlights.",
+    )
+    assert matcher.assess(alone).classification not in ("unregistered", "impersonation")
+
+
+def test_the_bio_alone_naming_the_school_of_a_mascot_and_sport_name(matcher) -> None:
+    """Found by the name in its bio (no team of that activity to match the name): the name made
+    of the school's mascot and an activity adds its weak weight, said in the explanation."""
+    c = Candidate(
+        "youtube",
+        "mustangsorchestra",
+        "https://www.youtube.com/@mustangsorchestra",
+        display_name="Mustangs Orchestra",
+        bio="The orchestra of Sheyenne High School.",
+    )
+    r = matcher.assess(c)
+    assert r.classification == "unregistered"
+    assert "mascot_sport_only" not in {lv.code for lv in r.explanation}

@@ -7,12 +7,16 @@ people type: ``vball``, ``hoops``, ``xc``, from :data:`ACTIVITY_SHORT`), the pat
 ``shs_volleyball``, ``wf.packers.hockey``). Each candidate gets a score (lower first): the
 pattern's rank, the separator, the activity form and the length; patterns, separators and
 forms the district's own registered handles use (:func:`handle_style`) come first.
+A probe takes only an entity's first few candidates per platform, so the order is spread
+(:func:`spread`): every pattern's best words before any pattern's fifth, and the separated
+forms (``wbhs_xc``, ``lincoln.lions.vball``) a few places after their words.
 Platforms keep the candidates their handle rules allow (``crawler.platforms``).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -59,7 +63,7 @@ ACTIVITY_SHORT: dict[str, tuple[str, ...]] = {
 
 # Separators between the parts of a handle, in order of how common they are.
 SEPARATORS: tuple[str, ...] = ("", "_", ".", "-")
-SEPARATOR_COST: dict[str, float] = {"": 0.0, "_": 1.0, ".": 2.0, "-": 2.5}
+SEPARATOR_COST: dict[str, float] = {"": 0.0, "_": 0.6, ".": 1.0, "-": 2.0}
 
 # Patterns: roles joined in order, and their rank (lower: more natural). ``name``: the
 # distinctive name; ``abbr``: an abbreviation or the initials; ``mascot``; ``act``: an
@@ -70,11 +74,13 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], float]] = {
     "full": (("full",), 1.0),
     "name": (("name",), 2.5),
     "name+level": (("name", "level"), 2.0),
-    "name+act": (("name", "act"), 2.0),
-    "mascot+act": (("mascot", "act"), 3.0),
-    "abbr+act": (("abbr", "act"), 3.0),
-    "name+mascot+act": (("name", "mascot", "act"), 3.5),
-    "abbr+mascot+act": (("abbr", "mascot", "act"), 3.5),
+    "name+level+mascot": (("name", "level", "mascot"), 2.5),
+    "name+level+act": (("name", "level", "act"), 3.0),
+    "name+act": (("name", "act"), 2.5),
+    "mascot+act": (("mascot", "act"), 2.5),
+    "abbr+act": (("abbr", "act"), 2.5),
+    "name+mascot+act": (("name", "mascot", "act"), 2.5),
+    "abbr+mascot+act": (("abbr", "mascot", "act"), 2.5),
     "the+name+mascot": (("the", "name", "mascot"), 6.0),
     "name+mascot+official": (("name", "mascot", "official"), 6.0),
     "abbr+mascot+official": (("abbr", "mascot", "official"), 6.5),
@@ -83,12 +89,15 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], float]] = {
     "name+hq": (("name", "hq"), 7.0),
 }
 LEVEL_SHORT = {"high": "hs", "middle": "ms", "elementary": "elem"}
-STYLE_BONUS = 3.0  # a pattern the district's registered handles use
-SHAPE_BONUS = 2.5
+STYLE_BONUS = 1.0  # a pattern the district's registered handles use
+SHAPE_BONUS = 0.7
 NAME_BONUS = 1.0  # the pattern the entity's own name follows  # the same pattern with another kind of name (abbreviation for name)
 LITERALS = ("the", "official", "hq")
 FORM_COST = 0.3  # each later form of a word (a second abbreviation, a shorter activity form)
+# a later name (``thomasjefferson`` after ``jefferson``) and the singular mascot are rarer
+LATER_FORM_COST = {"name": 0.6, "mascot": 0.6, "abbr": 0.5}
 USED_SEPARATOR_COST = 0.5  # a separator the district's registered handles use
+READABLE_SEPARATOR_SHARE = 0.6  # of a separator's cost where it makes the handle readable
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +108,8 @@ class HandleStyle:
     separators: frozenset[str] = frozenset()
     short_forms: bool = False
     singular: bool = False
+    # the words they are made of (``wf``, ``packer``, ``vb``): these forms come first
+    words: frozenset[str] = frozenset()
 
     def bonus(self, pattern: str) -> float:
         """How much earlier a pattern comes: in proportion to how many registered handles use
@@ -186,8 +197,11 @@ def entity_parts(
     )
 
 
-def _choices(role: str, parts: Parts, act: list[str]) -> list[tuple[str, float]]:
-    """The words a role may take, each with its cost (later forms cost a little more)."""
+def _choices(
+    role: str, parts: Parts, act: list[str], style: HandleStyle
+) -> list[tuple[str, float]]:
+    """The words a role may take, each with its cost (later forms cost a little more; the
+    forms the district's registered handles use come first)."""
     if role in LITERALS:
         return [(role, 0.0)]
     words = {
@@ -198,13 +212,23 @@ def _choices(role: str, parts: Parts, act: list[str]) -> list[tuple[str, float]]
         "act": act,
         "level": parts.level,
     }[role]
-    return [(w, i * FORM_COST) for i, w in enumerate(words)]
+    if style.words:
+        words = sorted(words, key=lambda w: w not in style.words)
+    if role == "act":  # the long form and the first short one are as common as each other
+        return [(w, max(i - 1, 0) * FORM_COST + (0.1 if i else 0.0)) for i, w in enumerate(words)]
+    step = LATER_FORM_COST.get(role, FORM_COST)
+    return [(w, i * step) for i, w in enumerate(words)]
 
 
-def _expand(roles: tuple[str, ...], parts: Parts, act: list[str]) -> list[tuple[list[str], float]]:
+def _expand(
+    roles: tuple[str, ...], parts: Parts, act: list[str], style: HandleStyle | None = None
+) -> list[tuple[list[str], float]]:
+    style = style or HandleStyle()
     out: list[tuple[list[str], float]] = [([], 0.0)]
     for role in roles:
-        out = [([*ws, w], c + cost) for ws, c in out for w, cost in _choices(role, parts, act)]
+        out = [
+            ([*ws, w], c + cost) for ws, c in out for w, cost in _choices(role, parts, act, style)
+        ]
     return out
 
 
@@ -216,9 +240,14 @@ class Candidate:
     pattern: str
     separator: str
     score: float
+    words: tuple[str, ...] = ()
 
 
 MAX_CANDIDATES = 400  # per entity, after ranking
+SPREAD_HEAD = 60  # the words spread over the patterns (more than any probe takes)
+PATTERN_REPEAT = 1.0  # the cost of a pattern's next pick
+SEPARATOR_PLACES = 6.0  # places a separator form comes after its words, per unit of its cost
+SEPARATOR_SPACING = 1.0  # places between one separator form and the next
 
 
 def _form_cost(
@@ -247,16 +276,24 @@ def _pattern_candidates(pattern: str, parts: Parts, style: HandleStyle) -> Itera
     ):
         rank -= NAME_BONUS  # the entity's own name is made this way: its short forms too
     for act in parts.acts if "act" in roles else [[]]:
-        for words, cost in _expand(roles, parts, act):
+        for words, cost in _expand(roles, parts, act, style):
             cost += _form_cost(roles, words, parts, act, style)
             for sep in SEPARATORS if len(words) > 1 else ("",):
                 handle = sep.join(words)
-                sep_cost = (
-                    min(USED_SEPARATOR_COST, SEPARATOR_COST[sep])
-                    if sep in style.separators
-                    else SEPARATOR_COST[sep]
+                sep_cost = separator_cost(sep, roles, style)
+                yield Candidate(
+                    handle, pattern, sep, rank + cost + sep_cost + len(handle) / 40, tuple(words)
                 )
-                yield Candidate(handle, pattern, sep, rank + cost + sep_cost + len(handle) / 40)
+
+
+def separator_cost(sep: str, roles: tuple[str, ...], style: HandleStyle) -> float:
+    """What a separator costs in a handle of ``roles``: less where the run-together form is
+    hard to read (an abbreviation first, ``wbhs_xc``; three words, ``lincoln.lions.vball``),
+    and at most :data:`USED_SEPARATOR_COST` where the district's registered handles use it."""
+    cost = SEPARATOR_COST[sep]
+    if sep and (roles[0] == "abbr" or len(roles) >= 3):
+        cost *= READABLE_SEPARATOR_SHARE
+    return min(USED_SEPARATOR_COST, cost) if sep in style.separators else cost
 
 
 def shape(pattern: str) -> str:
@@ -279,7 +316,71 @@ def candidates(parts: Parts, style: HandleStyle | None = None) -> list[Candidate
         if c.handle not in seen and valid_handle(c.handle):
             seen.add(c.handle)
             kept.append(c)
-    return kept[:MAX_CANDIDATES]
+    return spread(kept, style)[:MAX_CANDIDATES]
+
+
+def _joined(c: Candidate) -> str:
+    """The candidate's words without separators: ``lincoln.lions.vball`` -> ``lincolnlionsvball``."""
+    return c.handle.replace(c.separator, "") if c.separator else c.handle
+
+
+def _family(pattern: str) -> str:
+    """The pattern, or ``decorated`` for every pattern with a literal word (``the``, ``official``,
+    ``hq``): one family in the spread, as they are variations of the same rare habit."""
+    if set(TEMPLATES[pattern][0]) & set(LITERALS):
+        return "decorated"
+    return pattern.replace("+level", "")  # 'lincolnhsvball' is a spelling of 'lincolnvball'
+
+
+def spread(ranked: list[Candidate], style: HandleStyle | None = None) -> list[Candidate]:
+    """The candidates in probing order, in two steps. First the *words* (a candidate without
+    its separator) are ordered by score, each pick costing :data:`PATTERN_REPEAT` more for
+    every earlier pick of its pattern (:func:`_family`), so a probe of a dozen handles tries
+    ``<mascot><act>``, ``<abbr><mascot><act>`` and ``<name><act>`` before a fifth spelling of
+    one of them. Then each separator form follows its words a few places later
+    (:func:`separator_cost` times :data:`SEPARATOR_PLACES`): ``wbhs_xc`` right after
+    ``wbhsxc``, ``lincoln.lions.vball`` soon after ``lincolnlionsvball``; each further
+    separator form comes :data:`SEPARATOR_SPACING` places later still, so they do not crowd
+    out new words, but never after words of a higher score (``lakeside.otters`` before
+    ``thelakesideotters``)."""
+    style = style or HandleStyle()
+    bases: dict[str, Candidate] = {}
+    for c in ranked:
+        bases.setdefault(_joined(c), c)
+    pool = list(bases.values())
+    order: dict[str, int] = {}
+    picks: Counter[str] = Counter()
+    while pool and len(order) < SPREAD_HEAD:
+        i = min(
+            range(len(pool)),
+            key=lambda i: pool[i].score + PATTERN_REPEAT * picks[_family(pool[i].pattern)],
+        )
+        c = pool.pop(i)
+        order[_joined(c)] = len(order)
+        picks[_family(c.pattern)] += 1
+    for c in pool:  # the rest in score order
+        order[_joined(c)] = len(order)
+
+    def place(c: Candidate) -> float:
+        roles = TEMPLATES[c.pattern][0]
+        return order[_joined(c)] + SEPARATOR_PLACES * separator_cost(c.separator, roles, style)
+
+    plain = sorted((c for c in ranked if not c.separator), key=place)
+    joined = sorted((c for c in ranked if c.separator), key=place)
+    out: list[Candidate] = []
+    words = forms = 0  # plain and separator forms so far
+    while plain or joined:
+        if joined and (
+            not plain
+            or place(joined[0]) + SEPARATOR_SPACING * forms <= words
+            or joined[0].score < plain[0].score
+        ):
+            out.append(joined.pop(0))
+            forms += 1
+        else:
+            out.append(plain.pop(0))
+            words += 1
+    return out
 
 
 def candidate_groups(parts: Parts, style: HandleStyle | None = None) -> list[list[Candidate]]:
@@ -307,6 +408,7 @@ def handle_style(registered: Iterable[tuple[str, Parts]]) -> HandleStyle:
     patterns: dict[str, int] = {}
     seps: set[str] = set()
     short = singular = False
+    words: set[str] = set()
     for handle, parts in registered:
         match = next(
             (c for g in candidate_groups(parts) for c in g if c.handle == handle.lower()), None
@@ -315,6 +417,7 @@ def handle_style(registered: Iterable[tuple[str, Parts]]) -> HandleStyle:
             continue
         patterns[match.pattern] = patterns.get(match.pattern, 0) + 1
         seps.add(match.separator)
+        words.update(match.words)
         roles = TEMPLATES[match.pattern][0]
         if "act" in roles:
             short = short or any(
@@ -322,7 +425,9 @@ def handle_style(registered: Iterable[tuple[str, Parts]]) -> HandleStyle:
             )
         if "mascot" in roles and len(parts.mascot) > 1:
             singular = singular or parts.mascot[0] not in match.handle
-    return HandleStyle(tuple(sorted(patterns.items())), frozenset(seps - {""}), short, singular)
+    return HandleStyle(
+        tuple(sorted(patterns.items())), frozenset(seps - {""}), short, singular, frozenset(words)
+    )
 
 
 def valid_handles(items: Iterable[str]) -> list[str]:

@@ -23,7 +23,12 @@ from crawler.discovery.planning.sites import (
     SITE_HOSTS,
 )
 from crawler.discovery.planning.skips import skip_reason
-from crawler.discovery.planning.terms import EntityTerms, interleave, match_entity
+from crawler.discovery.planning.terms import (
+    ACTIVITY_ROUNDS,
+    EntityTerms,
+    interleave,
+    match_entity,
+)
 from crawler.discovery.planning.text import dedupe
 from crawler.discovery.selfcheck import KnownAccount
 from crawler.district.profile import DistrictProfile
@@ -31,10 +36,10 @@ from crawler.platforms import PLATFORMS, bluesky
 from crawler.vocab import Platform, Source
 
 PAGE_HOST_SHARE = 0.75  # of a page host's request budget, for the handle probe
+SCHOOL_ACTIVITY_SHARE = 0.5  # of the web-search requests the first pages leave
 # candidates one request can check (the handle probe asks Bluesky's getProfiles for 25 at a
 # time, so it goes deeper into each entity's candidates there)
 HANDLES_PER_REQUEST: dict[str, int] = {Platform.BLUESKY: bluesky.GET_PROFILES_MAX}
-ACTIVITY_ROUNDS = 4  # a school's best handles of its own name come before its activities' handles
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,10 +126,11 @@ def _site_rows(t: EntityTerms, prio: int, term: str, platforms: list[str]) -> li
         if not chosen:
             continue
         sites = " OR ".join(f"site:{h}" for p in chosen for h in SITE_HOSTS[p])
+        quoted = term if '"' in term else f'"{term}"'  # a term may quote its own phrase
         rows.append(
             PlannedQuery(
                 Source.WEB_SEARCH,
-                f'{sites} "{term}"',
+                f"{sites} {quoted}",
                 chosen[0] if len(chosen) == 1 else None,
                 t.key,
                 prio * 10 + min(i, 9),
@@ -157,8 +163,20 @@ def plan_web_search(ctx: PlanContext) -> SourcePlan:
         b.queries_per_entity,
     )
     rows = [row for prio, t, term in terms for row in _site_rows(t, prio, term, platforms)]
-    backend = "SearXNG" if config.searxng_url else "Brave"
     kept, cut = budgeted(rows, requests)
+    # then each school with one of its activities, within SCHOOL_ACTIVITY_SHARE of what the
+    # first pages leave (the rest goes to further pages of the queries above)
+    after = b.queries_per_entity
+    extra = [
+        row
+        for prio, t, term in interleave(
+            [(t, t.school_activities) for t in ctx.groups], b.queries_per_entity
+        )
+        for row in _site_rows(t, prio + after * 10, term, platforms)
+    ]
+    more, cut2 = budgeted(extra, int((requests - len(kept)) * SCHOOL_ACTIVITY_SHARE))
+    kept, cut = kept + more, cut + cut2
+    backend = "SearXNG" if config.searxng_url else "Brave"
     note = (
         f"{backend}: {requests} requests; up to {ctx.pages} pages per query while the budget lasts"
     )

@@ -35,6 +35,13 @@ _KIND_RANK = {
     (EntityKind.DEPARTMENT, None): 5,
 }
 
+# Words that make a name a school's name ('Lincoln High School', not 'Lincoln Lions').
+SCHOOL_WORDS = ("school", "high", "middle", "elementary", "academy", "junior high")
+ACTIVITY_ROUNDS = 4  # a school's best handles of its own name come before its activities' handles
+# Candidates per group a probe may take, by rank: elementary schools and departments seldom
+# have accounts of their own beyond their name, so the budget goes to the schools' activities.
+PROBE_DEPTH: dict[int, int] = {4: 3, 5: 3}
+
 
 @dataclass(slots=True)
 class EntityTerms:
@@ -45,6 +52,10 @@ class EntityTerms:
     names: list[str] = field(default_factory=list)  # full names and long aliases
     phrases: list[str] = field(default_factory=list)  # mascot/town/abbreviation phrases
     activities: list[str] = field(default_factory=list)  # "<mascot> <activity>" phrases
+    # web-search queries of a school's name and one of its activities, the name quoted
+    # ('"Lincoln High School" volleyball'): the activity accounts of a school with a common
+    # name that carry no mascot
+    school_activities: list[str] = field(default_factory=list)
     broad: list[str] = field(default_factory=list)  # many results (the town alone)
     handles: list[str] = field(default_factory=list)  # candidate handles, best first
     # the same candidates in groups (a school's own names, then one group per activity);
@@ -52,7 +63,10 @@ class EntityTerms:
     handle_groups: list[list[str]] = field(default_factory=list)
 
     def probe_groups(self) -> list[list[str]]:
-        return self.handle_groups or [self.handles]
+        """The candidate groups a probe takes from, each cut to :data:`PROBE_DEPTH` of the
+        entity's rank (an elementary school or a department: its best few names)."""
+        depth = PROBE_DEPTH.get(self.rank)
+        return [g[:depth] for g in self.handle_groups or [self.handles]]
 
     def search_terms(self) -> list[str]:
         return dedupe([*self.names, *self.phrases, *self.activities, *self.broad])
@@ -179,10 +193,86 @@ def entity_terms(
         )
     elif mascot and activities:
         t.activities = dedupe([f"{mascot} {act}" for act in activities])
+    t.school_activities = school_activity_queries(profile, ent)
     groups = candidate_groups(handle_parts(profile, ent), style)
     t.handle_groups = [[c.handle for c in g] for g in groups]
     t.handles = round_robin(t.handle_groups)
     return t
+
+
+def school_activity_queries(profile: DistrictProfile, ent: Entity) -> list[str]:
+    """``"<school name>" <activity>`` for each activity of a school that no team or program of
+    its own stands for (their names are searched already), with the school's shortest name
+    that still says it is a school (``Lincoln High School``, not ``Abraham Lincoln High
+    School``, which its accounts seldom spell out); then its shortest name with its mascot
+    and the activity (``"Lincoln Lions" volleyball``)."""
+    if ent.kind != EntityKind.SCHOOL or not ent.activities:
+        return []
+    schoolish = [
+        n for n in (ent.name, *ent.aliases) if not is_abbreviation(n) and _names_a_school(n)
+    ]
+    if not schoolish:
+        return []
+    name = min(schoolish, key=len)
+    teams = {
+        fold(a)
+        for child in profile.entities
+        if child.parent == ent.key and child.kind in TEAM_KINDS
+        for a in child.activities
+    }
+    mascot = None
+    if ent.mascot:  # its shortest name with the mascot: the alias 'Wright Aviators', if any
+        core = core_name(ent.name, profile)
+        with_mascot = [a for a in ent.aliases if fold(ent.mascot) in fold(a)]
+        if fold(ent.mascot) not in fold(core):
+            with_mascot.append(f"{core} {ent.mascot}")
+        mascot = min(with_mascot, key=len, default=None)
+    out = []
+    for act in ent.activities:
+        if fold(act) not in teams:
+            out.append(f'"{name}" {act}')
+            if mascot:  # 'Wright Aviators Volleyball', where "Wright Aviators" alone is crowded
+                out.append(f'"{mascot}" {act}')
+    return out
+
+
+def _names_a_school(name: str) -> bool:
+    words = f" {fold(name)} "
+    return any(f" {w} " in words for w in SCHOOL_WORDS)
+
+
+def share_handles(groups: list[EntityTerms]) -> list[EntityTerms]:
+    """Each candidate handle in one group only, the one a probe reaches it in first: rounds
+    of every group's next handle not yet taken (a school's activity groups join
+    :data:`ACTIVITY_ROUNDS` rounds late), so a probe that takes a few handles of every group
+    never spends one on a handle another group already asks for (a team and its school's
+    group of the same activity share that activity's candidates between them)."""
+    lists = [(t, g, group) for t in groups for g, group in enumerate(t.probe_groups())]
+    kept: list[list[str]] = [[] for _ in lists]
+    at = [0] * len(lists)
+    taken: set[str] = set()
+    r = 0
+    while any(at[k] < len(group) for k, (_, _, group) in enumerate(lists)):
+        for k, (_, g, group) in enumerate(lists):
+            if g and r < ACTIVITY_ROUNDS:
+                continue
+            while at[k] < len(group) and group[at[k]] in taken:
+                at[k] += 1
+            if at[k] < len(group):
+                taken.add(group[at[k]])
+                kept[k].append(group[at[k]])
+                at[k] += 1
+        r += 1
+    k = 0
+    for t in groups:
+        n = len(t.probe_groups())
+        mine, k = kept[k : k + n], k + n
+        if t.handle_groups:
+            t.handle_groups = mine
+            t.handles = round_robin(mine)
+        else:
+            t.handles = mine[0]
+    return groups
 
 
 def adhoc_terms(profile: DistrictProfile, name: str) -> EntityTerms:
@@ -231,12 +321,14 @@ def all_terms(
                 f"unknown entity '{entity}' (not in the district profile)", field="entity"
             )
         children = [e for e in profile.entities if e.parent == entity]
-        return [entity_terms(profile, e, style) for e in (ent, *children)]
-    return [
-        district_terms(profile),
-        *(entity_terms(profile, e, style) for e in profile.entities),
-        *(affiliated_terms(profile, a) for a in profile.affiliated),
-    ]
+        return share_handles([entity_terms(profile, e, style) for e in (ent, *children)])
+    return share_handles(
+        [
+            district_terms(profile),
+            *(entity_terms(profile, e, style) for e in profile.entities),
+            *(affiliated_terms(profile, a) for a in profile.affiliated),
+        ]
+    )
 
 
 def interleave(

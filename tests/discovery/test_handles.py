@@ -1,0 +1,156 @@
+"""Candidate handles: the forms schools use for their teams' accounts, in an order a small
+probe budget can live with, and each candidate probed once per scan."""
+
+from __future__ import annotations
+
+from crawler.discovery.planning.handles import (
+    HandleStyle,
+    candidates,
+    separator_cost,
+)
+from crawler.discovery.planning.terms import (
+    PROBE_DEPTH,
+    all_terms,
+    district_style,
+    handle_parts,
+)
+from crawler.district.profile import profile_from_text
+
+# An invented district, unlike the sample worlds: a two-word school name, an abbreviation
+# alias, a common-word mascot, a team of the school and a program of the whole district.
+HARBOR = """
+district:
+  key: hvsd
+  name: Harbor View School District
+  aliases: [HVSD]
+  domains: [harborview.k12.wa.us]
+  location: {city: Harbor View, state: WA}
+entities:
+  - {key: hvhs, kind: school, name: Harbor View High School, aliases: [HVHS], level: high,
+     mascot: Herons, activities: [volleyball, basketball, cross country, band]}
+  - {key: hvhs-bb, kind: team, name: Harbor View Herons Basketball, parent: hvhs,
+     activities: [basketball]}
+  - {key: hv-band, kind: program, name: HVSD Bands, parent: hvsd, activities: [band]}
+  - {key: kelp, kind: school, name: Kelp Bay Elementary, level: elementary}
+"""
+
+
+def _profile():
+    return profile_from_text(HARBOR, "harbor.yaml")
+
+
+def _team(handles: int = 12) -> list[str]:
+    p = _profile()
+    return [c.handle for c in candidates(handle_parts(p, p.entity("hvhs-bb")))][:handles]
+
+
+def test_a_dozen_candidates_of_a_team_try_every_form_schools_use():
+    first = _team()
+    assert first[0] == "harborviewheronsbasketball"  # the team's own name
+    assert "hvhsheronsbball" in first  # <abbr><mascot><short activity>
+    assert "heronsbball" in first  # <mascot><short activity>
+    assert "harborviewheronsbball" in first  # <name><mascot><short activity>
+    assert {"hvhsbball", "hvhsbasketball"} & set(first)  # <abbr><activity>
+    # a separated three-word form of the team's name
+    assert {"harborview_herons_basketball", "harborview.herons.basketball"} & set(first)
+
+
+def test_a_separator_costs_less_where_the_joined_form_is_hard_to_read():
+    style = HandleStyle()
+    assert separator_cost("_", ("abbr", "act"), style) < separator_cost("_", ("name", "act"), style)
+    three = ("name", "mascot", "act")
+    assert separator_cost(".", three, style) < separator_cost(".", ("name", "mascot"), style)
+    assert separator_cost("", three, style) == 0.0
+    # a separator the district's registered handles use is cheap everywhere
+    used = HandleStyle(separators=frozenset({"-"}))
+    assert separator_cost("-", ("name", "mascot"), used) < separator_cost("-", three, style)
+
+
+def test_abbreviation_and_underscore_come_early_for_a_district_program():
+    p = _profile()
+    first = [c.handle for c in candidates(handle_parts(p, p.entity("hv-band")))][:8]
+    assert "hvsdband" in first or "hvsdbands" in first
+    assert "hvsd_band" in first or "hvsd_bands" in first
+
+
+def test_the_forms_of_the_districts_registered_handles_come_first():
+    p = _profile()
+    plain = [c.handle for c in candidates(handle_parts(p, p.entity("hvhs-bb")))]
+    # the district writes basketball 'hoops' and the mascot singular ('hvhsheronhoops')
+    style = district_style(p, [("hvhs-bb", "hvhsheronhoops")])
+    assert {"hoops", "heron"} <= style.words
+    styled = [c.handle for c in candidates(handle_parts(p, p.entity("hvhs-bb")), style)]
+    assert styled.index("heronhoops") < plain.index("heronhoops")
+    assert any("hoops" in h for h in styled[:4])
+
+
+def test_each_candidate_is_in_one_group_only():
+    terms = all_terms(_profile())
+    seen: dict[str, str] = {}
+    for t in terms:
+        for g, group in enumerate(t.probe_groups()):
+            for h in group:
+                assert h not in seen, (h, seen.get(h), f"{t.key}[{g}]")
+                seen[h] = f"{t.key}[{g}]"
+    by = {t.key: t for t in terms}
+    # the team and its school's basketball group share the basketball candidates: the team
+    # (probed from the first round) has the plainest ones, the school's group goes on from there
+    team = by["hvhs-bb"].handle_groups[0]
+    school_bb = by["hvhs"].handle_groups[2]
+    assert "hvhsheronsbball" in team[:12]
+    assert school_bb and not set(school_bb) & set(team)
+
+
+def test_an_elementary_school_probes_its_best_few_names():
+    p = _profile()
+    kelp = {t.key: t for t in all_terms(p)}["kelp"]
+    depth = PROBE_DEPTH[kelp.rank]
+    best = [c.handle for c in candidates(handle_parts(p, p.entity("kelp")))]
+    assert len(best) > depth
+    assert kelp.probe_groups() == [best[:depth]]
+
+
+def test_school_and_activity_queries_quote_the_school_name_only():
+    """The school's name (or its name and mascot) quoted, the activity not."""
+    hvhs = {t.key: t for t in all_terms(_profile())}["hvhs"]
+    # basketball is the team's: its own names are searched already
+    assert hvhs.school_activities == [
+        '"Harbor View High School" volleyball',
+        '"Harbor View Herons" volleyball',
+        '"Harbor View High School" cross country',
+        '"Harbor View Herons" cross country',
+        '"Harbor View High School" band',
+        '"Harbor View Herons" band',
+    ]
+    assert not {t.key: t for t in all_terms(_profile())}["hvhs-bb"].school_activities
+
+
+def test_school_and_activity_queries_use_what_the_first_pages_leave(config):
+    from crawler.discovery.planner import plan
+    from crawler.discovery.planning.sources import SCHOOL_ACTIVITY_SHARE
+    from tests.discovery.conftest import budget, with_
+
+    p = _profile()
+    rows = plan(p, config, sources=["web_search"]).queries["web_search"]
+    activity = [q for q in rows if q.query.endswith('"Harbor View High School" volleyball')]
+    assert activity and all(" site:" in f" {q.query}" for q in activity)
+    first = [q for q in rows if '" ' not in q.query]
+    assert max(q.priority for q in first) < min(q.priority for q in activity)
+    # a tight budget: the first pages of the other terms come first, and half of what they
+    # leave stays for further pages
+    tight = with_(config, budget=budget(searxng_requests_per_scan=len(first) + 4))
+    rows = plan(p, tight, sources=["web_search"]).queries["web_search"]
+    extra = [q for q in rows if '" ' in q.query]
+    assert len(rows) - len(extra) == len(first)
+    assert len(extra) == int(4 * SCHOOL_ACTIVITY_SHARE)
+
+
+def test_a_school_name_with_its_level_is_a_form_too():
+    """'RooseveltMSEagles': the name, the level's short form and the mascot (or an activity)."""
+    p = _profile()
+    own = [c.handle for c in candidates(handle_parts(p, p.entity("hvhs")))]
+    assert "harborviewhsherons" in own
+    style = district_style(p, [("hvhs", "harborviewhsherons")])
+    assert dict(style.patterns) == {"name+level+mascot": 1}
+    hvhs = {t.key: t for t in all_terms(p)}["hvhs"]
+    assert "harborviewhsvolleyball" in hvhs.handle_groups[1]
