@@ -112,7 +112,9 @@ class WebSearchSpider(ApiSearchSpider):
             if not self.allow_request(first_page=False):
                 return
             self.crawler.stats.inc_value(f"scout/{self.name}/split_queries")
-            split = PlannedQuery(pq.source, query, platform, pq.entity_key, pq.priority)
+            split = PlannedQuery(
+                pq.source, query, platform, pq.entity_key, pq.priority, fresh=pq.fresh
+            )
             yield self.search_request(split, None, 1, 0)
 
     @property

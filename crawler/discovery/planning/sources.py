@@ -140,31 +140,37 @@ WEB_Q_CHARS = 400  # Brave's longest q (and a sane length for SearXNG's engines)
 
 
 def _grouped_site_rows(rows: list[PlannedQuery]) -> list[PlannedQuery]:
-    """``fresh`` queries: the terms of ``rows`` with the same ``site:`` part joined with
-    ``OR`` (``site:a OR site:b "t1" OR "t2"``), each query at most :data:`WEB_Q_CHARS` long:
-    what is new in a month is little, so one query asks for many terms."""
-    by_sites: dict[tuple[str, str | None], list[str]] = {}
+    """``fresh`` queries: the terms of ``rows`` joined with ``OR`` under all their ``site:``
+    hosts (``site:a OR site:b "t1" OR "t2"``), each query at most :data:`WEB_Q_CHARS` long:
+    what is new in a month is little, so one query asks for many terms on every platform."""
+    sites: dict[str, None] = {}
+    platforms: set[str | None] = set()
+    terms: dict[str, None] = {}
     for r in rows:
-        sites, sep, term = r.query.partition(' "')
-        if not sep:
-            by_sites.setdefault((r.query, r.platform), [])
-            continue
-        by_sites.setdefault((sites, r.platform), []).append(f'"{term}')
+        hosts, sep, term = r.query.partition(' "')
+        if sep:
+            sites.update(dict.fromkeys(SITES_PART.findall(hosts)))
+            terms[f'"{term}'] = None
+            platforms.add(r.platform)
+    if not terms:
+        return []
+    prefix = " OR ".join(f"site:{h}" for h in sites)
+    platform = next(iter(platforms)) if len(platforms) == 1 else None
     out: list[PlannedQuery] = []
-    for (sites, platform), terms in by_sites.items():
-        chunk: list[str] = []
-        for term in [*dict.fromkeys(terms), None]:
-            query = f"{sites} {' OR '.join(chunk)}"
-            if chunk and (term is None or len(f"{query} OR {term}") > WEB_Q_CHARS):
-                out.append(
-                    PlannedQuery(
-                        Source.WEB_SEARCH, query, platform, None, 5_000 + len(out), fresh=True
-                    )
-                )
-                chunk = []
-            if term is not None:
-                chunk.append(term)
+    chunk: list[str] = []
+    for term in [*terms, None]:
+        query = f"{prefix} {' OR '.join(chunk)}"
+        if chunk and (term is None or len(f"{query} OR {term}") > WEB_Q_CHARS):
+            out.append(
+                PlannedQuery(Source.WEB_SEARCH, query, platform, None, 5_000 + len(out), fresh=True)
+            )
+            chunk = []
+        if term is not None:
+            chunk.append(term)
     return out
+
+
+SITES_PART = re.compile(r"site:(\S+)")
 
 
 def plan_web_search(ctx: PlanContext) -> SourcePlan:
@@ -209,7 +215,7 @@ def plan_web_search(ctx: PlanContext) -> SourcePlan:
 # --------------------------------------------------------------------------- API searches
 
 
-ROTATION_TERMS = 2  # search terms of an entity between its full sweeps (first page only)
+ROTATION_TERMS = 1  # search terms of an entity between its full sweeps (first page only)
 
 
 def _api_terms(
@@ -453,7 +459,7 @@ def plan_handle_probe(ctx: PlanContext) -> SourcePlan:
     return SourcePlan(rows, note, cut, handles=_handle_counts(found, rows), deferred=deferred)
 
 
-NEW_CANDIDATE_SHARE = 0.05  # of a host's requests: unasked candidates of entities not swept
+NEW_CANDIDATE_SHARE = 0.025  # of a host's requests: unasked candidates of entities not swept
 
 
 def _spread(limit: int, inc: Increment, per_host: int = 0) -> int:
