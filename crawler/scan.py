@@ -157,6 +157,12 @@ def run_scan_all(
         if progress:
             progress({"event": "district", "district": key})
         one = replace(config, district=key)
+        # a scan that would overrun the period's quota waits for the next period, rather than
+        # failing half-way through
+        wait = quota_wait(config, key, options.full)
+        if wait is not None:
+            out.append((key, ScanOutcome(0, False, notes=[f"waits for the next period: {wait}"])))
+            continue
         out.append((key, run_scan(one, options, progress=progress)))
     return out
 
@@ -611,3 +617,124 @@ def plan_cost(plan: Any, config: Config) -> PlanCost:
         out.fresh += sum(1 for q in rows if q.fresh)
         out.requests[source] = n
     return out
+
+
+@dataclass
+class DistrictQuota:
+    """One district's share of the API quotas: what its next scan would spend at most."""
+
+    district: str
+    youtube_units: int
+    brave_requests: int
+    day: int = 0  # the day of the period its scan should run (1-based; 0: does not fit)
+
+
+@dataclass
+class QuotaSchedule:
+    """``scout scan --all --dry-run``: whether the period's quotas cover every district's scan,
+    and which day each should run (YouTube's units are per day, Brave's requests per month)."""
+
+    districts: list[DistrictQuota] = field(default_factory=list)
+    units_per_day: int = 0
+    brave_per_month: int = 0
+    days: int = 30
+
+    @property
+    def brave_total(self) -> int:
+        return sum(d.brave_requests for d in self.districts)
+
+    @property
+    def covered(self) -> bool:
+        return all(d.day for d in self.districts) and self.brave_total <= self.brave_per_month
+
+    def as_text(self) -> str:
+        verdict = "covers" if self.covered else "does NOT cover"
+        lines = [
+            f"Quota plan for {len(self.districts)} districts: the period's quota {verdict} them "
+            f"all ({self.units_per_day} YouTube units a day; Brave {self.brave_total} of "
+            f"{self.brave_per_month} requests this month)"
+        ]
+        for d in self.districts:
+            when = f"scan on day {d.day}" if d.day else "does not fit: waits for the next period"
+            lines.append(
+                f"  {d.district}: at most {d.youtube_units} YouTube units, "
+                f"{d.brave_requests} Brave requests; {when}"
+            )
+        return "\n".join(lines) + "\n"
+
+
+def schedule(
+    costs: list[DistrictQuota], units_per_day: int, brave: int, days: int = 30
+) -> QuotaSchedule:
+    """Days for the districts' scans: each day takes districts in order while the day's
+    YouTube units last (a district that alone needs more than a day's units does not fit)."""
+    out = QuotaSchedule(units_per_day=units_per_day, brave_per_month=brave, days=days)
+    day, used, brave_used = 1, 0, 0
+    for d in costs:
+        if d.youtube_units > units_per_day or brave_used + d.brave_requests > brave:
+            out.districts.append(d)
+            continue
+        if used + d.youtube_units > units_per_day:
+            day, used = day + 1, 0
+        if day <= days:
+            d.day = day
+            used += d.youtube_units
+            brave_used += d.brave_requests
+        out.districts.append(d)
+    return out
+
+
+def district_quota(config: Config, key: str, full: bool = False) -> DistrictQuota:
+    """What ``key``'s next scan would spend at most (its incremental plan, or a full one)."""
+    from dataclasses import replace
+
+    from crawler.db.increments import scan_history
+    from crawler.db.store import current_profile
+    from crawler.discovery.planner import plan
+    from crawler.discovery.planning.increment import from_history
+
+    one = replace(config, district=key)
+    factory = session_factory(one.database_url, key)
+    with factory.begin() as s:
+        profile = current_profile(s)
+    b = one.budget
+    inc = from_history(
+        scan_history(one, None),
+        months=b.full_sweep_months,
+        margin_days=b.freshness_margin_days,
+        full=full,
+    )
+    cost = plan_cost(plan(profile, one, increment=inc), one)
+    brave = 0 if one.searxng_url else cost.requests.get(Source.WEB_SEARCH, 0)
+    return DistrictQuota(key, cost.youtube_units, brave)
+
+
+def quota_schedule(config: Config, full: bool = False) -> QuotaSchedule:
+    """The quota plan of every district in the database (``scout scan --all --dry-run``)."""
+    from crawler.db.scope import ALL
+    from crawler.db.store import district_keys
+
+    with session_factory(config.database_url, ALL).begin() as s:
+        keys = district_keys(s)
+    b = config.budget
+    costs = [district_quota(config, k, full) for k in keys]
+    return schedule(costs, b.youtube_units_per_day, b.brave_requests_per_month)
+
+
+def quota_wait(config: Config, key: str, full: bool = False) -> str | None:
+    """Why ``key``'s scan should wait for the next period (its plan needs more YouTube units
+    or Brave requests than the period has left), or None: it fits."""
+    from dataclasses import replace
+
+    from crawler.db.quota import BRAVE, UNITS, current_usage
+
+    need = district_quota(config, key, full)
+    usage = current_usage(replace(config, district=key))
+    short = []
+    if UNITS in usage and need.youtube_units > usage[UNITS].remaining:
+        short.append(f"{need.youtube_units} YouTube units, {usage[UNITS].remaining} left today")
+    if BRAVE in usage and need.brave_requests > usage[BRAVE].remaining:
+        short.append(
+            f"{need.brave_requests} Brave requests, {usage[BRAVE].remaining} left this month"
+        )
+    return "; ".join(short) or None

@@ -128,6 +128,11 @@ def register(app: typer.Typer, registry_app: typer.Typer) -> None:
 
         src, plats = _csv_opt(sources), _csv_opt(platforms)
         _check_platforms(plats)
+        if dry_run and every_district:
+            from crawler.scan import quota_schedule
+
+            typer.echo(quota_schedule(STATE.config, full).as_text())
+            return
         if dry_run:
             from crawler.db.increments import scan_history
             from crawler.db.quota import read_usage
@@ -178,6 +183,9 @@ def register(app: typer.Typer, registry_app: typer.Typer) -> None:
         for key, outcome in outcomes:
             if key:
                 typer.echo(f"district {key}")
+            if not outcome.scan_id:  # waits for the next period
+                typer.echo("\n".join(outcome.notes))
+                continue
             print_scan_summary(outcome)
 
     @app.command()

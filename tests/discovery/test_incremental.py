@@ -297,3 +297,45 @@ def test_sample_world_dates_new_accounts_and_honours_freshness():
         etag = headers.get("ETag")
         assert status == 200 and etag
         assert get(f"https://{home}/", **{"If-None-Match": etag})[0] == 304
+
+
+# --------------------------------------------------------------------------- quota across districts
+
+
+def test_quota_schedule_spreads_districts_over_days():
+    from crawler.scan import DistrictQuota, schedule
+
+    costs = [DistrictQuota(f"d{i}", 4_000, 100) for i in range(5)]
+    plan_ = schedule(costs, units_per_day=10_000, brave=2_000)
+    assert [d.day for d in plan_.districts] == [1, 1, 2, 2, 3]
+    assert plan_.covered and "covers them all" in plan_.as_text()
+
+
+def test_quota_schedule_says_when_the_period_does_not_cover_them():
+    from crawler.scan import DistrictQuota, schedule
+
+    costs = [DistrictQuota("big", 12_000, 0), *(DistrictQuota(f"d{i}", 9_000, 0) for i in range(3))]
+    plan_ = schedule(costs, units_per_day=10_000, brave=2_000, days=2)
+    assert [d.day for d in plan_.districts] == [0, 1, 2, 0]
+    assert not plan_.covered
+    assert "waits for the next period" in plan_.as_text()
+    brave = schedule([DistrictQuota("a", 0, 1_500), DistrictQuota("b", 0, 1_500)], 10_000, 2_000)
+    assert [d.day for d in brave.districts] == [1, 0]
+
+
+def test_all_dry_run_plans_the_quota_across_districts(scout, tmp_path: Path, monkeypatch):
+    from crawler.sampleworld.data import DISTRICTS_DIR
+
+    monkeypatch.setenv("SCOUT_YOUTUBE_API_KEY", "k-yt")
+    (tmp_path / "scout.toml").write_text("[budget]\nyoutube_units_per_day = 3000\n")
+    for key in ("cibolo-valley", "verde-mesa"):
+        assert scout("district", "import", DISTRICTS_DIR / key / "profile.yaml")[0] == 0
+    code, out, _ = scout("scan", "--all", "--dry-run")
+    assert code == 0, out
+    assert "Quota plan for 2 districts" in out
+    assert out.count(": at most ") == 2
+    # a full first scan of either needs more than the 3,000 units of a day
+    assert out.count("waits for the next period") == 2 and "does NOT cover" in out
+    (tmp_path / "scout.toml").write_text("[budget]\nyoutube_units_per_day = 20000\n")
+    code, out, _ = scout("scan", "--all", "--dry-run")
+    assert "covers them all" in out and "scan on day 1" in out
