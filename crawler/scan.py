@@ -182,6 +182,10 @@ def _run(config: Config, options: ScanOptions, factory, progress: Progress | Non
     if resumed:
         outcome.notes.append(f"resumed unfinished scan {scan_id}")
     increment = _increment(config, options, scan_id, profile, sources)
+    with factory.begin() as s:  # the case follow-up reads which entities this scan sweeps
+        row = s.get(Scan, scan_id)
+        if row is not None:
+            row.stats = {**(row.stats or {}), "increment": _increment_kept(increment)}
 
     _crawl(
         config,
@@ -360,6 +364,11 @@ def _increment(
     }
 
 
+def _increment_kept(increment: dict[str, Any]) -> dict[str, Any]:
+    """What ``scans.stats["increment"]`` keeps (the deferred counts are in ``cost``)."""
+    return {k: v for k, v in increment.items() if k != "deferred"}
+
+
 def scan_cost(sources: dict[str, Any], increment: dict[str, Any]) -> dict[str, Any]:
     """Per source and per host: requests, bytes, 304 answers, API units; what was deferred."""
     per_source: dict[str, Any] = {}
@@ -416,7 +425,7 @@ def _finish_scan(  # type: ignore[no-untyped-def]
             "cases": outcome.cases,
             "notes": outcome.notes,
             "selfcheck": outcome.selfcheck,
-            "increment": {k: v for k, v in increment.items() if k != "deferred"},
+            "increment": _increment_kept(increment),
             "cost": outcome.cost,
         }
     if job_dir is not None and job_dir.exists():
