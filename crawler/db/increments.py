@@ -34,7 +34,8 @@ class ScanHistory:
     index: int = 0  # complete scans before this one
     full: bool = False  # this scan was asked with --full
     gaps: set[str] = field(default_factory=set)
-    answered: set[tuple[str, str]] = field(default_factory=set)
+    answered: set[tuple[str, str]] = field(default_factory=set)  # probed: not found
+    found: set[tuple[str, str]] = field(default_factory=set)  # probed: an account is there
     swept: dict[str, int] = field(default_factory=dict)  # entity: index of its last full sweep
     all_swept: int | None = None  # index of the last scan that swept every entity
 
@@ -67,9 +68,10 @@ def _history(session: Session, scan_id: int | None) -> ScanHistory:
                 .distinct()
             )
         )
-    out.answered = {
-        (p, h) for p, h in session.execute(select(ProbeAnswer.platform, ProbeAnswer.handle))
-    }
+    for p, h, found in session.execute(
+        select(ProbeAnswer.platform, ProbeAnswer.handle, ProbeAnswer.found)
+    ):
+        (out.found if found else out.answered).add((p, h))
     return out
 
 

@@ -37,7 +37,8 @@ class Increment:
     months: int = 3  # full_sweep_months
     full: bool = False  # scout scan --full
     gaps: frozenset[str] = frozenset()  # sources whose last scan left a coverage gap
-    answered: frozenset[tuple[str, str]] = frozenset()  # (platform, handle) with an answer
+    answered: frozenset[tuple[str, str]] = frozenset()  # (platform, handle): not found
+    found: frozenset[tuple[str, str]] = frozenset()  # (platform, handle): an account there
     last_swept: dict[str, int] = field(default_factory=dict)  # entity: index of its last sweep
     all_swept: int | None = None  # index of the last scan that swept every entity
 
@@ -131,6 +132,7 @@ def from_history(
         months=months,
         gaps=frozenset(history.gaps),
         answered=frozenset(history.answered),
+        found=frozenset(history.found),
         last_swept=last,
         all_swept=history.all_swept,
     )

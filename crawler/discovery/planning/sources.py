@@ -435,6 +435,10 @@ def plan_handle_probe(ctx: PlanContext) -> SourcePlan:
     )
     rows, cut = unique(found.rows), 0
     rows, deferred = _keep_answered(rows, ctx.increment)
+    if ctx.increment.incremental:
+        # known accounts first: the caps below never cut their re-observation
+        known = [r for r in rows if (r.platform or "", r.query.lower()) in ctx.increment.found]
+        rows = known + [r for r in rows if r not in known]
     for p in probe:
         rows = _cap_unswept(rows, p, ctx.increment, b.requests_per_host, deferred)
         # a page host's budget is shared by the scan's sources: the profiles source reads this
@@ -486,7 +490,13 @@ def _cap_unswept(
     limit = int(per_host * NEW_CANDIDATE_SHARE) * HANDLES_PER_REQUEST.get(platform, 1)
     out, kept = [], 0
     for r in rows:
-        if r.platform == platform and r.kind == "handle" and not inc.swept(r.entity_key, source):
+        known = (r.platform or "", r.query.lower()) in inc.found
+        if (
+            r.platform == platform
+            and r.kind == "handle"
+            and not known
+            and not inc.swept(r.entity_key, source)
+        ):
             if kept >= limit:
                 key = r.entity_key or ""
                 deferred[key] = deferred.get(key, 0) + 1
@@ -502,8 +512,9 @@ def _keep_answered(
     source: str = Source.HANDLE_PROBE,
     instances: Sequence[str] = (),
 ) -> tuple[list[PlannedQuery], dict[str, int]]:
-    """An incremental scan does not ask again a candidate with a definitive answer on file
-    (found or not found) until its entity's full sweep; per entity, how many it left out."""
+    """An incremental scan does not ask again a candidate that was not found until its entity's
+    full sweep (a candidate where an account was found is asked again: it re-observes a known
+    account); per entity, how many it left out."""
     if not inc.incremental:
         return rows, {}
     out, deferred = [], {}
