@@ -99,7 +99,7 @@ def record_probe_answers(session: Session, scan: Scan) -> int:
             instance, sep, user = str(query).partition(": @")
             if not sep:
                 continue
-            platform, handle = Platform.MASTODON, f"{user}@{instance}"
+            platform, handle = str(Platform.MASTODON), f"{user}@{instance}"
         else:
             platform, _, handle = str(query).partition(" @")
         if not handle:

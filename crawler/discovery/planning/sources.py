@@ -158,15 +158,15 @@ def _grouped_site_rows(rows: list[PlannedQuery]) -> list[PlannedQuery]:
     platform = next(iter(platforms)) if len(platforms) == 1 else None
     out: list[PlannedQuery] = []
     chunk: list[str] = []
-    for term in [*terms, None]:
+    for next_term in [*terms, None]:
         query = f"{prefix} {' OR '.join(chunk)}"
-        if chunk and (term is None or len(f"{query} OR {term}") > WEB_Q_CHARS):
+        if chunk and (next_term is None or len(f"{query} OR {next_term}") > WEB_Q_CHARS):
             out.append(
                 PlannedQuery(Source.WEB_SEARCH, query, platform, None, 5_000 + len(out), fresh=True)
             )
             chunk = []
-        if term is not None:
-            chunk.append(term)
+        if next_term is not None:
+            chunk.append(next_term)
     return out
 
 
@@ -517,7 +517,8 @@ def _keep_answered(
     account); per entity, how many it left out."""
     if not inc.incremental:
         return rows, {}
-    out, deferred = [], {}
+    out: list[PlannedQuery] = []
+    deferred: dict[str, int] = {}
     for r in rows:
         names = [f"{r.query.lower()}@{i}" for i in instances] or [r.query.lower()]
         answered = r.kind == "handle" and all((r.platform or "", n) in inc.answered for n in names)
