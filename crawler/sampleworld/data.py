@@ -75,6 +75,7 @@ class Account:
     district: str = ""
     index: int = 0
     added: bool = False  # new in the second month (later.yaml's add): created since month 1
+    changed: bool = False  # changed in the second month (later.yaml's change)
 
     @property
     def lower(self) -> str:
@@ -88,6 +89,14 @@ class Account:
         from crawler.sampleworld.formats import stable_time
 
         return clock - timedelta(hours=1) if self.added else stable_time(self.key)
+
+    def page_date(self, clock: datetime) -> datetime:
+        """When a search engine last saw the profile page change: its creation, or an hour
+        before the world started for an account new or changed in the second month."""
+        from datetime import timedelta
+
+        # a deleted account's page keeps its old date: a recrawl would have dropped it
+        return clock - timedelta(hours=1) if self.changed and self.live else self.created(clock)
 
     @property
     def mastodon_user(self) -> str:
@@ -247,6 +256,7 @@ _FIELDS = {
     "private",
     "last_post",
     "_added",  # set by the second month's overlay on the accounts of later.yaml's add
+    "_changed",  # and on the accounts of its change
 }
 _DISTRICT_FIELDS = {"domain", "name", "address", "held_out", "profile", "registry"}
 
@@ -290,6 +300,7 @@ def _account(raw: dict[str, Any], index: int, district: str, where: str) -> Acco
         district=district,
         index=index,
         added=bool(raw.get("_added", False)),
+        changed=bool(raw.get("_changed", False)),
     )
 
 
@@ -331,7 +342,8 @@ def _later(raw: dict[str, Any], path: Path) -> dict[str, Any]:
     accounts = []
     changes = dict(later.get("change") or {})
     for a in raw["accounts"]:
-        accounts.append({**a, **changes.pop(a["key"], {})})
+        change = changes.pop(a["key"], None)
+        accounts.append({**a, **change, "_changed": True} if change else dict(a))
     if changes:
         raise ValueError(f"{later_path}: change names unknown accounts {sorted(changes)}")
     accounts += [{**a, "_added": True} for a in later.get("add") or []]

@@ -122,11 +122,14 @@ def profile_doc(a: Account) -> SearchDoc:
 
 
 def build_index(world: WorldData, clock: datetime | None = None) -> list[SearchDoc]:
-    """Every indexed page, dated: a profile when its account was created (relative to the
-    world's ``clock``), any other page by a stable date of its URL."""
+    """Every indexed page, dated: a profile when its page last changed (its creation, or the
+    second month's change, relative to the world's ``clock``), any other page by a stable
+    date of its URL."""
     clock = clock or datetime.now(UTC)
     # a deleted account (live: false) stays indexed when the file says search: true
-    docs = [replace(profile_doc(a), published=a.created(clock)) for a in world.accounts if a.search]
+    docs = [
+        replace(profile_doc(a), published=a.page_date(clock)) for a in world.accounts if a.search
+    ]
     extra = [replace(d, published=stable_time(d.url)) for d in world.search_extra]
     return docs + extra
 
