@@ -339,3 +339,12 @@ def test_all_dry_run_plans_the_quota_across_districts(scout, tmp_path: Path, mon
     (tmp_path / "scout.toml").write_text("[budget]\nyoutube_units_per_day = 20000\n")
     code, out, _ = scout("scan", "--all", "--dry-run")
     assert "covers them all" in out and "scan on day 1" in out
+
+
+def test_dry_run_shows_the_plan_cost(scout, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("SCOUT_YOUTUBE_API_KEY", "k-yt")
+    (tmp_path / "scout.toml").write_text("")
+    assert scout("district", "import", PROFILE)[0] == 0
+    code, out, _ = scout("scan", "--dry-run", "--sources", "youtube,web_search")
+    assert code == 0, out
+    assert "Plan cost (at most):" in out and "YouTube Data API units:" in out
