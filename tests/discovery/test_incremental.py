@@ -206,7 +206,8 @@ def test_a_304_reuses_the_stored_answer_and_no_secret_reaches_the_disk(tmp_path)
     mw, spider = _cache(tmp_path)
     url = "https://www.googleapis.com/youtube/v3/channels?part=snippet&id=UC1&key=SECRET-KEY"
     body = json.dumps({"items": [{"id": "UC1"}]}).encode()
-    first = Request(url, headers={"X-Subscription-Token": "SECRET-TOKEN"})
+    referer = "https://www.googleapis.com/youtube/v3/search?q=x&key=SECRET-KEY"
+    first = Request(url, headers={"X-Subscription-Token": "SECRET-TOKEN", "Referer": referer})
     got = _call(
         mw, spider, first, TextResponse(url, status=200, body=body, headers={"ETag": '"v1"'})
     )

@@ -7,7 +7,8 @@ answer ``304 Not Modified`` for) and :class:`DistrictCacheStorage` (Scrapy's fil
 storage, keyed by the request without its API keys, bounded in size). A stored answer is
 revalidated with ``If-None-Match`` / ``If-Modified-Since``; on a 304 the stored answer is
 reused. Secrets never reach the disk: the cache key is computed from the URL without its key
-parameters, and neither the stored URL nor the stored request headers carry them.
+parameters, the stored URLs have none, and the request's headers (a token, a Referer) are not
+stored.
 
 :class:`CostMiddleware` (right before the host map, so it sees the production host and the
 raw 304) counts per host: requests, bytes received and 304 answers, as crawl stats
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 COST = "scout/cost/"
-SECRET_HEADERS = {b"x-subscription-token", b"authorization", b"cookie", b"x-goog-api-key"}
 SIZE_SETTING = "SCOUT_HTTPCACHE_MAX_BYTES"
 
 
@@ -103,11 +103,8 @@ class DistrictCacheStorage(FilesystemCacheStorage):
             f.write(_raw_headers(response.headers))
         with self._open(rpath / "response_body", "wb") as f:
             f.write(response.body)
-        headers = Headers(
-            {k: v for k, v in request.headers.items() if k.lower() not in SECRET_HEADERS}
-        )
-        with self._open(rpath / "request_headers", "wb") as f:
-            f.write(_raw_headers(headers))
+        # neither the request's headers nor its body: a token header, or a Referer with the
+        # previous page's URL, carries a key, and reusing an answer needs neither
 
 
 def _raw_headers(headers: Headers) -> bytes:
