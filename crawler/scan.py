@@ -51,14 +51,18 @@ class ScanOptions:
     screenshots: bool = True
     reports: bool = True
     out_dir: Path | None = None
+    full: bool = False  # scout scan --full: every entity swept in full (no incremental scan)
 
     def params(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "sources": list(self.sources) if self.sources else None,
             "platforms": list(self.platforms) if self.platforms else None,
             "entity": self.entity,
             "name": self.name,
         }
+        if self.full:
+            out["full"] = True
+        return out
 
 
 @dataclass
@@ -72,6 +76,8 @@ class ScanOutcome:
     report_index: Path | None = None
     notes: list[str] = field(default_factory=list)
     selfcheck: list[dict[str, Any]] = field(default_factory=list)  # verdict per platform
+    # what the scan cost, per source and host, and what the incremental scan deferred
+    cost: dict[str, Any] = field(default_factory=dict)
 
 
 def _enabled_sources(config: Config, options: ScanOptions) -> tuple[str, ...]:
@@ -160,6 +166,12 @@ def run_scan_all(
         if progress:
             progress({"event": "district", "district": key})
         one = replace(config, district=key)
+        # a scan that would overrun the period's quota waits for the next period, rather than
+        # failing half-way through
+        wait = quota_wait(config, key, options.full)
+        if wait is not None:
+            out.append((key, ScanOutcome(0, False, notes=[f"waits for the next period: {wait}"])))
+            continue
         out.append((key, run_scan(one, options, progress=progress)))
     return out
 
@@ -240,6 +252,11 @@ def _run(  # type: ignore[no-untyped-def]
     outcome = ScanOutcome(scan_id=scan_id, resumed=resumed)
     if resumed:
         outcome.notes.append(f"resumed unfinished scan {scan_id}")
+    increment = _increment(config, options, scan_id, profile, sources)
+    with factory.begin() as s:  # the case follow-up reads which entities this scan sweeps
+        row = s.get(Scan, scan_id)
+        if row is not None:
+            row.stats = {**(row.stats or {}), "increment": _increment_kept(increment)}
 
     _crawl(
         config,
@@ -253,6 +270,7 @@ def _run(  # type: ignore[no-untyped-def]
         profile.district.key,
         stop,
     )
+    outcome.cost = scan_cost(outcome.sources, increment)
     _stage(progress, "matching")
     with factory.begin() as s:
         registry = registry_rows(s)  # with the stable ids the crawl resolved
@@ -260,7 +278,7 @@ def _run(  # type: ignore[no-untyped-def]
     if options.open_cases and options.screenshots and config.crawl.screenshots:
         _stage(progress, "evidence")
         _capture_evidence(config, factory, scan_id, outcome)
-    _finish_scan(factory, scan_id, job_dir, outcome)
+    _finish_scan(factory, scan_id, job_dir, outcome, increment)
     from crawler.notify import notify_after_scan  # after a scan (not a search); never raises
 
     outcome.notes.extend(notify_after_scan(config, factory, scan_id))
@@ -385,10 +403,94 @@ def _crawl(  # type: ignore[no-untyped-def]
         raise
 
 
-def _finish_scan(factory, scan_id: int, job_dir: Path | None, outcome: ScanOutcome) -> None:  # type: ignore[no-untyped-def]
+def _increment(
+    config: Config, options: ScanOptions, scan_id: int, profile: Any, sources: tuple[str, ...]
+) -> dict[str, Any]:
+    """How incremental this scan is: the window, the entities it sweeps in full (``"*"``:
+    every one) and what the rotation deferred per source (README, "How a monthly scan saves
+    work"). The crawl's spiders derive the same from the same history."""
+    from crawler.db.increments import ALL_SWEPT, scan_history
+    from crawler.discovery.planner import plan
+    from crawler.discovery.planning.increment import from_history
+
+    if options.kind != ScanKind.SCAN or options.entity or options.name:
+        return {"mode": "full", "swept": ALL_SWEPT}
+    b = config.budget
+    inc = from_history(
+        scan_history(config, scan_id),
+        months=b.full_sweep_months,
+        margin_days=b.freshness_margin_days,
+        full=options.full,
+    )
+    if not inc.incremental:
+        return {"mode": "full", "swept": ALL_SWEPT, "index": inc.index}
+    keys = [profile.district.key, *(e.key for e in profile.entities)]
+    deferred = plan(
+        profile, config, sources=sources, platforms=options.platforms, increment=inc
+    ).deferred
+    return {
+        "mode": "incremental",
+        "since": inc.published_after(),
+        "index": inc.index,
+        "swept": [k for k in keys if inc.swept(k)],
+        "gaps": sorted(inc.gaps),
+        "deferred": deferred,
+    }
+
+
+def _increment_kept(increment: dict[str, Any]) -> dict[str, Any]:
+    """What ``scans.stats["increment"]`` keeps (the deferred counts are in ``cost``)."""
+    return {k: v for k, v in increment.items() if k != "deferred"}
+
+
+def scan_cost(sources: dict[str, Any], increment: dict[str, Any]) -> dict[str, Any]:
+    """Per source and per host: requests, bytes, 304 answers, API units; what was deferred."""
+    per_source: dict[str, Any] = {}
+    hosts: dict[str, dict[str, int]] = {}
+    for name, row in sources.items():
+        figures = {"requests": 0, "bytes": 0, "not_modified": 0}
+        for host, h in (row.get("hosts") or {}).items():
+            total = hosts.setdefault(host, {"requests": 0, "bytes": 0, "not_modified": 0})
+            for k in figures:
+                figures[k] += int(h.get(k, 0))
+                total[k] += int(h.get(k, 0))
+        quota = dict(row.get("quota_used") or {})
+        figures["api_units"] = quota  # type: ignore[assignment]
+        per_source[name] = figures
+    deferred = increment.get("deferred") or {}
+    return {
+        "mode": increment.get("mode", "full"),
+        "since": increment.get("since"),
+        "sources": per_source,
+        "hosts": dict(sorted(hosts.items())),
+        "youtube_units": youtube_units(sources),
+        "deferred": {
+            src: {"entities": sorted(d), "queries": sum(d.values())} for src, d in deferred.items()
+        },
+    }
+
+
+def youtube_units(sources: dict[str, Any]) -> int:
+    """YouTube Data API units of a crawl: 100 per search.list call, 1 per other call."""
+    total = 0
+    for row in sources.values():
+        quota = row.get("quota_used") or {}
+        total += 100 * int(quota.get("youtube/search_calls", 0)) + int(
+            quota.get("youtube/units", 0)
+        )
+    return total
+
+
+def _finish_scan(  # type: ignore[no-untyped-def]
+    factory, scan_id: int, job_dir: Path | None, outcome: ScanOutcome, increment: dict[str, Any]
+) -> None:
+    from crawler.db.increments import record_probe_answers
+
     with factory.begin() as s:
         row = s.get(Scan, scan_id)
         assert row is not None
+        if row.kind == ScanKind.SCAN:
+            record_probe_answers(s, row)
         row.status = ScanStatus.COMPLETED
         row.finished_at = utcnow()
         row.stats = {
@@ -397,6 +499,8 @@ def _finish_scan(factory, scan_id: int, job_dir: Path | None, outcome: ScanOutco
             "cases": outcome.cases,
             "notes": outcome.notes,
             "selfcheck": outcome.selfcheck,
+            "increment": _increment_kept(increment),
+            "cost": outcome.cost,
         }
     if job_dir is not None and job_dir.exists():
         shutil.rmtree(job_dir, ignore_errors=True)
@@ -551,3 +655,169 @@ def rank_search_results(name: str, rows: list[dict[str, Any]]) -> list[dict[str,
     return sorted(
         rows, key=lambda r: (-round(relevance(r), -1), -r["confidence"], r["platform"], r["url"])
     )
+
+
+@dataclass
+class PlanCost:
+    """What a plan would cost at most: requests per source and YouTube units."""
+
+    requests: dict[str, int] = field(default_factory=dict)
+    youtube_units: int = 0
+    fresh: int = 0  # queries that ask only for what is new (first page only)
+
+    def as_text(self) -> str:
+        lines = ["Plan cost (at most):"]
+        lines += [f"  {source}: {n} requests" for source, n in self.requests.items()]
+        lines.append(f"  YouTube Data API units: {self.youtube_units}")
+        if self.fresh:
+            lines.append(f"  {self.fresh} queries ask only for what is new (first page only)")
+        return "\n".join(lines) + "\n"
+
+
+def plan_cost(plan: Any, config: Config) -> PlanCost:
+    """The most a plan asks: each search's pages (one for a ``fresh`` query), a handle
+    probe's lookups (Bluesky 25 to a call), YouTube's 100 units per search.list call and 1
+    per channels.list call (one per result page)."""
+    from crawler.platforms.bluesky import GET_PROFILES_MAX
+    from crawler.vocab import Platform
+
+    pages = max(config.budget.results_pages, 1)
+    out = PlanCost()
+    for source, rows in plan.queries.items():
+        n = 0
+        bluesky = 0
+        for q in rows:
+            if q.kind == "handle" and q.platform == Platform.BLUESKY:
+                bluesky += 1
+                continue
+            asked = 1 if (q.fresh or q.kind != "search") else pages
+            n += asked
+            if source == Source.YOUTUBE:
+                out.youtube_units += 100 * asked + asked  # search.list + channels.list
+            elif q.platform == Platform.YOUTUBE and q.kind == "handle":
+                out.youtube_units += 1
+        n += -(-bluesky // GET_PROFILES_MAX)
+        out.fresh += sum(1 for q in rows if q.fresh)
+        out.requests[source] = n
+    return out
+
+
+@dataclass
+class DistrictQuota:
+    """One district's share of the API quotas: what its next scan would spend at most."""
+
+    district: str
+    youtube_units: int
+    brave_requests: int
+    day: int = 0  # the day of the period its scan should run (1-based; 0: does not fit)
+
+
+@dataclass
+class QuotaSchedule:
+    """``scout scan --all --dry-run``: whether the period's quotas cover every district's scan,
+    and which day each should run (YouTube's units are per day, Brave's requests per month)."""
+
+    districts: list[DistrictQuota] = field(default_factory=list)
+    units_per_day: int = 0
+    brave_per_month: int = 0
+    days: int = 30
+
+    @property
+    def brave_total(self) -> int:
+        return sum(d.brave_requests for d in self.districts)
+
+    @property
+    def covered(self) -> bool:
+        return all(d.day for d in self.districts) and self.brave_total <= self.brave_per_month
+
+    def as_text(self) -> str:
+        verdict = "covers" if self.covered else "does NOT cover"
+        lines = [
+            f"Quota plan for {len(self.districts)} districts: the period's quota {verdict} them "
+            f"all ({self.units_per_day} YouTube units a day; Brave {self.brave_total} of "
+            f"{self.brave_per_month} requests this month)"
+        ]
+        for d in self.districts:
+            when = f"scan on day {d.day}" if d.day else "does not fit: waits for the next period"
+            lines.append(
+                f"  {d.district}: at most {d.youtube_units} YouTube units, "
+                f"{d.brave_requests} Brave requests; {when}"
+            )
+        return "\n".join(lines) + "\n"
+
+
+def schedule(
+    costs: list[DistrictQuota], units_per_day: int, brave: int, days: int = 30
+) -> QuotaSchedule:
+    """Days for the districts' scans: each day takes districts in order while the day's
+    YouTube units last (a district that alone needs more than a day's units does not fit)."""
+    out = QuotaSchedule(units_per_day=units_per_day, brave_per_month=brave, days=days)
+    day, used, brave_used = 1, 0, 0
+    for d in costs:
+        if d.youtube_units > units_per_day or brave_used + d.brave_requests > brave:
+            out.districts.append(d)
+            continue
+        if used + d.youtube_units > units_per_day:
+            day, used = day + 1, 0
+        if day <= days:
+            d.day = day
+            used += d.youtube_units
+            brave_used += d.brave_requests
+        out.districts.append(d)
+    return out
+
+
+def district_quota(config: Config, key: str, full: bool = False) -> DistrictQuota:
+    """What ``key``'s next scan would spend at most (its incremental plan, or a full one)."""
+    from dataclasses import replace
+
+    from crawler.db.increments import scan_history
+    from crawler.db.store import current_profile
+    from crawler.discovery.planner import plan
+    from crawler.discovery.planning.increment import from_history
+
+    one = replace(config, district=key)
+    factory = session_factory(one.database_url, key)
+    with factory.begin() as s:
+        profile = current_profile(s)
+    b = one.budget
+    inc = from_history(
+        scan_history(one, None),
+        months=b.full_sweep_months,
+        margin_days=b.freshness_margin_days,
+        full=full,
+    )
+    cost = plan_cost(plan(profile, one, increment=inc), one)
+    brave = 0 if one.searxng_url else cost.requests.get(Source.WEB_SEARCH, 0)
+    return DistrictQuota(key, cost.youtube_units, brave)
+
+
+def quota_schedule(config: Config, full: bool = False) -> QuotaSchedule:
+    """The quota plan of every district in the database (``scout scan --all --dry-run``)."""
+    from crawler.db.scope import ALL
+    from crawler.db.store import district_keys
+
+    with session_factory(config.database_url, ALL).begin() as s:
+        keys = district_keys(s)
+    b = config.budget
+    costs = [district_quota(config, k, full) for k in keys]
+    return schedule(costs, b.youtube_units_per_day, b.brave_requests_per_month)
+
+
+def quota_wait(config: Config, key: str, full: bool = False) -> str | None:
+    """Why ``key``'s scan should wait for the next period (its plan needs more YouTube units
+    or Brave requests than the period has left), or None: it fits."""
+    from dataclasses import replace
+
+    from crawler.db.quota import BRAVE, UNITS, current_usage
+
+    need = district_quota(config, key, full)
+    usage = current_usage(replace(config, district=key))
+    short = []
+    if UNITS in usage and need.youtube_units > usage[UNITS].remaining:
+        short.append(f"{need.youtube_units} YouTube units, {usage[UNITS].remaining} left today")
+    if BRAVE in usage and need.brave_requests > usage[BRAVE].remaining:
+        short.append(
+            f"{need.brave_requests} Brave requests, {usage[BRAVE].remaining} left this month"
+        )
+    return "; ".join(short) or None

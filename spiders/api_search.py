@@ -173,7 +173,8 @@ class ApiSearchSpider(ScoutSpider):
             return
         records, cursor = self.parse_results(response, data, pq, page)
         pages = max(self.config.budget.results_pages, 1)
-        if cursor and page < pages and self.page_full(records, data):
+        # a fresh query (an incremental scan's) asks for its first page only
+        if cursor and page < pages and not pq.fresh and self.page_full(records, data):
             if self.allow_request(first_page=False):
                 yield self.search_request(
                     pq, cursor, page + 1, rank_base + len(records), response.meta[QUERY]

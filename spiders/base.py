@@ -37,6 +37,7 @@ from crawler.discovery.items import (
     safe_url,
 )
 from crawler.discovery.planner import PlannedQuery, plan, skip_reason
+from crawler.discovery.planning.increment import FULL, Increment, from_history
 from crawler.district.profile import DistrictProfile
 from crawler.platforms import ProfileRecord, canonicalise
 
@@ -110,6 +111,25 @@ class ScoutSpider(scrapy.Spider):
             self._usage = current_usage(self.config)
         return self._usage
 
+    def increment(self) -> Increment:
+        """What this scan asks when a complete scan exists (read once per crawl): an ad-hoc
+        search, a crawl outside a scan and a district's first scan sweep everything."""
+        cached = getattr(self, "_increment", None)
+        if cached is not None:
+            return cached
+        inc = FULL
+        if self.scan_id is not None and not self.search:
+            from crawler.db.increments import scan_history
+
+            b = self.config.budget
+            inc = from_history(
+                scan_history(self.config, self.scan_id),
+                months=b.full_sweep_months,
+                margin_days=b.freshness_margin_days,
+            )
+        self._increment: Increment = inc
+        return inc
+
     def planned(self) -> list[PlannedQuery]:
         """This source's queries from the plan (already budgeted and in priority order)."""
         p = plan(
@@ -120,6 +140,7 @@ class ScoutSpider(scrapy.Spider):
             entity=self.entity,
             name=self.search,
             usage=self.quota_usage(),
+            increment=self.increment(),
         )
         self.skipped_reason = p.skipped.get(self.name, self.skipped_reason)
         return p.queries.get(self.name, [])

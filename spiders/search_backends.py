@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 from crawler.config import Config, secret
+from crawler.discovery.planning.increment import Increment
 
 Result = tuple[str, str | None, str | None]
 
@@ -25,7 +26,9 @@ class SearchBackend:
     def __init__(self, config: Config) -> None:
         self.config = config
 
-    def url(self, query: str, page: int) -> str:
+    def url(self, query: str, page: int, window: Increment | None = None) -> str:
+        """The URL of a result page; with ``window``, only results new in it (the API's own
+        freshness parameter)."""
         raise NotImplementedError
 
     def headers(self) -> dict[str, str]:
@@ -56,8 +59,8 @@ class Searxng(SearchBackend):
 
     name = "searxng"
 
-    def url(self, query: str, page: int) -> str:
-        params = {
+    def url(self, query: str, page: int, window: Increment | None = None) -> str:
+        params: dict[str, Any] = {
             "q": query,
             "format": "json",
             "pageno": page,
@@ -65,6 +68,8 @@ class Searxng(SearchBackend):
             "safesearch": 0,
             "categories": "general",
         }
+        if window is not None and (time_range := window.searxng_range()):
+            params["time_range"] = time_range  # day | week | month | year
         return f"{self.config.searxng_url}/search?{urlencode(params)}"
 
     def results(self, data: Any) -> tuple[list[Result], bool]:
@@ -99,8 +104,15 @@ class Brave(SearchBackend):
     count = 20
     page_size = count
 
-    def url(self, query: str, page: int) -> str:
-        params = {"q": query, "count": self.count, "offset": page - 1, "safesearch": "off"}
+    def url(self, query: str, page: int, window: Increment | None = None) -> str:
+        params: dict[str, Any] = {
+            "q": query,
+            "count": self.count,
+            "offset": page - 1,
+            "safesearch": "off",
+        }
+        if window is not None and (freshness := window.brave_freshness()):
+            params["freshness"] = freshness  # pd | pw | pm | py | YYYY-MM-DDtoYYYY-MM-DD
         return f"{self.config.brave_url}?{urlencode(params)}"
 
     def headers(self) -> dict[str, str]:

@@ -50,7 +50,7 @@ class WebSearchSpider(ApiSearchSpider):
         return period_left(self.quota_usage(), BRAVE, per_scan)
 
     def search_url(self, pq: PlannedQuery, cursor: str | None) -> str:
-        return self.backend.url(pq.query, int(cursor or 1))
+        return self.backend.url(pq.query, int(cursor or 1), self.increment() if pq.fresh else None)
 
     def search_headers(self) -> dict[str, str]:
         return self.backend.headers()
@@ -70,6 +70,8 @@ class WebSearchSpider(ApiSearchSpider):
 
     def parse_results(self, response: Response, data: Any, pq: PlannedQuery, page: int) -> Any:
         results, more = self.backend.results(data)
+        if pq.fresh:  # what is new in a month fits on the first page
+            more = False
         return results, str(page + 1) if more and page < self.backend.max_pages else None
 
     def emit(
@@ -110,7 +112,9 @@ class WebSearchSpider(ApiSearchSpider):
             if not self.allow_request(first_page=False):
                 return
             self.crawler.stats.inc_value(f"scout/{self.name}/split_queries")
-            split = PlannedQuery(pq.source, query, platform, pq.entity_key, pq.priority)
+            split = PlannedQuery(
+                pq.source, query, platform, pq.entity_key, pq.priority, fresh=pq.fresh
+            )
             yield self.search_request(split, None, 1, 0)
 
     @property

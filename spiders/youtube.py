@@ -38,6 +38,7 @@ ENDING_REASONS = {*QUOTA_REASONS, "keyInvalid", "keyExpired", "accessNotConfigur
 ENDING_REASONS |= {"forbidden", "ipRefererBlocked"}
 PARTS = "snippet,statistics,brandingSettings"
 PAGE = 25  # maxResults of a search.list call
+FRESH_PAGE = 50  # of an incremental (publishedAfter) call: one page, the API's maximum
 
 
 def api_url(config: Config, method: str, **params: Any) -> str:
@@ -80,7 +81,15 @@ class YouTubeSpider(ApiSearchSpider):
         return api_url(self.config, method, **params)
 
     def search_url(self, pq: PlannedQuery, cursor: str | None) -> str:
-        params = {"part": "snippet", "type": "channel", "q": pq.query, "maxResults": PAGE}
+        params: dict[str, Any] = {
+            "part": "snippet",
+            "type": "channel",
+            "q": pq.query,
+            "maxResults": PAGE,
+        }
+        if pq.fresh and (after := self.increment().published_after()):
+            # channels created since the last complete scan (snippet.publishedAt), newest first
+            params |= {"publishedAfter": after, "order": "date", "maxResults": FRESH_PAGE}
         return self.api_url("search", **params, **({"pageToken": cursor} if cursor else {}))
 
     def request_budget(self) -> int:
@@ -108,7 +117,8 @@ class YouTubeSpider(ApiSearchSpider):
         super().stop_source("quota_exceeded" if "quota" in message else reason, message)
 
     def parse_results(self, response: Response, data: Any, pq: PlannedQuery, page: int) -> Any:
-        return yt.parse_search_list(data)
+        records, cursor = yt.parse_search_list(data)
+        return records, None if pq.fresh else cursor
 
     def page_full(self, records: list[Any], data: Any) -> bool:
         per_page = (

@@ -108,6 +108,7 @@ def print_scan_summary(outcome: Any) -> None:
             str(st.get("skipped") or ""),
         )
     console.print(t)
+    _print_cost(console, getattr(outcome, "cost", None) or {})
     if outcome.classifications:
         console.print(
             "assessments: " + ", ".join(f"{k} {v}" for k, v in outcome.classifications.items()),
@@ -119,6 +120,31 @@ def print_scan_summary(outcome: Any) -> None:
         console.print("cases: " + ", ".join(parts), markup=False, highlight=False)
     if outcome.report_index:
         console.print(f"report: {outcome.report_index}", markup=False, highlight=False)
+
+
+def _print_cost(console: Any, cost: dict[str, Any]) -> None:
+    """What the scan cost per host (requests, bytes, 304 answers) and what it deferred."""
+    from rich.table import Table
+
+    if not cost.get("hosts"):
+        return
+    since = f", new since {cost['since']}" if cost.get("since") else ""
+    t = Table(title=f"cost per host ({cost.get('mode', 'full')} scan{since})")
+    for col in ("host", "requests", "bytes", "304"):
+        t.add_column(col)
+    for host, h in cost["hosts"].items():
+        t.add_row(host, str(h["requests"]), str(h["bytes"]), str(h["not_modified"]))
+    console.print(t)
+    console.print(
+        f"YouTube Data API units: {cost.get('youtube_units', 0)}", markup=False, highlight=False
+    )
+    for source, d in (cost.get("deferred") or {}).items():
+        console.print(
+            f"deferred by the rotation [{source}]: {d['queries']} queries; entities not swept "
+            f"in full this time: {', '.join(d['entities'])}",
+            markup=False,
+            highlight=False,
+        )
 
 
 def print_selfcheck(checks: list[dict[str, Any]]) -> None:

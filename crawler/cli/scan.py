@@ -51,6 +51,8 @@ def _outcome_json(outcome: Any) -> dict[str, Any]:
         "cases": outcome.cases,
         "report": str(outcome.report_index) if outcome.report_index else None,
         "notes": outcome.notes,
+        # per source and host: requests, bytes, 304 answers, API units; what was deferred
+        "cost": outcome.cost,
     }
 
 
@@ -112,6 +114,12 @@ def register(app: typer.Typer, registry_app: typer.Typer) -> None:
                 "--all", help="Scan every district in the database (across the Scrapyd nodes)."
             ),
         ] = False,
+        full: Annotated[
+            bool,
+            typer.Option(
+                "--full", help="Sweep every entity in full (no incremental scan this time)."
+            ),
+        ] = False,
     ) -> None:
         """The monthly scan: discover, match, open or update cases, write reports. Resumes a killed scan."""
         from crawler.db.store import current_profile
@@ -120,23 +128,48 @@ def register(app: typer.Typer, registry_app: typer.Typer) -> None:
 
         src, plats = _csv_opt(sources), _csv_opt(platforms)
         _check_platforms(plats)
+        if dry_run and every_district:
+            from crawler.scan import quota_schedule
+
+            typer.echo(quota_schedule(STATE.config, full).as_text())
+            return
         if dry_run:
+            from crawler.db.increments import scan_history
             from crawler.db.quota import read_usage
             from crawler.discovery.planner import plan
+            from crawler.discovery.planning.increment import FULL, from_history
+            from crawler.scan import plan_cost
 
             with STATE.session() as s:
                 profile = current_profile(s)
                 usage = read_usage(s, STATE.config)  # what the API quotas have left this period
-            typer.echo(
-                plan(
-                    profile, STATE.config, sources=src, platforms=plats, entity=entity, usage=usage
-                ).as_text()
+            b = STATE.config.budget
+            increment = (
+                FULL
+                if entity
+                else from_history(
+                    scan_history(STATE.config, None),
+                    months=b.full_sweep_months,
+                    margin_days=b.freshness_margin_days,
+                    full=full,
+                )
             )
+            the_plan = plan(
+                profile,
+                STATE.config,
+                sources=src,
+                platforms=plats,
+                entity=entity,
+                usage=usage,
+                increment=increment,
+            )
+            typer.echo(the_plan.as_text())
+            typer.echo(plan_cost(the_plan, STATE.config).as_text())
             if STATE.config.scrapyd.enabled:
                 _print_job_plan(profile.district.key, src, plats, entity)
             return
         options = ScanOptions(
-            kind=ScanKind.SCAN, sources=src, platforms=plats, entity=entity, out_dir=out
+            kind=ScanKind.SCAN, sources=src, platforms=plats, entity=entity, out_dir=out, full=full
         )
         with ScanProgress(enabled=not as_json) as progress:
             if every_district:
@@ -150,6 +183,9 @@ def register(app: typer.Typer, registry_app: typer.Typer) -> None:
         for key, outcome in outcomes:
             if key:
                 typer.echo(f"district {key}")
+            if not outcome.scan_id:  # waits for the next period
+                typer.echo("\n".join(outcome.notes))
+                continue
             print_scan_summary(outcome)
 
     @app.command()

@@ -90,6 +90,11 @@ class Budget:
     requests_per_host: int = 400
     queries_per_entity: int = 12
     results_pages: int = 2
+    # incremental scans (README, "How a monthly scan saves work"): every entity gets a full
+    # sweep at least every full_sweep_months scans; freshness windows get this margin
+    full_sweep_months: int = 3
+    freshness_margin_days: int = 2
+    http_cache_mb: int = 200  # the per-district HTTP cache (validators, 304 answers)
 
 
 @dataclass(frozen=True, slots=True)

@@ -193,6 +193,24 @@ class ScanQuery(Base):
     updated_at: Mapped[Stamp] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class ProbeAnswer(Base):
+    """A handle probe's definitive answer (found or not found) for a candidate handle, kept so
+    an incremental scan does not ask it again until the entity's next full sweep."""
+
+    __tablename__ = "probe_answers"
+    __table_args__ = (
+        UniqueConstraint("district_id", "platform", "handle", name="uq_probe_answers_handle"),
+    )
+
+    id: Mapped[intpk]
+    district_id: Mapped[DistrictFK]
+    platform: Mapped[str] = mapped_column(String(32))
+    handle: Mapped[str] = mapped_column(String(300), comment="lower-cased candidate handle")
+    found: Mapped[bool] = mapped_column(default=False)
+    scan_id: Mapped[int | None] = mapped_column(ForeignKey("scans.id", ondelete="SET NULL"))
+    answered_at: Mapped[Stamp] = mapped_column(default=utcnow)
+
+
 class Account(AccountColumns, Base):
     """A discovered account, one row per canonical URL (kept across scans)."""
 

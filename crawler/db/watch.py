@@ -35,7 +35,7 @@ from crawler.db.models import (
 )
 from crawler.db.registry_ids import IN_USE
 from crawler.platforms import same_account_urls
-from crawler.vocab import Classification
+from crawler.vocab import Classification, Source
 
 KEEP_LAST = 12  # snapshots kept per account besides every one that differed
 
@@ -153,6 +153,13 @@ def _facts(session: Session, scan_id: int, acc: Account) -> tuple[dict[str, Any]
     return facts, s.source, s.fetched_at
 
 
+def _comparable(before: str | None, now: str | None) -> bool:
+    """Whether two snapshots show the same view of an account: a link on the district's own
+    site shows only its text, so it is compared only with another such link (an incremental
+    scan may see a registered account only there, README "How a monthly scan saves work")."""
+    return before == now or Source.DISTRICT_SITE not in (before, now)
+
+
 def record_snapshots(session: Session, scan_id: int, district_id: int) -> int:
     """One snapshot per registered account the scan observed (re-running replaces them)."""
     session.execute(delete(RegistrySnapshot).where(RegistrySnapshot.scan_id == scan_id))
@@ -185,7 +192,7 @@ def record_snapshots(session: Session, scan_id: int, district_id: int) -> int:
                 source=source,
                 observed_at=at or utcnow(),
                 digest=d,
-                changed=bool(prev) and prev[0].digest != d,
+                changed=bool(prev) and prev[0].digest != d and _comparable(prev[0].source, source),
             )
         )
         session.flush()

@@ -48,9 +48,17 @@ def scout_settings(
         "AUTOTHROTTLE_START_DELAY": max(c.download_delay, 1.0),
         "AUTOTHROTTLE_MAX_DELAY": max(60.0, c.download_delay),
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(max(c.concurrent_per_domain, 1)),
-        # the HTTP cache is for developing spiders (`scrapy crawl`), never for a scan
-        "HTTPCACHE_ENABLED": c.http_cache and not for_scan,
-        "HTTPCACHE_DIR": str(config.base_dir / ".scrapy" / "httpcache"),
+        # a scan revalidates what it stored before (per district, validators only, no
+        # secrets: crawler.discovery.middlewares.httpcache); `crawl.http_cache` is the plain
+        # development cache of `scrapy crawl`
+        **(
+            scan_cache(config)
+            if for_scan
+            else {
+                "HTTPCACHE_ENABLED": c.http_cache,
+                "HTTPCACHE_DIR": str(config.base_dir / ".scrapy" / "httpcache"),
+            }
+        ),
         "DOWNLOAD_TIMEOUT": c.download_timeout,
         "DOWNLOAD_MAXSIZE": c.max_download_bytes,
         "DOWNLOAD_WARNSIZE": max(c.max_download_bytes // 2, 1),
@@ -61,6 +69,19 @@ def scout_settings(
             **playwright_settings(c.browser_executable)["PLAYWRIGHT_LAUNCH_OPTIONS"],
             **browser_launch_options(c.browser_executable, CHROMIUM_ARGS),
         },
+    }
+
+
+def scan_cache(config: Config) -> dict[str, Any]:
+    """A scan's HTTP cache settings: per district under the data dir, bounded in size."""
+    from crawler.discovery.middlewares.httpcache import SIZE_SETTING, cache_dir
+
+    return {
+        "HTTPCACHE_ENABLED": True,
+        "HTTPCACHE_DIR": str(cache_dir(config.jobs_dir.parent, config.district).resolve()),
+        "HTTPCACHE_POLICY": "crawler.discovery.middlewares.httpcache.ValidatorPolicy",
+        "HTTPCACHE_STORAGE": "crawler.discovery.middlewares.httpcache.DistrictCacheStorage",
+        SIZE_SETTING: config.budget.http_cache_mb * 1024 * 1024,
     }
 
 

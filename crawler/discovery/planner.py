@@ -31,6 +31,7 @@ from crawler.config import Config, secret
 from crawler.db.quota import Usage
 from crawler.db.readers import registered_urls
 from crawler.discovery.planning.handles import ACTIVITY_SHORT
+from crawler.discovery.planning.increment import FULL, Increment
 from crawler.discovery.planning.queries import Plan, PlannedQuery, period_left
 from crawler.discovery.planning.sites import (
     BLUESKY_DEFAULT_DOMAIN,
@@ -90,6 +91,10 @@ __all__ = [
 ]
 
 
+# the sources whose work the rotation spreads over the months
+ROTATED = (Source.WEB_SEARCH, Source.YOUTUBE, Source.BLUESKY, Source.MASTODON, Source.HANDLE_PROBE)
+
+
 def registered_handles(config: Config, profile: DistrictProfile) -> list[tuple[str, str]]:
     """``(entity key, handle)`` of the district's registered accounts (the handle's first part
     for Bluesky and Mastodon); none when the registry cannot be read (the audit says why)."""
@@ -135,6 +140,7 @@ def plan(
     entity: str | None = None,
     name: str | None = None,
     usage: Usage | None = None,
+    increment: Increment = FULL,
 ) -> Plan:
     """The queries each source runs, deterministic, de-duplicated, prioritised and budgeted.
 
@@ -165,8 +171,10 @@ def plan(
         name=name,
         usage=usage,
         known={p: k for p, (k, _) in known.items() if k is not None},
+        increment=increment,
     )
     result = Plan(entity=entity, name=name, quotas=[u.describe() for u in (usage or {}).values()])
+    result.increment = increment.describe() if increment.incremental or increment.full else ""
     for source in chosen:
         if reason := skip_reason(source, config, platforms, usage):
             result.skipped[source] = reason
@@ -181,4 +189,12 @@ def plan(
             result.cut[source] = part.cut
         if part.handles:
             result.handles[source] = part.handles
+        deferred = dict(part.deferred)
+        if increment.incremental:
+            # the entities whose full sweep the rotation deferred
+            for t in ctx.groups:
+                if t.key is not None and not increment.swept(t.key, source):
+                    deferred.setdefault(t.key, 0)
+        if deferred and source in ROTATED:
+            result.deferred[source] = deferred
     return result

@@ -34,6 +34,12 @@ def _sum(stats: dict[str, Any], prefix: str) -> int:
     return sum(int(v) for k, v in stats.items() if k.startswith(prefix))
 
 
+def cost_of(stats: dict[str, Any]) -> dict[str, dict[str, int]]:
+    from crawler.discovery.middlewares.httpcache import cost_of as of
+
+    return of(stats)
+
+
 def source_summary(crawler: Crawler) -> dict[str, Any]:
     """Per-source figures from a crawler's stats and its spider's coverage."""
     assert crawler.stats is not None
@@ -71,6 +77,8 @@ def source_summary(crawler: Crawler) -> dict[str, Any]:
         },
         # the selfcheck's verdicts per platform (other sources have none)
         "checks": getattr(spider, "check_rows", list)(),
+        # per host: requests, bytes received, 304 answers (conditional requests)
+        "hosts": cost_of(stats),
     }
 
 

@@ -63,6 +63,7 @@ class SourceResult:
         default_factory=dict
     )  # requests refused: robots, ssrf, hostmap, budget
     checks: list[dict[str, Any]] = field(default_factory=list)  # the selfcheck's verdicts
+    hosts: dict[str, dict[str, int]] = field(default_factory=dict)  # requests, bytes, 304s
 
     @classmethod
     def from_event(cls, event: dict[str, Any]) -> SourceResult:

@@ -70,7 +70,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.discovery.middlewares.retry.RetryAfterMiddleware": 550,
     "crawler.discovery.middlewares.limits.DownloadLimitMiddleware": 590,
     "crawler.discovery.middlewares.hostrate.HostRateMiddleware": 900,
+    # a scan's conditional requests (off unless HTTPCACHE_ENABLED), then what each host cost
+    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": 905,
     "crawler.discovery.middlewares.quota.QuotaMiddleware": 940,
+    "crawler.discovery.middlewares.httpcache.CostMiddleware": 945,
     "crawler.discovery.middlewares.hostmap.HostMapMiddleware": 950,
 }
 

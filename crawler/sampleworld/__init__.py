@@ -23,6 +23,7 @@ import json
 import threading
 from collections import Counter
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from crawler.sampleworld.data import (
@@ -37,7 +38,14 @@ from crawler.sampleworld.district import district_app
 from crawler.sampleworld.faults import FaultInjector, Faults
 from crawler.sampleworld.manifest import HiddenAccount, build_manifest
 from crawler.sampleworld.pages import ALIAS_HOSTS, PAGE_HOSTS, alias_app, page_app
-from crawler.sampleworld.server import App, HostServer, LoggedRequest, Request, RequestLog
+from crawler.sampleworld.server import (
+    App,
+    HostServer,
+    LoggedRequest,
+    Request,
+    RequestLog,
+    conditional,
+)
 from crawler.sampleworld.social_api import BlueskyApi, MastodonInstance
 from crawler.sampleworld.websearch import BraveApp, SearxngApp, build_index
 from crawler.sampleworld.youtube_api import YouTubeApi
@@ -95,20 +103,24 @@ class SampleWorld:
         self.fault_hook = FaultInjector(faults, seed) if faults is not None else None
         self._hits: Counter[tuple[str, str]] = Counter()
         self._hits_lock = threading.Lock()
-        index = build_index(self.data)
-        self.youtube = YouTubeApi(self.data, youtube_search_quota, required_key=youtube_key)
+        # the world's clock: the second month's new accounts were created just before it
+        self.clock = datetime.now(UTC)
+        index = build_index(self.data, self.clock)
+        self.youtube = YouTubeApi(
+            self.data, youtube_search_quota, required_key=youtube_key, clock=self.clock
+        )
         apps: dict[str, App] = {}
         for host in dict.fromkeys(p.host for p in self.data.site_pages):
-            apps[host] = district_app(self.data, host)
+            apps[host] = conditional(district_app(self.data, host))
         searxng = SearxngApp(self.data, index)
         for d in self.data.districts:
             apps[d.domain] = _redirect_to(d.www)
         for d in self.data.districts:
             apps[d.searxng_host] = searxng
         apps[BRAVE_HOST] = BraveApp(self.data, index, required_key=brave_key)
-        apps[YOUTUBE_API_HOST] = self.youtube
+        apps[YOUTUBE_API_HOST] = conditional(self.youtube)
         apps[BLUESKY_API_HOST] = BlueskyApi(self.data)
-        apps[MASTODON_INSTANCE] = MastodonInstance(self.data, MASTODON_INSTANCE)
+        apps[MASTODON_INSTANCE] = conditional(MastodonInstance(self.data, MASTODON_INSTANCE))
         for host in PAGE_HOSTS:
             apps[host] = page_app(self.data, host)
         for alias, target in ALIAS_HOSTS.items():

@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -73,10 +74,29 @@ class Account:
     last_post: str | None = None
     district: str = ""
     index: int = 0
+    added: bool = False  # new in the second month (later.yaml's add): created since month 1
+    changed: bool = False  # changed in the second month (later.yaml's change)
 
     @property
     def lower(self) -> str:
         return self.handle.lower()
+
+    def created(self, clock: datetime) -> datetime:
+        """When the account was created, relative to the world's clock: an hour before the
+        world started for the second month's new accounts, years ago for the others."""
+        from datetime import timedelta
+
+        from crawler.sampleworld.formats import stable_time
+
+        return clock - timedelta(hours=1) if self.added else stable_time(self.key)
+
+    def page_date(self, clock: datetime) -> datetime:
+        """When a search engine last saw the profile page change: its creation, or an hour
+        before the world started for an account new or changed in the second month."""
+        from datetime import timedelta
+
+        # a deleted account's page keeps its old date: a recrawl would have dropped it
+        return clock - timedelta(hours=1) if self.changed and self.live else self.created(clock)
 
     @property
     def mastodon_user(self) -> str:
@@ -152,6 +172,7 @@ class SearchDoc:
     title: str
     content: str
     account: str | None = None  # key of the account whose profile this is
+    published: datetime | None = None  # when the engine first saw the page (Brave page_age)
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +255,8 @@ _FIELDS = {
     "search_domain",
     "private",
     "last_post",
+    "_added",  # set by the second month's overlay on the accounts of later.yaml's add
+    "_changed",  # and on the accounts of its change
 }
 _DISTRICT_FIELDS = {"domain", "name", "address", "held_out", "profile", "registry"}
 
@@ -276,6 +299,8 @@ def _account(raw: dict[str, Any], index: int, district: str, where: str) -> Acco
         last_post=str(raw["last_post"]) if raw.get("last_post") else None,
         district=district,
         index=index,
+        added=bool(raw.get("_added", False)),
+        changed=bool(raw.get("_changed", False)),
     )
 
 
@@ -317,10 +342,11 @@ def _later(raw: dict[str, Any], path: Path) -> dict[str, Any]:
     accounts = []
     changes = dict(later.get("change") or {})
     for a in raw["accounts"]:
-        accounts.append({**a, **changes.pop(a["key"], {})})
+        change = changes.pop(a["key"], None)
+        accounts.append({**a, **change, "_changed": True} if change else dict(a))
     if changes:
         raise ValueError(f"{later_path}: change names unknown accounts {sorted(changes)}")
-    accounts += list(later.get("add") or [])
+    accounts += [{**a, "_added": True} for a in later.get("add") or []]
     district = dict(raw.get("district") or {})
     if later.get("registry"):
         district["registry"] = later["registry"]

@@ -10,6 +10,7 @@ redacted, and may first pass through the fault injector.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import re
 import threading
@@ -286,3 +287,30 @@ class HostServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+
+
+def conditional(app: App) -> App:
+    """``app`` with HTTP validators as real servers give them (RFC 9110): a successful GET
+    carries an ``ETag`` (a digest of the body, so a changed page has a new one) and is answered
+    ``304 Not Modified`` without a body when the request's ``If-None-Match`` names it."""
+
+    def serve(request: Request) -> Response:
+        response = app(request)
+        if request.method not in ("GET", "HEAD") or response.status != 200 or response.delay:
+            return response
+        if any(name.lower() == "etag" for name, _ in response.headers):
+            etag = next(v for n, v in response.headers if n.lower() == "etag")
+        else:
+            etag = '"' + hashlib.sha256(response.data).hexdigest()[:32] + '"'
+            response.headers.append(("ETag", etag))
+        wanted = [t.strip() for t in (request.header("If-None-Match") or "").split(",")]
+        if etag in wanted or etag.removeprefix("W/") in [w.removeprefix("W/") for w in wanted]:
+            kept = [(n, v) for n, v in response.headers if n.lower() in NOT_MODIFIED_HEADERS]
+            return Response(304, "", response.content_type, kept)
+        return response
+
+    return serve
+
+
+# what a 304 repeats of the full answer (RFC 9110 15.4.5)
+NOT_MODIFIED_HEADERS = {"etag", "cache-control", "expires", "vary", "content-location", "date"}

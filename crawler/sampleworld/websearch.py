@@ -22,6 +22,8 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -119,10 +121,47 @@ def profile_doc(a: Account) -> SearchDoc:
     )
 
 
-def build_index(world: WorldData) -> list[SearchDoc]:
+def build_index(world: WorldData, clock: datetime | None = None) -> list[SearchDoc]:
+    """Every indexed page, dated: a profile when its page last changed (its creation, or the
+    second month's change, relative to the world's ``clock``), any other page by a stable
+    date of its URL."""
+    clock = clock or datetime.now(UTC)
     # a deleted account (live: false) stays indexed when the file says search: true
-    docs = [profile_doc(a) for a in world.accounts if a.search]
-    return docs + list(world.search_extra)
+    docs = [
+        replace(profile_doc(a), published=a.page_date(clock)) for a in world.accounts if a.search
+    ]
+    extra = [replace(d, published=stable_time(d.url)) for d in world.search_extra]
+    return docs + extra
+
+
+def published(doc: SearchDoc) -> datetime:
+    return doc.published or stable_time(doc.url)
+
+
+SEARXNG_RANGES = {"day": 1, "week": 7, "month": 31, "year": 365}
+BRAVE_RANGES = {"pd": 1, "pw": 7, "pm": 31, "py": 365}
+
+
+def fresh(hits: list[SearchDoc], start: datetime | None, end: datetime | None) -> list[SearchDoc]:
+    """The hits published within ``[start, end]`` (no bound: no filter)."""
+    return [
+        d
+        for d in hits
+        if (start is None or published(d) >= start) and (end is None or published(d) <= end)
+    ]
+
+
+def brave_window(value: str, now: datetime) -> tuple[datetime, datetime] | None:
+    """Brave ``freshness``: ``pd|pw|pm|py`` or ``YYYY-MM-DDtoYYYY-MM-DD`` (None: invalid)."""
+    if value in BRAVE_RANGES:
+        return now - timedelta(days=BRAVE_RANGES[value]), now
+    first, sep, last = value.partition("to")
+    try:
+        start = datetime.strptime(first, "%Y-%m-%d").replace(tzinfo=UTC)
+        end = datetime.strptime(last, "%Y-%m-%d").replace(tzinfo=UTC) + timedelta(days=1)
+    except ValueError:
+        return None
+    return (start, end) if sep else None
 
 
 def search(index: list[SearchDoc], q: str) -> list[SearchDoc]:
@@ -155,7 +194,7 @@ def searxng_result(doc: SearchDoc, position: int) -> dict[str, Any]:
         "positions": [position] * len(engines),
         "score": round(len(engines) / position, 6),
         "category": "general",
-        "publishedDate": None,
+        "publishedDate": iso_z(published(doc), millis=False).rstrip("Z"),
     }
 
 
@@ -196,6 +235,14 @@ class SearxngApp:
                 {"error": f'Invalid value "{request.arg("pageno")}" for parameter pageno'}, 400
             )
         hits = search(self.index, q)
+        time_range = request.arg("time_range")
+        if time_range:
+            if time_range not in SEARXNG_RANGES:
+                return json_response(
+                    {"error": f'Invalid value "{time_range}" for parameter time_range'}, 400
+                )
+            now = datetime.now(UTC)
+            hits = fresh(hits, now - timedelta(days=SEARXNG_RANGES[time_range]), now)
         start = (pageno - 1) * SEARXNG_PAGE
         page = hits[start : start + SEARXNG_PAGE]
         results = [searxng_result(d, start + i + 1) for i, d in enumerate(page)]
@@ -259,14 +306,14 @@ def brave_result(doc: SearchDoc, extra: bool) -> dict[str, Any]:
     host = parts.hostname or ""
     site = host.removeprefix("www.")
     path = " › ".join(p for p in parts.path.split("/") if p)
-    published = stable_time(doc.url)
+    published_at = published(doc)
     result: dict[str, Any] = {
         "title": doc.title,
         "url": doc.url,
         "is_source_local": False,
         "is_source_both": False,
         "description": doc.content,
-        "page_age": iso_z(published, millis=False).rstrip("Z"),
+        "page_age": iso_z(published_at, millis=False).rstrip("Z"),
         "profile": {
             "name": site.split(".")[0].capitalize(),
             "url": doc.url,
@@ -285,7 +332,7 @@ def brave_result(doc: SearchDoc, extra: bool) -> dict[str, Any]:
             "favicon": f"https://imgs.search.brave.com/{token(site, length=12)}/favicon/{site}",
             "path": f"  › {path}" if path else "",
         },
-        "age": published.strftime("%B %d, %Y").replace(" 0", " "),
+        "age": published_at.strftime("%B %d, %Y").replace(" 0", " "),
     }
     if extra:
         result["extra_snippets"] = [doc.content]
@@ -355,6 +402,12 @@ class BraveApp:
                 ["query", "offset"], "Input should be less than or equal to 9", "less_than_equal"
             )
         hits = search(self.index, q)
+        freshness = request.arg("freshness")
+        if freshness:
+            window = brave_window(freshness, datetime.now(UTC))
+            if window is None:
+                return _validation(["query", "freshness"], "Invalid freshness value", "value_error")
+            hits = fresh(hits, *window)
         start = offset * count
         page = hits[start : start + count]
         extra = (request.arg("extra_snippets") or "").lower() == "true"

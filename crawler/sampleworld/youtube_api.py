@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import base64
 import threading
+from datetime import UTC, datetime
 from typing import Any
 
 from crawler.sampleworld.data import Account, WorldData
-from crawler.sampleworld.formats import iso_z, stable_time, token
+from crawler.sampleworld.formats import iso_z, token
 from crawler.sampleworld.server import Request, Response
 from crawler.sampleworld.server import json_response as _json
 from crawler.sampleworld.textsearch import loose_score
@@ -52,6 +53,15 @@ def error_body(
     if status:
         error["status"] = status
     return {"error": error}
+
+
+def read_rfc3339(value: str) -> datetime | None:
+    """``1970-01-01T00:00:00Z`` (RFC 3339), as ``publishedAfter`` takes it."""
+    try:
+        t = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return t if t.tzinfo is not None else None
 
 
 def _varint(n: int) -> bytes:
@@ -97,8 +107,9 @@ def _thumbnails(a: Account, sized: bool) -> dict[str, Any]:
     return out
 
 
-def search_item(a: Account) -> dict[str, Any]:
-    published = stable_time(a.key)
+def search_item(a: Account, clock: datetime | None = None) -> dict[str, Any]:
+    # type=channel: snippet.publishedAt is when the channel was created
+    published = a.created(clock or datetime.now(UTC))
     return {
         "kind": "youtube#searchResult",
         "etag": token(a.key, "s", length=27),
@@ -116,7 +127,7 @@ def search_item(a: Account) -> dict[str, Any]:
     }
 
 
-def channel_item(a: Account, parts: set[str]) -> dict[str, Any]:
+def channel_item(a: Account, parts: set[str], clock: datetime | None = None) -> dict[str, Any]:
     item: dict[str, Any] = {
         "kind": "youtube#channel",
         "etag": token(a.key, "c", length=27),
@@ -127,7 +138,7 @@ def channel_item(a: Account, parts: set[str]) -> dict[str, Any]:
             "title": a.name,
             "description": a.bio,
             "customUrl": f"@{a.lower}",
-            "publishedAt": iso_z(stable_time(a.key), millis=False),
+            "publishedAt": iso_z(a.created(clock or datetime.now(UTC)), millis=False),
             "thumbnails": _thumbnails(a, sized=True),
             "localized": {"title": a.name, "description": a.bio},
             "country": "US",
@@ -167,8 +178,10 @@ class YouTubeApi:
         search_quota: int = 100,
         units: int = 10_000,
         required_key: str | None = None,
+        clock: datetime | None = None,
     ) -> None:
         self.world = world
+        self.clock = clock or datetime.now(UTC)
         self.required_key = required_key  # None: any non-empty key is accepted
         self._lock = threading.Lock()
         self.search_quota = search_quota
@@ -255,16 +268,31 @@ class YouTubeApi:
                 )
             offset = decoded
         q = request.arg("q") or ""
+        after = None
+        if request.arg("publishedAfter"):
+            after = read_rfc3339(request.arg("publishedAfter") or "")
+            if after is None:
+                return json_response(
+                    error_body(400, "Invalid value for publishedAfter.", "invalidParameter"), 400
+                )
         kinds = (request.arg("type") or "video,channel,playlist").split(",")
+        # q=a|b: YouTube's documented OR operator (a result matches either term)
+        alternatives = [t for t in q.split("|") if t.strip()] if q else []
         matches: list[tuple[int, Account]] = []
         if "channel" in kinds:
             for a in self.world.on("youtube"):
                 if not (a.live and a.api):
                     continue
-                score = loose_score(q, f"{a.name} {a.bio} {a.handle}") if q else 1
+                if after is not None and a.created(self.clock) <= after:
+                    continue
+                text = f"{a.name} {a.bio} {a.handle}"
+                score = max((loose_score(t, text) for t in alternatives), default=0) if q else 1
                 if score:
                     matches.append((score, a))
-        matches.sort(key=lambda m: (-m[0], -m[1].followers, m[1].key))
+        if request.arg("order") == "date":  # newest first
+            matches.sort(key=lambda m: (-m[1].created(self.clock).timestamp(), m[1].key))
+        else:
+            matches.sort(key=lambda m: (-m[0], -m[1].followers, m[1].key))
         page = matches[offset : offset + size]
         body: dict[str, Any] = {
             "kind": "youtube#searchListResponse",
@@ -276,7 +304,7 @@ class YouTubeApi:
             body["prevPageToken"] = page_token(max(0, offset - size), previous=True)
         body["regionCode"] = (request.arg("regionCode") or "US").upper()
         body["pageInfo"] = {"totalResults": len(matches), "resultsPerPage": size}
-        body["items"] = [search_item(a) for _, a in page]
+        body["items"] = [search_item(a, self.clock) for _, a in page]
         return json_response(body)
 
     def _channels(self, request: Request) -> Response:
@@ -311,5 +339,5 @@ class YouTubeApi:
             "pageInfo": {"totalResults": len(found), "resultsPerPage": max(5, len(found))},
         }
         if found:
-            body["items"] = [channel_item(a, parts) for a in found]
+            body["items"] = [channel_item(a, parts, self.clock) for a in found]
         return json_response(body)

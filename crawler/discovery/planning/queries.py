@@ -18,6 +18,7 @@ class PlannedQuery:
     entity_key: str | None = None
     priority: int = 0
     kind: str = "search"
+    fresh: bool = False  # an incremental scan's query: only what is new, first page only
 
 
 @dataclass(slots=True)
@@ -31,6 +32,9 @@ class Plan:
     quotas: list[str] = field(default_factory=list)
     # per source and platform: (candidate handles planned, candidate handles the budget cut)
     handles: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
+    # per source: what the incremental scan's rotation deferred (entity: queries left out)
+    deferred: dict[str, dict[str, int]] = field(default_factory=dict)
+    increment: str = ""  # how incremental the plan is (Increment.describe)
     entity: str | None = None
     name: str | None = None
 
@@ -53,13 +57,22 @@ class Plan:
             for q in queries:
                 where = f" on {q.platform}" if q.platform and q.kind != "search" else ""
                 who = f"  [{q.entity_key}]" if q.entity_key else ""
-                lines.append(f"  {q.priority:>4}  {q.kind:<6} {q.query}{where}{who}")
+                new = "  (new only)" if q.fresh else ""
+                lines.append(f"  {q.priority:>4}  {q.kind:<6} {q.query}{where}{who}{new}")
         for source, counts in self.handles.items():
             lines.append(f"\n[{source}] candidate handles per platform:")
             lines += [
                 f"  {p}: {planned} planned, {cut} cut by the budget"
                 for p, (planned, cut) in counts.items()
             ]
+        if self.increment:
+            lines.append(f"\nScan: {self.increment}")
+        for source, deferred in self.deferred.items():
+            if deferred:
+                lines.append(
+                    f"[{source}] deferred by the rotation: {sum(deferred.values())} queries of "
+                    f"{len(deferred)} entities ({', '.join(sorted(deferred))})"
+                )
         for source, reason in self.skipped.items():
             lines.append(f"\n[{source}] skipped: {reason}")
         if self.quotas:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from crawler.config import Budget, Config, secret
 from crawler.db.quota import BRAVE, SEARCH_CALLS, UNITS, Usage
+from crawler.discovery.planning.increment import FULL, Increment
 from crawler.discovery.planning.queries import PlannedQuery, budgeted, period_left, unique
 from crawler.discovery.planning.sites import (
     API_BACKED,
@@ -56,6 +57,7 @@ class PlanContext:
     name: str | None
     usage: Usage | None
     known: Mapping[str, KnownAccount] = field(default_factory=dict)  # the selfcheck's accounts
+    increment: Increment = FULL  # what an incremental scan asks (a full sweep by default)
 
     @property
     def budget(self) -> Budget:
@@ -75,6 +77,7 @@ class SourcePlan:
     cut: int = 0
     skipped: str | None = None
     handles: dict[str, tuple[int, int]] = field(default_factory=dict)  # platform: (planned, cut)
+    deferred: dict[str, int] = field(default_factory=dict)  # entity: queries the rotation left out
 
 
 # --------------------------------------------------------------------------- district site
@@ -139,6 +142,43 @@ def _site_rows(t: EntityTerms, prio: int, term: str, platforms: list[str]) -> li
     return rows
 
 
+WEB_Q_CHARS = 400  # Brave's longest q (and a sane length for SearXNG's engines)
+
+
+def _grouped_site_rows(rows: list[PlannedQuery]) -> list[PlannedQuery]:
+    """``fresh`` queries: the terms of ``rows`` joined with ``OR`` under all their ``site:``
+    hosts (``site:a OR site:b "t1" OR "t2"``), each query at most :data:`WEB_Q_CHARS` long:
+    what is new in a month is little, so one query asks for many terms on every platform."""
+    sites: dict[str, None] = {}
+    platforms: set[str | None] = set()
+    terms: dict[str, None] = {}
+    for r in rows:
+        hosts, sep, term = r.query.partition(' "')
+        if sep:
+            sites.update(dict.fromkeys(SITES_PART.findall(hosts)))
+            terms[f'"{term}'] = None
+            platforms.add(r.platform)
+    if not terms:
+        return []
+    prefix = " OR ".join(f"site:{h}" for h in sites)
+    platform = next(iter(platforms)) if len(platforms) == 1 else None
+    out: list[PlannedQuery] = []
+    chunk: list[str] = []
+    for next_term in [*terms, None]:
+        query = f"{prefix} {' OR '.join(chunk)}"
+        if chunk and (next_term is None or len(f"{query} OR {next_term}") > WEB_Q_CHARS):
+            out.append(
+                PlannedQuery(Source.WEB_SEARCH, query, platform, None, 5_000 + len(out), fresh=True)
+            )
+            chunk = []
+        if next_term is not None:
+            chunk.append(next_term)
+    return out
+
+
+SITES_PART = re.compile(r"site:(\S+)")
+
+
 def plan_web_search(ctx: PlanContext) -> SourcePlan:
     """``site:`` queries; each needs one request, further pages come from what the budget leaves."""
     config, b = ctx.config, ctx.budget
@@ -163,6 +203,17 @@ def plan_web_search(ctx: PlanContext) -> SourcePlan:
         b.queries_per_entity,
     )
     rows = [row for prio, t, term in terms for row in _site_rows(t, prio, term, platforms)]
+    inc = ctx.increment
+    room = None  # what the school-with-activity queries may use (below)
+    # an incremental scan asks the entities not swept this time for what is new only
+    if inc.incremental:
+        swept = [r for r in rows if inc.swept(r.entity_key, Source.WEB_SEARCH)]
+        fresh = _grouped_site_rows([r for r in rows if r not in swept])
+        # the swept entities' queries within the rotation's share of the budget
+        share = _spread(requests, inc)
+        swept_kept = budgeted(swept, share)[0]
+        rows = fresh + swept_kept
+        room = max(0, share - len(swept_kept))
     kept, cut = budgeted(rows, requests)
     # then each school with one of its activities, within SCHOOL_ACTIVITY_SHARE of what the
     # first pages leave (the rest goes to further pages of the queries above)
@@ -174,7 +225,11 @@ def plan_web_search(ctx: PlanContext) -> SourcePlan:
         )
         for row in _site_rows(t, prio + after * 10, term, platforms)
     ]
-    more, cut2 = budgeted(extra, int((requests - len(kept)) * SCHOOL_ACTIVITY_SHARE))
+    if inc.incremental:  # only the entities this scan sweeps in full
+        extra = [r for r in extra if inc.swept(r.entity_key, Source.WEB_SEARCH)]
+    if room is None:
+        room = requests - len(kept)
+    more, cut2 = budgeted(extra, int(room * SCHOOL_ACTIVITY_SHARE))
     kept, cut = kept + more, cut + cut2
     backend = "SearXNG" if config.searxng_url else "Brave"
     note = (
@@ -186,12 +241,59 @@ def plan_web_search(ctx: PlanContext) -> SourcePlan:
 # --------------------------------------------------------------------------- API searches
 
 
+ROTATION_TERMS = 1  # search terms of an entity between its full sweeps (first page only)
+
+
 def _api_terms(
-    source: str, platform: str, groups: list[EntityTerms], per_entity: int, limit: int
+    source: str,
+    platform: str,
+    groups: list[EntityTerms],
+    per_entity: int,
+    limit: int,
+    inc: Increment = FULL,
 ) -> tuple[list[PlannedQuery], int]:
+    if inc.incremental:
+        # between full sweeps an entity's best terms, each for its first page
+        swept = [t for t in groups if inc.swept(t.key, source)]
+        rows, cut = _api_terms(source, platform, swept, per_entity, _spread(limit, inc))
+        rest = [t for t in groups if t not in swept]
+        more, cut2 = _api_terms(source, platform, rest, ROTATION_TERMS, limit - len(rows))
+        return unique(rows + [replace(r, fresh=True) for r in more]), cut + cut2
     terms = interleave([(t, t.search_terms()) for t in groups], per_entity)
     rows = [PlannedQuery(source, term, platform, t.key, prio) for prio, t, term in terms]
     return budgeted(rows, limit)
+
+
+YOUTUBE_OR_TERMS = 12  # terms joined in one search.list query of an incremental scan
+YOUTUBE_FRESH_TERMS = 40  # in one publishedAfter query (few channels are new in a month)
+YOUTUBE_Q_CHARS = 900  # and at most this long
+
+
+def _grouped_terms(
+    groups: list[EntityTerms], per_entity: int, limit: int, size: int, fresh: bool
+) -> tuple[list[PlannedQuery], int]:
+    """The terms of ``groups`` joined with ``|``, ``size`` to a query (the best terms of every
+    entity first); the queries past ``limit`` are cut."""
+    terms = interleave([(t, t.search_terms()) for t in groups], per_entity)
+    out: list[PlannedQuery] = []
+    chunk: list[str] = []
+    seen: set[str] = set()
+    for _, _, term in terms:
+        if term.casefold() in seen or "|" in term:
+            continue
+        seen.add(term.casefold())
+        if chunk and (len(chunk) >= size or len("|".join([*chunk, term])) > YOUTUBE_Q_CHARS):
+            out.append(_or_row(chunk, len(out), fresh))
+            chunk = []
+        chunk.append(term)
+    if chunk:
+        out.append(_or_row(chunk, len(out), fresh))
+    return out[: max(limit, 0)], max(len(out) - max(limit, 0), 0)
+
+
+def _or_row(terms: list[str], i: int, fresh: bool) -> PlannedQuery:
+    prio = (10_000 if fresh else 0) + i
+    return PlannedQuery(Source.YOUTUBE, "|".join(terms), Platform.YOUTUBE, None, prio, fresh=fresh)
 
 
 def plan_youtube(ctx: PlanContext) -> SourcePlan:
@@ -201,13 +303,21 @@ def plan_youtube(ctx: PlanContext) -> SourcePlan:
     units = period_left(ctx.usage, UNITS, b.youtube_units_per_day)
     # a daily quota: a scan leaves room for the day's ad-hoc searches (pages per query),
     # but a nearly spent day still runs its first pages
-    rows, cut = _api_terms(
-        Source.YOUTUBE,
-        Platform.YOUTUBE,
-        ctx.groups,
-        b.queries_per_entity,
-        max(calls // pages, min(calls, 1)),
-    )
+    limit = max(calls // pages, min(calls, 1))
+    inc = ctx.increment
+    swept = [t for t in ctx.groups if inc.swept(t.key, Source.YOUTUBE)]
+    if inc.incremental:
+        # YouTube's documented OR operator (q=a|b): the swept entities' terms a dozen to a
+        # query (every page), the others' in a few publishedAfter queries (a new channel
+        # matches one of them)
+        rest = [t for t in ctx.groups if t not in swept]
+        rows, cut = _grouped_terms(swept, b.queries_per_entity, limit, YOUTUBE_OR_TERMS, False)
+        fresh, more = _grouped_terms(
+            rest, b.queries_per_entity, max(limit - len(rows), 0), YOUTUBE_FRESH_TERMS, True
+        )
+        rows, cut = rows + fresh, cut + more
+    else:
+        rows, cut = _api_terms(Source.YOUTUBE, Platform.YOUTUBE, swept, b.queries_per_entity, limit)
     note = (
         f"{calls} search.list calls and {units} units left today "
         f"(of {b.youtube_search_calls_per_day} and {b.youtube_units_per_day} per day), "
@@ -225,6 +335,7 @@ def plan_bluesky(ctx: PlanContext) -> SourcePlan:
         ctx.groups,
         b.queries_per_entity,
         b.requests_per_host // (2 * pages),
+        ctx.increment,
     )
     return SourcePlan(
         rows, f"{b.requests_per_host} requests per host, {pages} pages per query", cut
@@ -236,7 +347,12 @@ def plan_mastodon(ctx: PlanContext) -> SourcePlan:
     b, source = ctx.budget, Source.MASTODON
     per_instance = b.requests_per_host
     search, cut = _api_terms(
-        source, Platform.MASTODON, ctx.groups, b.queries_per_entity, per_instance // 2
+        source,
+        Platform.MASTODON,
+        ctx.groups,
+        b.queries_per_entity,
+        per_instance // 2,
+        ctx.increment,
     )
     found = _handle_rows(
         source, ctx.groups, [Platform.MASTODON], b.queries_per_entity, ["example.org"]
@@ -245,13 +361,19 @@ def plan_mastodon(ctx: PlanContext) -> SourcePlan:
         PlannedQuery(source, r.query.split("@")[0], r.platform, r.entity_key, r.priority, r.kind)
         for r in found.rows
     ]
-    handles, cut2 = budgeted(handles, per_instance - len(search))
+    handles, deferred = _keep_answered(
+        handles, ctx.increment, source, ctx.config.mastodon_instances
+    )
+    handles = _cap_unswept(
+        handles, Platform.MASTODON, ctx.increment, per_instance, deferred, source
+    )
+    handles, cut2 = budgeted(handles, _spread(per_instance, ctx.increment) - len(search))
     note = (
         f"first page only (anonymous), {len(ctx.config.mastodon_instances)} "
         f"instance(s), {per_instance} requests per instance"
     )
     counts = _handle_counts(found, handles)
-    return SourcePlan(unique(search + handles), note, cut + cut2, handles=counts)
+    return SourcePlan(unique(search + handles), note, cut + cut2, handles=counts, deferred=deferred)
 
 
 # --------------------------------------------------------------------------- handle probe
@@ -338,11 +460,18 @@ def plan_handle_probe(ctx: PlanContext) -> SourcePlan:
         depth,
     )
     rows, cut = unique(found.rows), 0
+    rows, deferred = _keep_answered(rows, ctx.increment)
+    if ctx.increment.incremental:
+        # known accounts first: the caps below never cut their re-observation
+        known = [r for r in rows if (r.platform or "", r.query.lower()) in ctx.increment.found]
+        rows = known + [r for r in rows if r not in known]
     for p in probe:
+        rows = _cap_unswept(rows, p, ctx.increment, b.requests_per_host, deferred)
         # a page host's budget is shared by the scan's sources: the profiles source reads this
         # scan's candidates there later, so the probe takes at most PAGE_HOST_SHARE of it
         api = p in (Platform.BLUESKY, Platform.MASTODON) or (p == Platform.YOUTUBE and youtube_api)
         limit = b.requests_per_host if api else int(b.requests_per_host * PAGE_HOST_SHARE)
+        limit = _spread(limit, ctx.increment, b.requests_per_host)
         rows, over = _cap_platform(rows, p, limit * HANDLES_PER_REQUEST.get(p, 1))
         cut += over
     note = f"{', '.join(probe)}; {b.requests_per_host} requests per host"
@@ -355,7 +484,76 @@ def plan_handle_probe(ctx: PlanContext) -> SourcePlan:
         rows, over = _cap_platform(rows, Platform.YOUTUBE, left)
         cut += over
         note += f"; YouTube through channels.list?forHandle ({left} units)"
-    return SourcePlan(rows, note, cut, handles=_handle_counts(found, rows))
+    if deferred:
+        note += f"; {sum(deferred.values())} candidates with an answer on file deferred"
+    return SourcePlan(rows, note, cut, handles=_handle_counts(found, rows), deferred=deferred)
+
+
+NEW_CANDIDATE_SHARE = 0.025  # of a host's requests: unasked candidates of entities not swept
+
+
+def _spread(limit: int, inc: Increment, per_host: int = 0) -> int:
+    """A budget between full sweeps: its share of the rotation's month (each scan costs about
+    the same), plus the few new candidates of the entities not swept."""
+    if not inc.incremental:
+        return limit
+    return -(-limit // max(inc.months, 1)) + int(per_host * NEW_CANDIDATE_SHARE)
+
+
+def _cap_unswept(
+    rows: list[PlannedQuery],
+    platform: str,
+    inc: Increment,
+    per_host: int,
+    deferred: dict[str, int],
+    source: str = Source.HANDLE_PROBE,
+) -> list[PlannedQuery]:
+    """Between full sweeps an entity's candidates without an answer on file (new ones, or ones
+    a budget cut before) are asked a few at a time: at most :data:`NEW_CANDIDATE_SHARE` of a
+    host's requests (times the candidates one request checks) for all such entities."""
+    if not inc.incremental:
+        return rows
+    limit = int(per_host * NEW_CANDIDATE_SHARE) * HANDLES_PER_REQUEST.get(platform, 1)
+    out, kept = [], 0
+    for r in rows:
+        known = (r.platform or "", r.query.lower()) in inc.found
+        if (
+            r.platform == platform
+            and r.kind == "handle"
+            and not known
+            and not inc.swept(r.entity_key, source)
+        ):
+            if kept >= limit:
+                key = r.entity_key or ""
+                deferred[key] = deferred.get(key, 0) + 1
+                continue
+            kept += 1
+        out.append(r)
+    return out
+
+
+def _keep_answered(
+    rows: list[PlannedQuery],
+    inc: Increment,
+    source: str = Source.HANDLE_PROBE,
+    instances: Sequence[str] = (),
+) -> tuple[list[PlannedQuery], dict[str, int]]:
+    """An incremental scan does not ask again a candidate that was not found until its entity's
+    full sweep (a candidate where an account was found is asked again: it re-observes a known
+    account); per entity, how many it left out."""
+    if not inc.incremental:
+        return rows, {}
+    out: list[PlannedQuery] = []
+    deferred: dict[str, int] = {}
+    for r in rows:
+        names = [f"{r.query.lower()}@{i}" for i in instances] or [r.query.lower()]
+        answered = r.kind == "handle" and all((r.platform or "", n) in inc.answered for n in names)
+        if answered and not inc.swept(r.entity_key, source):
+            key = r.entity_key or ""
+            deferred[key] = deferred.get(key, 0) + 1
+            continue
+        out.append(r)
+    return out, deferred
 
 
 def _cap_platform(
