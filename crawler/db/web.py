@@ -97,7 +97,7 @@ class AuditEntry(Base):
     address: Mapped[str] = mapped_column(String(64), default="")
     action: Mapped[str] = mapped_column(String(64), comment="login, login-failed, decide, note…")
     target: Mapped[str] = mapped_column(String(300), default="", comment="case number, file…")
-    # a key, not a foreign key: the log outlives a removed district (revision 0007)
+    # a key, not a foreign key: the log outlives a removed district (revision 0008)
     district: Mapped[str | None] = mapped_column(
         String(64), comment="key of the district the action concerned; empty: none"
     )

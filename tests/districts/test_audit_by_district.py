@@ -1,7 +1,7 @@
-"""The audit log names the district of each entry (revision 0007): the web app's audit page shows
+"""The audit log names the district of each entry (revision 0008): the web app's audit page shows
 it and an admin limited to some districts sees only theirs; ``scout audit --json`` has it and
 ``--district`` picks one; ``scout users list --json`` gives each user's districts; a database
-made before 0007 upgrades in place, its entries given its only district."""
+made before 0008 upgrades in place, its entries given its only district."""
 
 from __future__ import annotations
 
@@ -88,8 +88,8 @@ def test_audit_log_upgrades_in_place(tmp_path: Path, db_url: str) -> None:
 
     world = make_world(tmp_path, db_url)  # West Fargo alone
     engine = make_engine(db_url)
-    downgrade(engine, "0006")
-    with engine.begin() as c:  # an entry written by the release before 0007
+    downgrade(engine, "0007")
+    with engine.begin() as c:  # an entry written by the release before 0008
         c.execute(
             text(
                 "INSERT INTO audit_log (at, actor, address, action, target) "

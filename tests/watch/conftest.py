@@ -81,17 +81,12 @@ def run_two_months(district: str, folder: Path, url: str, imitated: str | None) 
                 _config(world, folder, d.registry, d.profile)
                 cfg = _load(folder, url)
                 _import(cfg, registry_only=month == 2)
-                # month 2 sweeps in full: an incremental scan (README, "How a monthly scan
-                # saves work") re-observes registered accounts only through the batch
-                # re-observation of known accounts, which lands separately
+                # month 2 is an incremental scan, as a monthly scan is (README, "How a monthly
+                # scan saves work"): registered accounts are re-observed by their stable ids
                 out = run_scan(
                     cfg,
                     ScanOptions(
-                        sources=SOURCES,
-                        platforms=PLATFORMS,
-                        screenshots=False,
-                        reports=False,
-                        full=month == 2,
+                        sources=SOURCES, platforms=PLATFORMS, screenshots=False, reports=False
                     ),
                 )
                 scans.append(out.scan_id)
