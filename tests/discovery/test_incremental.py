@@ -349,3 +349,25 @@ def test_dry_run_shows_the_plan_cost(scout, tmp_path: Path, monkeypatch):
     code, out, _ = scout("scan", "--dry-run", "--sources", "youtube,web_search")
     assert code == 0, out
     assert "Plan cost (at most):" in out and "YouTube Data API units:" in out
+
+
+def test_a_scrapyd_job_of_a_scan_keeps_the_district_http_cache(config, profile, monkeypatch):
+    """A scan's Scrapyd job (``setting=`` fields of the dispatcher) revalidates against the
+    district's cache on its node, as a local scan does; a plain ``scrapy crawl`` does not."""
+    from scrapy.settings import Settings
+
+    import crawler.discovery.addon as addon
+    from crawler.discovery.dispatch import JobPlan, job_settings
+    from crawler.discovery.middlewares.httpcache import cache_dir
+
+    monkeypatch.setattr(addon, "load_config", lambda path=None: config)
+    monkeypatch.setattr(addon, "district_profile", lambda cfg: profile)
+    plan = JobPlan(7, "west-fargo", ("web_search",), [], {}, {})
+    job = Settings({"SCOUT_CONFIG_PATH": "scout.toml", **job_settings(plan)})
+    addon.ScoutAddon().update_settings(job)
+    assert job.getbool("HTTPCACHE_ENABLED")
+    assert job["HTTPCACHE_POLICY"].endswith("httpcache.ValidatorPolicy")
+    assert Path(job["HTTPCACHE_DIR"]) == cache_dir(config.jobs_dir.parent, "west-fargo").resolve()
+    plain = Settings({"SCOUT_CONFIG_PATH": "scout.toml"})
+    addon.ScoutAddon().update_settings(plain)
+    assert not str(plain.get("HTTPCACHE_POLICY", "")).endswith("ValidatorPolicy")
