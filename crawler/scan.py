@@ -78,6 +78,8 @@ class ScanOutcome:
     selfcheck: list[dict[str, Any]] = field(default_factory=list)  # verdict per platform
     # what the scan cost, per source and host, and what the incremental scan deferred
     cost: dict[str, Any] = field(default_factory=dict)
+    # the sources' figures of every run of the scan (a resumed scan's earlier runs too)
+    cost_sources: dict[str, Any] = field(default_factory=dict)
 
 
 def _enabled_sources(config: Config, options: ScanOptions) -> tuple[str, ...]:
@@ -274,7 +276,7 @@ def _run(  # type: ignore[no-untyped-def]
         profile.district.key,
         stop,
     )
-    outcome.cost = scan_cost(outcome.sources, increment)
+    outcome.cost = scan_cost(outcome.cost_sources or outcome.sources, increment)
     _stage(progress, "matching")
     with factory.begin() as s:
         registry = registry_rows(s)  # with the stable ids the crawl resolved
@@ -386,11 +388,14 @@ def _crawl(  # type: ignore[no-untyped-def]
                 job_dir=job_dir,
                 on_progress=progress,
             )
+        # what this run cost, kept with the scan: a resumed scan's cost covers every run
+        earlier = _keep_run_cost(factory, scan_id, crawl.as_dict()["sources"])
         if not crawl.ok:
             raise ScoutError(
                 f"scan {scan_id} did not finish; run `scout scan` again to resume it. {crawl.error}"
             )
         outcome.sources = crawl.as_dict()["sources"]
+        outcome.cost_sources = merge_run_costs([*earlier, outcome.sources])
         outcome.selfcheck = crawl.selfcheck
         drift = [c for c in outcome.selfcheck if c.get("status") == "drift"]
         for c in drift:
@@ -405,6 +410,42 @@ def _crawl(  # type: ignore[no-untyped-def]
                 row.status = ScanStatus.INTERRUPTED
                 row.error = redact(f"{type(exc).__name__}: {exc}")[:2000]
         raise
+
+
+RUNS = "runs"  # scans.stats: each crawl run's per-source cost, until the scan finishes
+
+
+def _keep_run_cost(factory, scan_id: int, sources: dict[str, Any]) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    """Keep this crawl run's per-source cost (hosts and API units) with the scan; the earlier
+    runs' (a killed scan resumed)."""
+    kept = {
+        name: {"hosts": row.get("hosts") or {}, "quota_used": row.get("quota_used") or {}}
+        for name, row in sources.items()
+    }
+    with factory.begin() as s:
+        row = s.get(Scan, scan_id)
+        if row is None:
+            return []
+        earlier = list((row.stats or {}).get(RUNS) or [])
+        row.stats = {**(row.stats or {}), RUNS: [*earlier, kept]}
+    return earlier
+
+
+def merge_run_costs(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The per-source figures of several crawl runs of one scan, summed (hosts, API units)."""
+    out: dict[str, Any] = {}
+    for sources in runs:
+        for name, row in sources.items():
+            into = out.setdefault(name, {"hosts": {}, "quota_used": {}})
+            for host, h in (row.get("hosts") or {}).items():
+                total = into["hosts"].setdefault(
+                    host, {"requests": 0, "bytes": 0, "not_modified": 0}
+                )
+                for k in total:
+                    total[k] += int(h.get(k, 0))
+            for k, v in (row.get("quota_used") or {}).items():
+                into["quota_used"][k] = into["quota_used"].get(k, 0) + int(v)
+    return out
 
 
 def _increment(

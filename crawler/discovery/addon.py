@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from crawler.config import Config, load_config
 from crawler.db.readers import district_profile
 from crawler.discovery.network import browser_launch_options
-from crawler.discovery.settings import CHROMIUM_ARGS, playwright_settings
+from crawler.discovery.settings import CHROMIUM_ARGS, SCAN_JOB_SETTING, playwright_settings
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
@@ -104,6 +104,12 @@ class ScoutAddon:
         if district:
             config = replace(config, district=str(district))
         profile = district_profile(config)
-        values = scout_settings(config, district_name=profile.district.name)
+        # a scan's Scrapyd job (the dispatcher's ``setting=SCOUT_SCAN_JOB=1``) keeps the
+        # district's HTTP cache on the node, as a local scan does
+        values = scout_settings(
+            config,
+            district_name=profile.district.name,
+            for_scan=settings.getbool(SCAN_JOB_SETTING),
+        )
         for name, value in values.items():
             settings.set(name, value, priority="addon")

@@ -35,6 +35,7 @@ from crawler.config import ALL_SOURCES, Config
 from crawler.discovery.progress import RESULT_MARK
 from crawler.discovery.runner import CrawlResult, SourceResult
 from crawler.discovery.scrapyd import Node, NodeError
+from crawler.discovery.settings import SCAN_JOB_SETTING
 from crawler.errors import ScoutError
 from crawler.vocab import SOURCES, Source
 
@@ -130,9 +131,11 @@ def plan_jobs(
 
 
 def job_settings(plan: JobPlan) -> dict[str, str]:
-    """Scrapy settings of each job (``setting=`` fields): its figures in its log, and its
-    district, which the add-on needs before the spider arguments are read."""
-    return {"SCOUT_RESULT_LOG": "1", "SCOUT_DISTRICT": plan.district}
+    """Scrapy settings of each job (``setting=`` fields): its figures in its log, its
+    district, which the add-on needs before the spider arguments are read, and that it is a
+    scan's job (the add-on then uses the district's HTTP cache on the node, as a local scan
+    does: conditional requests)."""
+    return {"SCOUT_RESULT_LOG": "1", "SCOUT_DISTRICT": plan.district, SCAN_JOB_SETTING: "1"}
 
 
 def node_free_slots(nodes: Sequence[Node], slots: int) -> tuple[dict[str, int], dict[str, str]]:

@@ -100,6 +100,10 @@ SCOUT_STORE_BATCH = 50
 
 # --------------------------------------------------------------------------- presets
 
+# a Scrapyd job of a scan (crawler.discovery.dispatch sets it): the add-on then uses the
+# district's HTTP cache on the node, as a local scan does (conditional requests)
+SCAN_JOB_SETTING = "SCOUT_SCAN_JOB"
+
 CHROMIUM_ARGS = [
     "--disable-gpu",
     "--disable-background-networking",

@@ -378,3 +378,77 @@ def test_a_scan_that_would_overrun_the_day_waits_and_a_fresh_day_always_fits(
     # once part of the day is spent, a scan that needs more than what is left waits
     wait = quota_wait(config, key)
     assert wait == "3000 YouTube units, 500 left today"
+
+
+def test_a_scrapyd_job_of_a_scan_keeps_the_district_http_cache(config, profile, monkeypatch):
+    """A scan's Scrapyd job (``setting=`` fields of the dispatcher) revalidates against the
+    district's cache on its node, as a local scan does; a plain ``scrapy crawl`` does not."""
+    from scrapy.settings import Settings
+
+    import crawler.discovery.addon as addon
+    from crawler.discovery.dispatch import JobPlan, job_settings
+    from crawler.discovery.middlewares.httpcache import cache_dir
+
+    monkeypatch.setattr(addon, "load_config", lambda path=None: config)
+    monkeypatch.setattr(addon, "district_profile", lambda cfg: profile)
+    plan = JobPlan(7, "west-fargo", ("web_search",), [], {}, {})
+    job = Settings({"SCOUT_CONFIG_PATH": "scout.toml", **job_settings(plan)})
+    addon.ScoutAddon().update_settings(job)
+    assert job.getbool("HTTPCACHE_ENABLED")
+    assert job["HTTPCACHE_POLICY"].endswith("httpcache.ValidatorPolicy")
+    assert Path(job["HTTPCACHE_DIR"]) == cache_dir(config.jobs_dir.parent, "west-fargo").resolve()
+    plain = Settings({"SCOUT_CONFIG_PATH": "scout.toml"})
+    addon.ScoutAddon().update_settings(plain)
+    assert not str(plain.get("HTTPCACHE_POLICY", "")).endswith("ValidatorPolicy")
+
+
+def _quoted(query: str) -> list[str]:
+    return [t for t in query.split('"')[1::2]]
+
+
+def test_between_full_scans_a_sweep_and_the_rest_ask_less(profile, config, monkeypatch):
+    monkeypatch.setenv("SCOUT_YOUTUBE_API_KEY", "k-yt")
+    full = plan(profile, config)
+    keys = [profile.district.key, *(e.key for e in profile.entities)]
+    probed = [q for q in full.queries[Source.HANDLE_PROBE]]
+    # one candidate per entity found an account, the others were not found
+    found = {}
+    for q in probed:
+        found.setdefault(q.entity_key, (q.platform, q.query.lower()))
+    answered = frozenset((q.platform, q.query.lower()) for q in probed) - set(found.values())
+    inc = Increment(
+        since=NOW - timedelta(days=33),
+        now=NOW,
+        index=1,
+        months=3,
+        answered=answered,
+        found=frozenset(found.values()),
+        all_swept=0,
+    )
+    # the entities whose sweep is the next scan: neither swept now nor in a full scan
+    nxt = {k for k in keys if inc.sweeps_next(k)}
+    assert nxt and not nxt & {k for k in keys if inc.swept(k)}
+    assert not any(FULL.sweeps_next(k) for k in keys)
+    part = plan(profile, config, increment=inc)
+
+    # web search: a swept entity's terms joined a few to a query, every swept entity asked
+    web = [q for q in part.queries[Source.WEB_SEARCH] if not q.fresh]
+    assert any(" OR " in q.query.split('"', 1)[1] for q in web if '"' in q.query)
+    assert all(len(_quoted(q.query)) <= 3 for q in web)
+    swept_full = [q for q in full.queries[Source.WEB_SEARCH] if inc.swept(q.entity_key)]
+    assert {q.entity_key for q in web} == {q.entity_key for q in swept_full}
+    assert len(web) < len(swept_full)
+
+    # Bluesky and Mastodon: no between-sweeps term for an entity swept next scan
+    for source in (Source.BLUESKY, Source.MASTODON):
+        fresh = [q for q in part.queries[source] if q.fresh]
+        assert fresh and not {q.entity_key for q in fresh} & nxt, source
+
+    # the probe: a found candidate of an entity not swept is left to the profiles source's
+    # re-observation by stable id; without that source the probe asks it again
+    unswept = {v for k, v in found.items() if not inc.swept(k)}
+    asked = {(q.platform, q.query.lower()) for q in part.queries[Source.HANDLE_PROBE]}
+    assert unswept and not unswept & asked
+    alone = plan(profile, config, increment=inc, sources=[Source.HANDLE_PROBE])
+    asked = {(q.platform, q.query.lower()) for q in alone.queries[Source.HANDLE_PROBE]}
+    assert unswept & asked

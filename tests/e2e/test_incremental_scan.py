@@ -53,6 +53,9 @@ def test_incremental_rescan_asks_less_changes_nothing_and_resumes(
     assert second.resumed and second.scan_id != first.scan_id
     assert not set(_searches(sample_world.requests)) & set(_searches(crawled))
     assert second.cost["mode"] == "incremental"
+    # its cost covers both runs: the killed one's requests too
+    spent = sum(h["requests"] for h in second.cost["hosts"].values())
+    assert spent >= len(crawled) + len(sample_world.requests) * 0.5, (spent, len(crawled))
     # an unchanged world: nothing opened, re-opened, resolved or left unseen; the same gone
     for what in ("opened", "reopened", "resolved", "not_seen"):
         assert not second.cases.get(what), (what, second.cases)

@@ -56,6 +56,18 @@ class Increment:
         last = self.last_swept.get(entity, self.all_swept)
         return last is None or self.index - last >= self.months
 
+    def sweeps_next(self, entity: str | None, source: str | None = None) -> bool:
+        """Whether an incremental scan leaves ``entity`` to its full sweep in the next scan
+        (its rotation slot is the next month's, or it would go ``months`` scans unswept): its
+        between-sweeps queries wait for that sweep, a month later at most."""
+        if not self.incremental or entity is None or self.swept(entity, source):
+            return False
+        nxt = self.index + 1
+        if slot(entity, self.months) == nxt % max(self.months, 1):
+            return True
+        last = self.last_swept.get(entity, self.all_swept)
+        return last is None or nxt - last >= self.months
+
     # ------------------------------------------------------------------ the APIs' windows
 
     def _days(self) -> int:

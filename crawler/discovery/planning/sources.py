@@ -177,6 +177,37 @@ def _grouped_site_rows(rows: list[PlannedQuery]) -> list[PlannedQuery]:
 
 
 SITES_PART = re.compile(r"site:(\S+)")
+SITE_PREFIX = re.compile(r"^((?:site:\S+ OR )*site:\S+) (.+)$")
+WEB_SWEEP_TERMS = 3  # an entity's terms joined in one query of a sweep between full scans
+
+
+def _joined_site_rows(rows: list[PlannedQuery]) -> list[PlannedQuery]:
+    """An incremental scan's swept entities: each entity's terms under the same ``site:`` hosts
+    joined with ``OR``, :data:`WEB_SWEEP_TERMS` to a query (at most :data:`WEB_Q_CHARS`
+    long), every page asked as a full scan's are; the best term's priority."""
+    groups: dict[tuple[str | None, str], list[tuple[PlannedQuery, str]]] = {}
+    for r in rows:
+        m = SITE_PREFIX.match(r.query)
+        hosts, term = (m.group(1), m.group(2)) if m else (r.query, "")
+        groups.setdefault((r.entity_key, hosts), []).append((r, term))
+    out: list[PlannedQuery] = []
+    for (_, hosts), members in groups.items():
+        chunks: list[list[tuple[PlannedQuery, str]]] = []
+        for r, term in members:
+            if not term:  # no site: prefix: asked as it is
+                out.append(r)
+                continue
+            last = chunks[-1] if chunks else []
+            joined = " OR ".join(t for _, t in [*last, (r, term)])
+            if not last or len(last) >= WEB_SWEEP_TERMS or len(f"{hosts} {joined}") > WEB_Q_CHARS:
+                chunks.append([(r, term)])
+            else:
+                last.append((r, term))
+        out += [
+            replace(chunk[0][0], query=f"{hosts} {' OR '.join(t for _, t in chunk)}")
+            for chunk in chunks
+        ]
+    return sorted(unique(out), key=lambda r: r.priority)
 
 
 def plan_web_search(ctx: PlanContext) -> SourcePlan:
@@ -209,10 +240,11 @@ def plan_web_search(ctx: PlanContext) -> SourcePlan:
     if inc.incremental:
         swept = [r for r in rows if inc.swept(r.entity_key, Source.WEB_SEARCH)]
         fresh = _grouped_site_rows([r for r in rows if r not in swept])
-        # the swept entities' queries within the rotation's share of the budget
+        # the swept entities' queries within the rotation's share of the budget, each entity's
+        # terms joined a few to a query (most of what a sweep finds is known already)
         share = _spread(requests, inc)
         swept_kept = budgeted(swept, share)[0]
-        rows = fresh + swept_kept
+        rows = fresh + _joined_site_rows(swept_kept)
         room = max(0, share - len(swept_kept))
     kept, cut = budgeted(rows, requests)
     # then each school with one of its activities, within SCHOOL_ACTIVITY_SHARE of what the
@@ -230,6 +262,8 @@ def plan_web_search(ctx: PlanContext) -> SourcePlan:
     if room is None:
         room = requests - len(kept)
     more, cut2 = budgeted(extra, int(room * SCHOOL_ACTIVITY_SHARE))
+    if inc.incremental:
+        more = _joined_site_rows(more)
     kept, cut = kept + more, cut + cut2
     backend = "SearXNG" if config.searxng_url else "Brave"
     note = (
@@ -256,7 +290,8 @@ def _api_terms(
         # between full sweeps an entity's best terms, each for its first page
         swept = [t for t in groups if inc.swept(t.key, source)]
         rows, cut = _api_terms(source, platform, swept, per_entity, _spread(limit, inc))
-        rest = [t for t in groups if t not in swept]
+        # an entity whose sweep is the next scan waits for it (a month at most)
+        rest = [t for t in groups if t not in swept and not inc.sweeps_next(t.key, source)]
         more, cut2 = _api_terms(source, platform, rest, ROTATION_TERMS, limit - len(rows))
         return unique(rows + [replace(r, fresh=True) for r in more]), cut + cut2
     terms = interleave([(t, t.search_terms()) for t in groups], per_entity)
@@ -362,7 +397,11 @@ def plan_mastodon(ctx: PlanContext) -> SourcePlan:
         for r in found.rows
     ]
     handles, deferred = _keep_answered(
-        handles, ctx.increment, source, ctx.config.mastodon_instances
+        handles,
+        ctx.increment,
+        source,
+        ctx.config.mastodon_instances,
+        reobserved=Source.PROFILES in ctx.chosen,
     )
     handles = _cap_unswept(
         handles, Platform.MASTODON, ctx.increment, per_instance, deferred, source
@@ -460,11 +499,7 @@ def plan_handle_probe(ctx: PlanContext) -> SourcePlan:
         depth,
     )
     rows, cut = unique(found.rows), 0
-    rows, deferred = _keep_answered(rows, ctx.increment)
-    if ctx.increment.incremental:
-        # known accounts first: the caps below never cut their re-observation
-        known = [r for r in rows if (r.platform or "", r.query.lower()) in ctx.increment.found]
-        rows = known + [r for r in rows if r not in known]
+    rows, deferred = _keep_answered(rows, ctx.increment, reobserved=Source.PROFILES in ctx.chosen)
     for p in probe:
         rows = _cap_unswept(rows, p, ctx.increment, b.requests_per_host, deferred)
         # a page host's budget is shared by the scan's sources: the profiles source reads this
@@ -489,7 +524,7 @@ def plan_handle_probe(ctx: PlanContext) -> SourcePlan:
     return SourcePlan(rows, note, cut, handles=_handle_counts(found, rows), deferred=deferred)
 
 
-NEW_CANDIDATE_SHARE = 0.025  # of a host's requests: unasked candidates of entities not swept
+NEW_CANDIDATE_SHARE = 0.0125  # of a host's requests: unasked candidates of entities not swept
 
 
 def _spread(limit: int, inc: Increment, per_host: int = 0) -> int:
@@ -537,17 +572,21 @@ def _keep_answered(
     inc: Increment,
     source: str = Source.HANDLE_PROBE,
     instances: Sequence[str] = (),
+    reobserved: bool = False,
 ) -> tuple[list[PlannedQuery], dict[str, int]]:
     """An incremental scan does not ask again a candidate that was not found until its entity's
-    full sweep (a candidate where an account was found is asked again: it re-observes a known
-    account); per entity, how many it left out."""
+    full sweep; nor one where an account was found when the ``profiles`` source runs
+    (``reobserved``: it re-observes the registered accounts and the followed cases' by stable
+    id, in batches), else that one is asked again: it re-observes a known account. Per entity,
+    how many it left out."""
     if not inc.incremental:
         return rows, {}
+    on_file = inc.answered | inc.found if reobserved else inc.answered
     out: list[PlannedQuery] = []
     deferred: dict[str, int] = {}
     for r in rows:
         names = [f"{r.query.lower()}@{i}" for i in instances] or [r.query.lower()]
-        answered = r.kind == "handle" and all((r.platform or "", n) in inc.answered for n in names)
+        answered = r.kind == "handle" and all((r.platform or "", n) in on_file for n in names)
         if answered and not inc.swept(r.entity_key, source):
             key = r.entity_key or ""
             deferred[key] = deferred.get(key, 0) + 1
