@@ -397,3 +397,10 @@ STATES: dict[str, str] = {
     "WY": "wyoming",
     "DC": "district of columbia",
 }
+
+# State codes that are also everyday words ('OK', 'IN', 'ME') or school abbreviations
+# (``SD`` school district, ``MS`` middle school: 'Tualatin Valley SD 48J', 'Harlow MS'): in free
+# text they name a state only after a comma ('Tulsa, OK', 'Watertown, SD').
+COMMA_STATE_CODES = frozenset(
+    {"IN", "OR", "ME", "OK", "HI", "ID"} | {c for c in STATES if c.lower() in ABBREVIATIONS}
+)

@@ -163,6 +163,25 @@ def test_a_states_name_inside_a_longer_name_is_not_the_state(text) -> None:
     assert find_places(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bands of Tualatin Valley SD 48J.",
+        "The alternative high school of Tualatin Valley SD 48J. Go Cougars!",
+        "Harlow MS Hawks, Forest Grove.",
+    ],
+)
+def test_a_school_abbreviation_that_is_a_state_code_is_not_a_state(text) -> None:
+    # 'SD' (school district) and 'MS' (middle school) name a state only after a comma
+    assert find_places(text) == []
+
+
+def test_a_state_code_after_a_comma_is_still_a_place() -> None:
+    assert [p.state for p in find_places("South Elementary, Watertown, SD")] == ["SD"]
+    assert [p.state for p in find_places("Go Tigers! Jackson, MS")] == ["MS"]
+    assert [p.state for p in find_places("Sioux Falls SD", comma=False)] == ["SD"]
+
+
 def test_a_state_named_alone_is_still_a_place() -> None:
     assert [p.state for p in find_places("Thomas Jefferson High School, Roanoke, Virginia.")] == [
         "VA"
