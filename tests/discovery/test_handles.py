@@ -154,3 +154,32 @@ def test_a_school_name_with_its_level_is_a_form_too():
     assert dict(style.patterns) == {"name+level+mascot": 1}
     hvhs = {t.key: t for t in all_terms(p)}["hvhs"]
     assert "harborviewhsvolleyball" in hvhs.handle_groups[1]
+
+
+# A school known by '<ABBR> <Mascot>' and '<Initials> <Mascot>' aliases (the Tualatin Valley
+# sample's 'PHS Blue Devils', 'GC Wolves'), with a two-word mascot.
+COVE = """
+district:
+  key: ccsd
+  name: Cove Creek School District 12J
+  aliases: [CCSD, CCSD 12J]
+  domains: [ccsd12j.k12.or.us]
+  location: {city: Cove Creek, state: OR}
+entities:
+  - {key: shs, kind: school, name: Seaside High School, level: high, mascot: Sea Lions,
+     aliases: [SHS, Seaside HS, SHS Sea Lions, SS Sea Lions], activities: [volleyball]}
+  - {key: shs-vb, kind: team, name: Seaside Sea Lions Volleyball, parent: shs,
+     activities: [volleyball]}
+"""
+
+
+def test_an_abbreviation_in_an_alias_is_an_abbreviation_not_a_name():
+    p = profile_from_text(COVE, "cove.yaml")
+    parts = handle_parts(p, p.entity("shs-vb"))
+    assert parts.name[0] == "seaside"  # not 'shs', though it is the shortest
+    assert "shs" not in parts.name and "ss" not in parts.name
+    assert {"shs", "ss"} <= set(parts.abbr)  # 'SS Sea Lions' -> 'ss', an abbreviation too
+    first = [c.handle for c in candidates(handle_parts(p, p.entity("shs-vb")))][:12]
+    # the team's name in the forms people type, with a separator and a short activity
+    assert "seasidesealionsvball" in first
+    assert {"seaside.sealions.vball", "seaside_sealions_vball"} & set(first)

@@ -110,24 +110,45 @@ def district_terms(profile: DistrictProfile) -> EntityTerms:
     return t
 
 
-def _abbreviations(ent: Entity, parent: Entity | None) -> list[str]:
-    abbrs = [a for a in ent.aliases if is_abbreviation(a)]
-    if parent is not None:
-        abbrs += [a for a in parent.aliases if is_abbreviation(a)]
-    return abbrs
-
-
-def _short_names(profile: DistrictProfile, ent: Entity, mascot: str | None) -> list[str]:
-    """The distinctive names of an entity's longer aliases, without its mascot:
-    ``Lincoln High School`` and ``CVISD Lincoln`` -> ``Lincoln`` (for Abraham Lincoln High)."""
+def _alias_cores(profile: DistrictProfile, ent: Entity, mascot: str | None) -> list[str]:
+    """The distinctive part of each longer alias, without the mascot (``PHS Blue Devils`` ->
+    ``PHS``, ``CVISD Lincoln`` -> ``Lincoln``), as written."""
     out = []
     for alias in ent.aliases:
         if is_abbreviation(alias):
             continue
-        core = strip_words(core_name(alias, profile), [mascot] if mascot else [])
+        stripped = strip_words(core_name(alias, profile), [mascot] if mascot else [])
+        # the alias's own words, as written: an abbreviation keeps its capitals
+        words = {w.lower(): w for w in alias.split()}
+        core = " ".join(words.get(w, w) for w in stripped.split())
         if core:
             out.append(core)
-    return dedupe(out)
+    return out
+
+
+def _abbreviations(
+    ent: Entity, parent: Entity | None, profile: DistrictProfile | None = None
+) -> list[str]:
+    """The entity's abbreviations (its parent's after its own); with ``profile``, also those its
+    longer aliases are made of (``GC Wolves`` -> ``GC``)."""
+    abbrs = [a for a in ent.aliases if is_abbreviation(a)]
+    if profile is not None:
+        mascot = ent.mascot or (parent.mascot if parent else None)
+        abbrs += [c for c in _alias_cores(profile, ent, mascot) if is_abbreviation(c)]
+    if parent is not None:
+        abbrs += [a for a in parent.aliases if is_abbreviation(a)]
+        if profile is not None and parent.kind != EntityKind.DEPARTMENT:
+            pmascot = parent.mascot or mascot
+            abbrs += [c for c in _alias_cores(profile, parent, pmascot) if is_abbreviation(c)]
+    return dedupe(abbrs)
+
+
+def _short_names(profile: DistrictProfile, ent: Entity, mascot: str | None) -> list[str]:
+    """The distinctive names of an entity's longer aliases, without its mascot:
+    ``Lincoln High School`` and ``CVISD Lincoln`` -> ``Lincoln`` (for Abraham Lincoln High).
+    An abbreviation left of an alias (``PHS Blue Devils`` -> ``PHS``) is an abbreviation, not
+    a name (:func:`_abbreviations`)."""
+    return dedupe(c for c in _alias_cores(profile, ent, mascot) if not is_abbreviation(c))
 
 
 def handle_parts(profile: DistrictProfile, ent: Entity) -> Parts:
@@ -143,7 +164,14 @@ def handle_parts(profile: DistrictProfile, ent: Entity) -> Parts:
         named = parent if parent is not None and ent.kind in TEAM_KINDS else ent
         base, short = None, _short_names(profile, named, mascot)
     return entity_parts(
-        ent, core, mascot, _abbreviations(ent, parent), parent, profile, dedupe(short), base
+        ent,
+        core,
+        mascot,
+        _abbreviations(ent, parent, profile),
+        parent,
+        profile,
+        dedupe(short),
+        base,
     )
 
 
