@@ -14,6 +14,7 @@ from crawler.discovery.planning.terms import (
     district_style,
     handle_parts,
 )
+from crawler.discovery.planning.text import district_core, slug
 from crawler.district.profile import profile_from_text
 
 # An invented district, unlike the sample worlds: a two-word school name, an abbreviation
@@ -183,3 +184,23 @@ def test_an_abbreviation_in_an_alias_is_an_abbreviation_not_a_name():
     # the team's name in the forms people type, with a separator and a short activity
     assert "seasidesealionsvball" in first
     assert {"seaside.sealions.vball", "seaside_sealions_vball"} & set(first)
+
+
+def test_a_districts_own_name_drops_its_type_words_and_number():
+    assert district_core("Tualatin Valley School District 48J") == "Tualatin Valley"
+    assert district_core("Tualatin Valley SD") == "Tualatin Valley"
+    assert district_core("Harbor School District No. 4") == "Harbor"
+    assert district_core("Cibolo Valley Independent School District") == "Cibolo Valley"
+    # an abbreviation with its number is a name of its own ('tvsd48j')
+    assert slug(district_core("TVSD 48J")) == "tvsd48j"
+    # a program of the whole district: its handles start from the district's own name
+    p = profile_from_text(
+        COVE.replace(
+            "  - {key: shs-vb",
+            "  - {key: bands, kind: program, name: CCSD Bands, parent: ccsd, activities: [band]}\n  - {key: shs-vb",
+        ),
+        "cove.yaml",
+    )
+    parts = handle_parts(p, p.entity("bands"))
+    assert "covecreek" in parts.name and "cc" in parts.abbr
+    assert not any(n.startswith("covecreek12") for n in parts.name)
