@@ -197,6 +197,26 @@ OTHER_KIND_BIO_PHRASES: dict[str, str] = {
         "a professional or junior team",
     ),
     **dict.fromkeys(("weddings", "banquets", "concerts and events", "concerts shows"), "a venue"),
+    # a private or church school in or near the district's town is not one of its schools
+    # (not 'independent school': Cibolo Valley Independent School District)
+    **dict.fromkeys(
+        (
+            "christian school",
+            "catholic school",
+            "catholic schools",
+            "lutheran school",
+            "adventist school",
+            "parochial school",
+            "jewish day school",
+            "montessori school",
+            "private school",
+            "private k 8",
+            "private k 12",
+            "private pre k",
+            "private preschool",
+        ),
+        "a private or religious school",
+    ),
     **dict.fromkeys(
         (
             "free shipping",
