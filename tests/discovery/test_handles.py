@@ -7,7 +7,9 @@ from crawler.discovery.planning.handles import (
     HandleStyle,
     candidates,
     separator_cost,
+    shortened,
 )
+from crawler.discovery.planning.sources import _handle_rows
 from crawler.discovery.planning.terms import (
     PROBE_DEPTH,
     all_terms,
@@ -204,3 +206,22 @@ def test_a_districts_own_name_drops_its_type_words_and_number():
     parts = handle_parts(p, p.entity("bands"))
     assert "covecreek" in parts.name and "cc" in parts.abbr
     assert not any(n.startswith("covecreek12") for n in parts.name)
+
+
+def test_a_candidate_too_long_for_a_platform_gives_its_place_to_its_short_forms():
+    p = profile_from_text(COVE, "cove.yaml")
+    parts = handle_parts(p, p.entity("shs-vb"))
+    assert shortened("seaside.sealions.volleyball", parts) == [
+        "seaside.sealions.vball",
+        "seaside.sealions.vb",
+    ]
+    assert shortened("seasidesealions", parts) == []
+    team = {t.key: t for t in all_terms(p)}["shs-vb"]
+    rows = _handle_rows("handle_probe", [team], ["tiktok", "youtube"], 12).rows
+    tiktok = [r.query for r in rows if r.platform == "tiktok"]
+    youtube = [r.query for r in rows if r.platform == "youtube"]
+    # 'seasidesealionsvolleyball' (25 characters) is too long for TikTok (24): its short
+    # forms are tried where it would have been, first; YouTube (30) takes it as it is
+    assert youtube[0] == "seasidesealionsvolleyball"
+    assert tiktok[:2] == ["seasidesealionsvball", "seasidesealionsvb"]
+    assert all(len(h) <= 24 for h in tiktok)

@@ -12,6 +12,7 @@ from crawler.discovery.planning.handles import (
     candidate_groups,
     entity_parts,
     handle_style,
+    shortened,
     valid_handles,
 )
 from crawler.discovery.planning.text import (
@@ -61,6 +62,8 @@ class EntityTerms:
     # the same candidates in groups (a school's own names, then one group per activity);
     # a probe shares its budget round-robin over the groups
     handle_groups: list[list[str]] = field(default_factory=list)
+    # a candidate's forms with a shorter activity, for a platform that refuses it as too long
+    shorter: dict[str, list[str]] = field(default_factory=dict)
 
     def probe_groups(self) -> list[list[str]]:
         """The candidate groups a probe takes from, each cut to :data:`PROBE_DEPTH` of the
@@ -222,8 +225,12 @@ def entity_terms(
     elif mascot and activities:
         t.activities = dedupe([f"{mascot} {act}" for act in activities])
     t.school_activities = school_activity_queries(profile, ent)
-    groups = candidate_groups(handle_parts(profile, ent), style)
+    parts = handle_parts(profile, ent)
+    groups = candidate_groups(parts, style)
     t.handle_groups = [[c.handle for c in g] for g in groups]
+    t.shorter = {
+        c.handle: short for g in groups for c in g if (short := shortened(c.handle, parts))
+    }
     t.handles = round_robin(t.handle_groups)
     return t
 
