@@ -225,3 +225,22 @@ def test_a_candidate_too_long_for_a_platform_gives_its_place_to_its_short_forms(
     assert youtube[0] == "seasidesealionsvolleyball"
     assert tiktok[:2] == ["seasidesealionsvball", "seasidesealionsvb"]
     assert all(len(h) <= 24 for h in tiktok)
+
+
+def test_bluesky_probes_the_districts_and_a_schools_own_domains_first():
+    text = COVE.replace(
+        "  domains: [ccsd12j.k12.or.us]",
+        "  domains: [ccsd12j.k12.or.us]\n  website: https://www.ccsd12j.k12.or.us/",
+    ).replace(
+        "activities: [volleyball]}\n  - {key: shs-vb",
+        "activities: [volleyball],\n     website: 'https://shs.ccsd12j.k12.or.us/'}\n  - {key: shs-vb",
+    )
+    p = profile_from_text(text, "cove.yaml")
+    terms = {t.key: t for t in all_terms(p)}
+    assert terms["ccsd"].domains == ["ccsd12j.k12.or.us"]
+    assert terms["shs"].domains == ["shs.ccsd12j.k12.or.us"]  # its own sub-domain
+    rows = _handle_rows("handle_probe", [terms["shs"]], ["bluesky", "tiktok"], 12).rows
+    bluesky = [r.query for r in rows if r.platform == "bluesky"]
+    assert bluesky[0] == "shs.ccsd12j.k12.or.us"
+    assert all(r.query.endswith(".bsky.social") for r in rows[1:] if r.platform == "bluesky")
+    assert "shs.ccsd12j.k12.or.us" not in {r.query for r in rows if r.platform == "tiktok"}

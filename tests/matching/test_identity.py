@@ -362,3 +362,21 @@ def test_a_lookalike_name_does_not_decide_when_the_account_names_the_district():
     assert (ours.classification, ours.entity) == ("unregistered", "lhs-football")
     assert theirs.classification == "unrelated"
     assert [lv.code for lv in theirs.explanation] == ["not_district"]
+
+
+def test_a_bluesky_handle_on_the_districts_domain_ties_it_to_the_district(riverton) -> None:
+    def bsky(handle: str) -> Candidate:
+        return Candidate(
+            "bluesky",
+            handle,
+            f"https://bsky.app/profile/{handle}",
+            display_name="Ospreys Robotics",
+            bio="Robots and more.",
+        )
+
+    own = riverton.assess(bsky("robotics.rvhs.rvsd.k12.or.us"))
+    link = [lv for lv in own.explanation if lv.code == "domain_link"]
+    assert link and "rvsd.k12.or.us" in link[0].label
+    assert own.classification == "unregistered"
+    other = riverton.assess(bsky("ospreysrobotics.bsky.social"))
+    assert "domain_link" not in {lv.code for lv in other.explanation}

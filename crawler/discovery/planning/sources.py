@@ -393,13 +393,16 @@ SHORT_SUBSTITUTES = 2  # short forms that take the place of a candidate too long
 
 
 def _fitting(
-    t: EntityTerms, group: list[str], platform: str, instances: Sequence[str]
+    t: EntityTerms, group: list[str], platform: str, instances: Sequence[str], first: bool = False
 ) -> list[str]:
     """The group's candidates as ``platform`` writes them; one it refuses (too long: TikTok
     allows 24 characters) gives its place to its forms with a short activity
-    (``pacificbluedevilsvolleyball`` -> ``pacificbluedevilsvball``)."""
+    (``pacificbluedevilsvolleyball`` -> ``pacificbluedevilsvball``). On Bluesky an entity's own
+    web domains come first in its ``first`` group (a handle the domain's owner sets)."""
     ok = PLATFORMS[platform].valid_handle
     out: list[str] = []
+    if platform == Platform.BLUESKY and first:
+        out += [h for h in t.domains if ok(h)]
     for h in group:
         names = [n for n in _handle_names(h, platform, instances) if ok(n)]
         if not names:
@@ -436,7 +439,7 @@ def _handle_rows(
     counts: dict[str, int] = {}
     for i, p in enumerate(platforms):
         valid = [
-            (t, g, _fitting(t, group, p, instances))
+            (t, g, _fitting(t, group, p, instances, first=g == 0))
             for t in groups
             for g, group in enumerate(t.probe_groups())
         ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from crawler.discovery.planning.handles import (
     TEAM_KINDS,
@@ -64,6 +65,8 @@ class EntityTerms:
     handle_groups: list[list[str]] = field(default_factory=list)
     # a candidate's forms with a shorter activity, for a platform that refuses it as too long
     shorter: dict[str, list[str]] = field(default_factory=dict)
+    # the entity's own web domains: a Bluesky handle may be one (``tvsd48j.k12.or.us``)
+    domains: list[str] = field(default_factory=list)
 
     def probe_groups(self) -> list[list[str]]:
         """The candidate groups a probe takes from, each cut to :data:`PROBE_DEPTH` of the
@@ -110,7 +113,21 @@ def district_terms(profile: DistrictProfile) -> EntityTerms:
     t.handles = valid_handles(
         [*base, *(f"{a}{d.location.state.lower()}" for a in abbrs), *(f"{slug(town)}schools",)]
     )
+    t.domains = dedupe([*d.domains, *_web_host(d.website)])
     return t
+
+
+def _web_host(url: str | None) -> list[str]:
+    """The host of a web site without its ``www.``: ``https://phs.x.k12.or.us/`` -> ``phs.x.k12.or.us``."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    return [host.removeprefix("www.")] if host else []
+
+
+def _own_domains(profile: DistrictProfile, ent: Entity) -> list[str]:
+    """An entity's web site on a host of its own (a school's sub-domain), not the district's."""
+    d = profile.district
+    shared = {*d.domains, *_web_host(d.website)}
+    return [h for h in _web_host(ent.website) if h not in shared]
 
 
 def _alias_cores(profile: DistrictProfile, ent: Entity, mascot: str | None) -> list[str]:
@@ -228,6 +245,7 @@ def entity_terms(
     parts = handle_parts(profile, ent)
     groups = candidate_groups(parts, style)
     t.handle_groups = [[c.handle for c in g] for g in groups]
+    t.domains = _own_domains(profile, ent)
     t.shorter = {
         c.handle: short for g in groups for c in g if (short := shortened(c.handle, parts))
     }
