@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz, process
 
-from crawler.vocab import Source
+from crawler.vocab import Platform, Source
 from matching import lexicon
 from matching.compare import BIO_FIELDS, EntityMatch, name_scorer
 from matching.features import LINK_SOURCES, Features
@@ -389,6 +389,21 @@ class DistrictEvidence(Comparison):
             if ref.profile.is_district_domain(h):
                 out.append(Level("domain_link", f"bio links to {h}", s.w_domain_link))
                 break
+        else:
+            # a Bluesky handle on a domain is set by the domain's owner (a DNS or web proof)
+            own = f.candidate.handle.lower().lstrip("@")
+            if (
+                f.candidate.platform == Platform.BLUESKY
+                and "." in own
+                and ref.profile.is_district_domain(own)
+            ):
+                out.append(
+                    Level(
+                        "domain_link",
+                        f"Bluesky handle on the district's domain ({own})",
+                        s.w_domain_link,
+                    )
+                )
         for sg in f.candidate.sightings:
             if sg.source in LINK_SOURCES:
                 page = sg.source_url or "the district's site"

@@ -204,9 +204,9 @@ _CODES = "|".join(lexicon.STATES)
 _CITY_STATE = re.compile(
     rf"((?:[A-Z][A-Za-z.'-]*\s+){{0,3}}[A-Z][A-Za-z.'-]*)\s*,?\s+({_CODES})\b(?![a-z])"
 )
-# In free text a bare "IN" or "OK" is a word, so for those codes the comma is required: "Tulsa, OK".
-_WORDLIKE = {"IN", "OR", "ME", "OK", "HI", "ID"}
-_PLAIN = "|".join(c for c in lexicon.STATES if c not in _WORDLIKE)
+# In free text a bare "IN" or "OK" is a word and a bare "SD" a school district, so for those codes
+# the comma is required: "Tulsa, OK" (lexicon.COMMA_STATE_CODES).
+_PLAIN = "|".join(c for c in lexicon.STATES if c not in lexicon.COMMA_STATE_CODES)
 _CITY_COMMA_STATE = re.compile(
     rf"((?:[A-Z][A-Za-z.'-]*\s+){{0,3}}[A-Z][A-Za-z.'-]*)\s*(?:,\s*({_CODES})|\s({_PLAIN}))\b(?![a-z])"
 )

@@ -197,6 +197,26 @@ OTHER_KIND_BIO_PHRASES: dict[str, str] = {
         "a professional or junior team",
     ),
     **dict.fromkeys(("weddings", "banquets", "concerts and events", "concerts shows"), "a venue"),
+    # a private or church school in or near the district's town is not one of its schools
+    # (not 'independent school': Cibolo Valley Independent School District)
+    **dict.fromkeys(
+        (
+            "christian school",
+            "catholic school",
+            "catholic schools",
+            "lutheran school",
+            "adventist school",
+            "parochial school",
+            "jewish day school",
+            "montessori school",
+            "private school",
+            "private k 8",
+            "private k 12",
+            "private pre k",
+            "private preschool",
+        ),
+        "a private or religious school",
+    ),
     **dict.fromkeys(
         (
             "free shipping",
@@ -397,3 +417,10 @@ STATES: dict[str, str] = {
     "WY": "wyoming",
     "DC": "district of columbia",
 }
+
+# State codes that are also everyday words ('OK', 'IN', 'ME') or school abbreviations
+# (``SD`` school district, ``MS`` middle school: 'Tualatin Valley SD 48J', 'Harlow MS'): in free
+# text they name a state only after a comma ('Tulsa, OK', 'Watertown, SD').
+COMMA_STATE_CODES = frozenset(
+    {"IN", "OR", "ME", "OK", "HI", "ID"} | {c for c in STATES if c.lower() in ABBREVIATIONS}
+)

@@ -7,13 +7,16 @@ from crawler.discovery.planning.handles import (
     HandleStyle,
     candidates,
     separator_cost,
+    shortened,
 )
+from crawler.discovery.planning.sources import _handle_rows
 from crawler.discovery.planning.terms import (
     PROBE_DEPTH,
     all_terms,
     district_style,
     handle_parts,
 )
+from crawler.discovery.planning.text import district_core, slug
 from crawler.district.profile import profile_from_text
 
 # An invented district, unlike the sample worlds: a two-word school name, an abbreviation
@@ -154,3 +157,90 @@ def test_a_school_name_with_its_level_is_a_form_too():
     assert dict(style.patterns) == {"name+level+mascot": 1}
     hvhs = {t.key: t for t in all_terms(p)}["hvhs"]
     assert "harborviewhsvolleyball" in hvhs.handle_groups[1]
+
+
+# A school known by '<ABBR> <Mascot>' and '<Initials> <Mascot>' aliases (the Tualatin Valley
+# sample's 'PHS Blue Devils', 'GC Wolves'), with a two-word mascot.
+COVE = """
+district:
+  key: ccsd
+  name: Cove Creek School District 12J
+  aliases: [CCSD, CCSD 12J]
+  domains: [ccsd12j.k12.or.us]
+  location: {city: Cove Creek, state: OR}
+entities:
+  - {key: shs, kind: school, name: Seaside High School, level: high, mascot: Sea Lions,
+     aliases: [SHS, Seaside HS, SHS Sea Lions, SS Sea Lions], activities: [volleyball]}
+  - {key: shs-vb, kind: team, name: Seaside Sea Lions Volleyball, parent: shs,
+     activities: [volleyball]}
+"""
+
+
+def test_an_abbreviation_in_an_alias_is_an_abbreviation_not_a_name():
+    p = profile_from_text(COVE, "cove.yaml")
+    parts = handle_parts(p, p.entity("shs-vb"))
+    assert parts.name[0] == "seaside"  # not 'shs', though it is the shortest
+    assert "shs" not in parts.name and "ss" not in parts.name
+    assert {"shs", "ss"} <= set(parts.abbr)  # 'SS Sea Lions' -> 'ss', an abbreviation too
+    first = [c.handle for c in candidates(handle_parts(p, p.entity("shs-vb")))][:12]
+    # the team's name in the forms people type, with a separator and a short activity
+    assert "seasidesealionsvball" in first
+    assert {"seaside.sealions.vball", "seaside_sealions_vball"} & set(first)
+
+
+def test_a_districts_own_name_drops_its_type_words_and_number():
+    assert district_core("Tualatin Valley School District 48J") == "Tualatin Valley"
+    assert district_core("Tualatin Valley SD") == "Tualatin Valley"
+    assert district_core("Harbor School District No. 4") == "Harbor"
+    assert district_core("Cibolo Valley Independent School District") == "Cibolo Valley"
+    # an abbreviation with its number is a name of its own ('tvsd48j')
+    assert slug(district_core("TVSD 48J")) == "tvsd48j"
+    # a program of the whole district: its handles start from the district's own name
+    p = profile_from_text(
+        COVE.replace(
+            "  - {key: shs-vb",
+            "  - {key: bands, kind: program, name: CCSD Bands, parent: ccsd, activities: [band]}\n  - {key: shs-vb",
+        ),
+        "cove.yaml",
+    )
+    parts = handle_parts(p, p.entity("bands"))
+    assert "covecreek" in parts.name and "cc" in parts.abbr
+    assert not any(n.startswith("covecreek12") for n in parts.name)
+
+
+def test_a_candidate_too_long_for_a_platform_gives_its_place_to_its_short_forms():
+    p = profile_from_text(COVE, "cove.yaml")
+    parts = handle_parts(p, p.entity("shs-vb"))
+    assert shortened("seaside.sealions.volleyball", parts) == [
+        "seaside.sealions.vball",
+        "seaside.sealions.vb",
+    ]
+    assert shortened("seasidesealions", parts) == []
+    team = {t.key: t for t in all_terms(p)}["shs-vb"]
+    rows = _handle_rows("handle_probe", [team], ["tiktok", "youtube"], 12).rows
+    tiktok = [r.query for r in rows if r.platform == "tiktok"]
+    youtube = [r.query for r in rows if r.platform == "youtube"]
+    # 'seasidesealionsvolleyball' (25 characters) is too long for TikTok (24): its short
+    # forms are tried where it would have been, first; YouTube (30) takes it as it is
+    assert youtube[0] == "seasidesealionsvolleyball"
+    assert tiktok[:2] == ["seasidesealionsvball", "seasidesealionsvb"]
+    assert all(len(h) <= 24 for h in tiktok)
+
+
+def test_bluesky_probes_the_districts_and_a_schools_own_domains_first():
+    text = COVE.replace(
+        "  domains: [ccsd12j.k12.or.us]",
+        "  domains: [ccsd12j.k12.or.us]\n  website: https://www.ccsd12j.k12.or.us/",
+    ).replace(
+        "activities: [volleyball]}\n  - {key: shs-vb",
+        "activities: [volleyball],\n     website: 'https://shs.ccsd12j.k12.or.us/'}\n  - {key: shs-vb",
+    )
+    p = profile_from_text(text, "cove.yaml")
+    terms = {t.key: t for t in all_terms(p)}
+    assert terms["ccsd"].domains == ["ccsd12j.k12.or.us"]
+    assert terms["shs"].domains == ["shs.ccsd12j.k12.or.us"]  # its own sub-domain
+    rows = _handle_rows("handle_probe", [terms["shs"]], ["bluesky", "tiktok"], 12).rows
+    bluesky = [r.query for r in rows if r.platform == "bluesky"]
+    assert bluesky[0] == "shs.ccsd12j.k12.or.us"
+    assert all(r.query.endswith(".bsky.social") for r in rows[1:] if r.platform == "bluesky")
+    assert "shs.ccsd12j.k12.or.us" not in {r.query for r in rows if r.platform == "tiktok"}

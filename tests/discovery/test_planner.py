@@ -175,8 +175,13 @@ def test_handles_fit_each_platform(profile, config, keys):
         "handle_probe"
     ]
     bsky = [q.query for q in rows if q.platform == "bluesky"]
-    assert bsky and all(h.endswith(".bsky.social") and "_" not in h for h in bsky)
+    # a handle on the district's own domain (one its owner sets) comes first, then bsky.social
+    assert bsky[0] == "west-fargo.k12.nd.us"
+    own = [h for h in bsky if profile.is_district_domain(h)]
+    assert own and all(h.endswith(".bsky.social") and "_" not in h for h in bsky if h not in own)
     assert "sheyennemustangs.bsky.social" in bsky
+    tiktok = {q.query for q in rows if q.platform == "tiktok"}
+    assert not set(own) & tiktok
 
 
 def test_mastodon_lookups_move_to_the_probe_when_mastodon_is_off(profile, config, keys):
@@ -278,7 +283,11 @@ def test_handle_separators_follow_each_platform(profile, config, keys):
     rows = plan(profile, config, sources=["handle_probe"]).queries["handle_probe"]
     by = {p: [q.query for q in rows if q.platform == p] for p in ("tiktok", "youtube", "bluesky")}
     assert any("." in h for h in by["tiktok"]) or any("_" in h for h in by["tiktok"])
-    assert not any("_" in h or "." in h.removesuffix(".bsky.social") for h in by["bluesky"])
+    assert not any(
+        "_" in h or "." in h.removesuffix(".bsky.social")
+        for h in by["bluesky"]
+        if not profile.is_district_domain(h)  # a handle on the district's own domain
+    )
     p = plan(profile, config, sources=["mastodon"])
     assert all(
         re.fullmatch(r"[a-z0-9_]+", q.query) for q in p.queries["mastodon"] if q.kind == "handle"

@@ -163,6 +163,25 @@ def test_a_states_name_inside_a_longer_name_is_not_the_state(text) -> None:
     assert find_places(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bands of Tualatin Valley SD 48J.",
+        "The alternative high school of Tualatin Valley SD 48J. Go Cougars!",
+        "Harlow MS Hawks, Forest Grove.",
+    ],
+)
+def test_a_school_abbreviation_that_is_a_state_code_is_not_a_state(text) -> None:
+    # 'SD' (school district) and 'MS' (middle school) name a state only after a comma
+    assert find_places(text) == []
+
+
+def test_a_state_code_after_a_comma_is_still_a_place() -> None:
+    assert [p.state for p in find_places("South Elementary, Watertown, SD")] == ["SD"]
+    assert [p.state for p in find_places("Go Tigers! Jackson, MS")] == ["MS"]
+    assert [p.state for p in find_places("Sioux Falls SD", comma=False)] == ["SD"]
+
+
 def test_a_state_named_alone_is_still_a_place() -> None:
     assert [p.state for p in find_places("Thomas Jefferson High School, Roanoke, Virginia.")] == [
         "VA"
@@ -343,3 +362,21 @@ def test_a_lookalike_name_does_not_decide_when_the_account_names_the_district():
     assert (ours.classification, ours.entity) == ("unregistered", "lhs-football")
     assert theirs.classification == "unrelated"
     assert [lv.code for lv in theirs.explanation] == ["not_district"]
+
+
+def test_a_bluesky_handle_on_the_districts_domain_ties_it_to_the_district(riverton) -> None:
+    def bsky(handle: str) -> Candidate:
+        return Candidate(
+            "bluesky",
+            handle,
+            f"https://bsky.app/profile/{handle}",
+            display_name="Ospreys Robotics",
+            bio="Robots and more.",
+        )
+
+    own = riverton.assess(bsky("robotics.rvhs.rvsd.k12.or.us"))
+    link = [lv for lv in own.explanation if lv.code == "domain_link"]
+    assert link and "rvsd.k12.or.us" in link[0].label
+    assert own.classification == "unregistered"
+    other = riverton.assess(bsky("ospreysrobotics.bsky.social"))
+    assert "domain_link" not in {lv.code for lv in other.explanation}

@@ -21,6 +21,7 @@ KINDS = {
     "a company with a team's name": ("company with a team's name",),
     "a youth club with a team's or school's name": ("youth club with a",),
     "a school elsewhere": ("school elsewhere", "namesake elsewhere"),
+    "a private school of the city": ("city only: private school",),
     "threads with a registered instagram handle": (
         "same handle as the registered instagram account",
     ),
@@ -109,6 +110,7 @@ def test_the_city_and_a_sport_alone_are_never_a_case(brenton) -> None:
         ("Steel Eagles Robotics", "Robotic welding cells. Request a quote.", "request a quote"),
         ("Jefferson Eagles Volleyball Club", "Youth club volleyball", "volleyball club"),
         ("Brenton Bulldogs", "Youth travel soccer, U8-U19", "travel soccer"),
+        ("Brenton Lutheran", "A private K-8 Christian school in Brenton", "christian school"),
     ],
 )
 def test_a_name_of_the_district_describing_something_else_is_unrelated(

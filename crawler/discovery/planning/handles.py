@@ -430,6 +430,20 @@ def handle_style(registered: Iterable[tuple[str, Parts]]) -> HandleStyle:
     )
 
 
+def shortened(handle: str, parts: Parts) -> list[str]:
+    """``handle`` with its activity in the shorter forms people type, best first
+    (``pacific.bluedevils.volleyball`` -> ``pacific.bluedevils.vball``, ``…vb``): where a platform
+    refuses the long form (TikTok allows 24 characters), these take its place."""
+    for forms in parts.acts:
+        long = forms[0]
+        if long and handle.endswith(long) and len(handle) > len(long):
+            head = handle[: -len(long)]
+            return [
+                f"{head}{f}" for f in forms[1:] if len(f) < len(long) and valid_handle(head + f)
+            ]
+    return []
+
+
 def valid_handles(items: Iterable[str]) -> list[str]:
     """Valid-looking handles (3–30 characters), de-duplicated, in order."""
     out: list[str] = []

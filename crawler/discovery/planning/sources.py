@@ -428,6 +428,33 @@ def _handle_names(handle: str, platform: str, instances: Sequence[str]) -> list[
     return [handle]
 
 
+SHORT_SUBSTITUTES = 2  # short forms that take the place of a candidate too long for a platform
+
+
+def _fitting(
+    t: EntityTerms, group: list[str], platform: str, instances: Sequence[str], first: bool = False
+) -> list[str]:
+    """The group's candidates as ``platform`` writes them; one it refuses (too long: TikTok
+    allows 24 characters) gives its place to its forms with a short activity
+    (``pacificbluedevilsvolleyball`` -> ``pacificbluedevilsvball``). On Bluesky an entity's own
+    web domains come first in its ``first`` group (a handle the domain's owner sets)."""
+    ok = PLATFORMS[platform].valid_handle
+    out: list[str] = []
+    if platform == Platform.BLUESKY and first:
+        out += [h for h in t.domains if ok(h)]
+    for h in group:
+        names = [n for n in _handle_names(h, platform, instances) if ok(n)]
+        if not names:
+            names = [
+                n
+                for short in t.shorter.get(h, [])[:SHORT_SUBSTITUTES]
+                for n in _handle_names(short, platform, instances)
+                if ok(n)
+            ]
+        out += names
+    return list(dict.fromkeys(out))
+
+
 @dataclass(slots=True)
 class HandleRows:
     """Candidate handle rows per platform, and how many candidates each platform had."""
@@ -451,12 +478,9 @@ def _handle_rows(
     counts: dict[str, int] = {}
     for i, p in enumerate(platforms):
         valid = [
-            (t, g, [n for h in group for n in _handle_names(h, p, instances)])
+            (t, g, _fitting(t, group, p, instances, first=g == 0))
             for t in groups
             for g, group in enumerate(t.probe_groups())
-        ]
-        valid = [
-            (t, g, [n for n in names if PLATFORMS[p].valid_handle(n)]) for t, g, names in valid
         ]
         counts[p] = sum(len(names) for _, _, names in valid)
         deep = per_entity * (depth or {}).get(p, 1)

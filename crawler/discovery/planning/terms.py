@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from crawler.discovery.planning.handles import (
     TEAM_KINDS,
@@ -12,6 +13,7 @@ from crawler.discovery.planning.handles import (
     candidate_groups,
     entity_parts,
     handle_style,
+    shortened,
     valid_handles,
 )
 from crawler.discovery.planning.text import (
@@ -61,6 +63,10 @@ class EntityTerms:
     # the same candidates in groups (a school's own names, then one group per activity);
     # a probe shares its budget round-robin over the groups
     handle_groups: list[list[str]] = field(default_factory=list)
+    # a candidate's forms with a shorter activity, for a platform that refuses it as too long
+    shorter: dict[str, list[str]] = field(default_factory=dict)
+    # the entity's own web domains: a Bluesky handle may be one (``tvsd48j.k12.or.us``)
+    domains: list[str] = field(default_factory=list)
 
     def probe_groups(self) -> list[list[str]]:
         """The candidate groups a probe takes from, each cut to :data:`PROBE_DEPTH` of the
@@ -107,27 +113,62 @@ def district_terms(profile: DistrictProfile) -> EntityTerms:
     t.handles = valid_handles(
         [*base, *(f"{a}{d.location.state.lower()}" for a in abbrs), *(f"{slug(town)}schools",)]
     )
+    t.domains = dedupe([*d.domains, *_web_host(d.website)])
     return t
 
 
-def _abbreviations(ent: Entity, parent: Entity | None) -> list[str]:
-    abbrs = [a for a in ent.aliases if is_abbreviation(a)]
-    if parent is not None:
-        abbrs += [a for a in parent.aliases if is_abbreviation(a)]
-    return abbrs
+def _web_host(url: str | None) -> list[str]:
+    """The host of a web site without its ``www.``: ``https://phs.x.k12.or.us/`` -> ``phs.x.k12.or.us``."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    return [host.removeprefix("www.")] if host else []
 
 
-def _short_names(profile: DistrictProfile, ent: Entity, mascot: str | None) -> list[str]:
-    """The distinctive names of an entity's longer aliases, without its mascot:
-    ``Lincoln High School`` and ``CVISD Lincoln`` -> ``Lincoln`` (for Abraham Lincoln High)."""
+def _own_domains(profile: DistrictProfile, ent: Entity) -> list[str]:
+    """An entity's web site on a host of its own (a school's sub-domain), not the district's."""
+    d = profile.district
+    shared = {*d.domains, *_web_host(d.website)}
+    return [h for h in _web_host(ent.website) if h not in shared]
+
+
+def _alias_cores(profile: DistrictProfile, ent: Entity, mascot: str | None) -> list[str]:
+    """The distinctive part of each longer alias, without the mascot (``PHS Blue Devils`` ->
+    ``PHS``, ``CVISD Lincoln`` -> ``Lincoln``), as written."""
     out = []
     for alias in ent.aliases:
         if is_abbreviation(alias):
             continue
-        core = strip_words(core_name(alias, profile), [mascot] if mascot else [])
+        stripped = strip_words(core_name(alias, profile), [mascot] if mascot else [])
+        # the alias's own words, as written: an abbreviation keeps its capitals
+        words = {w.lower(): w for w in alias.split()}
+        core = " ".join(words.get(w, w) for w in stripped.split())
         if core:
             out.append(core)
-    return dedupe(out)
+    return out
+
+
+def _abbreviations(
+    ent: Entity, parent: Entity | None, profile: DistrictProfile | None = None
+) -> list[str]:
+    """The entity's abbreviations (its parent's after its own); with ``profile``, also those its
+    longer aliases are made of (``GC Wolves`` -> ``GC``)."""
+    abbrs = [a for a in ent.aliases if is_abbreviation(a)]
+    if profile is not None:
+        mascot = ent.mascot or (parent.mascot if parent else None)
+        abbrs += [c for c in _alias_cores(profile, ent, mascot) if is_abbreviation(c)]
+    if parent is not None:
+        abbrs += [a for a in parent.aliases if is_abbreviation(a)]
+        if profile is not None and parent.kind != EntityKind.DEPARTMENT:
+            pmascot = parent.mascot or mascot
+            abbrs += [c for c in _alias_cores(profile, parent, pmascot) if is_abbreviation(c)]
+    return dedupe(abbrs)
+
+
+def _short_names(profile: DistrictProfile, ent: Entity, mascot: str | None) -> list[str]:
+    """The distinctive names of an entity's longer aliases, without its mascot:
+    ``Lincoln High School`` and ``CVISD Lincoln`` -> ``Lincoln`` (for Abraham Lincoln High).
+    An abbreviation left of an alias (``PHS Blue Devils`` -> ``PHS``) is an abbreviation, not
+    a name (:func:`_abbreviations`)."""
+    return dedupe(c for c in _alias_cores(profile, ent, mascot) if not is_abbreviation(c))
 
 
 def handle_parts(profile: DistrictProfile, ent: Entity) -> Parts:
@@ -143,7 +184,14 @@ def handle_parts(profile: DistrictProfile, ent: Entity) -> Parts:
         named = parent if parent is not None and ent.kind in TEAM_KINDS else ent
         base, short = None, _short_names(profile, named, mascot)
     return entity_parts(
-        ent, core, mascot, _abbreviations(ent, parent), parent, profile, dedupe(short), base
+        ent,
+        core,
+        mascot,
+        _abbreviations(ent, parent, profile),
+        parent,
+        profile,
+        dedupe(short),
+        base,
     )
 
 
@@ -194,8 +242,13 @@ def entity_terms(
     elif mascot and activities:
         t.activities = dedupe([f"{mascot} {act}" for act in activities])
     t.school_activities = school_activity_queries(profile, ent)
-    groups = candidate_groups(handle_parts(profile, ent), style)
+    parts = handle_parts(profile, ent)
+    groups = candidate_groups(parts, style)
     t.handle_groups = [[c.handle for c in g] for g in groups]
+    t.domains = _own_domains(profile, ent)
+    t.shorter = {
+        c.handle: short for g in groups for c in g if (short := shortened(c.handle, parts))
+    }
     t.handles = round_robin(t.handle_groups)
     return t
 

@@ -50,12 +50,22 @@ DISTRICT_TYPE_WORDS = (
     "csd",
     "independent",
     "unified",
+    "sd",
 )
+# A district's number after its name: 'School District 48J', 'No. 4', '#12'.
+DISTRICT_NUMBER = re.compile(r"\s+(?:no\.?\s*|#\s*)?\d+[a-z]?$", re.IGNORECASE)
 
 
 def district_core(name: str) -> str:
-    """The district's own name: ``Cibolo Valley Independent School District`` -> ``Cibolo Valley``."""
-    return title_case(strip_words(name, DISTRICT_TYPE_WORDS) or name)
+    """The district's own name: ``Cibolo Valley Independent School District`` -> ``Cibolo
+    Valley``, ``Tualatin Valley School District 48J`` and ``Tualatin Valley SD`` -> ``Tualatin
+    Valley`` (the type words and the district's number dropped)."""
+    core = strip_words(name, DISTRICT_TYPE_WORDS)
+    if not core:
+        return title_case(name)
+    if core != fold(name):  # a number after type words ('TVSD 48J' keeps its number)
+        core = DISTRICT_NUMBER.sub("", core) or core
+    return title_case(core)
 
 
 def fold(text: str) -> str:
