@@ -57,6 +57,7 @@ SHARED_FIXTURES = {
     "full_crawl": "full-crawl",
     "west_fargo_months": "watch-west-fargo",
     "district_months": "watch-{district}",
+    "fleet": "fleet-nodes",  # tests/dispatch/test_scan_all_nodes.py: nodes, districts, runs
 }
 
 
