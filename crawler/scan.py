@@ -21,7 +21,7 @@ import logging
 import shutil
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -168,7 +168,7 @@ def run_scan_all(
         one = replace(config, district=key)
         # a scan that would overrun the period's quota waits for the next period, rather than
         # failing half-way through
-        wait = quota_wait(config, key, options.full)
+        wait = quota_wait(config, key, options.full, sources=options.sources)
         if wait is not None:
             out.append((key, ScanOutcome(0, False, notes=[f"waits for the next period: {wait}"])))
             continue
@@ -211,8 +211,9 @@ def _scan_districts_at_once(
 
     width = min(config.scrapyd.parallel_districts, len(keys))
     pool = ThreadPoolExecutor(max_workers=width, thread_name_prefix="scan-district")
-    futures = [pool.submit(scan_one, key) for key in keys]
+    futures = []
     try:
+        futures += [pool.submit(scan_one, key) for key in keys]
         with sigterm_as_interrupt():
             while not all(f.done() for f in futures):
                 wait(futures, timeout=0.5)
@@ -767,8 +768,11 @@ def schedule(
     return out
 
 
-def district_quota(config: Config, key: str, full: bool = False) -> DistrictQuota:
-    """What ``key``'s next scan would spend at most (its incremental plan, or a full one)."""
+def district_quota(
+    config: Config, key: str, full: bool = False, sources: Sequence[str] | None = None
+) -> DistrictQuota:
+    """What ``key``'s next scan would spend at most (its incremental plan, or a full one), of
+    ``sources`` (default: the configured ones)."""
     from dataclasses import replace
 
     from crawler.db.increments import scan_history
@@ -787,7 +791,7 @@ def district_quota(config: Config, key: str, full: bool = False) -> DistrictQuot
         margin_days=b.freshness_margin_days,
         full=full,
     )
-    cost = plan_cost(plan(profile, one, increment=inc), one)
+    cost = plan_cost(plan(profile, one, sources=sources, increment=inc), one)
     brave = 0 if one.searxng_url else cost.requests.get(Source.WEB_SEARCH, 0)
     return DistrictQuota(key, cost.youtube_units, brave)
 
@@ -804,14 +808,17 @@ def quota_schedule(config: Config, full: bool = False) -> QuotaSchedule:
     return schedule(costs, b.youtube_units_per_day, b.brave_requests_per_month)
 
 
-def quota_wait(config: Config, key: str, full: bool = False) -> str | None:
-    """Why ``key``'s scan should wait for the next period (its plan needs more YouTube units
-    or Brave requests than the period has left), or None: it fits."""
+def quota_wait(
+    config: Config, key: str, full: bool = False, sources: Sequence[str] | None = None
+) -> str | None:
+    """Why ``key``'s scan of ``sources`` (default: the configured ones) should wait for the
+    next period (its plan needs more YouTube units or Brave requests than the period has
+    left), or None: it fits."""
     from dataclasses import replace
 
     from crawler.db.quota import BRAVE, UNITS, current_usage
 
-    need = district_quota(config, key, full)
+    need = district_quota(config, key, full, sources)
     usage = current_usage(replace(config, district=key))
     short = []
     if UNITS in usage and need.youtube_units > usage[UNITS].remaining:
