@@ -168,7 +168,7 @@ def run_scan_all(
         one = replace(config, district=key)
         # a scan that would overrun the period's quota waits for the next period, rather than
         # failing half-way through
-        wait = quota_wait(config, key, options.full, sources=options.sources)
+        wait = quota_wait(config, key, options.full, options.sources, options.platforms)
         if wait is not None:
             out.append((key, ScanOutcome(0, False, notes=[f"waits for the next period: {wait}"])))
             continue
@@ -205,6 +205,10 @@ def _scan_districts_at_once(
 
             tagged({"event": "district", "district": key})
         try:
+            wait = quota_wait(config, key, options.full, options.sources, options.platforms)
+            if wait is not None:  # as one district after another does (run_scan_all)
+                done[key] = ScanOutcome(0, False, notes=[f"waits for the next period: {wait}"])
+                return
             done[key] = run_scan(replace(config, district=key), options, progress=tagged, stop=stop)
         except BaseException as exc:
             failed[key] = exc
@@ -212,7 +216,7 @@ def _scan_districts_at_once(
     width = min(config.scrapyd.parallel_districts, len(keys))
     pool = ThreadPoolExecutor(max_workers=width, thread_name_prefix="scan-district")
     futures = []
-    try:
+    try:  # a Ctrl-C while the scans are being started stops them all too
         futures += [pool.submit(scan_one, key) for key in keys]
         with sigterm_as_interrupt():
             while not all(f.done() for f in futures):
@@ -687,6 +691,7 @@ def plan_cost(plan: Any, config: Config) -> PlanCost:
     for source, rows in plan.queries.items():
         n = 0
         bluesky = 0
+        searches = 0  # YouTube search.list calls
         for q in rows:
             if q.kind == "handle" and q.platform == Platform.BLUESKY:
                 bluesky += 1
@@ -694,9 +699,12 @@ def plan_cost(plan: Any, config: Config) -> PlanCost:
             asked = 1 if (q.fresh or q.kind != "search") else pages
             n += asked
             if source == Source.YOUTUBE:
-                out.youtube_units += 100 * asked + asked  # search.list + channels.list
+                searches += asked
             elif q.platform == Platform.YOUTUBE and q.kind == "handle":
                 out.youtube_units += 1
+        # the youtube source stops at the day's search.list budget: it never asks more
+        searches = min(searches, config.budget.youtube_search_calls_per_day)
+        out.youtube_units += 100 * searches + searches  # search.list + channels.list per page
         n += -(-bluesky // GET_PROFILES_MAX)
         out.fresh += sum(1 for q in rows if q.fresh)
         out.requests[source] = n
@@ -739,7 +747,15 @@ class QuotaSchedule:
             f"{self.brave_per_month} requests this month)"
         ]
         for d in self.districts:
-            when = f"scan on day {d.day}" if d.day else "does not fit: waits for the next period"
+            if d.day:
+                when = f"scan on day {d.day}"
+            elif d.youtube_units > self.units_per_day:
+                when = (
+                    "needs more than a day's YouTube units: on a day of its own its scan stops "
+                    "at the day's quota and its next scan sweeps the rest"
+                )
+            else:
+                when = "does not fit: waits for the next period"
             lines.append(
                 f"  {d.district}: at most {d.youtube_units} YouTube units, "
                 f"{d.brave_requests} Brave requests; {when}"
@@ -769,10 +785,15 @@ def schedule(
 
 
 def district_quota(
-    config: Config, key: str, full: bool = False, sources: Sequence[str] | None = None
+    config: Config,
+    key: str,
+    full: bool = False,
+    sources: Sequence[str] | None = None,
+    platforms: Sequence[str] | None = None,
 ) -> DistrictQuota:
-    """What ``key``'s next scan would spend at most (its incremental plan, or a full one), of
-    ``sources`` (default: the configured ones)."""
+    """What ``key``'s next scan would spend at most (its incremental plan, or a full one, of
+    the scan's sources and platforms), within the budgets the crawl itself keeps (a day's
+    YouTube units, a scan's Brave requests): a scan never asks more than those."""
     from dataclasses import replace
 
     from crawler.db.increments import scan_history
@@ -791,8 +812,12 @@ def district_quota(
         margin_days=b.freshness_margin_days,
         full=full,
     )
-    cost = plan_cost(plan(profile, one, sources=sources, increment=inc), one)
-    brave = 0 if one.searxng_url else cost.requests.get(Source.WEB_SEARCH, 0)
+    cost = plan_cost(plan(profile, one, sources=sources, platforms=platforms, increment=inc), one)
+    brave = (
+        0
+        if one.searxng_url
+        else min(cost.requests.get(Source.WEB_SEARCH, 0), b.brave_requests_per_scan)
+    )
     return DistrictQuota(key, cost.youtube_units, brave)
 
 
@@ -809,20 +834,26 @@ def quota_schedule(config: Config, full: bool = False) -> QuotaSchedule:
 
 
 def quota_wait(
-    config: Config, key: str, full: bool = False, sources: Sequence[str] | None = None
+    config: Config,
+    key: str,
+    full: bool = False,
+    sources: Sequence[str] | None = None,
+    platforms: Sequence[str] | None = None,
 ) -> str | None:
-    """Why ``key``'s scan of ``sources`` (default: the configured ones) should wait for the
-    next period (its plan needs more YouTube units or Brave requests than the period has
-    left), or None: it fits."""
+    """Why ``key``'s scan should wait for the next period (its plan needs more YouTube units
+    or Brave requests than the period has left), or None: it fits."""
     from dataclasses import replace
 
     from crawler.db.quota import BRAVE, UNITS, current_usage
 
-    need = district_quota(config, key, full, sources)
+    need = district_quota(config, key, full, sources, platforms)
     usage = current_usage(replace(config, district=key))
     short = []
-    if UNITS in usage and need.youtube_units > usage[UNITS].remaining:
-        short.append(f"{need.youtube_units} YouTube units, {usage[UNITS].remaining} left today")
+    # a plan bigger than a whole day's units never fits: on a day nothing was spent yet it
+    # runs, stops at the day's quota and leaves a coverage gap that its next scan sweeps
+    units = min(need.youtube_units, config.budget.youtube_units_per_day)
+    if UNITS in usage and units > usage[UNITS].remaining:
+        short.append(f"{units} YouTube units, {usage[UNITS].remaining} left today")
     if BRAVE in usage and need.brave_requests > usage[BRAVE].remaining:
         short.append(
             f"{need.brave_requests} Brave requests, {usage[BRAVE].remaining} left this month"

@@ -319,7 +319,9 @@ def test_quota_schedule_says_when_the_period_does_not_cover_them():
     plan_ = schedule(costs, units_per_day=10_000, brave=2_000, days=2)
     assert [d.day for d in plan_.districts] == [0, 1, 2, 0]
     assert not plan_.covered
-    assert "waits for the next period" in plan_.as_text()
+    text = plan_.as_text()
+    assert "big: at most 12000 YouTube units, 0 Brave requests; needs more than a day's" in text
+    assert "d2: at most 9000 YouTube units, 0 Brave requests; does not fit: waits" in text
     brave = schedule([DistrictQuota("a", 0, 1_500), DistrictQuota("b", 0, 1_500)], 10_000, 2_000)
     assert [d.day for d in brave.districts] == [1, 0]
 
@@ -336,7 +338,7 @@ def test_all_dry_run_plans_the_quota_across_districts(scout, tmp_path: Path, mon
     assert "Quota plan for 2 districts" in out
     assert out.count(": at most ") == 2
     # a full first scan of either needs more than the 3,000 units of a day
-    assert out.count("waits for the next period") == 2 and "does NOT cover" in out
+    assert out.count("needs more than a day's YouTube units") == 2 and "does NOT cover" in out
     (tmp_path / "scout.toml").write_text("[budget]\nyoutube_units_per_day = 20000\n")
     code, out, _ = scout("scan", "--all", "--dry-run")
     assert "covers them all" in out and "scan on day 1" in out
@@ -349,3 +351,30 @@ def test_dry_run_shows_the_plan_cost(scout, tmp_path: Path, monkeypatch):
     code, out, _ = scout("scan", "--dry-run", "--sources", "youtube,web_search")
     assert code == 0, out
     assert "Plan cost (at most):" in out and "YouTube Data API units:" in out
+
+
+def test_a_scan_that_would_overrun_the_day_waits_and_a_fresh_day_always_fits(
+    scout, tmp_path: Path, monkeypatch
+):
+    from crawler.config import load_config
+    from crawler.db import transaction
+    from crawler.db.quota import UNITS, buckets, charge
+    from crawler.sampleworld.data import DISTRICTS_DIR
+    from crawler.scan import district_quota, quota_wait
+
+    monkeypatch.setenv("SCOUT_YOUTUBE_API_KEY", "k-yt")
+    (tmp_path / "scout.toml").write_text("[budget]\nyoutube_units_per_day = 3000\n")
+    assert scout("district", "import", DISTRICTS_DIR / "cibolo-valley" / "profile.yaml")[0] == 0
+    config = load_config(tmp_path / "scout.toml")
+    key = "cvisd"
+    # a first scan needs more than a day's units: on a day nothing was spent yet it runs anyway
+    assert district_quota(config, key).youtube_units > 3000
+    assert quota_wait(config, key) is None
+    # a scan of sources that use no YouTube units never waits for them
+    bucket = buckets(config)[UNITS]
+    with transaction(config.database_url, key) as s:
+        charge(s, bucket, bucket.period(), 2_500)
+    assert quota_wait(config, key, sources=("bluesky",)) is None
+    # once part of the day is spent, a scan that needs more than what is left waits
+    wait = quota_wait(config, key)
+    assert wait == "3000 YouTube units, 500 left today"
