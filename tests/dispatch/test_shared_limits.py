@@ -231,3 +231,11 @@ def test_host_rate_middleware_is_off_on_sqlite_and_waits_for_the_slot_with_redis
         return time.monotonic() - start
 
     assert asyncio.run(three()) >= 2 * INTERVAL * 0.95
+    # a request the host map already rewrote, or a redirect's copy: the host asked for now
+    from crawler.discovery.middlewares.hostmap import ORIGINAL
+
+    mapped = Request(
+        "http://127.0.0.1:9/x", meta={ORIGINAL: "https://bsky.example/x", HOST_META: "old.example"}
+    )
+    mw.process_request(mapped)
+    assert mapped.meta[HOST_META] == "bsky.example"

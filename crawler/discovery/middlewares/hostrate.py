@@ -27,6 +27,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.db.ratelimit import HostRate, shared_host_rate
 from crawler.discovery.context import ScanContext
+from crawler.discovery.middlewares.hostmap import ORIGINAL
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -71,9 +72,13 @@ class HostRateMiddleware:
         return cls(crawler, store, rate, crawler.settings.getint("SCOUT_HOST_BURST", 1))
 
     def process_request(self, request: Request, spider: Any = None) -> None:
-        host = (urlsplit(request.url).hostname or "").lower()
-        if host and HOST_META not in request.meta:
+        # the host the spider asked for: a redirect's or a retry's own, never the host map's
+        url = request.meta.get(ORIGINAL) or request.url
+        host = (urlsplit(url).hostname or "").lower()
+        if host:
             request.meta[HOST_META] = host
+        else:
+            request.meta.pop(HOST_META, None)
         return None
 
     async def wait(self, host: str) -> None:
