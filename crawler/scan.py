@@ -217,8 +217,9 @@ def _scan_districts_at_once(
 
     width = min(config.scrapyd.parallel_districts, len(keys))
     pool = ThreadPoolExecutor(max_workers=width, thread_name_prefix="scan-district")
-    futures = [pool.submit(scan_one, key) for key in keys]
-    try:
+    futures = []
+    try:  # a Ctrl-C while the scans are being started stops them all too
+        futures += [pool.submit(scan_one, key) for key in keys]
         with sigterm_as_interrupt():
             while not all(f.done() for f in futures):
                 wait(futures, timeout=0.5)

@@ -59,6 +59,7 @@ SHARED_FIXTURES = {
     "district_months": "watch-{district}",
     "resolved": "registry-ids-crawl",  # tests/discovery/test_registry_ids.py
     "hostile_packet": "hostile-packet",  # tests/reports/test_packet.py
+    "fleet": "fleet-nodes",  # tests/dispatch/test_scan_all_nodes.py: nodes, districts, runs
 }
 
 

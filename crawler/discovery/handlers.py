@@ -23,10 +23,13 @@ from twisted.internet._sslverify import IOpenSSLTrustRoot
 from twisted.internet.ssl import optionsForClientTLS
 from twisted.web.iweb import IPolicyForHTTPS
 
+from crawler.discovery.middlewares.hostrate import wait_for_host_slot
 from crawler.discovery.network import TrustStore
 
 if TYPE_CHECKING:
+    from scrapy import Request
     from scrapy.crawler import Crawler
+    from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
 
@@ -60,16 +63,27 @@ def verifying_factory(crawler: Crawler) -> IPolicyForHTTPS:
 
 
 class ScoutHttpDownloadHandler(HTTP11DownloadHandler):
-    """``http``/``https`` handler verifying certificates (see the module docstring)."""
+    """``http``/``https`` handler verifying certificates (see the module docstring); a request
+    waits here for its host's slot of the shared rate, right before it is sent
+    (:mod:`crawler.discovery.middlewares.hostrate`)."""
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self._contextFactory = verifying_factory(crawler)
+
+    async def download_request(self, request: Request) -> Response:
+        await wait_for_host_slot(self._crawler, request)
+        return await super().download_request(request)
 
 
 class ScoutPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
-    """scrapy-playwright's handler; its plain-HTTP fallback verifies certificates too."""
+    """scrapy-playwright's handler; its plain-HTTP fallback verifies certificates too, and
+    its requests wait for their host's slot of the shared rate as above."""
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self._contextFactory = verifying_factory(crawler)
+
+    async def download_request(self, request: Request) -> Response:  # type: ignore[override]
+        await wait_for_host_slot(self._crawler, request)
+        return await super().download_request(request)

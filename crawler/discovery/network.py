@@ -19,10 +19,12 @@ not go to a man in the middle. Turning it off is for development against a test 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
 import shutil
+import stat
 import subprocess
 import tempfile
 from collections.abc import Mapping
@@ -170,6 +172,13 @@ def browser_env(env: Mapping[str, str] | None = None) -> dict[str, str] | None:
 
 @lru_cache(maxsize=4)
 def _nss_home(files: tuple[str, ...]) -> str | None:
+    """A ``HOME`` whose NSS database holds the CAs of ``files``.
+
+    Made once per set of CAs and user, in the temp folder, and reused by every later process
+    (each crawl is a process of its own, each Scrapyd job too): a system bundle of ~150 CAs
+    takes ~150 ``certutil`` runs, seconds at every crawl's start otherwise. The folder is
+    built privately and renamed into place when complete; one not owned by this user, open to
+    others or incomplete is not used."""
     certutil = shutil.which("certutil")
     if certutil is None:
         logger.warning(
@@ -177,23 +186,45 @@ def _nss_home(files: tuple[str, ...]) -> str | None:
             "the browser will not trust its CAs"
         )
         return None
+    pems = [pem for path in files for pem in PEM_CERT.findall(Path(path).read_bytes())]
+    digest = hashlib.sha256(b"\n".join(pems)).hexdigest()[:24]
+    shared = Path(tempfile.gettempdir()) / f"scout-browser-home-{os.getuid()}-{digest}"
+    if _usable_home(shared):
+        return str(shared)
     home = Path(tempfile.mkdtemp(prefix="scout-browser-home-"))
     db = home / ".pki" / "nssdb"
     db.mkdir(parents=True)
     run = [certutil, "-d", f"sql:{db}"]
     subprocess.run([*run, "-N", "--empty-password"], check=True, capture_output=True)  # noqa: S603
-    n = 0
-    for path in files:
-        for pem in PEM_CERT.findall(Path(path).read_bytes()):
-            n += 1
-            cert = home / f"ca-{n}.pem"
-            cert.write_bytes(pem + b"\n")
-            subprocess.run(  # noqa: S603
-                [*run, "-A", "-n", f"scout-extra-ca-{n}", "-t", "C,,", "-i", str(cert)],
-                check=True,
-                capture_output=True,
-            )
-    return str(home)
+    for n, pem in enumerate(pems, 1):
+        cert = home / f"ca-{n}.pem"
+        cert.write_bytes(pem + b"\n")
+        subprocess.run(  # noqa: S603
+            [*run, "-A", "-n", f"scout-extra-ca-{n}", "-t", "C,,", "-i", str(cert)],
+            check=True,
+            capture_output=True,
+        )
+    try:
+        home.rename(shared)  # fails when another process put its copy there first
+    except OSError:
+        if _usable_home(shared):
+            shutil.rmtree(home, ignore_errors=True)
+            return str(shared)
+        return str(home)
+    return str(shared)
+
+
+def _usable_home(home: Path) -> bool:
+    try:
+        st = home.lstat()
+    except OSError:
+        return False
+    return (
+        stat.S_ISDIR(st.st_mode)
+        and st.st_uid == os.getuid()
+        and not st.st_mode & 0o077
+        and (home / ".pki" / "nssdb" / "cert9.db").is_file()
+    )
 
 
 def browser_launch_options(

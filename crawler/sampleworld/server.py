@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -120,6 +121,7 @@ class LoggedRequest:
     user_agent: str | None
     headers: dict[str, str]
     fault: str | None = None
+    at: float = 0.0  # when it arrived (time.monotonic(): compare with each other only)
 
     @property
     def bare_path(self) -> str:
@@ -179,6 +181,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve("POST")
 
     def _serve(self, method: str) -> None:
+        arrived = time.monotonic()
         split = urlsplit(self.path)
         headers = {k.lower(): v for k, v in self.headers.items()}
         length = int(headers.get("content-length") or 0)
@@ -216,6 +219,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.headers.get("User-Agent"),
                 logged,
                 fault_name,
+                arrived,
             )
         )
         self._write(response, method, headers)

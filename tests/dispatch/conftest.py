@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,24 +80,35 @@ def wait_until_up(node: NodeProcess) -> None:
     raise RuntimeError("scrapyd did not start")
 
 
+@contextmanager
+def running_nodes(
+    site: Site, folder: Path, n: int = 2, max_proc: int = 2
+) -> Iterator[list[NodeProcess]]:
+    """``n`` nodes for ``site``, their folders ``folder / "node0"``…, up and answering; all
+    are killed on exit (for a module's fixture; a test takes the ``nodes`` fixture)."""
+    started = [start_node(site, folder / f"node{i}", max_proc=max_proc) for i in range(n)]
+    try:
+        for node in started:
+            wait_until_up(node)
+        yield started
+    finally:
+        for node in started:
+            node.kill()
+
+
 @pytest.fixture
 def nodes(tmp_path: Path) -> Iterator[Callable[..., list[NodeProcess]]]:
     """Start ``n`` nodes for a site: ``nodes(site, 2)``; all are killed after the test."""
-    started: list[NodeProcess] = []
+    with ExitStack() as stack:
+        made: list[int] = []
 
-    def make(site: Site, n: int = 2, max_proc: int = 2) -> list[NodeProcess]:
-        out = [
-            start_node(site, tmp_path / f"node{len(started) + i}", max_proc=max_proc)
-            for i in range(n)
-        ]
-        started.extend(out)
-        for node in out:
-            wait_until_up(node)
-        return out
+        def make(site: Site, n: int = 2, max_proc: int = 2) -> list[NodeProcess]:
+            folder = tmp_path / f"nodes{len(made)}"
+            folder.mkdir()
+            made.append(n)
+            return stack.enter_context(running_nodes(site, folder, n, max_proc))
 
-    yield make
-    for node in started:
-        node.kill()
+        yield make
 
 
 @pytest.fixture

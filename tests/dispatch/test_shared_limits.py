@@ -202,7 +202,11 @@ def test_host_rate_middleware_is_off_on_sqlite_and_waits_for_the_slot_with_redis
     from scrapy.utils.test import get_crawler
 
     from crawler.discovery.addon import scout_settings
-    from crawler.discovery.middlewares.hostrate import HostRateMiddleware
+    from crawler.discovery.middlewares.hostrate import (
+        HOST_META,
+        HostRateMiddleware,
+        wait_for_host_slot,
+    )
 
     config = config_for(f"sqlite:///{tmp_path / 'scout.sqlite3'}", tmp_path)
     monkeypatch.delenv("SCOUT_REDIS_URL", raising=False)
@@ -220,7 +224,18 @@ def test_host_rate_middleware_is_off_on_sqlite_and_waits_for_the_slot_with_redis
     async def three() -> float:
         start = time.monotonic()
         for _ in range(3):
-            await mw.process_request(Request(host))
+            request = Request(host)
+            mw.process_request(request)  # the host, before the host map rewrites the URL
+            assert request.meta[HOST_META] == host.split("/")[2]
+            await wait_for_host_slot(crawler, request)  # the download handler's wait
         return time.monotonic() - start
 
     assert asyncio.run(three()) >= 2 * INTERVAL * 0.95
+    # a request the host map already rewrote, or a redirect's copy: the host asked for now
+    from crawler.discovery.middlewares.hostmap import ORIGINAL
+
+    mapped = Request(
+        "http://127.0.0.1:9/x", meta={ORIGINAL: "https://bsky.example/x", HOST_META: "old.example"}
+    )
+    mw.process_request(mapped)
+    assert mapped.meta[HOST_META] == "bsky.example"

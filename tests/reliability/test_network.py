@@ -281,3 +281,34 @@ def test_chromium_uses_the_proxy(proxy):
         asyncio.run(_open(url, {"PATH": "/usr/bin:/bin", "HTTP_PROXY": proxy_url})) == "via proxy"
     )
     assert url in proxy.seen
+
+
+@pytest.mark.skipif(not shutil.which("certutil"), reason="certutil (libnss3-tools) missing")
+def test_the_browsers_ca_store_is_made_once_and_reused_by_later_processes(
+    ca, tmp_path, monkeypatch
+):
+    """Every crawl is a process of its own: the NSS database holding SSL_CERT_FILE's CAs is
+    made by the first and found by the others (no ``certutil`` run), unless it is open to
+    other users."""
+    import subprocess
+    import tempfile
+
+    from crawler.discovery import network
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    network._nss_home.cache_clear()
+    first = network._nss_home((str(ca[0]),))
+    assert first and Path(first).parent == tmp_path
+    assert (Path(first) / ".pki/nssdb/cert9.db").is_file()
+
+    runs: list[object] = []
+    real_run = subprocess.run
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: runs.append(a) or real_run(*a, **k))
+    network._nss_home.cache_clear()  # as a new process
+    assert network._nss_home((str(ca[0]),)) == first and runs == []
+
+    Path(first).chmod(0o777)  # another user could have put a CA there: not used
+    network._nss_home.cache_clear()
+    other = network._nss_home((str(ca[0]),))
+    assert other != first and runs
+    network._nss_home.cache_clear()
