@@ -312,6 +312,24 @@ def _ids_from_urls(session: Session, district_id: int) -> None:
     session.flush()
 
 
+def import_configured(config: Any, *, registry_only: bool = False) -> None:
+    """Import the profile (unless ``registry_only``) and the registry that ``config`` names, in
+    one transaction: what ``scout district import`` then ``scout registry import`` do, for the
+    sample-world benchmarks and tests that set up a site from a ``scout.toml``."""
+    from crawler.db import transaction
+    from crawler.district.profile import load_profile
+    from crawler.district.registry import load_registry
+
+    profile = load_profile(config.profile)
+    with transaction(config.database_url) as s:
+        if not registry_only:
+            import_profile(s, profile, str(config.profile))
+        registry = load_registry(
+            config.registry, profile, mastodon_instances=config.mastodon_instances
+        )
+        import_registry(s, registry.rows)
+
+
 def add_registered(session: Session, row: RegistryRow) -> RegisteredAccount:
     """Add one account to the registry (used by ``scout cases decide --as registered``)."""
     district = district_row(session)

@@ -26,9 +26,7 @@ FOUND = (Classification.UNREGISTERED, Classification.IMPERSONATION, Classificati
 
 def _scan(world: SampleWorld, folder: Path, url: str, *, month: int, full: bool):
     from crawler.config import load_config
-    from crawler.db.store import import_profile, import_registry
-    from crawler.district.profile import load_profile
-    from crawler.district.registry import load_registry
+    from crawler.db.store import import_configured
     from crawler.scan import ScanOptions, run_scan
 
     d = world.data.district(DISTRICT)
@@ -39,12 +37,7 @@ def _scan(world: SampleWorld, folder: Path, url: str, *, month: int, full: bool)
         encoding="utf-8",
     )
     cfg = load_config(folder / "scout.toml", env={**os.environ, **KEYS, "SCOUT_DATABASE_URL": url})
-    profile = load_profile(cfg.profile)
-    with transaction(url) as s:
-        if month == 1:
-            import_profile(s, profile, str(cfg.profile))
-        rows = load_registry(cfg.registry, profile, mastodon_instances=cfg.mastodon_instances)
-        import_registry(s, rows.rows)
+    import_configured(cfg, registry_only=month != 1)
     options = ScanOptions(
         sources=SOURCES, platforms=PLATFORMS, screenshots=False, reports=False, full=full
     )

@@ -46,26 +46,13 @@ def _load(folder: Path, url: str):
     return load_config(folder / "scout.toml", env={**os.environ, **KEYS, "SCOUT_DATABASE_URL": url})
 
 
-def _import(cfg, registry_only: bool = False) -> None:
-    from crawler.db import transaction
-    from crawler.db.store import import_profile, import_registry
-    from crawler.district.profile import load_profile
-    from crawler.district.registry import load_registry
-
-    profile = load_profile(cfg.profile)
-    with transaction(cfg.database_url) as s:
-        if not registry_only:
-            import_profile(s, profile, str(cfg.profile))
-        rows = load_registry(cfg.registry, profile, mastodon_instances=cfg.mastodon_instances).rows
-        import_registry(s, rows)
-
-
 def run_two_months(district: str, folder: Path, url: str, imitated: str | None) -> TwoMonths:
     """Month 1: scan; PR reports the impersonation of ``imitated`` (a URL) to the platform and
     it is taken down. Month 2 (the world a month later, the registry PR keeps by then): scan."""
     from crawler.cases.decisions import decide
     from crawler.db import transaction
     from crawler.db.models import Case
+    from crawler.db.store import import_configured
     from crawler.scan import ScanOptions, run_scan
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -80,7 +67,7 @@ def run_two_months(district: str, folder: Path, url: str, imitated: str | None) 
                 d = world.data.district(district)
                 _config(world, folder, d.registry, d.profile)
                 cfg = _load(folder, url)
-                _import(cfg, registry_only=month == 2)
+                import_configured(cfg, registry_only=month == 2)
                 # month 2 is an incremental scan, as a monthly scan is (README, "How a monthly
                 # scan saves work"): registered accounts are re-observed by their stable ids
                 out = run_scan(
