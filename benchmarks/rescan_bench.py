@@ -2,8 +2,8 @@
 
     python benchmarks/rescan_bench.py [--district KEY ...] [--no-compare]
 
-For each invented district of the sample world (west-fargo, cibolo-valley, dayton-riverside,
-verde-mesa), in a fresh folder with its own SQLite database: the first month's world
+For each invented district of the sample world (every folder of its districts: west-fargo,
+cibolo-valley, dayton-riverside, tualatin-valley, verde-mesa), in a fresh folder with its own SQLite database: the first month's world
 (``SampleWorld(districts=(key,), month=1)``), ``district import``, ``registry import``, a full
 ``scout scan``; then the world a month later (``month=2``: new accounts, changed registered
 accounts, the registry PR keeps by then), ``registry import`` of that registry and the
@@ -37,7 +37,15 @@ KEYS = {
     "SCOUT_YOUTUBE_API_KEY": "rescan-youtube-key",
     "SCOUT_BRAVE_API_KEY": "rescan-brave-key",
 }
-DISTRICTS = ("west-fargo", "cibolo-valley", "dayton-riverside", "verde-mesa")
+
+
+def _districts() -> tuple[str, ...]:
+    from crawler.sampleworld.data import district_keys
+
+    return tuple(district_keys())
+
+
+DISTRICTS = _districts()  # every district folder of the sample world
 
 
 @dataclass
@@ -87,18 +95,10 @@ def _write(world: Any, key: str, folder: Path) -> Path:
 
 def _import(cfg_path: Path, env: dict[str, str], registry_only: bool) -> Any:
     from crawler.config import load_config
-    from crawler.db import transaction
-    from crawler.db.store import import_profile, import_registry
-    from crawler.district.profile import load_profile
-    from crawler.district.registry import load_registry
+    from crawler.db.store import import_configured
 
     cfg = load_config(cfg_path, env=env)
-    profile = load_profile(cfg.profile)
-    with transaction(cfg.database_url) as s:
-        if not registry_only:
-            import_profile(s, profile, str(cfg.profile))
-        rows = load_registry(cfg.registry, profile, mastodon_instances=cfg.mastodon_instances).rows
-        import_registry(s, rows)
+    import_configured(cfg, registry_only=registry_only)
     return cfg
 
 
