@@ -8,7 +8,9 @@ Codes (each rests on a section of ABDB-AP):
   giveaways, "DM to claim", ticket resale, a new link to an unknown domain), or the link to the
   district's site was replaced by another domain;
 * ``handle-changed`` — the same stable id under another handle than the registry's URL (the new
-  URL is offered for the registry);
+  URL is offered for the registry); a URL that names no handle (by id, or a legacy YouTube
+  ``/user/`` or ``/c/`` name resolved to the same channel) is compared with the handle the
+  account was last seen with, so an older URL form alone is no finding;
 * ``closed-to-public`` — the account is private or protected;
 * ``dormant`` — no public post for ``dormant_months`` where an API shows the last post;
 * ``no-district-link`` — the profile shows links and none leads to the district's domains
@@ -34,7 +36,7 @@ from crawler.config import Config
 from crawler.db.liveness import DIRECT_SOURCES
 from crawler.db.models import RegisteredAccount, RegistrySnapshot
 from crawler.db.watch import acknowledgements, snapshots_by_row
-from crawler.platforms import PageState
+from crawler.platforms import PageState, canonicalise
 
 # The ABDB-AP section each finding rests on.
 SECTIONS = {
@@ -173,23 +175,35 @@ def _previous_distinct(snaps: list[RegistrySnapshot]) -> RegistrySnapshot | None
     return next((s for s in snaps[1:] if s.digest != cur.digest), None)
 
 
+def _names_handle(url: str | None, handle: str | None, platform_id: str | None) -> bool:
+    """Whether ``url`` names the account's handle: not its stable id (``/channel/UC…``, a
+    DID), nor a legacy name (YouTube ``/user/<name>``, ``/c/<custom>``, a bare ``/<name>``),
+    which the platform resolves to the channel but which is not the channel's handle."""
+    if not handle or handle == platform_id:
+        return False
+    ref = canonicalise(url or "")
+    if ref is None:
+        return True
+    return not ref.needs_resolution and not (ref.platform_id and ref.handle == ref.platform_id)
+
+
 def _renamed(r: RegisteredAccount, snaps: list[RegistrySnapshot]) -> dict[str, Any] | None:
     """The handle the registry's URL names, when the same account (same stable id) now goes
-    by another; a URL by id (``/channel/UC…``, a DID) names no handle: then the handle the
-    account was last seen with is the one the registry knew."""
+    by another. A URL that names no handle (by id, ``/channel/UC…`` or a DID; or a legacy
+    YouTube ``/user/`` or ``/c/`` name, resolved to the same channel id) leaves the handle the
+    account was last seen with as the one the registry knew: a channel whose handle was never
+    its legacy name has not changed its handle (the registry only uses an older URL form)."""
     cur = snaps[0]
     if not cur.handle or (cur.platform_id and r.platform_id and cur.platform_id != r.platform_id):
         return None
-    if r.handle and r.handle != r.platform_id:
+    if _names_handle(r.url, r.handle, r.platform_id):
         if cur.handle.lower() == r.handle.lower() or cur.url == r.url:
             return None
         return {"handle": r.handle, "url": r.url}
-    before = next((s for s in snaps[1:] if s.handle and s.handle != s.platform_id), None)
-    if (
-        before is None
-        or cur.handle == cur.platform_id
-        or (before.handle or "").lower() == cur.handle.lower()
-    ):
+    if not _names_handle(cur.url, cur.handle, cur.platform_id):
+        return None
+    before = next((s for s in snaps[1:] if _names_handle(s.url, s.handle, s.platform_id)), None)
+    if before is None or (before.handle or "").lower() == cur.handle.lower():
         return None
     return {"handle": before.handle, "url": before.url, "scan_id": before.scan_id}
 

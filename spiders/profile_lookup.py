@@ -42,6 +42,11 @@ from spiders.base import QUERY, ScoutSpider
 from spiders.youtube import handle_url
 
 FAILED_STATES = {PageState.LOGIN_WALL: "login wall", PageState.BLOCKED: "blocked"}
+# Platforms whose known accounts the ``profiles`` source re-observes by stable id (YouTube
+# channel id, Bluesky DID): there a lookup by handle that answers "not found" shows only that no
+# account has that handle now (the account may have been renamed). Elsewhere (TikTok's page,
+# Mastodon's ``accounts/lookup``) every lookup asks by handle, and "not found" is the account's.
+REOBSERVED_BY_ID = frozenset({Platform.YOUTUBE, Platform.BLUESKY})
 
 
 def state_error(state: PageState, record: ProfileRecord, status: int) -> str:

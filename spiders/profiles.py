@@ -8,13 +8,15 @@ a YouTube ``/c/name`` custom URL (no API resolves it: the channel page gives the
 and the rows of the youtube source or the handle probe when those do not crawl this scan.
 
 And the *known* accounts (:func:`crawler.db.readers.known_accounts`): every registered account
-with a stable id and the account of every followed case, re-observed each scan by stable id
-so a registered account renamed out of every search is still seen (the registry watch) and an
-open case's deleted account is known to be gone (liveness). Batched where the API batches:
-YouTube ``channels.list?id=<≤50 ids>`` (1 unit a call), Bluesky ``getProfiles`` with
-≤25 DIDs (a handle change is followed); Mastodon ``accounts/lookup``, and the public page
+with a stable id, every registered account without one yet whose public page a crawler may read
+(a TikTok row: by its URL), and the account of every followed case, re-observed each scan by
+stable id where there is one, so a registered account renamed out of every search is still
+seen (the registry watch) and a deleted one is known to be gone (liveness). Batched where the
+API batches: YouTube ``channels.list?id=<≤50 ids>`` (1 unit a call), Bluesky ``getProfiles``
+with ≤25 DIDs (a handle change is followed); Mastodon ``accounts/lookup``, and the public page
 where robots.txt allows, one by one. An account another source of this scan already observed
-directly is not asked again. An id missing from a batch answer is an account that is gone.
+directly is not asked again, nor the selfcheck's known account (its answer, live or gone, is
+the scan's). An id missing from a batch answer is an account that is gone.
 
 This is the scan's direct check of every account it saw only in a search result or a link: an
 answer that the account is gone is stored too (``report_gone``), so no case opens for it."""
@@ -41,7 +43,7 @@ from crawler.platforms import bluesky as bsky
 from crawler.platforms import youtube as yt
 from crawler.platforms.base import BLOCKED_STATUSES
 from crawler.vocab import Platform, Source
-from spiders.profile_lookup import ProfilePageSpider
+from spiders.profile_lookup import REOBSERVED_BY_ID, ProfilePageSpider
 from spiders.youtube import PARTS, api_filter, api_url
 
 KNOWN = "known"  # the planned kind of a known account's re-observation
@@ -50,6 +52,7 @@ BATCHED: dict[str, int] = {
     Platform.YOUTUBE: yt.CHANNELS_LIST_MAX,
     Platform.BLUESKY: bsky.GET_PROFILES_MAX,
 }
+assert set(BATCHED) == REOBSERVED_BY_ID
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,10 @@ with a name and a fresh random handle must come back ``not_found``. The verdict
 (:func:`crawler.discovery.selfcheck.verdict`) is the platform's coverage row: ``done`` (ok),
 ``failed`` (drift, with the reason: the later sources do not trust that platform's "not
 found") or ``skipped``. In a scan the known account's answer is a sighting of this scan, so no
-other source looks it up again; :attr:`checks` holds the verdicts (``scout selfcheck``).
+other source looks it up again: live, with its profile; gone (``not_found``, ``suspended``),
+carrying that state, where the scan re-observes the account by handle too (not on YouTube or
+Bluesky, where a handle not found may be a renamed account that ``profiles`` follows by id);
+:attr:`checks` holds the verdicts (``scout selfcheck``).
 """
 
 from __future__ import annotations
@@ -35,10 +38,10 @@ from crawler.discovery.selfcheck import (
     skipped,
     verdict,
 )
-from crawler.platforms import ProfileRecord
+from crawler.platforms import PageState, ProfileRecord
 from crawler.vocab import CheckStatus, Platform, Source
 from spiders.base import QUERY
-from spiders.profile_lookup import ProfilePageSpider
+from spiders.profile_lookup import REOBSERVED_BY_ID, ProfilePageSpider
 
 KNOWN, RANDOM = "known", "random"
 
@@ -113,12 +116,39 @@ class SelfcheckSpider(ProfilePageSpider):
         key = response.meta[QUERY]
         state = str(record.state)
         self.crawler.stats.inc_value(f"scout/selfcheck/{extra['platform']}/{extra['role']}/{state}")
-        if extra["role"] == KNOWN and state in ("ok", "private") and self.scan_id is not None:
-            # the scan's own observation of the known account (no other source asks again)
+        if extra["role"] == KNOWN and self.scan_id is not None:
+            yield from self._observed(response, record, extra)
+        self._answer(key, extra["role"], Answer(state, record.display_name))
+
+    def _observed(
+        self, response: Response, record: ProfileRecord, extra: dict[str, Any]
+    ) -> Iterator[Any]:
+        """The scan's own observation of the known account: no other source of the scan asks
+        for it again (:meth:`~spiders.profile_lookup.ProfilePageSpider.answered_by_selfcheck`),
+        so whatever the selfcheck learnt of it is kept here. Live (``ok``, ``private``): a
+        sighting with its profile. Gone (``not_found``, ``suspended``): a sighting carrying that
+        state, as the ``profiles`` source stores it (``report_gone``), so a registered account
+        deleted since is the registry audit's ``gone``; but only where the lookup by handle is
+        the one the scan re-observes the account with. On a platform whose known accounts are
+        re-observed by stable id (:data:`~spiders.profile_lookup.REOBSERVED_BY_ID`), "no account
+        has this handle" may be a renamed account, and the re-observation by id decides."""
+        state = PageState(record.state)
+        platform = extra["platform"]
+        key = response.meta[QUERY]
+        if state.live:
             item = self.from_record(record, query=key, source_url=response.url)
             if item is not None:
                 yield item
-        self._answer(key, extra["role"], Answer(state, record.display_name))
+        elif state.gone and platform not in REOBSERVED_BY_ID:
+            known, _ = self.known(platform)
+            if known is not None:
+                yield self.sighting(
+                    known.url,
+                    query=key,
+                    source_url=response.url,
+                    platform_hint=platform,
+                    page_state=str(state),
+                )
 
     def query_failed(self, response: Response, error: str) -> None:
         extra = response.request.cb_kwargs.get("extra", {}) if response.request else {}

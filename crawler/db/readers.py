@@ -1,6 +1,7 @@
 """What a crawl reads from the database: the district profile, its domains, the queries
 already done in a scan, the scan's candidates, its unresolved YouTube URLs and the known
-accounts it re-observes (registered accounts with a stable id, the accounts of cases).
+accounts it re-observes (registered accounts with a stable id or open pages, the accounts of
+cases).
 
 The crawl's components read these once per crawl through
 :class:`crawler.discovery.context.ScanContext` (or, for the per-source lists, from the spider
@@ -205,8 +206,10 @@ def selfcheck_drift(config: Config, scan_id: int) -> dict[str, str]:
 @dataclass(frozen=True, slots=True)
 class KnownAccount:
     """An account a scan re-observes by itself, not only when a search finds it: a registered
-    account with a stable id, or the account of a case the district follows. ``url`` and
-    ``handle`` are the latest known (the account row's, else the registry row's)."""
+    account with a stable id, a registered account on a platform whose public pages a crawler
+    may read even before its id is known (looked up by its URL), or the account of a case the
+    district follows. ``url`` and ``handle`` are the latest known (the account row's, else the
+    registry row's); ``platform_id`` is None for an account known only by its URL."""
 
     platform: str
     url: str
@@ -232,11 +235,15 @@ def known_accounts(
     platforms: Sequence[str] | None = None,
     entity: str | None = None,
 ) -> list[KnownAccount]:
-    """Registered accounts in use with a stable id, and the accounts of followed cases, that no
-    source of this scan has observed directly yet (an API answer or the account's page): the
-    ``profiles`` source re-observes them. Registered first, each account once."""
+    """Registered accounts in use with a stable id, registered accounts without one yet on a
+    platform whose pages robots.txt leaves open and whose id no registry lookup fetches (a
+    TikTok row: looked up by its URL, as a candidate's page is), and the accounts of followed
+    cases, that no source of this scan has observed directly yet (an API answer or the
+    account's page): the ``profiles`` source re-observes them. Registered first, each account
+    once."""
     from crawler.db.liveness import DIRECT_SOURCES
-    from crawler.db.registry_ids import IN_USE
+    from crawler.db.registry_ids import FETCHABLE_IDS, IN_USE
+    from crawler.platforms import PLATFORMS, same_account_urls
 
     with transaction(config.database_url, config.district) as session:
         district = _district(session)
@@ -258,14 +265,26 @@ def known_accounts(
                 observed_ids.add(acc_id)
                 if platform_id:
                     observed_keys.add((str(platform), platform_id))
-        by_id = {
-            (str(a.platform), a.platform_id): a
-            for a in session.scalars(
-                select(Account)
-                .where(Account.district_id == district.id, Account.platform_id.is_not(None))
-                .order_by(Account.id.desc())  # the oldest row wins: it holds the history
+        by_id: dict[tuple[str, str], Account] = {}
+        by_url: dict[tuple[str, str], Account] = {}
+        for a in session.scalars(
+            select(Account)
+            .where(Account.district_id == district.id)
+            .order_by(Account.id.desc())  # the oldest row wins: it holds the history
+        ):
+            by_url[(str(a.platform), a.url)] = a
+            if a.platform_id:
+                by_id[(str(a.platform), a.platform_id)] = a
+
+        def by_page(platform: str) -> bool:
+            """An id-less row is looked up by its URL: the platform's pages are open to
+            crawlers, and no registry lookup fetches its id (YouTube, Bluesky, Mastodon)."""
+            module = PLATFORMS.get(platform)
+            return (
+                platform not in FETCHABLE_IDS
+                and module is not None
+                and not module.robots_blocks_crawlers
             )
-        }
         out: list[KnownAccount] = []
         taken: set[tuple[str, str]] = set()
 
@@ -283,17 +302,28 @@ def known_accounts(
             .where(
                 RegisteredAccount.district_id == district.id,
                 RegisteredAccount.status.in_(IN_USE),
-                RegisteredAccount.platform_id.is_not(None),
             )
             .order_by(RegisteredAccount.id)
         ):
             if entity is not None and r.entity_key != entity:
                 continue
-            acc = by_id.get((str(r.platform), r.platform_id or ""))
+            platform = str(r.platform)
+            if r.platform_id:
+                acc = by_id.get((platform, r.platform_id))
+            elif by_page(platform):
+                acc = next(
+                    (
+                        a
+                        for u in (r.url, *same_account_urls(platform, r.url))
+                        if (a := by_url.get((platform, u))) is not None
+                    ),
+                    None,
+                )
+            else:
+                continue
             url, handle = (acc.url, acc.handle) if acc is not None else (r.url, r.handle)
-            k = KnownAccount(
-                str(r.platform), url, handle, r.platform_id, "registered", r.entity_key
-            )
+            pid = r.platform_id or (acc.platform_id if acc is not None else None)
+            k = KnownAccount(platform, url, handle, pid, "registered", r.entity_key)
             add(k, acc.id if acc is not None else None)
         for case, acc in session.execute(
             select(Case, Account)

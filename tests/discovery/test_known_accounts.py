@@ -174,6 +174,8 @@ def test_nothing_is_re_asked_that_the_scan_observed_directly(loaded_db, config):
     got = [k for k in known_accounts(cfg, scan_id) if k.platform != "facebook"]
     assert [(k.platform, k.url, k.why) for k in got] == [
         ("youtube", "https://www.youtube.com/@wfpublicschools", "registered"),
+        # no id yet, but its page is open to crawlers: asked by its URL
+        ("tiktok", "https://www.tiktok.com/@horacehawks", "registered"),
         ("bluesky", "https://bsky.app/profile/shsmustangs.bsky.social", "case"),
     ]
     assert (
@@ -181,7 +183,51 @@ def test_nothing_is_re_asked_that_the_scan_observed_directly(loaded_db, config):
         == "UCwfps0Sample0Channel001"
     )
     # before any source ran, the Bluesky registered account is asked too
-    assert len(known_accounts(cfg, None)) == 4
+    assert len(known_accounts(cfg, None)) == 5
+
+
+def test_a_registered_page_account_without_an_id_is_asked_by_its_url(loaded_db, config):
+    """A registered TikTok account no scan has resolved to its id yet is still re-observed,
+    by its registry URL (its page is open to crawlers), until a source of the scan observed
+    that URL directly; an id-less row on a platform whose pages robots.txt closes (Instagram)
+    is not, nor one whose id a registry lookup fetches (YouTube ``/c/``)."""
+    from sqlalchemy import select
+
+    from crawler.db import transaction
+    from crawler.db.models import Account, RegisteredAccount, Scan, Sighting
+    from crawler.db.readers import known_accounts
+    from crawler.db.store import district_row
+
+    cfg = with_(config, database_url=loaded_db)
+    url = "https://www.tiktok.com/@horacehawks"
+    with transaction(loaded_db) as s:
+        rows = s.scalars(select(RegisteredAccount)).all()
+        tiktok = [r for r in rows if r.platform == "tiktok"]
+        assert [(r.url, r.platform_id) for r in tiktok] == [(url, None)]
+        idless = {r.platform for r in rows if r.platform_id is None and r.status == "active"}
+        assert {"instagram", "youtube"} <= idless
+        scan = Scan(district_id=district_row(s).id)
+        s.add(scan)
+        s.flush()
+        scan_id = scan.id
+    (k,) = known_accounts(cfg, scan_id, platforms=["tiktok"])
+    assert (k.url, k.handle, k.platform_id, k.why) == (url, "horacehawks", None, "registered")
+    assert known_accounts(cfg, scan_id, platforms=["instagram"]) == []
+    youtube = known_accounts(cfg, scan_id, platforms=["youtube"])
+    assert [k.platform_id for k in youtube] == ["UCwfps0Sample0Channel001"]  # by id only
+    # a search result of it is no observation; its page fetched in this scan is
+    with transaction(loaded_db) as s:
+        acc = Account(
+            district_id=district_row(s).id, platform="tiktok", url=url, handle="horacehawks"
+        )
+        s.add(acc)
+        s.flush()
+        s.add(Sighting(account_id=acc.id, scan_id=scan_id, source="web_search"))
+    assert [k.url for k in known_accounts(cfg, scan_id, platforms=["tiktok"])] == [url]
+    with transaction(loaded_db) as s:
+        acc_id = s.scalars(select(Account.id).where(Account.url == url)).one()
+        s.add(Sighting(account_id=acc_id, scan_id=scan_id, source="handle_probe"))
+    assert known_accounts(cfg, scan_id, platforms=["tiktok"]) == []
 
 
 def test_without_a_youtube_key_a_channel_is_read_by_its_id_page(config, make_spider):

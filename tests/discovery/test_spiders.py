@@ -719,3 +719,32 @@ def test_no_request_is_sent_twice_in_a_scan(sample_world, tmp_path, monkeypatch)
         r.path for r in sample_world.requests if r.bare_path == "/api/v1/accounts/lookup"
     )
     assert lookups and max(lookups.values()) == 1  # each Mastodon handle once
+
+
+def test_selfcheck_keeps_its_known_account_gone_where_the_scan_asks_by_handle(
+    config, make_spider
+):
+    """The selfcheck's lookup of its known account is the scan's only one (the other sources
+    take it as answered): a known TikTok account whose page says it does not exist is stored
+    as a sighting carrying that state, as ``profiles`` would store it (a registered account
+    deleted since is the audit's ``gone``). A Bluesky handle not found is not stored: the
+    account may have been renamed, and ``profiles`` re-observes it by its DID."""
+    from crawler.discovery.selfcheck import KnownAccount
+    from spiders.selfcheck import SelfcheckSpider
+
+    spider = make_spider(SelfcheckSpider, config, scan_id=1)
+    tiktok = KnownAccount("tiktok", "https://www.tiktok.com/@gchs.wolves", "gchs.wolves", "registry")
+    bsky = KnownAccount(
+        "bluesky", "https://bsky.app/profile/old.bsky.social", "old.bsky.social", "registry"
+    )
+    spider._known = {"tiktok": (tiktok, ""), "bluesky": (bsky, "")}
+
+    def known_request(platform):
+        pq = PlannedQuery("selfcheck", platform, platform, None, kind="selfcheck")
+        requests = list(spider.requests_for(pq, [platform]))
+        return next(r for r in requests if r.cb_kwargs["extra"]["role"] == "known")
+
+    (item,) = items(respond(known_request("tiktok"), html_response, "<html></html>", status=404))
+    assert (item.url, item.page_state, item.source) == (tiktok.url, "not_found", "selfcheck")
+    gone = {"error": "InvalidRequest", "message": "Profile not found"}
+    assert items(respond(known_request("bluesky"), json_response, gone, status=400)) == []

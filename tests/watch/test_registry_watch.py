@@ -302,6 +302,26 @@ DISTRICT_EXPECTED = {
         ("VMUSD", "VMUSD", "crypto"),
         ("vmusd.bsky.social", "https://bsky.app/profile/verdemesausd.bsky.social"),
     ),
+    # Its takeover is on Facebook, whose pages robots.txt closes: a current search result shows
+    # the page renamed (a search title, so the name is the title's). Its deleted TikTok account
+    # is the selfcheck's known account (the scan's only lookup of it). Its district channel's
+    # registry row is a legacy /user/ URL and its handle never changed: no finding.
+    "tualatin-valley": Expected(
+        {
+            ("takeover-suspected", "facebook", "emersongoldeneagles"),
+            ("handle-changed", "youtube", "phsbluedevilsband"),
+            ("closed-to-public", "tiktok", "tvsd48j"),
+            ("dormant", "mastodon", "tvsd48j@mastodon.social"),
+            ("gone", "tiktok", "gchs.wolves"),
+        },
+        {
+            ("instagram", "pacificbluedevils"): True,
+            ("instagram", "gchswolves"): False,
+            ("instagram", "tvsd48j"): False,
+        },
+        ("Emerson Middle School | Cornelius, OR", "Golden Eagle Giveaways | Cornelius, OR", "giveaway"),
+        ("phsbluedevilsband", "https://www.youtube.com/@pacificbluedevilsband"),
+    ),
 }
 
 
