@@ -285,6 +285,7 @@ def known_accounts(
                 and module is not None
                 and not module.robots_blocks_crawlers
             )
+
         out: list[KnownAccount] = []
         taken: set[tuple[str, str]] = set()
 

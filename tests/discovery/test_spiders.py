@@ -721,9 +721,7 @@ def test_no_request_is_sent_twice_in_a_scan(sample_world, tmp_path, monkeypatch)
     assert lookups and max(lookups.values()) == 1  # each Mastodon handle once
 
 
-def test_selfcheck_keeps_its_known_account_gone_where_the_scan_asks_by_handle(
-    config, make_spider
-):
+def test_selfcheck_keeps_its_known_account_gone_where_the_scan_asks_by_handle(config, make_spider):
     """The selfcheck's lookup of its known account is the scan's only one (the other sources
     take it as answered): a known TikTok account whose page says it does not exist is stored
     as a sighting carrying that state, as ``profiles`` would store it (a registered account
@@ -733,7 +731,9 @@ def test_selfcheck_keeps_its_known_account_gone_where_the_scan_asks_by_handle(
     from spiders.selfcheck import SelfcheckSpider
 
     spider = make_spider(SelfcheckSpider, config, scan_id=1)
-    tiktok = KnownAccount("tiktok", "https://www.tiktok.com/@gchs.wolves", "gchs.wolves", "registry")
+    tiktok = KnownAccount(
+        "tiktok", "https://www.tiktok.com/@gchs.wolves", "gchs.wolves", "registry"
+    )
     bsky = KnownAccount(
         "bluesky", "https://bsky.app/profile/old.bsky.social", "old.bsky.social", "registry"
     )

@@ -319,7 +319,11 @@ DISTRICT_EXPECTED = {
             ("instagram", "gchswolves"): False,
             ("instagram", "tvsd48j"): False,
         },
-        ("Emerson Middle School | Cornelius, OR", "Golden Eagle Giveaways | Cornelius, OR", "giveaway"),
+        (
+            "Emerson Middle School | Cornelius, OR",
+            "Golden Eagle Giveaways | Cornelius, OR",
+            "giveaway",
+        ),
         ("phsbluedevilsband", "https://www.youtube.com/@pacificbluedevilsband"),
     ),
 }
