@@ -28,9 +28,11 @@ from sqlalchemy.orm import Session
 
 from crawler.db.models import Account, ScanQuery, Sighting
 from crawler.platforms import PLATFORMS, PageState
-from crawler.vocab import SOURCES, Observation, Source, sources_where
+from crawler.vocab import SOURCES, Observation, Platform, Source, sources_where
 
 DIRECT_SOURCES = sources_where(direct=True)
+# Platforms the selfcheck asks through an API (YouTube: with a key); elsewhere it reads the page.
+SELFCHECK_APIS = frozenset({Platform.BLUESKY, Platform.MASTODON, Platform.YOUTUBE})
 LINK_SOURCES = sources_where(observation=Observation.LINK)
 
 
@@ -43,6 +45,7 @@ class Liveness:
     at: datetime | None = None  # and its time
     limit: str | None = None  # without a direct observation: why, for the case to state
     checkable: bool = True  # the platform lets the scan check the account directly
+    platform: str | None = None  # the account's
 
     @property
     def gone(self) -> bool:
@@ -66,6 +69,8 @@ class Liveness:
         ``its page answered not_found (source profiles, 2026-03-02 10:14 UTC)``."""
         traits = SOURCES.get(Source(self.source)) if self.source in SOURCES else None
         what = "API" if traits is not None and traits.observation == Observation.API else "page"
+        if self.source == Source.SELFCHECK and self.platform not in SELFCHECK_APIS:
+            what = "page"  # the selfcheck reads TikTok as the scan does: its public page
         when = f", {self.at.astimezone(UTC).strftime('%Y-%m-%d %H:%M UTC')}" if self.at else ""
         return f"its {what} answered {self.state} (source {self.source}{when})"
 
@@ -130,7 +135,7 @@ def scan_liveness(
                 state = PageState(acc.page_state) if acc.page_state else PageState.OK
                 if state.gap:  # a direct sighting is only ever live or gone; be safe
                     state = PageState.OK
-                out[acc.id] = Liveness(state, source, at, None, checkable)
+                out[acc.id] = Liveness(state, source, at, None, checkable, acc.platform)
             else:
                 limit = _limit(acc.platform, sources[acc.id], checks.get(acc.url), ran)
                 out[acc.id] = Liveness(None, None, None, limit, checkable)

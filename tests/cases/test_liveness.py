@@ -206,3 +206,17 @@ def test_blocked_checks_are_coverage_gaps_per_platform_in_the_summary(world):
     assert all(liveness_notes(c) for c in cases(world).values())
     assert gap_platform("tiktok @horacehawks") == "tiktok"
     assert gap_platform('site:instagram.com "Sheyenne Mustangs"') == "instagram"
+
+
+def test_a_selfcheck_answer_is_described_by_the_channel_it_used():
+    """The selfcheck asks each platform as the scan does: a TikTok account's page, Bluesky's
+    and Mastodon's APIs; the registry audit's ``gone`` message names the right one."""
+    from crawler.db.liveness import Liveness
+
+    def said(platform: str, source: str = "selfcheck") -> str:
+        return Liveness(PageState.NOT_FOUND, source, AT, platform=platform).describe()
+
+    assert said("tiktok").startswith("its page answered not_found (source selfcheck")
+    assert said("mastodon").startswith("its API answered not_found")
+    assert said("tiktok", PROFILES).startswith("its page answered")
+    assert said("youtube", "youtube").startswith("its API answered")
