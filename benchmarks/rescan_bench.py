@@ -14,7 +14,9 @@ in month 2 (those of ``later.yaml``'s ``add`` that some source can find and that
 With comparison (the default) the month-1 folder is copied and month 2 is also scanned with
 ``--full``: the incremental scan should raise the same registry-watch findings (registered
 accounts whose snapshot changed) and leave the same open cases. Figures only: nothing is
-asserted. Targets (issue 20): month-2 requests and bytes <= 30% of month 1, YouTube <= 1,000
+asserted. ``--steady`` also scans the month-2 world twice more and prints the fourth scan's
+requests and bytes: a sweep whose entities' answers are due again (the steady state; the
+sweeps of months 2 and 3 leave what the first scan asked). Targets (issue 20): month-2 requests and bytes <= 30% of month 1, YouTube <= 1,000
 units, recall on new accounts >= 0.95, same findings, same open cases.
 """
 
@@ -67,6 +69,7 @@ class Result:
     new_expected: int = 0
     new_hit: int = 0
     misses: list[str] = field(default_factory=list)
+    steady: Month | None = None  # --steady: the fourth scan (a sweep whose answers are due)
     same_findings: bool | None = None
     same_cases: bool | None = None
     diff: list[str] = field(default_factory=list)
@@ -179,7 +182,7 @@ def _recall(world: Any, key: str, folder: Path, result: Result) -> None:
             result.misses.append(f"{h.key} ({h.platform} {h.handle})")
 
 
-def run_district(key: str, compare: bool, keep: bool) -> Result:
+def run_district(key: str, compare: bool, keep: bool, steady: bool = False) -> Result:
     from crawler.sampleworld import SampleWorld
 
     env = {k: v for k, v in os.environ.items() if k not in ("SCOUT_DATABASE_URL", "SCOUT_SOURCES")}
@@ -193,6 +196,10 @@ def run_district(key: str, compare: bool, keep: bool) -> Result:
         with SampleWorld(districts=(key,), month=1, **keys) as world:
             first = _scan(world, key, inc, env, 1, full=False)
         if compare:
+            from crawler.db import engine_for
+
+            # a SQLite file in WAL mode is copied with no pooled connection to it
+            engine_for(f"sqlite:///{inc / 'scout.sqlite3'}").dispose()
             shutil.copytree(inc, full)
         with SampleWorld(districts=(key,), month=2, **keys) as world:
             second = _scan(world, key, inc, env, 2, full=False)
@@ -200,6 +207,11 @@ def run_district(key: str, compare: bool, keep: bool) -> Result:
             _recall(world, key, inc, result)
             if compare:
                 again = _scan(world, key, full, env, 2, full=True)
+            if steady:
+                # months 3 and 4 of an unchanged world: the fourth scan's sweep asks again the
+                # candidates the first scan answered (full_sweep_months old by then)
+                _scan(world, key, inc, env, 2, full=False)
+                result.steady = _scan(world, key, inc, env, 2, full=False)
         if compare:
             f_inc, c_inc = _state(inc, second.scan_id)
             f_full, c_full = _state(full, again.scan_id)
@@ -227,6 +239,8 @@ def table(results: list[Result]) -> str:
         f"{'304s':>9} {'YouTube units':>15} {'web search':>11} {'new recall':>11} "
         f"{'findings':>9} {'cases':>6}"
     )
+    if any(r.steady for r in results):
+        head += f" {'month 4 requests':>17} {'bytes':>6}"
     lines = [head, "-" * len(head)]
     for r in results:
         a, b = r.first, r.second
@@ -239,6 +253,11 @@ def table(results: list[Result]) -> str:
             f"{r.new_hit:>4}/{r.new_expected:<2} {r.recall:>4.2f} "
             f"{same[r.same_findings]:>9} {same[r.same_cases]:>6}"
         )
+        if r.steady:
+            c = r.steady
+            lines[-1] += (
+                f" {c.requests:>9} {_pct(c.requests, a.requests):>7} {_pct(c.bytes, a.bytes):>6}"
+            )
     return "\n".join(lines)
 
 
@@ -247,10 +266,15 @@ def main() -> None:
     parser.add_argument("--district", action="append", choices=DISTRICTS)
     parser.add_argument("--no-compare", action="store_true", help="skip the --full month 2")
     parser.add_argument("--keep", action="store_true", help="keep the folders")
+    parser.add_argument(
+        "--steady",
+        action="store_true",
+        help="scan months 3 and 4 too (the month-2 world) and print month 4's cost",
+    )
     args = parser.parse_args()
     results = []
     for key in args.district or DISTRICTS:
-        r = run_district(key, compare=not args.no_compare, keep=args.keep)
+        r = run_district(key, compare=not args.no_compare, keep=args.keep, steady=args.steady)
         results.append(r)
         print(
             f"{key}: month 1 {r.first.seconds:.0f} s, month 2 {r.second.seconds:.0f} s",

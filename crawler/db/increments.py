@@ -36,11 +36,12 @@ class ScanHistory:
     gaps: set[str] = field(default_factory=set)
     answered: set[tuple[str, str]] = field(default_factory=set)  # probed: not found
     found: set[tuple[str, str]] = field(default_factory=set)  # probed: an account is there
+    recent: set[tuple[str, str]] = field(default_factory=set)  # answered < months scans ago
     swept: dict[str, int] = field(default_factory=dict)  # entity: index of its last full sweep
     all_swept: int | None = None  # index of the last scan that swept every entity
 
 
-def _history(session: Session, scan_id: int | None) -> ScanHistory:
+def _history(session: Session, scan_id: int | None, months: int = 3) -> ScanHistory:
     query = select(Scan).where(Scan.kind == ScanKind.SCAN, Scan.status == ScanStatus.COMPLETED)
     if scan_id is not None:
         query = query.where(Scan.id < scan_id)
@@ -68,17 +69,20 @@ def _history(session: Session, scan_id: int | None) -> ScanHistory:
                 .distinct()
             )
         )
-    for p, h, found in session.execute(
-        select(ProbeAnswer.platform, ProbeAnswer.handle, ProbeAnswer.found)
+    at = {scan.id: i for i, scan in enumerate(scans)}  # scan id: its index
+    for p, h, found, answered_in in session.execute(
+        select(ProbeAnswer.platform, ProbeAnswer.handle, ProbeAnswer.found, ProbeAnswer.scan_id)
     ):
         (out.found if found else out.answered).add((p, h))
+        if answered_in in at and out.index - at[answered_in] < max(months, 1):
+            out.recent.add((p, h))
     return out
 
 
 def scan_history(config: Config, scan_id: int | None) -> ScanHistory:
     """The history before scan ``scan_id`` (None: before the next scan)."""
     with transaction(config.database_url, config.district) as session:
-        return _history(session, scan_id)
+        return _history(session, scan_id, config.budget.full_sweep_months)
 
 
 def record_probe_answers(session: Session, scan: Scan) -> int:

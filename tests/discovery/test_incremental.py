@@ -452,3 +452,59 @@ def test_between_full_scans_a_sweep_and_the_rest_ask_less(profile, config, monke
     alone = plan(profile, config, increment=inc, sources=[Source.HANDLE_PROBE])
     asked = {(q.platform, q.query.lower()) for q in alone.queries[Source.HANDLE_PROBE]}
     assert unswept & asked
+
+
+def test_a_sweep_just_after_a_full_scan_does_not_ask_its_answers_again(
+    profile, config, monkeypatch
+):
+    """An answer stands until the entity's first sweep at least full_sweep_months scans after
+    it: the sweep a month after the first (full) scan asks none of its not-found candidates
+    again; once the answer is that old, the sweep asks it again."""
+    monkeypatch.setenv("SCOUT_YOUTUBE_API_KEY", "k-yt")
+    full = plan(profile, config)
+    answered = frozenset((q.platform, q.query.lower()) for q in full.queries[Source.HANDLE_PROBE])
+    kw = dict(since=NOW - timedelta(days=33), now=NOW, months=3, answered=answered, all_swept=0)
+    month2 = plan(profile, config, increment=Increment(index=1, recent=answered, **kw))
+    asked = {(q.platform, q.query.lower()) for q in month2.queries[Source.HANDLE_PROBE]}
+    assert not asked & answered
+    # four months on (index 4, the same slot swept): the answers are old enough to ask again
+    later = Increment(index=4, **{**kw, "all_swept": 1})
+    swept = {
+        k for k in [profile.district.key, *(e.key for e in profile.entities)] if later.swept(k)
+    }
+    month5 = plan(profile, config, increment=later)
+    again = {
+        (q.platform, q.query.lower())
+        for q in month5.queries[Source.HANDLE_PROBE]
+        if q.entity_key in swept
+    }
+    assert swept and again & answered
+
+
+def test_the_history_marks_answers_younger_than_the_rotation(tmp_path):
+    """``recent``: answers given fewer than ``full_sweep_months`` complete scans ago."""
+    from crawler.db import engine_for, transaction, upgrade
+    from crawler.db.increments import _history
+    from crawler.db.models import District, ProbeAnswer, Scan
+    from crawler.vocab import ScanKind, ScanStatus
+
+    url = f"sqlite:///{tmp_path / 'h.sqlite3'}"
+    upgrade(engine_for(url))
+    with transaction(url) as s:
+        d = District(key="d", name="D", city="Town", state="ND")
+        s.add(d)
+        s.flush()
+        scans = []
+        for _ in range(4):
+            row = Scan(district_id=d.id, kind=ScanKind.SCAN, status=ScanStatus.COMPLETED)
+            s.add(row)
+            s.flush()
+            scans.append(row)
+        for i, sc in enumerate(scans):
+            s.add(ProbeAnswer(district_id=d.id, platform="tiktok", handle=f"h{i}", scan_id=sc.id))
+        s.flush()
+        h = _history(s, None, months=3)
+    assert h.index == 4
+    assert h.answered == {("tiktok", f"h{i}") for i in range(4)}
+    # given in scans 2 and 3 (indexes): 2 and 1 scans before the next one
+    assert h.recent == {("tiktok", "h2"), ("tiktok", "h3")}

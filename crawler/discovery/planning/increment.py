@@ -3,7 +3,9 @@
 An :class:`Increment` says since when the scan asks for what is new (the last complete
 scan's start minus a margin), which entities get their full sweep this time (the rotation),
 which sources are swept in full because their last scan left a coverage gap, and which
-candidate handles already have a definitive answer on file. Without a complete scan (or with
+candidate handles already have a definitive answer on file (an answer stands until the
+entity's first sweep at least ``full_sweep_months`` scans after it was given: the sweeps just
+after a full scan do not ask again what it asked a month or two before). Without a complete scan (or with
 ``scout scan --full``) every entity is swept in full (:data:`FULL`).
 
 The windows are each API's own (``reference/platforms.md``): SearXNG ``time_range``
@@ -39,6 +41,8 @@ class Increment:
     gaps: frozenset[str] = frozenset()  # sources whose last scan left a coverage gap
     answered: frozenset[tuple[str, str]] = frozenset()  # (platform, handle): not found
     found: frozenset[tuple[str, str]] = frozenset()  # (platform, handle): an account there
+    # (platform, handle): answered fewer than ``months`` scans ago; even a sweep keeps it
+    recent: frozenset[tuple[str, str]] = frozenset()
     last_swept: dict[str, int] = field(default_factory=dict)  # entity: index of its last sweep
     all_swept: int | None = None  # index of the last scan that swept every entity
 
@@ -145,6 +149,7 @@ def from_history(
         gaps=frozenset(history.gaps),
         answered=frozenset(history.answered),
         found=frozenset(history.found),
+        recent=frozenset(history.recent),
         last_swept=last,
         all_swept=history.all_swept,
     )

@@ -407,6 +407,7 @@ def plan_mastodon(ctx: PlanContext) -> SourcePlan:
         handles, Platform.MASTODON, ctx.increment, per_instance, deferred, source
     )
     handles, cut2 = budgeted(handles, _spread(per_instance, ctx.increment) - len(search))
+    handles = _hold_recent(handles, ctx.increment, deferred, ctx.config.mastodon_instances)
     note = (
         f"first page only (anonymous), {len(ctx.config.mastodon_instances)} "
         f"instance(s), {per_instance} requests per instance"
@@ -543,6 +544,7 @@ def plan_handle_probe(ctx: PlanContext) -> SourcePlan:
         rows, over = _cap_platform(rows, Platform.YOUTUBE, left)
         cut += over
         note += f"; YouTube through channels.list?forHandle ({left} units)"
+    rows = _hold_recent(rows, ctx.increment, deferred)
     if deferred:
         note += f"; {sum(deferred.values())} candidates with an answer on file deferred"
     return SourcePlan(rows, note, cut, handles=_handle_counts(found, rows), deferred=deferred)
@@ -617,6 +619,29 @@ def _keep_answered(
             continue
         out.append(r)
     return out, deferred
+
+
+def _hold_recent(
+    rows: list[PlannedQuery],
+    inc: Increment,
+    deferred: dict[str, int],
+    instances: Sequence[str] = (),
+) -> list[PlannedQuery]:
+    """A sweep leaves the candidates answered fewer than ``full_sweep_months`` scans ago (the
+    sweeps just after a full scan do not ask again what it asked a month or two before). Run
+    after the budget cut, so their places are not given to candidates the full scan's budget
+    left out: a sweep asks at most what a full sweep would."""
+    if not inc.incremental or not inc.recent:
+        return rows
+    out = []
+    for r in rows:
+        names = [f"{r.query.lower()}@{i}" for i in instances] or [r.query.lower()]
+        if r.kind == "handle" and all((r.platform or "", n) in inc.recent for n in names):
+            key = r.entity_key or ""
+            deferred[key] = deferred.get(key, 0) + 1
+            continue
+        out.append(r)
+    return out
 
 
 def _cap_platform(
