@@ -212,3 +212,22 @@ def test_search_serves_former_domains_and_deleted_accounts(all_world):
     ).json()["results"]
     assert any(gone.lower in r["url"] for r in results)
     assert fetch(all_world, f"https://www.instagram.com/{gone.lower}/").status == 404
+
+
+TUNED = [k for k in district_keys() if not load_districts((k,)).districts[0].held_out]
+
+
+@pytest.mark.parametrize("key", TUNED)
+def test_every_account_has_a_handle_its_platform_allows(key):
+    """A world may only hold accounts the real platform could have (``reference/platforms.md``:
+    an X handle has at most 15 characters, a TikTok handle 24): a scan rightly refuses any
+    other as not an account, so the district's figures would count a miss nobody could find.
+    Checked in the tuned districts (the held-out one is not looked at)."""
+    world = load_districts((key,), 2)  # the second month's accounts too
+    refused = [
+        f"{a.key} ({a.platform} {a.handle})"
+        for a in world.accounts
+        if a.district == key
+        and canonicalise(a.public_url, mastodon_instances=(a.mastodon_domain,)) is None
+    ]
+    assert not refused
