@@ -152,3 +152,31 @@ def test_threads_with_a_registered_instagram_handle_is_a_case_with_the_same_admi
     assert "registered_elsewhere" in codes
     admin = next(lv for lv in r.explanation if lv.code == "same_administrator")
     assert "likely the same administrator" in admin.label and f"@{ig.handle}" in admin.label
+
+
+def test_a_lookalikes_own_abbreviation_names_it_in_a_handle(tmp_path) -> None:
+    """A lookalike's abbreviation ('BPSU' of a university in the district's city) is one of its
+    names: a run-together handle splits on it ('bpsu athletics', not the district's 'bps' and a
+    stray 'u') and names the lookalike, not the district."""
+    from crawler.district.profile import load_profile
+    from crawler.district.registry import load_registry
+
+    d = DISTRICTS[2]
+    text = d.profile.read_text(encoding="utf-8").replace(
+        "not_district:\n",
+        "not_district:\n  - {name: Brenton Polytechnic State University, aliases: [BPSU], "
+        "location: Brenton KS}\n",
+    )
+    (tmp_path / "profile.yaml").write_text(text, encoding="utf-8")
+    profile = load_profile(tmp_path / "profile.yaml")
+    m = Matcher(profile, load_registry(d.registry, profile).rows)
+    r = m.assess(
+        _c(
+            "instagram",
+            "bpsuathletics",
+            "BPSU Athletics",
+            "Polytechnic athletics in Brenton, Kansas. Go Rockets!",
+        )
+    )
+    assert r.classification == "unrelated", r.explanation
+    assert "district_name" not in {lv.code for lv in r.explanation}, r.explanation
