@@ -180,3 +180,26 @@ def test_a_lookalikes_own_abbreviation_names_it_in_a_handle(tmp_path) -> None:
     )
     assert r.classification == "unrelated", r.explanation
     assert "district_name" not in {lv.code for lv in r.explanation}, r.explanation
+
+
+def test_a_bio_naming_only_the_town_and_mascot_does_not_name_the_school(brenton) -> None:
+    """'Brenton Bulldogs' (the city and the mascot) is also what a summer or club team of that
+    name calls itself: said in a bio it names no school, so the club's own words decide."""
+    c = _c(
+        "instagram",
+        "brentonbulldogsbaseball",
+        "Brenton Bulldogs Baseball Club",
+        "Brenton Bulldogs: summer collegiate baseball at Riverside Park, Brenton KS. Tickets!",
+    )
+    r = brenton.assess(c)
+    assert (r.classification, r.rule) == ("unrelated", "namesake"), r.explanation
+
+
+def test_a_bio_naming_the_school_in_full_still_outweighs_a_club_word(brenton) -> None:
+    c = _c(
+        "instagram",
+        "bhsbaseballclub",
+        "Brenton Bulldogs Baseball Club",
+        "The baseball club of Brenton High School. Go Bulldogs!",
+    )
+    assert brenton.assess(c).classification == "unregistered"
