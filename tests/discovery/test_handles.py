@@ -244,3 +244,16 @@ def test_bluesky_probes_the_districts_and_a_schools_own_domains_first():
     assert bluesky[0] == "shs.ccsd12j.k12.or.us"
     assert all(r.query.endswith(".bsky.social") for r in rows[1:] if r.platform == "bluesky")
     assert "shs.ccsd12j.k12.or.us" not in {r.query for r in rows if r.platform == "tiktok"}
+
+
+def test_a_schools_registered_handle_pattern_leads_its_activities_candidates():
+    """A district whose schools' registered handles are <abbr><mascot> ('hvhsherons') names an
+    activity's account the same way with the activity added ('hvhsheronsxc'): that form comes
+    first in the activity's group, though no activity account is registered."""
+    p = _profile()
+    style = district_style(p, [("hvhs", "hvhsherons")])
+    assert dict(style.patterns) == {"abbr+mascot": 1}
+    assert style.bonus("abbr+mascot+act") > style.bonus("abbr+act")
+    school = next(t for t in all_terms(p, style=style) if t.key == "hvhs")
+    xc = next(g for g in school.handle_groups if any(h.endswith("xc") for h in g))
+    assert xc[0] == "hvhsheronsxc", xc[:5]

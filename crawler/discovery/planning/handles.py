@@ -91,6 +91,7 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], float]] = {
 LEVEL_SHORT = {"high": "hs", "middle": "ms", "elementary": "elem"}
 STYLE_BONUS = 1.0  # a pattern the district's registered handles use
 SHAPE_BONUS = 0.7
+EXTEND_BONUS = 0.7  # an activity pattern that adds the activity to a pattern the district uses
 NAME_BONUS = 1.0  # the pattern the entity's own name follows  # the same pattern with another kind of name (abbreviation for name)
 LITERALS = ("the", "official", "hq")
 FORM_COST = 0.3  # each later form of a word (a second abbreviation, a shorter activity form)
@@ -120,7 +121,15 @@ class HandleStyle:
         most = max((n for p, n in self.patterns if ("act" in TEMPLATES[p][0]) == acts), default=1)
         exact = sum(n for p, n in self.patterns if p == pattern)
         alike = sum(n for p, n in self.patterns if p != pattern and shape(p) == shape(pattern))
-        return (STYLE_BONUS * exact + SHAPE_BONUS * alike) / most
+        bonus = (STYLE_BONUS * exact + SHAPE_BONUS * alike) / most
+        if acts:
+            # an activity's account is named like its school's, with the activity added
+            # ('hchsmariners' -> 'hchsmarinersfb'): the school pattern it extends counts too
+            base = pattern.replace("+act", "")
+            plain = [n for p, n in self.patterns if "act" not in TEMPLATES[p][0]]
+            extended = sum(n for p, n in self.patterns if p == base)
+            bonus += EXTEND_BONUS * extended / max(plain, default=1)
+        return bonus
 
 
 @dataclass(slots=True)
