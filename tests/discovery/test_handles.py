@@ -259,3 +259,34 @@ def test_a_schools_registered_handle_pattern_leads_its_activities_candidates():
     school = next(t for t in all_terms(p, style=style) if t.key == "hvhs")
     xc = next(g for g in school.handle_groups if any(h.endswith("xc") for h in g))
     assert xc[0] == "hvhsheronsxc", xc[:5]
+
+
+ACADEMY = """
+district:
+  key: bbps
+  name: Bay Bridge Public Schools
+  domains: [baybridge.k12.me.us]
+  location: {city: Bay Bridge, state: ME}
+entities:
+  - {key: kast, kind: school, name: Kestrel Academy of Science and Technology, level: high,
+     mascot: Falcons, activities: [soccer]}
+  - {key: mlk, kind: school, name: Martin Luther King Jr. Middle School, level: middle,
+     mascot: Jaguars}
+"""
+
+
+def test_a_schools_acronym_skips_the_little_words_and_its_core_has_no_hole():
+    """'Kestrel Academy of Science and Technology' is KAST (not 'kosat'), its distinctive name
+    'Kestrel' (not 'Kestrel of Science and Technology'); 'Martin Luther King Jr. Middle School'
+    signs MLKMS."""
+    from crawler.discovery.planning.handles import initials
+    from crawler.discovery.planning.text import core_name
+
+    p = profile_from_text(ACADEMY, "academy.yaml")
+    assert initials("Kestrel Academy of Science and Technology") == "kast"
+    assert core_name("Kestrel Academy of Science and Technology", p) == "Kestrel"
+    assert core_name("School of the Arts", p) == "Arts"
+    kast = handle_parts(p, p.entity("kast"))
+    assert kast.abbr[0] == "kast" and kast.name == ["kestrel"]
+    assert "kastfalcons" in [c.handle for c in candidates(kast)][:6]
+    assert handle_parts(p, p.entity("mlk")).abbr[0] == "mlkms"

@@ -145,9 +145,15 @@ class Parts:
     team: bool = False  # a team or program of a school: only activity patterns
 
 
+# Words an acronym skips: 'Harbor Academy of Science and Technology' is HAST, 'Martin Luther
+# King Jr. High School' MLKHS.
+ACRONYM_SKIPS = frozenset("of and the for at in on jr sr".split())
+
+
 def initials(text: str) -> str:
-    """``West Fargo`` -> ``wf`` (only for names of two words or more)."""
-    words = fold(text).split()
+    """``West Fargo`` -> ``wf``, ``Harbor Academy of Science and Technology`` -> ``hast`` (only
+    for names of two words or more; the little words an acronym skips are skipped)."""
+    words = [w for w in fold(text).split() if w not in ACRONYM_SKIPS]
     return "".join(w[0] for w in words) if len(words) >= 2 else ""
 
 
@@ -191,7 +197,10 @@ def entity_parts(
         base = core_name(parent.name, profile) if team and parent is not None else core
     m = mascot_forms(mascot)
     full = [slug(ent.name), *(slug(a) for a in ent.aliases if " " in a.strip())]
-    abbr = [a for a in dict.fromkeys([*(a.lower() for a in abbrs), initials(base)]) if a]
+    # a school's acronym of its full name comes after its own abbreviations ('cbms' of Clara
+    # Barton Middle School, as its accounts sign): the distinctive part's initials after that
+    acronym = initials(ent.name) if ent.kind == EntityKind.SCHOOL else ""
+    abbr = [a for a in dict.fromkeys([*(a.lower() for a in abbrs), acronym, initials(base)]) if a]
     level = LEVEL_SHORT.get(str(ent.level), "") if ent.kind == EntityKind.SCHOOL else ""
     # the shortest name first: people type ``lincoln``, not ``abrahamlincoln``
     names = sorted(dict.fromkeys(slug(n) for n in [base, *short_names]), key=len)
