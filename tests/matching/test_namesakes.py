@@ -203,3 +203,26 @@ def test_a_bio_naming_the_school_in_full_still_outweighs_a_club_word(brenton) ->
         "The baseball club of Brenton High School. Go Bulldogs!",
     )
     assert brenton.assess(c).classification == "unregistered"
+
+
+def test_a_business_named_for_the_schools_is_never_a_case(brenton) -> None:
+    """'Brenton Schools Photos: book your portrait session': its name names the district, its
+    bio sells something; nothing else ties it (no link, no registered handle): review."""
+    c = _c(
+        "instagram",
+        "brentonschoolsphotos",
+        "Brenton Schools Photos",
+        "Picture day for Brenton schools. Seniors: book your portrait session!",
+    )
+    r = brenton.assess(c)
+    assert (r.classification, r.rule) == ("review", "business"), r.explanation
+    assert "'portrait session'" in r.explanation[0].label
+    # the district's own link still makes it the district's
+    linked = _c(
+        "instagram",
+        "brentonschoolsphotos",
+        "Brenton Schools Photos",
+        "Picture day for Brenton schools. Seniors: book your portrait session!",
+        links=["https://www.bps418.org/photos"],
+    )
+    assert brenton.assess(linked).classification == "unregistered"
