@@ -226,3 +226,13 @@ def test_a_business_named_for_the_schools_is_never_a_case(brenton) -> None:
         links=["https://www.bps418.org/photos"],
     )
     assert brenton.assess(linked).classification == "unregistered"
+
+
+def test_the_districts_abbreviation_and_a_stray_letter_are_another_acronym(brenton) -> None:
+    """'bpsuathletics' is not the district's 'bps' and a stray 'u': a short known piece followed
+    by one unknown letter is one unknown acronym (a university's BPSU, listed in no profile),
+    so it does not name the district."""
+    c = _c("instagram", "bpsuathletics", "BPSU Athletics", "Go Rockets! Division II athletics.")
+    r = brenton.assess(c)
+    assert "district_name" not in {lv.code for lv in r.explanation}, r.explanation
+    assert r.classification not in ("unregistered", "impersonation"), r.explanation
