@@ -16,7 +16,8 @@ certain to the least:
 6. ``namesake``: its name or bio describe another kind of organisation (a company, a youth club,
    a college, a pro team, a venue, the city) and nothing ties it to the district (unrelated;
    review when only a registered account's handle on another platform ties it);
-7. ``weighed``: the weights of all other levels are added to ``prior`` and turned into a
+7. ``business``: its bio sells something, and only its name ties it to the district (review);
+8. ``weighed``: the weights of all other levels are added to ``prior`` and turned into a
    confidence: unregistered (a case), review, or unrelated. An account that only shares the
    district's place (``place_only``) or disowns it (``disclaimer``) is at most review.
 
@@ -122,6 +123,26 @@ class Evidence:
         if bio_names_school(self.f, self.best, self.ref):
             return None
         return other_kind(self.f, self.best, self.ref)
+
+    @cached_property
+    def business(self) -> tuple[str, str] | None:
+        """Its bio sells something (a company's or product's words), though its name or bio names
+        the district: a business named for the schools it serves ('Harbor City School Photos:
+        book your portrait session'). Not when the district links to it or it is registered
+        elsewhere under its handle."""
+        if self.codes & LINKED or self.same_handle is not None:
+            return None
+        if self.best is None or self.best.score < self.s.name_weak:
+            return None  # it names nobody of the district: weighed as any other
+        bio = " ".join(self.f.bio)
+        return next(
+            (
+                (phrase, kind)
+                for phrase, kind in lexicon.OTHER_KIND_BIO_PHRASES.items()
+                if kind == lexicon.COMPANY and self.f.has_phrase(phrase, bio)
+            ),
+            None,
+        )
 
     def place_only(self) -> Level | None:
         """It names an entity only through the district's places (and generic or sport words)."""
@@ -274,6 +295,26 @@ def _namesake(e: Evidence) -> Result | None:
     )
 
 
+def _business(e: Evidence) -> Result | None:
+    if e.business is None:
+        return None
+    word, kind = e.business
+    lv = Level(
+        "business",
+        f"'{word}': {kind}; only its name ties it to the district (no link from the district, "
+        "no registered handle): a business named for the schools it serves? A person decides",
+        0.0,
+    )
+    best = e.best.record.key if e.best is not None else None
+    return Result(
+        Classification.REVIEW,
+        best,
+        e.s.namesake_same_handle_confidence,
+        (lv, *e.levels),
+        entity_score=e.score,
+    )
+
+
 def _weighed(e: Evidence) -> Result:
     """Add the notes no earlier rule settled on, then weigh every level."""
     f, s, ref = e.f, e.s, e.ref
@@ -334,6 +375,7 @@ CASCADE: tuple[Rule, ...] = (
     Rule("not_district", "names a lookalike that is not the district", _not_district),
     Rule("affiliated", "names an affiliated organisation, or uses its words", _affiliated),
     Rule("namesake", "describes another kind of organisation, nothing ties it", _namesake),
+    Rule("business", "sells something, only its name ties it to the district", _business),
     Rule("weighed", "the weights of the levels that fired, as a confidence", _weighed),
 )
 

@@ -173,6 +173,7 @@ OTHER_KIND_NAME_PHRASES: dict[str, str] = {
 }
 # Phrases a school's own bio hardly uses ('professional development', 'Division I' of a state
 # association, 'box office' of the school play, '1,500 employees' of the district are not here).
+COMPANY = "a company or product"
 OTHER_KIND_BIO_PHRASES: dict[str, str] = {
     **dict.fromkeys(("ncaa", "naia", "university athletics"), "a college or university"),
     **dict.fromkeys(
@@ -228,8 +229,16 @@ OTHER_KIND_BIO_PHRASES: dict[str, str] = {
             "family owned",
             "for manufacturers",
             "wholesale",
+            # a photographer's or a tutor's business named for the schools it serves
+            "book your session",
+            "book a session",
+            "portrait session",
+            "portrait sessions",
+            "mini sessions",
+            "photo session",
+            "photo sessions",
         ),
-        "a company or product",
+        COMPANY,
     ),
     **dict.fromkeys(
         (

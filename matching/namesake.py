@@ -79,8 +79,25 @@ def bio_names_school(f: Features, m: EntityMatch | None, ref: Reference) -> bool
         for rec in recs
         if rec is not None
         for form in rec.forms
-        if len(form.split()) >= 2
+        if len(form.split()) >= 2 and not place_and_mascot(form, rec, ref)
     )
+
+
+def place_and_mascot(form: str, rec: Record, ref: Reference) -> bool:
+    """A name made only of the district's places, the mascot and activities ('Harbor City
+    Mariners', 'Brenton Bulldogs Football'): the name a city's club or pro team of that mascot
+    shares with the school, so a bio that says it names nobody in particular."""
+    mascots = {rec.mascot, *(ref.abbreviations.get(rec.mascot or "", "").split())}
+    rest = [
+        w
+        for w in form.split()
+        if w not in ref.local_words
+        and w not in mascots
+        and ref.abbreviations.get(w) not in mascots
+        and w not in lexicon.ACTIVITIES
+        and w not in {x for a in rec.activities for x in a.split()}
+    ]
+    return bool(rec.mascot) and not rest
 
 
 def _names_itself(bio: str, form: str) -> bool:

@@ -72,6 +72,7 @@ class Segmenter:
 
     UNKNOWN_CHAR_COST = 2.0
     WORD_COST = 1.0
+    ACRONYM_MAX = 4  # a known piece this short, then a stray letter: one unknown acronym
 
     def __init__(self, vocabulary: Iterable[str], max_word: int = 24) -> None:
         self.vocab = frozenset(w for w in vocabulary if len(w) >= 2 or w.isdigit())
@@ -129,12 +130,18 @@ class Segmenter:
         pieces.reverse()
         merged: list[str] = []
         prev_unknown = False
+        prev_short = False
         for piece, known in pieces:
-            if not known and prev_unknown:
+            stray = not known and len(piece) == 1 and piece.isalpha()
+            if (not known and prev_unknown) or (stray and prev_short):
+                # a stray letter right after a short known piece makes one unknown acronym
+                # ('hcsu' of hcsuathletics is no 'hcs' and a 'u')
                 merged[-1] += piece
-            else:
-                merged.append(piece)
+                prev_unknown, prev_short = True, False
+                continue
+            merged.append(piece)
             prev_unknown = not known
+            prev_short = known and len(piece) <= self.ACRONYM_MAX and piece.isalpha()
         return tuple(merged)
 
 

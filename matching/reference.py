@@ -154,6 +154,21 @@ class Reference:
                 forms[f] = n
         return tuple(forms), tuple(forms.values())
 
+    def _other_forms(self, names: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The forms of an organisation that is not one of the district's entities (affiliated,
+        or a lookalike): its names, and its own abbreviations as one-word forms ('HCSU' of a
+        university in the district's city), so a handle made of one (``hcsuathletics``) splits
+        on it and names it. Not an abbreviation the district or its entities use too."""
+        forms, originals = self._forms(names)
+        own = set(self.abbreviation_keys) | set(self.abbreviations)
+        extra = {
+            n.strip().lower(): n
+            for n in names
+            if looks_abbreviation(n) and n.strip().lower() not in own
+        }
+        extra = {k: v for k, v in extra.items() if k not in forms}
+        return (*forms, *extra), (*originals, *extra.values())
+
     def _common(self, form: str) -> bool:
         words = set(form.split()) - lexicon.GENERIC - set(lexicon.LEVEL_WORDS)
         return all(w in lexicon.COMMON_NAME_WORDS or w.isdigit() for w in words)
@@ -180,7 +195,7 @@ class Reference:
             self.entities.append(self._from_entity(e, parents))
         self.by_key = {r.key: r for r in self.entities if r.key}
         for a in p.affiliated:
-            forms, originals = self._forms((a.name, *a.aliases))
+            forms, originals = self._other_forms((a.name, *a.aliases))
             self.affiliated.append(
                 Record(
                     key=a.key,
@@ -195,7 +210,7 @@ class Reference:
                 )
             )
         for nd in p.not_district:
-            forms, originals = self._forms((nd.name, *nd.aliases))
+            forms, originals = self._other_forms((nd.name, *nd.aliases))
             self.not_district.append(
                 Record(
                     key=None,

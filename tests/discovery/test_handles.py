@@ -130,7 +130,7 @@ def test_school_and_activity_queries_quote_the_school_name_only():
 
 def test_school_and_activity_queries_use_what_the_first_pages_leave(config):
     from crawler.discovery.planner import plan
-    from crawler.discovery.planning.sources import SCHOOL_ACTIVITY_SHARE
+    from crawler.discovery.planning.sources import FURTHER_PAGE_SHARE, SCHOOL_ACTIVITY_SHARE
     from tests.discovery.conftest import budget, with_
 
     p = _profile()
@@ -139,13 +139,15 @@ def test_school_and_activity_queries_use_what_the_first_pages_leave(config):
     assert activity and all(" site:" in f" {q.query}" for q in activity)
     first = [q for q in rows if '" ' not in q.query]
     assert max(q.priority for q in first) < min(q.priority for q in activity)
-    # a tight budget: the first pages of the other terms come first, and half of what they
-    # leave stays for further pages
-    tight = with_(config, budget=budget(searxng_requests_per_scan=len(first) + 4))
+    # a tight budget: FURTHER_PAGE_SHARE of it is kept for further pages, the first pages of
+    # the other terms come first, and half of what they leave stays for further pages too
+    requests = len(first) + 8
+    further = int(requests * FURTHER_PAGE_SHARE)
+    tight = with_(config, budget=budget(searxng_requests_per_scan=requests))
     rows = plan(p, tight, sources=["web_search"]).queries["web_search"]
     extra = [q for q in rows if '" ' in q.query]
     assert len(rows) - len(extra) == len(first)
-    assert len(extra) == int(4 * SCHOOL_ACTIVITY_SHARE)
+    assert len(extra) == int((requests - further - len(first)) * SCHOOL_ACTIVITY_SHARE) > 0
 
 
 def test_a_school_name_with_its_level_is_a_form_too():
@@ -244,3 +246,47 @@ def test_bluesky_probes_the_districts_and_a_schools_own_domains_first():
     assert bluesky[0] == "shs.ccsd12j.k12.or.us"
     assert all(r.query.endswith(".bsky.social") for r in rows[1:] if r.platform == "bluesky")
     assert "shs.ccsd12j.k12.or.us" not in {r.query for r in rows if r.platform == "tiktok"}
+
+
+def test_a_schools_registered_handle_pattern_leads_its_activities_candidates():
+    """A district whose schools' registered handles are <abbr><mascot> ('hvhsherons') names an
+    activity's account the same way with the activity added ('hvhsheronsxc'): that form comes
+    first in the activity's group, though no activity account is registered."""
+    p = _profile()
+    style = district_style(p, [("hvhs", "hvhsherons")])
+    assert dict(style.patterns) == {"abbr+mascot": 1}
+    assert style.bonus("abbr+mascot+act") > style.bonus("abbr+act")
+    school = next(t for t in all_terms(p, style=style) if t.key == "hvhs")
+    xc = next(g for g in school.handle_groups if any(h.endswith("xc") for h in g))
+    assert xc[0] == "hvhsheronsxc", xc[:5]
+
+
+ACADEMY = """
+district:
+  key: bbps
+  name: Bay Bridge Public Schools
+  domains: [baybridge.k12.me.us]
+  location: {city: Bay Bridge, state: ME}
+entities:
+  - {key: kast, kind: school, name: Kestrel Academy of Science and Technology, level: high,
+     mascot: Falcons, activities: [soccer]}
+  - {key: mlk, kind: school, name: Martin Luther King Jr. Middle School, level: middle,
+     mascot: Jaguars}
+"""
+
+
+def test_a_schools_acronym_skips_the_little_words_and_its_core_has_no_hole():
+    """'Kestrel Academy of Science and Technology' is KAST (not 'kosat'), its distinctive name
+    'Kestrel' (not 'Kestrel of Science and Technology'); 'Martin Luther King Jr. Middle School'
+    signs MLKMS."""
+    from crawler.discovery.planning.handles import initials
+    from crawler.discovery.planning.text import core_name
+
+    p = profile_from_text(ACADEMY, "academy.yaml")
+    assert initials("Kestrel Academy of Science and Technology") == "kast"
+    assert core_name("Kestrel Academy of Science and Technology", p) == "Kestrel"
+    assert core_name("School of the Arts", p) == "Arts"
+    kast = handle_parts(p, p.entity("kast"))
+    assert kast.abbr[0] == "kast" and kast.name == ["kestrel"]
+    assert "kastfalcons" in [c.handle for c in candidates(kast)][:6]
+    assert handle_parts(p, p.entity("mlk")).abbr[0] == "mlkms"

@@ -86,8 +86,13 @@ def test_budgets_are_respected(profile, config, keys):
         ),
     )
     p = plan(profile, cfg)
-    # each query needs one request; further result pages come from what is left at run time
-    assert len(p.queries["web_search"]) == 40 and p.cut["web_search"] > 0
+    # each query needs one request; further result pages come from what is left at run time,
+    # and a full scan keeps a share of the requests for them
+    from crawler.discovery.planning.sources import FURTHER_PAGE_SHARE
+
+    further = int(40 * FURTHER_PAGE_SHARE)
+    assert further > 0
+    assert len(p.queries["web_search"]) == 40 - further and p.cut["web_search"] > 0
     assert len(p.queries["youtube"]) == 5  # a daily quota: room is left for the day's searches
     per_entity: dict[str, int] = {}
     for q in p.queries["youtube"] + p.queries["bluesky"]:
@@ -390,3 +395,17 @@ def test_district_wide_teams_and_every_activity_get_handles(config, keys):
     rows = plan(profile, config, sources=["handle_probe"]).queries["handle_probe"]
     tiktok = [q.query for q in rows if q.platform == "tiktok" and q.entity_key == "lhs"]
     assert tiktok.index("ottersonotters") < tiktok.index("ottersonxc")
+
+
+def test_a_full_scan_keeps_web_search_requests_for_second_pages(profile, config, keys):
+    """The first pages of a big district fill any budget; the popular terms' second pages (the
+    town's accounts beyond the first ten) need requests left at run time."""
+    from crawler.discovery.planning.sources import FURTHER_PAGE_SHARE
+
+    cfg = with_(config, budget=budget(searxng_requests_per_scan=100, results_pages=2))
+    p = plan(profile, cfg, sources=["web_search"])
+    assert p.cut["web_search"] > 0  # more first pages than the budget
+    assert len(p.queries["web_search"]) == 100 - int(100 * FURTHER_PAGE_SHARE)
+    # one page per query: nothing to keep
+    one = with_(config, budget=budget(searxng_requests_per_scan=100, results_pages=1))
+    assert len(plan(profile, one, sources=["web_search"]).queries["web_search"]) == 100

@@ -16,6 +16,7 @@ def test_the_cascade_runs_from_the_most_certain_rule_to_the_weights() -> None:
         "not_district",
         "affiliated",
         "namesake",
+        "business",
         "weighed",
     ]
     assert all(r.label for r in CASCADE)

@@ -152,3 +152,87 @@ def test_threads_with_a_registered_instagram_handle_is_a_case_with_the_same_admi
     assert "registered_elsewhere" in codes
     admin = next(lv for lv in r.explanation if lv.code == "same_administrator")
     assert "likely the same administrator" in admin.label and f"@{ig.handle}" in admin.label
+
+
+def test_a_lookalikes_own_abbreviation_names_it_in_a_handle(tmp_path) -> None:
+    """A lookalike's abbreviation ('BPSU' of a university in the district's city) is one of its
+    names: a run-together handle splits on it ('bpsu athletics', not the district's 'bps' and a
+    stray 'u') and names the lookalike, not the district."""
+    from crawler.district.profile import load_profile
+    from crawler.district.registry import load_registry
+
+    d = DISTRICTS[2]
+    text = d.profile.read_text(encoding="utf-8").replace(
+        "not_district:\n",
+        "not_district:\n  - {name: Brenton Polytechnic State University, aliases: [BPSU], "
+        "location: Brenton KS}\n",
+    )
+    (tmp_path / "profile.yaml").write_text(text, encoding="utf-8")
+    profile = load_profile(tmp_path / "profile.yaml")
+    m = Matcher(profile, load_registry(d.registry, profile).rows)
+    r = m.assess(
+        _c(
+            "instagram",
+            "bpsuathletics",
+            "BPSU Athletics",
+            "Polytechnic athletics in Brenton, Kansas. Go Rockets!",
+        )
+    )
+    assert r.classification == "unrelated", r.explanation
+    assert "district_name" not in {lv.code for lv in r.explanation}, r.explanation
+
+
+def test_a_bio_naming_only_the_town_and_mascot_does_not_name_the_school(brenton) -> None:
+    """'Brenton Bulldogs' (the city and the mascot) is also what a summer or club team of that
+    name calls itself: said in a bio it names no school, so the club's own words decide."""
+    c = _c(
+        "instagram",
+        "brentonbulldogsbaseball",
+        "Brenton Bulldogs Baseball Club",
+        "Brenton Bulldogs: summer collegiate baseball at Riverside Park, Brenton KS. Tickets!",
+    )
+    r = brenton.assess(c)
+    assert (r.classification, r.rule) == ("unrelated", "namesake"), r.explanation
+
+
+def test_a_bio_naming_the_school_in_full_still_outweighs_a_club_word(brenton) -> None:
+    c = _c(
+        "instagram",
+        "bhsbaseballclub",
+        "Brenton Bulldogs Baseball Club",
+        "The baseball club of Brenton High School. Go Bulldogs!",
+    )
+    assert brenton.assess(c).classification == "unregistered"
+
+
+def test_a_business_named_for_the_schools_is_never_a_case(brenton) -> None:
+    """'Brenton Schools Photos: book your portrait session': its name names the district, its
+    bio sells something; nothing else ties it (no link, no registered handle): review."""
+    c = _c(
+        "instagram",
+        "brentonschoolsphotos",
+        "Brenton Schools Photos",
+        "Picture day for Brenton schools. Seniors: book your portrait session!",
+    )
+    r = brenton.assess(c)
+    assert (r.classification, r.rule) == ("review", "business"), r.explanation
+    assert "'portrait session'" in r.explanation[0].label
+    # the district's own link still makes it the district's
+    linked = _c(
+        "instagram",
+        "brentonschoolsphotos",
+        "Brenton Schools Photos",
+        "Picture day for Brenton schools. Seniors: book your portrait session!",
+        links=["https://www.bps418.org/photos"],
+    )
+    assert brenton.assess(linked).classification == "unregistered"
+
+
+def test_the_districts_abbreviation_and_a_stray_letter_are_another_acronym(brenton) -> None:
+    """'bpsuathletics' is not the district's 'bps' and a stray 'u': a short known piece followed
+    by one unknown letter is one unknown acronym (a university's BPSU, listed in no profile),
+    so it does not name the district."""
+    c = _c("instagram", "bpsuathletics", "BPSU Athletics", "Go Rockets! Division II athletics.")
+    r = brenton.assess(c)
+    assert "district_name" not in {lv.code for lv in r.explanation}, r.explanation
+    assert r.classification not in ("unregistered", "impersonation"), r.explanation

@@ -19,6 +19,7 @@ from crawler.sampleworld.data import (
     load_districts,
     load_world,
 )
+from crawler.sampleworld.manifest import build_manifest
 from crawler.sampleworld.testing import sample_world_fixture
 from tests.sampleworld.conftest import fetch
 
@@ -39,7 +40,7 @@ def test_there_are_several_districts_and_some_are_held_out():
 def test_each_new_district_is_complete(key):
     world = load_districts((key,))
     mine = world.accounts
-    assert 35 <= len(mine) <= 60
+    assert 35 <= len(mine) <= 85
     assert {a.platform for a in mine} == {
         "facebook",
         "instagram",
@@ -212,3 +213,43 @@ def test_search_serves_former_domains_and_deleted_accounts(all_world):
     ).json()["results"]
     assert any(gone.lower in r["url"] for r in results)
     assert fetch(all_world, f"https://www.instagram.com/{gone.lower}/").status == 404
+
+
+TUNED = [k for k in district_keys() if not load_districts((k,)).districts[0].held_out]
+
+
+@pytest.mark.parametrize("key", TUNED)
+def test_every_account_has_a_handle_its_platform_allows(key):
+    """A world may only hold accounts the real platform could have (``reference/platforms.md``:
+    an X handle has at most 15 characters, a TikTok handle 24): a scan rightly refuses any
+    other as not an account, so the district's figures would count a miss nobody could find.
+    Checked in the tuned districts (the held-out one is not looked at)."""
+    world = load_districts((key,), 2)  # the second month's accounts too
+    refused = [
+        f"{a.key} ({a.platform} {a.handle})"
+        for a in world.accounts
+        if a.district == key
+        and canonicalise(a.public_url, mastodon_instances=(a.mastodon_domain,)) is None
+    ]
+    assert not refused
+
+
+@pytest.mark.parametrize("key", TUNED)
+def test_every_account_the_district_site_links_is_in_the_world(key):
+    """A link on the district's own site to an account page names an account of the world
+    (the answer key says what it is): a scan opens a case on what the district links to, so a
+    link to an account nobody wrote would be scored a wrong case."""
+    world = load_districts((key,))
+    known = {u for h in build_manifest(world, home=key) for u in (h.url, *h.aliases)}
+    ids = {a.platform_id for a in world.accounts}
+    closed = world.robots_disallow
+    missing = [
+        f"{p.path}: {url}"
+        for p in world.site_pages
+        if not any(p.path.startswith(d) for d in closed.get(p.host, ()))  # no crawler reads it
+        for url, _ in p.links
+        if (ref := canonicalise(url, mastodon_instances=("mastodon.social",))) is not None
+        and ref.url not in known
+        and not {ref.platform_id, ref.handle} & ids
+    ]
+    assert not missing

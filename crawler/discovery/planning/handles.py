@@ -91,6 +91,7 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], float]] = {
 LEVEL_SHORT = {"high": "hs", "middle": "ms", "elementary": "elem"}
 STYLE_BONUS = 1.0  # a pattern the district's registered handles use
 SHAPE_BONUS = 0.7
+EXTEND_BONUS = 0.7  # an activity pattern that adds the activity to a pattern the district uses
 NAME_BONUS = 1.0  # the pattern the entity's own name follows  # the same pattern with another kind of name (abbreviation for name)
 LITERALS = ("the", "official", "hq")
 FORM_COST = 0.3  # each later form of a word (a second abbreviation, a shorter activity form)
@@ -120,7 +121,15 @@ class HandleStyle:
         most = max((n for p, n in self.patterns if ("act" in TEMPLATES[p][0]) == acts), default=1)
         exact = sum(n for p, n in self.patterns if p == pattern)
         alike = sum(n for p, n in self.patterns if p != pattern and shape(p) == shape(pattern))
-        return (STYLE_BONUS * exact + SHAPE_BONUS * alike) / most
+        bonus = (STYLE_BONUS * exact + SHAPE_BONUS * alike) / most
+        if acts:
+            # an activity's account is named like its school's, with the activity added
+            # ('hchsmariners' -> 'hchsmarinersfb'): the school pattern it extends counts too
+            base = pattern.replace("+act", "")
+            plain = [n for p, n in self.patterns if "act" not in TEMPLATES[p][0]]
+            extended = sum(n for p, n in self.patterns if p == base)
+            bonus += EXTEND_BONUS * extended / max(plain, default=1)
+        return bonus
 
 
 @dataclass(slots=True)
@@ -136,9 +145,15 @@ class Parts:
     team: bool = False  # a team or program of a school: only activity patterns
 
 
+# Words an acronym skips: 'Harbor Academy of Science and Technology' is HAST, 'Martin Luther
+# King Jr. High School' MLKHS.
+ACRONYM_SKIPS = frozenset("of and the for at in on jr sr".split())
+
+
 def initials(text: str) -> str:
-    """``West Fargo`` -> ``wf`` (only for names of two words or more)."""
-    words = fold(text).split()
+    """``West Fargo`` -> ``wf``, ``Harbor Academy of Science and Technology`` -> ``hast`` (only
+    for names of two words or more; the little words an acronym skips are skipped)."""
+    words = [w for w in fold(text).split() if w not in ACRONYM_SKIPS]
     return "".join(w[0] for w in words) if len(words) >= 2 else ""
 
 
@@ -182,7 +197,10 @@ def entity_parts(
         base = core_name(parent.name, profile) if team and parent is not None else core
     m = mascot_forms(mascot)
     full = [slug(ent.name), *(slug(a) for a in ent.aliases if " " in a.strip())]
-    abbr = [a for a in dict.fromkeys([*(a.lower() for a in abbrs), initials(base)]) if a]
+    # a school's acronym of its full name comes after its own abbreviations ('cbms' of Clara
+    # Barton Middle School, as its accounts sign): the distinctive part's initials after that
+    acronym = initials(ent.name) if ent.kind == EntityKind.SCHOOL else ""
+    abbr = [a for a in dict.fromkeys([*(a.lower() for a in abbrs), acronym, initials(base)]) if a]
     level = LEVEL_SHORT.get(str(ent.level), "") if ent.kind == EntityKind.SCHOOL else ""
     # the shortest name first: people type ``lincoln``, not ``abrahamlincoln``
     names = sorted(dict.fromkeys(slug(n) for n in [base, *short_names]), key=len)

@@ -38,6 +38,7 @@ from crawler.vocab import Platform, Source
 
 PAGE_HOST_SHARE = 0.75  # of a page host's request budget, for the handle probe
 SCHOOL_ACTIVITY_SHARE = 0.5  # of the web-search requests the first pages leave
+FURTHER_PAGE_SHARE = 0.05  # of the web-search requests, kept for further pages in a full scan
 # candidates one request can check (the handle probe asks Bluesky's getProfiles for 25 at a
 # time, so it goes deeper into each entity's candidates there)
 HANDLES_PER_REQUEST: dict[str, int] = {Platform.BLUESKY: bluesky.GET_PROFILES_MAX}
@@ -246,7 +247,11 @@ def plan_web_search(ctx: PlanContext) -> SourcePlan:
         swept_kept = budgeted(swept, share)[0]
         rows = fresh + _joined_site_rows(swept_kept)
         room = max(0, share - len(swept_kept))
-    kept, cut = budgeted(rows, requests)
+    # a full scan keeps FURTHER_PAGE_SHARE of the requests for further pages: the popular
+    # terms (the town, the district's names) fill their first page with accounts, and their
+    # second page holds the accounts no narrower query finds
+    further = int(requests * FURTHER_PAGE_SHARE) if ctx.pages > 1 and not inc.incremental else 0
+    kept, cut = budgeted(rows, requests - further)
     # then each school with one of its activities, within SCHOOL_ACTIVITY_SHARE of what the
     # first pages leave (the rest goes to further pages of the queries above)
     after = b.queries_per_entity
@@ -260,7 +265,7 @@ def plan_web_search(ctx: PlanContext) -> SourcePlan:
     if inc.incremental:  # only the entities this scan sweeps in full
         extra = [r for r in extra if inc.swept(r.entity_key, Source.WEB_SEARCH)]
     if room is None:
-        room = requests - len(kept)
+        room = requests - further - len(kept)
     more, cut2 = budgeted(extra, int(room * SCHOOL_ACTIVITY_SHARE))
     if inc.incremental:
         more = _joined_site_rows(more)

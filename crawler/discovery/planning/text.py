@@ -108,10 +108,24 @@ def dedupe(items: Iterable[str]) -> list[str]:
     return out
 
 
+# 'Academy of Science and Technology', 'School for the Arts': a school word, then what it is of.
+_SCHOOL_OF = re.compile(
+    r"^(.*?)\b(?:" + "|".join(sorted(GENERIC_WORDS, key=len, reverse=True)) + r") (?:of|for) (.+)$"
+)
+
+
 def core_name(name: str, profile: DistrictProfile) -> str:
-    """The distinctive words of a name: ``West Fargo Sheyenne High School`` -> ``Sheyenne``."""
+    """The distinctive words of a name: ``West Fargo Sheyenne High School`` -> ``Sheyenne``;
+    ``Harbor Academy of Science and Technology`` -> ``Harbor`` (the words before a school word
+    followed by 'of' or 'for'; without them, the words after it: ``Arts`` of ``School of the
+    Arts``), never a name with a hole in it ('Harbor of Science and Technology')."""
     d = profile.district
     district_words = [d.location.city, d.name, *d.aliases]
+    m = _SCHOOL_OF.match(fold(name))
+    if m:
+        before = strip_words(m.group(1), district_words)
+        after = strip_words(m.group(2), ("the",))
+        name = before or after or name
     core = strip_words(name, GENERIC_WORDS)
     stripped = strip_words(core, district_words)
     return title_case(stripped or core)
