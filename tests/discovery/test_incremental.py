@@ -508,3 +508,22 @@ def test_the_history_marks_answers_younger_than_the_rotation(tmp_path):
     assert h.answered == {("tiktok", f"h{i}") for i in range(4)}
     # given in scans 2 and 3 (indexes): 2 and 1 scans before the next one
     assert h.recent == {("tiktok", "h2"), ("tiktok", "h3")}
+
+
+def test_youtube_fresh_queries_carry_each_entitys_best_terms(profile, config, monkeypatch):
+    """publishedAfter queries OR each unswept entity's best few terms (a new channel names its
+    school); the swept entities' terms share queries of YOUTUBE_OR_TERMS."""
+    from crawler.discovery.planning.sources import (
+        YOUTUBE_FRESH_PER_ENTITY,
+        YOUTUBE_OR_TERMS,
+    )
+
+    monkeypatch.setenv("SCOUT_YOUTUBE_API_KEY", "k-yt")
+    inc = _inc(33, all_swept=0)
+    part = plan(profile, config, increment=inc)
+    fresh = [q for q in part.queries[Source.YOUTUBE] if q.fresh]
+    terms = {t.casefold() for q in fresh for t in q.query.split("|")}
+    keys = [profile.district.key, *(e.key for e in profile.entities)]
+    assert terms and len(terms) <= YOUTUBE_FRESH_PER_ENTITY * len(keys)
+    swept = [q for q in part.queries[Source.YOUTUBE] if not q.fresh]
+    assert all(len(q.query.split("|")) <= YOUTUBE_OR_TERMS for q in swept)

@@ -304,8 +304,11 @@ def _api_terms(
     return budgeted(rows, limit)
 
 
-YOUTUBE_OR_TERMS = 12  # terms joined in one search.list query of an incremental scan
+YOUTUBE_OR_TERMS = 16  # terms joined in one search.list query of an incremental scan
 YOUTUBE_FRESH_TERMS = 40  # in one publishedAfter query (few channels are new in a month)
+# an entity's best terms in the publishedAfter queries: its name, short name and mascot form
+# (a new channel names its school; its other terms wait for the entity's sweep)
+YOUTUBE_FRESH_PER_ENTITY = 3
 YOUTUBE_Q_CHARS = 900  # and at most this long
 
 
@@ -353,7 +356,11 @@ def plan_youtube(ctx: PlanContext) -> SourcePlan:
         rest = [t for t in ctx.groups if t not in swept]
         rows, cut = _grouped_terms(swept, b.queries_per_entity, limit, YOUTUBE_OR_TERMS, False)
         fresh, more = _grouped_terms(
-            rest, b.queries_per_entity, max(limit - len(rows), 0), YOUTUBE_FRESH_TERMS, True
+            rest,
+            min(b.queries_per_entity, YOUTUBE_FRESH_PER_ENTITY),
+            max(limit - len(rows), 0),
+            YOUTUBE_FRESH_TERMS,
+            True,
         )
         rows, cut = rows + fresh, cut + more
     else:
