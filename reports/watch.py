@@ -5,8 +5,8 @@ Codes (each rests on a section of ABDB-AP):
 
 * ``takeover-suspected`` — since the last different snapshot, the display name or bio no longer
   fits the row's entity by the matcher's own comparison, or carries scam signals (crypto,
-  giveaways, "DM to claim", ticket resale, a new link to an unknown domain), or the link to the
-  district's site was replaced by another domain;
+  giveaways, "DM to claim", ticket resale, payment apps, a prize to claim for a fee, a new link
+  to an unknown domain), or the link to the district's site was replaced by another domain;
 * ``handle-changed`` — the same stable id under another handle than the registry's URL (the new
   URL is offered for the registry); a URL that names no handle (by id, or a legacy YouTube
   ``/user/`` or ``/c/`` name resolved to the same channel) is compared with the handle the
@@ -61,6 +61,14 @@ SCAM_SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\b(selling|resale of)\b[^.!?\n]{0,20}\btickets?\b",
         ),
         ("payment app", r"\b(cash ?app|venmo me|paypal me|whatsapp)\b"),
+        # an advance-fee prize: "you won", a fee to release it, a prize to claim
+        (
+            "prize claim",
+            r"\byou(?:'ve| have)? (?:just |all )?won\b"
+            r"|\b(?:delivery|shipping|processing|handling|release|clearance|claim) fees?\b"
+            r"|\bclaim (?:your|the|a|their) (?:prize|reward|winnings|cash)\b"
+            r"|\bprize\b[^.!?\n]{0,40}\b(?:claim|fee)\b",
+        ),
     )
 )
 # Hosts a link may lead to without being "unknown": the platforms themselves.

@@ -104,6 +104,8 @@ DISTRICTS = {
     "dayton-riverside": None,
     "verde-mesa": "https://www.tiktok.com/@chavezcardinals",
     "tualatin-valley": None,  # no impersonator returns in its later.yaml
+    "prairie-rivers": None,  # no impersonator returns in its later.yaml
+    "harbor-city": None,  # no impersonator returns in its later.yaml
 }
 _made: dict[str, TwoMonths] = {}  # per test process: each district is scanned once
 

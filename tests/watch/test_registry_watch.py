@@ -240,6 +240,8 @@ class Expected:
     routine: dict[tuple[str, str], bool]
     takeover: tuple[str, str, str]  # display name before, after; a word of the message
     handle: tuple[str, str]  # the handle before, the new URL offered
+    # (kind, platform, handle) of the accounts later.yaml adds: each opens its case in month 2
+    new_accounts: frozenset[tuple[str, str, str]] = frozenset()
 
 
 # The changes of each district's later.yaml (and registry-later.csv).
@@ -253,6 +255,12 @@ DISTRICT_EXPECTED = {
         },
         ("West Fargo Public Schools", "WF Rewards Hub", "giveaway"),
         ("westfargoschools", "https://www.youtube.com/@wfpublicschools"),
+        frozenset(
+            {
+                ("impersonation", "tiktok", "horacehawks.official"),
+                ("unregistered", "bluesky", "libertymiddlewf.bsky.social"),
+            }
+        ),
     ),
     "cibolo-valley": Expected(
         {
@@ -269,6 +277,7 @@ DISTRICT_EXPECTED = {
         },
         ("CVISD", "CV Ticket Exchange", "ticket resale"),
         ("lincolnlionsfootball", "https://www.youtube.com/@lhslionsfootball"),
+        frozenset({("unregistered", "bluesky", "rooseveltmseagles.bsky.social")}),
     ),
     "dayton-riverside": Expected(
         {
@@ -285,6 +294,7 @@ DISTRICT_EXPECTED = {
         },
         ("Dayton Riverside City Schools", "DRCS Student Giveaways", "giveaway"),
         ("drcstv", "https://www.youtube.com/@daytonriversidetv"),
+        frozenset({("unregistered", "instagram", "huffmanhornets_drcs")}),
     ),
     "verde-mesa": Expected(
         {
@@ -301,6 +311,12 @@ DISTRICT_EXPECTED = {
         },
         ("VMUSD", "VMUSD", "crypto"),
         ("vmusd.bsky.social", "https://bsky.app/profile/verdemesausd.bsky.social"),
+        frozenset(
+            {
+                ("impersonation", "tiktok", "chavezcardinals.oficial"),
+                ("unregistered", "tiktok", "mesaverdefalcons"),
+            }
+        ),
     ),
     # Its takeover is on Facebook, whose pages robots.txt closes: a current search result shows
     # the page renamed (a search title, so the name is the title's). Its deleted TikTok account
@@ -325,6 +341,56 @@ DISTRICT_EXPECTED = {
             "giveaway",
         ),
         ("phsbluedevilsband", "https://www.youtube.com/@pacificbluedevilsband"),
+        frozenset(
+            {
+                ("unregistered", "bluesky", "emersongoldeneagles.bsky.social"),
+                ("unregistered", "instagram", "valleycentralcougars"),
+            }
+        ),
+    ),
+    "prairie-rivers": Expected(
+        {
+            ("takeover-suspected", "bluesky", "ccu7schools.bsky.social"),
+            ("handle-changed", "youtube", "splittervision"),
+            ("closed-to-public", "tiktok", "lthsrailsplitters"),
+            ("dormant", "mastodon", "ccu7@mastodon.social"),
+            ("gone", "tiktok", "opcardinals"),
+        },
+        {
+            ("instagram", "lths.railsplitters"): True,
+            ("instagram", "op_cardinals"): False,
+            ("instagram", "ccu7schools"): False,
+        },
+        ("Crawford County CUSD 7", "County Fair Prize Desk", "prize claim"),
+        ("splittervision", "https://www.youtube.com/@lthssplittervision"),
+        frozenset(
+            {
+                ("unregistered", "bluesky", "wabashvalleyotters.bsky.social"),
+                ("unregistered", "instagram", "opcardinals.wrestling"),
+            }
+        ),
+    ),
+    "harbor-city": Expected(
+        {
+            ("takeover-suspected", "tiktok", "hchsmariners"),
+            ("handle-changed", "bluesky", "mlkjaguars.bsky.social"),
+            ("closed-to-public", "tiktok", "rooseveltroughriders"),
+            ("dormant", "mastodon", "hcpsnews@mastodon.social"),
+            ("gone", "bluesky", "hchsmariners.bsky.social"),
+        },
+        {
+            ("instagram", "harborcityschools"): False,
+            ("instagram", "hast.navigators"): True,
+            ("youtube", "harborcityps"): False,
+        },
+        ("Harbor City High School", "Mariners Cash Drop", "giveaway"),
+        ("mlkjaguars.bsky.social", "https://bsky.app/profile/kinghigh.harborcityschools.org"),
+        frozenset(
+            {
+                ("unregistered", "bluesky", "bartonbearsms.bsky.social"),
+                ("unregistered", "tiktok", "kingjaguarscheer"),
+            }
+        ),
     ),
 }
 
@@ -353,6 +419,7 @@ def test_findings_hold_on_every_district(district_months):
     assert by_code["dormant"].after["last_post_at"] is not None
     assert by_code["dormant"].after["last_post_at"][:10] in by_code["dormant"].message
     _routine_changed(district_months, expected.routine)
+    _cases_of_month_two(district_months, found, expected.new_accounts)
     if district_months.month1_case_reported:
         _returning_names(district_months)
 
@@ -374,6 +441,27 @@ def _routine_changed(months, routine):
             snaps = latest_snapshots(s, row.id)
             assert [x.scan_id for x in snaps] == list(reversed(months.scans)), (platform, handle)
             assert (snaps[0].digest != snaps[1].digest) is bio_changed, (platform, handle)
+
+
+def _cases_of_month_two(months, found, new_accounts):
+    """The accounts later.yaml adds open their cases in month 2; a registered account that only
+    changed its handle is recognised by its stable id, never opened as a case."""
+    from sqlalchemy import func
+
+    from crawler.db import transaction
+    from crawler.db.models import Account, Case
+
+    renamed = {(f.platform, f.after["handle"].lower()) for f in found if f.code == "handle-changed"}
+    with transaction(months.database_url) as s:
+        cased = s.execute(
+            select(
+                Case.kind, Account.platform, func.lower(Account.handle), Case.opened_scan_id
+            ).join(Account, Account.id == Case.account_id)
+        ).all()
+    opened = {(str(getattr(k, "value", k)), p, h): scan for k, p, h, scan in cased}
+    assert not [k for k in opened if k[1:] in renamed], renamed
+    for key in new_accounts:
+        assert opened.get(key) == months.scans[1], (key, sorted(opened))
 
 
 def _returning_names(months):

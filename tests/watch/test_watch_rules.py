@@ -1,7 +1,8 @@
-"""The registry watch's ``handle-changed`` rule on registry rows in every URL form (pure: no
-database, no scan). A legacy YouTube ``/user/`` or ``/c/`` URL names a legacy name, not a
-handle: the channel it resolves to (the same id) is the registered account, and only a handle
-that changed between snapshots is a ``handle-changed``."""
+"""The registry watch's rules (pure: no database, no scan): ``handle-changed`` on registry rows
+in every URL form, and the scam signals of ``takeover-suspected``. A legacy YouTube ``/user/``
+or ``/c/`` URL names a legacy name, not a handle: the channel it resolves to (the same id) is
+the registered account, and only a handle that changed between snapshots is a
+``handle-changed``."""
 
 from __future__ import annotations
 
@@ -66,3 +67,49 @@ def test_a_handle_url_and_an_id_url_keep_their_rules():
     assert got is not None and got["handle"] == "westfargoschools"
     # another channel under the registry's URL is not this account renamed
     assert _renamed(handle, _snaps("someoneelse", platform_id="UCother")) is None
+
+
+class _Fits:
+    """An entity comparison that finds every name and bio fitting (the scam signals alone)."""
+
+    def fits(self, platform, entity, name, bio) -> bool:
+        return True
+
+
+def _bio(bio: str, scan_id: int) -> RegistrySnapshot:
+    return RegistrySnapshot(
+        scan_id=scan_id,
+        platform="bluesky",
+        handle="district.bsky.social",
+        display_name="Some District Schools",
+        bio=bio,
+        links=["https://www.district.example.org/"],
+        source="bluesky",
+    )
+
+
+def test_an_advance_fee_prize_in_the_bio_is_a_scam_signal():
+    """A bio telling followers they won a prize and must pay a fee (or follow a link) to claim
+    it is a scam, even when the name and the district link stay."""
+    from reports.watch import _takeover, scam_signals
+
+    for bio in (
+        "You won a raffle prize! Send the delivery fee at the link to claim it.",
+        "Congratulations, you've won! Claim your prize before Friday.",
+        "Winners selected: pay the small processing fee to receive your reward",
+    ):
+        assert "prize claim" in scam_signals(bio), bio
+    for routine in (
+        "We won the state title in 2024! Go Cardinals",
+        "Science fair prize winners announced in May. Home of the Railsplitters",
+        "Award-winning band and choir; fees for field trips at the office",
+    ):
+        assert scam_signals(routine) == [], routine
+    row = RegisteredAccount(
+        platform="bluesky", entity_key="district", handle="district.bsky.social"
+    )
+    before = _bio("Official account of Some District Schools.", 1)
+    after = _bio("You won a 4-H fair raffle prize! Send the delivery fee to claim it.", 2)
+    why = _takeover(row, after, before, _Fits(), ["district.example.org"])
+    assert why == ["scam signals: prize claim"]
+    assert _takeover(row, before, _bio("New season, same Cardinals!", 0), _Fits(), []) == []
