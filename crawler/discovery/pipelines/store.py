@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 PROFILE_FIELDS = ("display_name", "bio", "followers", "verified", "private", "location")
+COVERAGE_CHUNK = 500  # coverage rows read per SELECT (well under SQLite's bound parameters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,16 +335,30 @@ class RegistryIds:
 def write_coverage(
     session: Session, scan_id: int, source: str, entries: list[QueryCoverage]
 ) -> None:
-    """Insert or update the ``ScanQuery`` rows of these queries."""
+    """Insert or update the ``ScanQuery`` rows of these queries (the stored rows are read
+    :data:`COVERAGE_CHUNK` at a time: a handle probe closes thousands of queries at once)."""
+    if not entries:
+        return
+    keys = list(dict.fromkeys(e.query[:1000] for e in entries))
+    rows: dict[str, ScanQuery] = {}
+    for i in range(0, len(keys), COVERAGE_CHUNK):
+        chunk = keys[i : i + COVERAGE_CHUNK]
+        rows.update(
+            (row.query, row)
+            for row in session.scalars(
+                select(ScanQuery).where(
+                    ScanQuery.scan_id == scan_id,
+                    ScanQuery.source == source,
+                    ScanQuery.query.in_(chunk),
+                )
+            )
+        )
     for e in entries:
         query = e.query[:1000]
-        row = session.scalars(
-            select(ScanQuery).where(
-                ScanQuery.scan_id == scan_id, ScanQuery.source == source, ScanQuery.query == query
-            )
-        ).first()
+        row = rows.get(query)
         if row is None:
             row = ScanQuery(scan_id=scan_id, source=source, query=query, status=e.status, results=0)
+            rows[query] = row
             session.add(row)
         row.status = e.status
         row.error = e.error
