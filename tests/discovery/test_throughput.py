@@ -7,6 +7,7 @@ from __future__ import annotations
 import inspect
 from pathlib import Path
 
+import pytest
 from scrapy import Request
 from scrapy.http import JsonRequest
 from scrapy.spiderloader import SpiderLoader
@@ -127,3 +128,96 @@ def test_candidates_are_computed_once_and_handed_out_as_copies():
     again = candidates(parts)
     assert again and again == candidates(Parts(**{k: getattr(parts, k) for k in Parts.__slots__}))
     assert [c.handle for c in again][:3] == [c.handle for c in candidates(parts)][:3]
+
+
+BROWSER_CRAWL = r"""
+import http.server, json, sys, threading
+
+from scrapy import Request, Spider
+from scrapy.crawler import CrawlerProcess
+
+from crawler.discovery.network import browser_launch_options
+from crawler.discovery.settings import CHROMIUM_ARGS, playwright_settings
+
+
+class Page(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = b"<html><head><title>hello</title></head><body>x</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+url = f"http://127.0.0.1:{server.server_address[1]}/"
+seen = []
+
+
+def started(spider):
+    handler = spider.crawler.engine.downloader.handlers._handlers["http"]
+    return getattr(handler, "browser_provider", None) is not None
+
+
+class Probe(Spider):
+    name = "probe"
+
+    async def start(self):
+        yield Request(url, callback=self.plain)
+
+    def plain(self, response):
+        seen.append(("plain", started(self), "playwright" in response.flags))
+        yield Request(url + "js", callback=self.browser, meta={"playwright": True})
+
+    def browser(self, response):
+        seen.append(("browser", started(self), response.css("title::text").get()))
+
+
+settings = playwright_settings()
+settings["PLAYWRIGHT_LAUNCH_OPTIONS"] |= browser_launch_options("/usr/bin/chromium", CHROMIUM_ARGS)
+settings["DOWNLOAD_HANDLERS"] = {
+    "http": "crawler.discovery.handlers.ScoutPlaywrightDownloadHandler",
+    "https": "crawler.discovery.handlers.ScoutPlaywrightDownloadHandler",
+}
+process = CrawlerProcess(
+    {**settings, "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
+     "LOG_LEVEL": "INFO", "TELNETCONSOLE_ENABLED": False}
+)
+process.crawl(Probe)
+process.start()
+print(json.dumps(seen))
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="no system Chromium")
+def test_playwright_starts_with_the_first_request_that_needs_the_browser(tmp_path: Path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    script = tmp_path / "browser_crawl.py"
+    script.write_text(BROWSER_CRAWL)
+    proc = subprocess.run(
+        [sys.executable, str(script)],
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(repo), os.environ.get("PYTHONPATH")])),
+        },
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    seen = json.loads(proc.stdout.strip().splitlines()[-1])
+    # the plain page went out before Playwright started; the browser page started it
+    assert seen == [["plain", False, False], ["browser", True, "hello"]], proc.stderr[-3000:]
