@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from crawler.db.models import Account, Assessment, Case, Evidence, Scan, ScanQuery, Sighting, utcnow
@@ -462,14 +462,13 @@ class RegistryIds:
 def write_coverage(
     session: Session, scan_id: int, source: str, entries: list[QueryCoverage]
 ) -> None:
-    """Insert or update the ``ScanQuery`` rows of these queries (the stored rows are read
-    :data:`COVERAGE_CHUNK` at a time: a handle probe closes thousands of queries at once)."""
+    """Insert or update the ``ScanQuery`` rows of these queries: the stored rows are read
+    :data:`COVERAGE_CHUNK` at a time and the new ones inserted in one statement (a handle probe
+    closes thousands of queries at once)."""
     if not entries:
         return
-    keys = list(dict.fromkeys(e.query[:1000] for e in entries))
     rows: dict[str, ScanQuery] = {}
-    for i in range(0, len(keys), COVERAGE_CHUNK):
-        chunk = keys[i : i + COVERAGE_CHUNK]
+    for chunk in _chunks(dict.fromkeys(e.query[:1000] for e in entries)):
         rows.update(
             (row.query, row)
             for row in session.scalars(
@@ -480,17 +479,24 @@ def write_coverage(
                 )
             )
         )
+    new: dict[str, dict[str, Any]] = {}
     for e in entries:
         query = e.query[:1000]
         row = rows.get(query)
-        if row is None:
-            row = ScanQuery(scan_id=scan_id, source=source, query=query, status=e.status, results=0)
-            rows[query] = row
-            session.add(row)
-        row.status = e.status
-        row.error = e.error
-        row.results = max(e.results, row.results or 0)
+        if row is not None:
+            row.status = e.status
+            row.error = e.error
+            row.results = max(e.results, row.results or 0)
+            continue
+        values = new.setdefault(
+            query, {"scan_id": scan_id, "source": source, "query": query, "results": 0}
+        )
+        values["status"] = e.status
+        values["error"] = e.error
+        values["results"] = max(e.results, values["results"])
     session.flush()
+    if new:
+        session.execute(insert(ScanQuery), list(new.values()))
 
 
 # --------------------------------------------------------------------------- the pipeline
