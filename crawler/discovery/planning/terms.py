@@ -198,7 +198,15 @@ def handle_parts(profile: DistrictProfile, ent: Entity) -> Parts:
 
 
 def district_style(profile: DistrictProfile, registered: Iterable[tuple[str, str]]) -> HandleStyle:
-    """How the district names accounts, from its registered ``(entity key, handle)`` pairs."""
+    """How the district names accounts, from its registered ``(entity key, handle)`` pairs
+    (worked out once per process for the same profile and pairs; the style is frozen)."""
+    return _district_style(profile, tuple(registered))
+
+
+@lru_cache(maxsize=8)
+def _district_style(
+    profile: DistrictProfile, registered: tuple[tuple[str, str], ...]
+) -> HandleStyle:
     pairs = []
     for key, handle in registered:
         ent = profile.entity(key)
