@@ -221,3 +221,55 @@ def test_playwright_starts_with_the_first_request_that_needs_the_browser(tmp_pat
     seen = json.loads(proc.stdout.strip().splitlines()[-1])
     # the plain page went out before Playwright started; the browser page started it
     assert seen == [["plain", False, False], ["browser", True, "hello"]], proc.stderr[-3000:]
+
+
+@pytest.mark.slow
+def test_a_crawl_stopped_cleanly_resumes_from_its_held_queues(sample_world, tmp_path: Path):
+    """SIGINT (Scrapyd's cancel, Ctrl-C): Scrapy stops cleanly, the queues write what they
+    hold into the job folder, and the next run takes it from there: every query done once."""
+    import os
+    import signal
+    from typing import Any
+
+    from sqlalchemy import func, select
+
+    from crawler.db import transaction
+    from crawler.db.models import Account, ScanQuery, Sighting
+    from crawler.discovery.runner import run_crawl
+    from tests.discovery.test_crawl import prepare
+
+    config, scan_id = prepare(sample_world, tmp_path)
+    sources = ["bluesky", "mastodon"]
+    state: dict[str, Any] = {}
+
+    def interrupt(event: dict[str, Any]) -> None:
+        if event["event"] == "started":
+            state["pid"] = event["pid"]
+        elif event["event"] == "progress" and "sent" not in state:
+            state["sent"] = True
+            os.kill(state["pid"], signal.SIGINT)
+
+    jobs = tmp_path / "jobs"
+    first = run_crawl(config, scan_id=scan_id, sources=sources, job_dir=jobs, on_progress=interrupt)
+    assert first.ok, first.error  # a clean stop
+    # what Scrapy writes at a clean stop; the requests the queues held then (how many depends
+    # on the moment) are in files beside it
+    assert all((jobs / source / "requests.queue" / "active.json").exists() for source in sources)
+    second = run_crawl(config, scan_id=scan_id, sources=sources, job_dir=jobs)
+    assert second.ok, second.error
+    with transaction(config.database_url) as s:
+        dupes = s.execute(
+            select(Sighting.account_id, Sighting.source, Sighting.query, Sighting.source_url)
+            .group_by(Sighting.account_id, Sighting.source, Sighting.query, Sighting.source_url)
+            .having(func.count() > 1)
+        ).all()
+        left = [
+            (q.source, q.query, q.status, q.error)
+            for q in s.scalars(
+                select(ScanQuery).where(ScanQuery.scan_id == scan_id, ScanQuery.status != "done")
+            )
+        ]
+        urls = set(s.scalars(select(Account.url)))
+    assert left == [] and dupes == []
+    findable = [h for h in sample_world.manifest if set(h.sources) & set(sources)]
+    assert findable and all(h.url in urls or set(h.aliases) & urls for h in findable)
