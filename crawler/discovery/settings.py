@@ -53,12 +53,12 @@ DEPTH_PRIORITY = 1
 # the JOBDIR's request queues, held in memory and written at a clean stop (crawler.discovery.queues)
 SCHEDULER_DISK_QUEUE = "crawler.discovery.queues.HeldLifoQueue"
 SCHEDULER_START_DISK_QUEUE = "crawler.discovery.queues.HeldFifoQueue"
-# a callback's items and requests pass the pipelines one after another: the pipelines are
+# a callback's items and requests pass the pipelines 8 at a time: the pipelines are
 # synchronous, so Scrapy's 100 parallel workers per response were only tasks to create
 CONCURRENT_ITEMS = 8
 # Scrapy re-reads a generator callback's source for each response to warn about a `return
 # value` in it (its cache keeps bound methods weakly, so it forgets them at once); the test
-# suite checks the spiders' callbacks instead (tests/discovery/test_settings_speed.py)
+# suite checks the spiders' callbacks instead (tests/discovery/test_throughput.py)
 WARN_ON_GENERATOR_RETURN_VALUE = False
 REDIRECT_MAX_TIMES = 5
 METAREFRESH_ENABLED = False
