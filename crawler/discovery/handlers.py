@@ -11,6 +11,7 @@ must match the host name; off, Scrapy's non-verifying behaviour is kept (develop
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING, Any, cast
 
@@ -78,12 +79,27 @@ class ScoutHttpDownloadHandler(HTTP11DownloadHandler):
 
 class ScoutPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
     """scrapy-playwright's handler; its plain-HTTP fallback verifies certificates too, and
-    its requests wait for their host's slot of the shared rate as above."""
+    its requests wait for their host's slot of the shared rate as above.
+
+    Playwright (its driver process, then the browser) starts with the first request that
+    needs it (``meta["playwright"]``), not when the crawl starts: most profile pages answer
+    without a browser, and a crawl that needs none starts none."""
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self._contextFactory = verifying_factory(crawler)
+        self._start_lock = asyncio.Lock()
+
+    async def _maybe_launch_in_thread(self) -> None:
+        """At engine start (scrapy-playwright launches here): nothing, see the class docstring."""
+
+    async def _start_playwright(self) -> None:
+        async with self._start_lock:
+            if getattr(self, "browser_provider", None) is None:
+                await self._maybe_future_from_coro(self._launch())
 
     async def download_request(self, request: Request) -> Response:  # type: ignore[override]
         await wait_for_host_slot(self._crawler, request)
+        if request.meta.get("playwright"):
+            await self._start_playwright()
         return await super().download_request(request)

@@ -50,6 +50,16 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 DEPTH_PRIORITY = 1
+# the JOBDIR's request queues, held in memory and written at a clean stop (crawler.discovery.queues)
+SCHEDULER_DISK_QUEUE = "crawler.discovery.queues.HeldLifoQueue"
+SCHEDULER_START_DISK_QUEUE = "crawler.discovery.queues.HeldFifoQueue"
+# a callback's items and requests pass the pipelines 8 at a time: the pipelines are
+# synchronous, so Scrapy's 100 parallel workers per response were only tasks to create
+CONCURRENT_ITEMS = 8
+# Scrapy re-reads a generator callback's source for each response to warn about a `return
+# value` in it (its cache keeps bound methods weakly, so it forgets them at once); the test
+# suite checks the spiders' callbacks instead (tests/discovery/test_throughput.py)
+WARN_ON_GENERATOR_RETURN_VALUE = False
 REDIRECT_MAX_TIMES = 5
 METAREFRESH_ENABLED = False
 LOG_LEVEL = "INFO"

@@ -260,6 +260,31 @@ def test_unfinished_queries_are_gaps(store_env):
     }
 
 
+def test_coverage_of_more_queries_than_one_select_reads(store_env):
+    """A handle probe closes thousands of queries at once: the rows are read in chunks,
+    inserted once and updated later."""
+    from crawler.discovery.pipelines.store import COVERAGE_CHUNK
+
+    config, crawler, _, store, _ = store_env
+    book = crawler.spider.coverage
+    n = COVERAGE_CHUNK * 2 + 7
+    for i in range(n):
+        book.begin(f"q{i}")
+        if i % 3:
+            book.finish(f"q{i}")
+    store.flush()
+    for i in range(0, n, 3):
+        book.fail(f"q{i}", "HTTP 500")
+    book.add_results("q1", 2)
+    store.close_spider()
+    with transaction(config.database_url) as s:
+        rows = {r.query: (r.status, r.error, r.results) for r in s.scalars(select(ScanQuery))}
+    assert len(rows) == n
+    assert rows["q0"] == ("failed", "HTTP 500", 0) and rows[f"q{n - 1}"][0] == "done"
+    assert rows["q1"] == ("done", None, 2)
+    assert sum(v[0] == "failed" for v in rows.values()) == len(range(0, n, 3))
+
+
 def test_scrapy_crawl_without_a_scan_opens_one(
     config, make_crawler, sample_profile, tmp_path: Path
 ):

@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache, lru_cache
 
 from crawler.discovery.planning.text import core_name, fold, slug
 from crawler.district.profile import DistrictProfile, Entity, EntityKind
@@ -321,8 +322,43 @@ def shape(pattern: str) -> str:
 
 def candidates(parts: Parts, style: HandleStyle | None = None) -> list[Candidate]:
     """Every candidate of an entity's parts, best first (see the module docstring). A team's
-    candidates name its activity (its school's other names are the school's)."""
-    style = style or HandleStyle()
+    candidates name its activity (its school's other names are the school's).
+
+    Computed once per process for the same parts and style: every source of a crawl plans
+    with the same district (one process runs them all)."""
+    key = (
+        tuple(parts.name),
+        tuple(parts.full),
+        tuple(parts.abbr),
+        tuple(parts.mascot),
+        tuple(map(tuple, parts.acts)),
+        tuple(parts.level),
+        parts.team,
+    )
+    return list(_candidates(key, style or HandleStyle()))
+
+
+PartsKey = tuple[
+    tuple[str, ...],
+    tuple[str, ...],
+    tuple[str, ...],
+    tuple[str, ...],
+    tuple[tuple[str, ...], ...],
+    tuple[str, ...],
+    bool,
+]
+
+
+@lru_cache(maxsize=512)  # one district's entities take about a hundred (some 3 MB)
+def _candidates(key: PartsKey, style: HandleStyle) -> tuple[Candidate, ...]:
+    name, full, abbr, mascot, acts, level, team = key
+    parts = Parts(
+        list(name), list(full), list(abbr), list(mascot), [list(a) for a in acts], list(level), team
+    )
+    return tuple(_ranked_candidates(parts, style))
+
+
+def _ranked_candidates(parts: Parts, style: HandleStyle) -> list[Candidate]:
     patterns = [p for p in TEMPLATES if not parts.team or "act" in TEMPLATES[p][0] or p == "full"]
     ranked = sorted(
         (c for pattern in patterns for c in _pattern_candidates(pattern, parts, style)),
@@ -342,6 +378,7 @@ def _joined(c: Candidate) -> str:
     return c.handle.replace(c.separator, "") if c.separator else c.handle
 
 
+@cache
 def _family(pattern: str) -> str:
     """The pattern, or ``decorated`` for every pattern with a literal word (``the``, ``official``,
     ``hq``): one family in the spread, as they are variations of the same rare habit."""
@@ -366,16 +403,17 @@ def spread(ranked: list[Candidate], style: HandleStyle | None = None) -> list[Ca
     for c in ranked:
         bases.setdefault(_joined(c), c)
     pool = list(bases.values())
+    families = [_family(c.pattern) for c in pool]
     order: dict[str, int] = {}
-    picks: Counter[str] = Counter()
+    picks: Counter[str] = Counter({f: 0 for f in families})
     while pool and len(order) < SPREAD_HEAD:
         i = min(
             range(len(pool)),
-            key=lambda i: pool[i].score + PATTERN_REPEAT * picks[_family(pool[i].pattern)],
+            key=lambda i: pool[i].score + PATTERN_REPEAT * picks[families[i]],
         )
         c = pool.pop(i)
         order[_joined(c)] = len(order)
-        picks[_family(c.pattern)] += 1
+        picks[families.pop(i)] += 1
     for c in pool:  # the rest in score order
         order[_joined(c)] = len(order)
 
@@ -383,20 +421,24 @@ def spread(ranked: list[Candidate], style: HandleStyle | None = None) -> list[Ca
         roles = TEMPLATES[c.pattern][0]
         return order[_joined(c)] + SEPARATOR_PLACES * separator_cost(c.separator, roles, style)
 
-    plain = sorted((c for c in ranked if not c.separator), key=place)
-    joined = sorted((c for c in ranked if c.separator), key=place)
+    placed = [(place(c), c) for c in ranked]
+    plain = sorted((pc for pc in placed if not pc[1].separator), key=lambda pc: pc[0])
+    joined = sorted((pc for pc in placed if pc[1].separator), key=lambda pc: pc[0])
     out: list[Candidate] = []
     words = forms = 0  # plain and separator forms so far
-    while plain or joined:
-        if joined and (
-            not plain
-            or place(joined[0]) + SEPARATOR_SPACING * forms <= words
-            or joined[0].score < plain[0].score
+    p = j = 0  # the next of plain and of joined
+    while p < len(plain) or j < len(joined):
+        if j < len(joined) and (
+            p == len(plain)
+            or joined[j][0] + SEPARATOR_SPACING * forms <= words
+            or joined[j][1].score < plain[p][1].score
         ):
-            out.append(joined.pop(0))
+            out.append(joined[j][1])
+            j += 1
             forms += 1
         else:
-            out.append(plain.pop(0))
+            out.append(plain[p][1])
+            p += 1
             words += 1
     return out
 

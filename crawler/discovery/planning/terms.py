@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from crawler.discovery.planning.handles import (
@@ -196,7 +198,15 @@ def handle_parts(profile: DistrictProfile, ent: Entity) -> Parts:
 
 
 def district_style(profile: DistrictProfile, registered: Iterable[tuple[str, str]]) -> HandleStyle:
-    """How the district names accounts, from its registered ``(entity key, handle)`` pairs."""
+    """How the district names accounts, from its registered ``(entity key, handle)`` pairs
+    (worked out once per process for the same profile and pairs; the style is frozen)."""
+    return _district_style(profile, tuple(registered))
+
+
+@lru_cache(maxsize=8)
+def _district_style(
+    profile: DistrictProfile, registered: tuple[tuple[str, str], ...]
+) -> HandleStyle:
     pairs = []
     for key, handle in registered:
         ent = profile.entity(key)
@@ -361,7 +371,20 @@ def all_terms(
     name: str | None = None,
     style: HandleStyle | None = None,
 ) -> list[EntityTerms]:
-    """Terms of the district and every entity, or of one entity (with its teams), or a name."""
+    """Terms of the district and every entity, or of one entity (with its teams), or a name.
+
+    Worked out once per process for the same profile and style (every source of a crawl
+    plans with them); each caller gets its own copy."""
+    return copy.deepcopy(_all_terms(profile, entity, name, style))
+
+
+@lru_cache(maxsize=8)
+def _all_terms(
+    profile: DistrictProfile,
+    entity: str | None,
+    name: str | None,
+    style: HandleStyle | None,
+) -> list[EntityTerms]:
     if name is not None:
         key = match_entity(profile, name)
         if key is None:
