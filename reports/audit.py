@@ -127,12 +127,19 @@ def _facts(
             if rid is not None
         }
         liveness = scan_liveness(session, scan.id, assessed)
+        shown_live: set[int] = set()
         for account_id, rid in assessed.items():
             seen = liveness.get(account_id)
             if seen is not None and seen.gone:
                 gone[rid] = (scan.id, seen)
             elif seen is None or seen.shown_live:
                 seen_in_scan.add(rid)
+                if seen is not None:
+                    shown_live.add(rid)
+        # a registered account renamed since: its old handle answers "not found" while the
+        # same account (its stable id) is shown live under the new one; that is not gone
+        for rid in shown_live & gone.keys():
+            del gone[rid]
     live_cases = session.execute(
         select(Account.platform, Account.url, Account.platform_id)
         .join(Case, Case.account_id == Account.id)

@@ -77,3 +77,42 @@ def test_roster_errors_name_line_and_field(text, line, field):
     with pytest.raises(InputError) as err:
         parse_roster(text, file="staff.csv")
     assert err.value.line == line and err.value.field == field and "staff.csv" in str(err.value)
+
+
+def test_a_renamed_registered_account_is_not_gone(world):
+    """Its old handle answers "not found" while the same channel (its stable id) is seen live
+    under the new handle in the same scan: no ``gone``; the old handle alone is gone."""
+    from crawler.db.models import Account
+    from crawler.platforms.base import PageState
+
+    with world.session() as s:
+        reg = s.scalars(
+            select(RegisteredAccount).where(RegisteredAccount.handle == "sheyennemustangmedia")
+        ).one()
+        reg.platform_id = "UCshsMedia0Sample0000001"
+    old = Seen(
+        "https://www.youtube.com/@sheyennemustangmedia",
+        classification="registered",
+        entity="shs",
+        sources=("profiles",),
+    )
+    new = Seen(
+        "https://www.youtube.com/@shsmustangmedia",
+        classification="registered",
+        entity="shs",
+        sources=("youtube",),
+        platform_id="UCshsMedia0Sample0000001",
+    )
+
+    def gone_after(accounts):
+        run_scan(world, accounts)
+        with world.session() as s:
+            acc = s.scalars(select(Account).where(Account.url == old.url)).one()
+            acc.page_state = PageState.NOT_FOUND
+            s.flush()
+            return ("sheyennemustangmedia", "gone", "problem") in _codes(
+                audit_registry(s, world.config)
+            )
+
+    assert not gone_after([old, new])
+    assert gone_after([old])
