@@ -421,6 +421,19 @@ class Reference:
         v |= {s.lower() for s in lexicon.STATES} | {
             w for n in lexicon.STATES.values() for w in n.split()
         }
+        # Spanish 'de', 'la', 'el', 'en', 'del'... split no handle ('elmwood' is no 'el mwood'),
+        # unless the profile's own names use them
+        named = {
+            w
+            for text in (
+                p.district.name,
+                *p.district.aliases,
+                *(n for e in p.entities for n in (e.name, *e.aliases)),
+                *(n for a in p.affiliated for n in (a.name, *a.aliases)),
+            )
+            for w in fold(text).split()
+        }
+        v -= {w for w in lexicon.SPANISH_GENERIC if len(w) <= 3} - named
         self.vocabulary = {w for w in v if len(w) >= 2}
         self.segmenter = Segmenter(self.vocabulary)
 

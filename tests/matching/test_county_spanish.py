@@ -164,3 +164,12 @@ def test_a_spanish_display_name_is_the_school(alder) -> None:
 def test_a_states_spanish_name_is_a_place() -> None:
     assert [p.state for p in find_places("Millbrook, Carolina del Norte")] == ["NC"]
     assert [p.state for p in find_places("Escuela Primaria Lincoln, Nuevo México")] == ["NM"]
+
+
+def test_spanish_little_words_split_no_english_handle(alder) -> None:
+    """'de', 'el', 'la' of the Spanish forms are known words only where the profile's own names
+    use them: 'elmwoodeagles' is no 'el mwood eagles'."""
+    seg = alder.ref.segmenter
+    assert seg is not None
+    assert seg.split("elmwoodeagles") == ["elmwood", "eagles"]
+    assert "de" not in alder.ref.vocabulary and "escuela" in alder.ref.vocabulary
