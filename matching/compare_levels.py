@@ -259,6 +259,7 @@ class MascotActivityComparison(Comparison):
 
 _IGNORE = (
     lexicon.GENERIC
+    | lexicon.SPANISH_WORDS
     | lexicon.SCHOOL_WORDS
     | lexicon.ACTIVITIES
     | set(lexicon.LEVEL_WORDS)
@@ -360,8 +361,12 @@ class PlaceComparison(Comparison):
             out.append(
                 Level("other_place", f"location {other.text}: not this district", s.w_other_place)
             )
-        elif any(pl.state == state for pl in f.places) or f.has_phrase(
-            " ".join(lexicon.STATES[state].split())
+        elif any(pl.state == state for pl in f.places) or any(
+            f.has_phrase(n)
+            for n in (
+                lexicon.STATES[state],
+                *(es for es, code in lexicon.SPANISH_STATES.items() if code == state),
+            )
         ):
             out.append(Level("state", f"state {state}", s.w_state))
         return out

@@ -48,14 +48,19 @@ def fan_levels(f: Features) -> tuple[Level | None, bool]:
     return None, official
 
 
-def affiliated_words(f: Features) -> tuple[str, str] | None:
-    """Words of a separate organisation in the name or handle (or a clear phrase in the bio)."""
+def affiliated_words(
+    f: Features, own: frozenset[str] | set[str] = frozenset()
+) -> tuple[str, str] | None:
+    """Words of a separate organisation in the name or handle (or a clear phrase in the bio).
+
+    Not a word of the matched entity's own name (``own``): the district's 'Family & Parent
+    Center' or 'Alumni Relations' office is no parent group or alumni association."""
     for w in f.name_text.split():
-        if w in lexicon.AFFILIATED_WORDS:
+        if w in lexicon.AFFILIATED_WORDS and w not in own:
             return w, lexicon.AFFILIATED_WORDS[w]
     bio = " ".join(f.bio)
     for phrase, kind in lexicon.AFFILIATED_PHRASES.items():
-        if phrase == "class of":
+        if phrase == "class of" or set(phrase.split()) <= own:
             continue
         if f.has_phrase(phrase, f.name_text) or f.has_phrase(phrase, bio):
             return phrase, kind

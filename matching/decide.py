@@ -74,7 +74,9 @@ class Evidence:
 
     @cached_property
     def word(self) -> tuple[str, str] | None:
-        return affiliated_words(self.f)
+        best = self.best
+        own = best.record.tokens if best is not None and best.score >= self.s.name_weak else set()
+        return affiliated_words(self.f, own)
 
     @cached_property
     def levels(self) -> list[Level]:

@@ -240,4 +240,9 @@ def find_places(text: str, *, comma: bool = True) -> list[Place]:
         if city and fold(name).startswith(city):
             city = None
         out.append(Place(text=m.group(0).strip(), city=city, state=code))
+    # a state's Spanish name ('Calloway Springs, Carolina del Sur')
+    folded = f" {fold(text)} "
+    for name, code in lexicon.SPANISH_STATES.items():
+        if f" {name} " in folded:
+            out.append(Place(text=name.title(), city=None, state=code))
     return out

@@ -63,13 +63,68 @@ ABBREVIATIONS: dict[str, str] = {
     "admin": "administration",
 }
 
+
+# Spanish, as bilingual districts and families write school names and bios ('Escuela Primaria
+# Esperanza', 'Escuelas del Condado de Peach', 'Distrito Escolar Independiente de ...'): the
+# words that say no more than 'school', 'of' or 'the' in English.
+SPANISH_GENERIC = frozenset(
+    "de del la las los el y en para con su sus nuestra nuestras nuestro nuestros escuela escuelas "
+    "escolar distrito condado centro academia programa publica publicas oficial cuenta equipo "
+    "estudiantes familias familia padres comunidad noticias bienvenidos bienvenidas somos".split()
+)
+# Everyday words of a Spanish school bio: known words, so they are no other place's name.
+SPANISH_WORDS = SPANISH_GENERIC | frozenset(
+    "primaria primarias secundaria secundarias preparatoria prepa intermedia elemental inmersion "
+    "dual bilingue idioma idiomas ingles espanol clases talleres apoyo maestros maestras deportes "
+    "futbol baloncesto beisbol voleibol banda porristas ninos ninas aprender juntos futuro".split()
+)
+# The Spanish heads that come BEFORE a name, by the English type that comes after it
+# ('Pine Ridge Elementary School' -> 'Escuela Primaria Pine Ridge'); longest type first. Not
+# the bare level ('Preparatoria Riverton Valley'): a fuzzy name ('Riverton Valley Preps') would
+# take it for the school. 'Secundaria' is a middle school in some districts' Spanish, a high
+# school in others'.
+SPANISH_HEADS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("junior high school", ("escuela secundaria",)),
+    ("elementary school", ("escuela primaria", "escuela elemental")),
+    ("elementary", ("escuela primaria",)),
+    ("middle school", ("escuela intermedia", "escuela secundaria")),
+    ("high school", ("escuela secundaria", "escuela preparatoria")),
+    ("independent school district", ("distrito escolar independiente de",)),
+    ("unified school district", ("distrito escolar unificado de",)),
+    ("school district", ("distrito escolar de", "distrito escolar")),
+    ("public school", ("escuelas publicas de",)),
+    ("school", ("escuelas de", "escuela")),
+    ("academy", ("academia",)),
+)
+# A county in Spanish: 'Peach County' -> 'Condado de Peach' ('Escuelas del Condado de Peach').
+SPANISH_COUNTY = ("condado de", "del condado de")
+# US states whose Spanish name is not the English one ('Carolina del Sur').
+SPANISH_STATES: dict[str, str] = {
+    "carolina del sur": "SC",
+    "carolina del norte": "NC",
+    "dakota del sur": "SD",
+    "dakota del norte": "ND",
+    "nuevo mexico": "NM",
+    "nueva york": "NY",
+    "nueva jersey": "NJ",
+    "nuevo hampshire": "NH",
+    "virginia occidental": "WV",
+    "pensilvania": "PA",
+    "misisipi": "MS",
+    "luisiana": "LA",
+    "hawai": "HI",
+}
+
 # Words that say nothing about which school: the blocking index skips them.
-GENERIC = frozenset(
-    "the of and a an at in on for to by our your official account page team teams school schools high "
-    "middle elementary junior senior public district academy center centre program department "
-    "home go students student staff class news info information sports athletics athletic varsity jv "
-    "boys girls mens womens men women club activities activity north south east west central "
-    "community education learning early childhood kindergarten k12 isd usd ps st saint".split()
+GENERIC = (
+    frozenset(
+        "the of and a an at in on for to by our your official account page team teams school schools high "
+        "middle elementary junior senior public district academy center centre program department "
+        "home go students student staff class news info information sports athletics athletic varsity jv "
+        "boys girls mens womens men women club activities activity north south east west central "
+        "community education learning early childhood kindergarten k12 isd usd ps st saint".split()
+    )
+    | SPANISH_GENERIC
 )
 
 LEVEL_WORDS: dict[str, str] = {
@@ -81,6 +136,12 @@ LEVEL_WORDS: dict[str, str] = {
     "high": "high",
     "senior": "high",
     "secondary": "high",
+    # Spanish ('secundaria' is either: see SPANISH_HEADS)
+    "primaria": "elementary",
+    "elemental": "elementary",
+    "intermedia": "middle",
+    "preparatoria": "high",
+    "prepa": "high",
 }
 
 # Affiliated organisations: legally separate, listed apart (README, "Matching": `affiliated`).
@@ -170,6 +231,10 @@ OTHER_KIND_NAME_PHRASES: dict[str, str] = {
         ("public library", "park district", "chamber of commerce"),
         "a city, county or public service",
     ),
+    # the other bodies a county's name is on ('Peach County Fair', '... Medical Center'); not
+    # 'fair' alone (a school's science or book fair)
+    **dict.fromkeys(("county fair", "state fair", "fairgrounds"), "a county or state fair"),
+    **dict.fromkeys(("medical center", "hospital", "health system"), "a hospital"),
 }
 # Phrases a school's own bio hardly uses ('professional development', 'Division I' of a state
 # association, 'box office' of the school play, '1,500 employees' of the district are not here).

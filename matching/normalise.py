@@ -62,6 +62,36 @@ def initials(text: str) -> str:
     return "".join(w[0] for w in ws) if len(ws) > 1 else ""
 
 
+def spanish_forms(form: str) -> list[str]:
+    """The Spanish names of a folded English school name, its type's Spanish head first
+    (:data:`lexicon.SPANISH_HEADS`): 'pine ridge elementary school' -> 'escuela primaria pine
+    ridge', 'primaria pine ridge', ...; a county as 'del condado de': 'peach county school' ->
+    'escuelas del condado de peach'. None for a name of no known type ('clark hornets')."""
+    ws = form.split()
+    hit = next(
+        (
+            (len(t), heads)
+            for english, heads in lexicon.SPANISH_HEADS
+            if len(ws) > len(t := english.split()) and ws[-len(t) :] == t
+        ),
+        None,
+    )
+    if hit is None:
+        return []
+    n, heads = hit
+    core = [w for w in ws[:-n] if w != "the"]
+    if not core:
+        return []
+    county = len(core) >= 2 and core[-1] == "county"
+    out: list[str] = []
+    for head in heads:
+        if county:
+            out.append(f"{head.removesuffix(' de')} del condado de {' '.join(core[:-1])}")
+        else:
+            out.append(f"{head} {' '.join(core)}")
+    return out
+
+
 class Segmenter:
     """Splits a run-together handle into known words (dynamic programming over the string).
 

@@ -28,6 +28,7 @@ from matching.normalise import (
     fold,
     initials,
     skeleton,
+    spanish_forms,
     strip_official,
 )
 from matching.settings import MatchSettings
@@ -41,6 +42,37 @@ def looks_abbreviation(alias: str) -> bool:
     if " " in a or not 2 <= len(a) <= 7 or not a.isalpha():
         return False
     return a.isupper() or not (set(a.lower()) & _VOWELS)
+
+
+_COUNTY_WORDS = ("county", "parish", "borough")
+
+
+def counties(names: Iterable[str]) -> list[str]:
+    """The counties (parishes, boroughs) a district's names are named after, folded: 'Peach
+    County Schools' and 'Schools of Peach County' -> 'peach county'. Up to three words before the
+    word 'county', stopping at a generic word ('Crawford County Community Unit School
+    District 7' -> 'crawford county')."""
+    out: dict[str, None] = {}
+    for name in names:
+        ws = fold(name).split()
+        for i, w in enumerate(ws):
+            if w not in _COUNTY_WORDS or i == 0:
+                continue
+            j = i
+            while (
+                j > 0 and i - j < 3 and ws[j - 1] not in lexicon.GENERIC and not ws[j - 1].isdigit()
+            ):
+                j -= 1
+            if j < i:
+                out[" ".join(ws[j : i + 1])] = None
+    return list(out)
+
+
+def _title(spanish: str) -> str:
+    """'escuela primaria pine ridge' -> 'Escuela Primaria Pine Ridge' (labels)."""
+    return " ".join(
+        w if w in ("de", "del", "la", "las", "los", "el") else w.title() for w in spanish.split()
+    )
 
 
 def _website_key(url: str | None) -> str | None:
@@ -225,6 +257,12 @@ class Reference:
             )
         self._own_names_containing()
         places = [d.location.city, *d.location.nearby, *(e.city for e in p.entities if e.city)]
+        # A county-named district ('Crawford County Schools') is in that county: a bio placing a
+        # team in 'Crawford County, IL' places it in the district, not somewhere else.
+        county = counties((d.name, *d.aliases))
+        places += county
+        # ... and in Spanish, 'Condado de Peach' ('Escuelas del Condado de Peach')
+        places += [f"condado de {c.rsplit(' ', 1)[0]}" for c in county if c.endswith(" county")]
         self.local_places = tuple(dict.fromkeys(fold(x) for x in places if x))
         self.local_set = frozenset(self.local_places)
         self.local_words = frozenset(w for p in self.local_places for w in p.split())
@@ -237,7 +275,14 @@ class Reference:
             )
         )
         self.district_word_set = frozenset(w for d in self.district_words for w in d.split())
-        self.district_phrases = tuple((d, " ".join(self.tokens(d))) for d in self.district_words)
+        phrases = [(d, " ".join(self.tokens(d))) for d in self.district_words]
+        # the district's name in Spanish ('Escuelas del Condado de Peach')
+        phrases += [
+            (sp, " ".join(self.tokens(sp)))
+            for _d, phrase in list(phrases)
+            for sp in spanish_forms(phrase)
+        ]
+        self.district_phrases = tuple(dict.fromkeys(phrases))
         self.district_abbreviations = frozenset(
             a for a, ks in self.abbreviation_keys.items() if d.key in ks
         )
@@ -302,12 +347,19 @@ class Reference:
     ) -> Record:
         forms, originals = self._forms(names)
         m = fold(mascot) if mascot else None
+        acts = frozenset(" ".join(self.tokens(a)) for a in activities)
+        hforms = {compact(f) for f in forms}
+        # Its names in Spanish too ('Escuela Primaria Esperanza'): bilingual districts and
+        # families write them so, with the type before the name
+        spanish = {" ".join(self.tokens(sp)): sp for f in forms for sp in spanish_forms(f)}
+        spanish = {k: v for k, v in spanish.items() if k not in forms}
+        english = forms
+        forms = (*forms, *spanish)
+        originals = (*originals, *(_title(v) for v in spanish.values()))
         toks = {t for f in forms for t in f.split()}
         if m:
             toks.add(m)
-        acts = frozenset(" ".join(self.tokens(a)) for a in activities)
-        hforms = {compact(f) for f in forms}
-        for f in forms:
+        for f in english:
             ini = initials(f)
             if m:
                 hforms.add(ini + m)
@@ -358,6 +410,7 @@ class Reference:
             | lexicon.MASCOTS
             | lexicon.ACTIVITIES
             | lexicon.COMMON_NAME_WORDS
+            | lexicon.SPANISH_WORDS
         )
         v |= lexicon.CLASSROOM_WORDS | {h.lower() for h in lexicon.HONORIFICS}
         v |= (
@@ -368,6 +421,19 @@ class Reference:
         v |= {s.lower() for s in lexicon.STATES} | {
             w for n in lexicon.STATES.values() for w in n.split()
         }
+        # Spanish 'de', 'la', 'el', 'en', 'del'... split no handle ('elmwood' is no 'el mwood'),
+        # unless the profile's own names use them
+        named = {
+            w
+            for text in (
+                p.district.name,
+                *p.district.aliases,
+                *(n for e in p.entities for n in (e.name, *e.aliases)),
+                *(n for a in p.affiliated for n in (a.name, *a.aliases)),
+            )
+            for w in fold(text).split()
+        }
+        v -= {w for w in lexicon.SPANISH_GENERIC if len(w) <= 3} - named
         self.vocabulary = {w for w in v if len(w) >= 2}
         self.segmenter = Segmenter(self.vocabulary)
 
