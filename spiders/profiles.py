@@ -113,7 +113,16 @@ class ProfilesSpider(ProfilePageSpider):
         if self.scan_id is None:
             self.skipped_reason = "needs a scan: candidates are read from this scan's sightings"
             return []
-        found = scan_candidates(self.config, self.scan_id, self.platforms)
+        # a known account a search of this scan also found is re-observed as a known account
+        # (by stable id where there is one), not looked up by the handle the search showed: on
+        # a platform re-observed by id, the selfcheck's "no account has this handle" leaves the
+        # verdict (renamed, or gone) to that re-observation
+        known = {(k.platform, k.url) for k in self.known()}
+        found = [
+            c
+            for c in scan_candidates(self.config, self.scan_id, self.platforms)
+            if (c.platform, c.url) not in known
+        ]
         rows = [
             PlannedQuery(self.name, c.url, c.platform, None, i, kind="profile")
             for i, c in enumerate(found)

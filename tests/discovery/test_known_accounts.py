@@ -257,6 +257,43 @@ def test_only_platforms_with_a_direct_channel(config, make_spider):
     )
 
 
+def test_a_known_account_a_search_also_found_is_asked_by_its_stable_id(
+    config, make_spider, monkeypatch
+):
+    """The selfcheck's known Bluesky account, deleted since, and still in a search engine's
+    index: the selfcheck's "no account has this handle" leaves the verdict to the
+    re-observation by DID (it may be a renamed account), so the search result must not turn
+    it into a lookup by handle that the selfcheck's answer then swallows (no request, no
+    ``not_found``, and the registry audit never hears it is gone)."""
+    import spiders.profiles as profiles
+    from crawler.db.readers import Candidate
+
+    k = _bsky(4)
+    spider = make_spider(ProfilesSpider, config, scan_id=2)
+    spider._known = {k.url: k}
+    spider._registry = []
+    spider._selfchecked = {("bluesky", k.handle), ("bluesky", k.url)}
+    spider._drift = {}
+    other = Candidate(2, "bluesky", "b.bsky.social", "https://bsky.app/profile/b.bsky.social")
+    monkeypatch.setattr(
+        profiles,
+        "scan_candidates",
+        lambda *a, **kw: [Candidate(1, "bluesky", k.handle, k.url), other],
+    )
+    rows = spider.planned()
+    assert sorted((r.query, r.kind) for r in rows) == [
+        (k.url, KNOWN),
+        (other.url, "profile"),
+    ]
+    pending = [(r, [r.query]) for r in rows if r.query == k.url]
+    (req,) = spider.all_requests(pending)
+    assert "getProfiles" in req.url and parse_qs(urlsplit(req.url).query)["actors"] == [
+        k.platform_id
+    ]
+    (dead,) = _items(respond(req, json_response, {"profiles": []}))
+    assert (dead.url, dead.page_state) == (k.url, "not_found")
+
+
 # --------------------------------------------------------------------------- the answers
 
 

@@ -106,6 +106,7 @@ DISTRICTS = {
     "tualatin-valley": None,  # no impersonator returns in its later.yaml
     "prairie-rivers": None,  # no impersonator returns in its later.yaml
     "harbor-city": None,  # no impersonator returns in its later.yaml
+    "peach-county": None,  # no impersonator returns in its later.yaml
 }
 _made: dict[str, TwoMonths] = {}  # per test process: each district is scanned once
 

@@ -392,6 +392,33 @@ DISTRICT_EXPECTED = {
             }
         ),
     ),
+    # Its district channel's registry row is a legacy /user/ URL and the channel's handle
+    # changed (the handle it was seen with before is the one the registry knew). Its deleted
+    # Bluesky account is the selfcheck's known account and still in the search index: the
+    # re-observation by DID says it is gone. Its account closed to the public is on Instagram,
+    # whose pages robots.txt closes: a search result does not show an account private
+    # (platforms.md), so that change is not observable by design and raises nothing.
+    "peach-county": Expected(
+        {
+            ("takeover-suspected", "tiktok", "clarkhornets_sc"),
+            ("handle-changed", "youtube", "peachcountyschools"),
+            ("dormant", "mastodon", "peachcoschools@mastodon.social"),
+            ("gone", "bluesky", "peachcoschools.bsky.social"),
+        },
+        {
+            ("instagram", "peachcoschools_sc"): False,
+            ("instagram", "clarkhornets"): True,
+            ("facebook", "peachcountyschoolssc"): False,
+        },
+        ("Clark Hornets", "Hornet Prize Drop", "DM to claim"),
+        ("peachcountyschoolssc", "https://www.youtube.com/@peachcoschoolssc"),
+        # its new Bluesky account, named in Spanish ("Escuela Primaria Esperanza"), opens no
+        # case in month 2: Esperanza Elementary is not swept in that incremental scan and its
+        # one best Bluesky term ("Esperanza Elementary School") does not find the Spanish name
+        # (README, "How a monthly scan saves work"); a full sweep finds it (alias "Escuela
+        # Esperanza") but matching holds it for review (0.73: "primaria" unexplained)
+        frozenset({("unregistered", "tiktok", "harmonhawks_ms")}),
+    ),
 }
 
 
@@ -415,7 +442,9 @@ def test_findings_hold_on_every_district(district_months):
     renamed = by_code["handle-changed"]
     assert renamed.before["handle"] == expected.handle[0]
     assert renamed.new_url == expected.handle[1]
-    assert renamed.after is not None and by_code["closed-to-public"].after is not None
+    assert renamed.after is not None
+    closed = [f for f in found if f.code == "closed-to-public"]
+    assert all(f.after is not None for f in closed)
     assert by_code["dormant"].after["last_post_at"] is not None
     assert by_code["dormant"].after["last_post_at"][:10] in by_code["dormant"].message
     _routine_changed(district_months, expected.routine)
