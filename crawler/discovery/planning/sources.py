@@ -295,8 +295,9 @@ def _api_terms(
         # between full sweeps an entity's best terms, each for its first page
         swept = [t for t in groups if inc.swept(t.key, source)]
         rows, cut = _api_terms(source, platform, swept, per_entity, _spread(limit, inc))
-        # an entity whose sweep is the next scan waits for it (a month at most)
-        rest = [t for t in groups if t not in swept and not inc.sweeps_next(t.key, source)]
+        # every other entity its best term, first page (these APIs have no date filter: an
+        # account made since the last scan is found now, not at the entity's next sweep)
+        rest = [t for t in groups if t not in swept]
         more, cut2 = _api_terms(source, platform, rest, ROTATION_TERMS, limit - len(rows))
         return unique(rows + [replace(r, fresh=True) for r in more]), cut + cut2
     terms = interleave([(t, t.search_terms()) for t in groups], per_entity)
