@@ -280,7 +280,7 @@ def plan_web_search(ctx: PlanContext) -> SourcePlan:
 # --------------------------------------------------------------------------- API searches
 
 
-ROTATION_TERMS = 1  # search terms of an entity between its full sweeps (first page only)
+ROTATION_TERMS = 2  # search terms of an entity between its full sweeps (first page only)
 
 
 def _api_terms(
