@@ -412,12 +412,14 @@ DISTRICT_EXPECTED = {
         },
         ("Clark Hornets", "Hornet Prize Drop", "DM to claim"),
         ("peachcountyschoolssc", "https://www.youtube.com/@peachcoschoolssc"),
-        # its new Bluesky account, named in Spanish ("Escuela Primaria Esperanza"), opens no
-        # case in month 2: Esperanza Elementary is not swept in that incremental scan and its
-        # one best Bluesky term ("Esperanza Elementary School") does not find the Spanish name
-        # (README, "How a monthly scan saves work"); a full sweep finds it (alias "Escuela
-        # Esperanza") but matching holds it for review (0.73: "primaria" unexplained)
-        frozenset({("unregistered", "tiktok", "harmonhawks_ms")}),
+        # its new Bluesky account is named in Spanish ("Escuela Primaria Esperanza"): found
+        # between sweeps by the school's second-best Bluesky term
+        frozenset(
+            {
+                ("unregistered", "tiktok", "harmonhawks_ms"),
+                ("unregistered", "bluesky", "escuelaesperanza.bsky.social"),
+            }
+        ),
     ),
 }
 
