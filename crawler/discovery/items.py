@@ -164,6 +164,9 @@ class QueryCoverage:
     results: int = 0
     pending: int = 0
     in_flight: int = 0  # sightings yielded but not yet stored or dropped
+    # a request of it was made, answered, failed or refused in this crawl (not only sightings
+    # with its name: a resumed crawl's followed pages name a seed the first run finished)
+    asked: bool = False
 
     @property
     def final(self) -> bool:
@@ -175,7 +178,10 @@ class CoverageBook:
 
     A query may take several requests (result pages, follow-up lookups): it is ``done``
     when the last one finished and none failed. Whatever is still open when the spider
-    closes becomes ``failed`` with the close reason: a coverage gap the summary reports.
+    closes becomes ``failed`` with the close reason: a coverage gap the summary reports —
+    unless no request of it was made in this crawl: sightings that only name their query
+    (a page followed from a seed, restored from the job folder of a cleanly stopped crawl
+    whose seed was done then) neither open it nor make it a gap.
     """
 
     def __init__(self, source: str) -> None:
@@ -195,6 +201,7 @@ class CoverageBook:
     def begin(self, query: str, requests: int = 1) -> None:
         """``requests`` more requests are now under way for ``query``."""
         entry = self._entry(query)
+        entry.asked = True
         entry.pending += requests
         if entry.status in ("pending", "done"):
             entry.status = "running"
@@ -202,6 +209,7 @@ class CoverageBook:
     def finish(self, query: str) -> None:
         """One request of ``query`` completed."""
         entry = self._entry(query)
+        entry.asked = True
         entry.pending = max(entry.pending - 1, 0)
         # "pending": a request restored from the job folder of an interrupted crawl
         if entry.pending == 0 and entry.status in ("running", "pending"):
@@ -210,6 +218,7 @@ class CoverageBook:
 
     def fail(self, query: str, error: str) -> None:
         entry = self._entry(query)
+        entry.asked = True
         entry.pending = max(entry.pending - 1, 0)
         if entry.status != "failed":
             entry.status, entry.error = "failed", error[:1000]
@@ -218,6 +227,7 @@ class CoverageBook:
     def skip(self, query: str, reason: str, *, ended: bool = False) -> None:
         """Record that ``query`` was not (fully) asked; ``ended``: one of its requests was refused."""
         entry = self._entry(query)
+        entry.asked = True
         if ended:
             entry.pending = max(entry.pending - 1, 0)
         if not entry.final:
@@ -243,7 +253,7 @@ class CoverageBook:
 
     def close(self, reason: str) -> None:
         for entry in self.entries.values():
-            if not entry.final:
+            if entry.asked and not entry.final:
                 entry.status, entry.error = "failed", f"not finished: crawl ended ({reason})"
                 self._mark(entry)
 

@@ -260,6 +260,32 @@ def test_unfinished_queries_are_gaps(store_env):
     }
 
 
+def test_sightings_of_a_query_not_asked_in_this_crawl_leave_its_row_alone(store_env):
+    """A resumed crawl's followed page (restored from the job folder) names its seed, which the
+    first run finished: its sightings are stored, the seed's ``done`` row is not made a gap."""
+    config, crawler, canon, store, scan_id = store_env
+    with transaction(config.database_url) as s:
+        s.add(ScanQuery(scan_id=scan_id, source="t", query="seed", status="done", results=1))
+    book = crawler.spider.coverage
+    book.emitted("seed")
+    feed(
+        canon,
+        store,
+        AccountSighting(
+            url="https://instagram.com/SheyenneHoops",
+            source="t",
+            query="seed",
+            source_url="https://district.example/athletics",
+        ),
+    )
+    store.close_spider()
+    with transaction(config.database_url) as s:
+        rows = {r.query: (r.status, r.error) for r in s.scalars(select(ScanQuery))}
+        sightings = s.scalars(select(Sighting.query)).all()
+    assert rows == {"seed": ("done", None)}
+    assert sightings == ["seed"]
+
+
 def test_coverage_of_more_queries_than_one_select_reads(store_env):
     """A handle probe closes thousands of queries at once: the rows are read in chunks,
     inserted once and updated later."""

@@ -226,7 +226,9 @@ def test_playwright_starts_with_the_first_request_that_needs_the_browser(tmp_pat
 @pytest.mark.slow
 def test_a_crawl_stopped_cleanly_resumes_from_its_held_queues(sample_world, tmp_path: Path):
     """SIGINT (Scrapyd's cancel, Ctrl-C): Scrapy stops cleanly, the queues write what they
-    hold into the job folder, and the next run takes it from there: every query done once."""
+    hold into the job folder, and the next run takes it from there: every query done once.
+    district_site too: the pages it follows from a seed (held in the queues) name the seed,
+    which the first run finished; their sightings must not reopen it as a gap."""
     import os
     import signal
     from typing import Any
@@ -239,7 +241,7 @@ def test_a_crawl_stopped_cleanly_resumes_from_its_held_queues(sample_world, tmp_
     from tests.discovery.test_crawl import prepare
 
     config, scan_id = prepare(sample_world, tmp_path)
-    sources = ["bluesky", "mastodon"]
+    sources = ["bluesky", "mastodon", "district_site"]
     state: dict[str, Any] = {}
 
     def interrupt(event: dict[str, Any]) -> None:
