@@ -455,19 +455,13 @@ def _increment(
     """How incremental this scan is: the window, the entities it sweeps in full (``"*"``:
     every one) and what the rotation deferred per source (README, "How a monthly scan saves
     work"). The crawl's spiders derive the same from the same history."""
-    from crawler.db.increments import ALL_SWEPT, scan_history
+    from crawler.db.increments import ALL_SWEPT
     from crawler.discovery.planner import plan
-    from crawler.discovery.planning.increment import from_history
+    from crawler.discovery.planning.increment import scan_increment
 
     if options.kind != ScanKind.SCAN or options.entity or options.name:
         return {"mode": "full", "swept": ALL_SWEPT}
-    b = config.budget
-    inc = from_history(
-        scan_history(config, scan_id),
-        months=b.full_sweep_months,
-        margin_days=b.freshness_margin_days,
-        full=options.full,
-    )
+    inc = scan_increment(config, scan_id, full=options.full)
     if not inc.incremental:
         return {"mode": "full", "swept": ALL_SWEPT, "index": inc.index}
     keys = [profile.district.key, *(e.key for e in profile.entities)]
@@ -837,22 +831,16 @@ def district_quota(
     YouTube units, a scan's Brave requests): a scan never asks more than those."""
     from dataclasses import replace
 
-    from crawler.db.increments import scan_history
     from crawler.db.store import current_profile
     from crawler.discovery.planner import plan
-    from crawler.discovery.planning.increment import from_history
+    from crawler.discovery.planning.increment import scan_increment
 
     one = replace(config, district=key)
     factory = session_factory(one.database_url, key)
     with factory.begin() as s:
         profile = current_profile(s)
     b = one.budget
-    inc = from_history(
-        scan_history(one, None),
-        months=b.full_sweep_months,
-        margin_days=b.freshness_margin_days,
-        full=full,
-    )
+    inc = scan_increment(one, None, full=full)
     cost = plan_cost(plan(profile, one, sources=sources, platforms=platforms, increment=inc), one)
     brave = (
         0

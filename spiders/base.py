@@ -37,7 +37,7 @@ from crawler.discovery.items import (
     safe_url,
 )
 from crawler.discovery.planner import PlannedQuery, plan, skip_reason
-from crawler.discovery.planning.increment import FULL, Increment, from_history
+from crawler.discovery.planning.increment import FULL, Increment, scan_increment
 from crawler.district.profile import DistrictProfile
 from crawler.platforms import ProfileRecord, canonicalise
 
@@ -119,14 +119,7 @@ class ScoutSpider(scrapy.Spider):
             return cached
         inc = FULL
         if self.scan_id is not None and not self.search:
-            from crawler.db.increments import scan_history
-
-            b = self.config.budget
-            inc = from_history(
-                scan_history(self.config, self.scan_id),
-                months=b.full_sweep_months,
-                margin_days=b.freshness_margin_days,
-            )
+            inc = scan_increment(self.config, self.scan_id)
         self._increment: Increment = inc
         return inc
 

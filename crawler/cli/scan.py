@@ -134,26 +134,15 @@ def register(app: typer.Typer, registry_app: typer.Typer) -> None:
             typer.echo(quota_schedule(STATE.config, full).as_text())
             return
         if dry_run:
-            from crawler.db.increments import scan_history
             from crawler.db.quota import read_usage
             from crawler.discovery.planner import plan
-            from crawler.discovery.planning.increment import FULL, from_history
+            from crawler.discovery.planning.increment import FULL, scan_increment
             from crawler.scan import plan_cost
 
             with STATE.session() as s:
                 profile = current_profile(s)
                 usage = read_usage(s, STATE.config)  # what the API quotas have left this period
-            b = STATE.config.budget
-            increment = (
-                FULL
-                if entity
-                else from_history(
-                    scan_history(STATE.config, None),
-                    months=b.full_sweep_months,
-                    margin_days=b.freshness_margin_days,
-                    full=full,
-                )
-            )
+            increment = FULL if entity else scan_increment(STATE.config, None, full=full)
             the_plan = plan(
                 profile,
                 STATE.config,

@@ -287,6 +287,6 @@ def test_a_schools_acronym_skips_the_little_words_and_its_core_has_no_hole():
     assert core_name("Kestrel Academy of Science and Technology", p) == "Kestrel"
     assert core_name("School of the Arts", p) == "Arts"
     kast = handle_parts(p, p.entity("kast"))
-    assert kast.abbr[0] == "kast" and kast.name == ["kestrel"]
+    assert kast.abbr[0] == "kast" and kast.name == ("kestrel",)
     assert "kastfalcons" in [c.handle for c in candidates(kast)][:6]
     assert handle_parts(p, p.entity("mlk")).abbr[0] == "mlkms"

@@ -116,12 +116,12 @@ def test_no_spider_callback_is_a_generator_returning_a_value():
 
 def test_candidates_are_computed_once_and_handed_out_as_copies():
     parts = Parts(
-        name=["sheyenne"],
-        full=["sheyennehighschool"],
-        abbr=["shs"],
-        mascot=["mustangs", "mustang"],
-        acts=[["volleyball", "vball", "vb"]],
-        level=["hs"],
+        name=("sheyenne",),
+        full=("sheyennehighschool",),
+        abbr=("shs",),
+        mascot=("mustangs", "mustang"),
+        acts=(("volleyball", "vball", "vb"),),
+        level=("hs",),
     )
     first = candidates(parts)
     first.clear()

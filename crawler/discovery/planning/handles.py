@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 from crawler.discovery.planning.text import core_name, fold, slug
@@ -133,16 +133,17 @@ class HandleStyle:
         return bonus
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Parts:
-    """The words a candidate is made of, per role, each list best first."""
+    """The words a candidate is made of, per role, each best first (a value: the candidates of
+    the same parts are computed once per process, :func:`candidates`)."""
 
-    name: list[str] = field(default_factory=list)  # the distinctive part: sheyenne
-    full: list[str] = field(default_factory=list)  # whole names and aliases: sheyennehighschool
-    abbr: list[str] = field(default_factory=list)
-    mascot: list[str] = field(default_factory=list)
-    acts: list[list[str]] = field(default_factory=list)  # per activity: its forms, slug first
-    level: list[str] = field(default_factory=list)
+    name: tuple[str, ...] = ()  # the distinctive part: sheyenne
+    full: tuple[str, ...] = ()  # whole names and aliases: sheyennehighschool
+    abbr: tuple[str, ...] = ()
+    mascot: tuple[str, ...] = ()
+    acts: tuple[tuple[str, ...], ...] = ()  # per activity: its forms, slug first
+    level: tuple[str, ...] = ()
     team: bool = False  # a team or program of a school: only activity patterns
 
 
@@ -206,18 +207,18 @@ def entity_parts(
     # the shortest name first: people type ``lincoln``, not ``abrahamlincoln``
     names = sorted(dict.fromkeys(slug(n) for n in [base, *short_names]), key=len)
     return Parts(
-        name=[n for n in names if n and n not in m],
-        full=list(dict.fromkeys(full)),
-        abbr=abbr,
-        mascot=m,
-        acts=[activity_forms(a) for a in ent.activities],
-        level=[level] if level else [],
+        name=tuple(n for n in names if n and n not in m),
+        full=tuple(dict.fromkeys(full)),
+        abbr=tuple(abbr),
+        mascot=tuple(m),
+        acts=tuple(tuple(activity_forms(a)) for a in ent.activities),
+        level=(level,) if level else (),
         team=team,
     )
 
 
 def _choices(
-    role: str, parts: Parts, act: list[str], style: HandleStyle
+    role: str, parts: Parts, act: Sequence[str], style: HandleStyle
 ) -> list[tuple[str, float]]:
     """The words a role may take, each with its cost (later forms cost a little more; the
     forms the district's registered handles use come first)."""
@@ -240,7 +241,7 @@ def _choices(
 
 
 def _expand(
-    roles: tuple[str, ...], parts: Parts, act: list[str], style: HandleStyle | None = None
+    roles: tuple[str, ...], parts: Parts, act: Sequence[str], style: HandleStyle | None = None
 ) -> list[tuple[list[str], float]]:
     style = style or HandleStyle()
     out: list[tuple[list[str], float]] = [([], 0.0)]
@@ -270,7 +271,7 @@ SEPARATOR_SPACING = 1.0  # places between one separator form and the next
 
 
 def _form_cost(
-    roles: tuple[str, ...], words: list[str], parts: Parts, act: list[str], style: HandleStyle
+    roles: tuple[str, ...], words: list[str], parts: Parts, act: Sequence[str], style: HandleStyle
 ) -> float:
     """Extra cost of a candidate's forms that the district's habits do not use."""
     cost = 0.0
@@ -294,7 +295,7 @@ def _pattern_candidates(pattern: str, parts: Parts, style: HandleStyle) -> Itera
         )
     ):
         rank -= NAME_BONUS  # the entity's own name is made this way: its short forms too
-    for act in parts.acts if "act" in roles else [[]]:
+    for act in parts.acts if "act" in roles else [()]:
         for words, cost in _expand(roles, parts, act, style):
             cost += _form_cost(roles, words, parts, act, style)
             for sep in SEPARATORS if len(words) > 1 else ("",):
@@ -326,35 +327,11 @@ def candidates(parts: Parts, style: HandleStyle | None = None) -> list[Candidate
 
     Computed once per process for the same parts and style: every source of a crawl plans
     with the same district (one process runs them all)."""
-    key = (
-        tuple(parts.name),
-        tuple(parts.full),
-        tuple(parts.abbr),
-        tuple(parts.mascot),
-        tuple(map(tuple, parts.acts)),
-        tuple(parts.level),
-        parts.team,
-    )
-    return list(_candidates(key, style or HandleStyle()))
-
-
-PartsKey = tuple[
-    tuple[str, ...],
-    tuple[str, ...],
-    tuple[str, ...],
-    tuple[str, ...],
-    tuple[tuple[str, ...], ...],
-    tuple[str, ...],
-    bool,
-]
+    return list(_candidates(parts, style or HandleStyle()))
 
 
 @lru_cache(maxsize=512)  # one district's entities take about a hundred (some 3 MB)
-def _candidates(key: PartsKey, style: HandleStyle) -> tuple[Candidate, ...]:
-    name, full, abbr, mascot, acts, level, team = key
-    parts = Parts(
-        list(name), list(full), list(abbr), list(mascot), [list(a) for a in acts], list(level), team
-    )
+def _candidates(parts: Parts, style: HandleStyle) -> tuple[Candidate, ...]:
     return tuple(_ranked_candidates(parts, style))
 
 
@@ -449,12 +426,12 @@ def candidate_groups(parts: Parts, style: HandleStyle | None = None) -> list[lis
     budget shared round-robin reaches every activity. A team or program is one group."""
     if parts.team or len(parts.acts) <= 1:
         return [candidates(parts, style)]
-    groups = [candidates(replace(parts, acts=[]), style)]
+    groups = [candidates(replace(parts, acts=()), style)]
     seen = {c.handle for c in groups[0]}
     for act in parts.acts:
         group = [
             c
-            for c in candidates(replace(parts, acts=[act], team=True), style)
+            for c in candidates(replace(parts, acts=(act,), team=True), style)
             if c.pattern != "full" and c.handle not in seen
         ]
         seen.update(c.handle for c in group)

@@ -18,6 +18,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from crawler.config import Config
 
 SEARXNG_RANGES = (("day", 1), ("week", 7), ("month", 31), ("year", 365))
 BRAVE_RANGES = (("pd", 1), ("pw", 7), ("pm", 31), ("py", 365))
@@ -152,4 +156,19 @@ def from_history(
         recent=frozenset(history.recent),
         last_swept=last,
         all_swept=history.all_swept,
+    )
+
+
+def scan_increment(config: Config, scan_id: int | None, *, full: bool = False) -> Increment:
+    """The :class:`Increment` of scan ``scan_id`` (None: the next scan) of ``config``'s
+    district, from its history and its ``[budget]`` (``full_sweep_months``,
+    ``freshness_margin_days``)."""
+    from crawler.db.increments import scan_history
+
+    b = config.budget
+    return from_history(
+        scan_history(config, scan_id),
+        months=b.full_sweep_months,
+        margin_days=b.freshness_margin_days,
+        full=full,
     )

@@ -606,6 +606,15 @@ def _cap_unswept(
     return out
 
 
+def _answered(
+    r: PlannedQuery, on_file: frozenset[tuple[str, str]], instances: Sequence[str] = ()
+) -> bool:
+    """Whether candidate handle ``r`` has an answer in ``on_file`` (on every Mastodon
+    instance it is looked up on)."""
+    names = [f"{r.query.lower()}@{i}" for i in instances] or [r.query.lower()]
+    return r.kind == "handle" and all((r.platform or "", n) in on_file for n in names)
+
+
 def _keep_answered(
     rows: list[PlannedQuery],
     inc: Increment,
@@ -624,9 +633,7 @@ def _keep_answered(
     out: list[PlannedQuery] = []
     deferred: dict[str, int] = {}
     for r in rows:
-        names = [f"{r.query.lower()}@{i}" for i in instances] or [r.query.lower()]
-        answered = r.kind == "handle" and all((r.platform or "", n) in on_file for n in names)
-        if answered and not inc.swept(r.entity_key, source):
+        if _answered(r, on_file, instances) and not inc.swept(r.entity_key, source):
             key = r.entity_key or ""
             deferred[key] = deferred.get(key, 0) + 1
             continue
@@ -648,8 +655,7 @@ def _hold_recent(
         return rows
     out = []
     for r in rows:
-        names = [f"{r.query.lower()}@{i}" for i in instances] or [r.query.lower()]
-        if r.kind == "handle" and all((r.platform or "", n) in inc.recent for n in names):
+        if _answered(r, inc.recent, instances):
             key = r.entity_key or ""
             deferred[key] = deferred.get(key, 0) + 1
             continue
