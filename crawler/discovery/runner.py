@@ -22,6 +22,7 @@ source comes from the table of sources (:data:`crawler.vocab.SOURCES`).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import pickle
@@ -162,6 +163,12 @@ class CrawlJob:
         return out
 
 
+def stopped_by_signal(crawler: Any) -> bool:
+    """True when a crawl closed because the process was asked to stop (Scrapy's "shutdown")."""
+    stats = getattr(crawler, "stats", None)
+    return stats is not None and stats.get_value("finish_reason") == "shutdown"
+
+
 def crawl_in_this_process(config: Config, job: CrawlJob) -> None:
     """Run the sources here (once per process: the reactor cannot restart). Used by the child."""
     from scrapy.settings import Settings
@@ -226,9 +233,12 @@ def crawl_in_this_process(config: Config, job: CrawlJob) -> None:
                     yield defer.DeferredList(
                         [process.crawl(c, **kwargs) for c in phase], consumeErrors=True
                     )
+                    if any(stopped_by_signal(c) for c in phase):
+                        break  # SIGINT/SIGTERM: later phases wait for the resume
         finally:
             ProgressExtension.emit({"event": "done"})
-            if reactor.running:
+            # Scrapy's own shutdown may have stopped the reactor already (ReactorNotRunning)
+            with contextlib.suppress(RuntimeError):
                 reactor.stop()  # type: ignore[misc]
 
     reactor.callWhenRunning(run_phases)

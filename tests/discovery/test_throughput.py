@@ -254,6 +254,8 @@ def test_a_crawl_stopped_cleanly_resumes_from_its_held_queues(sample_world, tmp_
     jobs = tmp_path / "jobs"
     first = run_crawl(config, scan_id=scan_id, sources=sources, job_dir=jobs, on_progress=interrupt)
     assert first.ok, first.error  # a clean stop
+    assert first.log_path is not None
+    assert "ReactorNotRunning" not in first.log_path.read_text()  # one stop, not two
     # what Scrapy writes at a clean stop; the requests the queues held then (how many depends
     # on the moment) are in files beside it
     assert all((jobs / source / "requests.queue" / "active.json").exists() for source in sources)
