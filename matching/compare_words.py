@@ -56,7 +56,7 @@ def affiliated_words(
     Not a word of the matched entity's own name (``own``): the district's 'Family & Parent
     Center' or 'Alumni Relations' office is no parent group or alumni association."""
     for w in f.name_text.split():
-        if w in lexicon.AFFILIATED_WORDS and w not in own:
+        if w in lexicon.AFFILIATED_WORDS and w not in own and not own_gloss(w, own):
             return w, lexicon.AFFILIATED_WORDS[w]
     bio = " ".join(f.bio)
     for phrase, kind in lexicon.AFFILIATED_PHRASES.items():
@@ -68,6 +68,34 @@ def affiliated_words(
     if m and int(m.group(1)) < current_year():
         return f"class of {m.group(1)}", "alumni"
     return None
+
+
+def own_gloss(word: str, own: frozenset[str] | set[str]) -> bool:
+    """The English word ``word`` stands for is a word of the entity's own name: 'padres' of the
+    district's 'Parent Center' ('Centro de Padres')."""
+    return any(g in own for g in lexicon.AFFILIATED_GLOSSES.get(word, ()))
+
+
+_AFFILIATIONS = "|".join(lexicon.UNION_AFFILIATIONS)
+_UNION_LOCAL = re.compile(
+    rf"\b(?:(?:{_AFFILIATIONS}) local \d+|local \d+ (?:of (?:the )?)?(?:{_AFFILIATIONS}))\b"
+)
+
+
+def union_words(f: Features, own: frozenset[str] | set[str] = frozenset()) -> str | None:
+    """What says the account is a union of the district's teachers or staff ('Education
+    Association', 'Federation of Teachers', 'AFT Local 1822', 'representing the teachers of'), as
+    written (folded); not a phrase made of the matched entity's own words."""
+    bio = " ".join(f.bio)
+    for phrases, text in (
+        (lexicon.UNION_NAME_PHRASES, f.name_text),
+        (lexicon.UNION_BIO_PHRASES, bio),
+    ):
+        for phrase in phrases:
+            if f.has_phrase(phrase, text) and not set(phrase.split()) <= own:
+                return phrase
+    m = _UNION_LOCAL.search(f.name_text) or _UNION_LOCAL.search(bio)
+    return m.group(0) if m else None
 
 
 _NOT_A = re.compile(

@@ -10,14 +10,17 @@ certain to the least:
 2. ``fan``: a fan, parody or commentary account that does not also claim to be official
    (unrelated);
 3. ``impersonation``: a near copy of a registered handle or name on the same platform;
-4. ``not_district``: it names a not-district lookalike better than any entity (unrelated);
-5. ``affiliated``: it names an affiliated organisation, or uses their words (booster, PTO…)
+4. ``union``: it says it is a union of the district's teachers or staff ('Education
+   Association', 'Federation of Teachers', 'AFT Local 1822', 'representing the teachers of'):
+   unrelated, whatever ties it to the district (it names the district it bargains with);
+5. ``not_district``: it names a not-district lookalike better than any entity (unrelated);
+6. ``affiliated``: it names an affiliated organisation, or uses their words (booster, PTO…)
    about one of the district's schools;
-6. ``namesake``: its name or bio describe another kind of organisation (a company, a youth club,
+7. ``namesake``: its name or bio describe another kind of organisation (a company, a youth club,
    a college, a pro team, a venue, the city) and nothing ties it to the district (unrelated;
    review when only a registered account's handle on another platform ties it);
-7. ``business``: its bio sells something, and only its name ties it to the district (review);
-8. ``weighed``: the weights of all other levels are added to ``prior`` and turned into a
+8. ``business``: its bio sells something, and only its name ties it to the district (review);
+9. ``weighed``: the weights of all other levels are added to ``prior`` and turned into a
    confidence: unregistered (a case), review, or unrelated. An account that only shares the
    district's place (``place_only``) or disowns it (``disclaimer``) is at most review.
 
@@ -36,7 +39,13 @@ from matching import lexicon
 from matching.compare import EntityMatch, named_match
 from matching.compare_levels import Comparison
 from matching.compare_registry import RegistryComparison
-from matching.compare_words import affiliated_words, community_word, disclaimer, fan_levels
+from matching.compare_words import (
+    affiliated_words,
+    community_word,
+    disclaimer,
+    fan_levels,
+    union_words,
+)
 from matching.features import LINK_SOURCES, Features
 from matching.namesake import bio_names_school, identity_word, other_kind
 from matching.reference import Reference
@@ -231,6 +240,24 @@ def _impersonation(e: Evidence) -> Result | None:
     )
 
 
+def _union(e: Evidence) -> Result | None:
+    """A union of the district's teachers or staff: it names the district (whom it bargains
+    with) by nature, so no tie to the district makes it the district's."""
+    own = e.best.record.tokens if e.best is not None else set()
+    said = union_words(e.f, own)
+    if said is None:
+        return None
+    lv = Level(
+        "union",
+        f"'{said}': a union of the district's teachers or staff, a separate organisation "
+        "that bargains with the district: not the district",
+        0.0,
+    )
+    return Result(
+        Classification.UNRELATED, None, e.s.union_confidence, (lv, *e.levels), entity_score=e.score
+    )
+
+
 def _not_district(e: Evidence) -> Result | None:
     ref = e.ref
     assert ref.not_district_index is not None
@@ -374,6 +401,7 @@ CASCADE: tuple[Rule, ...] = (
     Rule("registered", "same URL, platform id or handle as a registry entry", _registered),
     Rule("fan", "a fan, parody or commentary account, not claiming to be official", _fan),
     Rule("impersonation", "a near copy of a registered handle or name", _impersonation),
+    Rule("union", "a union of the district's teachers or staff", _union),
     Rule("not_district", "names a lookalike that is not the district", _not_district),
     Rule("affiliated", "names an affiliated organisation, or uses its words", _affiliated),
     Rule("namesake", "describes another kind of organisation, nothing ties it", _namesake),

@@ -159,6 +159,9 @@ AFFILIATED_WORDS: dict[str, str] = {
     "parent": "parent_group",
     "moms": "parent_group",
     "dads": "parent_group",
+    # Spanish: 'Padres de ...', 'Padres de Familia de ...' are parents, as 'Parents of ...'
+    # (not 'familias': the district's own 'Centro de Familias' says it too)
+    "padres": "parent_group",
     "alumni": "alumni",
     "alum": "alumni",
     "alumnae": "alumni",
@@ -176,6 +179,46 @@ AFFILIATED_PHRASES: dict[str, str] = {
     "parent teacher": "pto",
     "class of": "alumni",
 }
+# The English word an affiliated word of another language stands for: the district's own
+# 'Family & Parent Center / Centro de Padres' says 'parent', so its 'padres' is its own word too.
+AFFILIATED_GLOSSES: dict[str, tuple[str, ...]] = {"padres": ("parent", "parents")}
+# A union of the district's teachers or staff (an NEA local '<District> Education Association',
+# an AFT local '<X> Federation of Teachers', a 'Teachers Union', a classified employees'
+# chapter): a separate organisation that bargains with the district. Its name and bio name the
+# district by nature, yet it is neither the district nor affiliated with it (unrelated).
+UNION_NAME_PHRASES = (
+    "education association",
+    "teachers association",
+    "teachers union",
+    "teachers federation",
+    "federation of teachers",
+    "union of teachers",
+    "educators union",
+    "employees association",
+    "employees union",
+    "support professionals",
+    "labor union",
+    "labour union",
+)
+UNION_BIO_PHRASES = (
+    *UNION_NAME_PHRASES,
+    "representing the teachers",
+    "representing the educators",
+    "representing the employees",
+    "representing the classified",
+    "representing the licensed",
+    "representing the certified",
+    "representing teachers",
+    "representing educators",
+    "representing employees",
+    "the local of",
+    "local affiliate of",
+    "collective bargaining",
+    "bargaining unit",
+    "american federation of teachers",
+)
+# The affiliations a union's local number goes with ('AFT Local 1822', 'Local 1822 of the AFT').
+UNION_AFFILIATIONS = ("aft", "nea", "seiu", "afscme", "afl cio", "teamsters", "union")
 # Community groups that share a town's name but are not the schools (youth leagues, clubs).
 COMMUNITY_WORDS = frozenset(
     "youth league travel amateur aau rec recreation city police library church".split()

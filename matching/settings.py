@@ -114,6 +114,8 @@ class MatchSettings:
     fan_confidence: float = 0.9
     """A fan, parody or commentary account that does not claim to be official: unrelated."""
     impersonation_confidence: float = 0.95
+    union_confidence: float = 0.9
+    """It says it is a union of the district's teachers or staff: unrelated."""
     not_district_confidence: float = 0.95
     """It names a not-district lookalike better than any entity: unrelated."""
     affiliated_org_confidence: float = 0.95
@@ -164,6 +166,7 @@ class MatchSettings:
             "registered_confidence",
             "fan_confidence",
             "impersonation_confidence",
+            "union_confidence",
             "not_district_confidence",
             "affiliated_org_confidence",
             "affiliated_words_confidence",

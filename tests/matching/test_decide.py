@@ -13,6 +13,7 @@ def test_the_cascade_runs_from_the_most_certain_rule_to_the_weights() -> None:
         "registered",
         "fan",
         "impersonation",
+        "union",
         "not_district",
         "affiliated",
         "namesake",
