@@ -107,6 +107,8 @@ DISTRICTS = {
     "prairie-rivers": None,  # no impersonator returns in its later.yaml
     "harbor-city": None,  # no impersonator returns in its later.yaml
     "peach-county": None,  # no impersonator returns in its later.yaml
+    "lake-country": None,  # no impersonator returns in its later.yaml
+    "sierra-vista-ca": None,  # no impersonator returns in its later.yaml
 }
 _made: dict[str, TwoMonths] = {}  # per test process: each district is scanned once
 

@@ -421,6 +421,50 @@ DISTRICT_EXPECTED = {
             }
         ),
     ),
+    # the band's Instagram going private is unobservable (robots.txt closes Instagram)
+    "lake-country": Expected(
+        {
+            ("takeover-suspected", "youtube", "icebreakers8821"),
+            # its registry row is the legacy /user/isd2781schools, the name the channel takes
+            ("handle-changed", "youtube", "isd2781schools"),
+            ("dormant", "mastodon", "district2781@mastodon.social"),
+            ("gone", "bluesky", "isd2781.org"),
+        },
+        {
+            ("instagram", "isd2781"): False,
+            ("instagram", "lindahl.lumberjacks"): True,
+            ("facebook", "brekkelindahlschools"): False,
+        },
+        ("Ice Breakers Robotics FRC 8821", "Ice Rewards Live", "crypto"),
+        ("brekkelindahlschools", "https://www.youtube.com/@isd2781schools"),
+        frozenset(
+            {
+                ("unregistered", "tiktok", "lindahlmiddlejacks"),
+                ("unregistered", "bluesky", "brekkelakershockey.bsky.social"),
+            }
+        ),
+    ),
+    # the Bluesky account renamed keeps its DID: a handle change, never a case
+    "sierra-vista-ca": Expected(
+        {
+            ("takeover-suspected", "tiktok", "sierravistaunified"),
+            ("handle-changed", "bluesky", "ochoarockets.bsky.social"),
+            ("dormant", "mastodon", "svusdnoticias@mastodon.social"),
+            ("gone", "tiktok", "mesagrandecondors"),
+        },
+        {
+            ("instagram", "sierravistaunified"): False,
+            ("instagram", "svpoly"): True,
+        },
+        ("Sierra Vista Unified", "SV Cash Drop", "giveaway"),
+        ("ochoarockets.bsky.social", "https://bsky.app/profile/ochoastemacademy.bsky.social"),
+        frozenset(
+            {
+                ("unregistered", "instagram", "arroyosecofalcons"),
+                ("unregistered", "tiktok", "chaveztitanscheer"),
+            }
+        ),
+    ),
 }
 
 
