@@ -70,6 +70,19 @@ def affiliated_words(
     return None
 
 
+def student_class(f: Features) -> str | None:
+    """A class of students still at school, as its account's name says ('BHS Class of 2027'):
+    run by its class officers, its sponsor, parents or the students themselves, not clearly
+    the school's. A past class is its alumni (:func:`affiliated_words`). Not when it says it is
+    a school program of that class (its student council, with a staff adviser): the school's."""
+    m = _CLASS_OF.search(f.name_text)
+    if any(f.has_phrase(p) for p in lexicon.SCHOOL_ONLY_PROGRAMS):
+        return None
+    if m and int(m.group(1)) >= current_year():
+        return f"class of {m.group(1)}"
+    return None
+
+
 def own_gloss(word: str, own: frozenset[str] | set[str]) -> bool:
     """The English word ``word`` stands for is a word of the entity's own name: 'padres' of the
     district's 'Parent Center' ('Centro de Padres')."""

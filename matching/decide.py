@@ -22,7 +22,9 @@ certain to the least:
 8. ``business``: its bio sells something, and only its name ties it to the district (review);
 9. ``weighed``: the weights of all other levels are added to ``prior`` and turned into a
    confidence: unregistered (a case), review, or unrelated. An account that only shares the
-   district's place (``place_only``) or disowns it (``disclaimer``) is at most review.
+   district's place (``place_only``), disowns it (``disclaimer``), is a class of students
+   still at school ('Class of 2027': ``student_class``) or may be a registered page under its
+   numeric id (``maybe_registered``) is at most review.
 
 Every number used here is a field of :class:`~matching.settings.MatchSettings`.
 """
@@ -44,10 +46,11 @@ from matching.compare_words import (
     community_word,
     disclaimer,
     fan_levels,
+    student_class,
     union_words,
 )
 from matching.features import LINK_SOURCES, Features
-from matching.namesake import bio_names_school, identity_word, other_kind
+from matching.namesake import bio_names_school, identity_word, organisation_name, other_kind
 from matching.reference import Reference
 from matching.settings import MatchSettings
 from matching.types import Level, Record, Result
@@ -61,6 +64,16 @@ OWN = frozenset({"mascot", "bio_names"})
 ELSEWHERE = frozenset({"other_place", "mascot_conflict"})
 
 
+@dataclass(frozen=True, slots=True)
+class Peer:
+    """An account with the same handle on another platform, confidently the entity's."""
+
+    platform: str
+    handle: str
+    entity: str
+    classification: str
+
+
 @dataclass
 class Evidence:
     """What step 3 found about one account; each piece is computed once, when a rule asks."""
@@ -71,6 +84,9 @@ class Evidence:
     best: EntityMatch | None
     registry: RegistryComparison
     comparisons: Sequence[Comparison]
+    peer: Peer | None = None
+    """An account of the same scan with the same handle on another platform, matched to the
+    entity this one names (set by :func:`assess_scan`)."""
 
     @property
     def score(self) -> float:
@@ -129,7 +145,14 @@ class Evidence:
         """What else it says it is (a company, a youth club…), when nothing ties it to the district
         and its bio does not name the school. A handle that a registered account uses on another
         platform does not settle it: the handle is the name they share ('wright-aviators')."""
-        if self.codes & TIES or self.same_account():
+        if self.same_account():
+            return None
+        org = organisation_name(self.f, self.best, self.ref)
+        if org is not None and not self.codes & LINKED:
+            # '<District> Fire Company': it shares the district's name and place, and says it
+            # is another organisation; only a link from the district's site still ties it
+            return org
+        if self.codes & TIES:
             return None
         if bio_names_school(self.f, self.best, self.ref):
             return None
@@ -167,6 +190,24 @@ class Evidence:
             f"shares only the place with '{m.form}': no name, mascot or level of "
             f"{m.record.label}, no link to the district",
             self.s.w_place_only,
+        )
+
+    def page_of_unknown_id(self, entity: str | None) -> RegistryRow | None:
+        """A page known only by its numeric id ('profile.php?id=...') whose entity already has a
+        registered page on the same platform under a name, with no id on record: it may be that
+        very page under its id (a page has both, and the registry knows only its name). Not when
+        every registered page of the entity there has an id: then this one is another page."""
+        c = self.f.candidate
+        if entity is None or not c.handle.lstrip("@").isdigit():
+            return None
+        rows = {
+            id(r): r
+            for r in self.ref.registry_by_url.values()
+            if r.platform == c.platform and r.entity == entity
+        }
+        return next(
+            (r for r in rows.values() if not r.platform_id and not r.handle.lstrip("@").isdigit()),
+            None,
         )
 
     @cached_property
@@ -309,12 +350,13 @@ def _namesake(e: Evidence) -> Result | None:
             (lv, same[0], *e.levels),
             entity_score=e.score,
         )
-    lv = Level(
-        "namesake",
-        f"'{word}': {kind}, not the district; nothing ties it to the district "
-        "(no district name, domain or link)",
-        0.0,
+    why = (
+        "its name says what it is: sharing the district's name or place does not make it "
+        "the district's (no link from the district's site)"
+        if e.codes & TIES
+        else "nothing ties it to the district (no district name, domain or link)"
     )
+    lv = Level("namesake", f"'{word}': {kind}, not the district; {why}", 0.0)
     return Result(
         Classification.UNRELATED,
         None,
@@ -363,6 +405,16 @@ def _weighed(e: Evidence) -> Result:
                 0.0,
             )
         )
+    cls = student_class(f)
+    if cls is not None:
+        levels.append(
+            Level(
+                "student_class",
+                f"'{cls}': a class of students' own account (its officers, sponsor, parents or "
+                "students), not clearly the school's: at most review",
+                0.0,
+            )
+        )
     own = set(ref.district_word_set)
     if e.best is not None:
         own |= e.best.record.tokens
@@ -378,6 +430,30 @@ def _weighed(e: Evidence) -> Result:
     for sg in f.candidate.sightings:
         if sg.source in LINK_SOURCES:
             hint = ref.website_entity(sg.source_url) or hint
+    if e.peer is not None:
+        p = e.peer
+        levels.append(
+            Level(
+                "matched_elsewhere",
+                f"same handle as the {p.platform} account @{p.handle}, {p.classification} as "
+                f"{p.entity}: likely the same administrator",
+                s.w_registered_handle,
+            )
+        )
+        hint = hint or p.entity
+    named = e.best.record.key if e.best is not None and e.best.score >= s.name_weak else None
+    page = e.page_of_unknown_id(hint or named)
+    if page is not None:
+        levels.append(
+            Level(
+                "maybe_registered",
+                f"a page known only by its id; the registered {page.platform} page of "
+                f"{page.display_name or page.entity} "
+                f"{page.url} has no id on record: it may be that page under its id (a person "
+                "checks the id): at most review",
+                0.0,
+            )
+        )
     fan, official = e.fan
     if fan is not None:
         levels.append(fan)
@@ -417,6 +493,46 @@ def assess(e: Evidence, rules: Sequence[Rule] = CASCADE) -> Result:
         if result is not None:
             return replace(result, rule=rule.code)
     raise AssertionError("the last rule of the cascade must always decide")
+
+
+# The results that say an account is the entity's own, for its handle on other platforms.
+_CONFIDENT = frozenset({Classification.REGISTERED, Classification.UNREGISTERED})
+# Levels that contradict a peer on another platform: somewhere else, or not the district's.
+_CONTRARY = ELSEWHERE | {"disclaimer", "fan", "community", "affiliated_words"}
+
+
+def assess_scan(evidence: Sequence[Evidence], rules: Sequence[Rule] = CASCADE) -> list[Result]:
+    """Assess the accounts of one scan together: an account left for review by the weights alone
+    whose handle another account of the scan uses on another platform, confidently matched to the
+    same entity ('chargerswrestling' on TikTok, named only by mascot and sport, and the team's
+    linked Instagram 'chargerswrestling'), is weighed again with that account as evidence (the
+    same administrator, as a registered handle elsewhere is). Not when anything of its own
+    contradicts it (another place, a disclaimer, a fan's or a community group's words): the same
+    handle on one platform is no proof, and it only ever lifts a review."""
+    results = [assess(e, rules) for e in evidence]
+    peers: dict[str, list[Peer]] = {}
+    for e, r in zip(evidence, results, strict=True):
+        if r.classification in _CONFIDENT and r.entity and e.f.handle_skeleton:
+            c = e.f.candidate
+            peers.setdefault(e.f.handle_skeleton, []).append(
+                Peer(c.platform, c.handle, r.entity, str(r.classification))
+            )
+    out: list[Result] = []
+    for e, r in zip(evidence, results, strict=True):
+        if r.classification == Classification.REVIEW and r.rule == "weighed" and r.entity:
+            codes = {lv.code for lv in r.explanation}
+            peer = next(
+                (
+                    p
+                    for p in peers.get(e.f.handle_skeleton, ())
+                    if p.platform != e.f.candidate.platform and p.entity == r.entity
+                ),
+                None,
+            )
+            if peer is not None and not codes & _CONTRARY:
+                r = assess(replace(e, peer=peer), rules)
+        out.append(r)
+    return out
 
 
 def affiliated_result(e: Evidence, org: Record | None) -> Result:

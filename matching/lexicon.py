@@ -42,6 +42,7 @@ ABBREVIATIONS: dict[str, str] = {
     "mbb": "boys basketball",
     "fb": "football",
     "fball": "football",
+    "gridiron": "football",
     "xc": "cross country",
     "sb": "softball",
     "bsb": "baseball",
@@ -219,6 +220,38 @@ UNION_BIO_PHRASES = (
 )
 # The affiliations a union's local number goes with ('AFT Local 1822', 'Local 1822 of the AFT').
 UNION_AFFILIATIONS = ("aft", "nea", "seiu", "afscme", "afl cio", "teamsters", "union")
+# Programs that exist only in schools: a chapter of a student organisation (FFA, FBLA, DECA,
+# HOSA, JROTC, Key Club, National Honor Society), student government, a school-only competition
+# or publication. '<Town> FFA' is the town's school's chapter, where '<Town> Soccer' may be the
+# town's youth club: a program of these named by the entity's own name is the entity's own word.
+SCHOOL_ONLY_PROGRAMS = (
+    "ffa",
+    "future farmers of america",
+    "jrotc",
+    "rotc",
+    "fbla",
+    "future business leaders",
+    "deca",
+    "hosa",
+    "fccla",
+    "skillsusa",
+    "skills usa",
+    "key club",
+    "nhs",
+    "national honor society",
+    "honor society",
+    "beta club",
+    "student council",
+    "student government",
+    "asb",
+    "associated student body",
+    "science olympiad",
+    "mini thon",
+    "minithon",
+    "yearbook",
+    "envirothon",
+    "model un",
+)
 # Community groups that share a town's name but are not the schools (youth leagues, clubs).
 COMMUNITY_WORDS = frozenset(
     "youth league travel amateur aau rec recreation city police library church".split()
@@ -276,6 +309,76 @@ OTHER_KIND_NAME_PHRASES: dict[str, str] = {
     ),
     # the other bodies a county's name is on ('Peach County Fair', '... Medical Center'); not
     # 'fair' alone (a school's science or book fair)
+    **dict.fromkeys(("county fair", "state fair", "fairgrounds"), "a county or state fair"),
+    **dict.fromkeys(("medical center", "hospital", "health system"), "a hospital"),
+}
+# Another kind of organisation that a town's, county's or district's name is on, said by a phrase
+# of its name that no school account uses for itself: a fire company or department, an EMS or
+# ambulance corps, a library, a church, a youth league or club, a service club, a chamber of
+# commerce, a fair, a hospital. Sharing the district's name or place does not make one the
+# district's ('<District> Fire Company', '<Town> Little League'); only a link from the district's
+# own site or a registered handle still counts. Not 'police' (a district's own police
+# department), not a bare 'fire' (a team's mascot) or 'library' (a school library).
+ORGANISATION_NAME_PHRASES: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "fire company",
+            "fire co",
+            "fire department",
+            "fire dept",
+            "fire district",
+            "fire rescue",
+            "fire protection",
+            "volunteer fire",
+            "firefighters association",
+            "hose company",
+            "ems",
+            "ambulance",
+            "rescue squad",
+            "emergency medical services",
+        ),
+        "a fire company, EMS or ambulance corps",
+    ),
+    **dict.fromkeys(
+        ("public library", "library district", "memorial library", "free library"),
+        "a public library",
+    ),
+    **dict.fromkeys(
+        ("church", "ministries"),
+        "a church",
+    ),
+    **dict.fromkeys(
+        (
+            "little league",
+            "youth league",
+            "youth football",
+            "youth soccer",
+            "youth baseball",
+            "youth basketball",
+            "youth wrestling",
+            "pop warner",
+            "ymca",
+            "boys and girls club",
+            "boys girls club",
+            "boy scouts",
+            "girl scouts",
+            "scout troop",
+        ),
+        "a youth league or club",
+    ),
+    **dict.fromkeys(
+        (
+            "chamber of commerce",
+            "rotary club",
+            "rotary",
+            "kiwanis",
+            "vfw",
+            "american legion",
+            "historical society",
+            "humane society",
+        ),
+        "a civic or service club",
+    ),
     **dict.fromkeys(("county fair", "state fair", "fairgrounds"), "a county or state fair"),
     **dict.fromkeys(("medical center", "hospital", "health system"), "a hospital"),
 }

@@ -18,7 +18,7 @@ from matching.compare_levels import (
     UnexplainedWords,
 )
 from matching.compare_registry import RegistryComparison
-from matching.decide import Evidence, assess
+from matching.decide import Evidence, assess, assess_scan
 from matching.features import Features, build_features
 from matching.reference import Reference
 from matching.settings import MatchSettings
@@ -70,4 +70,5 @@ class Matcher:
         return assess(self.evidence(c))
 
     def assess_many(self, cs: Iterable[Candidate]) -> list[Result]:
-        return [self.assess(c) for c in cs]
+        """The accounts of one scan, assessed together (:func:`matching.decide.assess_scan`)."""
+        return assess_scan([self.evidence(c) for c in cs])

@@ -61,8 +61,22 @@ def identity_word(f: Features, m: EntityMatch, ref: Reference) -> str | None:
     hit = sorted(said & distinctive)
     if hit:
         return hit[0]
+    program = school_program(f, rec)
+    if program is not None:
+        return program
     level = next((w for w in sorted(said) if lexicon.LEVEL_WORDS.get(w) in levels), None)
     return level
+
+
+def school_program(f: Features, rec: Record) -> str | None:
+    """A program that exists only in schools (an FFA chapter, JROTC, Key Club, student council:
+    ``lexicon.SCHOOL_ONLY_PROGRAMS``), said by the account's own names and a part of the entity's
+    own name: 'Bayou Town FFA' is the chapter of the town's school, as no club or league is one;
+    not a sport ('Bayou Town Soccer' may be the town's youth club)."""
+    for phrase in lexicon.SCHOOL_ONLY_PROGRAMS:
+        if set(phrase.split()) <= rec.tokens and f.has_phrase(phrase, f.name_text):
+            return phrase
+    return None
 
 
 def bio_names_school(f: Features, m: EntityMatch | None, ref: Reference) -> bool:
@@ -114,6 +128,21 @@ def _names_itself(bio: str, form: str) -> bool:
             return True
         start = bio.find(needle, start + 1)
     return False
+
+
+def organisation_name(f: Features, m: EntityMatch | None, ref: Reference) -> tuple[str, str] | None:
+    """A phrase of the account's names that says it is another kind of organisation than a
+    school (a fire company, an ambulance corps, a church, a Little League, a Rotary club:
+    ``lexicon.ORGANISATION_NAME_PHRASES``), and is not made of the entity's own words: the phrase
+    and the kind."""
+    own: set[str] = set()
+    if m is not None:
+        parent = ref.by_key.get(m.record.parent or "")
+        own = set(m.record.tokens) | (set(parent.tokens) if parent else set())
+    for phrase, kind in lexicon.ORGANISATION_NAME_PHRASES.items():
+        if f.has_phrase(phrase, f.name_text) and not set(phrase.split()) <= own:
+            return phrase, kind
+    return None
 
 
 def other_kind(f: Features, m: EntityMatch | None, ref: Reference) -> tuple[str, str] | None:

@@ -72,7 +72,9 @@ def match_scan(session: Session, scan_id: int, matcher: Matcher) -> list[tuple[i
     accounts = scan_accounts(session, scan_id)
     limits = {a.id: a.liveness.limit if a.liveness else None for a in accounts}
     pairs = [(a.id, candidate(a)) for a in accounts]
-    results = [(aid, matcher.assess(c)) for aid, c in pairs]
+    results = list(
+        zip((aid for aid, _ in pairs), matcher.assess_many(c for _, c in pairs), strict=True)
+    )
     replace_assessments(
         session,
         scan_id,
