@@ -465,6 +465,53 @@ DISTRICT_EXPECTED = {
             }
         ),
     ),
+    # Guidry's Instagram going private is unobservable (robots.txt closes Instagram)
+    "bayou-parish": Expected(
+        {
+            ("takeover-suspected", "tiktok", "staurelgators"),
+            ("handle-changed", "youtube", "marchingstormbhs"),
+            ("dormant", "mastodon", "coteauschools@mastodon.social"),
+            ("gone", "bluesky", "coteauschools.bsky.social"),
+        },
+        {
+            ("instagram", "coteauparishschools"): False,
+            ("instagram", "bellefleurbearcats"): True,
+            ("facebook", "coteauparishschools"): False,
+        },
+        ("St. Aurel Gators", "Gator Giveaway Hub", "crypto"),
+        ("marchingstormbhs", "https://www.youtube.com/@themarchingstorm"),
+        frozenset(
+            {
+                ("unregistered", "tiktok", "staurelelem"),
+                ("unregistered", "bluesky", "ladypiratessb.bsky.social"),
+            }
+        ),
+    ),
+    # the intermediate school's Instagram going private is unobservable; the TikTok account
+    # registered in month 2 is deleted the same month: gone
+    "conestoga-ridge": Expected(
+        {
+            ("takeover-suspected", "tiktok", "conestogaridgeasd"),
+            # its registry row is the legacy /user/crasdvideo
+            ("handle-changed", "youtube", "crasdvideo"),
+            ("dormant", "mastodon", "crasd@mastodon.social"),
+            ("gone", "tiktok", "conestogaridgechargers"),
+        },
+        {
+            ("instagram", "conestogaridgeasd"): False,
+            ("instagram", "crhschargers"): True,
+        },
+        ("Conestoga Ridge ASD", "Ridge Cash Drop", "giveaway"),
+        ("conestogaridgeasd", "https://www.youtube.com/@crasdtv"),
+        frozenset(
+            {
+                ("unregistered", "tiktok", "crmschargers"),
+                ("unregistered", "bluesky", "haldenelementary.bsky.social"),
+                ("unregistered", "tiktok", "ridgefieldhockey"),
+                ("impersonation", "instagram", "crhs.chargers"),
+            }
+        ),
+    ),
 }
 
 
