@@ -290,3 +290,50 @@ def test_a_schools_acronym_skips_the_little_words_and_its_core_has_no_hole():
     assert kast.abbr[0] == "kast" and kast.name == ("kestrel",)
     assert "kastfalcons" in [c.handle for c in candidates(kast)][:6]
     assert handle_parts(p, p.entity("mlk")).abbr[0] == "mlkms"
+
+
+# An invented district: a school with an alias of its town and mascot, a girls'-teams alias
+# ("Lady <mascot>"), a girls' team named with it, and a boys' team.
+MARSH = """
+district:
+  key: msd
+  name: Marsh Point School District
+  aliases: [MPSD]
+  domains: [marshpoint.k12.la.us]
+  location: {city: Marsh Point, state: LA}
+entities:
+  - {key: ghs, kind: school, name: Grayton High School, aliases: [GHS, Grayton Otters, Lady Otters],
+     level: high, mascot: Otters, activities: [football, softball]}
+  - {key: ghs-softball, kind: team, name: Grayton Lady Otters Softball,
+     aliases: [GHS Softball, Lady Otters Softball], parent: ghs, mascot: Otters,
+     activities: [softball]}
+  - {key: ghs-football, kind: team, name: Grayton Football, aliases: [GHS Football],
+     parent: ghs, mascot: Otters, activities: [football]}
+"""
+
+
+def _marsh(key: str, n: int = 6) -> list[str]:
+    p = profile_from_text(MARSH, "marsh.yaml")
+    return [c.handle for c in candidates(handle_parts(p, p.entity(key)))][:n]
+
+
+def test_a_lady_mascot_alias_is_not_the_schools_name():
+    # 'Lady Otters' names the girls' teams: 'lady' is no name of the school's
+    p = profile_from_text(MARSH, "marsh.yaml")
+    assert "lady" not in handle_parts(p, p.entity("ghs")).name
+    first = _marsh("ghs", 3)
+    assert first[0] == "graytonotters"  # its town and mascot, as its alias says
+    assert not any(h.startswith("lady") for h in first)
+
+
+def test_a_girls_team_writes_its_qualifier_with_the_mascot():
+    first = _marsh("ghs-softball", 4)
+    assert "ladyotterssoftball" in first
+    assert {"ladyottersoftball", "ladyottersb", "ladyotterssb"} & set(_marsh("ghs-softball", 8))
+    assert not any(h.startswith("lady") for h in _marsh("ghs-football", 12))
+
+
+def test_a_team_adds_its_activity_to_what_its_school_calls_itself():
+    # the school's alias 'Grayton Otters' plus the activity, though the team's own names
+    # carry no mascot
+    assert "graytonottersfootball" in _marsh("ghs-football", 4)

@@ -15,6 +15,7 @@ from crawler.discovery.planning.handles import (
     candidate_groups,
     entity_parts,
     handle_style,
+    is_qualifier,
     shortened,
     valid_handles,
 )
@@ -143,7 +144,7 @@ def _alias_cores(profile: DistrictProfile, ent: Entity, mascot: str | None) -> l
         # the alias's own words, as written: an abbreviation keeps its capitals
         words = {w.lower(): w for w in alias.split()}
         core = " ".join(words.get(w, w) for w in stripped.split())
-        if core:
+        if core and not is_qualifier(core):  # 'Lady Pirates' names the girls' teams
             out.append(core)
     return out
 
