@@ -337,3 +337,32 @@ def test_a_team_adds_its_activity_to_what_its_school_calls_itself():
     # the school's alias 'Grayton Otters' plus the activity, though the team's own names
     # carry no mascot
     assert "graytonottersfootball" in _marsh("ghs-football", 4)
+
+
+def _web(key: str, n: int = 3) -> list[str]:
+    p = profile_from_text(MARSH, "marsh.yaml")
+    return next(t for t in all_terms(p) if t.key == key).web_terms()[:n]
+
+
+def test_a_web_search_asks_a_teams_narrowest_names_first():
+    # 'Grayton Lady Otters Softball' holds 'Lady Otters Softball': the shorter finds all the
+    # longer does, and more of what accounts write ('Lady Otters Softball 🥎 | GHS')
+    first = _web("ghs-softball")
+    assert first[0] == "Lady Otters Softball"
+    assert "Grayton Lady Otters Softball" not in first
+    assert "GHS Softball" in first
+
+
+def test_a_web_search_asks_what_a_teams_accounts_write():
+    # the school's own mascot name with the activity, and the mascot with the activity in its
+    # town: 'Otter Football', bio 'Marsh Point, LA'
+    terms = _web("ghs-football", 12)
+    assert "Grayton Otters football" in terms
+    assert '"Otters football" "Marsh Point"' in terms
+
+
+def test_a_web_search_asks_spellings_an_engine_takes_as_one_once():
+    text = MARSH.replace("aliases: [GHS Football]", "aliases: [Otter Football, Otters Football]")
+    p = profile_from_text(text, "marsh.yaml")
+    terms = next(t for t in all_terms(p) if t.key == "ghs-football").web_terms()
+    assert ("Otter Football" in terms) != ("Otters Football" in terms)
