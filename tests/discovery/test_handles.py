@@ -3,6 +3,8 @@ probe budget can live with, and each candidate probed once per scan."""
 
 from __future__ import annotations
 
+import re
+
 from crawler.discovery.planning.handles import (
     HandleStyle,
     candidates,
@@ -137,7 +139,12 @@ def test_school_and_activity_queries_use_what_the_first_pages_leave(config):
     rows = plan(p, config, sources=["web_search"]).queries["web_search"]
     activity = [q for q in rows if q.query.endswith('"Harbor View High School" volleyball')]
     assert activity and all(" site:" in f" {q.query}" for q in activity)
-    first = [q for q in rows if '" ' not in q.query]
+
+    # a school-and-activity query: a quoted name, then a bare word ('"…" volleyball')
+    def school_activity(q):
+        return re.search(r'" [^"\s]', q.query) is not None
+
+    first = [q for q in rows if not school_activity(q)]
     assert max(q.priority for q in first) < min(q.priority for q in activity)
     # a tight budget: FURTHER_PAGE_SHARE of it is kept for further pages, the first pages of
     # the other terms come first, and half of what they leave stays for further pages too
@@ -145,7 +152,7 @@ def test_school_and_activity_queries_use_what_the_first_pages_leave(config):
     further = int(requests * FURTHER_PAGE_SHARE)
     tight = with_(config, budget=budget(searxng_requests_per_scan=requests))
     rows = plan(p, tight, sources=["web_search"]).queries["web_search"]
-    extra = [q for q in rows if '" ' in q.query]
+    extra = [q for q in rows if school_activity(q)]
     assert len(rows) - len(extra) == len(first)
     assert len(extra) == int((requests - further - len(first)) * SCHOOL_ACTIVITY_SHARE) > 0
 
