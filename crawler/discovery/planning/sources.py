@@ -194,8 +194,8 @@ def _joined_site_rows(rows: list[PlannedQuery]) -> list[PlannedQuery]:
     for (_, hosts), members in groups.items():
         chunks: list[list[tuple[PlannedQuery, str]]] = []
         for r, term in members:
-            if not term:  # no site: prefix: asked as it is
-                out.append(r)
+            if not term or term.count('"') > 2:  # no site: prefix, or phrases of its own
+                out.append(r)  # ('"Gators soccer" "St. Aurel"'): asked as it is
                 continue
             last = chunks[-1] if chunks else []
             joined = " OR ".join(t for _, t in [*last, (r, term)])
