@@ -3,6 +3,8 @@ probe budget can live with, and each candidate probed once per scan."""
 
 from __future__ import annotations
 
+import re
+
 from crawler.discovery.planning.handles import (
     HandleStyle,
     candidates,
@@ -137,7 +139,12 @@ def test_school_and_activity_queries_use_what_the_first_pages_leave(config):
     rows = plan(p, config, sources=["web_search"]).queries["web_search"]
     activity = [q for q in rows if q.query.endswith('"Harbor View High School" volleyball')]
     assert activity and all(" site:" in f" {q.query}" for q in activity)
-    first = [q for q in rows if '" ' not in q.query]
+
+    # a school-and-activity query: a quoted name, then a bare word ('"…" volleyball')
+    def school_activity(q):
+        return re.search(r'" [^"\s]', q.query) is not None
+
+    first = [q for q in rows if not school_activity(q)]
     assert max(q.priority for q in first) < min(q.priority for q in activity)
     # a tight budget: FURTHER_PAGE_SHARE of it is kept for further pages, the first pages of
     # the other terms come first, and half of what they leave stays for further pages too
@@ -145,7 +152,7 @@ def test_school_and_activity_queries_use_what_the_first_pages_leave(config):
     further = int(requests * FURTHER_PAGE_SHARE)
     tight = with_(config, budget=budget(searxng_requests_per_scan=requests))
     rows = plan(p, tight, sources=["web_search"]).queries["web_search"]
-    extra = [q for q in rows if '" ' in q.query]
+    extra = [q for q in rows if school_activity(q)]
     assert len(rows) - len(extra) == len(first)
     assert len(extra) == int((requests - further - len(first)) * SCHOOL_ACTIVITY_SHARE) > 0
 
@@ -290,3 +297,79 @@ def test_a_schools_acronym_skips_the_little_words_and_its_core_has_no_hole():
     assert kast.abbr[0] == "kast" and kast.name == ("kestrel",)
     assert "kastfalcons" in [c.handle for c in candidates(kast)][:6]
     assert handle_parts(p, p.entity("mlk")).abbr[0] == "mlkms"
+
+
+# An invented district: a school with an alias of its town and mascot, a girls'-teams alias
+# ("Lady <mascot>"), a girls' team named with it, and a boys' team.
+MARSH = """
+district:
+  key: msd
+  name: Marsh Point School District
+  aliases: [MPSD]
+  domains: [marshpoint.k12.la.us]
+  location: {city: Marsh Point, state: LA}
+entities:
+  - {key: ghs, kind: school, name: Grayton High School, aliases: [GHS, Grayton Otters, Lady Otters],
+     level: high, mascot: Otters, activities: [football, softball]}
+  - {key: ghs-softball, kind: team, name: Grayton Lady Otters Softball,
+     aliases: [GHS Softball, Lady Otters Softball], parent: ghs, mascot: Otters,
+     activities: [softball]}
+  - {key: ghs-football, kind: team, name: Grayton Football, aliases: [GHS Football],
+     parent: ghs, mascot: Otters, activities: [football]}
+"""
+
+
+def _marsh(key: str, n: int = 6) -> list[str]:
+    p = profile_from_text(MARSH, "marsh.yaml")
+    return [c.handle for c in candidates(handle_parts(p, p.entity(key)))][:n]
+
+
+def test_a_lady_mascot_alias_is_not_the_schools_name():
+    # 'Lady Otters' names the girls' teams: 'lady' is no name of the school's
+    p = profile_from_text(MARSH, "marsh.yaml")
+    assert "lady" not in handle_parts(p, p.entity("ghs")).name
+    first = _marsh("ghs", 3)
+    assert first[0] == "graytonotters"  # its town and mascot, as its alias says
+    assert not any(h.startswith("lady") for h in first)
+
+
+def test_a_girls_team_writes_its_qualifier_with_the_mascot():
+    first = _marsh("ghs-softball", 4)
+    assert "ladyotterssoftball" in first
+    assert {"ladyottersoftball", "ladyottersb", "ladyotterssb"} & set(_marsh("ghs-softball", 8))
+    assert not any(h.startswith("lady") for h in _marsh("ghs-football", 12))
+
+
+def test_a_team_adds_its_activity_to_what_its_school_calls_itself():
+    # the school's alias 'Grayton Otters' plus the activity, though the team's own names
+    # carry no mascot
+    assert "graytonottersfootball" in _marsh("ghs-football", 4)
+
+
+def _web(key: str, n: int = 3) -> list[str]:
+    p = profile_from_text(MARSH, "marsh.yaml")
+    return next(t for t in all_terms(p) if t.key == key).web_terms()[:n]
+
+
+def test_a_web_search_asks_a_teams_narrowest_names_first():
+    # 'Grayton Lady Otters Softball' holds 'Lady Otters Softball': the shorter finds all the
+    # longer does, and more of what accounts write ('Lady Otters Softball 🥎 | GHS')
+    first = _web("ghs-softball")
+    assert first[0] == "Lady Otters Softball"
+    assert "Grayton Lady Otters Softball" not in first
+    assert "GHS Softball" in first
+
+
+def test_a_web_search_asks_what_a_teams_accounts_write():
+    # the school's own mascot name with the activity, and the mascot with the activity in its
+    # town: 'Otter Football', bio 'Marsh Point, LA'
+    terms = _web("ghs-football", 12)
+    assert "Grayton Otters football" in terms
+    assert '"Otters football" "Marsh Point"' in terms
+
+
+def test_a_web_search_asks_spellings_an_engine_takes_as_one_once():
+    text = MARSH.replace("aliases: [GHS Football]", "aliases: [Otter Football, Otters Football]")
+    p = profile_from_text(text, "marsh.yaml")
+    terms = next(t for t in all_terms(p) if t.key == "ghs-football").web_terms()
+    assert ("Otter Football" in terms) != ("Otters Football" in terms)

@@ -145,6 +145,56 @@ class Parts:
     acts: tuple[tuple[str, ...], ...] = ()  # per activity: its forms, slug first
     level: tuple[str, ...] = ()
     team: bool = False  # a team or program of a school: only activity patterns
+    # what the school calls itself with its mascot (its aliases ``Bayou Noir Pirates``,
+    # ``CR Chargers``, as slugs): a candidate made of one of these (with an activity, for a
+    # team) is the form its accounts really take
+    called: tuple[str, ...] = ()
+
+
+# Words that qualify a mascot for the girls' or boys' teams (``Lady Bearcats``): an alias of a
+# school made of one and the mascot names its girls' teams, not the school, and a team whose
+# names carry one writes its handles with it (``ladybearcatsoftball``).
+QUALIFIERS = frozenset("lady ladies girls boys men mens women womens".split())
+# a candidate made of what the school calls itself (Parts.called): more than a pattern of the
+# entity's own name (NAME_BONUS), as a team's account adds its activity to its school's
+# name ('Ridge Chargers' -> 'ridgechargersfootball')
+CALLED_BONUS = 1.5
+
+
+def is_qualifier(text: str) -> bool:
+    """Whether ``text`` is only qualifier words (``Lady``, ``Girls``): no name of its own."""
+    words = fold(text).replace("'", "").split()
+    return bool(words) and all(w in QUALIFIERS for w in words)
+
+
+def qualified_mascots(names: Iterable[str], mascot: str | None) -> list[str]:
+    """The mascot with the qualifier the names put before it (``Bellefleur Lady Bearcats
+    Softball`` -> ``ladybearcats``, ``ladybearcat``), plural and singular."""
+    forms = mascot_forms(mascot)
+    out: list[str] = []
+    for name in names:
+        words = slug_words(name)
+        for i, w in enumerate(words[1:], 1):
+            if w in forms and words[i - 1] in QUALIFIERS:
+                out += [f"{words[i - 1]}{m}" for m in forms]
+    return list(dict.fromkeys(out))
+
+
+def slug_words(text: str) -> list[str]:
+    """The words of ``text`` as slugs: ``Men's Lady Bearcats`` -> ``mens``, ``lady``, ``bearcats``."""
+    return [w for w in (slug(w) for w in fold(text).split()) if w]
+
+
+def called_names(names: Iterable[str], mascot: str | None) -> tuple[str, ...]:
+    """The names (as slugs) that carry the mascot after a name of their own (``CR Chargers``,
+    ``Bayou Noir Pirates``; not ``Lady Pirates``, which names the girls' teams)."""
+    forms = mascot_forms(mascot)
+    out = []
+    for name in names:
+        words = slug_words(name)
+        if len(words) >= 2 and words[-1] in forms and not all(w in QUALIFIERS for w in words[:-1]):
+            out.append("".join(words))
+    return tuple(dict.fromkeys(out))
 
 
 # Words an acronym skips: 'Harbor Academy of Science and Technology' is HAST, 'Martin Luther
@@ -198,6 +248,12 @@ def entity_parts(
     if base is None:
         base = core_name(parent.name, profile) if team and parent is not None else core
     m = mascot_forms(mascot)
+    school = parent if team and parent is not None else ent
+    called = called_names((school.name, *school.aliases), mascot)
+    qualified = qualified_mascots((ent.name, *ent.aliases), mascot) if team else []
+    if qualified:  # a girls' team's handles carry its qualifier ('ladybearcatsoftball'): the
+        # qualified mascot is what the team calls itself, as distinctive as a name
+        m, called = list(dict.fromkeys([*qualified, *m])), tuple(qualified)
     full = [slug(ent.name), *(slug(a) for a in ent.aliases if " " in a.strip())]
     # a school's acronym of its full name comes after its own abbreviations ('cbms' of Clara
     # Barton Middle School, as its accounts sign): the distinctive part's initials after that
@@ -214,6 +270,7 @@ def entity_parts(
         acts=tuple(tuple(activity_forms(a)) for a in ent.activities),
         level=(level,) if level else (),
         team=team,
+        called=called,
     )
 
 
@@ -233,11 +290,20 @@ def _choices(
         "level": parts.level,
     }[role]
     if style.words:
-        words = sorted(words, key=lambda w: w not in style.words)
+        words = sorted(words, key=lambda w: _unqualified(w) not in style.words)
     if role == "act":  # the long form and the first short one are as common as each other
         return [(w, max(i - 1, 0) * FORM_COST + (0.1 if i else 0.0)) for i, w in enumerate(words)]
     step = LATER_FORM_COST.get(role, FORM_COST)
     return [(w, i * step) for i, w in enumerate(words)]
+
+
+def _unqualified(word: str) -> str:
+    """A word without the qualifier it starts with: ``ladybearcat`` -> ``bearcat`` (a form the
+    district's handles use is used with the qualifier too)."""
+    for q in QUALIFIERS:
+        if word.startswith(q) and len(word) > len(q) + 2:
+            return word[len(q) :]
+    return word
 
 
 def _expand(
@@ -298,12 +364,25 @@ def _pattern_candidates(pattern: str, parts: Parts, style: HandleStyle) -> Itera
     for act in parts.acts if "act" in roles else [()]:
         for words, cost in _expand(roles, parts, act, style):
             cost += _form_cost(roles, words, parts, act, style)
+            if parts.called and _is_called(roles, words, parts):
+                cost -= CALLED_BONUS
             for sep in SEPARATORS if len(words) > 1 else ("",):
                 handle = sep.join(words)
                 sep_cost = separator_cost(sep, roles, style)
                 yield Candidate(
                     handle, pattern, sep, rank + cost + sep_cost + len(handle) / 40, tuple(words)
                 )
+
+
+def _is_called(roles: tuple[str, ...], words: list[str], parts: Parts) -> bool:
+    """Whether the candidate's words, without its activity, are what the school calls itself
+    (a team's own name that starts with it is too: 'Horace Hawks Football')."""
+    if roles == ("full",):
+        return any(words[0].startswith(c) for c in parts.called)
+    pairs = list(zip(roles, words, strict=True))
+    if any(r == "act" and all(w != forms[0] for forms in parts.acts) for r, w in pairs):
+        return False  # its activity spelled out only: its short forms do not crowd the rest
+    return "".join(w for r, w in pairs if r != "act") in parts.called
 
 
 def separator_cost(sep: str, roles: tuple[str, ...], style: HandleStyle) -> float:

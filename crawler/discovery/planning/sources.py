@@ -30,7 +30,6 @@ from crawler.discovery.planning.terms import (
     interleave,
     match_entity,
 )
-from crawler.discovery.planning.text import dedupe
 from crawler.discovery.selfcheck import KnownAccount
 from crawler.district.profile import DistrictProfile
 from crawler.platforms import PLATFORMS, bluesky
@@ -195,8 +194,8 @@ def _joined_site_rows(rows: list[PlannedQuery]) -> list[PlannedQuery]:
     for (_, hosts), members in groups.items():
         chunks: list[list[tuple[PlannedQuery, str]]] = []
         for r, term in members:
-            if not term:  # no site: prefix: asked as it is
-                out.append(r)
+            if not term or term.count('"') > 2:  # no site: prefix, or phrases of its own
+                out.append(r)  # ('"Gators soccer" "St. Aurel"'): asked as it is
                 continue
             last = chunks[-1] if chunks else []
             joined = " OR ".join(t for _, t in [*last, (r, term)])
@@ -231,7 +230,7 @@ def plan_web_search(ctx: PlanContext) -> SourcePlan:
     # the town alone comes right after the district's name: it finds the accounts that use no
     # school name at all (a sports feed, a typo-squatter of the district's handle)
     terms = interleave(
-        [(t, dedupe(t.names[:1] + t.broad + t.names[1:] + t.phrases)) for t in ctx.groups],
+        [(t, t.web_terms()) for t in ctx.groups],
         b.queries_per_entity,
     )
     rows = [row for prio, t, term in terms for row in _site_rows(t, prio, term, platforms)]

@@ -15,6 +15,7 @@ from crawler.discovery.planning.handles import (
     candidate_groups,
     entity_parts,
     handle_style,
+    is_qualifier,
     shortened,
     valid_handles,
 )
@@ -69,6 +70,11 @@ class EntityTerms:
     shorter: dict[str, list[str]] = field(default_factory=dict)
     # the entity's own web domains: a Bluesky handle may be one (``tvsd48j.k12.or.us``)
     domains: list[str] = field(default_factory=list)
+    # web-search phrases a team's accounts write that its names do not: its qualified mascot
+    # or its school's mascot name with the activity ('Lady Panthers volleyball', 'Guidry
+    # Panthers cross country'), and its mascot with the activity in its town
+    # ('"Gators soccer" "St. Aurel"')
+    written: list[str] = field(default_factory=list)
 
     def probe_groups(self) -> list[list[str]]:
         """The candidate groups a probe takes from, each cut to :data:`PROBE_DEPTH` of the
@@ -76,8 +82,57 @@ class EntityTerms:
         depth = PROBE_DEPTH.get(self.rank)
         return [g[:depth] for g in self.handle_groups or [self.handles]]
 
+    def web_terms(self) -> list[str]:
+        """The web-search terms, best first: the names, the town, what the entity's accounts
+        write, then the phrases; a term that holds another of the entity's (``Conestoga
+        Ridge Wrestling`` holds ``Ridge Wrestling``, which finds all it finds) gives its place
+        to that one, and spellings a search engine takes as one (``Charger Wrestling``,
+        ``Chargers Wrestling``) are asked once."""
+        terms = dedupe(self.names[:1] + self.broad + self.names[1:] + self.written + self.phrases)
+        if self.rank == 0:
+            return terms
+        return narrowest(terms, keep=self.broad)
+
     def search_terms(self) -> list[str]:
         return dedupe([*self.names, *self.phrases, *self.activities, *self.broad])
+
+
+def phrase_words(term: str) -> tuple[str, ...]:
+    """A phrase's words as a search engine compares them: folded, a plural ``s`` dropped."""
+    words = fold(term).split()
+    return tuple(
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words
+    )
+
+
+def _holds(term: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    n = len(other)
+    return n < len(term) and any(term[i : i + n] == other for i in range(len(term) - n + 1))
+
+
+def narrowest(terms: list[str], keep: Iterable[str] = ()) -> list[str]:
+    """``terms`` with each that holds another of them (two words or more) replaced by the
+    first such, and the terms a search engine takes as the same asked once (see
+    :meth:`EntityTerms.web_terms`); the ``keep`` terms (and quoted ones) as they are."""
+    kept = set(keep)
+    words = {t: phrase_words(t) for t in terms if '"' not in t and t not in kept}
+    out: list[str] = []
+    seen: set[tuple[str, ...]] = set()
+    for t in terms:
+        w = words.get(t)
+        if w is not None:
+            inner = next(
+                (o for o in terms if o in words and len(words[o]) >= 2 and _holds(w, words[o])),
+                None,
+            )
+            if inner is not None:
+                t, w = inner, words[inner]
+            if w in seen:
+                continue
+            seen.add(w)
+        if t not in out:
+            out.append(t)
+    return out
 
 
 def _parent(profile: DistrictProfile, ent: Entity) -> Entity | None:
@@ -143,7 +198,7 @@ def _alias_cores(profile: DistrictProfile, ent: Entity, mascot: str | None) -> l
         # the alias's own words, as written: an abbreviation keeps its capitals
         words = {w.lower(): w for w in alias.split()}
         core = " ".join(words.get(w, w) for w in stripped.split())
-        if core:
+        if core and not is_qualifier(core):  # 'Lady Pirates' names the girls' teams
             out.append(core)
     return out
 
@@ -252,6 +307,8 @@ def entity_terms(
     elif mascot and activities:
         t.activities = dedupe([f"{mascot} {act}" for act in activities])
     t.school_activities = school_activity_queries(profile, ent)
+    if ent.kind in TEAM_KINDS and parent is not None and mascot and activities:
+        t.written = _written(ent, parent, mascot, ent.city or parent.city or town)
     parts = handle_parts(profile, ent)
     groups = candidate_groups(parts, style)
     t.handle_groups = [[c.handle for c in g] for g in groups]
@@ -261,6 +318,31 @@ def entity_terms(
     }
     t.handles = round_robin(t.handle_groups)
     return t
+
+
+def _written(ent: Entity, parent: Entity, mascot: str, town: str) -> list[str]:
+    """A team's phrases its accounts write (:attr:`EntityTerms.written`)."""
+    names = (ent.name, *ent.aliases)
+    qualified = []
+    for name in names:
+        words = name.split()
+        for i, w in enumerate(words[1:], 1):
+            if fold(w).rstrip("s") == fold(mascot).rstrip("s") and is_qualifier(words[i - 1]):
+                qualified.append(f"{words[i - 1]} {w}")
+    called = [
+        a
+        for a in (parent.name, *parent.aliases)
+        if len(a.split()) >= 2
+        and fold(a.split()[-1]) == fold(mascot)
+        and not is_qualifier(" ".join(a.split()[:-1]))
+        and not is_abbreviation(a.split()[0])
+    ]
+    out = [f"{q} {act}" for q in dict.fromkeys(qualified) for act in ent.activities]
+    out += [f"{c} {act}" for c in called[:1] for act in ent.activities]
+    out += [
+        f'"{mascot} {act}" "{town}"' for act in ent.activities if fold(town) not in fold(mascot)
+    ]
+    return dedupe(out)
 
 
 def school_activity_queries(profile: DistrictProfile, ent: Entity) -> list[str]:
