@@ -488,7 +488,8 @@ DISTRICT_EXPECTED = {
         ),
     ),
     # the intermediate school's Instagram going private is unobservable; the TikTok account
-    # registered in month 2 is deleted the same month: gone
+    # registered in month 2 is deleted the same month: gone. The middle school's new TikTok
+    # ("CR Middle School") only the handle probe finds, which this test's sources leave out.
     "conestoga-ridge": Expected(
         {
             ("takeover-suspected", "tiktok", "conestogaridgeasd"),
@@ -505,7 +506,6 @@ DISTRICT_EXPECTED = {
         ("conestogaridgeasd", "https://www.youtube.com/@crasdtv"),
         frozenset(
             {
-                ("unregistered", "tiktok", "crmschargers"),
                 ("unregistered", "bluesky", "haldenelementary.bsky.social"),
                 ("unregistered", "tiktok", "ridgefieldhockey"),
                 ("impersonation", "instagram", "crhs.chargers"),
