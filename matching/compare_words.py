@@ -6,7 +6,7 @@ affiliated organisation (booster club, PTO, alumni), a community group.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from matching import lexicon
 from matching.features import Features
@@ -25,8 +25,14 @@ _FAN_PHRASES = (
 )
 
 
-def current_year() -> int:
-    return datetime.now(UTC).year
+GRADUATION_MONTH = 6  # a class of year Y leaves school in the spring of Y: alumni from July
+
+
+def graduated(year: int, today: date | None = None) -> bool:
+    """Whether the class of ``year`` has left school by ``today`` (the class of 2026 is still at
+    school in March 2026 and alumni in December 2026)."""
+    today = today or datetime.now(UTC).date()
+    return year < today.year or (year == today.year and today.month > GRADUATION_MONTH)
 
 
 def fan_levels(f: Features) -> tuple[Level | None, bool]:
@@ -65,7 +71,7 @@ def affiliated_words(
         if f.has_phrase(phrase, f.name_text) or f.has_phrase(phrase, bio):
             return phrase, kind
     m = _CLASS_OF.search(f.name_text) or _CLASS_OF.search(bio)
-    if m and int(m.group(1)) < current_year():
+    if m and graduated(int(m.group(1))):
         return f"class of {m.group(1)}", "alumni"
     return None
 
@@ -78,7 +84,7 @@ def student_class(f: Features) -> str | None:
     m = _CLASS_OF.search(f.name_text)
     if any(f.has_phrase(p) for p in lexicon.SCHOOL_ONLY_PROGRAMS):
         return None
-    if m and int(m.group(1)) >= current_year():
+    if m and not graduated(int(m.group(1))):
         return f"class of {m.group(1)}"
     return None
 

@@ -227,3 +227,17 @@ def test_the_same_handle_confidently_matched_elsewhere_lifts_a_review(alder) -> 
     )
     _, other = alder.assess_many([linked, elsewhere])
     assert other.classification != "unregistered", other.explanation
+
+
+def test_a_class_graduates_in_the_spring_of_its_year():
+    """The class of 2026 is still at school in March 2026 (its own account: review) and has
+    left by December 2026 (its alumni)."""
+    from datetime import date
+
+    from matching.compare_words import graduated
+
+    assert not graduated(2026, date(2026, 3, 1))
+    assert not graduated(2026, date(2026, 6, 30))
+    assert graduated(2026, date(2026, 7, 1))
+    assert graduated(2025, date(2026, 1, 15))
+    assert not graduated(2027, date(2026, 12, 6))
