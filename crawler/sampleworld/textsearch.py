@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from math import ceil
 from urllib.parse import urlsplit
 
@@ -34,8 +35,14 @@ def _stem(token: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _tokens(text: str) -> tuple[str, ...]:
+    # cached: every query of the sample search engines reads the same few thousand documents
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return [_stem(t) for t in _TOKEN.findall(folded)]
+    return tuple(_stem(t) for t in _TOKEN.findall(folded))
 
 
 def _contains(haystack: list[str], needle: list[str]) -> bool:
