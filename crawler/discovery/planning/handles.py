@@ -167,16 +167,25 @@ def is_qualifier(text: str) -> bool:
     return bool(words) and all(w in QUALIFIERS for w in words)
 
 
+def qualified_pairs(names: Iterable[str], mascot: str | None) -> list[tuple[str, str]]:
+    """The qualifier and the mascot as the names write them (``Bellefleur Lady Bearcats
+    Softball`` -> ``("Lady", "Bearcats")``): the handles' and the web search's one reading."""
+    forms = set(mascot_forms(mascot))
+    out: list[tuple[str, str]] = []
+    for name in names:
+        words = [w for w in fold(name).split() if slug(w)]
+        raw = [w for w in name.split() if slug(w)]
+        for i, w in enumerate(words[1:], 1):
+            if slug(w) in forms and is_qualifier(words[i - 1]):
+                out.append((raw[i - 1], raw[i]))
+    return list(dict.fromkeys(out))
+
+
 def qualified_mascots(names: Iterable[str], mascot: str | None) -> list[str]:
     """The mascot with the qualifier the names put before it (``Bellefleur Lady Bearcats
     Softball`` -> ``ladybearcats``, ``ladybearcat``), plural and singular."""
     forms = mascot_forms(mascot)
-    out: list[str] = []
-    for name in names:
-        words = slug_words(name)
-        for i, w in enumerate(words[1:], 1):
-            if w in forms and words[i - 1] in QUALIFIERS:
-                out += [f"{words[i - 1]}{m}" for m in forms]
+    out = [f"{slug(q)}{m}" for q, _ in qualified_pairs(names, mascot) for m in forms]
     return list(dict.fromkeys(out))
 
 

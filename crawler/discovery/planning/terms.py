@@ -16,6 +16,7 @@ from crawler.discovery.planning.handles import (
     entity_parts,
     handle_style,
     is_qualifier,
+    qualified_pairs,
     shortened,
     valid_handles,
 )
@@ -322,13 +323,7 @@ def entity_terms(
 
 def _written(ent: Entity, parent: Entity, mascot: str, town: str) -> list[str]:
     """A team's phrases its accounts write (:attr:`EntityTerms.written`)."""
-    names = (ent.name, *ent.aliases)
-    qualified = []
-    for name in names:
-        words = name.split()
-        for i, w in enumerate(words[1:], 1):
-            if fold(w).rstrip("s") == fold(mascot).rstrip("s") and is_qualifier(words[i - 1]):
-                qualified.append(f"{words[i - 1]} {w}")
+    qualified = [f"{q} {m}" for q, m in qualified_pairs((ent.name, *ent.aliases), mascot)]
     called = [
         a
         for a in (parent.name, *parent.aliases)
