@@ -7,9 +7,11 @@ import re
 
 from crawler.discovery.planning.handles import (
     HandleStyle,
+    activity_forms,
     candidates,
     separator_cost,
     shortened,
+    team_activity_forms,
 )
 from crawler.discovery.planning.sources import _handle_rows
 from crawler.discovery.planning.terms import (
@@ -373,3 +375,36 @@ def test_a_web_search_asks_spellings_an_engine_takes_as_one_once():
     p = profile_from_text(text, "marsh.yaml")
     terms = next(t for t in all_terms(p) if t.key == "ghs-football").web_terms()
     assert ("Otter Football" in terms) != ("Otters Football" in terms)
+
+
+def test_activities_take_the_short_forms_people_type():
+    assert activity_forms("lacrosse")[:2] == ["lacrosse", "lax"]
+    assert "swimdive" in activity_forms("Swim & Dive")[:2]  # a pair, joined
+    assert "speechdebate" in activity_forms("Speech and Debate")
+    assert "folklorico" in activity_forms("Ballet Folklórico")[:2]
+    # a qualified sport takes the qualifier's letter before the sport's short forms
+    girls = activity_forms("Girls Volleyball")
+    assert girls[0] == "girlsvolleyball"
+    assert {"gvb", "gvball", "girlsvball"} <= set(girls[:4])
+    assert {"volleyball", "vball"} <= set(girls)  # and the sport's own forms after
+    assert activity_forms("Women's Lacrosse")[:2] == ["womenslacrosse", "wlax"]
+    assert "bsoccer" in activity_forms("Boys Soccer")[:3]
+    assert activity_forms("trap shooting") == ["trapshooting"]  # nothing invented
+
+
+GIRLS_SOCCER = HARBOR + """
+  - {key: hvhs-gsoc, kind: team, name: Harbor View Girls Soccer, aliases: [HVHS Girls Soccer],
+     parent: hvhs, mascot: Herons, activities: [soccer]}
+"""
+
+
+def test_a_team_whose_names_say_girls_probes_the_girls_forms():
+    p = profile_from_text(GIRLS_SOCCER, "harbor.yaml")
+    team = p.entity("hvhs-gsoc")
+    forms = team_activity_forms(team, "soccer")
+    assert forms[:2] == ["soccer", "soc"]  # the sport's own forms keep their place
+    assert {"girlssoccer", "gsoccer", "gsoc"} <= set(forms)
+    first = [c.handle for c in candidates(handle_parts(p, team))][:40]
+    assert {"hvhsgsoccer", "hvhs_gsoccer", "heronsgsoccer"} & set(first)
+    # a team no name qualifies keeps the sport's forms only
+    assert team_activity_forms(p.entity("hvhs-bb"), "basketball") == activity_forms("basketball")

@@ -42,7 +42,7 @@ ACTIVITY_SHORT: dict[str, tuple[str, ...]] = {
     "hockey": (),
     "girls hockey": ("ghockey", "ghky"),
     "soccer": ("soc", "futbol"),
-    "girls soccer": ("gsoccer", "wsoc"),
+    "girls soccer": ("gsoccer", "gsoc", "wsoc"),
     "tennis": ("ten",),
     "golf": ("glf",),
     "cheer": ("cheerleading", "spirit"),
@@ -60,7 +60,54 @@ ACTIVITY_SHORT: dict[str, tuple[str, ...]] = {
     "science olympiad": ("scioly",),
     "publications": ("yearbook", "news"),
     "jrotc": ("rotc",),
+    "lacrosse": ("lax",),
+    "field hockey": ("fh", "fieldhockey"),
+    "flag football": ("flagfb", "flag"),
+    "beach volleyball": ("beachvb", "bvb", "sandvb"),
+    "swim and dive": ("swimdive", "swim", "sd"),
+    "swimming and diving": ("swimdive", "swim", "sd"),
+    "cross country and track": ("xctf", "xc", "tf"),
+    "spirit line": ("spiritline", "cheer", "spirit"),
+    "spiritline": ("cheer", "spirit"),
+    "pom": ("poms", "pomline"),
+    "color guard": ("colorguard", "guard", "winterguard"),
+    "winter guard": ("winterguard", "guard", "wg"),
+    "marching band": ("band", "marchingband", "mb"),
+    "jazz band": ("jazz",),
+    "drumline": ("drums", "percussion"),
+    "ballet folklorico": ("folklorico", "folklore"),
+    "folklorico": ("balletfolklorico", "folklore"),
+    "athletic training": ("sportsmed", "at", "athletictrainers"),
+    "sports medicine": ("sportsmed", "sportsmedicine", "at"),
+    "student council": ("stuco", "studentcouncil", "stugo"),
+    "student government": ("stugo", "stuco", "asb"),
+    "national honor society": ("nhs",),
+    "yearbook": ("yb", "annual"),
+    "newspaper": ("news", "paper"),
+    "journalism": ("news", "media"),
+    "broadcasting": ("tv", "broadcast", "news"),
+    "robotics": ("robots", "frc", "ftc"),
+    "powerlifting": ("lifting", "pl"),
+    "weightlifting": ("lifting", "wl"),
+    "bowling": ("bowl",),
+    "unified sports": ("unified",),
+    "beach": ("beachvb",),
 }
+
+# Words before an activity that say whose team it is (``Girls Soccer``, ``Women's Basketball``),
+# and the letters handles write for them (``gsoccer``, ``wbb``, ``bbb``, ``mbb``).
+ACTIVITY_QUALIFIERS: dict[str, tuple[str, ...]] = {
+    "girls": ("g", "w"),
+    "womens": ("w", "g"),
+    "women": ("w", "g"),
+    "lady": ("g", "w"),
+    "boys": ("b", "m"),
+    "mens": ("m", "b"),
+    "men": ("m", "b"),
+}
+# How many forms of an activity a qualified one adds with its letters (``gvball``, ``gvb``)
+QUALIFIED_SHORT_FORMS = 2
+SHORT_SLUG = 7  # a sport's name short enough to take the letter whole ('gsoccer', 'bgolf')
 
 # Separators between the parts of a handle, in order of how common they are.
 SEPARATORS: tuple[str, ...] = ("", "_", ".", "-")
@@ -232,9 +279,69 @@ def mascot_forms(mascot: str | None) -> list[str]:
     return [m, f"{m}s"]
 
 
+def _plain(text: str) -> str:
+    """``Women's Lacrosse`` -> ``womens lacrosse`` (folded, apostrophes dropped, not spaced)."""
+    return fold(APOSTROPHES.sub("", text))
+
+
+APOSTROPHES = re.compile("['\u2019]")
+
+
 def activity_forms(activity: str) -> list[str]:
-    """The activity's slug, then its short forms."""
-    return list(dict.fromkeys([slug(activity), *ACTIVITY_SHORT.get(fold(activity), ())]))
+    """The activity's slug, then its short forms (:data:`ACTIVITY_SHORT`).
+
+    An activity not in the table is read as people write its parts: a qualified one
+    (``Girls Volleyball``) takes the qualifier's letters before the sport's short forms
+    (``girlsvolleyball``, ``gvball``, ``gvb``, ``wvball``…, then ``volleyball``, ``vball``…),
+    and a pair (``Swim & Dive``, ``Speech and Debate``) its parts joined and its first part's
+    forms (``swimanddive``, ``swimdive``, ``swim``…)."""
+    key = _plain(activity)
+    if not key:
+        return [slug(activity)]
+    known = ACTIVITY_SHORT.get(key)
+    if known is not None:
+        return list(dict.fromkeys([slug(activity), *known]))
+    words = key.split()
+    letters = ACTIVITY_QUALIFIERS.get(words[0])
+    if letters and len(words) > 1:
+        base = activity_forms(" ".join(words[1:]))
+        # the sport's short slug with the letter ('gsoccer'), its short forms ('gvball', 'gvb')
+        short = [f for f in base[:1] if len(f) <= SHORT_SLUG] + base[1:]
+        short = short[:QUALIFIED_SHORT_FORMS]
+        first, *rest = letters
+        return list(
+            dict.fromkeys(
+                [
+                    slug(activity),
+                    *(f"{first}{f}" for f in short),
+                    *(f"{words[0]}{f}" for f in base[1:2]),  # 'girlsvball'
+                    *base,
+                    *(f"{letter}{f}" for letter in rest for f in short),
+                ]
+            )
+        )
+    if " and " in f" {key} ":
+        halves = [h for h in key.split(" and ") if h]
+        if len(halves) == 2:
+            joined = "".join(slug(h) for h in halves)
+            return list(dict.fromkeys([slug(activity), joined, *activity_forms(halves[0])]))
+    return [slug(activity)]
+
+
+def team_activity_forms(ent: Entity, activity: str) -> list[str]:
+    """A team's forms of one activity as its names qualify it: ``Brekke Girls Basketball``
+    with the activity ``basketball`` writes ``basketball``, ``bball``, then ``girlsbasketball``,
+    ``gbb``, ``wbb``…; the activity's own forms when no name qualifies it."""
+    plain = activity_forms(activity)
+    a = _plain(activity)
+    if not a or a.split()[0] in ACTIVITY_QUALIFIERS:
+        return plain
+    names = [f" {_plain(n)} " for n in (ent.name, *ent.aliases)]
+    q = next((q for q in ACTIVITY_QUALIFIERS for n in names if f" {q} {a} " in n), None)
+    if q is None:
+        return plain
+    qualified = activity_forms(f"{q} {a}")
+    return list(dict.fromkeys([*plain[:2], *qualified[:3], *plain[2:], *qualified[3:]]))
 
 
 TEAM_KINDS = (EntityKind.TEAM, EntityKind.PROGRAM)
@@ -276,7 +383,10 @@ def entity_parts(
         full=tuple(dict.fromkeys(full)),
         abbr=tuple(abbr),
         mascot=tuple(m),
-        acts=tuple(tuple(activity_forms(a)) for a in ent.activities),
+        acts=tuple(
+            tuple(team_activity_forms(ent, a) if team else activity_forms(a))
+            for a in ent.activities
+        ),
         level=(level,) if level else (),
         team=team,
         called=called,
