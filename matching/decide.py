@@ -32,6 +32,7 @@ Every number used here is a field of :class:`~matching.settings.MatchSettings`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from copy import copy
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -51,9 +52,10 @@ from matching.compare_words import (
 )
 from matching.features import LINK_SOURCES, Features
 from matching.namesake import bio_names_school, identity_word, organisation_name, other_kind
+from matching.normalise import bare_handle, skeleton
 from matching.reference import Reference
 from matching.settings import MatchSettings
-from matching.types import Level, Record, Result
+from matching.types import Level, Record, RegisteredHandle, Result
 from matching.weigh import LINKED, registered, satisfy_common_name, weigh
 
 # Evidence that ties the account to the district, not only to its place or to a name.
@@ -498,6 +500,15 @@ def assess(e: Evidence, rules: Sequence[Rule] = CASCADE) -> Result:
 # The results that say an account is the entity's own, for its handle on other platforms.
 _CONFIDENT = frozenset({Classification.REGISTERED, Classification.UNREGISTERED})
 # Levels that contradict a peer on another platform: somewhere else, or not the district's.
+# what a copy of a handle seen in the scan does not overturn: the registry's own word, a copy
+# already found, a separate organisation's or a fan's own words
+_SETTLED = frozenset(
+    {
+        Classification.REGISTERED,
+        Classification.IMPERSONATION,
+        Classification.AFFILIATED,
+    }
+)
 _CONTRARY = ELSEWHERE | {"disclaimer", "fan", "community", "affiliated_words"}
 
 
@@ -531,6 +542,50 @@ def assess_scan(evidence: Sequence[Evidence], rules: Sequence[Rule] = CASCADE) -
             )
             if peer is not None and not codes & _CONTRARY:
                 r = assess(replace(e, peer=peer), rules)
+        out.append(r)
+    return _copies_of_seen_handles(evidence, out, rules)
+
+
+def _copies_of_seen_handles(
+    evidence: Sequence[Evidence], results: list[Result], rules: Sequence[Rule]
+) -> list[Result]:
+    """A registered account seen in this scan under a handle its registry row does not carry
+    (a YouTube channel registered as ``/user/scsdtv``, found by its id as
+    ``@shoalscountyschools``) is copied by that handle too: an account of the same platform
+    whose handle copies the handle seen (``@shoalscountyschoolslive``) is an impersonation of
+    the registered account, as a copy of the row's own handle is."""
+    seen: dict[str, list[RegisteredHandle]] = {}
+    for e, r in zip(evidence, results, strict=True):
+        c = e.f.candidate
+        if r.classification != Classification.REGISTERED or not e.f.handle_skeleton:
+            continue
+        hit = e.registry.exact(e.f)
+        if hit is None or not hit[1].handle or skeleton(hit[1].handle) == e.f.handle_skeleton:
+            continue
+        row = replace(hit[1], handle=c.handle)
+        known = e.ref.registry_handles.get(c.platform, [])
+        seen.setdefault(c.platform, []).append(
+            RegisteredHandle(
+                row=row,
+                skeleton=e.f.handle_skeleton,
+                words=frozenset(e.ref.handle_tokens(bare_handle(c.handle))),
+                name=next((k.name for k in known if k.row.url == row.url), ""),
+            )
+        )
+    if not seen:
+        return results
+    out: list[Result] = []
+    for e, r in zip(evidence, results, strict=True):
+        handles = seen.get(e.f.candidate.platform)
+        if handles and r.classification not in _SETTLED:
+            ref = copy(e.ref)
+            ref.registry_handles = {**e.ref.registry_handles, e.f.candidate.platform: handles}
+            comparison = RegistryComparison(ref, e.s)
+            copied = comparison.impersonation(e.f)
+            if copied is not None and copied[0].code == "impersonation_handle":
+                again = assess(replace(e, registry=comparison), rules)
+                if again.classification == Classification.IMPERSONATION:
+                    r = again
         out.append(r)
     return out
 

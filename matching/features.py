@@ -191,6 +191,7 @@ def build_features(c: Candidate, ref: Reference) -> Features:
     f.places = find_places(c.location or "", comma=False) + find_places(
         " | ".join(x for x in (c.bio, *snippets) if x), comma=True
     )
+    f.places += handle_state(c.handle)
     vocab = ref.vocabulary
     f.unknown = [
         w
@@ -218,6 +219,23 @@ _FULL = re.compile(
     # Elementary', 'Oregon District Elementary', 'Kansas City'), not the state.
     + r")\b(?!\s+[A-Z][a-z])"
 )
+
+
+# A state code set apart at a handle's end ('esperanza_elem_nm', 'lincoln.lions.ne'): where the
+# account is, as schools that share a name tell themselves apart. Not the codes that are words or
+# school abbreviations (lexicon.COMMA_STATE_CODES), nor those handles use for other things
+# ('_co' company or county, '_la' Los Angeles, '_ma' of a name, '_pa' of a parent association).
+_HANDLE_STATE = re.compile(r"[._-]([a-z]{2})$")
+_HANDLE_STATE_SKIPS = frozenset({"CO", "LA", "DE", "MA", "PA", "AL", "MT"})
+
+
+def handle_state(handle: str | None) -> list[Place]:
+    """The state a handle's last separated part names, as a place (``esperanza_elem_nm``)."""
+    m = _HANDLE_STATE.search((handle or "").lower())
+    code = m.group(1).upper() if m else ""
+    if code in lexicon.STATES and code not in lexicon.COMMA_STATE_CODES | _HANDLE_STATE_SKIPS:
+        return [Place(text=f"@{handle} ({code})", city=None, state=code)]
+    return []
 
 
 def find_places(text: str, *, comma: bool = True) -> list[Place]:

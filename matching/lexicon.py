@@ -381,7 +381,28 @@ ORGANISATION_NAME_PHRASES: dict[str, str] = {
     ),
     **dict.fromkeys(("county fair", "state fair", "fairgrounds"), "a county or state fair"),
     **dict.fromkeys(("medical center", "hospital", "health system"), "a hospital"),
+    # a county's law enforcement (not 'police': a district may have a police department of
+    # its own)
+    **dict.fromkeys(
+        ("sheriff", "sheriffs", "sheriffs office", "sheriff s office"), "a sheriff's office"
+    ),
 }
+# Phrases of a bio that say the account is another kind of organisation that writes about the
+# district by nature: a local news outlet ('Local news for North Shoals: city hall, schools,
+# Friday night football'). Not 'news' alone, nor 'newsroom': a district's own news and its
+# students' paper ('student newspaper', an affiliated or school program) say those.
+ORGANISATION_BIO_PHRASES: dict[str, str] = dict.fromkeys(
+    (
+        "local news",
+        "community news",
+        "local newspaper",
+        "community newspaper",
+        "hometown newspaper",
+        "news outlet",
+        "local journalism",
+    ),
+    "a local news outlet",
+)
 # Phrases a school's own bio hardly uses ('professional development', 'Division I' of a state
 # association, 'box office' of the school play, '1,500 employees' of the district are not here).
 COMPANY = "a company or product"
@@ -537,6 +558,10 @@ FORMER_ACCOUNT_WORDS = frozenset("old former archive archived retired inactive".
 
 # Handle decorations an impersonator adds to a copied handle.
 HANDLE_DECORATIONS = ("official", "real", "the", "its", "hq", "page", "team", "original", "account")
+# Decorations only at a handle's end: 'oficial' (Spanish), and 'live' of the fake live-stream
+# channels that copy a school's handle for its graduation or games ('<district>live'); at the
+# start they are words of names ('Live Oak').
+HANDLE_END_DECORATIONS = ("oficial", "live")
 
 MASCOTS = frozenset(
     "eagles tigers panthers bulldogs wildcats lions hawks mustangs knights warriors falcons cougars bears "

@@ -132,16 +132,22 @@ def _names_itself(bio: str, form: str) -> bool:
 
 def organisation_name(f: Features, m: EntityMatch | None, ref: Reference) -> tuple[str, str] | None:
     """A phrase of the account's names that says it is another kind of organisation than a
-    school (a fire company, an ambulance corps, a church, a Little League, a Rotary club:
-    ``lexicon.ORGANISATION_NAME_PHRASES``), and is not made of the entity's own words: the phrase
-    and the kind."""
+    school (a fire company, an ambulance corps, a church, a Little League, a Rotary club, a
+    sheriff's office: ``lexicon.ORGANISATION_NAME_PHRASES``), or a phrase of its bio that says it
+    is a local news outlet (``lexicon.ORGANISATION_BIO_PHRASES``), not made of the entity's own
+    words: the phrase and the kind."""
     own: set[str] = set()
     if m is not None:
         parent = ref.by_key.get(m.record.parent or "")
         own = set(m.record.tokens) | (set(parent.tokens) if parent else set())
-    for phrase, kind in lexicon.ORGANISATION_NAME_PHRASES.items():
-        if f.has_phrase(phrase, f.name_text) and not set(phrase.split()) <= own:
-            return phrase, kind
+    bio = " ".join(f.bio)
+    for phrases, text in (
+        (lexicon.ORGANISATION_NAME_PHRASES, f.name_text),
+        (lexicon.ORGANISATION_BIO_PHRASES, bio),
+    ):
+        for phrase, kind in phrases.items():
+            if f.has_phrase(phrase, text) and not set(phrase.split()) <= own:
+                return phrase, kind
     return None
 
 

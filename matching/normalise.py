@@ -177,7 +177,9 @@ class Segmenter:
 
 _DECOR = "|".join(lexicon.HANDLE_DECORATIONS)
 _DECOR_START = re.compile(rf"^(?:{_DECOR})[._-]*")
-_DECOR_END = re.compile(rf"[._-]*(?:{_DECOR})$")
+_DECOR_END = re.compile(
+    rf"[._-]*(?:{'|'.join((*lexicon.HANDLE_DECORATIONS, *lexicon.HANDLE_END_DECORATIONS))})$"
+)
 _HOMOGLYPHS = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "|": "l"})
 _BLUESKY_SUFFIX = re.compile(r"\.bsky\.social$")
 

@@ -17,6 +17,8 @@ districts so that no rule leans on those districts' names:
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from crawler.district.profile import load_profile
@@ -241,3 +243,98 @@ def test_a_class_graduates_in_the_spring_of_its_year():
     assert graduated(2026, date(2026, 7, 1))
     assert graduated(2025, date(2026, 1, 15))
     assert not graduated(2027, date(2026, 12, 6))
+
+
+@pytest.mark.parametrize(
+    ("handle", "name", "bio"),
+    [
+        (
+            "TamarackCoSheriff",
+            "Tamarack County Sheriff's Office",
+            "Official account of the Tamarack County Sheriff's Office. Working with Tamarack "
+            "Valley Schools on school safety. Emergencies: call 911.",
+        ),
+        (
+            "tamaracktribune",
+            "Tamarack Tribune",
+            "Local news for Tamarack and Elk Bend: city council, Tamarack Valley Schools, "
+            "Friday night football.",
+        ),
+    ],
+)
+def test_a_sheriff_and_a_local_paper_naming_the_district_are_unrelated(
+    tamarack, handle, name, bio
+) -> None:
+    """They name the district by nature (school safety, school news); their own words say
+    what they are."""
+    r = tamarack.assess(_c("x", handle, name, bio))
+    assert (r.classification, r.rule) == ("unrelated", "namesake"), r.explanation
+    # the district's own news, and its students' paper, are not a news outlet
+    own = tamarack.assess(
+        _c("x", "tvs_news", "Tamarack Valley Schools News", "News from Tamarack Valley Schools.")
+    )
+    assert own.classification == "unregistered", own.explanation
+
+
+def test_a_copy_of_the_handle_a_registered_channel_goes_by_is_an_impersonation(
+    tamarack_profile,
+) -> None:
+    """Registered as ``/user/tvstv`` (its old name), the channel is found by its id as
+    ``@tamarackvalleyschools``: a ``…live`` copy of that handle imitates it."""
+    row = RegistryRow(
+        "youtube",
+        "https://www.youtube.com/user/tvstv",
+        "tvs",
+        "TVS-TV",  # the name it had when registered
+        handle="tvstv",
+        platform_id="UCtamarack00000000000001",
+    )
+    matcher = Matcher(tamarack_profile, [row])
+    seen = Candidate(
+        "youtube",
+        "tamarackvalleyschools",
+        "https://www.youtube.com/@tamarackvalleyschools",
+        platform_id="UCtamarack00000000000001",
+        display_name="Tamarack Valley Schools",
+        bio="Board meetings and graduations of Tamarack Valley Schools, Tamarack MT.",
+    )
+    copy = Candidate(
+        "youtube",
+        "tamarackvalleyschoolslive",
+        "https://www.youtube.com/@tamarackvalleyschoolslive",
+        platform_id="UCtamarack00000000000777",
+        display_name="Tamarack Valley Schools",
+        bio="Watch Tamarack Valley Schools graduation 2027 LIVE in HD. Free stream link below.",
+    )
+    alone = matcher.assess(copy)
+    assert alone.classification == "unregistered", alone.explanation  # nothing to copy
+    reg, imp = matcher.assess_many([seen, copy])
+    assert reg.classification == "registered"
+    assert (imp.classification, imp.imitates) == ("impersonation", row.url), imp.explanation
+    assert "@tamarackvalleyschools" in imp.explanation[0].label
+    # on another platform the same copy imitates nothing registered there
+    other = replace(
+        copy, platform="tiktok", url="https://www.tiktok.com/@tamarackvalleyschoolslive"
+    )
+    assert matcher.assess_many([seen, other])[1].classification == "unregistered"
+
+
+def test_live_and_oficial_end_a_copied_handle_but_begin_names():
+    from matching.normalise import skeleton
+
+    assert skeleton("owlsmariachioficial") == skeleton("owlsmariachi")
+    assert skeleton("tamarackschools_live") == skeleton("tamarackschools")
+    assert skeleton("liveoakhs") != skeleton("oakhs")
+
+
+def test_a_state_code_at_a_handles_end_says_where_the_school_is(tamarack) -> None:
+    """Schools that share a name tell themselves apart by their state in the handle: a
+    'Tamarack High School' whose handle ends in another state's code is not this district's."""
+    other = tamarack.assess(_c("instagram", "tamarack_high_nm", "Tamarack High School", "Go Owls!"))
+    assert other.classification != "unregistered", other.explanation
+    assert "other_place" in {lv.code for lv in other.explanation}
+    own = tamarack.assess(_c("instagram", "tamarack_high_mt", "Tamarack High School", "Go Owls!"))
+    assert own.classification == "unregistered", own.explanation
+    # a code that is a word or a school abbreviation says nothing ('_ms', '_in')
+    middle = tamarack.assess(_c("instagram", "tamarack_ms", "Tamarack High School", "Go Owls!"))
+    assert "other_place" not in {lv.code for lv in middle.explanation}
