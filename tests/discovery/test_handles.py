@@ -392,10 +392,13 @@ def test_activities_take_the_short_forms_people_type():
     assert activity_forms("trap shooting") == ["trapshooting"]  # nothing invented
 
 
-GIRLS_SOCCER = HARBOR + """
+GIRLS_SOCCER = (
+    HARBOR
+    + """
   - {key: hvhs-gsoc, kind: team, name: Harbor View Girls Soccer, aliases: [HVHS Girls Soccer],
      parent: hvhs, mascot: Herons, activities: [soccer]}
 """
+)
 
 
 def test_a_team_whose_names_say_girls_probes_the_girls_forms():

@@ -310,7 +310,26 @@ def test_probe_finds_the_sample_worlds_probe_handles(profile, config, keys):
     } <= planned
 
 
-@pytest.mark.parametrize("key", district_keys())
+# Districts written unseen on 2026-12-07 whose probe-only accounts the default budgets do not
+# all reach yet (README, "Generalisation"): TikTok's 300 page probes over 30 entities leave
+# about ten candidates per entity, and 'cdbhsgvb' ranks 50th of its team's, 'ridgeviewhoops'
+# past its school's first. Strict: the day they are planned, this says so.
+PROBE_BUDGET_GAPS = {
+    "north-shoals": "ridgeviewhoops (a school's <name><short activity> on TikTok) is cut",
+    "rio-arenoso": "cdbhsgvb and arenosospiritline on TikTok are cut; mariachi.correcaminos "
+    "(a program's two-word name, dotted) is no candidate",
+}
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        pytest.param(k, marks=pytest.mark.xfail(strict=True, reason=PROBE_BUDGET_GAPS[k]))
+        if k in PROBE_BUDGET_GAPS
+        else k
+        for k in district_keys()
+    ],
+)
 def test_every_account_only_a_probe_finds_is_planned(key, config, keys):
     """In every tuned sample district (never the held-out one), each account that only the
     handle probe can find is among the planned candidates, within the default budgets."""

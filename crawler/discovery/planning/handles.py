@@ -338,6 +338,9 @@ def team_activity_forms(ent: Entity, activity: str) -> list[str]:
         return plain
     names = [f" {_plain(n)} " for n in (ent.name, *ent.aliases)]
     q = next((q for q in ACTIVITY_QUALIFIERS for n in names if f" {q} {a} " in n), None)
+    if q is None:  # 'Lady Roadrunners Volleyball': a girls' team ('cdbhsgvb')
+        said = [_plain(w) for w, _ in qualified_pairs((ent.name, *ent.aliases), ent.mascot)]
+        q = next((w for w in said if w in ACTIVITY_QUALIFIERS), "lady" if said else None)
     if q is None:
         return plain
     qualified = activity_forms(f"{q} {a}")
