@@ -501,7 +501,8 @@ def assess(e: Evidence, rules: Sequence[Rule] = CASCADE) -> Result:
 _CONFIDENT = frozenset({Classification.REGISTERED, Classification.UNREGISTERED})
 # Levels that contradict a peer on another platform: somewhere else, or not the district's.
 # what a copy of a handle seen in the scan does not overturn: the registry's own word, a copy
-# already found, a separate organisation's or a fan's own words
+# already found, a separate organisation (the rules' order still puts a fan's or a parody's own
+# words before a copy, as for the registry's own handles)
 _SETTLED = frozenset(
     {
         Classification.REGISTERED,

@@ -91,7 +91,6 @@ ACTIVITY_SHORT: dict[str, tuple[str, ...]] = {
     "weightlifting": ("lifting", "wl"),
     "bowling": ("bowl",),
     "unified sports": ("unified",),
-    "beach": ("beachvb",),
 }
 
 # Words before an activity that say whose team it is (``Girls Soccer``, ``Women's Basketball``),
@@ -279,12 +278,12 @@ def mascot_forms(mascot: str | None) -> list[str]:
     return [m, f"{m}s"]
 
 
+APOSTROPHES = re.compile("['\u2019]")
+
+
 def _plain(text: str) -> str:
     """``Women's Lacrosse`` -> ``womens lacrosse`` (folded, apostrophes dropped, not spaced)."""
     return fold(APOSTROPHES.sub("", text))
-
-
-APOSTROPHES = re.compile("['\u2019]")
 
 
 def activity_forms(activity: str) -> list[str]:
