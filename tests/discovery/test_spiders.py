@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 import json
 import pkgutil
+import re
+from dataclasses import replace
 
 import pytest
 from scrapy import Request
@@ -12,7 +14,7 @@ from scrapy.exceptions import CloseSpider
 
 import spiders
 from crawler.discovery.items import AccountSighting, safe_url
-from crawler.discovery.planner import PlannedQuery
+from crawler.discovery.planner import PlannedQuery, plan
 from crawler.discovery.runner import spider_classes
 from crawler.vocab import SOURCES, Source
 from spiders.bluesky import BlueskySpider
@@ -748,3 +750,25 @@ def test_selfcheck_keeps_its_known_account_gone_where_the_scan_asks_by_handle(co
     assert (item.url, item.page_state, item.source) == (tiktok.url, "not_found", "selfcheck")
     gone = {"error": "InvalidRequest", "message": "Profile not found"}
     assert items(respond(known_request("bluesky"), json_response, gone, status=400)) == []
+
+
+def test_web_search_leaves_the_platforms_an_api_source_of_this_crawl_searches(
+    config, make_spider, monkeypatch
+):
+    """YouTube and Bluesky have search APIs of their own: when those sources crawl with it, the
+    web search spends its requests on the platforms only it finds, as the dry run plans."""
+    monkeypatch.setenv("SCOUT_YOUTUBE_API_KEY", "k-yt")
+    alone = make_spider(WebSearchSpider, config)
+    with_apis = make_spider(WebSearchSpider, config)
+    with_apis.context = replace(
+        with_apis.context, sources=frozenset({"web_search", "youtube", "bluesky"})
+    )
+
+    def hosts(spider):
+        return {h for q in spider.planned() for h in re.findall(r"site:(\S+)", q.query)}
+
+    assert {"youtube.com", "bsky.app"} <= hosts(alone)
+    assert not {"youtube.com", "bsky.app"} & hosts(with_apis)
+    assert {"instagram.com", "tiktok.com"} <= hosts(with_apis)
+    dry = plan(with_apis.profile, config, sources=["web_search", "youtube", "bluesky"])
+    assert [q.query for q in with_apis.planned()] == [q.query for q in dry.queries["web_search"]]
