@@ -118,15 +118,19 @@ def test_an_elementary_school_probes_its_best_few_names():
 
 
 def test_school_and_activity_queries_quote_the_school_name_only():
-    """The school's name (or its name and mascot) quoted, the activity not."""
+    """The school's name (or its abbreviation, or its name and mascot) quoted, the activity
+    not: team accounts call themselves 'HVHS Girls Volleyball' as often as by the name."""
     hvhs = {t.key: t for t in all_terms(_profile())}["hvhs"]
     # basketball is the team's: its own names are searched already
     assert hvhs.school_activities == [
         '"Harbor View High School" volleyball',
+        '"HVHS" volleyball',
         '"Harbor View Herons" volleyball',
         '"Harbor View High School" cross country',
+        '"HVHS" cross country',
         '"Harbor View Herons" cross country',
         '"Harbor View High School" band',
+        '"HVHS" band',
         '"Harbor View Herons" band',
     ]
     assert not {t.key: t for t in all_terms(_profile())}["hvhs-bb"].school_activities

@@ -344,8 +344,9 @@ def school_activity_queries(profile: DistrictProfile, ent: Entity) -> list[str]:
     """``"<school name>" <activity>`` for each activity of a school that no team or program of
     its own stands for (their names are searched already), with the school's shortest name
     that still says it is a school (``Lincoln High School``, not ``Abraham Lincoln High
-    School``, which its accounts seldom spell out); then its shortest name with its mascot
-    and the activity (``"Lincoln Lions" volleyball``)."""
+    School``, which its accounts seldom spell out); then its abbreviation (``"LHS"
+    volleyball``); then its shortest name with its mascot and the activity (``"Lincoln Lions"
+    volleyball``)."""
     if ent.kind != EntityKind.SCHOOL or not ent.activities:
         return []
     schoolish = [
@@ -367,10 +368,15 @@ def school_activity_queries(profile: DistrictProfile, ent: Entity) -> list[str]:
         if fold(ent.mascot) not in fold(core):
             with_mascot.append(f"{core} {ent.mascot}")
         mascot = min(with_mascot, key=len, default=None)
+    # its abbreviation with the activity: what team accounts call themselves ('RVHS Girls
+    # Basketball', 'ELHS Girls Soccer'), where neither the school's name nor its mascot is written
+    abbr = next((a for a in ent.aliases if is_abbreviation(a) and len(slug(a)) >= 3), None)
     out = []
     for act in ent.activities:
         if fold(act) not in teams:
             out.append(f'"{name}" {act}')
+            if abbr:
+                out.append(f'"{abbr}" {act}')
             if mascot:  # 'Wright Aviators Volleyball', where "Wright Aviators" alone is crowded
                 out.append(f'"{mascot}" {act}')
     return out
