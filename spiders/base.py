@@ -102,8 +102,12 @@ class ScoutSpider(scrapy.Spider):
         return spider
 
     def plan_sources(self) -> list[str]:
-        """The sources planned together (this one; more where the others change its plan)."""
-        return [self.name]
+        """The sources planned together: this one and every other source of this crawl, so that
+        each takes the part of the plan ``scout scan --dry-run`` shows for it (the web search
+        leaves YouTube and Bluesky to their API sources, the probe leaves Mastodon handles to
+        the mastodon source and the YouTube units its searches need, answered handles wait for
+        the profiles source)."""
+        return [self.name, *sorted(self.context.sources - {self.name})]
 
     def quota_usage(self) -> Usage | None:
         """The quota buckets' use in the current period, read once per crawl (None: no quota)."""

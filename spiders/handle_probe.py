@@ -61,11 +61,6 @@ class HandleProbeSpider(ProfilePageSpider):
             return Source.MASTODON not in self.context.sources
         return platform == Platform.BLUESKY
 
-    def plan_sources(self) -> list[str]:
-        # the mastodon source, when it crawls this scan too, looks the handles up itself:
-        # the same handle is never looked up twice
-        return [self.name, *(self.context.sources & {Source.MASTODON})]
-
     def all_requests(self, pending: Iterable[tuple[PlannedQuery, list[str]]]) -> Iterable[Request]:
         """Bluesky candidates 25 to a ``getProfiles`` call (it answers with the profiles of the
         actors that exist, in order, and leaves the others out); the rest one by one."""

@@ -23,7 +23,6 @@ from crawler.db.quota import BRAVE
 from crawler.discovery.planner import SITE_HOSTS, PlannedQuery, period_left
 from crawler.platforms import classify
 from crawler.platforms.urls import host_matches
-from crawler.vocab import Source
 from spiders.api_search import ApiSearchSpider
 from spiders.base import QUERY, ScoutSpider
 from spiders.search_backends import Brave, SearchBackend, choose_backend
@@ -49,12 +48,6 @@ class WebSearchSpider(ApiSearchSpider):
             return b.searxng_requests_per_scan
         per_scan = min(b.brave_requests_per_scan, b.brave_requests_per_month)
         return period_left(self.quota_usage(), BRAVE, per_scan)
-
-    def plan_sources(self) -> list[str]:
-        """With the API sources that crawl this scan too: the platforms they search (YouTube,
-        Bluesky) are left out of the ``site:`` queries, as ``scout scan --dry-run`` plans them,
-        and the requests go to the platforms only a web search finds."""
-        return [self.name, *sorted(self.context.sources & {Source.YOUTUBE, Source.BLUESKY})]
 
     def search_url(self, pq: PlannedQuery, cursor: str | None) -> str:
         return self.backend.url(pq.query, int(cursor or 1), self.increment() if pq.fresh else None)

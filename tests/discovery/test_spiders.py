@@ -17,6 +17,7 @@ from crawler.discovery.items import AccountSighting, safe_url
 from crawler.discovery.planner import PlannedQuery, plan
 from crawler.discovery.runner import spider_classes
 from crawler.vocab import SOURCES, Source
+from spiders.base import ScoutSpider
 from spiders.bluesky import BlueskySpider
 from spiders.district_site import DistrictSiteSpider
 from spiders.handle_probe import HandleProbeSpider
@@ -772,3 +773,15 @@ def test_web_search_leaves_the_platforms_an_api_source_of_this_crawl_searches(
     assert {"instagram.com", "tiktok.com"} <= hosts(with_apis)
     dry = plan(with_apis.profile, config, sources=["web_search", "youtube", "bluesky"])
     assert [q.query for q in with_apis.planned()] == [q.query for q in dry.queries["web_search"]]
+
+
+@pytest.mark.parametrize("source", [s for s in SOURCES if s in SPIDERS])
+def test_each_spider_crawls_its_part_of_the_dry_run_plan(source, config, make_spider, monkeypatch):
+    """Every source of a crawl plans with the others that crawl with it, so what it asks is what
+    ``scout scan --dry-run`` shows for it (the web search leaves YouTube to the YouTube source,
+    the probe leaves the units the YouTube searches need)."""
+    monkeypatch.setenv("SCOUT_YOUTUBE_API_KEY", "k-yt")
+    spider = make_spider(SPIDERS[source], config)
+    spider.context = replace(spider.context, sources=frozenset(config.sources))
+    dry = plan(spider.profile, config).queries.get(source, [])
+    assert [q.query for q in ScoutSpider.planned(spider)] == [q.query for q in dry]
