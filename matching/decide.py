@@ -575,13 +575,18 @@ def _copies_of_seen_handles(
         )
     if not seen:
         return results
+    # one comparison per platform (and reference: a scan's accounts share one), not per account
+    comparisons: dict[tuple[str, int], RegistryComparison] = {}
     out: list[Result] = []
     for e, r in zip(evidence, results, strict=True):
-        handles = seen.get(e.f.candidate.platform)
+        platform = e.f.candidate.platform
+        handles = seen.get(platform)
         if handles and r.classification not in _SETTLED:
-            ref = copy(e.ref)
-            ref.registry_handles = {**e.ref.registry_handles, e.f.candidate.platform: handles}
-            comparison = RegistryComparison(ref, e.s)
+            comparison = comparisons.get((platform, id(e.ref)))
+            if comparison is None:
+                ref = copy(e.ref)
+                ref.registry_handles = {**e.ref.registry_handles, platform: handles}
+                comparison = comparisons[(platform, id(e.ref))] = RegistryComparison(ref, e.s)
             copied = comparison.impersonation(e.f)
             if copied is not None and copied[0].code == "impersonation_handle":
                 again = assess(replace(e, registry=comparison), rules)
