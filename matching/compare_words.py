@@ -6,6 +6,7 @@ affiliated organisation (booster club, PTO, alumni), a community group.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from datetime import UTC, date, datetime
 
 from matching import lexicon
@@ -54,9 +55,7 @@ def fan_levels(f: Features) -> tuple[Level | None, bool]:
     return None, official
 
 
-def affiliated_words(
-    f: Features, own: frozenset[str] | set[str] = frozenset()
-) -> tuple[str, str] | None:
+def affiliated_words(f: Features, own: AbstractSet[str] = frozenset()) -> tuple[str, str] | None:
     """Words of a separate organisation in the name or handle (or a clear phrase in the bio).
 
     Not a word of the matched entity's own name (``own``): the district's 'Family & Parent
@@ -89,7 +88,7 @@ def student_class(f: Features) -> str | None:
     return None
 
 
-def own_gloss(word: str, own: frozenset[str] | set[str]) -> bool:
+def own_gloss(word: str, own: AbstractSet[str]) -> bool:
     """The English word ``word`` stands for is a word of the entity's own name: 'padres' of the
     district's 'Parent Center' ('Centro de Padres')."""
     return any(g in own for g in lexicon.AFFILIATED_GLOSSES.get(word, ()))
@@ -101,7 +100,7 @@ _UNION_LOCAL = re.compile(
 )
 
 
-def union_words(f: Features, own: frozenset[str] | set[str] = frozenset()) -> str | None:
+def union_words(f: Features, own: AbstractSet[str] = frozenset()) -> str | None:
     """What says the account is a union of the district's teachers or staff ('Education
     Association', 'Federation of Teachers', 'AFT Local 1822', 'representing the teachers of'), as
     written (folded); not a phrase made of the matched entity's own words."""

@@ -13,18 +13,14 @@ says there is no such account, records it for the registry audit).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any
-from urllib.parse import urlencode
+from collections.abc import Iterable
 
-from scrapy.http import Request, Response
+from scrapy.http import Request
 
 from crawler.config import secret
 from crawler.db.quota import UNITS
-from crawler.discovery.items import json_body
 from crawler.discovery.planner import PlannedQuery
 from crawler.platforms import bluesky as bsky
-from crawler.platforms.base import BLOCKED_STATUSES, PageState
 from crawler.vocab import Platform, Source
 from spiders.profile_lookup import ProfilePageSpider
 
@@ -77,56 +73,6 @@ class HandleProbeSpider(ProfilePageSpider):
                 batch = []
         if batch:
             yield self.bluesky_batch(batch)
-
-    def bluesky_batch(self, batch: list[tuple[str, str]]) -> Request:
-        actors = urlencode([("actors", handle) for handle, _ in batch])
-        url = f"{self.config.bluesky_api_url}/xrpc/app.bsky.actor.getProfiles?{actors}"
-        for _, key in batch[1:]:
-            self.coverage.begin(key)
-        return self.api_request(
-            url, self.parse_bluesky_batch, batch[0][1], cb_kwargs={"batch": batch}
-        )
-
-    def parse_bluesky_batch(
-        self, response: Response, batch: list[tuple[str, str]]
-    ) -> Iterator[Any]:
-        data = json_body(response)
-        keys = [key for _, key in batch]
-        if response.status != 200 or not isinstance(data, dict):
-            error = data.get("error") if isinstance(data, dict) else None
-            reason = f"HTTP {response.status}" + (f" {error}" if error else "")
-            state = "blocked" if response.status in BLOCKED_STATUSES else "failed"
-            for key in keys:  # proves nothing about any of them: a coverage gap
-                self.coverage.fail(key, f"{state} ({reason}): Bluesky getProfiles")
-            return
-        records = {}
-        for raw in data.get("profiles") or []:
-            if isinstance(raw, dict):
-                record = bsky.parse_get_profile(raw)
-                records[(record.handle or "").lower()] = record
-                records[(record.platform_id or "").lower()] = record
-        for handle, key in batch:
-            record = records.get(handle.lower())
-            if record is None:  # left out: no such account
-                self.crawler.stats.inc_value(
-                    f"scout/probe/{Platform.BLUESKY}/{PageState.NOT_FOUND}"
-                )
-                miss = self.registry_miss(
-                    f"https://bsky.app/profile/{handle}",
-                    response,
-                    "Profile not found (getProfiles left it out of its answer)",
-                    asked=f"{self.config.bluesky_api_url}/xrpc/app.bsky.actor.getProfiles?"
-                    + urlencode({"actors": handle}),
-                )
-                if miss is not None:  # a registry row: recorded for the registry audit
-                    yield miss
-                self.coverage.finish(key)
-                continue
-            self.crawler.stats.inc_value(f"scout/probe/{Platform.BLUESKY}/{record.state}")
-            item = self.from_record(record, query=key, source_url=response.url)
-            if item is not None:
-                yield item
-            self.coverage.finish(key)
 
     def requests_for(self, pq: PlannedQuery, keys: list[str]) -> Iterable[Request]:
         if pq.platform == Platform.YOUTUBE and secret(Source.YOUTUBE):

@@ -134,6 +134,60 @@ class ProfilePageSpider(ScoutSpider):
             platform, handle, ref.url, query, resolves=resolves, account_url=ref.url
         )
 
+    # ------------------------------------------------------------- Bluesky handles in batches
+
+    def bluesky_batch(self, batch: list[tuple[str, str]]) -> Request:
+        """One ``getProfiles`` call for up to 25 ``(handle, coverage key)``: it answers with the
+        profiles of the actors that exist, in order, and leaves the others out."""
+        actors = urlencode([("actors", handle) for handle, _ in batch])
+        url = f"{self.config.bluesky_api_url}/xrpc/app.bsky.actor.getProfiles?{actors}"
+        for _, key in batch[1:]:
+            self.coverage.begin(key)
+        return self.api_request(
+            url, self.parse_bluesky_batch, batch[0][1], cb_kwargs={"batch": batch}
+        )
+
+    def parse_bluesky_batch(
+        self, response: Response, batch: list[tuple[str, str]]
+    ) -> Iterator[Any]:
+        data = json_body(response)
+        keys = [key for _, key in batch]
+        if response.status != 200 or not isinstance(data, dict):
+            error = data.get("error") if isinstance(data, dict) else None
+            reason = f"HTTP {response.status}" + (f" {error}" if error else "")
+            state = "blocked" if response.status in BLOCKED_STATUSES else "failed"
+            for key in keys:  # proves nothing about any of them: a coverage gap
+                self.coverage.fail(key, f"{state} ({reason}): Bluesky getProfiles")
+            return
+        records = {}
+        for raw in data.get("profiles") or []:
+            if isinstance(raw, dict):
+                record = bsky.parse_get_profile(raw)
+                records[(record.handle or "").lower()] = record
+                records[(record.platform_id or "").lower()] = record
+        for handle, key in batch:
+            record = records.get(handle.lower())
+            if record is None:  # left out: no such account
+                self.crawler.stats.inc_value(
+                    f"scout/probe/{Platform.BLUESKY}/{PageState.NOT_FOUND}"
+                )
+                miss = self.registry_miss(
+                    f"https://bsky.app/profile/{handle}",
+                    response,
+                    "Profile not found (getProfiles left it out of its answer)",
+                    asked=f"{self.config.bluesky_api_url}/xrpc/app.bsky.actor.getProfiles?"
+                    + urlencode({"actors": handle}),
+                )
+                if miss is not None:  # a registry row: recorded for the registry audit
+                    yield miss
+                self.coverage.finish(key)
+                continue
+            self.crawler.stats.inc_value(f"scout/probe/{Platform.BLUESKY}/{record.state}")
+            item = self.from_record(record, query=key, source_url=response.url)
+            if item is not None:
+                yield item
+            self.coverage.finish(key)
+
     def _mastodon_lookup(self, handle: str | None, query: str, extra: dict) -> Request | None:
         user, _, instance = (handle or "").partition("@")
         instances = self.config.mastodon_instances

@@ -19,10 +19,19 @@ directly is not asked again, nor the selfcheck's known account (its answer, live
 the scan's). An id missing from a batch answer is an account that is gone.
 
 This is the scan's direct check of every account it saw only in a search result or a link: an
-answer that the account is gone is stored too (``report_gone``), so no case opens for it."""
+answer that the account is gone is stored too (``report_gone``), so no case opens for it.
+
+Last, the *echo lookups* (:mod:`crawler.discovery.planning.echo`): the handles this scan found
+that carry one of the district's names, abbreviations or mascots, looked up on the probed
+platforms (TikTok, YouTube, Bluesky, Mastodon's configured instances) where the scan has not
+seen or asked them, in their forms there (``cdbhs_gvb`` on Instagram: ``cdbhsgvb`` on TikTok),
+within :func:`~crawler.discovery.planning.sources.echo_limits`. Their coverage rows have the
+probe's form (``tiktok @cdbhsgvb``) and their answers are kept like the probe's; a handle with
+no account yields nothing. An incremental scan does not ask again a form with an answer on file."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,9 +43,22 @@ from twisted.python.failure import Failure
 
 from crawler.config import secret
 from crawler.db.quota import META, UNITS
-from crawler.db.readers import KnownAccount, known_accounts, scan_candidates
+from crawler.db.readers import (
+    KnownAccount,
+    asked_handles,
+    known_accounts,
+    scan_candidates,
+    scan_handles,
+)
 from crawler.discovery.items import describe_failure, json_body
 from crawler.discovery.planner import PlannedQuery
+from crawler.discovery.planning.echo import (
+    ECHO_PLATFORMS,
+    SeenAccount,
+    district_tokens,
+    echo_queries,
+)
+from crawler.discovery.planning.sources import echo_limits
 from crawler.discovery.settings import PLAYWRIGHT_SETTINGS
 from crawler.platforms import PLATFORMS, PageState
 from crawler.platforms import bluesky as bsky
@@ -47,6 +69,8 @@ from spiders.profile_lookup import REOBSERVED_BY_ID, ProfilePageSpider
 from spiders.youtube import PARTS, api_filter, api_url
 
 KNOWN = "known"  # the planned kind of a known account's re-observation
+ECHO = "echo"  # the planned kind of an echo lookup
+ECHO_KEY = re.compile(r"^[a-z]+ @\S+$")  # an echo lookup's coverage row: "tiktok @cdbhsgvb"
 # Platforms whose API looks accounts up by stable id in batches: ids per call.
 BATCHED: dict[str, int] = {
     Platform.YOUTUBE: yt.CHANNELS_LIST_MAX,
@@ -142,7 +166,53 @@ class ProfilesSpider(ProfilePageSpider):
                 rows.append(
                     PlannedQuery(self.name, k.url, k.platform, k.entity_key, len(rows), KNOWN)
                 )
-        return rows
+        return rows + self.echo_rows(rows)
+
+    def echo_rows(self, planned: list[PlannedQuery]) -> list[PlannedQuery]:
+        """The echo lookups (see the module docstring), after the rows ``planned`` before."""
+        assert self.scan_id is not None
+        targets = [
+            p
+            for p in ECHO_PLATFORMS
+            if (not self.platforms or p in self.platforms)
+            and (p != Platform.MASTODON or self.config.mastodon_instances)
+        ]
+        seen = scan_handles(self.config, self.scan_id)
+        # what an echo of this scan found is not echoed again: the lookups stay the same when a
+        # killed crawl is resumed
+        origins = [
+            SeenAccount(h.platform, h.handle, h.display_name)
+            for h in seen
+            if any(
+                source != self.name or not ECHO_KEY.match(query or "")
+                for source, query in h.found_by
+            )
+        ]
+        asked = {(h.platform, h.handle.lower()) for h in seen}
+        asked |= asked_handles(self.config, self.scan_id, (Source.HANDLE_PROBE, Source.MASTODON))
+        inc = self.increment()
+        if inc.incremental:  # a form with an answer on file waits for its next full scan
+            asked |= inc.answered | inc.found
+        counts: dict[str, int] = {}
+        for r in planned:
+            counts[r.platform or ""] = counts.get(r.platform or "", 0) + 1
+        limits = echo_limits(self.config, targets, counts, bool(secret(Source.YOUTUBE)))
+        found = echo_queries(
+            origins,
+            district_tokens(self.profile),
+            targets,
+            asked,
+            limits,
+            self.config.mastodon_instances,
+        )
+        start = len(planned)
+        return [
+            PlannedQuery(self.name, handle, p, None, start + i, ECHO)
+            for i, (p, handle) in enumerate(found)
+        ]
+
+    def coverage_keys(self, pq: PlannedQuery) -> list[str]:
+        return [f"{pq.platform} @{pq.query}"] if pq.kind == ECHO else [pq.query]
 
     def known(self) -> list[KnownAccount]:
         """The known accounts this scan re-observes (none in an ad-hoc search), read once."""
@@ -183,11 +253,17 @@ class ProfilesSpider(ProfilePageSpider):
 
     def all_requests(self, pending: Iterable[tuple[PlannedQuery, list[str]]]) -> Iterable[Request]:
         known: list[KnownAccount] = []
+        echoes: list[tuple[str, str]] = []  # Bluesky handles, 25 to a getProfiles call
         for pq, keys in pending:
             if pq.kind == KNOWN and self._known and pq.query in self._known:
                 known.append(self._known[pq.query])
+            elif pq.kind == ECHO and pq.platform == Platform.BLUESKY:
+                if not self.answered_by_selfcheck(pq.platform, pq.query, None, keys[0]):
+                    echoes.append((pq.query, keys[0]))
             else:
                 yield from self.requests_for(pq, keys)
+        for i in range(0, len(echoes), bsky.GET_PROFILES_MAX):
+            yield self.bluesky_batch(echoes[i : i + bsky.GET_PROFILES_MAX])
         batches, single = known_batches(known, youtube_api=bool(secret(Source.YOUTUBE)))
         for batch in batches:
             request = self.known_request(batch)
@@ -201,8 +277,14 @@ class ProfilesSpider(ProfilePageSpider):
             yield from self.lookup_url(k.platform, url, k.url)
 
     def requests_for(self, pq: PlannedQuery, keys: list[str]) -> Iterable[Request]:
-        if pq.platform is not None:
+        if pq.platform is None:
+            return
+        if pq.kind != ECHO:
             yield from self.lookup_url(pq.platform, pq.query, keys[0])
+        elif pq.platform == Platform.YOUTUBE and secret(Source.YOUTUBE):
+            yield from self.youtube_lookup(pq.query, keys[0])
+        else:
+            yield from self.lookup(pq.platform, pq.query, None, keys[0])
 
     # ------------------------------------------------------------ known accounts in batches
 

@@ -85,33 +85,43 @@ def scan_history(config: Config, scan_id: int | None) -> ScanHistory:
         return _history(session, scan_id, config.budget.full_sweep_months)
 
 
+# Sources whose coverage rows are handle lookups: the probe ("<platform> @<handle>"), the
+# mastodon source ("<instance>: @<user>") and the profiles source's echo lookups (the
+# probe's form; its other rows are account URLs).
+PROBE_SOURCES = (Source.HANDLE_PROBE, Source.MASTODON, Source.PROFILES)
+
+
+def probe_key(source: str, query: str) -> tuple[str, str] | None:
+    """``(platform, lower-cased handle)`` a coverage row of :data:`PROBE_SOURCES` looked up
+    (None: not a handle lookup)."""
+    if source == Source.MASTODON:
+        instance, sep, user = query.partition(": @")
+        return (str(Platform.MASTODON), f"{user}@{instance}".lower()) if sep and user else None
+    if source not in PROBE_SOURCES or "://" in query:
+        return None
+    platform, sep, handle = query.partition(" @")
+    return (platform, handle.lower()) if sep and handle and " " not in platform else None
+
+
 def record_probe_answers(session: Session, scan: Scan) -> int:
-    """Keep the handle probe's definitive answers of ``scan`` (a covered candidate: found when
+    """Keep the handle lookups' definitive answers of ``scan`` (a covered candidate: found when
     it gave a sighting, else not found); a coverage gap proves nothing and is not kept."""
     rows = session.execute(
         select(ScanQuery.source, ScanQuery.query, ScanQuery.results).where(
             ScanQuery.scan_id == scan.id,
-            ScanQuery.source.in_([Source.HANDLE_PROBE, Source.MASTODON]),
+            ScanQuery.source.in_(PROBE_SOURCES),
             ScanQuery.status == "done",
         )
     ).all()
     existing = {(a.platform, a.handle): a for a in session.scalars(select(ProbeAnswer))}
     n = 0
     for source, query, results in rows:
-        if source == Source.MASTODON:
-            # the mastodon source's lookups: "<instance>: @<user>"
-            instance, sep, user = str(query).partition(": @")
-            if not sep:
-                continue
-            platform, handle = str(Platform.MASTODON), f"{user}@{instance}"
-        else:
-            platform, _, handle = str(query).partition(" @")
-        if not handle:
+        key = probe_key(source, str(query))
+        if key is None:
             continue
-        key = (platform, handle.lower())
         row = existing.get(key)
         if row is None:
-            row = ProbeAnswer(district_id=scan.district_id, platform=platform, handle=key[1])
+            row = ProbeAnswer(district_id=scan.district_id, platform=key[0], handle=key[1])
             session.add(row)
             existing[key] = row
         row.found = bool(results)

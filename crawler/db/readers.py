@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from crawler.db import transaction
+from crawler.db.increments import probe_key
 from crawler.db.models import Account, Case, District, RegisteredAccount, ScanQuery, Sighting
 from crawler.vocab import CaseStatus, Platform, Source, sources_where
 
@@ -252,7 +253,7 @@ def known_accounts(
         observed_ids: set[int] = set()
         observed_keys: set[tuple[str, str]] = set()
         if scan_id is not None:
-            for acc_id, platform, platform_id in session.execute(
+            for acc_id, seen_on, platform_id in session.execute(
                 select(Account.id, Account.platform, Account.platform_id).where(
                     Account.id.in_(
                         select(Sighting.account_id).where(
@@ -264,7 +265,7 @@ def known_accounts(
             ):
                 observed_ids.add(acc_id)
                 if platform_id:
-                    observed_keys.add((str(platform), platform_id))
+                    observed_keys.add((str(seen_on), platform_id))
         by_id: dict[tuple[str, str], Account] = {}
         by_url: dict[tuple[str, str], Account] = {}
         for a in session.scalars(
@@ -314,9 +315,9 @@ def known_accounts(
             elif by_page(platform):
                 acc = next(
                     (
-                        a
+                        hit
                         for u in (r.url, *same_account_urls(platform, r.url))
-                        if (a := by_url.get((platform, u))) is not None
+                        if (hit := by_url.get((platform, u))) is not None
                     ),
                     None,
                 )
@@ -326,7 +327,7 @@ def known_accounts(
             pid = r.platform_id or (acc.platform_id if acc is not None else None)
             k = KnownAccount(platform, url, handle, pid, "registered", r.entity_key)
             add(k, acc.id if acc is not None else None)
-        for case, acc in session.execute(
+        for case, case_account in session.execute(
             select(Case, Account)
             .join(Account, Account.id == Case.account_id)
             .where(Case.district_id == district.id, Case.status.in_(REOBSERVED_CASES))
@@ -335,7 +336,59 @@ def known_accounts(
             if entity is not None and case.entity_key != entity:
                 continue
             k = KnownAccount(
-                str(acc.platform), acc.url, acc.handle, acc.platform_id, "case", case.entity_key
+                str(case_account.platform),
+                case_account.url,
+                case_account.handle,
+                case_account.platform_id,
+                "case",
+                case.entity_key,
             )
-            add(k, acc.id)
+            add(k, case_account.id)
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class SeenHandle:
+    """An account a scan saw, with the sightings that saw it (source and query each)."""
+
+    account_id: int
+    platform: str
+    handle: str
+    display_name: str | None
+    found_by: tuple[tuple[str, str | None], ...]
+
+
+def scan_handles(config: Config, scan_id: int) -> list[SeenHandle]:
+    """Every account this scan saw (in the order first stored), with its sightings."""
+    with transaction(config.database_url, config.district) as session:
+        rows = session.execute(
+            select(
+                Account.id,
+                Account.platform,
+                Account.handle,
+                Account.display_name,
+                Sighting.source,
+                Sighting.query,
+            )
+            .join(Sighting, Sighting.account_id == Account.id)
+            .where(Sighting.scan_id == scan_id)
+            .order_by(Account.id, Sighting.id)
+        ).all()
+    out: dict[int, SeenHandle] = {}
+    for account_id, platform, handle, name, source, query in rows:
+        seen = out.get(account_id)
+        found_by = (seen.found_by if seen else ()) + ((source, query),)
+        out[account_id] = SeenHandle(account_id, platform, handle, name, found_by)
+    return list(out.values())
+
+
+def asked_handles(config: Config, scan_id: int, sources: Sequence[str]) -> set[tuple[str, str]]:
+    """``(platform, lower-cased handle)`` the handle lookups of ``sources`` asked in this scan
+    (answered or not)."""
+    with transaction(config.database_url, config.district) as session:
+        rows = session.execute(
+            select(ScanQuery.source, ScanQuery.query).where(
+                ScanQuery.scan_id == scan_id, ScanQuery.source.in_(list(sources))
+            )
+        ).all()
+    return {key for source, query in rows if (key := probe_key(source, str(query)))}

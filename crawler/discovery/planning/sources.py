@@ -14,11 +14,11 @@ from dataclasses import dataclass, field, replace
 
 from crawler.config import Budget, Config, secret
 from crawler.db.quota import BRAVE, SEARCH_CALLS, UNITS, Usage
+from crawler.discovery.planning.echo import ECHO_PLATFORMS, platform_names
 from crawler.discovery.planning.increment import FULL, Increment
 from crawler.discovery.planning.queries import PlannedQuery, budgeted, period_left, unique
 from crawler.discovery.planning.sites import (
     API_BACKED,
-    BLUESKY_DEFAULT_DOMAIN,
     PROBE_PLATFORMS,
     SITE_GROUPS,
     SITE_HOSTS,
@@ -431,16 +431,6 @@ def plan_mastodon(ctx: PlanContext) -> SourcePlan:
 # --------------------------------------------------------------------------- handle probe
 
 
-def _handle_names(handle: str, platform: str, instances: Sequence[str]) -> list[str]:
-    """How ``handle`` is written on ``platform`` (none where it cannot be)."""
-    if platform == Platform.BLUESKY:
-        # a bsky.social handle is one DNS label: no "_", and a "." would be a subdomain
-        return [] if "_" in handle or "." in handle else [f"{handle}.{BLUESKY_DEFAULT_DOMAIN}"]
-    if platform == Platform.MASTODON:
-        return [] if re.search(r"[.-]", handle) else [f"{handle}@{inst}" for inst in instances]
-    return [handle]
-
-
 SHORT_SUBSTITUTES = 2  # short forms that take the place of a candidate too long for a platform
 
 
@@ -456,12 +446,12 @@ def _fitting(
     if platform == Platform.BLUESKY and first:
         out += [h for h in t.domains if ok(h)]
     for h in group:
-        names = [n for n in _handle_names(h, platform, instances) if ok(n)]
+        names = [n for n in platform_names(h, platform, instances) if ok(n)]
         if not names:
             names = [
                 n
                 for short in t.shorter.get(h, [])[:SHORT_SUBSTITUTES]
-                for n in _handle_names(short, platform, instances)
+                for n in platform_names(short, platform, instances)
                 if ok(n)
             ]
         out += names
@@ -685,6 +675,31 @@ def _handle_counts(found: HandleRows, kept: list[PlannedQuery]) -> dict[str, tup
     return out
 
 
+ECHO_SHARE = 0.125  # of a host's requests: the most echo lookups per platform in a scan
+
+
+def echo_limits(
+    config: Config, targets: Sequence[str], planned: Mapping[str, int], youtube_api: bool
+) -> dict[str, int]:
+    """Per platform, how many echo lookups the ``profiles`` source may add
+    (:mod:`crawler.discovery.planning.echo`): at most :data:`ECHO_SHARE` of a host's requests
+    (per Mastodon instance); on a page host, no more than what the probe's
+    :data:`PAGE_HOST_SHARE` leaves after the pages ``planned`` there already."""
+    per_host = config.budget.requests_per_host
+    cap = int(per_host * ECHO_SHARE)
+    out = {}
+    for p in targets:
+        api = p in (Platform.BLUESKY, Platform.MASTODON) or (p == Platform.YOUTUBE and youtube_api)
+        if p == Platform.MASTODON:
+            out[p] = cap * len(config.mastodon_instances)
+        elif api:
+            out[p] = cap
+        else:
+            room = per_host - int(per_host * PAGE_HOST_SHARE) - planned.get(p, 0)
+            out[p] = max(min(cap, room), 0)
+    return out
+
+
 def plan_selfcheck(ctx: PlanContext) -> SourcePlan:
     """One check per platform (its coverage row is the platform): the known account it looks
     up, or the platform's name when it has none (the selfcheck records why it skipped it)."""
@@ -700,7 +715,12 @@ def plan_selfcheck(ctx: PlanContext) -> SourcePlan:
 
 def plan_profiles(ctx: PlanContext) -> SourcePlan:
     """Nothing ahead: decided at run time from this scan's candidates."""
-    return SourcePlan([], "public profile pages of this scan's candidates, where robots.txt allows")
+    note = (
+        "public profile pages of this scan's candidates, where robots.txt allows; the handles "
+        f"this scan found for the district, looked up on {', '.join(ECHO_PLATFORMS)} "
+        f"(up to {int(ctx.budget.requests_per_host * ECHO_SHARE)} each)"
+    )
+    return SourcePlan([], note)
 
 
 PLANNERS: dict[Source, Callable[[PlanContext], SourcePlan]] = {

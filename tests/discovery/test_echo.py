@@ -1,0 +1,270 @@
+"""Echo lookups (crawler/discovery/planning/echo.py, spiders/profiles.py): a handle the scan
+found for the district, looked up on the probed platforms in their forms there, the most
+specific first, never twice, within the budget; on a sample district, the accounts only an
+echo reaches are found and become cases."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from crawler.discovery.planner import PlannedQuery
+from crawler.discovery.planning.echo import (
+    ECHO_PLATFORMS,
+    SeenAccount,
+    Tokens,
+    district_tokens,
+    echo_forms,
+    echo_queries,
+    username,
+)
+from crawler.discovery.planning.sources import ECHO_SHARE, PAGE_HOST_SHARE, echo_limits
+from crawler.district.profile import load_profile
+from crawler.sample import PROFILE
+from spiders.profiles import ECHO, ProfilesSpider
+from tests.discovery.conftest import REAL, budget, html_response, json_response, respond, with_
+
+TOKENS = Tokens(frozenset({"sheyenne", "shs", "wfhs"}), frozenset({"mustangs"}))
+LIMITS = dict.fromkeys(ECHO_PLATFORMS, 100)
+
+
+def test_forms_as_found_without_separators_and_split_where_the_name_shows_the_words():
+    assert echo_forms("cdbhs_gvb", "CdB Volleyball") == [["cdbhs_gvb"], ["cdbhsgvb"], []]
+    assert echo_forms("mariachicorrecaminos", "Mariachi Correcaminos") == [
+        ["mariachicorrecaminos"],
+        [],
+        ["mariachi.correcaminos", "mariachi_correcaminos"],
+    ]
+    # a name whose words do not make up the handle says nothing about where it splits
+    assert echo_forms("shsvb", "Sheyenne Volleyball")[2] == []
+    assert echo_forms("abc", "A B C D")[2] == []  # four words: too many ways to write it
+
+
+def test_the_username_of_each_platforms_handle():
+    assert username(SeenAccount("bluesky", "shsmustangs.bsky.social")) == "shsmustangs"
+    assert username(SeenAccount("bluesky", "wfps.k12.nd.us")) is None  # a domain of its own
+    assert username(SeenAccount("mastodon", "wfpsnews@mastodon.social")) == "wfpsnews"
+    assert username(SeenAccount("instagram", "shs_volleyball")) == "shs_volleyball"
+
+
+def test_specific_handles_first_a_mascot_alone_last_and_others_not_at_all():
+    assert TOKENS.score("sheyenne_vb") > TOKENS.score("shs_vb") > TOKENS.score("mustangsfan")
+    assert TOKENS.score("mustangsfan") == 1 and TOKENS.score("randomuser") == 0
+    seen = [
+        SeenAccount("instagram", "mustangsfan"),
+        SeenAccount("instagram", "randomuser"),
+        SeenAccount("x", "shs_vb"),
+        SeenAccount("instagram", "sheyenne.hoops", "Sheyenne Hoops"),
+    ]
+    got = echo_queries(seen, TOKENS, ["tiktok"], set(), LIMITS)
+    assert got == [
+        # every handle as found first (the most specific first), then the other forms
+        ("tiktok", "sheyenne.hoops"),
+        ("tiktok", "shs_vb"),
+        ("tiktok", "mustangsfan"),
+        ("tiktok", "sheyennehoops"),
+        ("tiktok", "shsvb"),
+        ("tiktok", "sheyenne_hoops"),
+    ]
+
+
+def test_each_platform_gets_the_forms_it_allows_never_its_own_or_an_asked_one():
+    seen = [SeenAccount("instagram", "shs_vb"), SeenAccount("tiktok", "sheyennevb")]
+    asked = {("youtube", "shsvb")}  # the probe asked it
+    got = echo_queries(
+        seen, TOKENS, ["tiktok", "youtube", "bluesky", "mastodon"], asked, LIMITS, ("a.social",)
+    )
+    assert ("tiktok", "sheyennevb") not in got  # where it was found
+    assert ("youtube", "shsvb") not in got
+    # a bsky.social handle takes no "_"; a Mastodon account is looked up on each instance
+    assert ("bluesky", "shsvb.bsky.social") in got and ("bluesky", "shs_vb.bsky.social") not in got
+    assert ("mastodon", "shs_vb@a.social") in got
+    assert len(got) == len(set(got))
+    # a limit per platform
+    limited = echo_queries(seen, TOKENS, ["tiktok", "youtube"], set(), {"tiktok": 1, "youtube": 2})
+    assert [p for p, _ in limited].count("tiktok") == 1
+    assert [p for p, _ in limited].count("youtube") == 2
+
+
+def test_limits_leave_a_page_host_what_the_probe_and_the_profiles_take(config):
+    cfg = with_(config, budget=budget(requests_per_host=400))
+    got = echo_limits(cfg, ECHO_PLATFORMS, {"tiktok": 80}, youtube_api=True)
+    cap = int(400 * ECHO_SHARE)
+    assert got["bluesky"] == got["youtube"] == cap
+    assert got["mastodon"] == cap * len(cfg.mastodon_instances)
+    # the probe takes 300 of TikTok's 400 pages, the profiles source 80 more: 20 left
+    assert got["tiktok"] == 400 - int(400 * PAGE_HOST_SHARE) - 80 == 20
+    assert echo_limits(cfg, ["youtube"], {"youtube": 500}, youtube_api=False) == {"youtube": 0}
+
+
+def test_the_district_tokens_come_from_its_profile():
+    tokens = district_tokens(load_profile(PROFILE))
+    assert {"sheyenne", "shs", "wfps", "westfargo"} <= tokens.names
+    assert "mustangs" in tokens.mascots and "mustangs" not in tokens.names
+    assert not any(len(t) < 3 for t in tokens.names)
+
+
+# --------------------------------------------------------------------------- the spider
+
+
+def _scan_with(db: str, accounts: list[tuple[str, str, str, str]], asked: list[str] = ()):
+    """A scan that saw ``accounts`` (platform, handle, display name, source) and whose probe
+    asked ``asked`` (coverage rows)."""
+    from crawler.db import transaction
+    from crawler.db.models import Account, Scan, ScanQuery, Sighting
+    from crawler.db.store import district_row
+    from crawler.platforms import PLATFORMS
+
+    with transaction(db) as s:
+        d = district_row(s)
+        scan = Scan(district_id=d.id)
+        s.add(scan)
+        s.flush()
+        for platform, handle, name, source in accounts:
+            url = PLATFORMS[platform].profile_url(handle)
+            a = Account(
+                district_id=d.id, platform=platform, url=url, handle=handle, display_name=name
+            )
+            s.add(a)
+            s.flush()
+            s.add(Sighting(account_id=a.id, scan_id=scan.id, source=source, query="q"))
+        for q in asked:
+            s.add(ScanQuery(scan_id=scan.id, source="handle_probe", query=q, status="done"))
+        return scan.id
+
+
+def test_profiles_plans_the_echoes_of_this_scans_handles(loaded_db, config, make_spider):
+    cfg = with_(config, database_url=loaded_db)
+    scan_id = _scan_with(
+        loaded_db,
+        [
+            ("instagram", "sheyenne_gvb", "Sheyenne Volleyball", "web_search"),
+            ("instagram", "pizzaplace", "Pizza Place", "web_search"),
+        ],
+        asked=["tiktok @sheyennegvb"],
+    )
+    spider = make_spider(ProfilesSpider, cfg, scan_id=scan_id)
+    echoes = [(r.platform, r.query) for r in spider.planned() if r.kind == ECHO]
+    assert ("tiktok", "sheyenne_gvb") in echoes
+    assert ("tiktok", "sheyennegvb") not in echoes  # the probe asked it in this scan
+    assert ("youtube", "sheyennegvb") in echoes
+    assert ("bluesky", "sheyennegvb.bsky.social") in echoes
+    assert ("mastodon", "sheyenne_gvb@mastodon.social") in echoes
+    assert not any("pizza" in q for _, q in echoes)  # nothing of the district in it
+    pq = next(r for r in spider.planned() if r.kind == ECHO and r.platform == "tiktok")
+    assert spider.coverage_keys(pq) == ["tiktok @sheyenne_gvb"]  # the probe's form
+
+
+def test_an_echo_lookup_yields_the_account_and_a_missing_handle_nothing(
+    loaded_db, config, make_spider
+):
+    cfg = with_(config, database_url=loaded_db)
+    spider = make_spider(ProfilesSpider, cfg)
+    pq = PlannedQuery("profiles", "sheyennegvb", "tiktok", None, 0, ECHO)
+    (req,) = spider.requests_for(pq, spider.coverage_keys(pq))
+    assert req.url == "https://www.tiktok.com/@sheyennegvb"
+    (item,) = respond(req, html_response, (REAL / "tiktok-profile.html").read_bytes())
+    assert item.page_state == "ok" and item.query == "tiktok @sheyennegvb"
+    (req,) = spider.requests_for(pq, spider.coverage_keys(pq))
+    assert respond(req, html_response, "<html></html>", status=404) == []  # no account, no row
+    assert spider.coverage.entries["tiktok @sheyennegvb"].status == "done"
+    # Bluesky echoes: 25 to a getProfiles call, a handle left out of the answer is not found
+    pending = [
+        (PlannedQuery("profiles", f"e{n}.bsky.social", "bluesky", None, n, ECHO), [f"k{n}"])
+        for n in range(26)
+    ]
+    calls = list(spider.all_requests(pending))
+    assert [len(r.cb_kwargs["batch"]) for r in calls] == [25, 1]
+    assert respond(calls[1], json_response, {"profiles": []}) == []
+    assert spider.coverage.entries["k25"].status == "done"
+
+
+def test_an_echo_answer_is_kept_like_the_probes(loaded_db):
+    from sqlalchemy import select
+
+    from crawler.db import transaction
+    from crawler.db.increments import probe_key, record_probe_answers
+    from crawler.db.models import ProbeAnswer, Scan, ScanQuery
+
+    assert probe_key("profiles", "tiktok @CdbhsGvb") == ("tiktok", "cdbhsgvb")
+    assert probe_key("profiles", "https://www.tiktok.com/@x") is None  # a profile row
+    assert probe_key("mastodon", "mastodon.social: @wfps") == ("mastodon", "wfps@mastodon.social")
+    assert probe_key("mastodon", "West Fargo") is None  # a search
+    with transaction(loaded_db) as s:
+        scan = s.get(Scan, _scan_with(loaded_db, []))
+        for q in ("tiktok @a_b", "https://x.com/c"):
+            s.add(ScanQuery(scan_id=scan.id, source="profiles", query=q, status="done", results=1))
+        assert record_probe_answers(s, scan) == 1
+        rows = s.execute(select(ProbeAnswer.platform, ProbeAnswer.handle, ProbeAnswer.found))
+        assert rows.all() == [("tiktok", "a_b", True)]
+
+
+# --------------------------------------------------------------------------- a whole scan
+
+
+@pytest.mark.slow
+def test_a_scan_finds_the_accounts_only_an_echo_reaches(tmp_path: Path, monkeypatch):
+    """Rio Arenoso's girls' volleyball is ``cdbhs_gvb`` on Instagram and ``cdbhsgvb`` on
+    TikTok, its mariachi ``mariachicorrecaminos`` and ``mariachi.correcaminos``: neither TikTok
+    handle is among the probe's planned candidates, and no search lists them. The scan finds
+    both by echo, each asked once, and opens their cases; the answers are kept."""
+    from sqlalchemy import select
+
+    from crawler.config import load_config
+    from crawler.db import transaction
+    from crawler.db.models import Account, Case, ProbeAnswer, Sighting
+    from crawler.db.store import import_configured
+    from crawler.discovery.planner import plan
+    from crawler.sampleworld import SampleWorld
+    from crawler.scan import ScanOptions, run_scan
+    from tests.watch.conftest import KEYS
+
+    for k, v in KEYS.items():
+        monkeypatch.setenv(k, v)
+    key = "rio-arenoso"
+    wanted = {"cdbhsgvb", "mariachi.correcaminos"}
+    with SampleWorld(
+        districts=(key,),
+        youtube_key=KEYS["SCOUT_YOUTUBE_API_KEY"],
+        brave_key=KEYS["SCOUT_BRAVE_API_KEY"],
+    ) as world:
+        d = world.data.district(key)
+        db = f"sqlite:///{tmp_path / 'scout.sqlite3'}"
+        (tmp_path / "scout.toml").write_text(
+            world.config_toml(
+                profile=str(d.profile), registry=str(d.registry), database_url=db, district=key
+            )
+        )
+        monkeypatch.setenv("SCOUT_DATABASE_URL", db)
+        config = load_config(tmp_path / "scout.toml", env=dict(os.environ))
+        import_configured(config)
+        planned = {q.query for q in plan(load_profile(d.profile), config).queries["handle_probe"]}
+        assert not wanted & planned  # beyond the probe's candidates
+        world.reset_log()
+        run_scan(config, ScanOptions(screenshots=False, reports=False))
+        pages = [r.path for r in world.requests if r.host == "www.tiktok.com"]
+    for handle in wanted:
+        assert pages.count(f"/@{handle}") == 1, handle
+    with transaction(db) as s:
+        rows = s.execute(
+            select(Account.handle, Sighting.source, Sighting.query)
+            .join(Sighting.account)
+            .where(Account.platform == "tiktok", Account.handle.in_(wanted))
+        ).all()
+        assert {(h, src, q) for h, src, q in rows} == {
+            (h, "profiles", f"tiktok @{h}") for h in wanted
+        }
+        cased = set(
+            s.scalars(select(Account.handle).join(Case.account).where(Account.handle.in_(wanted)))
+        )
+        assert cased == wanted
+        kept = set(
+            s.scalars(
+                select(ProbeAnswer.handle).where(
+                    ProbeAnswer.platform == "tiktok", ProbeAnswer.found.is_(True)
+                )
+            )
+        )
+        assert wanted <= kept
