@@ -717,7 +717,10 @@ class PlanCost:
 def plan_cost(plan: Any, config: Config) -> PlanCost:
     """The most a plan asks: each search's pages (one for a ``fresh`` query), a handle
     probe's lookups (Bluesky 25 to a call), YouTube's 100 units per search.list call and 1
-    per channels.list call (one per result page)."""
+    per channels.list call (one per result page), and the profiles source's echo lookups on
+    YouTube (1 unit each)."""
+    from crawler.config import secret
+    from crawler.discovery.planning.sources import echo_limits
     from crawler.platforms.bluesky import GET_PROFILES_MAX
     from crawler.vocab import Platform
 
@@ -743,6 +746,9 @@ def plan_cost(plan: Any, config: Config) -> PlanCost:
         n += -(-bluesky // GET_PROFILES_MAX)
         out.fresh += sum(1 for q in rows if q.fresh)
         out.requests[source] = n
+    if Source.PROFILES in plan.queries and secret(Source.YOUTUBE):
+        # the profiles source's echo lookups on YouTube: channels.list?forHandle, 1 unit each
+        out.youtube_units += echo_limits(config, [Platform.YOUTUBE], {}, True)[Platform.YOUTUBE]
     return out
 
 

@@ -25,9 +25,12 @@ Last, the *echo lookups* (:mod:`crawler.discovery.planning.echo`): the handles t
 that carry one of the district's names, abbreviations or mascots, looked up on the probed
 platforms (TikTok, YouTube, Bluesky, Mastodon's configured instances) where the scan has not
 seen or asked them, in their forms there (``cdbhs_gvb`` on Instagram: ``cdbhsgvb`` on TikTok),
-within :func:`~crawler.discovery.planning.sources.echo_limits`. Their coverage rows have the
-probe's form (``tiktok @cdbhsgvb``) and their answers are kept like the probe's; a handle with
-no account yields nothing. An incremental scan does not ask again a form with an answer on file."""
+within :func:`~crawler.discovery.planning.sources.echo_limits`. Then, in a full scan whose
+handle probe crawls too, the probe's page candidates that its share of a page host cut
+(``Plan.overflow``), in the probe's order, while the host's budget lasts
+(:func:`~crawler.discovery.planning.sources.page_room`). Both have coverage rows in the probe's
+form (``tiktok @cdbhsgvb``) and their answers are kept like the probe's; a handle with no
+account yields nothing. An incremental scan does not ask again a form with an answer on file."""
 
 from __future__ import annotations
 
@@ -51,14 +54,14 @@ from crawler.db.readers import (
     scan_handles,
 )
 from crawler.discovery.items import describe_failure, json_body
-from crawler.discovery.planner import PlannedQuery
+from crawler.discovery.planner import PlannedQuery, plan
 from crawler.discovery.planning.echo import (
     ECHO_PLATFORMS,
     SeenAccount,
     district_tokens,
     echo_queries,
 )
-from crawler.discovery.planning.sources import echo_limits
+from crawler.discovery.planning.sources import echo_limits, page_room
 from crawler.discovery.settings import PLAYWRIGHT_SETTINGS
 from crawler.platforms import PLATFORMS, PageState
 from crawler.platforms import bluesky as bsky
@@ -70,7 +73,9 @@ from spiders.youtube import PARTS, api_filter, api_url
 
 KNOWN = "known"  # the planned kind of a known account's re-observation
 ECHO = "echo"  # the planned kind of an echo lookup
-ECHO_KEY = re.compile(r"^[a-z]+ @\S+$")  # an echo lookup's coverage row: "tiktok @cdbhsgvb"
+HANDLE = "handle"  # the planned kind of a probe candidate the profiles source goes on with
+BY_HANDLE = frozenset({ECHO, HANDLE})  # looked up by handle, coverage rows in the probe's form
+ECHO_KEY = re.compile(r"^[a-z]+ @\S+$")  # a lookup by handle: "tiktok @cdbhsgvb"
 # Platforms whose API looks accounts up by stable id in batches: ids per call.
 BATCHED: dict[str, int] = {
     Platform.YOUTUBE: yt.CHANNELS_LIST_MAX,
@@ -206,13 +211,49 @@ class ProfilesSpider(ProfilePageSpider):
             self.config.mastodon_instances,
         )
         start = len(planned)
-        return [
+        rows = [
             PlannedQuery(self.name, handle, p, None, start + i, ECHO)
             for i, (p, handle) in enumerate(found)
         ]
+        for p, _ in found:
+            counts[p] = counts.get(p, 0) + 1
+        asked |= {(p, handle.lower()) for p, handle in found}
+        return rows + self.continued_rows(start + len(rows), asked, counts)
+
+    def continued_rows(
+        self, start: int, asked: set[tuple[str, str]], counts: dict[str, int]
+    ) -> list[PlannedQuery]:
+        """The probe's page candidates that its share of a page host cut, in its order, while
+        the host's budget lasts (a full scan whose probe crawls too), except ``asked``."""
+        if Source.HANDLE_PROBE not in self.context.sources or self.increment().incremental:
+            return []
+        full = plan(
+            self.profile,
+            self.config,
+            sources=self.plan_sources(),
+            platforms=self.platforms,
+            entity=self.entity,
+            name=self.search,
+            usage=self.quota_usage(),
+            increment=self.increment(),
+        )
+        rows: list[PlannedQuery] = []
+        room: dict[str, int] = {}
+        for r in full.overflow.get(Source.HANDLE_PROBE, []):
+            platform = r.platform or ""
+            if platform not in room:
+                room[platform] = page_room(self.config, platform, counts)
+            if room[platform] <= 0 or (platform, r.query.lower()) in asked:
+                continue
+            room[platform] -= 1
+            asked.add((platform, r.query.lower()))
+            rows.append(
+                PlannedQuery(self.name, r.query, platform, r.entity_key, start + len(rows), HANDLE)
+            )
+        return rows
 
     def coverage_keys(self, pq: PlannedQuery) -> list[str]:
-        return [f"{pq.platform} @{pq.query}"] if pq.kind == ECHO else [pq.query]
+        return [f"{pq.platform} @{pq.query}"] if pq.kind in BY_HANDLE else [pq.query]
 
     def known(self) -> list[KnownAccount]:
         """The known accounts this scan re-observes (none in an ad-hoc search), read once."""
@@ -279,7 +320,7 @@ class ProfilesSpider(ProfilePageSpider):
     def requests_for(self, pq: PlannedQuery, keys: list[str]) -> Iterable[Request]:
         if pq.platform is None:
             return
-        if pq.kind != ECHO:
+        if pq.kind not in BY_HANDLE:
             yield from self.lookup_url(pq.platform, pq.query, keys[0])
         elif pq.platform == Platform.YOUTUBE and secret(Source.YOUTUBE):
             yield from self.youtube_lookup(pq.query, keys[0])

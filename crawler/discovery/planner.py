@@ -189,6 +189,8 @@ def plan(
             result.cut[source] = part.cut
         if part.handles:
             result.handles[source] = part.handles
+        if part.overflow:
+            result.overflow[source] = part.overflow
         deferred = dict(part.deferred)
         if increment.incremental:
             # the entities whose full sweep the rotation deferred

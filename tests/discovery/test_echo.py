@@ -1,11 +1,15 @@
 """Echo lookups (crawler/discovery/planning/echo.py, spiders/profiles.py): a handle the scan
 found for the district, looked up on the probed platforms in their forms there, the most
-specific first, never twice, within the budget; on a sample district, the accounts only an
-echo reaches are found and become cases."""
+specific first, never twice, within the budget; the probe's page candidates its share cut,
+continued while the host's budget lasts (a full scan); on a sample district, the accounts only
+an echo reaches are found and become cases."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,10 +24,16 @@ from crawler.discovery.planning.echo import (
     echo_queries,
     username,
 )
-from crawler.discovery.planning.sources import ECHO_SHARE, PAGE_HOST_SHARE, echo_limits
+from crawler.discovery.planning.sources import (
+    ECHO_SHARE,
+    HOST_MARGIN,
+    PAGE_HOST_SHARE,
+    echo_limits,
+    page_room,
+)
 from crawler.district.profile import load_profile
 from crawler.sample import PROFILE
-from spiders.profiles import ECHO, ProfilesSpider
+from spiders.profiles import ECHO, HANDLE, ProfilesSpider
 from tests.discovery.conftest import REAL, budget, html_response, json_response, respond, with_
 
 TOKENS = Tokens(frozenset({"sheyenne", "shs", "wfhs"}), frozenset({"mustangs"}))
@@ -94,8 +104,9 @@ def test_limits_leave_a_page_host_what_the_probe_and_the_profiles_take(config):
     cap = int(400 * ECHO_SHARE)
     assert got["bluesky"] == got["youtube"] == cap
     assert got["mastodon"] == cap * len(cfg.mastodon_instances)
-    # the probe takes 300 of TikTok's 400 pages, the profiles source 80 more: 20 left
-    assert got["tiktok"] == 400 - int(400 * PAGE_HOST_SHARE) - 80 == 20
+    # the probe takes 300 of TikTok's 400 pages, the profiles source 80 more, and robots.txt
+    # and the selfcheck a few: 12 left
+    assert got["tiktok"] == 400 - int(400 * PAGE_HOST_SHARE) - HOST_MARGIN - 80 == 12
     assert echo_limits(cfg, ["youtube"], {"youtube": 500}, youtube_api=False) == {"youtube": 0}
 
 
@@ -155,6 +166,48 @@ def test_profiles_plans_the_echoes_of_this_scans_handles(loaded_db, config, make
     assert not any("pizza" in q for _, q in echoes)  # nothing of the district in it
     pq = next(r for r in spider.planned() if r.kind == ECHO and r.platform == "tiktok")
     assert spider.coverage_keys(pq) == ["tiktok @sheyenne_gvb"]  # the probe's form
+
+
+def test_a_full_scan_goes_on_with_the_probes_cut_page_candidates(
+    loaded_db, config, make_spider, monkeypatch
+):
+    """The page candidates TikTok's share cut, in the probe's order, while the host's budget
+    lasts; none in an incremental scan, none without the probe in the crawl."""
+    from crawler.discovery.planner import plan
+
+    cfg = with_(config, database_url=loaded_db, budget=budget(requests_per_host=100))
+    scan_id = _scan_with(loaded_db, [])
+    spider = make_spider(ProfilesSpider, cfg, scan_id=scan_id)
+    spider.context = dataclasses.replace(
+        spider.context, sources=frozenset({"profiles", "handle_probe"})
+    )
+    full = plan(load_profile(PROFILE), cfg, sources=["profiles", "handle_probe"])
+    planned = spider.planned()
+    rows = [r for r in planned if r.kind == HANDLE]
+    # the host's room after the profiles source's other pages there (the registered TikTok)
+    before = Counter(r.platform for r in planned if r.kind != HANDLE)
+    assert before["tiktok"] >= 1
+    # without a YouTube key its pages are a page host too; Bluesky's API is not
+    assert {r.platform for r in full.overflow["handle_probe"]} == {"tiktok", "youtube"}
+    for platform in ("tiktok", "youtube"):
+        cut = [r.query for r in full.overflow["handle_probe"] if r.platform == platform]
+        probed = {r.query for r in full.queries["handle_probe"] if r.platform == platform}
+        assert cut and not set(cut) & probed
+        room = page_room(cfg, platform, before)
+        assert [r.query for r in rows if r.platform == platform] == cut[:room]
+    rows = [r for r in rows if r.platform == "tiktok"]
+    cut = [r.query for r in full.overflow["handle_probe"] if r.platform == "tiktok"]
+    assert spider.coverage_keys(rows[0]) == [f"tiktok @{cut[0]}"]
+    (req,) = spider.requests_for(rows[0], spider.coverage_keys(rows[0]))
+    assert req.url == f"https://www.tiktok.com/@{cut[0]}"
+    # an incremental scan asks what its share allows, no more
+    inc = dataclasses.replace(spider.increment(), since=datetime(2026, 11, 1, tzinfo=UTC))
+    spider._increment = inc
+    assert not [r for r in spider.planned() if r.kind == HANDLE]
+    # a crawl without the probe leaves its candidates alone
+    alone = make_spider(ProfilesSpider, cfg, scan_id=scan_id)
+    alone.context = dataclasses.replace(alone.context, sources=frozenset({"profiles"}))
+    assert not [r for r in alone.planned() if r.kind == HANDLE]
 
 
 def test_an_echo_lookup_yields_the_account_and_a_missing_handle_nothing(
@@ -268,3 +321,17 @@ def test_a_scan_finds_the_accounts_only_an_echo_reaches(tmp_path: Path, monkeypa
             )
         )
         assert wanted <= kept
+
+
+def test_the_plan_cost_counts_the_echoes_youtube_units(config, monkeypatch):
+    from crawler.discovery.planner import plan
+    from crawler.scan import plan_cost
+
+    monkeypatch.setenv("SCOUT_YOUTUBE_API_KEY", "k-yt")
+    profile = load_profile(PROFILE)
+    others = [s for s in config.sources if s != "profiles"]
+    without = plan_cost(plan(profile, config, sources=others), config)
+    with_echo = plan_cost(plan(profile, config, sources=[*others, "profiles"]), config)
+    assert with_echo.youtube_units - without.youtube_units == int(
+        config.budget.requests_per_host * ECHO_SHARE
+    )

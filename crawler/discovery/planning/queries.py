@@ -35,6 +35,8 @@ class Plan:
     # per source: what the incremental scan's rotation deferred (entity: queries left out)
     deferred: dict[str, dict[str, int]] = field(default_factory=dict)
     increment: str = ""  # how incremental the plan is (Increment.describe)
+    # per source: rows a page host's share cut, in order, for the profiles source to go on with
+    overflow: dict[str, list[PlannedQuery]] = field(default_factory=dict)
     entity: str | None = None
     name: str | None = None
 

@@ -78,6 +78,9 @@ class SourcePlan:
     skipped: str | None = None
     handles: dict[str, tuple[int, int]] = field(default_factory=dict)  # platform: (planned, cut)
     deferred: dict[str, int] = field(default_factory=dict)  # entity: queries the rotation left out
+    # rows a page host's share cut, in order: the profiles source goes on with them while the
+    # host's budget lasts (a full scan's handle probe)
+    overflow: list[PlannedQuery] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- district site
@@ -527,15 +530,19 @@ def plan_handle_probe(ctx: PlanContext) -> SourcePlan:
     )
     rows, cut = unique(found.rows), 0
     rows, deferred = _keep_answered(rows, ctx.increment, reobserved=Source.PROFILES in ctx.chosen)
+    overflow: list[PlannedQuery] = []
     for p in probe:
         rows = _cap_unswept(rows, p, ctx.increment, b.requests_per_host, deferred)
         # a page host's budget is shared by the scan's sources: the profiles source reads this
-        # scan's candidates there later, so the probe takes at most PAGE_HOST_SHARE of it
+        # scan's candidates there later, so the probe takes at most PAGE_HOST_SHARE of it (and
+        # in a full scan the profiles source goes on with the rest while the budget lasts)
         api = p in (Platform.BLUESKY, Platform.MASTODON) or (p == Platform.YOUTUBE and youtube_api)
         limit = b.requests_per_host if api else int(b.requests_per_host * PAGE_HOST_SHARE)
         limit = _spread(limit, ctx.increment, b.requests_per_host)
-        rows, over = _cap_platform(rows, p, limit * HANDLES_PER_REQUEST.get(p, 1))
-        cut += over
+        rows, over_rows = _split_platform(rows, p, limit * HANDLES_PER_REQUEST.get(p, 1))
+        cut += len(over_rows)
+        if not api and not ctx.increment.incremental:
+            overflow += over_rows
     note = f"{', '.join(probe)}; {b.requests_per_host} requests per host"
     if Platform.YOUTUBE in probe and youtube_api:
         # channels.list?forHandle: 1 unit each, from what the day's units leave after the
@@ -549,7 +556,18 @@ def plan_handle_probe(ctx: PlanContext) -> SourcePlan:
     rows = _hold_recent(rows, ctx.increment, deferred)
     if deferred:
         note += f"; {sum(deferred.values())} candidates with an answer on file deferred"
-    return SourcePlan(rows, note, cut, handles=_handle_counts(found, rows), deferred=deferred)
+    if overflow:
+        note += (
+            f"; {len(overflow)} more page candidates go on in phase 2 while the host budget lasts"
+        )
+    return SourcePlan(
+        rows,
+        note,
+        cut,
+        handles=_handle_counts(found, rows),
+        deferred=deferred,
+        overflow=overflow,
+    )
 
 
 NEW_CANDIDATE_SHARE = 0.0125  # of a host's requests: unasked candidates of entities not swept
@@ -652,18 +670,28 @@ def _hold_recent(
     return out
 
 
+def _split_platform(
+    rows: list[PlannedQuery], platform: str, limit: int
+) -> tuple[list[PlannedQuery], list[PlannedQuery]]:
+    """``rows`` with at most ``limit`` rows of ``platform`` (the best ones), and the rest of
+    that platform's rows in order."""
+    out, rest, kept = [], [], 0
+    for r in rows:
+        if r.platform == platform:
+            if kept >= limit:
+                rest.append(r)
+                continue
+            kept += 1
+        out.append(r)
+    return out, rest
+
+
 def _cap_platform(
     rows: list[PlannedQuery], platform: str, limit: int
 ) -> tuple[list[PlannedQuery], int]:
     """``rows`` with at most ``limit`` rows of ``platform`` (the best ones), and how many went."""
-    out, kept = [], 0
-    for r in rows:
-        if r.platform == platform:
-            if kept >= limit:
-                continue
-            kept += 1
-        out.append(r)
-    return out, len(rows) - len(out)
+    out, rest = _split_platform(rows, platform, limit)
+    return out, len(rest)
 
 
 def _handle_counts(found: HandleRows, kept: list[PlannedQuery]) -> dict[str, tuple[int, int]]:
@@ -695,9 +723,21 @@ def echo_limits(
         elif api:
             out[p] = cap
         else:
-            room = per_host - int(per_host * PAGE_HOST_SHARE) - planned.get(p, 0)
-            out[p] = max(min(cap, room), 0)
+            out[p] = min(cap, page_room(config, p, planned))
     return out
+
+
+# requests of a page host outside every plan: its robots.txt, the selfcheck's two lookups, a
+# redirect; the room of the profiles source leaves them
+HOST_MARGIN = 8
+
+
+def page_room(config: Config, platform: str, planned: Mapping[str, int]) -> int:
+    """Requests a page host has left for the profiles source after the handle probe's
+    :data:`PAGE_HOST_SHARE` and the ``planned[platform]`` pages it already asks there."""
+    per_host = config.budget.requests_per_host
+    room = per_host - int(per_host * PAGE_HOST_SHARE) - HOST_MARGIN - planned.get(platform, 0)
+    return max(room, 0)
 
 
 def plan_selfcheck(ctx: PlanContext) -> SourcePlan:
@@ -718,7 +758,8 @@ def plan_profiles(ctx: PlanContext) -> SourcePlan:
     note = (
         "public profile pages of this scan's candidates, where robots.txt allows; the handles "
         f"this scan found for the district, looked up on {', '.join(ECHO_PLATFORMS)} "
-        f"(up to {int(ctx.budget.requests_per_host * ECHO_SHARE)} each)"
+        f"(up to {int(ctx.budget.requests_per_host * ECHO_SHARE)} each); in a full scan, the "
+        "probe's page candidates its share cut, while the host's budget lasts"
     )
     return SourcePlan([], note)
 
