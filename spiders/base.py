@@ -36,7 +36,7 @@ from crawler.discovery.items import (
     record_fields,
     safe_url,
 )
-from crawler.discovery.planner import PlannedQuery, plan, skip_reason
+from crawler.discovery.planner import Plan, PlannedQuery, plan, skip_reason
 from crawler.discovery.planning.increment import FULL, Increment, scan_increment
 from crawler.district.profile import DistrictProfile
 from crawler.platforms import ProfileRecord, canonicalise
@@ -127,9 +127,9 @@ class ScoutSpider(scrapy.Spider):
         self._increment: Increment = inc
         return inc
 
-    def planned(self) -> list[PlannedQuery]:
-        """This source's queries from the plan (already budgeted and in priority order)."""
-        p = plan(
+    def crawl_plan(self) -> Plan:
+        """The plan of this crawl's sources, as this source sees it (:meth:`plan_sources`)."""
+        return plan(
             self.profile,
             self.config,
             sources=self.plan_sources(),
@@ -139,6 +139,10 @@ class ScoutSpider(scrapy.Spider):
             usage=self.quota_usage(),
             increment=self.increment(),
         )
+
+    def planned(self) -> list[PlannedQuery]:
+        """This source's queries from the plan (already budgeted and in priority order)."""
+        p = self.crawl_plan()
         self.skipped_reason = p.skipped.get(self.name, self.skipped_reason)
         return p.queries.get(self.name, [])
 

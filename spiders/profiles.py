@@ -54,7 +54,7 @@ from crawler.db.readers import (
     scan_handles,
 )
 from crawler.discovery.items import describe_failure, json_body
-from crawler.discovery.planner import PlannedQuery, plan
+from crawler.discovery.planner import PlannedQuery
 from crawler.discovery.planning.echo import (
     ECHO_PLATFORMS,
     SeenAccount,
@@ -227,16 +227,7 @@ class ProfilesSpider(ProfilePageSpider):
         the host's budget lasts (a full scan whose probe crawls too), except ``asked``."""
         if Source.HANDLE_PROBE not in self.context.sources or self.increment().incremental:
             return []
-        full = plan(
-            self.profile,
-            self.config,
-            sources=self.plan_sources(),
-            platforms=self.platforms,
-            entity=self.entity,
-            name=self.search,
-            usage=self.quota_usage(),
-            increment=self.increment(),
-        )
+        full = self.crawl_plan()
         rows: list[PlannedQuery] = []
         room: dict[str, int] = {}
         for r in full.overflow.get(Source.HANDLE_PROBE, []):
