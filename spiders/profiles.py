@@ -21,8 +21,8 @@ the scan's). An id missing from a batch answer is an account that is gone.
 This is the scan's direct check of every account it saw only in a search result or a link: an
 answer that the account is gone is stored too (``report_gone``), so no case opens for it.
 
-Last, the *echo lookups* (:mod:`crawler.discovery.planning.echo`): the handles this scan found
-that carry one of the district's names, abbreviations or mascots, looked up on the probed
+Last, the *echo lookups* (:mod:`crawler.discovery.planning.echo`): the district's registered
+handles and the handles this scan found that carry one of its names, abbreviations or mascots, looked up on the probed
 platforms (TikTok, YouTube, Bluesky, Mastodon's configured instances) where the scan has not
 seen or asked them, in their forms there (``cdbhs_gvb`` on Instagram: ``cdbhsgvb`` on TikTok),
 within :func:`~crawler.discovery.planning.sources.echo_limits`. Then, in a full scan whose
@@ -50,6 +50,7 @@ from crawler.db.readers import (
     KnownAccount,
     asked_handles,
     known_accounts,
+    registry_handles,
     scan_candidates,
     scan_handles,
 )
@@ -183,9 +184,10 @@ class ProfilesSpider(ProfilePageSpider):
             and (p != Platform.MASTODON or self.config.mastodon_instances)
         ]
         seen = scan_handles(self.config, self.scan_id)
-        # what an echo of this scan found is not echoed again: the lookups stay the same when a
-        # killed crawl is resumed
-        origins = [
+        # the district's registered usernames first, then what this scan found (not what an
+        # echo of this scan found: the lookups stay the same when a killed crawl is resumed)
+        registered = [] if self.search else registry_handles(self.config)
+        origins = [SeenAccount(p, h, n) for p, h, n in registered] + [
             SeenAccount(h.platform, h.handle, h.display_name)
             for h in seen
             if any(
@@ -193,8 +195,12 @@ class ProfilesSpider(ProfilePageSpider):
                 for source, query in h.found_by
             )
         ]
+        # never asked again: what the scan saw, the probe and the mastodon source asked, the
+        # registered and known accounts (this source re-observes those by URL or id)
         asked = {(h.platform, h.handle.lower()) for h in seen}
         asked |= asked_handles(self.config, self.scan_id, (Source.HANDLE_PROBE, Source.MASTODON))
+        asked |= {(p, h.lower()) for p, h, _ in registered}
+        asked |= {(k.platform, k.handle.lower()) for k in self.known() if k.handle}
         inc = self.increment()
         if inc.incremental:  # a form with an answer on file waits for its next full scan
             asked |= inc.answered | inc.found

@@ -392,3 +392,21 @@ def asked_handles(config: Config, scan_id: int, sources: Sequence[str]) -> set[t
             )
         ).all()
     return {key for source, query in rows if (key := probe_key(source, str(query)))}
+
+
+def registry_handles(config: Config) -> list[tuple[str, str, str]]:
+    """``(platform, handle, display name)`` of the registered accounts in use, in the
+    registry's order (the usernames the district itself gives its accounts)."""
+    from crawler.db.registry_ids import IN_USE
+
+    with transaction(config.database_url, config.district) as session:
+        rows = session.execute(
+            select(
+                RegisteredAccount.platform,
+                RegisteredAccount.handle,
+                RegisteredAccount.display_name,
+            )
+            .where(RegisteredAccount.status.in_(IN_USE))
+            .order_by(RegisteredAccount.id)
+        )
+        return [(str(p), h, n or "") for p, h, n in rows if h]

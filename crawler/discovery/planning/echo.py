@@ -36,6 +36,7 @@ MIN_ABBR = 3
 MIN_MASCOT = 5
 SPLIT_WORDS = (2, 3)  # a display name of this many words may show where a handle splits
 SEPARATORS = re.compile(r"[._-]")
+YOUTUBE_ID = re.compile(r"UC[\w-]{22}")
 # the platforms an echo looks handles up on: the probed ones, and Mastodon's configured instances
 ECHO_PLATFORMS: tuple[str, ...] = (*PROBE_PLATFORMS, Platform.MASTODON)
 
@@ -91,8 +92,11 @@ def district_tokens(profile: DistrictProfile) -> Tokens:
 
 def username(account: SeenAccount) -> str | None:
     """The username part of a handle as stored (``x.bsky.social`` -> ``x``, ``u@instance`` ->
-    ``u``); None for a handle that is a domain of its own (a Bluesky custom domain)."""
+    ``u``); None for a handle that is a domain of its own (a Bluesky custom domain) or a
+    stable id (a Facebook page's number, a YouTube channel id)."""
     handle = account.handle.lstrip("@")
+    if handle.isdigit() or YOUTUBE_ID.fullmatch(handle):  # a stable id, not a username
+        return None
     if account.platform == Platform.BLUESKY:
         user, _, domain = handle.partition(".")
         return user if domain == "bsky.social" else None
