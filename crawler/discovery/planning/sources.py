@@ -711,7 +711,7 @@ def echo_limits(
 ) -> dict[str, int]:
     """Per platform, how many echo lookups the ``profiles`` source may add
     (:mod:`crawler.discovery.planning.echo`): at most :data:`ECHO_SHARE` of a host's requests
-    (per Mastodon instance); on a page host, no more than what the probe's
+    (per Mastodon instance; Bluesky's 25 handles to a call); on a page host, no more than what the probe's
     :data:`PAGE_HOST_SHARE` leaves after the pages ``planned`` there already."""
     per_host = config.budget.requests_per_host
     cap = int(per_host * ECHO_SHARE)
@@ -720,8 +720,8 @@ def echo_limits(
         api = p in (Platform.BLUESKY, Platform.MASTODON) or (p == Platform.YOUTUBE and youtube_api)
         if p == Platform.MASTODON:
             out[p] = cap * len(config.mastodon_instances)
-        elif api:
-            out[p] = cap
+        elif api:  # Bluesky asks 25 handles a call
+            out[p] = cap * HANDLES_PER_REQUEST.get(p, 1)
         else:
             out[p] = min(cap, page_room(config, p, planned))
     return out
