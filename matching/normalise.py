@@ -92,6 +92,10 @@ def spanish_forms(form: str) -> list[str]:
     return out
 
 
+# letters a team's handle puts before its activity: girls, boys, women's, men's (gsoccer, bbb)
+QUALIFIER_LETTERS = frozenset("gbwm")
+
+
 class Segmenter:
     """Splits a run-together handle into known words (dynamic programming over the string).
 
@@ -104,8 +108,13 @@ class Segmenter:
     WORD_COST = 1.0
     ACRONYM_MAX = 4  # a known piece this short, then a stray letter: one unknown acronym
 
-    def __init__(self, vocabulary: Iterable[str], max_word: int = 24) -> None:
+    def __init__(
+        self, vocabulary: Iterable[str], max_word: int = 24, activities: Iterable[str] = ()
+    ) -> None:
         self.vocab = frozenset(w for w in vocabulary if len(w) >= 2 or w.isdigit())
+        # a girls'/boys'/women's/men's letter before one of these is the team's qualifier
+        # ('elhs g soccer' of elhsgsoccer), not the end of an unknown acronym
+        self.activities = frozenset(activities)
         self.max_word = max(max_word, max((len(w) for w in self.vocab), default=1))
         self._cache: dict[str, tuple[str, ...]] = {}
 
@@ -161,8 +170,18 @@ class Segmenter:
         merged: list[str] = []
         prev_unknown = False
         prev_short = False
-        for piece, known in pieces:
+        for k, (piece, known) in enumerate(pieces):
             stray = not known and len(piece) == 1 and piece.isalpha()
+            follows = pieces[k + 1] if k + 1 < len(pieces) else ("", False)
+            if (
+                stray
+                and piece in QUALIFIER_LETTERS
+                and follows[1]
+                and follows[0] in self.activities
+            ):
+                merged.append(piece)  # a team's qualifier letter: a word of its own
+                prev_unknown, prev_short = False, False
+                continue
             if (not known and prev_unknown) or (stray and prev_short):
                 # a stray letter right after a short known piece makes one unknown acronym
                 # ('hcsu' of hcsuathletics is no 'hcs' and a 'u')

@@ -435,7 +435,12 @@ class Reference:
         }
         v -= {w for w in lexicon.SPANISH_GENERIC if len(w) <= 3} - named
         self.vocabulary = {w for w in v if len(w) >= 2}
-        self.segmenter = Segmenter(self.vocabulary)
+        activities = lexicon.ACTIVITIES | {
+            short
+            for short, full in lexicon.ABBREVIATIONS.items()
+            if set(full.split()) & lexicon.ACTIVITIES
+        }
+        self.segmenter = Segmenter(self.vocabulary, activities=activities)
 
     def _registry(self, rows: Sequence[RegistryRow]) -> None:
         handles: dict[str, list[RegisteredHandle]] = defaultdict(list)

@@ -502,6 +502,21 @@ def test_segmenter_keeps_unknown_runs_whole() -> None:
     assert seg.unknown("sheyennexqz") == ["xqz"]
 
 
+def test_a_qualifier_letter_before_an_activity_is_a_word_of_its_own() -> None:
+    """``elhsgsoccer`` is ELHS girls' soccer: the ``g`` is not the end of an unknown acronym
+    'elhsg' (a word no entity explains), while ``hcsuathletics`` keeps its acronym whole."""
+    seg = Segmenter(["elhs", "hcs", "soccer", "athletics", "vb"], activities=["soccer", "vb"])
+    assert seg.split("elhsgsoccer") == ["elhs", "g", "soccer"]
+    assert seg.split("elhsbvb") == ["elhs", "b", "vb"]
+    assert seg.split("hcsuathletics") == ["hcsu", "athletics"]  # 'u' qualifies nothing
+    assert seg.split("hcsgathletics") == ["hcsg", "athletics"]  # athletics is no team
+    assert seg.split("elhsgsoccer") != Segmenter(["elhs", "soccer"]).split("elhsgsoccer")
+
+
+def test_a_girls_team_handle_is_explained(matcher) -> None:
+    assert matcher.ref.handle_tokens("wfhsgsoccer")[-2:] == ["g", "soccer"]
+
+
 def test_profile_abbreviations_come_from_aliases(matcher) -> None:
     ab = matcher.ref.abbreviations
     assert ab["wfhs"] == "west fargo high school"
