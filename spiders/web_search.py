@@ -4,6 +4,9 @@ robots-respecting way to find Facebook, Instagram, Threads and X accounts. The t
 snippet of each result are the evidence; the canonicalise pipeline drops the results that
 are not accounts.
 
+In a full scan, what the further pages leave of the request budget goes, when everything
+planned is done (``spider_idle``), to the queries the plan cut, in the plan's order.
+
 Each backend has its per-scan request budget; Brave also has a monthly budget kept across
 scans (``brave/requests`` in :mod:`crawler.db.quota`, successful requests only, as Brave
 bills). A rejected key or an exhausted Brave plan ends the source cleanly; the latter also
@@ -17,9 +20,12 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 
 from crawler.db.quota import BRAVE
+from crawler.db.readers import done_queries
 from crawler.discovery.planner import SITE_HOSTS, PlannedQuery, period_left
 from crawler.platforms import classify
 from crawler.platforms.urls import host_matches
@@ -32,6 +38,11 @@ class WebSearchSpider(ApiSearchSpider):
     name = "web_search"
     quota_buckets = (BRAVE,)
     backend: SearchBackend
+    _overflow: list[PlannedQuery] | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.continued: set[str] = set()  # the cut queries asked at the end of the crawl
 
     def request_budget(self) -> int | None:
         if not hasattr(self, "backend"):
@@ -48,6 +59,42 @@ class WebSearchSpider(ApiSearchSpider):
             return b.searxng_requests_per_scan
         per_scan = min(b.brave_requests_per_scan, b.brave_requests_per_month)
         return period_left(self.quota_usage(), BRAVE, per_scan)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WebSearchSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.go_on, signal=signals.spider_idle)
+        return spider  # type: ignore[return-value]
+
+    def go_on(self) -> None:
+        """``spider_idle``: the planned queries and their further pages are done; what the
+        budget has left goes to the queries the plan cut (``Plan.overflow``, a full scan's), in
+        the plan's order, first pages only (a full page is still followed while it lasts)."""
+        limit = self.request_budget()
+        if limit is None or self.stop_reason:
+            return
+        left = limit - self.requests_used - self.quota_retries.get(self.search_bucket or "", 0)
+        batch = self.waiting()[: max(left, 0)]
+        sent = 0
+        for pq in batch:
+            self.continued.add(pq.query)
+            if not self.allow_request():
+                break
+            self.crawler.stats.inc_value(f"scout/{self.name}/continued_queries")
+            self.crawler.engine.crawl(self.search_request(pq, None, 1, 0))
+            sent += 1
+        if sent:
+            raise DontCloseSpider
+
+    def waiting(self) -> list[PlannedQuery]:
+        """The cut queries not asked yet in this scan (a resumed crawl skips the done ones)."""
+        if self._overflow is None:
+            self._overflow = self.crawl_plan().overflow.get(self.name, [])
+            if self.scan_id is not None:
+                done = done_queries(self.config, self.scan_id, self.name)
+                self.continued |= done
+        asked = self.asked | {q.casefold() for q in self.continued}
+        return [pq for pq in self._overflow if pq.query.casefold() not in asked]
 
     def search_url(self, pq: PlannedQuery, cursor: str | None) -> str:
         return self.backend.url(pq.query, int(cursor or 1), self.increment() if pq.fresh else None)

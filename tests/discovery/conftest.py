@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -109,3 +111,33 @@ def respond(
     """Call a request's callback with a response to it, as Scrapy would."""
     response = response_factory(request.url, *args, request=request, **kwargs)
     return list(request.callback(response, **request.cb_kwargs) or [])
+
+
+@contextmanager
+def one_district(key: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A sample world serving only district ``key`` (API keys set), its profile and registry
+    imported into a SQLite database in ``folder``: yields ``(world, config, profile)``."""
+    from crawler.config import load_config
+    from crawler.db.store import import_configured
+    from crawler.district.profile import load_profile
+    from crawler.sampleworld import SampleWorld
+    from tests.watch.conftest import KEYS
+
+    for k, v in KEYS.items():
+        monkeypatch.setenv(k, v)
+    with SampleWorld(
+        districts=(key,),
+        youtube_key=KEYS["SCOUT_YOUTUBE_API_KEY"],
+        brave_key=KEYS["SCOUT_BRAVE_API_KEY"],
+    ) as world:
+        d = world.data.district(key)
+        db = f"sqlite:///{folder / 'scout.sqlite3'}"
+        (folder / "scout.toml").write_text(
+            world.config_toml(
+                profile=str(d.profile), registry=str(d.registry), database_url=db, district=key
+            )
+        )
+        monkeypatch.setenv("SCOUT_DATABASE_URL", db)
+        config = load_config(folder / "scout.toml", env=dict(os.environ))
+        import_configured(config)
+        yield world, config, load_profile(d.profile)

@@ -7,7 +7,6 @@ an echo reaches are found and become cases."""
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,7 +33,15 @@ from crawler.discovery.planning.sources import (
 from crawler.district.profile import load_profile
 from crawler.sample import PROFILE
 from spiders.profiles import ECHO, HANDLE, ProfilesSpider
-from tests.discovery.conftest import REAL, budget, html_response, json_response, respond, with_
+from tests.discovery.conftest import (
+    REAL,
+    budget,
+    html_response,
+    json_response,
+    one_district,
+    respond,
+    with_,
+)
 
 TOKENS = Tokens(frozenset({"sheyenne", "shs", "wfhs"}), frozenset({"mustangs"}))
 LIMITS = dict.fromkeys(ECHO_PLATFORMS, 100)
@@ -278,35 +285,15 @@ def test_a_scan_finds_the_accounts_only_an_echo_reaches(tmp_path: Path, monkeypa
     both by echo, each asked once, and opens their cases; the answers are kept."""
     from sqlalchemy import select
 
-    from crawler.config import load_config
     from crawler.db import transaction
     from crawler.db.models import Account, Case, ProbeAnswer, Sighting
-    from crawler.db.store import import_configured
     from crawler.discovery.planner import plan
-    from crawler.sampleworld import SampleWorld
     from crawler.scan import ScanOptions, run_scan
-    from tests.watch.conftest import KEYS
 
-    for k, v in KEYS.items():
-        monkeypatch.setenv(k, v)
-    key = "rio-arenoso"
     wanted = {"cdbhsgvb", "mariachi.correcaminos"}
-    with SampleWorld(
-        districts=(key,),
-        youtube_key=KEYS["SCOUT_YOUTUBE_API_KEY"],
-        brave_key=KEYS["SCOUT_BRAVE_API_KEY"],
-    ) as world:
-        d = world.data.district(key)
-        db = f"sqlite:///{tmp_path / 'scout.sqlite3'}"
-        (tmp_path / "scout.toml").write_text(
-            world.config_toml(
-                profile=str(d.profile), registry=str(d.registry), database_url=db, district=key
-            )
-        )
-        monkeypatch.setenv("SCOUT_DATABASE_URL", db)
-        config = load_config(tmp_path / "scout.toml", env=dict(os.environ))
-        import_configured(config)
-        planned = {q.query for q in plan(load_profile(d.profile), config).queries["handle_probe"]}
+    with one_district("rio-arenoso", tmp_path, monkeypatch) as (world, config, profile):
+        db = config.database_url
+        planned = {q.query for q in plan(profile, config).queries["handle_probe"]}
         assert not wanted & planned  # beyond the probe's candidates
         world.reset_log()
         run_scan(config, ScanOptions(screenshots=False, reports=False))

@@ -78,8 +78,9 @@ class SourcePlan:
     skipped: str | None = None
     handles: dict[str, tuple[int, int]] = field(default_factory=dict)  # platform: (planned, cut)
     deferred: dict[str, int] = field(default_factory=dict)  # entity: queries the rotation left out
-    # rows a page host's share cut, in order: the profiles source goes on with them while the
-    # host's budget lasts (a full scan's handle probe)
+    # rows a budget cut, in order, that a full scan still asks while a budget lasts: the handle
+    # probe's page candidates (the profiles source, on the page host's budget), the web
+    # search's queries (itself, with what its further pages leave)
     overflow: list[PlannedQuery] = field(default_factory=list)
 
 
@@ -276,7 +277,16 @@ def plan_web_search(ctx: PlanContext) -> SourcePlan:
     note = (
         f"{backend}: {requests} requests; up to {ctx.pages} pages per query while the budget lasts"
     )
-    return SourcePlan(kept, note, cut)
+    overflow: list[PlannedQuery] = []
+    if not inc.incremental:
+        # what the further pages leave goes, at the end of the crawl, to the queries cut here
+        asked = {(r.query.casefold(), r.platform) for r in kept}
+        overflow = [
+            r for r in unique(rows + extra) if (r.query.casefold(), r.platform) not in asked
+        ]
+        if overflow:
+            note += f"; then the {len(overflow)} cut queries, in order, with what is left"
+    return SourcePlan(kept, note, cut, overflow=overflow)
 
 
 # --------------------------------------------------------------------------- API searches
