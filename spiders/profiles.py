@@ -22,10 +22,11 @@ This is the scan's direct check of every account it saw only in a search result 
 answer that the account is gone is stored too (``report_gone``), so no case opens for it.
 
 Last, the *echo lookups* (:mod:`crawler.discovery.planning.echo`): the district's registered
-handles and the handles this scan found that carry one of its names, abbreviations or mascots, looked up on the probed
-platforms (TikTok, YouTube, Bluesky, Mastodon's configured instances) where the scan has not
-seen or asked them, in their forms there (``cdbhs_gvb`` on Instagram: ``cdbhsgvb`` on TikTok),
-within :func:`~crawler.discovery.planning.sources.echo_limits`. Then, in a full scan whose
+handles and the handles this scan found that carry one of its names, abbreviations or
+mascots, looked up on the probed platforms (TikTok, YouTube, Bluesky, Mastodon's configured
+instances) where the scan has not seen or asked them, in their forms there (``cdbhs_gvb`` on
+Instagram: ``cdbhsgvb`` on TikTok), within
+:func:`~crawler.discovery.planning.sources.echo_limits`. Then, in a full scan whose
 handle probe crawls too, the probe's page candidates that its share of a page host cut
 (``Plan.overflow``), in the probe's order, while the host's budget lasts
 (:func:`~crawler.discovery.planning.sources.page_room`). Both have coverage rows in the probe's

@@ -7,8 +7,8 @@ TikTok, and the mariachi that is ``mariachicorrecaminos`` on Instagram is
 names and cannot reach every such form within a probe's budget; the handles the scan found
 do (what username checkers do, from a username the district itself uses).
 
-:func:`echo_queries` takes the accounts a scan saw, keeps those whose handle carries one of
-the district's names, abbreviations or mascots (:func:`district_tokens`), and derives per
+:func:`echo_queries` takes the district's registered accounts and the accounts a scan saw,
+keeps those whose handle carries one of the district's names, abbreviations or mascots (:func:`district_tokens`), and derives per
 probed platform the forms to look up: the handle as found, without its separators, and split
 where the account's display name shows the words (``Mariachi Correcaminos``). The most
 specific handles come first (the longest name or abbreviation they carry; a mascot alone
