@@ -10,6 +10,7 @@ from crawler.vocab import Platform, Source
 from matching import lexicon
 from matching.compare import BIO_FIELDS, EntityMatch, name_scorer
 from matching.features import LINK_SOURCES, Features
+from matching.namesake import bio_names_school
 from matching.normalise import fold
 from matching.reference import Reference
 from matching.settings import MatchSettings
@@ -240,7 +241,17 @@ class MascotActivityComparison(Comparison):
                 )
         acts = set(rec.activities) | (set(parent.activities) if parent else set())
         said = sorted(a for a in acts if f.has_phrase(a, f.name_text))
-        if said:
+        if said and bio_names_school(f, m, self.ref):
+            # 'TV Woodsmen Team', whose bio says 'Tessawick Valley Regional High School woodsmen
+            # team': its name is an activity of the school its bio names in full
+            out.append(
+                Level(
+                    "activity",
+                    f"activity {said[0]} of {rec.label}, which its bio names in full",
+                    self.s.w_activity_named,
+                )
+            )
+        elif said:
             out.append(Level("activity", f"activity {said[0]} of {rec.label}", self.s.w_activity))
         if rec.level:
             levels = {
@@ -260,6 +271,7 @@ class MascotActivityComparison(Comparison):
 _IGNORE = (
     lexicon.GENERIC
     | lexicon.SPANISH_WORDS
+    | lexicon.FRENCH_WORDS
     | lexicon.SCHOOL_WORDS
     | lexicon.ACTIVITIES
     | set(lexicon.LEVEL_WORDS)

@@ -164,11 +164,13 @@ class Evidence:
     def business(self) -> tuple[str, str] | None:
         """Its bio sells something (a company's or product's words), though its name or bio names
         the district: a business named for the schools it serves ('Harbor City School Photos:
-        book your portrait session'). Not when the district links to it or it is registered
-        elsewhere under its handle."""
+        book your portrait session'), or one whose bio alone names them ('Ski shop … proud
+        sponsor of the Tessawick Valley Nordic race team'). Not when the district links to it
+        or it is registered elsewhere under its handle."""
         if self.codes & LINKED or self.same_handle is not None:
             return None
-        if self.best is None or self.best.score < self.s.name_weak:
+        named = self.best is not None and self.best.score >= self.s.name_weak
+        if not named and not self.codes & (TIES | OWN):
             return None  # it names nobody of the district: weighed as any other
         bio = " ".join(self.f.bio)
         return next(

@@ -79,6 +79,16 @@ SPANISH_WORDS = SPANISH_GENERIC | frozenset(
     "dual bilingue idioma idiomas ingles espanol clases talleres apoyo maestros maestras deportes "
     "futbol baloncesto beisbol voleibol banda porristas ninos ninas aprender juntos futuro".split()
 )
+# Everyday words of a French school or club bio (Franco-American and Acadian districts, French
+# immersion programs): known words, so they are no other place's name ('Le Club Français').
+FRENCH_GENERIC = frozenset(
+    "le la les de du des et en pour avec notre nos votre ecole ecoles club cercle equipe eleves "
+    "etudiants parents familles association bienvenue".split()
+)
+FRENCH_WORDS = FRENCH_GENERIC | frozenset(
+    "francais francaise franco americain americaine acadien acadienne lycee primaire secondaire "
+    "langue immersion soiree crepes fete patrimoine".split()
+)
 # The Spanish heads that come BEFORE a name, by the English type that comes after it
 # ('Pine Ridge Elementary School' -> 'Escuela Primaria Pine Ridge'); longest type first. Not
 # the bare level ('Preparatoria Riverton Valley'): a fuzzy name ('Riverton Valley Preps') would
@@ -310,6 +320,26 @@ OTHER_KIND_NAME_PHRASES: dict[str, str] = {
     # the other bodies a county's name is on ('Peach County Fair', '... Medical Center'); not
     # 'fair' alone (a school's science or book fair)
     **dict.fromkeys(("county fair", "state fair", "fairgrounds"), "a county or state fair"),
+    # a town's or city's government ('Town of Harlow Mills': its select board votes the
+    # district's budget); not 'city of' or 'county of', which some districts' names hold
+    **dict.fromkeys(
+        (
+            "town of",
+            "township of",
+            "village of",
+            "borough of",
+            "select board",
+            "selectboard",
+            "board of selectmen",
+            "town council",
+            "city council",
+            "town hall",
+            "city hall",
+            "town office",
+            "town clerk",
+        ),
+        "a town or city government",
+    ),
     **dict.fromkeys(("medical center", "hospital", "health system"), "a hospital"),
 }
 # Another kind of organisation that a town's, county's or district's name is on, said by a phrase
@@ -351,11 +381,9 @@ ORGANISATION_NAME_PHRASES: dict[str, str] = {
         (
             "little league",
             "youth league",
-            "youth football",
-            "youth soccer",
-            "youth baseball",
-            "youth basketball",
-            "youth wrestling",
+            *(f"youth {sport}" for sport in CLUB_SPORTS),
+            "youth ski",
+            "youth skiing",
             "pop warner",
             "ymca",
             "boys and girls club",
@@ -380,6 +408,26 @@ ORGANISATION_NAME_PHRASES: dict[str, str] = {
         "a civic or service club",
     ),
     **dict.fromkeys(("county fair", "state fair", "fairgrounds"), "a county or state fair"),
+    # a town's or city's government ('Town of Harlow Mills': its select board votes the
+    # district's budget); not 'city of' or 'county of', which some districts' names hold
+    **dict.fromkeys(
+        (
+            "town of",
+            "township of",
+            "village of",
+            "borough of",
+            "select board",
+            "selectboard",
+            "board of selectmen",
+            "town council",
+            "city council",
+            "town hall",
+            "city hall",
+            "town office",
+            "town clerk",
+        ),
+        "a town or city government",
+    ),
     **dict.fromkeys(("medical center", "hospital", "health system"), "a hospital"),
     # a county's law enforcement (not 'police': a district may have a police department of
     # its own)
@@ -462,6 +510,13 @@ OTHER_KIND_BIO_PHRASES: dict[str, str] = {
             "for manufacturers",
             "wholesale",
             # a photographer's or a tutor's business named for the schools it serves
+            "ski shop",
+            "bike shop",
+            "proud sponsor of",
+            "season passes",
+            "season pass",
+            "lift tickets",
+            "rentals",
             "book your session",
             "book a session",
             "portrait session",
@@ -523,6 +578,7 @@ DISCLAIMER_PHRASES = (
     "not the official",
     "unofficial",
     "independent of",
+    "not part of",
     # a staff member's personal account speaks for them, not the district (ABDB-AP)
     "views my own",
     "views are my own",

@@ -140,13 +140,14 @@ def organisation_name(f: Features, m: EntityMatch | None, ref: Reference) -> tup
     if m is not None:
         parent = ref.by_key.get(m.record.parent or "")
         own = set(m.record.tokens) | (set(parent.tokens) if parent else set())
+    own |= ref.district_word_set  # 'Town of Webb School District': its own name
     bio = " ".join(f.bio)
     for phrases, text in (
         (lexicon.ORGANISATION_NAME_PHRASES, f.name_text),
         (lexicon.ORGANISATION_BIO_PHRASES, bio),
     ):
         for phrase, kind in phrases.items():
-            if f.has_phrase(phrase, text) and not set(phrase.split()) <= own:
+            if f.has_phrase(phrase, text) and not set(phrase.split()) - {"of"} <= own:
                 return phrase, kind
     return None
 

@@ -411,6 +411,7 @@ class Reference:
             | lexicon.ACTIVITIES
             | lexicon.COMMON_NAME_WORDS
             | lexicon.SPANISH_WORDS
+            | lexicon.FRENCH_WORDS
         )
         v |= lexicon.CLASSROOM_WORDS | {h.lower() for h in lexicon.HONORIFICS}
         v |= (
@@ -421,7 +422,7 @@ class Reference:
         v |= {s.lower() for s in lexicon.STATES} | {
             w for n in lexicon.STATES.values() for w in n.split()
         }
-        # Spanish 'de', 'la', 'el', 'en', 'del'... split no handle ('elmwood' is no 'el mwood'),
+        # Spanish and French 'de', 'la', 'el', 'le', 'en', 'del'... split no handle ('elmwood' is no 'el mwood'),
         # unless the profile's own names use them
         named = {
             w
@@ -433,7 +434,7 @@ class Reference:
             )
             for w in fold(text).split()
         }
-        v -= {w for w in lexicon.SPANISH_GENERIC if len(w) <= 3} - named
+        v -= {w for w in lexicon.SPANISH_GENERIC | lexicon.FRENCH_GENERIC if len(w) <= 3} - named
         self.vocabulary = {w for w in v if len(w) >= 2}
         activities = lexicon.ACTIVITIES | {
             short

@@ -84,6 +84,8 @@ class MatchSettings:
     w_mascot: float = 1.0
     w_bio_names: float = 2.0
     w_activity: float = 0.5
+    w_activity_named: float = 2.0
+    """An activity of the school in the name, and the bio names the school in full."""
     w_town: float = 1.5
     w_state: float = 0.5
     w_district_name: float = 1.5

@@ -113,3 +113,28 @@ def test_the_bio_alone_naming_the_school_of_a_mascot_and_sport_name(matcher) -> 
     r = matcher.assess(c)
     assert r.classification == "unregistered"
     assert "mascot_sport_only" not in {lv.code for lv in r.explanation}
+
+
+def test_an_activity_name_counts_when_the_bio_names_the_school_in_full(matcher) -> None:
+    """'SH Swim Room' says no school's name the matcher knows; its bio names Sheyenne High
+    School and its swimming: the name is that school's activity, a case, and the explanation
+    says the bio named the school in full. Without the bio naming it, no case."""
+    url = "https://www.tiktok.com/@shswimroom"
+    named = Candidate(
+        "tiktok",
+        "shswimroom",
+        url,
+        display_name="SH Swim Room",
+        bio="Sheyenne High School swimming 🏊 meet days and practice clips.",
+    )
+    r = matcher.assess(named)
+    assert r.classification == "unregistered" and r.entity == "shs"
+    assert any("names in full" in lv.label for lv in r.explanation if lv.code == "activity")
+    alone = Candidate(
+        "tiktok",
+        "shswimroom",
+        url,
+        display_name="SH Swim Room",
+        bio="Meet days and practice clips.",
+    )
+    assert matcher.assess(alone).classification not in ("unregistered", "impersonation")
