@@ -415,3 +415,24 @@ def test_a_team_whose_names_say_girls_probes_the_girls_forms():
     assert {"hvhsgsoccer", "hvhs_gsoccer", "heronsgsoccer"} & set(first)
     # a team no name qualifies keeps the sport's forms only
     assert team_activity_forms(p.entity("hvhs-bb"), "basketball") == activity_forms("basketball")
+
+
+def test_a_distinctive_abbreviation_alone_is_a_candidate_a_common_one_is_not():
+    """'hvhs' alone is a handle a school takes (four letters: its own); 'shs' alone is
+    everybody's Sheyenne, Seaside or Springfield High School."""
+    p = _profile()
+    hvhs = {t.key: t for t in all_terms(p)}["hvhs"]
+    assert "hvhs" in hvhs.handle_groups[0]
+    cove = profile_from_text(COVE, "cove.yaml")
+    shs = {t.key: t for t in all_terms(cove)}["shs"]
+    assert "shs" not in [h for g in shs.handle_groups for h in g]
+
+
+def test_an_activity_ends_in_a_word_people_leave_out():
+    """'Nordic Skiing' is 'nordic' in a handle ('tessawickvalleynordic'), 'Woodsmen Team' is
+    'woodsmen', 'French Club' is 'french'; 'Marching Band' keeps its own forms."""
+    assert activity_forms("nordic skiing")[:2] == ["nordicskiing", "nordic"]
+    assert activity_forms("woodsmen team")[:2] == ["woodsmenteam", "woodsmen"]
+    assert "french" in activity_forms("French Club")
+    assert activity_forms("marching band")[:1] == ["marchingband"]  # no such word at its end
+    assert "marching" not in activity_forms("marching band")

@@ -120,6 +120,7 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], float]] = {
     "abbr+mascot": (("abbr", "mascot"), 0.5),
     "full": (("full",), 1.0),
     "name": (("name",), 2.5),
+    "abbr": (("abbr",), 3.0),  # a distinctive abbreviation alone ('tvrhs'), MIN_BARE_ABBR long
     "name+level": (("name", "level"), 2.0),
     "name+level+mascot": (("name", "level", "mascot"), 2.5),
     "name+level+act": (("name", "level", "act"), 3.0),
@@ -136,6 +137,10 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], float]] = {
     "name+hq": (("name", "hq"), 7.0),
 }
 LEVEL_SHORT = {"high": "hs", "middle": "ms", "elementary": "elem"}
+MIN_BARE_ABBR = 4  # shorter abbreviations alone ('shs', 'lhs') are everybody's
+# The last word of an activity that people leave out of a handle ('nordic' of Nordic Skiing,
+# 'woodsmen' of Woodsmen Team, 'french' of French Club)
+ACTIVITY_TAILS = frozenset("skiing team club squad society program".split())
 STYLE_BONUS = 1.0  # a pattern the district's registered handles use
 SHAPE_BONUS = 0.7
 EXTEND_BONUS = 0.7  # an activity pattern that adds the activity to a pattern the district uses
@@ -293,7 +298,9 @@ def activity_forms(activity: str) -> list[str]:
     (``Girls Volleyball``) takes the qualifier's letters before the sport's short forms
     (``girlsvolleyball``, ``gvball``, ``gvb``, ``wvball``…, then ``volleyball``, ``vball``…),
     and a pair (``Swim & Dive``, ``Speech and Debate``) its parts joined and its first part's
-    forms (``swimanddive``, ``swimdive``, ``swim``…)."""
+    forms (``swimanddive``, ``swimdive``, ``swim``…); one that ends in a word people leave out
+    (:data:`ACTIVITY_TAILS`: ``Nordic Skiing``, ``Woodsmen Team``) also its head's forms
+    (``nordicskiing``, ``nordic``)."""
     key = _plain(activity)
     if not key:
         return [slug(activity)]
@@ -324,6 +331,8 @@ def activity_forms(activity: str) -> list[str]:
         if len(halves) == 2:
             joined = "".join(slug(h) for h in halves)
             return list(dict.fromkeys([slug(activity), joined, *activity_forms(halves[0])]))
+    if len(words) > 1 and words[-1] in ACTIVITY_TAILS:
+        return list(dict.fromkeys([slug(activity), *activity_forms(" ".join(words[:-1]))]))
     return [slug(activity)]
 
 
@@ -484,6 +493,8 @@ def _pattern_candidates(pattern: str, parts: Parts, style: HandleStyle) -> Itera
         rank -= NAME_BONUS  # the entity's own name is made this way: its short forms too
     for act in parts.acts if "act" in roles else [()]:
         for words, cost in _expand(roles, parts, act, style):
+            if roles == ("abbr",) and len(words[0]) < MIN_BARE_ABBR:
+                continue
             cost += _form_cost(roles, words, parts, act, style)
             if parts.called and _is_called(roles, words, parts):
                 cost -= CALLED_BONUS
