@@ -320,26 +320,6 @@ OTHER_KIND_NAME_PHRASES: dict[str, str] = {
     # the other bodies a county's name is on ('Peach County Fair', '... Medical Center'); not
     # 'fair' alone (a school's science or book fair)
     **dict.fromkeys(("county fair", "state fair", "fairgrounds"), "a county or state fair"),
-    # a town's or city's government ('Town of Harlow Mills': its select board votes the
-    # district's budget); not 'city of' or 'county of', which some districts' names hold
-    **dict.fromkeys(
-        (
-            "town of",
-            "township of",
-            "village of",
-            "borough of",
-            "select board",
-            "selectboard",
-            "board of selectmen",
-            "town council",
-            "city council",
-            "town hall",
-            "city hall",
-            "town office",
-            "town clerk",
-        ),
-        "a town or city government",
-    ),
     **dict.fromkeys(("medical center", "hospital", "health system"), "a hospital"),
 }
 # Another kind of organisation that a town's, county's or district's name is on, said by a phrase
