@@ -89,6 +89,31 @@ class RegistryComparison:
                     ), rh
         return None
 
+    def scam_stream(self, f: Features, entity: str | None) -> tuple[Level, RegisteredHandle] | None:
+        """A fake live stream of a school's event (``lexicon.SCAM_STREAM_PHRASES``) that names
+        ``entity``: it poses as the registered account of that entity on its platform (else of
+        the school it belongs to, else of the district), whatever handle it took."""
+        if entity is None:
+            return None
+        text = f" {' '.join(f.bio)} {f.name_text} "
+        said = next((p for p in lexicon.SCAM_STREAM_PHRASES if f" {p} " in text), None)
+        rows = [rh for rh in self.ref.registry_handles.get(f.candidate.platform, ())]
+        if said is None or not rows:
+            return None
+        rec = self.ref.by_key.get(entity)
+        order = [entity, rec.parent if rec else None, self.ref.profile.district.key]
+        rh = next(
+            (rh for key in order if key for rh in rows if rh.row.entity == key),
+            rows[0],
+        )
+        level = Level(
+            "impersonation_stream",
+            f"'{said}': a fake live stream naming {rec.label if rec else entity}, posing as "
+            f"its registered @{rh.row.handle}",
+            0.0,
+        )
+        return level, rh
+
     def _different_name(self, handle: str, rh: RegisteredHandle) -> bool:
         """``shsmustangsbb`` is one letter from ``shsmustangsvb`` but spells another team: every
         piece is a known word and the words differ."""

@@ -266,6 +266,8 @@ def _fan(e: Evidence) -> Result | None:
 
 def _impersonation(e: Evidence) -> Result | None:
     copy = e.registry.impersonation(e.f)
+    if copy is None and e.best is not None and e.best.score >= e.s.name_strong:
+        copy = e.registry.scam_stream(e.f, e.best.record.key)
     if copy is None:
         return None
     level, rh = copy
@@ -583,7 +585,9 @@ def _copies_of_seen_handles(
     for e, r in zip(evidence, results, strict=True):
         platform = e.f.candidate.platform
         handles = seen.get(platform)
-        if handles and r.classification not in _SETTLED:
+        # a fake stream's copy of the handle seen says more than its bio alone
+        stream = bool(r.explanation) and r.explanation[0].code == "impersonation_stream"
+        if handles and (r.classification not in _SETTLED or stream):
             comparison = comparisons.get((platform, id(e.ref)))
             if comparison is None:
                 ref = copy(e.ref)

@@ -588,6 +588,19 @@ NOT_OFFICIAL_PHRASES = (
 )
 OFFICIAL_WORDS = frozenset("official officially verified".split())
 
+# What a fake live stream of a school's event says ('Watch Tessawick Valley graduation 2027 LIVE
+# in HD … Free stream link below'): a scam posing as the school's own channel. Not 'live' or
+# 'HD' alone: a school's own broadcasts say those.
+SCAM_STREAM_PHRASES = (
+    "free stream link",
+    "free live stream",
+    "free hd stream",
+    "stream link below",
+    "stream link in bio",
+    "stream for free",
+    "watch free",
+    "watch for free",
+)
 # Handle words that call an account a former one of its owner ('wbhs_aviators_old'): not the
 # decoration of an impersonator, who wants to pass for the current account.
 FORMER_ACCOUNT_WORDS = frozenset("old former archive archived retired inactive".split())

@@ -138,3 +138,28 @@ def test_an_activity_name_counts_when_the_bio_names_the_school_in_full(matcher) 
         bio="Meet days and practice clips.",
     )
     assert matcher.assess(alone).classification not in ("unregistered", "impersonation")
+
+
+def test_a_fake_live_stream_of_a_school_event_is_an_impersonation(matcher) -> None:
+    """'Sheyenne High School graduation LIVE … free stream link below' copies no registered
+    handle, but poses as the school's channel: an impersonation naming the school's registered
+    YouTube account (its own, else the district's). A school's own broadcast is no scam."""
+    scam = Candidate(
+        "youtube",
+        "shsgraduationlive2027",
+        "https://www.youtube.com/@shsgraduationlive2027",
+        display_name="Sheyenne High School Graduation 2027",
+        bio="Watch Sheyenne High School graduation 2027 LIVE in HD. Free stream link below.",
+    )
+    r = matcher.assess(scam)
+    assert r.classification == "impersonation"
+    assert r.imitates == "https://www.youtube.com/@sheyennemustangmedia"
+    assert r.explanation[0].code == "impersonation_stream"
+    own = Candidate(
+        "youtube",
+        "shsgraduationlive2027",
+        "https://www.youtube.com/@shsgraduationlive2027",
+        display_name="Sheyenne High School Graduation 2027",
+        bio="Sheyenne High School graduation 2027, live on this channel.",
+    )
+    assert matcher.assess(own).classification != "impersonation"

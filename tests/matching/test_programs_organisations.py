@@ -307,7 +307,10 @@ def test_a_copy_of_the_handle_a_registered_channel_goes_by_is_an_impersonation(
         bio="Watch Tamarack Valley Schools graduation 2027 LIVE in HD. Free stream link below.",
     )
     alone = matcher.assess(copy)
-    assert alone.classification == "unregistered", alone.explanation  # nothing to copy
+    # alone its handle copies nothing registered, but its bio is a fake stream's: it poses as
+    # the district's registered channel all the same
+    assert (alone.classification, alone.imitates) == ("impersonation", row.url)
+    assert alone.explanation[0].code == "impersonation_stream"
     reg, imp = matcher.assess_many([seen, copy])
     assert reg.classification == "registered"
     assert (imp.classification, imp.imitates) == ("impersonation", row.url), imp.explanation
