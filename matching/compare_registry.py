@@ -97,7 +97,7 @@ class RegistryComparison:
             return None
         text = f" {' '.join(f.bio)} {f.name_text} "
         said = next((p for p in lexicon.SCAM_STREAM_PHRASES if f" {p} " in text), None)
-        rows = [rh for rh in self.ref.registry_handles.get(f.candidate.platform, ())]
+        rows = list(self.ref.registry_handles.get(f.candidate.platform, ()))
         if said is None or not rows:
             return None
         rec = self.ref.by_key.get(entity)

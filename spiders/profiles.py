@@ -36,6 +36,7 @@ account yields nothing. An incremental scan does not ask again a form with an an
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -205,9 +206,7 @@ class ProfilesSpider(ProfilePageSpider):
         inc = self.increment()
         if inc.incremental:  # a form with an answer on file waits for its next full scan
             asked |= inc.answered | inc.found
-        counts: dict[str, int] = {}
-        for r in planned:
-            counts[r.platform or ""] = counts.get(r.platform or "", 0) + 1
+        counts = Counter(r.platform or "" for r in planned)
         limits = echo_limits(self.config, targets, counts, bool(secret(Source.YOUTUBE)))
         found = echo_queries(
             origins,
@@ -222,13 +221,12 @@ class ProfilesSpider(ProfilePageSpider):
             PlannedQuery(self.name, handle, p, None, start + i, ECHO)
             for i, (p, handle) in enumerate(found)
         ]
-        for p, _ in found:
-            counts[p] = counts.get(p, 0) + 1
+        counts.update(p for p, _ in found)
         asked |= {(p, handle.lower()) for p, handle in found}
         return rows + self.continued_rows(start + len(rows), asked, counts)
 
     def continued_rows(
-        self, start: int, asked: set[tuple[str, str]], counts: dict[str, int]
+        self, start: int, asked: set[tuple[str, str]], counts: Counter[str]
     ) -> list[PlannedQuery]:
         """The probe's page candidates that its share of a page host cut, in its order, while
         the host's budget lasts (a full scan whose probe crawls too), except ``asked``."""
