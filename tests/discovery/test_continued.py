@@ -95,3 +95,20 @@ def test_a_scan_asks_a_cut_query_with_what_is_left(tmp_path: Path, monkeypatch):
         )
         assert all(asked.get(q) == "done" for q in wanted)
         assert s.scalars(select(Account).where(Account.handle == "elhsgsoccer")).one()
+
+
+def test_every_school_activity_waits_in_the_overflow(config):
+    """A school's activities past ``queries_per_entity`` are not dropped: the plan keeps them,
+    after the cut queries of its first rounds, for what the further pages leave (Kennebec
+    Highlands' ``tvrhs_ffa``, FFA being its school's twelfth activity, was asked nowhere)."""
+    from crawler.discovery.planning.terms import all_terms
+
+    profile = load_profile(PROFILE)
+    full = plan(profile, config, sources=["web_search"])
+    asked = {q.query for q in [*full.queries["web_search"], *full.overflow["web_search"]]}
+    wanted = [term for t in all_terms(profile) for term in t.school_activities]
+    assert len(wanted) > config.budget.queries_per_entity * 3  # more than the plan asks first
+    missing = [term for term in wanted if not any(q.endswith(f" {term}") for q in asked)]
+    assert not missing
+    over = full.overflow["web_search"]
+    assert [q.priority for q in over] == sorted(q.priority for q in over)

@@ -258,13 +258,17 @@ def plan_web_search(ctx: PlanContext) -> SourcePlan:
     # then each school with one of its activities, within SCHOOL_ACTIVITY_SHARE of what the
     # first pages leave (the rest goes to further pages of the queries above)
     after = b.queries_per_entity
-    extra = [
-        row
-        for prio, t, term in interleave(
-            [(t, t.school_activities) for t in ctx.groups], b.queries_per_entity
-        )
-        for row in _site_rows(t, prio + after * 10, term, platforms)
-    ]
+
+    def activity_rows(per_school: int) -> list[PlannedQuery]:
+        return [
+            row
+            for prio, t, term in interleave(
+                [(t, t.school_activities) for t in ctx.groups], per_school
+            )
+            for row in _site_rows(t, prio + after * 10, term, platforms)
+        ]
+
+    extra = activity_rows(b.queries_per_entity)
     if inc.incremental:  # only the entities this scan sweeps in full
         extra = [r for r in extra if inc.swept(r.entity_key, Source.WEB_SEARCH)]
     if room is None:
@@ -281,8 +285,12 @@ def plan_web_search(ctx: PlanContext) -> SourcePlan:
     if not inc.incremental:
         # what the further pages leave goes, at the end of the crawl, to the queries cut here
         asked = {(r.query.casefold(), r.platform) for r in kept}
+        # every school's every activity, past the queries_per_entity the plan asks of each
+        longest = max((len(t.school_activities) for t in ctx.groups), default=0)
         overflow = [
-            r for r in unique(rows + extra) if (r.query.casefold(), r.platform) not in asked
+            r
+            for r in unique(rows + activity_rows(longest))
+            if (r.query.casefold(), r.platform) not in asked
         ]
         if overflow:
             note += f"; then the {len(overflow)} cut queries, in order, with what is left"
