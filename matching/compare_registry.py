@@ -75,7 +75,15 @@ class RegistryComparison:
             # The name proper: a page name stored with its place ('… Official | Dayton, OH').
             shown = title_name(c.display_name or "") or f.title_name
             name = " ".join(self.ref.tokens(strip_official(shown)))
-            if name and len(rh.name.split()) >= 2 and f.handle_skeleton != rh.skeleton:
+            # an activity the registered name has not ('TVRHS FFA' beside the school's
+            # 'Tessawick Valley Regional High School') is that activity's account, not a copy
+            added_activity = (set(name.split()) - set(rh.name.split())) & self.ref.activity_words
+            if (
+                name
+                and len(rh.name.split()) >= 2
+                and f.handle_skeleton != rh.skeleton
+                and not added_activity
+            ):
                 r = fuzz.ratio(name, rh.name, processor=None)
                 if r >= s.impersonation_name:
                     what = "display name" if c.display_name else "name in search results"

@@ -104,6 +104,8 @@ class Reference:
     district_words: tuple[str, ...] = ()
     mascots: frozenset[str] = frozenset()
     vocabulary: set[str] = field(default_factory=set)
+    # every word of an activity: the generic ones and the district's schools' ('ffa', 'nordic')
+    activity_words: frozenset[str] = frozenset()
     segmenter: Segmenter | None = None
     entity_index: BlockIndex | None = None
     affiliated_index: BlockIndex | None = None
@@ -442,6 +444,13 @@ class Reference:
             if set(full.split()) & lexicon.ACTIVITIES
         }
         self.segmenter = Segmenter(self.vocabulary, activities=activities)
+        self.activity_words = frozenset(
+            w
+            for words in (activities, *(r.activities for r in self.entities))
+            for a in words
+            for w in a.split()
+            if w not in lexicon.GENERIC
+        )
 
     def _registry(self, rows: Sequence[RegistryRow]) -> None:
         handles: dict[str, list[RegisteredHandle]] = defaultdict(list)

@@ -341,3 +341,53 @@ def test_a_state_code_at_a_handles_end_says_where_the_school_is(tamarack) -> Non
     # a code that is a word or a school abbreviation says nothing ('_ms', '_in')
     middle = tamarack.assess(_c("instagram", "tamarack_ms", "Tamarack High School", "Go Owls!"))
     assert "other_place" not in {lv.code for lv in middle.explanation}
+
+
+QUILLAYUTE = """\
+district:
+  key: qvsd
+  name: Quillayute Valley School District
+  aliases: [QVSD]
+  domains: [qvsd.k12.wa.us]
+  website: https://www.qvsd.k12.wa.us/
+  location: {city: Forkston, state: WA}
+entities:
+  - key: qvrhs
+    kind: school
+    name: Quillayute Valley Regional High School
+    aliases: [QVRHS, Quillayute Valley]
+    level: high
+    mascot: Spartans
+    activities: [FFA, forestry, basketball]
+"""
+
+
+@pytest.fixture(scope="module")
+def quillayute(tmp_path_factory) -> Matcher:
+    path = tmp_path_factory.mktemp("quillayute") / "profile.yaml"
+    path.write_text(QUILLAYUTE, encoding="utf-8")
+    row = RegistryRow(
+        "instagram",
+        "https://www.instagram.com/qvrhs_spartans/",
+        "qvrhs",
+        "Quillayute Valley Regional High School",
+        handle="qvrhs_spartans",
+    )
+    return Matcher(load_profile(path), [row])
+
+
+def test_the_school_name_with_an_activity_is_the_activity_account_not_a_copy(quillayute) -> None:
+    """'QVRHS FFA' reads as the registered 'Quillayute Valley Regional High School' with one
+    short word added (a ratio of 95): that word is an activity of the school, so the account
+    is its FFA chapter's, unregistered, not an impersonation of the school's account."""
+    ffa = quillayute.assess(
+        _c("instagram", "qvrhs_ffa", "QVRHS FFA", "Quillayute Valley FFA 🚜 ag mechanics, forestry")
+    )
+    assert (ffa.classification, ffa.entity) == ("unregistered", "qvrhs"), ffa.explanation
+    assert "impersonation_name" not in {lv.code for lv in ffa.explanation}
+    # the same name with only 'official' added is still a copy
+    copy = quillayute.assess(
+        _c("instagram", "qvrhs.hs", "Quillayute Valley Regional High School Official", None)
+    )
+    assert copy.classification == "impersonation", copy.explanation
+    assert "impersonation_name" in {lv.code for lv in copy.explanation}
