@@ -212,34 +212,63 @@ def test_rename_by_platform_id_keeps_the_row(store_env):
         )
 
 
+def _resolution() -> AccountSighting:
+    """The youtube source's answer to ``channels.list?forUsername=westfargoschools``."""
+    return AccountSighting(
+        url="https://www.youtube.com/@westfargoschools",
+        source="youtube",
+        query="resolve",
+        platform_id="UCwfps0Sample0Channel001",
+        resolves="https://www.youtube.com/user/westfargoschools",
+    )
+
+
+def _one_channel(s) -> Account:
+    """The one account row, under the channel's current URL with its id."""
+    acc = s.scalars(select(Account)).one()
+    assert (acc.url, acc.platform_id) == (
+        "https://www.youtube.com/@westfargoschools",
+        "UCwfps0Sample0Channel001",
+    )
+    return acc
+
+
+def _legacy_link() -> AccountSighting:
+    return AccountSighting(
+        url="https://www.youtube.com/user/WestFargoSchools", source="district_site"
+    )
+
+
 def test_resolving_a_legacy_url(store_env):
     config, _, canon, store, _ = store_env
-    feed(
-        canon,
-        store,
-        AccountSighting(
-            url="https://www.youtube.com/user/WestFargoSchools", source="district_site"
-        ),
-    )
+    feed(canon, store, _legacy_link())
     store.flush()
-    feed(
-        canon,
-        store,
-        AccountSighting(
-            url="https://www.youtube.com/@westfargoschools",
-            source="youtube",
-            platform_id="UCwfps0Sample0Channel001",
-            resolves="https://www.youtube.com/user/westfargoschools",
-        ),
-    )
+    feed(canon, store, _resolution())
     store.close_spider()
     with transaction(config.database_url) as s:
-        acc = s.scalars(select(Account)).one()
-        assert (acc.url, acc.platform_id) == (
-            "https://www.youtube.com/@westfargoschools",
-            "UCwfps0Sample0Channel001",
-        )
+        acc = _one_channel(s)
         assert len(acc.sightings) == 2
+
+
+def test_a_legacy_url_of_an_account_stored_under_its_current_url_is_folded_into_it(store_env):
+    """The channel was seen under its handle first (a search), then as a /user/ link on the
+    district's site: the link's resolution folds that row into the first, not a second account."""
+    config, _, canon, store, _ = store_env
+    current = AccountSighting(
+        url="https://www.youtube.com/@westfargoschools",
+        source="youtube",
+        platform_id="UCwfps0Sample0Channel001",
+    )
+    feed(canon, store, current)
+    feed(canon, store, _legacy_link())
+    store.flush()
+    with transaction(config.database_url) as s:
+        assert len(s.scalars(select(Account)).all()) == 2  # apart until the link is resolved
+    feed(canon, store, _resolution())
+    store.close_spider()
+    with transaction(config.database_url) as s:
+        acc = _one_channel(s)
+        assert {x.source for x in acc.sightings} == {"youtube", "district_site"}
 
 
 def test_unfinished_queries_are_gaps(store_env):

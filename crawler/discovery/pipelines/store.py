@@ -7,7 +7,8 @@ and at close), against ``SCOUT_DATABASE_URL`` under the scan ``SCOUT_SCAN_ID``. 
 An account is one row per canonical URL. When a sighting's URL is new but its stable
 platform id (YouTube channel id, Bluesky DID, ...) is known, it is the same account under a
 new handle: the row is renamed and the old handle kept in ``previous_handles``. A sighting
-that ``resolves`` a legacy URL (YouTube ``/c/name``) renames that row the same way. Two rows
+that ``resolves`` a legacy URL (YouTube ``/c/name``) renames that row the same way, or folds
+it into the row of its current URL when that one is stored already. Two rows
 of one account (its handle and its id-only URL seen apart before the id was known) are
 merged when the id turns up.
 A sighting already stored for the same scan, source, query and source URL is not stored
@@ -139,10 +140,18 @@ def find_or_create_account(
         return _by_url(session, district_id, item.platform or "", url)
 
     acc = by_url(item.canonical_url)
-    if acc is None and item.resolves:
-        acc = by_url(item.resolves)
-        if acc is not None:
-            _rename(acc, item)
+    legacy = by_url(item.resolves) if item.resolves else None
+    if acc is None and legacy is not None:
+        acc = legacy
+        _rename(acc, item)
+    elif acc is not None and legacy is not None and legacy.id != acc.id:
+        # the legacy URL (a YouTube /user/ link on the district's site) of an account this
+        # scan already stored under its current URL: one account, one row
+        merged = merge_accounts(session, acc, legacy, item)
+        if merged is not None:
+            acc = merged
+        if index is not None:
+            index.load()
     if item.platform_id:
         same_id = (
             index.by_platform_id(item.platform, item.platform_id)
