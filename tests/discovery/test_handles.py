@@ -436,3 +436,16 @@ def test_an_activity_ends_in_a_word_people_leave_out():
     assert "french" in activity_forms("French Club")
     assert activity_forms("marching band")[:1] == ["marchingband"]  # no such word at its end
     assert "marching" not in activity_forms("marching band")
+
+
+def test_a_short_form_of_another_activity_does_not_push_this_ones_long_form_back():
+    """The district writes volleyball 'vb' ('hvhsvb'): volleyball's long form comes after its
+    short ones, but basketball's long form stays ahead of its later short forms ('hoops')."""
+    p = _profile()
+    style = district_style(p, [("hvhs", "hvhsvb")])
+    assert style.short_forms and "vb" in style.words
+    team = [c.handle for c in candidates(handle_parts(p, p.entity("hvhs-bb")), style)]
+    assert team.index("heronsbasketball") < team.index("heronshoops")
+    school = next(t for t in all_terms(p, style=style) if t.key == "hvhs")
+    vb = next(g for g in school.handle_groups if any(h.endswith("vb") for h in g))
+    assert vb.index("hvhsvb") < vb.index("hvhsvolleyball")

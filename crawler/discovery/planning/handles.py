@@ -472,7 +472,10 @@ def _form_cost(
     """Extra cost of a candidate's forms that the district's habits do not use."""
     cost = 0.0
     if style.short_forms and "act" in roles and act and words[roles.index("act")] == act[0]:
-        cost += FORM_COST  # the district writes activities short
+        # the district writes activities short: this one's long form costs a form, or a third
+        # of one where its handles show no short form of this activity ('vb' says little of
+        # 'fb' against 'football')
+        cost += FORM_COST if set(act[1:]) & style.words else FORM_COST / 3
     if style.singular and "mascot" in roles and words[roles.index("mascot")] == parts.mascot[0]:
         cost += FORM_COST / 2  # the district writes the mascot singular
     return cost
