@@ -13,11 +13,24 @@ from rapidfuzz.distance import DamerauLevenshtein
 from crawler.district.registry import RegistryRow
 from crawler.vocab import Platform
 from matching import lexicon
-from matching.features import Features, title_name
+from matching.features import Features, find_places, title_name
 from matching.normalise import fold, strip_official
 from matching.reference import Reference
 from matching.settings import MatchSettings
 from matching.types import Level, RegisteredHandle
+
+
+def shown_name(display_name: str) -> str:
+    """The name proper of a display name: without a place or 'official' after a separator
+    ('Dayton Riverside City Schools | Dayton, OH'), but whole where what follows says more of
+    the name ('CFIS - Crescent Falls International School' is no 'CFIS')."""
+    cut = title_name(display_name)
+    rest = display_name[len(cut) :].strip(" |•·-")
+    if cut == display_name or not rest:
+        return cut
+    if find_places(rest) or set(fold(rest).split()) <= lexicon.OFFICIAL_WORDS:
+        return cut
+    return display_name
 
 
 class RegistryComparison:
@@ -73,7 +86,7 @@ class RegistryComparison:
                         0.0,
                     ), rh
             # The name proper: a page name stored with its place ('… Official | Dayton, OH').
-            shown = title_name(c.display_name or "") or f.title_name
+            shown = shown_name(c.display_name or "") or f.title_name
             name = " ".join(self.ref.tokens(strip_official(shown)))
             # an activity the registered name has not ('TVRHS FFA' beside the school's
             # 'Tessawick Valley Regional High School') is that activity's account, not a copy

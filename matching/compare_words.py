@@ -70,21 +70,42 @@ def affiliated_words(f: Features, own: AbstractSet[str] = frozenset()) -> tuple[
         if f.has_phrase(phrase, f.name_text) or f.has_phrase(phrase, bio):
             return phrase, kind
     m = _CLASS_OF.search(f.name_text) or _CLASS_OF.search(bio)
-    if m and graduated(int(m.group(1))):
+    if m and graduated(int(m.group(1))) and not staff_run(f):
         return f"class of {m.group(1)}", "alumni"
     return None
+
+
+# A class's account that its staff sponsors or advisers run ('Senior info from your class
+# sponsors'): the school's program, whatever year the class leaves.
+_CLASS_STAFF = re.compile(r"\bclass (?:sponsor|sponsors|advisor|advisors|adviser|advisers)\b")
+
+
+def staff_run(f: Features) -> bool:
+    return bool(_CLASS_STAFF.search(" ".join(f.bio)))
 
 
 def student_class(f: Features) -> str | None:
     """A class of students still at school, as its account's name says ('BHS Class of 2027'):
     run by its class officers, its sponsor, parents or the students themselves, not clearly
     the school's. A past class is its alumni (:func:`affiliated_words`). Not when it says it is
-    a school program of that class (its student council, with a staff adviser): the school's."""
+    a school program of that class (its student council, with a staff adviser), or that its
+    class sponsors run it: the school's."""
     m = _CLASS_OF.search(f.name_text)
-    if any(f.has_phrase(p) for p in lexicon.SCHOOL_ONLY_PROGRAMS):
+    if any(f.has_phrase(p) for p in lexicon.SCHOOL_ONLY_PROGRAMS) or staff_run(f):
         return None
     if m and not graduated(int(m.group(1))):
         return f"class of {m.group(1)}"
+    return None
+
+
+def fan_base(f: Features, own: AbstractSet[str] = frozenset()) -> str | None:
+    """A display name that names a school's fan base ('Grizz Nation', 'The Rambler Nation':
+    ``lexicon.FAN_BASE_WORDS`` after another word): its students, fans or the school may run
+    it, and nothing in the name says which. Not a word of the entity's own name."""
+    words = f.name or (f.title_name.split() if f.title_name else [])
+    for i, w in enumerate(words):
+        if i and w in lexicon.FAN_BASE_WORDS and w not in own:
+            return f"{words[i - 1]} {w}"
     return None
 
 

@@ -46,6 +46,7 @@ from matching.compare_words import (
     affiliated_words,
     community_word,
     disclaimer,
+    fan_base,
     fan_levels,
     student_class,
     union_words,
@@ -154,11 +155,23 @@ class Evidence:
             # '<District> Fire Company': it shares the district's name and place, and says it
             # is another organisation; only a link from the district's site still ties it
             return org
-        if self.codes & TIES:
+        region = self.region_only()
+        if self.codes & TIES and not region:
             return None
-        if bio_names_school(self.f, self.best, self.ref):
+        if not region and bio_names_school(self.f, self.best, self.ref):
             return None
         return other_kind(self.f, self.best, self.ref)
+
+    def region_only(self) -> bool:
+        """Its only tie is a name of the district that is also its region's ('Bitterroot
+        Plains' of 'Bitterroot Plains Community College'): the college shares the plains'
+        name, not the district's; a school word, an abbreviation or a link would tie it."""
+        if self.codes & TIES != {"district_name"} or self.same_handle is not None:
+            return False
+        ref, f = self.ref, self.f
+        said = [phrase for _d, phrase in ref.district_phrases if f.has_phrase(phrase)]
+        abbreviations = [a for a in f.name_text.split() if a in ref.district_abbreviations]
+        return bool(said) and not abbreviations and set(said) <= ref.district_region_phrases
 
     @cached_property
     def business(self) -> tuple[str, str] | None:
@@ -424,6 +437,16 @@ def _weighed(e: Evidence) -> Result:
     own = set(ref.district_word_set)
     if e.best is not None:
         own |= e.best.record.tokens
+    base = fan_base(f, own)
+    if base is not None and not e.codes & LINKED:
+        levels.append(
+            Level(
+                "fan_base",
+                f"'{base}': the name of a school's fan base, which its students or fans run as "
+                "often as the school: at most review",
+                0.0,
+            )
+        )
     community = community_word(f, own)
     if community and not e.codes & LINKED:
         lv = Level("community", f"'{community}': a community group, not the schools", s.w_community)

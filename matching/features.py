@@ -6,7 +6,8 @@ Built once per account and shared by every comparison.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from crawler.vocab import Observation, Platform, sources_where
@@ -130,8 +131,48 @@ def title_name(title: str) -> str:
     return _TITLE_END.split(title, maxsplit=1)[0].strip()
 
 
+_DEFINED = re.compile(r"([^()]{3,120}?)\s*\(\s*([A-Za-z]{2,8})\s*\)")
+_NAMED_AS = re.compile(r"^\s*([A-Za-z]{2,8})\s+[-–|:]\s+(.{3,120})$")
+_STOP = ("of", "the", "and", "for", "at", "de", "la", "del")
+
+
+def _spells(words: str, abbr: str) -> str | None:
+    """The words ending ``words`` whose initials are ``abbr`` ('Crescent Falls International
+    School' of 'CFIS'), folded; None if they are not there."""
+    ws = [w for w in fold(words).split() if w not in _STOP]
+    n = len(abbr)
+    if len(ws) < n:
+        return None
+    tail = ws[-n:]
+    return " ".join(tail) if "".join(w[0] for w in tail) == abbr.lower() else None
+
+
+def defined_otherwise(texts: Iterable[str], ref: Reference) -> frozenset[str]:
+    """The district's abbreviations an account spells out as something else ('Crescent Falls
+    International School (CFIS)', 'CFIS - Crescent Falls International School'): in its words
+    they are that other name, not the district's."""
+    out: set[str] = set()
+    for text in texts:
+        pairs = [(m.group(2), m.group(1)) for m in _DEFINED.finditer(text)]
+        named = _NAMED_AS.match(text)
+        if named:
+            pairs.append((named.group(1), named.group(2)))
+        for abbr, words in pairs:
+            mine = ref.abbreviations.get(abbr.lower())
+            spelled = _spells(words, abbr) or _spells(
+                " ".join(words.split()[: len(abbr) + 3]), abbr
+            )
+            if mine and spelled and not set(spelled.split()) <= set(mine.split()):
+                out.add(abbr.lower())
+    return frozenset(out)
+
+
 def build_features(c: Candidate, ref: Reference) -> Features:
     f = Features(candidate=c)
+    foreign = defined_otherwise((c.display_name or "", c.bio or ""), ref)
+    if foreign:  # its own abbreviation stays a word of its own
+        abbreviations = {k: v for k, v in ref.abbreviations.items() if k not in foreign}
+        ref = replace(ref, abbreviations=abbreviations)
     honorifics = {fold(m.group(1)) for m in _HONORIFIC.finditer(c.display_name or "")}
     f.teacher = bool(honorifics)
     f.name = ref.tokens(_HONORIFIC.sub(" ", c.display_name or ""))
@@ -238,12 +279,25 @@ def handle_state(handle: str | None) -> list[Place]:
     return []
 
 
+# A word no town is called: an acronym ('FFA', 'HOSA', 'IHSAA') or a brand's capitals inside a
+# word ('PlayVS'); 'McCall' and 'DeKalb' have one capital inside, 'St.' is a word.
+_BRAND = re.compile(r"^(?:[A-Z]{2,}|\w*[a-z][A-Z]{2,}\w*)$")
+
+
+def _not_a_town(words: str) -> bool:
+    """'PlayVS Idaho', 'HOSA Idaho': a league or an organisation of the state, not a town in it."""
+    ws = words.split()
+    return bool(ws) and all(_BRAND.match(w) for w in ws)
+
+
 def find_places(text: str, *, comma: bool = True) -> list[Place]:
     """Mentions of a town and state ("Valley City, ND", "Orlando, Florida", "Michigan")."""
     out: list[Place] = []
     if not text:
         return out
     for m in (_CITY_COMMA_STATE if comma else _CITY_STATE).finditer(text):
+        if _not_a_town(m.group(1)):
+            continue
         out.append(
             Place(
                 text=m.group(0).strip(),
@@ -254,7 +308,7 @@ def find_places(text: str, *, comma: bool = True) -> list[Place]:
     for m in _FULL.finditer(text):
         name = m.group(2).lower()
         code = next(c for n, c in _STATE_NAMES if n == name)
-        city = fold(m.group(1) or "") or None
+        city = None if _not_a_town(m.group(1) or "") else fold(m.group(1) or "") or None
         if city and fold(name).startswith(city):
             city = None
         out.append(Place(text=m.group(0).strip(), city=city, state=code))

@@ -155,6 +155,14 @@ LEVEL_WORDS: dict[str, str] = {
     "prepa": "high",
 }
 
+# Words that make a district's name a school system's, not only its region's: 'Bitterroot
+# Plains School District' is the district, 'Bitterroot Plains' alone is also the plains, and
+# its college, irrigation district and Audubon group.
+SCHOOL_SYSTEM_WORDS = frozenset(
+    "school schools district districts public unified isd usd cisd cusd sd academy academies "
+    "education k12 escuelas ecoles board unit rsu sau msad".split()
+) | frozenset(LEVEL_WORDS)
+
 # Affiliated organisations: legally separate, listed apart (README, "Matching": `affiliated`).
 AFFILIATED_WORDS: dict[str, str] = {
     "booster": "booster",
@@ -388,6 +396,35 @@ ORGANISATION_NAME_PHRASES: dict[str, str] = {
         "a civic or service club",
     ),
     **dict.fromkeys(("county fair", "state fair", "fairgrounds"), "a county or state fair"),
+    # a 4-H club and the extension office that runs it (a county's and a land-grant
+    # university's, not the schools')
+    **dict.fromkeys(
+        ("4 h", "4h", "extension office", "county extension", "cooperative extension"),
+        "a 4-H club or extension office",
+    ),
+    # the other special districts a region's name is on ('<Plains> Irrigation District')
+    **dict.fromkeys(
+        (
+            "irrigation district",
+            "water district",
+            "water users",
+            "sanitation district",
+            "sewer district",
+            "drainage district",
+            "conservation district",
+            "soil and water",
+            "utility district",
+            "hospital district",
+            "cemetery district",
+            "mosquito abatement",
+        ),
+        "a water, sanitation or other special district",
+    ),
+    # a nature or conservation group named for the land ('<Plains> Audubon')
+    **dict.fromkeys(
+        ("audubon", "land trust", "conservancy", "trail alliance", "watershed council"),
+        "a nature or conservation group",
+    ),
     # a town's or city's government ('Town of Harlow Mills': its select board votes the
     # district's budget); not 'city of' or 'county of', which some districts' names hold
     **dict.fromkeys(
@@ -577,6 +614,9 @@ OTHER_KIND_BIO_WORDS: dict[str, str] = dict.fromkeys("llc inc ltd corp".split(),
 FAN_WORDS = frozenset(
     "fan fans parody commentary satire unofficial fanpage fanclub memes meme".split()
 )
+# The last word of a school's fan base's name ('Grizz Nation', 'The Rambler Nation', 'Ridge
+# Nation Sports'): an account by that name is as often its students' or fans' as the school's.
+FAN_BASE_WORDS = frozenset({"nation"})
 NOT_OFFICIAL_PHRASES = (
     "not official",
     "not an official",

@@ -100,6 +100,7 @@ class Reference:
     local_max_words: int = 1
     district_word_set: frozenset[str] = frozenset()
     district_phrases: tuple[tuple[str, str], ...] = ()
+    district_region_phrases: frozenset[str] = frozenset()
     district_abbreviations: frozenset[str] = frozenset()
     district_words: tuple[str, ...] = ()
     mascots: frozenset[str] = frozenset()
@@ -285,6 +286,13 @@ class Reference:
             for sp in spanish_forms(phrase)
         ]
         self.district_phrases = tuple(dict.fromkeys(phrases))
+        # its names that say only its region ('bitterroot plains'), without a school word
+        self.district_region_phrases = frozenset(
+            phrase
+            for _d, phrase in self.district_phrases
+            if not set(phrase.split()) & lexicon.SCHOOL_SYSTEM_WORDS
+            and not any(w.isdigit() for w in phrase.split())
+        )
         self.district_abbreviations = frozenset(
             a for a, ks in self.abbreviation_keys.items() if d.key in ks
         )

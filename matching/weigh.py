@@ -20,7 +20,9 @@ LOCAL_EVIDENCE = (DISTRICT_SITE, "domain_link", "district_name", "town", "regist
 # Evidence that ties the account to the district itself, whatever its name says.
 LINKED = frozenset({DISTRICT_SITE, "domain_link"})
 # Levels that keep an account from being a case, whatever the sum: at most review.
-NEVER_A_CASE = frozenset({"place_only", "disclaimer", "student_class", "maybe_registered"})
+NEVER_A_CASE = frozenset(
+    {"place_only", "disclaimer", "student_class", "fan_base", "maybe_registered"}
+)
 
 
 def logistic(x: float) -> float:

@@ -21,7 +21,7 @@ from dataclasses import replace
 
 import pytest
 
-from crawler.district.profile import load_profile
+from crawler.district.profile import load_profile, profile_from_text
 from crawler.district.registry import RegistryRow
 from matching import Candidate, Matcher
 from matching.compare_words import student_class
@@ -363,9 +363,7 @@ entities:
 
 
 @pytest.fixture(scope="module")
-def quillayute(tmp_path_factory) -> Matcher:
-    path = tmp_path_factory.mktemp("quillayute") / "profile.yaml"
-    path.write_text(QUILLAYUTE, encoding="utf-8")
+def quillayute() -> Matcher:
     row = RegistryRow(
         "instagram",
         "https://www.instagram.com/qvrhs_spartans/",
@@ -373,7 +371,7 @@ def quillayute(tmp_path_factory) -> Matcher:
         "Quillayute Valley Regional High School",
         handle="qvrhs_spartans",
     )
-    return Matcher(load_profile(path), [row])
+    return Matcher(profile_from_text(QUILLAYUTE, "quillayute.yaml"), [row])
 
 
 def test_the_school_name_with_an_activity_is_the_activity_account_not_a_copy(quillayute) -> None:

@@ -1,0 +1,192 @@
+"""Accounts decided wrong in two districts written unseen, checked on an invented district so
+that no rule leans on those districts' names:
+
+- a district known by its region's name ('Sagebrush Flats') shares it with the region's
+  college, irrigation district, 4-H club and Audubon group: that name alone ties none of them
+  to the district, and their names say what they are;
+- '<mascot> Nation' names a school's fan base, run by its students or fans as often as by the
+  school: at most review;
+- a league or organisation of the state ('PlayVS Wyoming', 'HOSA Wyoming') is no other town;
+- an account that spells the district's abbreviation out as another name ('San Felipe
+  Sailing Division (SFSD)') means that name by it, and does not copy the district's account;
+- a display name keeps what follows a dash when it is more of the name ('SFSD - San Felipe
+  Sailing Division'), and drops a place or 'official' there.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.district.profile import profile_from_text
+from crawler.district.registry import RegistryRow
+from matching import Candidate, Matcher
+from matching.compare_registry import shown_name
+from matching.features import find_places
+
+SAGEBRUSH = """\
+district:
+  key: sfsd
+  name: Sagebrush Flats School District No. 27
+  aliases: [Sagebrush Flats School District, Sagebrush Flats, SFSD, District 27]
+  domains: [sfsd27.k12.wy.us]
+  website: https://www.sfsd27.k12.wy.us/
+  location: {city: Cody Springs, state: WY, nearby: [Meeteetse Bend]}
+entities:
+  - key: mrhs
+    kind: school
+    name: Mesa Ridge High School
+    aliases: [MRHS, Mesa Ridge, MR Coyotes]
+    level: high
+    mascot: Coyotes
+    city: Cody Springs
+    activities: [football, esports, rodeo]
+  - {key: mrhs-esports, kind: team, name: Mesa Ridge Esports, parent: mrhs, activities: [esports]}
+"""
+
+
+@pytest.fixture(scope="module")
+def sagebrush() -> Matcher:
+    row = RegistryRow(
+        "youtube",
+        "https://www.youtube.com/@sfsd27",
+        "sfsd",
+        "Sagebrush Flats School District",
+        handle="sfsd27",
+    )
+    return Matcher(profile_from_text(SAGEBRUSH, "sagebrush.yaml"), [row])
+
+
+def _c(platform: str, handle: str, name: str | None, bio: str | None) -> Candidate:
+    return Candidate(
+        platform, handle, f"https://www.{platform}.com/{handle}", display_name=name, bio=bio
+    )
+
+
+@pytest.mark.parametrize(
+    ("platform", "handle", "name", "bio", "word"),
+    [
+        (
+            "linkedin",
+            "sagebrush-flats-community-college",
+            "Sagebrush Flats Community College",
+            "Higher Education | Sagebrush Flats Community College, Cody Springs, Wyoming.",
+            "college",
+        ),
+        (
+            "facebook",
+            "SagebrushFlatsIrrigation",
+            "Sagebrush Flats Irrigation District",
+            "Canal schedules and water orders for patrons. Cody Springs, WY.",
+            "irrigation district",
+        ),
+        (
+            "instagram",
+            "sagebrushflats4h",
+            "Sagebrush Flats Wranglers 4-H Club",
+            "4-H club for Cody Springs youth: horses, market lambs, shooting sports",
+            "4 h",
+        ),
+        (
+            "mastodon",
+            "sagebrushflatsaudubon",
+            "Sagebrush Flats Audubon",
+            "Birding the sagebrush steppe around Meeteetse Bend. Field trips monthly.",
+            "audubon",
+        ),
+    ],
+)
+def test_the_regions_other_bodies_are_not_the_district(
+    sagebrush, platform, handle, name, bio, word
+):
+    r = sagebrush.assess(_c(platform, handle, name, bio))
+    assert r.classification == "unrelated", r.explanation
+    namesake = next(lv for lv in r.explanation if lv.code == "namesake")
+    assert f"'{word}'" in namesake.label
+
+
+def test_the_district_under_its_region_name_with_a_school_word_is_still_the_district(
+    sagebrush,
+) -> None:
+    r = sagebrush.assess(
+        _c(
+            "facebook",
+            "SagebrushFlatsSchools",
+            "Sagebrush Flats School District",
+            "News for the families of Sagebrush Flats School District No. 27.",
+        )
+    )
+    assert (r.classification, r.entity) == ("unregistered", "sfsd"), r.explanation
+
+
+def test_a_fan_base_name_is_at_most_review(sagebrush) -> None:
+    nation = sagebrush.assess(
+        _c("tiktok", "coyote.nation.mr", "Coyote Nation 🐺", "Mesa Ridge hype & highlights 🐺🔥")
+    )
+    assert nation.classification == "review", nation.explanation
+    assert "fan_base" in {lv.code for lv in nation.explanation}
+    team = sagebrush.assess(
+        _c("tiktok", "mrcoyotes.football", "MR Coyotes Football", "Mesa Ridge High School football")
+    )
+    assert team.classification == "unregistered", team.explanation
+
+
+def test_a_state_league_is_no_other_town(sagebrush) -> None:
+    assert [p.city for p in find_places("esports | PlayVS Wyoming")] == [None]
+    assert [p.city for p in find_places("HOSA Wyoming")] == [None]
+    assert [p.city for p in find_places("Casper, WY")] == ["casper"]
+    assert [p.city for p in find_places("McCall Idaho")] == ["mc call"]
+    r = sagebrush.assess(
+        _c(
+            "tiktok",
+            "mrcoyotes.esports",
+            "MR Coyotes Esports",
+            "Mesa Ridge HS esports 🎮 Rocket League | Smash | PlayVS Wyoming",
+        )
+    )
+    assert r.classification == "unregistered", r.explanation
+    assert r.entity in ("mrhs", "mrhs-esports")
+    assert "other_place" not in {lv.code for lv in r.explanation}
+
+
+def test_an_abbreviation_spelled_out_as_another_name_is_that_name(sagebrush) -> None:
+    r = sagebrush.assess(
+        _c(
+            "youtube",
+            "sfsdsailing",
+            "SFSD - San Felipe Sailing Division",
+            "San Felipe Sailing Division (SFSD), Puerto Rico. Youth regattas and sailing camps.",
+        )
+    )
+    assert r.classification not in ("unregistered", "impersonation"), r.explanation
+    # the district's own use of it still reads as the district
+    own = sagebrush.assess(
+        _c("tiktok", "sfsd27buses", "SFSD Transportation", "Bus routes for SFSD families")
+    )
+    assert (own.classification, own.entity) == ("unregistered", "sfsd"), own.explanation
+
+
+def test_a_display_name_keeps_what_follows_a_dash_when_it_is_more_of_the_name() -> None:
+    assert shown_name("SFSD - San Felipe Sailing Division") == "SFSD - San Felipe Sailing Division"
+    assert shown_name("Sagebrush Flats Schools Official | Cody Springs, WY") == (
+        "Sagebrush Flats Schools Official"
+    )
+    assert shown_name("Sagebrush Flats Schools - Official") == "Sagebrush Flats Schools"
+
+
+def test_a_class_account_its_sponsors_run_is_the_schools(sagebrush) -> None:
+    """A class's account is its students' or alumni's (review or affiliated) unless its bio
+    says the class sponsors run it: then it is the school's, whatever year the class leaves."""
+    sponsors = "Mesa Ridge High School Class of {} 🎓 Senior info from your class sponsors."
+    for year in (2020, 2099):  # left school, still at school
+        r = sagebrush.assess(
+            _c("instagram", f"mrhs.classof{year}", f"MRHS Class of {year}", sponsors.format(year))
+        )
+        assert (r.classification, r.entity) == ("unregistered", "mrhs"), r.explanation
+    alumni = sagebrush.assess(
+        _c("instagram", "mrhs.classof2020", "MRHS Class of 2020", "Mesa Ridge High Class of 2020")
+    )
+    assert alumni.classification == "affiliated", alumni.explanation
+    students = sagebrush.assess(
+        _c("instagram", "mrhs_2099", "MRHS Class of 2099", "c/o 2099 run by your class officers!!")
+    )
+    assert students.classification == "review", students.explanation
