@@ -56,6 +56,8 @@ ABBREVIATIONS: dict[str, str] = {
     "athletics": "athletics",
     "athl": "athletics",
     "orch": "orchestra",
+    "med": "medicine",
+    "sportsmed": "sports medicine",
     "theatre": "drama",
     "theater": "drama",
     "esport": "esports",

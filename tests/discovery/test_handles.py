@@ -449,3 +449,16 @@ def test_a_short_form_of_another_activity_does_not_push_this_ones_long_form_back
     school = next(t for t in all_terms(p, style=style) if t.key == "hvhs")
     vb = next(g for g in school.handle_groups if any(h.endswith("vb") for h in g))
     assert vb.index("hvhsvb") < vb.index("hvhsvolleyball")
+
+
+def test_a_web_search_asks_a_programs_name_as_its_accounts_cut_it():
+    """'CdB Sports Med' is how the account of 'CdB Sports Medicine' writes its name: a phrase
+    search for the whole word misses it, so the cut name is one of the program's names."""
+    text = HARBOR + (
+        "  - {key: hvhs-sm, kind: program, name: HVHS Sports Medicine, parent: hvhs,\n"
+        "     activities: [sports medicine]}\n"
+    )
+    p = profile_from_text(text, "harbor.yaml")
+    terms = next(t for t in all_terms(p) if t.key == "hvhs-sm")
+    assert terms.names == ["HVHS Sports Medicine", "HVHS Sports Med"]
+    assert terms.web_terms().index("HVHS Sports Med") < 3

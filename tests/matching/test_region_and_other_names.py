@@ -41,6 +41,8 @@ entities:
     city: Cody Springs
     activities: [football, esports, rodeo]
   - {key: mrhs-esports, kind: team, name: Mesa Ridge Esports, parent: mrhs, activities: [esports]}
+  - {key: mrhs-sportsmed, kind: program, name: Mesa Ridge Sports Medicine, parent: mrhs,
+     activities: [sports medicine]}
 """
 
 
@@ -190,3 +192,10 @@ def test_a_class_account_its_sponsors_run_is_the_schools(sagebrush) -> None:
         _c("instagram", "mrhs_2099", "MRHS Class of 2099", "c/o 2099 run by your class officers!!")
     )
     assert students.classification == "review", students.explanation
+
+
+def test_sports_med_is_sports_medicine(sagebrush) -> None:
+    r = sagebrush.assess(
+        _c("instagram", "mrhs_sportsmed", "MR Sports Med", "🩺 athletic training · Coyotes")
+    )
+    assert (r.classification, r.entity) == ("unregistered", "mrhs-sportsmed"), r.explanation

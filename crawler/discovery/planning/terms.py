@@ -47,6 +47,16 @@ ACTIVITY_ROUNDS = 4  # a school's best handles of its own name come before its a
 # Candidates per group a probe may take, by rank: elementary schools and departments seldom
 # have accounts of their own beyond their name, so the budget goes to the schools' activities.
 PROBE_DEPTH: dict[int, int] = {4: 3, 5: 3}
+# Words a program's accounts cut short in their names ('CdB Sports Med' of 'CdB Sports
+# Medicine', 'RHS Auto Tech' of '... Automotive Technology'): a phrase search for the whole
+# word misses them.
+SHORT_WORDS = {
+    "medicine": "med",
+    "technology": "tech",
+    "mathematics": "math",
+    "automotive": "auto",
+    "engineering": "eng",
+}
 
 
 @dataclass(slots=True)
@@ -282,6 +292,8 @@ def entity_terms(
     long_aliases = [a for a in ent.aliases if not is_abbreviation(a)]
     abbrs = _abbreviations(ent, parent)
     t.names = dedupe([ent.name, *long_aliases])
+    if ent.kind in TEAM_KINDS:  # 'CdB Sports Med': how its account writes the name
+        t.names = dedupe([*t.names, *cut_short(t.names)])
     core = core_name(ent.name, profile)
     mascot = ent.mascot or (parent.mascot if parent else None)
     activities = list(ent.activities)
@@ -319,6 +331,24 @@ def entity_terms(
     }
     t.handles = round_robin(t.handle_groups)
     return t
+
+
+def _cut(word: str) -> str:
+    short = SHORT_WORDS.get(fold(word))
+    if short is None:
+        return word
+    return short.title() if word[:1].isupper() else short
+
+
+def cut_short(names: Iterable[str]) -> list[str]:
+    """The names with their long words cut as accounts write them (:data:`SHORT_WORDS`)."""
+    out = []
+    for name in names:
+        words = name.split()
+        short = [_cut(w) for w in words]
+        if short != words:
+            out.append(" ".join(short))
+    return out
 
 
 def _written(ent: Entity, parent: Entity, mascot: str, town: str) -> list[str]:
