@@ -64,6 +64,20 @@ ABBREVIATIONS: dict[str, str] = {
     "pe": "physical education",
     "sped": "special education",
     "admin": "administration",
+    # the sports and programs bilingual schools' accounts name in Spanish ('Voleibol Femenil')
+    "voleibol": "volleyball",
+    "baloncesto": "basketball",
+    "basquetbol": "basketball",
+    "basquet": "basketball",
+    "beisbol": "baseball",
+    "softbol": "softball",
+    "porristas": "cheer",
+    "atletismo": "track",
+    "natacion": "swimming",
+    "lucha": "wrestling",
+    "tenis": "tennis",
+    "femenil": "girls",
+    "varonil": "boys",
 }
 
 

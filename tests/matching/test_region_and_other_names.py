@@ -39,7 +39,7 @@ entities:
     level: high
     mascot: Coyotes
     city: Cody Springs
-    activities: [football, esports, rodeo]
+    activities: [football, volleyball, esports, rodeo]
   - {key: mrhs-esports, kind: team, name: Mesa Ridge Esports, parent: mrhs, activities: [esports]}
   - {key: mrhs-sportsmed, kind: program, name: Mesa Ridge Sports Medicine, parent: mrhs,
      activities: [sports medicine]}
@@ -199,3 +199,13 @@ def test_sports_med_is_sports_medicine(sagebrush) -> None:
         _c("instagram", "mrhs_sportsmed", "MR Sports Med", "🩺 athletic training · Coyotes")
     )
     assert (r.classification, r.entity) == ("unregistered", "mrhs-sportsmed"), r.explanation
+
+
+def test_a_team_named_in_spanish_names_its_activity(sagebrush) -> None:
+    r = sagebrush.assess(
+        _c("instagram", "mr_voleibol", "Voleibol Femenil MR Coyotes", "Mesa Ridge High School 🏐")
+    )
+    assert r.classification == "unregistered", r.explanation
+    assert any(lv.code == "activity" and "volleyball" in lv.label for lv in r.explanation), (
+        r.explanation
+    )
