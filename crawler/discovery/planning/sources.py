@@ -156,14 +156,18 @@ def _grouped_site_rows(rows: list[PlannedQuery]) -> list[PlannedQuery]:
     sites: dict[str, None] = {}
     platforms: set[str | None] = set()
     terms: dict[str, None] = {}
+    alone: list[PlannedQuery] = []
     for r in rows:
         hosts, sep, term = r.query.partition(' "')
-        if sep:
+        if sep and not ONE_PHRASE.match(f'"{term}'):
+            # '"ELHS" soccer' joined by OR would read '"ELHS" (soccer OR …)': asked alone
+            alone.append(replace(r, fresh=True, priority=5_000 + len(alone)))
+        elif sep:
             sites.update(dict.fromkeys(SITES_PART.findall(hosts)))
             terms[f'"{term}'] = None
             platforms.add(r.platform)
     if not terms:
-        return []
+        return unique(alone)
     prefix = " OR ".join(f"site:{h}" for h in sites)
     platform = next(iter(platforms)) if len(platforms) == 1 else None
     out: list[PlannedQuery] = []
@@ -177,10 +181,13 @@ def _grouped_site_rows(rows: list[PlannedQuery]) -> list[PlannedQuery]:
             chunk = []
         if next_term is not None:
             chunk.append(next_term)
-    return out
+    return out + unique([replace(r, priority=r.priority + len(out)) for r in alone])
 
 
 SITES_PART = re.compile(r"site:(\S+)")
+# A term that is one quoted phrase and nothing else: only such terms are joined with OR, as a
+# search engine binds OR tighter than the space between words
+ONE_PHRASE = re.compile(r'^"[^"]+"$')
 SITE_PREFIX = re.compile(r"^((?:site:\S+ OR )*site:\S+) (.+)$")
 WEB_SWEEP_TERMS = 3  # an entity's terms joined in one query of a sweep between full scans
 
@@ -198,9 +205,9 @@ def _joined_site_rows(rows: list[PlannedQuery]) -> list[PlannedQuery]:
     for (_, hosts), members in groups.items():
         chunks: list[list[tuple[PlannedQuery, str]]] = []
         for r, term in members:
-            if not term or term.count('"') > 2:  # no site: prefix, or phrases of its own
-                out.append(r)  # ('"Gators soccer" "St. Aurel"'): asked as it is
-                continue
+            if not ONE_PHRASE.match(term):  # no site: prefix, phrases of its own or words
+                out.append(r)  # beside a phrase ('"Gators soccer" "St. Aurel"', '"ELHS"
+                continue  # soccer': OR binds tighter than the space): asked as it is
             last = chunks[-1] if chunks else []
             joined = " OR ".join(t for _, t in [*last, (r, term)])
             if not last or len(last) >= WEB_SWEEP_TERMS or len(f"{hosts} {joined}") > WEB_Q_CHARS:
