@@ -462,3 +462,14 @@ def test_a_web_search_asks_a_programs_name_as_its_accounts_cut_it():
     terms = next(t for t in all_terms(p) if t.key == "hvhs-sm")
     assert terms.names == ["HVHS Sports Medicine", "HVHS Sports Med"]
     assert terms.web_terms().index("HVHS Sports Med") < 3
+
+
+def test_a_short_activity_name_is_written_whole_first():
+    """'esports' is short already: a district that writes activities short ('hvhsvb') still
+    gets 'heronsesports' before 'heronsgaming'."""
+    text = HARBOR.replace("cross country, band]", "cross country, band, esports]")
+    p = profile_from_text(text, "harbor.yaml")
+    style = district_style(p, [("hvhs", "hvhsvb")])
+    school = next(t for t in all_terms(p, style=style) if t.key == "hvhs")
+    group = next(g for g in school.handle_groups if any("esports" in h for h in g))
+    assert group.index("harborviewesports") < group.index("harborviewgaming"), group[:12]

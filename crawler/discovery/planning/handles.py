@@ -471,7 +471,13 @@ def _form_cost(
 ) -> float:
     """Extra cost of a candidate's forms that the district's habits do not use."""
     cost = 0.0
-    if style.short_forms and "act" in roles and act and words[roles.index("act")] == act[0]:
+    if (
+        style.short_forms
+        and "act" in roles
+        and act
+        and words[roles.index("act")] == act[0]
+        and len(act[0]) > SHORT_SLUG  # 'esports', 'soccer': short already, written whole
+    ):
         # the district writes activities short: this one's long form costs a form, or a third
         # of one where its handles show no short form of this activity ('vb' says little of
         # 'fb' against 'football')
