@@ -105,7 +105,9 @@ def score_entities(f: Features, ref: Reference, ids: list[int]) -> list[EntityMa
             k = howner[i]
             if sc > best[k][0]:
                 best[k] = (sc, "handle form", h)
-    words = set(f.name) | set(f.handle) | {w for t in f.titles for w in t}
+    # the words a tie is broken on: not the district's places, which every entity of it may
+    # carry ('Ochoa Jaguar Athletics | Sonoran Wells' is Ochoa's, not 'Sonoran Wells Athletics')
+    words = (set(f.name) | set(f.handle) | {w for t in f.titles for w in t}) - ref.local_words
     out = []
     for k, rec in enumerate(recs):
         sc, field_, form = best[k]

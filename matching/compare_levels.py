@@ -138,7 +138,9 @@ class NameComparison(Comparison):
             return [
                 Level(
                     "common_name",
-                    f"'{m.form}' is a common school name: needs local evidence",
+                    f"'{m.form}' is a common "
+                    f"{'department' if rec.kind == 'department' else 'school'} name: needs "
+                    "local evidence",
                     self.s.w_common_name,
                 )
             ]
@@ -363,6 +365,8 @@ class PlaceComparison(Comparison):
             out.append(Level("town", f"mentions {local[0].title()}", s.w_town))
         other = None
         for pl in f.places:
+            if ref.in_own_name(fold(pl.text)):
+                continue  # 'Cerro Colorado' (a school of the district's), not Colorado
             if pl.state != state:
                 other = pl
                 break

@@ -13,24 +13,11 @@ from rapidfuzz.distance import DamerauLevenshtein
 from crawler.district.registry import RegistryRow
 from crawler.vocab import Platform
 from matching import lexicon
-from matching.features import Features, find_places, title_name
+from matching.features import Features, shown_name
 from matching.normalise import fold, strip_official
 from matching.reference import Reference
 from matching.settings import MatchSettings
 from matching.types import Level, RegisteredHandle
-
-
-def shown_name(display_name: str) -> str:
-    """The name proper of a display name: without a place or 'official' after a separator
-    ('Dayton Riverside City Schools | Dayton, OH'), but whole where what follows says more of
-    the name ('CFIS - Crescent Falls International School' is no 'CFIS')."""
-    cut = title_name(display_name)
-    rest = display_name[len(cut) :].strip(" |•·-")
-    if cut == display_name or not rest:
-        return cut
-    if find_places(rest) or set(fold(rest).split()) <= lexicon.OFFICIAL_WORDS:
-        return cut
-    return display_name
 
 
 class RegistryComparison:

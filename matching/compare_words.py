@@ -76,8 +76,11 @@ def affiliated_words(f: Features, own: AbstractSet[str] = frozenset()) -> tuple[
 
 
 # A class's account that its staff sponsors or advisers run ('Senior info from your class
-# sponsors'): the school's program, whatever year the class leaves.
-_CLASS_STAFF = re.compile(r"\bclass (?:sponsor|sponsors|advisor|advisors|adviser|advisers)\b")
+# sponsors', 'Advisor Ms. R.'): the school's program, whatever year the class leaves. Not
+# 'sponsors' alone: businesses sponsor a class's prom.
+_CLASS_STAFF = re.compile(
+    r"\b(?:class (?:sponsor|sponsors)|(?:class )?(?:advisor|advisors|adviser|advisers))\b"
+)
 
 
 def staff_run(f: Features) -> bool:

@@ -104,7 +104,18 @@ class Evidence:
     def word(self) -> tuple[str, str] | None:
         best = self.best
         own = best.record.tokens if best is not None and best.score >= self.s.name_weak else set()
-        return affiliated_words(self.f, own)
+        word = affiliated_words(self.f, own)
+        if (
+            word is not None
+            and best is not None
+            and best.score >= self.s.name_strong
+            and best.record.kind in ("program", "team")
+            and not self.f.has_phrase(word[0], self.f.name_text)
+        ):
+            # the profile lists the program by the name the account has ('Ravens Radio'):
+            # its bio's 'student-run' says who runs it for the school, not another organisation
+            return None
+        return word
 
     @cached_property
     def levels(self) -> list[Level]:
@@ -151,9 +162,11 @@ class Evidence:
         if self.same_account():
             return None
         org = organisation_name(self.f, self.best, self.ref)
-        if org is not None and not self.codes & LINKED:
+        if org is not None:
             # '<District> Fire Company': it shares the district's name and place, and says it
-            # is another organisation; only a link from the district's site still ties it
+            # is another organisation; a link from the district's site does not make it the
+            # district's either (its 'community partners' page links the town, the tribe, the
+            # clinic)
             return org
         region = self.region_only()
         if self.codes & TIES and not region:
@@ -370,8 +383,8 @@ def _namesake(e: Evidence) -> Result | None:
             entity_score=e.score,
         )
     why = (
-        "its name says what it is: sharing the district's name or place does not make it "
-        "the district's (no link from the district's site)"
+        "its name says what it is: sharing the district's name or place, or a link from its "
+        "site, does not make it the district's"
         if e.codes & TIES
         else "nothing ties it to the district (no district name, domain or link)"
     )

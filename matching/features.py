@@ -167,6 +167,28 @@ def defined_otherwise(texts: Iterable[str], ref: Reference) -> frozenset[str]:
     return frozenset(out)
 
 
+def shown_name(display_name: str) -> str:
+    """The name proper of a display name: without a place or 'official' after a separator
+    ('Dayton Riverside City Schools | Dayton, OH'), but whole where what follows says more of
+    the name ('CFIS - Crescent Falls International School' is no 'CFIS')."""
+    cut = title_name(display_name)
+    rest = display_name[len(cut) :].strip(" |•·-")
+    if cut == display_name or not rest:
+        return cut
+    if find_places(rest) or set(fold(rest).split()) <= lexicon.OFFICIAL_WORDS:
+        return cut
+    return display_name
+
+
+def _name_and_place(display_name: str) -> tuple[str, str]:
+    """A display name split into its name and the place stored after it, if any."""
+    cut = title_name(display_name)
+    rest = display_name[len(cut) :].strip(" |•·-")
+    if cut != display_name and rest and find_places(rest):
+        return cut, rest
+    return display_name, ""
+
+
 def build_features(c: Candidate, ref: Reference) -> Features:
     f = Features(candidate=c)
     foreign = defined_otherwise((c.display_name or "", c.bio or ""), ref)
@@ -175,7 +197,10 @@ def build_features(c: Candidate, ref: Reference) -> Features:
         ref = replace(ref, abbreviations=abbreviations)
     honorifics = {fold(m.group(1)) for m in _HONORIFIC.finditer(c.display_name or "")}
     f.teacher = bool(honorifics)
-    f.name = ref.tokens(_HONORIFIC.sub(" ", c.display_name or ""))
+    # the name proper: a page name stored with its place ('Ochoa Jaguar Athletics | Sonoran
+    # Wells, AZ') is scored without it; the place stays in the account's context
+    proper, place_part = _name_and_place(c.display_name or "")
+    f.name = ref.tokens(_HONORIFIC.sub(" ", proper))
     handle = c.handle.lower().lstrip("@")
     if c.platform == Platform.BLUESKY:
         handle = re.sub(r"\.bsky\.social$", "", handle)
@@ -212,11 +237,14 @@ def build_features(c: Candidate, ref: Reference) -> Features:
             *f.bio,
             fold(c.location or ""),
             fold(" ".join(snippets)),
-            fold(" ".join(pages)),
             fold(c.bio or ""),
+            fold(place_part),
         ]
     )
-    snippets = [*snippets, *pages]
+    # The title of the district's page that links it ('Kuskokwim Tundra Borough School
+    # District | Community') names the district and its place, not the account: the link
+    # itself is the evidence (``district_site``), said once.
+    del pages
     f.text = f"{f.name_text} {f.context}"
     hosts = []
     for link in c.links:
@@ -232,6 +260,7 @@ def build_features(c: Candidate, ref: Reference) -> Features:
     f.places = find_places(c.location or "", comma=False) + find_places(
         " | ".join(x for x in (c.bio, *snippets) if x), comma=True
     )
+    f.places += find_places(place_part)  # 'WFPS Early Childhood Center | West Fargo, ND'
     f.places += handle_state(c.handle)
     vocab = ref.vocabulary
     f.unknown = [
@@ -251,6 +280,11 @@ _CITY_STATE = re.compile(
 _PLAIN = "|".join(c for c in lexicon.STATES if c not in lexicon.COMMA_STATE_CODES)
 _CITY_COMMA_STATE = re.compile(
     rf"((?:[A-Z][A-Za-z.'-]*\s+){{0,3}}[A-Z][A-Za-z.'-]*)\s*(?:,\s*({_CODES})|\s({_PLAIN}))\b(?![a-z])"
+)
+_FOREIGN = re.compile(
+    r"\b(?:Nunavut|Yukon|Northwest Territories|British Columbia|Alberta|Saskatchewan|Manitoba|"
+    r"Ontario|Quebec|Québec|Nova Scotia|New Brunswick|Newfoundland|Prince Edward Island|"
+    r"Canada)\b"
 )
 _STATE_NAMES = sorted(((n, c) for c, n in lexicon.STATES.items()), key=lambda x: -len(x[0]))
 _FULL = re.compile(
@@ -312,6 +346,9 @@ def find_places(text: str, *, comma: bool = True) -> list[Place]:
         if city and fold(name).startswith(city):
             city = None
         out.append(Place(text=m.group(0).strip(), city=city, state=code))
+    # a Canadian province or territory: no US state at all ('Kangiqtuq, Nunavut')
+    for m in _FOREIGN.finditer(text):
+        out.append(Place(text=m.group(0).strip(), city=None, state="XX"))
     # a state's Spanish name ('Calloway Springs, Carolina del Sur')
     folded = f" {fold(text)} "
     for name, code in lexicon.SPANISH_STATES.items():

@@ -171,6 +171,14 @@ LEVEL_WORDS: dict[str, str] = {
     "prepa": "high",
 }
 
+# Acronyms every school reader knows as a program ('FRC 9873' is a robotics team, 'NHS' the
+# honor society): the initials of an entity's name ('Family Resource Center') do not claim
+# them; an entity whose profile lists one as its abbreviation still has it.
+PROGRAM_ACRONYMS = frozenset(
+    "frc ftc fll vex ffa nhs njhs fbla deca hosa bpa tsa fccla skillsusa jrotc rotc asb ptsa pto "
+    "pta stem steam avid mun stuco nyo".split()
+)
+
 # Words that make a district's name a school system's, not only its region's: 'Bitterroot
 # Plains School District' is the district, 'Bitterroot Plains' alone is also the plains, and
 # its college, irrigation district and Audubon group.
@@ -442,13 +450,15 @@ ORGANISATION_NAME_PHRASES: dict[str, str] = {
         "a nature or conservation group",
     ),
     # a town's or city's government ('Town of Harlow Mills': its select board votes the
-    # district's budget); not 'city of' or 'county of', which some districts' names hold
+    # district's budget); 'City of X Schools' holds 'city of' in its own name, which the
+    # phrase never counts against (``namesake.organisation_name``)
     **dict.fromkeys(
         (
             "town of",
             "township of",
             "village of",
             "borough of",
+            "city of",
             "select board",
             "selectboard",
             "board of selectmen",
@@ -462,6 +472,30 @@ ORGANISATION_NAME_PHRASES: dict[str, str] = {
         "a town or city government",
     ),
     **dict.fromkeys(("medical center", "hospital", "health system"), "a hospital"),
+    # a tribe's government and the Native corporations of a place ('Native Village of
+    # Cal'iqaq', '... Tribal Council'), a government's department of education
+    **dict.fromkeys(
+        (
+            "native village of",
+            "tribal council",
+            "tribal government",
+            "village council",
+            "village corporation",
+            "native corporation",
+            "department of education",
+            "dept of education",
+            "community college",
+            "technical college",
+            "state university",
+        ),
+        "a government, a Native corporation or a college",
+    ),
+    # a clinic or health centre of the place, not a school-based one ('Kangirvik Health
+    # Clinic': sports physicals for the district's athletes, its own staff)
+    **dict.fromkeys(
+        ("health clinic", "medical clinic", "health consortium", "health corporation"),
+        "a clinic or health provider",
+    ),
     # a county's law enforcement (not 'police': a district may have a police department of
     # its own)
     **dict.fromkeys(
@@ -481,8 +515,21 @@ ORGANISATION_BIO_PHRASES: dict[str, str] = dict.fromkeys(
         "hometown newspaper",
         "news outlet",
         "local journalism",
+        "public radio",
+        "community radio",
+        "public media",
     ),
     "a local news outlet",
+) | dict.fromkeys(
+    (
+        "borough government",
+        "city government",
+        "county government",
+        "town government",
+        "assembly meetings",
+        "city council meetings",
+    ),
+    "a town, city, county or borough government",
 )
 # Phrases a school's own bio hardly uses ('professional development', 'Division I' of a state
 # association, 'box office' of the school play, '1,500 employees' of the district are not here).

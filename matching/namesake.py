@@ -65,7 +65,14 @@ def identity_word(f: Features, m: EntityMatch, ref: Reference) -> str | None:
     if program is not None:
         return program
     level = next((w for w in sorted(said) if lexicon.LEVEL_WORDS.get(w) in levels), None)
+    if level is None and not distinctive - {rec.mascot} and rec.kind == "school":
+        # a school named only by its place ('Qavlunaq School', a village's K-12 school): the
+        # school word with the place is all its name says, and all there is to ask for
+        level = next((w for w in sorted(said) if w in _SCHOOL_TYPE_WORDS & rec.tokens), None)
     return level
+
+
+_SCHOOL_TYPE_WORDS = frozenset({"school", "academy", "elementary", "charter"})
 
 
 def school_program(f: Features, rec: Record) -> str | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from crawler.district.profile import DistrictProfile, Entity
 from crawler.district.registry import RegistryRow
@@ -117,6 +117,7 @@ class Reference:
     registry_handles: dict[str, list[RegisteredHandle]] = field(default_factory=dict)
     handle_owner: dict[str, RegistryRow] = field(default_factory=dict)
     websites: list[tuple[str, str]] = field(default_factory=list)
+    _own_names: str | None = None
 
     @classmethod
     def build(
@@ -159,7 +160,7 @@ class Reference:
                     explicit[a.lower()].add(key)
             for text in (name, *[a for a in aliases if not looks_abbreviation(a)]):
                 ini = initials(text)
-                if len(ini) >= 3:
+                if len(ini) >= 3 and ini not in lexicon.PROGRAM_ACRONYMS:
                     derived[ini].add(key)
         city_ini = initials(p.district.location.city)
         if len(city_ini) >= 2:
@@ -203,6 +204,22 @@ class Reference:
         }
         extra = {k: v for k, v in extra.items() if k not in forms}
         return (*forms, *extra), (*originals, *extra.values())
+
+    def _common_departments(self) -> None:
+        """A department's name that does not say whose it is ('Family Resource Center',
+        'Centro de Recursos Familiares', 'Transportation') is every district's: a common name,
+        which needs local evidence as 'Early Childhood Center' does."""
+        whose = (
+            self.district_word_set - lexicon.GENERIC - lexicon.SCHOOL_SYSTEM_WORDS
+        ) | self.local_words
+        for i, r in enumerate(self.entities):
+            if r.kind != "department":
+                continue
+            common = tuple(
+                c or not set(f.split()) & whose for f, c in zip(r.forms, r.common, strict=True)
+            )
+            self.entities[i] = replace(r, common=common)
+        self.by_key = {r.key: r for r in self.entities if r.key}
 
     def _common(self, form: str) -> bool:
         words = set(form.split()) - lexicon.GENERIC - set(lexicon.LEVEL_WORDS)
@@ -296,6 +313,7 @@ class Reference:
         self.district_abbreviations = frozenset(
             a for a, ks in self.abbreviation_keys.items() if d.key in ks
         )
+        self._common_departments()
         s = self.settings
         self.entity_index = BlockIndex([self._block_tokens(r) for r in self.entities], s)
         self.affiliated_index = BlockIndex([r.tokens for r in self.affiliated], s)
@@ -496,6 +514,17 @@ class Reference:
                 if ph in self.local_set:
                     found[ph] = None
         return list(found)
+
+    def in_own_name(self, text: str) -> bool:
+        """``text`` (folded) is part of one of the district's or its entities' names: 'Cerro
+        Colorado' of Cerro Colorado High School is no town in Colorado."""
+        if self._own_names is None:
+            self._own_names = (
+                " | ".join(f for r in self.entities for f in r.forms)
+                + " | "
+                + " | ".join(self.district_words)
+            )
+        return f" {text} " in f" {self._own_names} " and bool(text.strip())
 
     def is_local(self, city: str) -> bool:
         ws = city.split()

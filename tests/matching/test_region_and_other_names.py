@@ -22,6 +22,7 @@ from crawler.district.registry import RegistryRow
 from matching import Candidate, Matcher
 from matching.compare_registry import shown_name
 from matching.features import find_places
+from matching.types import Sighting
 
 SAGEBRUSH = """\
 district:
@@ -30,7 +31,7 @@ district:
   aliases: [Sagebrush Flats School District, Sagebrush Flats, SFSD, District 27]
   domains: [sfsd27.k12.wy.us]
   website: https://www.sfsd27.k12.wy.us/
-  location: {city: Cody Springs, state: WY, nearby: [Meeteetse Bend]}
+  location: {city: Cody Springs, state: WY, nearby: [Meeteetse Bend, Teshka]}
 entities:
   - key: mrhs
     kind: school
@@ -40,6 +41,7 @@ entities:
     mascot: Coyotes
     city: Cody Springs
     activities: [football, volleyball, esports, rodeo]
+  - {key: teshka, kind: school, name: Teshka School, level: other, mascot: Huskies, city: Teshka}
   - {key: mrhs-esports, kind: team, name: Mesa Ridge Esports, parent: mrhs, activities: [esports]}
   - {key: mrhs-sportsmed, kind: program, name: Mesa Ridge Sports Medicine, parent: mrhs,
      activities: [sports medicine]}
@@ -58,9 +60,9 @@ def sagebrush() -> Matcher:
     return Matcher(profile_from_text(SAGEBRUSH, "sagebrush.yaml"), [row])
 
 
-def _c(platform: str, handle: str, name: str | None, bio: str | None) -> Candidate:
+def _c(platform: str, handle: str, name: str | None, bio: str | None, **kw) -> Candidate:
     return Candidate(
-        platform, handle, f"https://www.{platform}.com/{handle}", display_name=name, bio=bio
+        platform, handle, f"https://www.{platform}.com/{handle}", display_name=name, bio=bio, **kw
     )
 
 
@@ -72,7 +74,7 @@ def _c(platform: str, handle: str, name: str | None, bio: str | None) -> Candida
             "sagebrush-flats-community-college",
             "Sagebrush Flats Community College",
             "Higher Education | Sagebrush Flats Community College, Cody Springs, Wyoming.",
-            "college",
+            "community college",
         ),
         (
             "facebook",
@@ -103,7 +105,7 @@ def test_the_regions_other_bodies_are_not_the_district(
     r = sagebrush.assess(_c(platform, handle, name, bio))
     assert r.classification == "unrelated", r.explanation
     namesake = next(lv for lv in r.explanation if lv.code == "namesake")
-    assert f"'{word}'" in namesake.label
+    assert f"'{word}'" in namesake.label, namesake.label
 
 
 def test_the_district_under_its_region_name_with_a_school_word_is_still_the_district(
@@ -209,3 +211,105 @@ def test_a_team_named_in_spanish_names_its_activity(sagebrush) -> None:
     assert any(lv.code == "activity" and "volleyball" in lv.label for lv in r.explanation), (
         r.explanation
     )
+
+
+COMMUNITY = "https://www.sfsd27.k12.wy.us/community"
+
+
+def _on_community_page(platform: str, handle: str, name: str, bio: str) -> Candidate:
+    """An account the district's 'community partners' page links (its title names the district)."""
+    page = Sighting(
+        source="district_site",
+        source_url=COMMUNITY,
+        title="Sagebrush Flats School District No. 27 | Community Partners",
+        snippet=name,
+    )
+    return _c(platform, handle, name, bio, sightings=(page,))
+
+
+@pytest.mark.parametrize(
+    ("handle", "name", "bio", "said"),
+    [
+        (
+            "CityCodySprings",
+            "City of Cody Springs",
+            "Water & sewer, landfill, city council.",
+            ("city of",),
+        ),
+        (
+            "NativeVillageOfTeshka",
+            "Native Village of Teshka",
+            "Federally recognized tribe. Tribal court, youth culture camp.",
+            ("native village of", "village of"),
+        ),
+        (
+            "CodySpringsHealthClinic",
+            "Cody Springs Health Clinic",
+            "Sports physicals for Coyotes athletes Tuesdays.",
+            ("health clinic",),
+        ),
+        (
+            "KSFRRadio",
+            "KSFR 91.1 Sagebrush Voice",
+            "Public radio for the Sagebrush Flats. We air Coyotes football live!",
+            ("public radio",),
+        ),
+        (
+            "SagebrushFlatsCounty",
+            "Sagebrush Flats County",
+            "Official page of the Sagebrush Flats County government. Commission agendas.",
+            ("county government",),
+        ),
+    ],
+)
+def test_a_community_partner_the_district_links_is_not_the_district(
+    sagebrush, handle, name, bio, said
+) -> None:
+    """The district's site links the town, the tribe, the clinic and the radio station from its
+    community page: the link does not make them its accounts, their names and bios say what
+    they are; and the linking page's title (which names the district) is no evidence."""
+    r = sagebrush.assess(_on_community_page("facebook", handle, name, bio))
+    assert r.classification == "unrelated", r.explanation
+    namesake = next(lv for lv in r.explanation if lv.code == "namesake")
+    assert any(f"'{p}'" in namesake.label for p in said), namesake.label
+    if "sagebrush" not in f"{name} {bio}".lower():  # only the page's title names the district
+        assert "district_name" not in {lv.code for lv in r.explanation}, r.explanation
+
+
+def test_a_program_the_profile_lists_stays_the_districts_when_students_run_it(sagebrush) -> None:
+    r = sagebrush.assess(
+        _c(
+            "instagram",
+            "mr_sportsmed",
+            "Mesa Ridge Sports Medicine",
+            "Student-run athletic training",
+        )
+    )
+    assert (r.classification, r.entity) == ("unregistered", "mrhs-sportsmed"), r.explanation
+    paper = sagebrush.assess(
+        _c("instagram", "mr_coyote_times", "The Coyote Times", "Mesa Ridge student-run newspaper")
+    )
+    assert paper.classification != "unregistered", paper.explanation
+
+
+def test_a_class_account_with_an_adviser_is_the_schools(sagebrush) -> None:
+    r = sagebrush.assess(
+        _c(
+            "facebook",
+            "MRHSClassOf2099",
+            "MRHS Class of 2099",
+            "Mesa Ridge High School Class of '99 fundraising. Advisor Ms. R. Donations welcome!",
+        )
+    )
+    assert (r.classification, r.entity) == ("unregistered", "mrhs"), r.explanation
+
+
+def test_a_village_school_named_by_its_village_is_that_school(sagebrush) -> None:
+    """'Teshka School', a village's K-12 school, is its village's name and 'School': the
+    account with that very name is the school, not only its place ('Teshka Soccer' still is)."""
+    r = sagebrush.assess(
+        _c("youtube", "teshkaschool", "Teshka School", "Graduation and Christmas program videos.")
+    )
+    assert (r.classification, r.entity) == ("unregistered", "teshka"), r.explanation
+    soccer = sagebrush.assess(_c("youtube", "teshkasoccer", "Teshka Soccer", "Games."))
+    assert soccer.classification != "unregistered", soccer.explanation
