@@ -220,6 +220,10 @@ AFFILIATED_PHRASES: dict[str, str] = {
     "newspaper": "student_media",
     "booster club": "booster",
     "parent teacher": "pto",
+    # a page its school's parents keep ('Parents & families of Ki'ishá Elementary sharing
+    # news, rides and events'), not the school's
+    "parents and families of": "pto",
+    "parents families of": "pto",
     "class of": "alumni",
 }
 # The English word an affiliated word of another language stands for: the district's own
@@ -737,7 +741,7 @@ COMMON_NAME_WORDS = frozenset(
     "horizons mission union unity harmony hope king edison emerson whittier longfellow hawthorne "
     "irving mckinley garfield grant hamilton hoover taft truman eisenhower douglass tubman chavez "
     "columbus marshall webster patriot eagle star northern southern western eastern memorial "
-    "christian saint county city community early childhood learning education sports arena "
+    "christian saint county city community early childhood learning education sports arena college "
     "willow".split()
 )
 

@@ -148,6 +148,7 @@ class Reference:
         keys: dict[str, set[str]] = defaultdict(set)
         explicit: dict[str, set[str]] = defaultdict(set)
         derived: dict[str, set[str]] = defaultdict(set)
+        spelled: dict[str, str] = {}
         named: list[tuple[str, str, tuple[str, ...]]] = [
             (p.district.key, p.district.name, p.district.aliases)
         ]
@@ -162,6 +163,9 @@ class Reference:
                 ini = initials(text)
                 if len(ini) >= 3 and ini not in lexicon.PROGRAM_ACRONYMS:
                     derived[ini].add(key)
+                    # what they are the initials of: 'echs' is 'early college high school', a
+                    # name many schools have (a common name), not the entity's full name
+                    spelled.setdefault(ini, fold(text))
         city_ini = initials(p.district.location.city)
         if len(city_ini) >= 2:
             abbr.setdefault(city_ini, fold(p.district.location.city))
@@ -169,7 +173,7 @@ class Reference:
             for a, ks in table.items():
                 keys[a] = set(ks)
                 if len(ks) == 1:
-                    abbr[a] = full[next(iter(ks))]
+                    abbr[a] = full[next(iter(ks))] if table is explicit else spelled[a]
                 elif a in abbr and table is explicit:
                     del abbr[a]
         mascots = {fold(e.mascot) for e in p.entities if e.mascot} | set(lexicon.MASCOTS)

@@ -21,7 +21,7 @@ LOCAL_EVIDENCE = (DISTRICT_SITE, "domain_link", "district_name", "town", "regist
 LINKED = frozenset({DISTRICT_SITE, "domain_link"})
 # Levels that keep an account from being a case, whatever the sum: at most review.
 NEVER_A_CASE = frozenset(
-    {"place_only", "disclaimer", "student_class", "fan_base", "maybe_registered"}
+    {"place_only", "disclaimer", "student_class", "fan_base", "maybe_registered", "common_name"}
 )
 
 
@@ -90,6 +90,8 @@ def weigh(
     entity_hint: str | None,
 ) -> Result:
     """Score the evidence of an account that is not registered and names no lookalike."""
+    # a common name settled by evidence the decision added last (a registered handle elsewhere)
+    levels = satisfy_common_name(levels, [])
     total = s.prior + sum(lv.weight for lv in levels)
     p = logistic(total)
     codes = {lv.code for lv in levels}

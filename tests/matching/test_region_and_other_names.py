@@ -41,6 +41,8 @@ entities:
     mascot: Coyotes
     city: Cody Springs
     activities: [football, volleyball, esports, rodeo]
+  - {key: echs, kind: school, name: Sagebrush Flats Early College High School,
+     aliases: [SF Early College, Early College High School], level: high}
   - {key: teshka, kind: school, name: Teshka School, level: other, mascot: Huskies, city: Teshka}
   - {key: mrhs-esports, kind: team, name: Mesa Ridge Esports, parent: mrhs, activities: [esports]}
   - {key: mrhs-sportsmed, kind: program, name: Mesa Ridge Sports Medicine, parent: mrhs,
@@ -313,3 +315,40 @@ def test_a_village_school_named_by_its_village_is_that_school(sagebrush) -> None
     assert (r.classification, r.entity) == ("unregistered", "teshka"), r.explanation
     soccer = sagebrush.assess(_c("youtube", "teshkasoccer", "Teshka Soccer", "Games."))
     assert soccer.classification != "unregistered", soccer.explanation
+
+
+def test_a_common_name_and_its_initials_need_local_evidence(sagebrush) -> None:
+    """'Early College High School' is many schools' name, and 'echs' its initials: another
+    district's early college ('SV Early College High School', 'svechs') is no case without a
+    word of this district's place or name; this district's own is."""
+    other = sagebrush.assess(
+        _c(
+            "instagram",
+            "svechs",
+            "SV Early College High School",
+            "Sierra Vista Early College High School: diploma and associate degree. An SVUSD school.",
+        )
+    )
+    assert other.classification != "unregistered", other.explanation
+    assert "common_name" in {lv.code for lv in other.explanation}
+    own = sagebrush.assess(
+        _c(
+            "instagram",
+            "sfechs",
+            "SF Early College",
+            "Sagebrush Flats Early College High School, Cody Springs WY",
+        )
+    )
+    assert (own.classification, own.entity) == ("unregistered", "echs"), own.explanation
+
+
+def test_a_page_its_parents_keep_is_not_the_schools(sagebrush) -> None:
+    r = sagebrush.assess(
+        _c(
+            "facebook",
+            "TeshkaFamilies",
+            "Teshka School Families",
+            "Parents & families of Teshka School sharing news, rides and events.",
+        )
+    )
+    assert r.classification != "unregistered", r.explanation
