@@ -16,7 +16,14 @@ from matching.settings import MatchSettings
 from matching.types import Level, Result
 
 # Evidence that places an account in the district: it settles a common school name.
-LOCAL_EVIDENCE = (DISTRICT_SITE, "domain_link", "district_name", "town", "registered_elsewhere")
+LOCAL_EVIDENCE = (
+    DISTRICT_SITE,
+    "domain_link",
+    "district_name",
+    "town",
+    "registered_elsewhere",
+    "matched_elsewhere",  # its handle, on another platform, is an account placed in the district
+)
 # Evidence that ties the account to the district itself, whatever its name says.
 LINKED = frozenset({DISTRICT_SITE, "domain_link"})
 # Levels that keep an account from being a case, whatever the sum: at most review.

@@ -43,6 +43,8 @@ entities:
     activities: [football, volleyball, esports, rodeo]
   - {key: echs, kind: school, name: Sagebrush Flats Early College High School,
      aliases: [SF Early College, Early College High School], level: high}
+  - {key: mrhs-robotics, kind: program, name: Mesa Ridge Robotics, aliases: [FRC Team 4721, Team 4721],
+     parent: mrhs, activities: [robotics]}
   - {key: teshka, kind: school, name: Teshka School, level: other, mascot: Huskies, city: Teshka}
   - {key: mrhs-esports, kind: team, name: Mesa Ridge Esports, parent: mrhs, activities: [esports]}
   - {key: mrhs-sportsmed, kind: program, name: Mesa Ridge Sports Medicine, parent: mrhs,
@@ -352,3 +354,10 @@ def test_a_page_its_parents_keep_is_not_the_schools(sagebrush) -> None:
         )
     )
     assert r.classification != "unregistered", r.explanation
+
+
+def test_a_teams_number_is_its_own_a_schools_number_is_common(sagebrush) -> None:
+    """'Team 4721' (an FRC number) names one team in the world; 'School 7' many cities' schools."""
+    r = sagebrush.assess(_c("instagram", "frc4721", "Team 4721", "Mesa Ridge Robotics 🤖"))
+    assert (r.classification, r.entity) == ("unregistered", "mrhs-robotics"), r.explanation
+    assert "common_name" not in {lv.code for lv in r.explanation}
