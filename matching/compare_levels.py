@@ -221,6 +221,11 @@ class MascotActivityComparison(Comparison):
         out: list[Level] = []
         words = set(f.text.split())
         own = {x for x in (rec.mascot, parent.mascot if parent else None) if x}
+        in_name = {self.ref.abbreviations.get(x, x) for x in set(f.name) & self.ref.mascots}
+        if own and in_name - own and not own & set(f.name):
+            # its name is another school's mascot ('Calder Valley Hornets'), whatever its bio
+            # says of a co-op with this one
+            words = set()
         if own & words:
             out.append(
                 Level(
@@ -230,7 +235,7 @@ class MascotActivityComparison(Comparison):
                 )
             )
         else:
-            named = set(f.name_text.split()) & self.ref.mascots
+            named = (set(f.name_text.split()) & self.ref.mascots) | in_name
             named = {self.ref.abbreviations.get(x, x) for x in named}
             if own and named - own:
                 other = sorted(named - own)[0].title()

@@ -103,13 +103,17 @@ def student_class(f: Features) -> str | None:
 
 def fan_base(f: Features, own: AbstractSet[str] = frozenset()) -> str | None:
     """A display name that names a school's fan base ('Grizz Nation', 'The Rambler Nation':
-    ``lexicon.FAN_BASE_WORDS`` after another word): its students, fans or the school may run
-    it, and nothing in the name says which. Not a word of the entity's own name."""
+    ``lexicon.FAN_BASE_WORDS`` after another word), or an account that says it makes fans'
+    highlight videos ('Coyote Hoops Highlights', 'hoops mixtapes'): its students, fans or the
+    school may run it, and nothing says which. Not a word of the entity's own name."""
     words = f.name or (f.title_name.split() if f.title_name else [])
     for i, w in enumerate(words):
         if i and w in lexicon.FAN_BASE_WORDS and w not in own:
             return f"{words[i - 1]} {w}"
-    return None
+    made = sorted((set(words) & lexicon.FAN_MADE_NAME_WORDS) - own) or sorted(
+        (set(words) | set(f.bio)) & lexicon.FAN_MADE_WORDS
+    )
+    return made[0] if made else None
 
 
 def own_gloss(word: str, own: AbstractSet[str]) -> bool:

@@ -35,6 +35,7 @@ from collections.abc import Callable, Sequence
 from copy import copy
 from dataclasses import dataclass, replace
 from functools import cached_property
+from urllib.parse import urlsplit
 
 from crawler.district.registry import RegistryRow
 from crawler.vocab import CaseKind, Classification, Platform
@@ -52,7 +53,13 @@ from matching.compare_words import (
     union_words,
 )
 from matching.features import LINK_SOURCES, Features
-from matching.namesake import bio_names_school, identity_word, organisation_name, other_kind
+from matching.namesake import (
+    bio_names_school,
+    identity_word,
+    organisation_name,
+    other_district,
+    other_kind,
+)
 from matching.normalise import bare_handle, skeleton
 from matching.reference import Reference
 from matching.settings import MatchSettings
@@ -161,6 +168,9 @@ class Evidence:
         platform does not settle it: the handle is the name they share ('wright-aviators')."""
         if self.same_account():
             return None
+        neighbour = other_district(self.f, self.ref)
+        if neighbour is not None and not self.codes & LINKED:
+            return neighbour, "another school district"
         org = organisation_name(self.f, self.best, self.ref)
         if org is not None:
             # '<District> Fire Company': it shares the district's name and place, and says it
@@ -230,6 +240,8 @@ class Evidence:
         c = self.f.candidate
         if entity is None or not c.handle.lstrip("@").isdigit():
             return None
+        if entity == self.ref.profile.district.key and not self._on_home_page():
+            return None  # linked from a page about something else ('/early-learning')
         rows = {
             id(r): r
             for r in self.ref.registry_by_url.values()
@@ -239,6 +251,11 @@ class Evidence:
             (r for r in rows.values() if not r.platform_id and not r.handle.lstrip("@").isdigit()),
             None,
         )
+
+    def _on_home_page(self) -> bool:
+        """Linked from the district's home page (or seen elsewhere than on its pages)."""
+        links = [s for s in self.f.candidate.sightings if s.source in LINK_SOURCES]
+        return not links or any(urlsplit(s.source_url or "").path.strip("/") == "" for s in links)
 
     @cached_property
     def former(self) -> Level | None:
@@ -455,8 +472,8 @@ def _weighed(e: Evidence) -> Result:
         levels.append(
             Level(
                 "fan_base",
-                f"'{base}': the name of a school's fan base, which its students or fans run as "
-                "often as the school: at most review",
+                f"'{base}': a fan base's or fans' highlights account, which students or fans "
+                "run as often as the school: at most review",
                 0.0,
             )
         )

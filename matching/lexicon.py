@@ -494,6 +494,12 @@ ORGANISATION_NAME_PHRASES: dict[str, str] = {
         ),
         "a government, a Native corporation or a college",
     ),
+    # a golf course, a country club or a bank with the place's name ('Twin Prairie Golf
+    # Course: proud home course of Coyote golf')
+    **dict.fromkeys(
+        ("golf course", "country club", "credit union", "state bank", "national bank"),
+        "a business or club of the place",
+    ),
     # a clinic or health centre of the place, not a school-based one ('Kangirvik Health
     # Clinic': sports physicals for the district's athletes, its own staff)
     **dict.fromkeys(
@@ -684,6 +690,11 @@ FAN_WORDS = frozenset(
 # The last word of a school's fan base's name ('Grizz Nation', 'The Rambler Nation', 'Ridge
 # Nation Sports'): an account by that name is as often its students' or fans' as the school's.
 FAN_BASE_WORDS = frozenset({"nation"})
+# What fans' and students' highlight accounts say of themselves ('TP hoops mixtapes 🔥'): the
+# words in a bio or name; and in a display name only ('Coyote Hoops Highlights': a school's own
+# broadcast may say 'live games and highlights' in its bio).
+FAN_MADE_WORDS = frozenset({"mixtape", "mixtapes", "edits"})
+FAN_MADE_NAME_WORDS = frozenset({"highlights", "hype"})
 NOT_OFFICIAL_PHRASES = (
     "not official",
     "not an official",

@@ -159,6 +159,30 @@ def organisation_name(f: Features, m: EntityMatch | None, ref: Reference) -> tup
     return None
 
 
+_DISTRICT_NUMBER = re.compile(
+    r"\b(?:usd|isd|cusd|cisd|sd|rsu|msad|sau|ccsd|district|unit)\s?(?:no\s?)?(\d{1,4}[a-z]?)\b"
+)
+
+
+def district_numbers(ref: Reference) -> frozenset[str]:
+    """The numbers the district's own names carry ('417' of 'Twin Prairie USD 417')."""
+    return frozenset(
+        m.group(1) for name in ref.district_words for m in _DISTRICT_NUMBER.finditer(name)
+    )
+
+
+def other_district(f: Features, ref: Reference) -> str | None:
+    """The account's name is another numbered school district's ('Calder Valley USD 388'
+    beside the district's USD 417): its neighbour, however it names the district in its bio."""
+    own = district_numbers(ref)
+    if not own:
+        return None
+    for m in _DISTRICT_NUMBER.finditer(" ".join(f.name) or f.name_text):
+        if m.group(1) not in own:
+            return m.group(0)
+    return None
+
+
 def other_kind(f: Features, m: EntityMatch | None, ref: Reference) -> tuple[str, str] | None:
     """A word of the name, or a phrase of the bio, that describes another kind of organisation
     than a school (and is not a word of the entity's own name): the word and the kind."""

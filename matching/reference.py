@@ -229,9 +229,7 @@ class Reference:
         words = set(form.split()) - lexicon.GENERIC - set(lexicon.LEVEL_WORDS)
         # a school's number is many cities' ('P.S. 23', 'School 7'); a team's ('Team 9417',
         # FRC numbers run to four digits and more) is its own
-        return all(
-            w in lexicon.COMMON_NAME_WORDS or (w.isdigit() and len(w) < 4) for w in words
-        )
+        return all(w in lexicon.COMMON_NAME_WORDS or (w.isdigit() and len(w) < 4) for w in words)
 
     def _records(self) -> None:
         p = self.profile

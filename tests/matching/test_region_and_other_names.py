@@ -361,3 +361,79 @@ def test_a_teams_number_is_its_own_a_schools_number_is_common(sagebrush) -> None
     r = sagebrush.assess(_c("instagram", "frc4721", "Team 4721", "Mesa Ridge Robotics 🤖"))
     assert (r.classification, r.entity) == ("unregistered", "mrhs-robotics"), r.explanation
     assert "common_name" not in {lv.code for lv in r.explanation}
+
+
+def test_another_numbered_district_is_not_the_district(sagebrush) -> None:
+    """A neighbouring district that names this one in its bio (a co-op partner) is another
+    district: its name carries another number."""
+    r = sagebrush.assess(
+        _c(
+            "facebook",
+            "MeeteetseBendSD31",
+            "Meeteetse Bend School District No. 31",
+            "Official page. Proud co-op partner of Sagebrush Flats School District No. 27.",
+        )
+    )
+    assert r.classification == "unrelated", r.explanation
+    assert any(lv.code == "namesake" and "district no 31" in lv.label for lv in r.explanation)
+    own = sagebrush.assess(
+        _c("facebook", "SFSD27Buses", "District 27 Buses", "Sagebrush Flats School District buses")
+    )
+    assert own.classification == "unregistered", own.explanation
+
+
+def test_a_partner_schools_name_with_its_own_mascot_is_not_the_co_op(sagebrush) -> None:
+    r = sagebrush.assess(
+        _c(
+            "x",
+            "MBHSHornets",
+            "Meeteetse Bend Hornets",
+            "MBHS athletics. Co-op partner with Mesa Ridge in football (MR Coyotes).",
+        )
+    )
+    assert r.classification != "unregistered", r.explanation
+    assert "mascot_conflict" in {lv.code for lv in r.explanation}
+
+
+def test_fans_highlights_and_the_towns_golf_course_are_not_the_schools(sagebrush) -> None:
+    highlights = sagebrush.assess(
+        _c("tiktok", "coyote_hoops_highlights", "Coyote Hoops Highlights", "MR hoops mixtapes 🔥")
+    )
+    assert highlights.classification != "unregistered", highlights.explanation
+    assert "fan_base" in {lv.code for lv in highlights.explanation}
+    golf = sagebrush.assess(
+        _c(
+            "instagram",
+            "sagebrushflatsgolf",
+            "Sagebrush Flats Golf Course",
+            "9 holes ⛳ Cody Springs, WY. Proud home course of Coyote golf.",
+        )
+    )
+    assert golf.classification == "unrelated", golf.explanation
+
+
+def test_a_page_known_by_its_id_on_a_schools_page_is_not_the_districts_page() -> None:
+    """An id-only page linked from the district's early-learning page is that program's, not
+    perhaps the district's registered page under its id (that needs the home page's link)."""
+    row = RegistryRow(
+        "facebook",
+        "https://www.facebook.com/SagebrushFlatsSD",
+        "sfsd",
+        "SFSD",
+        handle="SagebrushFlatsSD",
+    )
+    m = Matcher(profile_from_text(SAGEBRUSH, "sagebrush.yaml"), [row])
+
+    def linked(path: str) -> Candidate:
+        page = Sighting(source="district_site", source_url=f"https://www.sfsd27.k12.wy.us/{path}")
+        return Candidate(
+            "facebook",
+            "100089900000001",
+            "https://www.facebook.com/profile.php?id=100089900000001",
+            sightings=(page,),
+        )
+
+    home = m.assess(linked(""))
+    assert "maybe_registered" in {lv.code for lv in home.explanation}, home.explanation
+    program = m.assess(linked("early-learning"))
+    assert "maybe_registered" not in {lv.code for lv in program.explanation}, program.explanation
