@@ -213,6 +213,23 @@ class MascotActivityComparison(Comparison):
 
     code = "mascot"
 
+    def _mascot_after_name(self, f: Features, rec: Record, parent: Record | None) -> set[str]:
+        """Mascots the bio writes right after the school's name ('Whitlock High School
+        Broncos 🐎'): the school it means has that mascot."""
+        bio = f" {' '.join(f.bio)} "
+        out: set[str] = set()
+        for r in (rec, parent) if parent is not None else (rec,):
+            for form in r.forms:
+                if len(form.split()) < 2:
+                    continue
+                start = bio.find(f" {form} ")
+                if start < 0:
+                    continue
+                nxt = bio[start + len(form) + 2 :].split()[:1]
+                if nxt and nxt[0] in self.ref.mascots:
+                    out.add(self.ref.abbreviations.get(nxt[0], nxt[0]))
+        return out
+
     def levels(self, f: Features, m: EntityMatch | None) -> list[Level]:
         if m is None:
             return []
@@ -222,6 +239,7 @@ class MascotActivityComparison(Comparison):
         words = set(f.text.split())
         own = {x for x in (rec.mascot, parent.mascot if parent else None) if x}
         in_name = {self.ref.abbreviations.get(x, x) for x in set(f.name) & self.ref.mascots}
+        in_name |= self._mascot_after_name(f, rec, parent)
         if own and in_name - own and not own & set(f.name):
             # its name is another school's mascot ('Calder Valley Hornets'), whatever its bio
             # says of a co-op with this one
@@ -247,7 +265,9 @@ class MascotActivityComparison(Comparison):
                     )
                 )
         acts = set(rec.activities) | (set(parent.activities) if parent else set())
-        said = sorted(a for a in acts if f.has_phrase(a, f.name_text))
+        said = sorted(
+            a for a in acts if f.has_phrase(a, f.name_text) or f.has_phrase(f"{a}s", f.name_text)
+        )
         if said and bio_names_school(f, m, self.ref):
             # 'TV Woodsmen Team', whose bio says 'Tessawick Valley Regional High School woodsmen
             # team': its name is an activity of the school its bio names in full
@@ -313,6 +333,7 @@ class UnexplainedWords(Comparison):
             and w not in _IGNORE
             and w not in ref.abbreviations
             and ref.abbreviations.get(w, w) not in known
+            and not (w.endswith("s") and w[:-1] in known)  # 'scholars' of 'sterling scholar'
         ]
         if not extra:
             return []
@@ -370,7 +391,7 @@ class PlaceComparison(Comparison):
             out.append(Level("town", f"mentions {local[0].title()}", s.w_town))
         other = None
         for pl in f.places:
-            if ref.in_own_name(fold(pl.text)):
+            if ref.in_own_name(fold(pl.text)) or (pl.city and ref.is_own_name(pl.city)):
                 continue  # 'Cerro Colorado' (a school of the district's), not Colorado
             if pl.state != state:
                 other = pl

@@ -20,6 +20,23 @@ from matching.settings import MatchSettings
 from matching.types import Level, RegisteredHandle
 
 
+def _other_words(name: str, registered: str) -> list[str]:
+    """Words of either name that the other has not, not even with a typo, and that are not
+    'official': what makes ``name`` another account's, however close the strings."""
+    a, b = set(name.split()), set(registered.split())
+
+    def missing(x: set[str], y: set[str]) -> list[str]:
+        return [
+            w
+            for w in sorted(x - y)
+            if len(w) >= 3
+            and w not in lexicon.OFFICIAL_WORDS
+            and not any(fuzz.ratio(w, v, processor=None) >= 80 for v in y - x)
+        ]
+
+    return missing(a, b) + missing(b, a)
+
+
 class RegistryComparison:
     """The registry: same URL or platform id (registered); a near copy of a registered handle or
     name on the same platform (impersonation); the same handle as a registered account elsewhere."""
@@ -75,14 +92,14 @@ class RegistryComparison:
             # The name proper: a page name stored with its place ('… Official | Dayton, OH').
             shown = shown_name(c.display_name or "") or f.title_name
             name = " ".join(self.ref.tokens(strip_official(shown)))
-            # an activity the registered name has not ('TVRHS FFA' beside the school's
-            # 'Tessawick Valley Regional High School') is that activity's account, not a copy
-            added_activity = (set(name.split()) - set(rh.name.split())) & self.ref.activity_words
+            # a word the registered name has not, or lacks one it has, and that is no typo of
+            # one ('TVRHS FFA' beside the school's 'Tessawick Valley Regional High School',
+            # 'BVT Alumni' beside 'BVT Salon'): another account's name, not a copy
             if (
                 name
                 and len(rh.name.split()) >= 2
                 and f.handle_skeleton != rh.skeleton
-                and not added_activity
+                and not _other_words(name, rh.name)
             ):
                 r = fuzz.ratio(name, rh.name, processor=None)
                 if r >= s.impersonation_name:

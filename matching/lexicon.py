@@ -614,6 +614,14 @@ OTHER_KIND_BIO_PHRASES: dict[str, str] = {
             "mini sessions",
             "photo session",
             "photo sessions",
+            # a contractor's or a salon's ('Free quotes', 'book online | walk-ins Sat'); not
+            # 'licensed': a school shop's work is 'supervised by licensed instructors'
+            "free quote",
+            "free quotes",
+            "free estimates",
+            "electrical contractor",
+            "book online",
+            "walk ins",
         ),
         COMPANY,
     ),

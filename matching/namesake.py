@@ -171,16 +171,34 @@ def district_numbers(ref: Reference) -> frozenset[str]:
     )
 
 
+# A school district's name in a bio ('Whitlock High School of Bitterroot Plains Joint School
+# District No. 341'): up to four words before the type words
+_DISTRICT_IN_BIO = re.compile(
+    r"\b((?:[a-z0-9]+ ){1,4}(?:joint |unified |independent |consolidated )?"
+    r"(?:school district|public schools|city schools|county schools|isd|usd \d+))\b"
+)
+
+
 def other_district(f: Features, ref: Reference) -> str | None:
-    """The account's name is another numbered school district's ('Calder Valley USD 388'
-    beside the district's USD 417): its neighbour, however it names the district in its bio."""
+    """What says the account is another school district's: its name carries another district's
+    number ('Calder Valley USD 388' beside the district's USD 417), it links another district's
+    ``k12`` site, or its bio names another school district and not this one ('Whitlock High
+    School of Bitterroot Plains Joint School District No. 341')."""
     own = district_numbers(ref)
-    if not own:
+    if own:
+        for m in _DISTRICT_NUMBER.finditer(" ".join(f.name) or f.name_text):
+            if m.group(1) not in own:
+                return m.group(0)
+    for host in f.hosts:
+        if ".k12." in f".{host}" and not ref.profile.is_district_domain(host):
+            return host
+    bio = " ".join(f.bio)
+    if any(f.has_phrase(phrase, f.text) for _d, phrase in ref.district_phrases) or any(
+        a in f.text.split() for a in ref.district_abbreviations
+    ):
         return None
-    for m in _DISTRICT_NUMBER.finditer(" ".join(f.name) or f.name_text):
-        if m.group(1) not in own:
-            return m.group(0)
-    return None
+    m = _DISTRICT_IN_BIO.search(bio)
+    return m.group(1) if m else None
 
 
 def other_kind(f: Features, m: EntityMatch | None, ref: Reference) -> tuple[str, str] | None:

@@ -425,6 +425,7 @@ class Reference:
         v: set[str] = set()
         for r in (*self.entities, *self.affiliated, *self.not_district):
             v |= r.tokens
+            v |= {w for a in r.activities for w in a.split()}  # 'sterling scholar', 'drill'
             for f in r.forms:
                 v |= set(fold(f).split())
             for o in r.originals:
@@ -531,6 +532,11 @@ class Reference:
                 + " | ".join(self.district_words)
             )
         return f" {text} " in f" {self._own_names} " and bool(text.strip())
+
+    def is_own_name(self, text: str) -> bool:
+        """``text`` (folded) is one of the district's or its entities' names, whole ('Wasatch
+        Benches School District, Utah' names the district, not a town in Utah)."""
+        return text in self.district_words or any(text in r.forms for r in self.entities)
 
     def is_local(self, city: str) -> bool:
         ws = city.split()

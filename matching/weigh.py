@@ -119,7 +119,10 @@ def weigh(
     named = entity is not None and ((best is not None and best.score >= s.name_weak) or strong_link)
     # The district's places alone never open a case, nor an account that disowns the district:
     # at most a person looks at it.
-    if p >= s.case_threshold and named and not codes & NEVER_A_CASE:
+    # another school's mascot ('Mesa Ridge High School Broncos' beside the Coyotes): another
+    # school of the name, unless the district's site or a registered handle ties it
+    other_school = "mascot_conflict" in codes and not strong_link
+    if p >= s.case_threshold and named and not codes & NEVER_A_CASE and not other_school:
         return Result(
             Classification.UNREGISTERED,
             entity,

@@ -437,3 +437,93 @@ def test_a_page_known_by_its_id_on_a_schools_page_is_not_the_districts_page() ->
     assert "maybe_registered" in {lv.code for lv in home.explanation}, home.explanation
     program = m.assess(linked("early-learning"))
     assert "maybe_registered" not in {lv.code for lv in program.explanation}, program.explanation
+
+
+def test_another_districts_school_of_the_same_name_says_whose_it_is(sagebrush) -> None:
+    """'Mesa Ridge High School Broncos' (its bio's mascot), a link to another district's k12
+    site, or a bio naming another school district (and not this one): another Mesa Ridge."""
+    broncos = sagebrush.assess(
+        _c("tiktok", "mesaridgehs", "Mesa Ridge High School", "Mesa Ridge High School Broncos 🐎")
+    )
+    assert "mascot_conflict" in {lv.code for lv in broncos.explanation}, broncos.explanation
+    assert broncos.classification != "unregistered"
+    linked = sagebrush.assess(
+        _c(
+            "tiktok",
+            "mesaridge_hs",
+            "Mesa Ridge High School",
+            "Home of the Coyotes",
+            links=("https://mesaridge.dist9.k12.co.us/",),
+        )
+    )
+    assert linked.classification == "unrelated", linked.explanation
+    other = sagebrush.assess(
+        _c(
+            "linkedin",
+            "mesa-ridge-high-school",
+            "Mesa Ridge High School",
+            "Secondary Education | Mesa Ridge High School of Pinon Falls Joint School District.",
+        )
+    )
+    assert other.classification == "unrelated", other.explanation
+    ours = sagebrush.assess(
+        _c("tiktok", "mesaridge.hs", "Mesa Ridge High School", "Mesa Ridge High School Coyotes")
+    )
+    assert ours.classification == "unregistered", ours.explanation
+
+
+def test_the_district_named_with_its_state_is_no_other_town(sagebrush) -> None:
+    r = sagebrush.assess(
+        _c(
+            "bluesky",
+            "sagebrushflats-k12.bsky.social",
+            "Sagebrush Flats School District",
+            "Official Bluesky of Sagebrush Flats School District, Wyoming.",
+        )
+    )
+    assert "other_place" not in {lv.code for lv in r.explanation}, r.explanation
+
+
+def test_an_activity_in_the_plural_is_the_activity(sagebrush) -> None:
+    """'Mesa Ridge Rodeo Teams'-style plurals, and activity words a handle runs together."""
+    r = sagebrush.assess(
+        _c("instagram", "mesaridgerodeoteams", "Mesa Ridge Rodeos", "Mesa Ridge High School rodeo")
+    )
+    assert r.classification == "unregistered", r.explanation
+    assert "unexplained" not in {lv.code for lv in r.explanation}, r.explanation
+
+
+def test_a_name_with_another_word_copies_no_registered_name() -> None:
+    """'SFSD Alumni' is not a copy of the registered 'SFSD Salon' (two words apart, however
+    long 'SFSD' reads expanded); 'SFSD Salon Official' is."""
+    row = RegistryRow(
+        "instagram",
+        "https://www.instagram.com/sfsdsalon/",
+        "sfsd",
+        "SFSD Salon",
+        handle="sfsdsalon",
+    )
+    m = Matcher(profile_from_text(SAGEBRUSH, "sagebrush.yaml"), [row])
+    alumni = m.assess(_c("instagram", "sfsdalumni", "SFSD Alumni", "Once a Coyote, always."))
+    assert alumni.classification != "impersonation", alumni.explanation
+    copy = m.assess(_c("instagram", "sfsd.salon.hq", "SFSD Salon Official", None))
+    assert copy.classification == "impersonation", copy.explanation
+
+
+def test_a_contractor_or_salon_naming_the_schools_students_is_a_business(sagebrush) -> None:
+    for handle, name, bio in (
+        (
+            "SagebrushFlatsElectric",
+            "Sagebrush Flats Electric",
+            "Electrical contractor in Cody Springs, WY. Proud to hire Sagebrush Flats School "
+            "District co-op students! Free quotes.",
+        ),
+        (
+            "tigerlilyhair",
+            "Tiger Lily Hair",
+            "hair • color | Cody Springs, WY | book online | walk-ins Sat | proud to have "
+            "Sagebrush Flats School District grads on our team",
+        ),
+    ):
+        r = sagebrush.assess(_c("facebook", handle, name, bio))
+        assert r.classification != "unregistered", r.explanation
