@@ -208,6 +208,9 @@ class NameComparison(Comparison):
         return None
 
 
+_SCHOOL_ENDS = frozenset({"school", "high", "academy", "hs", "elementary"})
+
+
 class MascotActivityComparison(Comparison):
     """The entity's mascot and activities named; another mascot, or another school level, named instead."""
 
@@ -219,15 +222,17 @@ class MascotActivityComparison(Comparison):
         bio = f" {' '.join(f.bio)} "
         out: set[str] = set()
         for r in (rec, parent) if parent is not None else (rec,):
+            if r.kind != "school":
+                continue
             for form in r.forms:
-                if len(form.split()) < 2:
+                if len(form.split()) < 2 or form.split()[-1] not in _SCHOOL_ENDS:
                     continue
                 start = bio.find(f" {form} ")
                 if start < 0:
                     continue
                 nxt = bio[start + len(form) + 2 :].split()[:1]
-                if nxt and nxt[0] in self.ref.mascots:
-                    out.add(self.ref.abbreviations.get(nxt[0], nxt[0]))
+                if nxt and nxt[0] in lexicon.MASCOTS:  # as written, plural: not 'rocket league'
+                    out.add(nxt[0])
         return out
 
     def levels(self, f: Features, m: EntityMatch | None) -> list[Level]:
@@ -236,24 +241,31 @@ class MascotActivityComparison(Comparison):
         rec = m.record
         parent = self.ref.by_key.get(rec.parent or "")
         out: list[Level] = []
-        words = set(f.text.split())
         own = {x for x in (rec.mascot, parent.mascot if parent else None) if x}
-        in_name = {self.ref.abbreviations.get(x, x) for x in set(f.name) & self.ref.mascots}
-        in_name |= self._mascot_after_name(f, rec, parent)
-        if own and in_name - own and not own & set(f.name):
+        own_words = {w for x in own for w in x.split()}  # 'bears' of 'black bears'
+
+        def said(text: str) -> set[str]:  # the own mascots, whole ('red raiders'), in ``text``
+            return {x for x in own if f" {x} " in f" {text} "}
+
+        in_name = {
+            self.ref.abbreviations.get(x, x) for x in (set(f.name) & self.ref.mascots) - own_words
+        }
+        in_name |= self._mascot_after_name(f, rec, parent) - own_words
+        said_own = said(f.text)
+        if own and in_name - own and not said(" ".join(f.name)):
             # its name is another school's mascot ('Calder Valley Hornets'), whatever its bio
             # says of a co-op with this one
-            words = set()
-        if own & words:
+            said_own = set()
+        if said_own:
             out.append(
                 Level(
                     "mascot",
-                    f"mascot {', '.join(sorted(own & words)).title()} of {rec.label}",
+                    f"mascot {', '.join(sorted(said_own)).title()} of {rec.label}",
                     self.s.w_mascot,
                 )
             )
         else:
-            named = (set(f.name_text.split()) & self.ref.mascots) | in_name
+            named = ((set(f.name_text.split()) & self.ref.mascots) - own_words) | in_name
             named = {self.ref.abbreviations.get(x, x) for x in named}
             if own and named - own:
                 other = sorted(named - own)[0].title()
@@ -391,7 +403,10 @@ class PlaceComparison(Comparison):
             out.append(Level("town", f"mentions {local[0].title()}", s.w_town))
         other = None
         for pl in f.places:
-            if ref.in_own_name(fold(pl.text)) or (pl.city and ref.is_own_name(pl.city)):
+            text = fold(pl.text)
+            if (len(text.split()) > 1 and ref.in_own_name(text)) or (
+                pl.city and pl.state == state and ref.is_own_name(pl.city)
+            ):
                 continue  # 'Cerro Colorado' (a school of the district's), not Colorado
             if pl.state != state:
                 other = pl

@@ -45,6 +45,9 @@ entities:
      aliases: [SF Early College, Early College High School], level: high}
   - {key: mrhs-robotics, kind: program, name: Mesa Ridge Robotics, aliases: [FRC Team 4721, Team 4721],
      parent: mrhs, activities: [robotics]}
+  - {key: bbhs, kind: school, name: Bear Butte High School, aliases: [BBHS], level: high,
+     mascot: Red Raiders, activities: [football, cross country]}
+  - {key: douglass, kind: school, name: Frederick Douglass Elementary School, level: elementary}
   - {key: teshka, kind: school, name: Teshka School, level: other, mascot: Huskies, city: Teshka}
   - {key: mrhs-esports, kind: team, name: Mesa Ridge Esports, parent: mrhs, activities: [esports]}
   - {key: mrhs-sportsmed, kind: program, name: Mesa Ridge Sports Medicine, parent: mrhs,
@@ -527,3 +530,27 @@ def test_a_contractor_or_salon_naming_the_schools_students_is_a_business(sagebru
     ):
         r = sagebrush.assess(_c("facebook", handle, name, bio))
         assert r.classification != "unregistered", r.explanation
+
+
+def test_a_two_word_mascot_said_in_part_is_no_other_mascot(sagebrush) -> None:
+    """'Red Raider Football' and 'BB Raiders XC' say the Red Raiders, not the Raiders of
+    another school."""
+    for handle, name in (
+        ("bbhs_football", "Red Raider Football"),
+        ("bbraidersxc", "BB Raiders XC"),
+    ):
+        r = sagebrush.assess(_c("x", handle, name, "Bear Butte High School, Cody Springs WY"))
+        assert "mascot_conflict" not in {lv.code for lv in r.explanation}, r.explanation
+        assert r.classification == "unregistered", r.explanation
+
+
+def test_another_states_school_of_the_same_name_is_elsewhere(sagebrush) -> None:
+    r = sagebrush.assess(
+        _c(
+            "youtube",
+            "DouglassElementaryDC",
+            "Frederick Douglass Elementary School",
+            "Frederick Douglass Elementary School, Washington, D.C. Family events.",
+        )
+    )
+    assert r.classification == "unrelated", r.explanation
