@@ -244,15 +244,15 @@ class MascotActivityComparison(Comparison):
         own = {x for x in (rec.mascot, parent.mascot if parent else None) if x}
         own_words = {w for x in own for w in x.split()}  # 'bears' of 'black bears'
 
-        def said(text: str) -> set[str]:  # the own mascots, whole ('red raiders'), in ``text``
+        def whole(text: str) -> set[str]:  # the own mascots, whole ('red raiders'), in ``text``
             return {x for x in own if f" {x} " in f" {text} "}
 
         in_name = {
             self.ref.abbreviations.get(x, x) for x in (set(f.name) & self.ref.mascots) - own_words
         }
         in_name |= self._mascot_after_name(f, rec, parent) - own_words
-        said_own = said(f.text)
-        if own and in_name - own and not said(" ".join(f.name)):
+        said_own = whole(f.text)
+        if own and in_name - own and not whole(" ".join(f.name)):
             # its name is another school's mascot ('Calder Valley Hornets'), whatever its bio
             # says of a co-op with this one
             said_own = set()

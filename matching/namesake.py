@@ -197,8 +197,8 @@ def other_district(f: Features, ref: Reference) -> str | None:
         a in f.text.split() for a in ref.district_abbreviations
     ):
         return None
-    m = _DISTRICT_IN_BIO.search(bio)
-    return m.group(1) if m else None
+    named = _DISTRICT_IN_BIO.search(bio)
+    return named.group(1) if named else None
 
 
 def other_kind(f: Features, m: EntityMatch | None, ref: Reference) -> tuple[str, str] | None:
