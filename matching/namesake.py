@@ -172,10 +172,10 @@ def district_numbers(ref: Reference) -> frozenset[str]:
 
 
 # A school district's name in a bio ('Whitlock High School of Bitterroot Plains Joint School
-# District No. 341'): up to four words before the type words
+# District No. 341'): up to four words before the type words. The bio's words are expanded
+# already: 'ISD', 'USD' and 'SD' read 'school district' there.
 _DISTRICT_IN_BIO = re.compile(
-    r"\b((?:[a-z0-9]+ ){1,4}(?:joint |unified |independent |consolidated )?"
-    r"(?:school district|public schools|city schools|county schools|isd|usd \d+))\b"
+    r"\b((?:[a-z0-9]+ ){1,4}(?:joint |unified |independent |consolidated )?school district)\b"
 )
 
 
