@@ -10,7 +10,7 @@ from crawler.vocab import Platform, Source
 from matching import lexicon
 from matching.compare import BIO_FIELDS, EntityMatch, name_scorer
 from matching.features import LINK_SOURCES, Features
-from matching.namesake import bio_names_school
+from matching.namesake import bio_names_school, district_said
 from matching.normalise import fold
 from matching.reference import Reference
 from matching.settings import MatchSettings
@@ -437,8 +437,7 @@ class DistrictEvidence(Comparison):
     def levels(self, f: Features, m: EntityMatch | None) -> list[Level]:
         ref, s = self.ref, self.s
         out: list[Level] = []
-        names = [d for d, phrase in ref.district_phrases if f.has_phrase(phrase)]
-        dabbr = [a for a in f.name_text.split() if a in ref.district_abbreviations]
+        names, dabbr = district_said(f, ref)
         if names or dabbr:
             out.append(
                 Level(

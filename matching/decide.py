@@ -55,6 +55,7 @@ from matching.compare_words import (
 from matching.features import LINK_SOURCES, Features
 from matching.namesake import (
     bio_names_school,
+    district_said,
     identity_word,
     organisation_name,
     other_district,
@@ -191,10 +192,8 @@ class Evidence:
         name, not the district's; a school word, an abbreviation or a link would tie it."""
         if self.codes & TIES != {"district_name"} or self.same_handle is not None:
             return False
-        ref, f = self.ref, self.f
-        said = [phrase for _d, phrase in ref.district_phrases if f.has_phrase(phrase)]
-        abbreviations = [a for a in f.name_text.split() if a in ref.district_abbreviations]
-        return bool(said) and not abbreviations and set(said) <= ref.district_region_phrases
+        names, abbreviations = district_said(self.f, self.ref)
+        return bool(names) and not abbreviations and set(names) <= self.ref.district_region_names
 
     @cached_property
     def business(self) -> tuple[str, str] | None:

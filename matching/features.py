@@ -167,26 +167,27 @@ def defined_otherwise(texts: Iterable[str], ref: Reference) -> frozenset[str]:
     return frozenset(out)
 
 
+def _split_name(display_name: str) -> tuple[str, str]:
+    """A display name's name proper and what follows it after a separator (''), as a search
+    title is split: 'Ochoa Jaguar Athletics | Sonoran Wells, AZ'."""
+    cut = title_name(display_name)
+    return cut, display_name[len(cut) :].strip(" |•·-") if cut != display_name else ""
+
+
 def shown_name(display_name: str) -> str:
     """The name proper of a display name: without a place or 'official' after a separator
     ('Dayton Riverside City Schools | Dayton, OH'), but whole where what follows says more of
     the name ('CFIS - Crescent Falls International School' is no 'CFIS')."""
-    cut = title_name(display_name)
-    rest = display_name[len(cut) :].strip(" |•·-")
-    if cut == display_name or not rest:
-        return cut
-    if find_places(rest) or set(fold(rest).split()) <= lexicon.OFFICIAL_WORDS:
+    cut, rest = _split_name(display_name)
+    if not rest or find_places(rest) or set(fold(rest).split()) <= lexicon.OFFICIAL_WORDS:
         return cut
     return display_name
 
 
 def _name_and_place(display_name: str) -> tuple[str, str]:
     """A display name split into its name and the place stored after it, if any."""
-    cut = title_name(display_name)
-    rest = display_name[len(cut) :].strip(" |•·-")
-    if cut != display_name and rest and find_places(rest):
-        return cut, rest
-    return display_name, ""
+    cut, rest = _split_name(display_name)
+    return (cut, rest) if rest and find_places(rest) else (display_name, "")
 
 
 def build_features(c: Candidate, ref: Reference) -> Features:
@@ -218,7 +219,10 @@ def build_features(c: Candidate, ref: Reference) -> Features:
         f.handle = ref.tokens(" ".join(f.handle_raw))
     f.handle_compact = compact(handle)
     f.handle_skeleton = skeleton(handle) if handle else ""
-    names, pages, snippets = sighting_texts(c)
+    # the pages that link it are not read: the title of the district's page ('Kuskokwim Tundra
+    # Borough School District | Community') names the district and its place, not the
+    # account; the link itself is the evidence (``district_site``), said once
+    names, _pages, snippets = sighting_texts(c)
     for t in names:
         words = ref.tokens(_TITLE_NOISE.sub(" ", _HANDLE_IN_TITLE.sub(" ", _HONORIFIC.sub(" ", t))))
         if words:
@@ -241,10 +245,6 @@ def build_features(c: Candidate, ref: Reference) -> Features:
             fold(place_part),
         ]
     )
-    # The title of the district's page that links it ('Kuskokwim Tundra Borough School
-    # District | Community') names the district and its place, not the account: the link
-    # itself is the evidence (``district_site``), said once.
-    del pages
     f.text = f"{f.name_text} {f.context}"
     hosts = []
     for link in c.links:

@@ -159,6 +159,16 @@ def organisation_name(f: Features, m: EntityMatch | None, ref: Reference) -> tup
     return None
 
 
+def district_said(
+    f: Features, ref: Reference, abbreviations_in: str | None = None
+) -> tuple[list[str], list[str]]:
+    """The district's names (as written) that the account says anywhere, and its
+    abbreviations that ``abbreviations_in`` says (by default the account's own names)."""
+    names = [d for d, phrase in ref.district_phrases if f.has_phrase(phrase)]
+    text = f.name_text if abbreviations_in is None else abbreviations_in
+    return names, [a for a in text.split() if a in ref.district_abbreviations]
+
+
 _DISTRICT_NUMBER = re.compile(
     r"\b(?:usd|isd|cusd|cisd|sd|rsu|msad|sau|ccsd|district|unit)\s?(?:no\s?)?(\d{1,4}[a-z]?)\b"
 )
@@ -192,12 +202,9 @@ def other_district(f: Features, ref: Reference) -> str | None:
     for host in f.hosts:
         if ".k12." in f".{host}" and not ref.profile.is_district_domain(host):
             return host
-    bio = " ".join(f.bio)
-    if any(f.has_phrase(phrase, f.text) for _d, phrase in ref.district_phrases) or any(
-        a in f.text.split() for a in ref.district_abbreviations
-    ):
+    if any(district_said(f, ref, f.text)):
         return None
-    named = _DISTRICT_IN_BIO.search(bio)
+    named = _DISTRICT_IN_BIO.search(" ".join(f.bio))
     return named.group(1) if named else None
 
 

@@ -100,7 +100,7 @@ class Reference:
     local_max_words: int = 1
     district_word_set: frozenset[str] = frozenset()
     district_phrases: tuple[tuple[str, str], ...] = ()
-    district_region_phrases: frozenset[str] = frozenset()
+    district_region_names: frozenset[str] = frozenset()
     district_abbreviations: frozenset[str] = frozenset()
     district_words: tuple[str, ...] = ()
     mascots: frozenset[str] = frozenset()
@@ -117,7 +117,9 @@ class Reference:
     registry_handles: dict[str, list[RegisteredHandle]] = field(default_factory=dict)
     handle_owner: dict[str, RegistryRow] = field(default_factory=dict)
     websites: list[tuple[str, str]] = field(default_factory=list)
-    _own_names: str | None = None
+    # every name of the district and its entities, folded, and the same joined for phrase look-ups
+    own_names: frozenset[str] = frozenset()
+    own_names_text: str = ""
 
     @classmethod
     def build(
@@ -310,9 +312,9 @@ class Reference:
         ]
         self.district_phrases = tuple(dict.fromkeys(phrases))
         # its names that say only its region ('bitterroot plains'), without a school word
-        self.district_region_phrases = frozenset(
-            phrase
-            for _d, phrase in self.district_phrases
+        self.district_region_names = frozenset(
+            d
+            for d, phrase in self.district_phrases
             if not set(phrase.split()) & lexicon.SCHOOL_SYSTEM_WORDS
             and not any(w.isdigit() for w in phrase.split())
         )
@@ -320,6 +322,10 @@ class Reference:
             a for a, ks in self.abbreviation_keys.items() if d.key in ks
         )
         self._common_departments()
+        self.own_names = frozenset(f for r in self.entities for f in r.forms) | frozenset(
+            self.district_words
+        )
+        self.own_names_text = " | ".join(sorted(self.own_names)).join("  ")
         s = self.settings
         self.entity_index = BlockIndex([self._block_tokens(r) for r in self.entities], s)
         self.affiliated_index = BlockIndex([r.tokens for r in self.affiliated], s)
@@ -525,18 +531,12 @@ class Reference:
     def in_own_name(self, text: str) -> bool:
         """``text`` (folded) is part of one of the district's or its entities' names: 'Cerro
         Colorado' of Cerro Colorado High School is no town in Colorado."""
-        if self._own_names is None:
-            self._own_names = (
-                " | ".join(f for r in self.entities for f in r.forms)
-                + " | "
-                + " | ".join(self.district_words)
-            )
-        return f" {text} " in f" {self._own_names} " and bool(text.strip())
+        return bool(text.strip()) and f" {text} " in self.own_names_text
 
     def is_own_name(self, text: str) -> bool:
         """``text`` (folded) is one of the district's or its entities' names, whole ('Wasatch
         Benches School District, Utah' names the district, not a town in Utah)."""
-        return text in self.district_words or any(text in r.forms for r in self.entities)
+        return text in self.own_names
 
     def is_local(self, city: str) -> bool:
         ws = city.split()

@@ -16,11 +16,12 @@ from __future__ import annotations
 import pytest
 
 from crawler.district.profile import load_profile
-from matching import Candidate, Matcher
+from matching import Matcher
 from matching.features import find_places
 from matching.normalise import spanish_forms
 from matching.reference import counties
 from matching.types import Sighting
+from tests.matching.conftest import candidate as _c
 
 PROFILE = """\
 district:
@@ -59,17 +60,6 @@ def alder(tmp_path_factory) -> Matcher:
     path = tmp_path_factory.mktemp("alder") / "profile.yaml"
     path.write_text(PROFILE, encoding="utf-8")
     return Matcher(load_profile(path), [])
-
-
-def _c(platform: str, handle: str, name: str | None, bio: str | None, **kw) -> Candidate:
-    return Candidate(
-        platform,
-        handle,
-        f"https://www.{platform}.com/{handle}",
-        display_name=name,
-        bio=bio,
-        **kw,
-    )
 
 
 def test_the_county_a_district_is_named_after_is_one_of_its_places(alder) -> None:

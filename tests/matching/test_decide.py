@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from matching import Candidate, MatchSettings
@@ -90,13 +92,7 @@ def test_a_mascot_and_sport_name_counts_when_the_bio_names_the_school(matcher) -
     assert r.classification == "unregistered"
     codes = {lv.code for lv in r.explanation}
     assert "bio_names" in codes and "mascot_sport_only" not in codes
-    alone = Candidate(
-        "youtube",
-        "mustangsvball",
-        url,
-        display_name="Mustangs Volleyball",
-        bio="Volleyball highlights.",
-    )
+    alone = replace(named, bio="Volleyball highlights.")
     assert matcher.assess(alone).classification not in ("unregistered", "impersonation")
 
 
@@ -130,13 +126,7 @@ def test_an_activity_name_counts_when_the_bio_names_the_school_in_full(matcher) 
     r = matcher.assess(named)
     assert r.classification == "unregistered" and r.entity == "shs"
     assert any("names in full" in lv.label for lv in r.explanation if lv.code == "activity")
-    alone = Candidate(
-        "tiktok",
-        "shswimroom",
-        url,
-        display_name="SH Swim Room",
-        bio="Meet days and practice clips.",
-    )
+    alone = replace(named, bio="Meet days and practice clips.")
     assert matcher.assess(alone).classification not in ("unregistered", "impersonation")
 
 

@@ -26,6 +26,7 @@ from crawler.district.registry import RegistryRow
 from matching import Candidate, Matcher
 from matching.compare_words import student_class
 from matching.types import Sighting
+from tests.matching.conftest import candidate as _c
 from tests.matching.test_county_spanish import PROFILE as ALDER
 
 TAMARACK = """\
@@ -67,12 +68,6 @@ def alder(tmp_path_factory) -> Matcher:
     path = tmp_path_factory.mktemp("alder-programs") / "profile.yaml"
     path.write_text(ALDER, encoding="utf-8")
     return Matcher(load_profile(path), [])
-
-
-def _c(platform: str, handle: str, name: str | None, bio: str | None, **kw) -> Candidate:
-    return Candidate(
-        platform, handle, f"https://www.{platform}.com/{handle}", display_name=name, bio=bio, **kw
-    )
 
 
 def _linked(platform: str, page_id: str) -> Candidate:

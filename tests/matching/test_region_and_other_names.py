@@ -23,6 +23,7 @@ from matching import Candidate, Matcher
 from matching.compare_registry import shown_name
 from matching.features import find_places
 from matching.types import Sighting
+from tests.matching.conftest import candidate as _c
 
 SAGEBRUSH = """\
 district:
@@ -55,21 +56,20 @@ entities:
 """
 
 
+def _sagebrush(*rows: RegistryRow) -> Matcher:
+    return Matcher(profile_from_text(SAGEBRUSH, "sagebrush.yaml"), list(rows))
+
+
 @pytest.fixture(scope="module")
 def sagebrush() -> Matcher:
-    row = RegistryRow(
-        "youtube",
-        "https://www.youtube.com/@sfsd27",
-        "sfsd",
-        "Sagebrush Flats School District",
-        handle="sfsd27",
-    )
-    return Matcher(profile_from_text(SAGEBRUSH, "sagebrush.yaml"), [row])
-
-
-def _c(platform: str, handle: str, name: str | None, bio: str | None, **kw) -> Candidate:
-    return Candidate(
-        platform, handle, f"https://www.{platform}.com/{handle}", display_name=name, bio=bio, **kw
+    return _sagebrush(
+        RegistryRow(
+            "youtube",
+            "https://www.youtube.com/@sfsd27",
+            "sfsd",
+            "Sagebrush Flats School District",
+            handle="sfsd27",
+        )
     )
 
 
@@ -425,7 +425,7 @@ def test_a_page_known_by_its_id_on_a_schools_page_is_not_the_districts_page() ->
         "SFSD",
         handle="SagebrushFlatsSD",
     )
-    m = Matcher(profile_from_text(SAGEBRUSH, "sagebrush.yaml"), [row])
+    m = _sagebrush(row)
 
     def linked(path: str) -> Candidate:
         page = Sighting(source="district_site", source_url=f"https://www.sfsd27.k12.wy.us/{path}")
@@ -506,7 +506,7 @@ def test_a_name_with_another_word_copies_no_registered_name() -> None:
         "SFSD Salon",
         handle="sfsdsalon",
     )
-    m = Matcher(profile_from_text(SAGEBRUSH, "sagebrush.yaml"), [row])
+    m = _sagebrush(row)
     alumni = m.assess(_c("instagram", "sfsdalumni", "SFSD Alumni", "Once a Coyote, always."))
     assert alumni.classification != "impersonation", alumni.explanation
     copy = m.assess(_c("instagram", "sfsd.salon.hq", "SFSD Salon Official", None))
