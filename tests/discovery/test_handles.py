@@ -473,3 +473,17 @@ def test_a_short_activity_name_is_written_whole_first():
     school = next(t for t in all_terms(p, style=style) if t.key == "hvhs")
     group = next(g for g in school.handle_groups if any("esports" in h for h in g))
     assert group.index("harborviewesports") < group.index("harborviewgaming"), group[:12]
+
+
+def test_the_names_first_letter_with_the_mascot_is_a_form_a_school_uses():
+    """'<initial><mascot><activity>' (issue 17's list): a coach's short form where the
+    school's abbreviation is everybody's ('keaglesvball', 'ltigerswrestling'); only where the
+    school has a mascot, and never a bare letter."""
+    p = _profile()
+    school = [c.handle for g in [candidates(handle_parts(p, p.entity("hvhs")))] for c in g]
+    assert "hherons" in school
+    team = [c.handle for c in candidates(handle_parts(p, p.entity("hvhs-bb")))]
+    assert "hheronsbasketball" in team and "hheronsbball" in team
+    # a school without a mascot has no such form
+    kelp = [c.handle for c in candidates(handle_parts(p, p.entity("kelp")))]
+    assert not [h for h in kelp if len(h) <= 2 or re.fullmatch(r"k[a-z]{0,2}", h)]

@@ -129,6 +129,10 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], float]] = {
     "abbr+act": (("abbr", "act"), 2.5),
     "name+mascot+act": (("name", "mascot", "act"), 2.5),
     "abbr+mascot+act": (("abbr", "mascot", "act"), 2.5),
+    # the name's first letter before the mascot ('keagles', 'ltigerswrestling'): a coach's
+    # short form where 'khs' is taken
+    "initial+mascot": (("initial", "mascot"), 1.5),
+    "initial+mascot+act": (("initial", "mascot", "act"), 3.5),
     "the+name+mascot": (("the", "name", "mascot"), 6.0),
     "name+mascot+official": (("name", "mascot", "official"), 6.0),
     "abbr+mascot+official": (("abbr", "mascot", "official"), 6.5),
@@ -192,6 +196,7 @@ class Parts:
     name: tuple[str, ...] = ()  # the distinctive part: sheyenne
     full: tuple[str, ...] = ()  # whole names and aliases: sheyennehighschool
     abbr: tuple[str, ...] = ()
+    initial: tuple[str, ...] = ()  # the distinctive name's first letter (schools and teams)
     mascot: tuple[str, ...] = ()
     acts: tuple[tuple[str, ...], ...] = ()  # per activity: its forms, slug first
     level: tuple[str, ...] = ()
@@ -389,10 +394,12 @@ def entity_parts(
     level = LEVEL_SHORT.get(str(ent.level), "") if ent.kind == EntityKind.SCHOOL else ""
     # the shortest name first: people type ``lincoln``, not ``abrahamlincoln``
     names = sorted(dict.fromkeys(slug(n) for n in [base, *short_names]), key=len)
+    names = [n for n in names if n and n not in m]
     return Parts(
-        name=tuple(n for n in names if n and n not in m),
+        name=tuple(names),
         full=tuple(dict.fromkeys(full)),
         abbr=tuple(abbr),
+        initial=(names[0][0],) if names and m else (),
         mascot=tuple(m),
         acts=tuple(
             tuple(team_activity_forms(ent, a) if team else activity_forms(a))
@@ -415,6 +422,7 @@ def _choices(
         "name": parts.name,
         "full": parts.full,
         "abbr": parts.abbr,
+        "initial": parts.initial,
         "mascot": parts.mascot,
         "act": act,
         "level": parts.level,
@@ -507,7 +515,8 @@ def _pattern_candidates(pattern: str, parts: Parts, style: HandleStyle) -> Itera
             cost += _form_cost(roles, words, parts, act, style)
             if parts.called and _is_called(roles, words, parts):
                 cost -= CALLED_BONUS
-            for sep in SEPARATORS if len(words) > 1 else ("",):
+            # a letter run into the mascot is one word ('keagles'): never separated
+            for sep in SEPARATORS if len(words) > 1 and roles[0] != "initial" else ("",):
                 handle = sep.join(words)
                 sep_cost = separator_cost(sep, roles, style)
                 yield Candidate(
@@ -581,7 +590,8 @@ def _family(pattern: str) -> str:
     ``hq``): one family in the spread, as they are variations of the same rare habit."""
     if set(TEMPLATES[pattern][0]) & set(LITERALS):
         return "decorated"
-    return pattern.replace("+level", "")  # 'lincolnhsvball' is a spelling of 'lincolnvball'
+    # 'lincolnhsvball' is a spelling of 'lincolnvball', 'keaglesvball' of 'khseaglesvball'
+    return pattern.replace("+level", "").replace("initial", "abbr")
 
 
 def spread(ranked: list[Candidate], style: HandleStyle | None = None) -> list[Candidate]:
