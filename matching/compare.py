@@ -109,12 +109,48 @@ def score_entities(f: Features, ref: Reference, ids: list[int]) -> list[EntityMa
     # carry ('Ochoa Jaguar Athletics | Sonoran Wells' is Ochoa's, not 'Sonoran Wells Athletics')
     words = (set(f.name) | set(f.handle) | {w for t in f.titles for w in t}) - ref.local_words
     out = []
+    folded: dict[int, str] = {}
     for k, rec in enumerate(recs):
         sc, field_, form = best[k]
         original = rec.originals[rec.forms.index(form)] if form in rec.forms else form
         out.append(EntityMatch(rec, sc, field_, original, len(words & rec.tokens)))
+        folded[id(out[-1])] = form
     out.sort(key=lambda m: (-round(m.score, 1), -m.shared, -m.record.depth))
+    said = set(f.name) | set(f.handle)
+    out = _prefer_whole(said, out, folded, s.team_margin, s.close_word)
     return _prefer_team(f, out, s.team_margin)
+
+
+def _prefer_whole(
+    said: set[str],
+    ranked: list[EntityMatch],
+    folded: dict[int, str],
+    margin: float,
+    close: float,
+) -> list[EntityMatch]:
+    """'SBPS Alerts' is not 'SBPS Activities' however alike the letters: when the best form
+    has a word the account does not say (nor anything like it), a close second whose form the
+    account says whole ('Sakakawea Buttes Public Schools') is the better answer."""
+    if len(ranked) < 2 or not said:
+        return ranked
+    top = ranked[0]
+
+    def missing(m: EntityMatch) -> list[str]:
+        """The form's words the account says nothing like ('school' is said by 'schools')."""
+        return [
+            w
+            for w in folded.get(id(m), "").split()
+            if not any(w == v or fuzz.ratio(w, v, processor=None) >= close for v in said)
+        ]
+
+    if top.field == "handle form" or not missing(top):
+        return ranked  # a handle's compact form ('shsmustangs') is no words to miss
+    for m in ranked[1:]:
+        if m.score < top.score - margin:
+            break
+        if m.field != "handle form" and folded.get(id(m)) and not missing(m):
+            return [m, *[x for x in ranked if x is not m]]
+    return ranked
 
 
 BIO_FIELDS = ("bio", "search snippet")

@@ -37,6 +37,31 @@ def _other_words(name: str, registered: str) -> list[str]:
     return missing(a, b) + missing(b, a)
 
 
+# A bio that says the account had another handle before ('(formerly @sanisabelr7.bsky.social)',
+# 'previously @wfhs_old', 'old handle: @x'): the handle it names, as written.
+_FORMER_HANDLE = re.compile(
+    r"\b(?:formerly|previously|was|old handle|moved from|renamed from)\s*:?\s*@([a-z0-9_][a-z0-9_.\-]*[a-z0-9_])",
+    re.IGNORECASE,
+)
+
+
+def former_handles(bio: str | None) -> list[str]:
+    """The handles a bio says the account had before, lower-cased."""
+    return [h.lower() for h in _FORMER_HANDLE.findall(bio or "")]
+
+
+def own_domain_handle(handle: str, domains: tuple[str, ...] | list[str]) -> str | None:
+    """The district's domain a Bluesky handle is on (``sanisabel.k12.co.us``,
+    ``lhs.sanisabel.k12.co.us``): such a handle is proven by the domain's DNS or web server,
+    so only whoever runs the district's domain can hold it."""
+    h = handle.lower().lstrip("@").rstrip(".")
+    for d in domains:
+        d = d.lower().removeprefix("www.")
+        if d and (h == d or h.endswith(f".{d}")):
+            return d
+    return None
+
+
 class RegistryComparison:
     """The registry: same URL or platform id (registered); a near copy of a registered handle or
     name on the same platform (impersonation); the same handle as a registered account elsewhere."""
@@ -67,10 +92,37 @@ class RegistryComparison:
                 f"registered: same {c.platform} handle @{row.handle} as {row.url}",
                 0.0,
             ), row
+        return self.renamed(f)
+
+    def renamed(self, f: Features) -> tuple[Level, RegistryRow] | None:
+        """A registered Bluesky account under a new handle on the district's own domain, whose
+        bio names the registered handle as its former one (a district that moved from
+        ``x.bsky.social`` to its domain and left the registry as it was). Only there: the
+        domain proves who holds the handle; elsewhere 'formerly @…' is anybody's to write."""
+        c, ref = f.candidate, self.ref
+        if c.platform != Platform.BLUESKY:
+            return None
+        domain = own_domain_handle(c.handle, ref.profile.district.domains)
+        if domain is None:
+            return None
+        for old in former_handles(c.bio):
+            row = ref.registry_by_handle.get((c.platform, old))
+            if row is not None:
+                return Level(
+                    "registered_renamed",
+                    f"registered: the account of registry entry {row.url} under a new handle "
+                    f"(its bio says it was @{old}; @{c.handle} is on the district's domain "
+                    f"{domain}); the registry row should name @{c.handle}",
+                    0.0,
+                ), row
         return None
 
     def impersonation(self, f: Features) -> tuple[Level, RegisteredHandle] | None:
         c, s = f.candidate, self.s
+        if c.platform == Platform.BLUESKY and own_domain_handle(
+            c.handle, self.ref.profile.district.domains
+        ):
+            return None  # only the district's domain can hold the handle: no copy
         for rh in self.ref.registry_handles.get(c.platform, ()):
             if rh.row.url == c.url:
                 continue

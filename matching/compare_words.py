@@ -83,6 +83,11 @@ _CLASS_STAFF = re.compile(
 )
 
 
+# A class's account that says it is the official one of the school's class ('Official page
+# of the LHA Class of 2027'): it speaks for the school (policy ABDB-AP), as its sponsors'.
+_OFFICIAL_OF = re.compile(r"\bofficial (?:page|account|instagram|profile) of\b")
+
+
 def staff_run(f: Features) -> bool:
     return bool(_CLASS_STAFF.search(" ".join(f.bio)))
 
@@ -91,11 +96,13 @@ def student_class(f: Features) -> str | None:
     """A class of students still at school, as its account's name says ('BHS Class of 2027'):
     run by its class officers, its sponsor, parents or the students themselves, not clearly
     the school's. A past class is its alumni (:func:`affiliated_words`). Not when it says it is
-    a school program of that class (its student council, with a staff adviser), or that its
-    class sponsors run it: the school's."""
+    a school program of that class (its student council, with a staff adviser), that its
+    class sponsors run it, or that it is the class's official page: the school's."""
     m = _CLASS_OF.search(f.name_text)
     if any(f.has_phrase(p) for p in lexicon.SCHOOL_ONLY_PROGRAMS) or staff_run(f):
         return None
+    if _OFFICIAL_OF.search(" ".join(f.bio)):
+        return None  # 'Official page of the Lafayette Harbor Academy Class of 2027': the school's
     if m and not graduated(int(m.group(1))):
         return f"class of {m.group(1)}"
     return None

@@ -23,6 +23,9 @@ ABBREVIATIONS: dict[str, str] = {
     "sd": "school district",
     "isd": "school district",
     "usd": "school district",
+    "jsd": "school district",  # a joint school district ('Bitterroot Plains JSD 341')
+    "cusd": "school district",
+    "jusd": "school district",
     "ps": "public school",
     "pub": "public",
     "dist": "district",
@@ -149,7 +152,9 @@ GENERIC = (
         "middle elementary junior senior public district academy center centre program department "
         "home go students student staff class news info information sports athletics athletic varsity jv "
         "boys girls mens womens men women club activities activity north south east west central "
-        "community education learning early childhood kindergarten k12 isd usd ps st saint".split()
+        "community education learning early childhood kindergarten k12 isd usd ps st saint "
+        # what a district's notification accounts call themselves ('SBPS Alerts')
+        "alerts alert updates closings announcements".split()
     )
     | SPANISH_GENERIC
 )
@@ -506,6 +511,26 @@ ORGANISATION_NAME_PHRASES: dict[str, str] = {
         ("health clinic", "medical clinic", "health consortium", "health corporation"),
         "a clinic or health provider",
     ),
+    # a city's, county's or town's parks and recreation department or recreation district
+    # ('<Town> Parks & Recreation': youth leagues and camps in the schools' gyms)
+    **dict.fromkeys(
+        (
+            "parks and recreation",
+            "parks and rec",
+            "park and recreation",
+            "parks recreation",
+            "parks department",
+            "park district",
+            "recreation department",
+            "recreation district",
+            "rec department",
+            "rec district",
+        ),
+        "a parks and recreation department",
+    ),
+    # a tribe and its own departments and programs ('<Tribe> Tribal Education Department',
+    # '<Tribe> Tribal Head Start', '<Name> Sioux Tribe'): a tribal nation's, not the district's
+    **dict.fromkeys(("tribal", "tribe"), "a tribe or one of its departments"),
     # a county's law enforcement (not 'police': a district may have a police department of
     # its own)
     **dict.fromkeys(
@@ -619,6 +644,10 @@ OTHER_KIND_BIO_PHRASES: dict[str, str] = {
             "free quote",
             "free quotes",
             "free estimates",
+            # a photographer's prints of the games ('Prints and digital downloads for families')
+            "digital downloads",
+            "order prints",
+            "prints available",
             "electrical contractor",
             "book online",
             "walk ins",
@@ -781,7 +810,8 @@ SCHOOL_WORDS = frozenset(
     "ffa fccla skills usa key theatre theater choral vocal jazz marching pep drumline color guard "
     "dance team squad crew pit nation country dive diving swim swimming nordic alpine unified adapted "
     "special transportation bus buses nutrition food services human resources hr superintendent board "
-    "family families welcome proud pride home here follow us we are of the to and for".split()
+    "family families welcome proud pride home here follow us we are of the to and for "
+    "closures notifications weather".split()
 )
 
 STATES: dict[str, str] = {

@@ -170,7 +170,7 @@ def district_said(
 
 
 _DISTRICT_NUMBER = re.compile(
-    r"\b(?:usd|isd|cusd|cisd|sd|rsu|msad|sau|ccsd|district|unit)\s?(?:no\s?)?(\d{1,4}[a-z]?)\b"
+    r"\b(?:[a-z]{0,2}sd|rsu|msad|sau|district|unit)\s?(?:no\s?)?(\d{1,4}[a-z]?)\b"
 )
 
 

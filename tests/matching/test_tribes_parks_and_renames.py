@@ -1,0 +1,248 @@
+"""Accounts decided wrong in four districts written unseen (2026-12-07, second round), checked
+on an invented district so that no rule leans on those districts' names:
+
+- a tribe's own departments and programs ('<Tribe> Tribal Education Department', '<Tribe>
+  Tribal Head Start') and a city's parks and recreation department are not the district's,
+  even where the district's site links them;
+- a bio naming another district by its number ('Bitterroot Plains JSD 341') is that district's
+  account, whatever school name it shares;
+- a photographer selling prints of a team's games is a business: at most review;
+- '<district abbreviation> Alerts' is the district's notification account, not its
+  Activities office;
+- a class account that says it is the official page of the school's class speaks for the
+  school;
+- a Bluesky account on the district's own domain is no impersonation, and the registered
+  account under it when its bio names the registered handle as its former one.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.district.profile import profile_from_text
+from crawler.district.registry import RegistryRow
+from matching import Matcher
+from matching.compare_registry import former_handles, own_domain_handle
+from matching.types import Sighting
+from tests.matching.conftest import candidate as _c
+
+JUNIPER = """\
+district:
+  key: jgsd
+  name: Juniper Gap Public Schools
+  aliases: [JGPS, Juniper Gap Schools, Juniper Gap School District]
+  domains: [junipergap.k12.wa.us]
+  website: https://www.junipergap.k12.wa.us/
+  location: {city: Tamarack Falls, state: WA, nearby: [Cold Spring]}
+entities:
+  - key: jghs
+    kind: school
+    name: Juniper Gap High School
+    aliases: [JGHS, Juniper Gap Ravens]
+    level: high
+    mascot: Ravens
+    activities: [basketball, volleyball, drum group]
+  - key: horizon
+    kind: school
+    name: Horizon High School
+    aliases: [Horizon High, Horizon Alternative High School]
+    level: high
+  - {key: jg-activities, kind: department, name: JGPS Activities, aliases: [Juniper Gap Activities],
+     level: other}
+  - {key: jg-early, kind: program, name: JGSD Early Learning Center, parent: jgsd}
+  - {key: jg-language, kind: program, name: JGSD Native Language Program, parent: jgsd}
+"""
+SITE = "https://www.junipergap.k12.wa.us"
+
+
+def _matcher(*rows: RegistryRow) -> Matcher:
+    return Matcher(profile_from_text(JUNIPER, "juniper.yaml"), list(rows))
+
+
+@pytest.fixture(scope="module")
+def juniper() -> Matcher:
+    return _matcher(
+        RegistryRow(
+            "bluesky",
+            "https://bsky.app/profile/junipergapsd.bsky.social",
+            "jgsd",
+            "Juniper Gap School District",
+            handle="junipergapsd.bsky.social",
+        ),
+        RegistryRow(
+            "instagram",
+            "https://www.instagram.com/junipergapschools/",
+            "jgsd",
+            "Juniper Gap School District",
+            handle="junipergapschools",
+        ),
+    )
+
+
+def _linked(platform: str, handle: str, name: str, page: str, bio: str | None = None):
+    return _c(
+        platform,
+        handle,
+        name,
+        bio,
+        sightings=[Sighting(source="district_site", source_url=f"{SITE}/{page}")],
+    )
+
+
+@pytest.mark.parametrize(
+    ("platform", "handle", "name", "page", "bio"),
+    [
+        # the district's partners page links the tribe's education office and Head Start
+        (
+            "facebook",
+            "CSTEducation",
+            "CST Tribal Education Department | Tamarack Falls, WA",
+            "native-language",
+            None,
+        ),
+        (
+            "instagram",
+            "cst_headstart",
+            "Cold Spring Tribal Head Start",
+            "early-learning",
+            "Head Start of the Cold Spring Tribe. Partnership rooms at the JGSD Early Learning Center.",
+        ),
+        ("facebook", "ColdSpringTribe", "Cold Spring Tribe", "community", None),
+        # the athletics page links the city's parks and recreation department (youth leagues)
+        (
+            "facebook",
+            "TFParksRec",
+            "Tamarack Falls Parks & Recreation | Tamarack Falls, WA",
+            "athletics",
+            None,
+        ),
+        (
+            "instagram",
+            "tfrecdistrict",
+            "Tamarack Falls Recreation District",
+            "athletics",
+            "Youth basketball and summer camps in the JGHS gym.",
+        ),
+    ],
+)
+def test_a_tribes_and_a_citys_own_offices_are_not_the_districts(
+    juniper, platform, handle, name, page, bio
+):
+    r = juniper.assess(_linked(platform, handle, name, page, bio))
+    assert not r.opens_case, (r.classification, r.explanation)
+    assert r.classification == "unrelated"
+
+
+def test_the_districts_own_native_language_program_is_still_its_case(juniper):
+    r = juniper.assess(
+        _linked(
+            "facebook",
+            "JGSDLanguage",
+            "JGSD Native Language Program",
+            "native-language",
+            "Language and culture classes at every Juniper Gap school.",
+        )
+    )
+    assert r.classification == "unregistered" and r.entity == "jg-language"
+
+
+def test_another_districts_number_in_the_bio_says_whose_school_it_is(juniper):
+    r = juniper.assess(
+        _c(
+            "instagram",
+            "horizonahs_341",
+            "Horizon Alternative High School",
+            "Horizon AHS small school, big hearts | Sagebrush Plains JSD 341",
+        )
+    )
+    assert not r.opens_case, r.explanation
+    # the same name with this district's own words is this district's school
+    mine = juniper.assess(
+        _c(
+            "instagram",
+            "horizonhigh_jg",
+            "Horizon High School",
+            "Horizon High School, Juniper Gap School District. Tamarack Falls, WA",
+        )
+    )
+    assert mine.classification == "unregistered" and mine.entity == "horizon"
+
+
+def test_a_photographer_selling_prints_of_a_team_is_at_most_review(juniper):
+    r = juniper.assess(
+        _c(
+            "instagram",
+            "jghs_ravens_photos",
+            "Juniper Gap Ravens Basketball Photos",
+            "Game-day photos of the Juniper Gap Ravens. Prints and digital downloads for families.",
+        )
+    )
+    assert not r.opens_case and r.classification == "review", r.explanation
+
+
+def test_an_alerts_account_is_the_districts_not_its_activities_office(juniper):
+    r = juniper.assess(
+        _c(
+            "x",
+            "JGPSAlerts",
+            "JGPS Alerts",
+            "Weather closures, late starts and bus changes for Juniper Gap Public Schools.",
+        )
+    )
+    assert r.classification == "unregistered" and r.entity == "jgsd", r.explanation
+    activities = juniper.assess(_c("x", "JGPSActivities", "JGPS Activities", None))
+    assert activities.entity == "jg-activities"
+
+
+def test_a_class_account_that_says_it_is_the_official_page_is_the_schools(juniper):
+    official = juniper.assess(
+        _c(
+            "instagram",
+            "jghs_classof2028",
+            "JGHS Class of 2028",
+            "Official page of the Juniper Gap High School Class of 2028! Fundraisers and prom.",
+        )
+    )
+    assert official.classification == "unregistered" and official.entity == "jghs"
+    officers = juniper.assess(
+        _c(
+            "instagram",
+            "jghs_co2028",
+            "JGHS Class of 2028",
+            "Juniper Gap High School class of 2028, run by your class officers!",
+        )
+    )
+    assert officers.classification == "review"
+
+
+def test_a_bluesky_handle_on_the_districts_domain_is_no_impersonation(juniper):
+    assert own_domain_handle("lhs.junipergap.k12.wa.us", ("junipergap.k12.wa.us",))
+    assert not own_domain_handle("junipergap.k12.wa.us.evil.com", ("junipergap.k12.wa.us",))
+    assert former_handles("Official (formerly @JuniperGapSD.bsky.social).") == [
+        "junipergapsd.bsky.social"
+    ]
+    renamed = juniper.assess(
+        _c(
+            "bluesky",
+            "junipergap.k12.wa.us",
+            "Juniper Gap School District",
+            "Official account of Juniper Gap School District (formerly @junipergapsd.bsky.social).",
+        )
+    )
+    assert renamed.classification == "registered" and not renamed.opens_case
+    assert "@junipergapsd.bsky.social" in renamed.explanation[0].label
+    # on its own domain without the former handle: the district's, not a copy
+    school = juniper.assess(
+        _c("bluesky", "jghs.junipergap.k12.wa.us", "Juniper Gap School District", None)
+    )
+    assert school.classification != "impersonation"
+    # the same words on a .bsky.social handle prove nothing: a copy of the registered name
+    copy = juniper.assess(
+        _c(
+            "bluesky",
+            "junipergap-sd.bsky.social",
+            "Juniper Gap School District",
+            "Official account (formerly @junipergapsd.bsky.social).",
+        )
+    )
+    assert copy.classification == "impersonation"
