@@ -218,9 +218,13 @@ class MascotActivityComparison(Comparison):
 
     def _mascot_after_name(self, f: Features, rec: Record, parent: Record | None) -> set[str]:
         """Mascots the bio writes right after the school's name ('Whitlock High School
-        Broncos 🐎'): the school it means has that mascot."""
+        Broncos 🐎'), or first: the school it means has that mascot."""
         bio = f" {' '.join(f.bio)} "
         out: set[str] = set()
+        # a bio that starts with a mascot under a name that gives none ('CRHS Wrestling':
+        # 'Chargers 🤼 Section 3'): the team says whose it is
+        if f.bio and f.bio[0] in lexicon.MASCOTS and not set(f.name) & self.ref.mascots:
+            out.add(f.bio[0])
         for r in (rec, parent) if parent is not None else (rec,):
             if r.kind != "school":
                 continue

@@ -41,7 +41,7 @@ from crawler.district.registry import RegistryRow
 from crawler.vocab import CaseKind, Classification, Platform
 from matching import lexicon
 from matching.compare import EntityMatch, named_match
-from matching.compare_levels import Comparison
+from matching.compare_levels import DISTRICT_SITE, Comparison
 from matching.compare_registry import RegistryComparison
 from matching.compare_words import (
     affiliated_words,
@@ -59,6 +59,7 @@ from matching.namesake import (
     identity_word,
     organisation_name,
     other_district,
+    other_district_name,
     other_kind,
 )
 from matching.normalise import bare_handle, skeleton
@@ -169,6 +170,9 @@ class Evidence:
         platform does not settle it: the handle is the name they share ('wright-aviators')."""
         if self.same_account():
             return None
+        named = other_district_name(self.f, self.ref)
+        if named is not None and (self.best is None or self.best.score < self.s.name_strong):
+            return named, "another school district (its name is a district's)"
         neighbour = other_district(self.f, self.ref)
         if neighbour is not None and not self.codes & LINKED:
             return neighbour, "another school district"
@@ -353,9 +357,11 @@ def _not_district(e: Evidence) -> Result | None:
     nd = named_match(e.f, ref.not_district, ref.not_district_index, e.s.not_district_name, e.s)
     if nd is None or (e.best is not None and nd[1] <= e.best.score):
         return None
-    if e.best is not None and e.codes & TIES:
+    if e.best is not None and e.codes & (TIES - {DISTRICT_SITE}):
         # 'Lincoln Lions football, CVISD.': a lookalike's name, but the account names the
-        # district (or links to it): the lookalike elsewhere does not decide
+        # district (or links to it): the lookalike elsewhere does not decide. A link from the
+        # district's site does not overrule the profile: the site links partners the profile
+        # says are not the district (a skills centre, a community centre)
         return None
     rec, sc = nd
     where = f" ({rec.location})" if rec.location else ""
@@ -450,6 +456,15 @@ def _weighed(e: Evidence) -> Result:
                 "affiliated_words",
                 f"'{word}': words of a {kind.replace('_', ' ')}, "
                 "but of none of the district's schools",
+                0.0,
+            )
+        )
+    for abbr, spelled in f.defined.items():
+        mine = ref.abbreviations.get(abbr, "")
+        levels.append(
+            Level(
+                "abbreviation_elsewhere",
+                f"'{abbr.upper()}' is '{spelled}' in its own words, not the district's '{mine}'",
                 0.0,
             )
         )

@@ -76,6 +76,9 @@ class Features:
     places: list[Place] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     teacher: bool = False  # the display name starts a name with a teacher's title (Mr., Ms.)
+    # the district's abbreviations the account spells out as another name, with that name
+    # ('lhs': 'lodgepole high school')
+    defined: dict[str, str] = field(default_factory=dict)
 
     def block_words(self, s: MatchSettings) -> dict[str, float]:
         """Words to block on, with a weight: the display name and search titles say what the account
@@ -147,11 +150,37 @@ def _spells(words: str, abbr: str) -> str | None:
     return " ".join(tail) if "".join(w[0] for w in tail) == abbr.lower() else None
 
 
-def defined_otherwise(texts: Iterable[str], ref: Reference) -> frozenset[str]:
+# The last word of a school's name: what a bio that spells an abbreviation out as a school
+# ends it with ('LHS Theatre': 'Lodgepole High School theatre company')
+_SCHOOL_TAILS = frozenset("school academy elementary college".split())
+
+
+def _school_spelled(text: str, abbr: str) -> str | None:
+    """A school's name anywhere in ``text`` whose initials are ``abbr`` ('lodgepole high
+    school' of 'LHS'), folded; None if there is none."""
+    ws = [w for w in fold(text).split() if w not in _STOP]
+    n = len(abbr)
+    for i in range(len(ws) - n + 1):
+        words = ws[i : i + n]
+        if words[-1] in _SCHOOL_TAILS and "".join(w[0] for w in words) == abbr.lower():
+            return " ".join(words)
+    return None
+
+
+def defined_otherwise(
+    texts: Iterable[str], ref: Reference, name: str = "", bio: str = ""
+) -> dict[str, str]:
     """The district's abbreviations an account spells out as something else ('Crescent Falls
-    International School (CFIS)', 'CFIS - Crescent Falls International School'): in its words
-    they are that other name, not the district's."""
-    out: set[str] = set()
+    International School (CFIS)', 'CFIS - Crescent Falls International School'), or that its
+    ``name`` uses while its ``bio`` names another school with those initials ('LHS Theatre':
+    'Lodgepole High School theatre company'): in its words they are that other name, not the
+    district's."""
+    out: dict[str, str] = {}
+    for word in dict.fromkeys(fold(name).split()):
+        mine = ref.abbreviations.get(word)
+        spelled = _school_spelled(bio, word) if mine and len(word) >= 2 else None
+        if mine and spelled and not set(spelled.split()) <= set(mine.split()):
+            out[word] = spelled
     for text in texts:
         pairs = [(m.group(2), m.group(1)) for m in _DEFINED.finditer(text)]
         named = _NAMED_AS.match(text)
@@ -163,8 +192,8 @@ def defined_otherwise(texts: Iterable[str], ref: Reference) -> frozenset[str]:
                 " ".join(words.split()[: len(abbr) + 3]), abbr
             )
             if mine and spelled and not set(spelled.split()) <= set(mine.split()):
-                out.add(abbr.lower())
-    return frozenset(out)
+                out.setdefault(abbr.lower(), spelled)
+    return out
 
 
 def _split_name(display_name: str) -> tuple[str, str]:
@@ -192,7 +221,10 @@ def _name_and_place(display_name: str) -> tuple[str, str]:
 
 def build_features(c: Candidate, ref: Reference) -> Features:
     f = Features(candidate=c)
-    foreign = defined_otherwise((c.display_name or "", c.bio or ""), ref)
+    foreign = defined_otherwise(
+        (c.display_name or "", c.bio or ""), ref, c.display_name or "", c.bio or ""
+    )
+    f.defined = foreign
     if foreign:  # its own abbreviation stays a word of its own
         abbreviations = {k: v for k, v in ref.abbreviations.items() if k not in foreign}
         ref = replace(ref, abbreviations=abbreviations)

@@ -528,6 +528,42 @@ ORGANISATION_NAME_PHRASES: dict[str, str] = {
         ),
         "a parks and recreation department",
     ),
+    # a state's police (not a bare 'police': a district may run a police department)
+    **dict.fromkeys(
+        ("state police", "state patrol", "highway patrol", "state troopers"),
+        "a state police or patrol",
+    ),
+    # a forest, park or wildlife agency named for the land ('Cascade Foothills Ranger
+    # District': junior ranger days for the schools)
+    **dict.fromkeys(
+        (
+            "ranger district",
+            "national forest",
+            "forest service",
+            "state park",
+            "national park",
+            "wildlife refuge",
+        ),
+        "a park, forest or wildlife agency",
+    ),
+    # a state's or region's athletic or activities association ('... Association Region 22')
+    **dict.fromkeys(
+        ("athletic association", "activities association", "interscholastic"),
+        "a state or regional athletic association",
+    ),
+    # a community's or a culture's own organisation ('Cedar Bluff Somali Community Center',
+    # 'Hmong American Association of Cedar Bluff'), which the district's family pages link
+    **dict.fromkeys(
+        (
+            "community center",
+            "community centre",
+            "cultural center",
+            "cultural centre",
+            "american association",
+            "mutual assistance",
+        ),
+        "a community or cultural organisation",
+    ),
     # a tribe and its own departments and programs ('<Tribe> Tribal Education Department',
     # '<Tribe> Tribal Head Start', '<Name> Sioux Tribe'): a tribal nation's, not the district's
     **dict.fromkeys(("tribal", "tribe"), "a tribe or one of its departments"),
@@ -541,30 +577,45 @@ ORGANISATION_NAME_PHRASES: dict[str, str] = {
 # district by nature: a local news outlet ('Local news for North Shoals: city hall, schools,
 # Friday night football'). Not 'news' alone, nor 'newsroom': a district's own news and its
 # students' paper ('student newspaper', an affiliated or school program) say those.
-ORGANISATION_BIO_PHRASES: dict[str, str] = dict.fromkeys(
-    (
-        "local news",
-        "community news",
-        "local newspaper",
-        "community newspaper",
-        "hometown newspaper",
-        "news outlet",
-        "local journalism",
-        "public radio",
-        "community radio",
-        "public media",
-    ),
-    "a local news outlet",
-) | dict.fromkeys(
-    (
-        "borough government",
-        "city government",
-        "county government",
-        "town government",
-        "assembly meetings",
-        "city council meetings",
-    ),
-    "a town, city, county or borough government",
+ORGANISATION_BIO_PHRASES: dict[str, str] = (
+    dict.fromkeys(
+        (
+            "local news",
+            "community news",
+            "local newspaper",
+            "community newspaper",
+            "hometown newspaper",
+            "news outlet",
+            "local journalism",
+            "public radio",
+            "community radio",
+            "public media",
+        ),
+        "a local news outlet",
+    )
+    | dict.fromkeys(
+        # a school district is a public body, not a nonprofit (its foundation and parent groups
+        # are affiliated, and say so by their names)
+        ("nonprofit", "non profit", "501 c 3", "501c3"),
+        "a nonprofit organisation",
+    )
+    | dict.fromkeys(
+        # a body several districts run or serve ('career programs for students from the Alder
+        # Falls, Elk Prairie and Pelton Valley school districts'): a consortium, not one of them
+        ("school districts", "member districts", "consortium"),
+        "a body of several school districts",
+    )
+    | dict.fromkeys(
+        (
+            "borough government",
+            "city government",
+            "county government",
+            "town government",
+            "assembly meetings",
+            "city council meetings",
+        ),
+        "a town, city, county or borough government",
+    )
 )
 # Phrases a school's own bio hardly uses ('professional development', 'Division I' of a state
 # association, 'box office' of the school play, '1,500 employees' of the district are not here).

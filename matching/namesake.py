@@ -182,11 +182,43 @@ def district_numbers(ref: Reference) -> frozenset[str]:
 
 
 # A school district's name in a bio ('Whitlock High School of Bitterroot Plains Joint School
-# District No. 341'): up to four words before the type words. The bio's words are expanded
-# already: 'ISD', 'USD' and 'SD' read 'school district' there.
+# District No. 341', 'Ossory Public Schools'): up to four words before the type words. The
+# bio's words are expanded already: 'ISD', 'USD' and 'SD' read 'school district' there, and
+# 'schools' reads 'school'.
 _DISTRICT_IN_BIO = re.compile(
-    r"\b((?:[a-z0-9]+ ){1,4}(?:joint |unified |independent |consolidated )?school district)\b"
+    r"\b((?:[a-z0-9]+ ){1,4}(?:joint |unified |independent |consolidated )?"
+    r"(?:school district|public school))\b"
 )
+# A display name that is a school district's ('Wexbury Public Schools', 'Haw River County
+# Schools', 'Pelton Valley School District'), as its expanded words write it
+_DISTRICT_NAME = re.compile(
+    r"^(?:the )?((?:[a-z0-9]+ ){1,4})(?:(?:joint |unified |independent |consolidated |area )?"
+    r"school district|public school|city school|county school)(?: (?:no )?\d{1,4}[a-z]?)?$"
+)
+# Another district's number in a bio ('Pelton Valley School District 402')
+_BIO_NUMBER = re.compile(r"\bschool district (?:no )?(\d{1,4}[a-z]?)\b")
+
+
+_LINKING_WORDS = frozenset("of the and for in at with to from by".split())
+
+
+def _mine(text: str, ref: Reference) -> bool:
+    """Whether ``text`` (folded) holds one of the district's own names."""
+    return any(f" {phrase} " in f" {text} " for _, phrase in ref.district_phrases)
+
+
+def other_district_name(f: Features, ref: Reference) -> str | None:
+    """A display name that is another school district's ('Wexbury Public Schools', a member
+    town's own K-6 district beside a regional one): it is that district, whatever the
+    district's site links (a regional district links its sending towns' districts)."""
+    name = " ".join(f.name)
+    m = _DISTRICT_NAME.match(name)
+    if m is None or _mine(name, ref):
+        return None
+    words = set(m.group(1).split()) - lexicon.GENERIC
+    if not words or words <= ref.district_word_set:
+        return None
+    return name
 
 
 def other_district(f: Features, ref: Reference) -> str | None:
@@ -202,9 +234,24 @@ def other_district(f: Features, ref: Reference) -> str | None:
     for host in f.hosts:
         if ".k12." in f".{host}" and not ref.profile.is_district_domain(host):
             return host
+    bio = " ".join(f.bio)
+    if own:  # 'Foothills Elementary (Pelton Valley School District 402)' beside District 401
+        for m in _BIO_NUMBER.finditer(bio):
+            if m.group(1) not in own:
+                return m.group(0)
+    # a district its bio names whose name the account's own name carries ('Ossory
+    # Consolidated School … Ossory Public Schools … proud sending town of Region 22'): its own
+    # district, whatever else it names
+    name_words = set(f.name) - lexicon.GENERIC - ref.district_word_set
+    for m in _DISTRICT_IN_BIO.finditer(bio):
+        said = m.group(1).split()
+        if not _mine(" ".join(said), ref) and set(said) & name_words:
+            first = next(i for i, w in enumerate(said) if w in name_words)
+            if not set(said[first:]) & _LINKING_WORDS:  # not 'meetings of school district'
+                return " ".join(said[first:])
     if any(district_said(f, ref, f.text)):
         return None
-    named = _DISTRICT_IN_BIO.search(" ".join(f.bio))
+    named = _DISTRICT_IN_BIO.search(bio)
     return named.group(1) if named else None
 
 

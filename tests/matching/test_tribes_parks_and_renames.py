@@ -30,7 +30,7 @@ JUNIPER = """\
 district:
   key: jgsd
   name: Juniper Gap Public Schools
-  aliases: [JGPS, Juniper Gap Schools, Juniper Gap School District]
+  aliases: [JGPS, Juniper Gap Schools, Juniper Gap School District, Juniper Gap School District No. 7]
   domains: [junipergap.k12.wa.us]
   website: https://www.junipergap.k12.wa.us/
   location: {city: Tamarack Falls, state: WA, nearby: [Cold Spring]}
@@ -51,6 +51,8 @@ entities:
      level: other}
   - {key: jg-early, kind: program, name: JGSD Early Learning Center, parent: jgsd}
   - {key: jg-language, kind: program, name: JGSD Native Language Program, parent: jgsd}
+not_district:
+  - {name: Tamarack Regional Skills Center, aliases: [TRSC], location: "run by five districts"}
 """
 SITE = "https://www.junipergap.k12.wa.us"
 
@@ -123,6 +125,61 @@ def _linked(platform: str, handle: str, name: str, page: str, bio: str | None = 
             "athletics",
             "Youth basketball and summer camps in the JGHS gym.",
         ),
+        # a member town's own K-6 district, linked from the 'our schools' page
+        (
+            "facebook",
+            "ColdSpringPublicSchools",
+            "Cold Spring Public Schools",
+            "schools",
+            "PreK-6 in Cold Spring. Our sixth graders go on to Juniper Gap High: future Ravens!",
+        ),
+        # the state police, a forest's ranger district, a regional athletic association
+        (
+            "x",
+            "SPDistrict7",
+            "State Police District 7",
+            "community",
+            "Troopers serving Tamarack Falls and Cold Spring.",
+        ),
+        (
+            "facebook",
+            "JuniperGapRangerDistrict",
+            "Juniper Gap Ranger District",
+            "outdoor-school",
+            "Trail reports and permits. Junior Ranger days for local schools.",
+        ),
+        (
+            "youtube",
+            "CascadeAthleticAssociation7",
+            "Cascade Athletic Association District 7",
+            "athletics",
+            "Tournament streams for district 7 schools.",
+        ),
+        # the community's own centres that the district's family pages link
+        (
+            "facebook",
+            "TFSomaliCenter",
+            "Tamarack Falls Somali Community Center",
+            "families",
+            "Weekend homework help, ESL for adults, Eid celebrations.",
+        ),
+        # a nonprofit and a body of several districts that the district's pages link (the
+        # second one the profile names as not the district's)
+        (
+            "bluesky",
+            "junipersalmon.bsky.social",
+            "Juniper Gap Salmon Group",
+            "outdoor-school",
+            "Nonprofit restoring salmon habitat. Salmon in the Classroom with JGPS students.",
+        ),
+        (
+            "facebook",
+            "TRSkillsCenter",
+            "Tamarack Regional Skills Center",
+            "skills-center",
+            "Career programs for juniors and seniors from five school districts.",
+        ),
+        ("facebook", "TRSCwa", "Tamarack Regional Skills Center", "skills-center", None),
     ],
 )
 def test_a_tribes_and_a_citys_own_offices_are_not_the_districts(
@@ -166,6 +223,52 @@ def test_another_districts_number_in_the_bio_says_whose_school_it_is(juniper):
         )
     )
     assert mine.classification == "unregistered" and mine.entity == "horizon"
+
+
+def test_a_school_of_another_district_is_that_districts_whatever_else_it_names(juniper):
+    """A member town's school names its own district and the regional one it sends its
+    pupils to; a school of a neighbouring district gives that district's number."""
+    sending = juniper.assess(
+        _c(
+            "x",
+            "ColdSpringCSchool",
+            "Cold Spring Consolidated School",
+            "Cold Spring Consolidated School (PreK-6), Cold Spring Public Schools. Proud "
+            "sending town of Juniper Gap School District!",
+        )
+    )
+    assert not sending.opens_case, sending.explanation
+    assert "cold spring public school" in sending.explanation[0].label
+    numbered = juniper.assess(
+        _c(
+            "instagram",
+            "ravenselementary_pv",
+            "Juniper Gap Ravens Elementary",
+            "Ravens Elementary in Pelton (Pelton Valley School District 8). Go Otters!",
+        )
+    )
+    assert not numbered.opens_case, numbered.explanation
+    mine = juniper.assess(
+        _c(
+            "x",
+            "JGHSRavens",
+            "Juniper Gap High School",
+            "Juniper Gap High School, Juniper Gap School District No. 7. Go Ravens!",
+        )
+    )
+    assert mine.classification == "unregistered"
+
+
+def test_a_bio_that_starts_with_another_mascot_is_another_schools_team(juniper):
+    other = juniper.assess(
+        _c("x", "jghs_wr", "JGHS Wrestling", "Chargers. Section 3 duals, tournaments, results.")
+    )
+    assert not other.opens_case
+    assert any(lv.code == "mascot_conflict" for lv in other.explanation)
+    mine = juniper.assess(
+        _c("x", "jghs_wrestle", "JGHS Wrestling", "Ravens wrestling. Duals and results.")
+    )
+    assert mine.classification == "unregistered"
 
 
 def test_a_photographer_selling_prints_of_a_team_is_at_most_review(juniper):
@@ -246,3 +349,29 @@ def test_a_bluesky_handle_on_the_districts_domain_is_no_impersonation(juniper):
         )
     )
     assert copy.classification == "impersonation"
+
+
+def test_a_bio_that_spells_the_abbreviation_as_another_school_says_whose_it_is(juniper):
+    """'LHS Theatre' with 'Lodgepole High School theatre company': the initials are another
+    school's in the account's own words (a deleted account still in search results, seen in
+    another district's scan, whose high school has the same initials)."""
+    other = juniper.assess(
+        _c(
+            "instagram",
+            "jghs_theatre_co",
+            "JGHS Theatre",
+            "Juniper Grove High School theatre company. Spring musical tickets at the link.",
+        )
+    )
+    assert not other.opens_case, other.explanation
+    why = {lv.code: lv.label for lv in other.explanation}
+    assert "juniper grove high school" in why["abbreviation_elsewhere"]
+    mine = juniper.assess(
+        _c(
+            "instagram",
+            "jghs_theatre",
+            "JGHS Theatre",
+            "Juniper Gap High School theatre company. Spring musical tickets at the link.",
+        )
+    )
+    assert mine.classification == "unregistered" and mine.entity == "jghs"
