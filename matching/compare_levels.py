@@ -4,6 +4,8 @@ from exact to loose; the level that fires carries a human label and a weight (Sp
 
 from __future__ import annotations
 
+import re
+
 from rapidfuzz import fuzz, process
 
 from crawler.vocab import Platform, Source
@@ -252,7 +254,8 @@ class MascotActivityComparison(Comparison):
             return {x for x in own if f" {x} " in f" {text} "}
 
         in_name = {
-            self.ref.abbreviations.get(x, x) for x in (set(f.name) & self.ref.mascots) - own_words
+            x if x in f.plain else self.ref.abbreviations.get(x, x)
+            for x in (set(f.name) & self.ref.mascots) - own_words
         }
         in_name |= self._mascot_after_name(f, rec, parent) - own_words
         said_own = whole(f.text)
@@ -270,7 +273,7 @@ class MascotActivityComparison(Comparison):
             )
         else:
             named = ((set(f.name_text.split()) & self.ref.mascots) - own_words) | in_name
-            named = {self.ref.abbreviations.get(x, x) for x in named}
+            named = {x if x in f.plain else self.ref.abbreviations.get(x, x) for x in named}
             if own and named - own:
                 other = sorted(named - own)[0].title()
                 out.append(
@@ -431,6 +434,56 @@ class PlaceComparison(Comparison):
         ):
             out.append(Level("state", f"state {state}", s.w_state))
         return out
+
+
+# A school the bio says the account is at ('Academy of Health Sciences at River Bend High',
+# '... at Saddle Ridge County Tech'): the words before a school's type word. Not a college: an
+# early college or a dual-credit program of the district sits on a college's campus.
+_AT_SCHOOL = re.compile(
+    r"\b(?:at|of|from) ((?:[A-Z][\w'’.&-]*\s+){1,4}?)(?:High School|High|School|Schools|"
+    r"Academy|Tech|Technical Schools?|Vocational[- ]Technical Schools?)\b"
+)
+_SCHOOL_TYPE_WORDS = frozenset("county vocational technical career center regional".split())
+
+
+class OtherSchoolComparison(Comparison):
+    """The bio says the account is at a school that is none of the district's ('Academy of
+    Health Sciences at Saddle Ridge County Tech'), and names none of them: another school's
+    account of a common program name."""
+
+    code = "other_school"
+    _known: frozenset[str] | None = None  # every word of the district's and its entities' names
+
+    def levels(self, f: Features, m: EntityMatch | None) -> list[Level]:
+        ref = self.ref
+        bio = f.candidate.bio or ""  # as written: a school's name is capitalised
+        if not bio:
+            return []
+        if self._known is None:
+            self._known = frozenset(
+                ref.district_word_set
+                | ref.local_words
+                | {w for r in ref.entities for w in r.tokens}
+            )
+        plain = lexicon.GENERIC | set(lexicon.LEVEL_WORDS) | _SCHOOL_TYPE_WORDS
+        other = None
+        for hit in _AT_SCHOOL.finditer(bio):
+            words = fold(hit.group(1)).split()
+            distinctive = {w for w in words if w not in plain and not w.isdigit()}
+            if not distinctive:
+                continue
+            if distinctive <= self._known:
+                return []  # at one of the district's schools (or its town's)
+            other = other or " ".join(hit.group(0).split()[1:])
+        if other is None:
+            return []
+        return [
+            Level(
+                "other_school",
+                f"its bio places it at {other}: no school of the district",
+                self.s.w_mascot_conflict,
+            )
+        ]
 
 
 class DistrictEvidence(Comparison):

@@ -120,7 +120,16 @@ def fan_base(f: Features, own: AbstractSet[str] = frozenset()) -> str | None:
     made = sorted((set(words) & lexicon.FAN_MADE_NAME_WORDS) - own) or sorted(
         (set(words) | set(f.bio)) & lexicon.FAN_MADE_WORDS
     )
-    return made[0] if made else None
+    if made:
+        return made[0]
+    # a channel that streams a school's games under a name of its own ('Heights Highlanders
+    # Live': 'Live streams of Highlanders football'): the school's, a booster's or a fan's
+    if words and words[-1] == "live" and "live" not in own and set(f.bio) & STREAM_WORDS:
+        return "live streams"
+    return None
+
+
+STREAM_WORDS = frozenset({"stream", "streams", "streamed", "streaming", "livestream"})
 
 
 def own_gloss(word: str, own: AbstractSet[str]) -> bool:

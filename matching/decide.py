@@ -73,7 +73,7 @@ TIES = LINKED | {"district_name", "registered_elsewhere"}
 # Evidence that the account names the entity itself, not only its place.
 OWN = frozenset({"mascot", "bio_names"})
 # Evidence that the account is somewhere else.
-ELSEWHERE = frozenset({"other_place", "mascot_conflict"})
+ELSEWHERE = frozenset({"other_place", "mascot_conflict", "other_school"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,13 +357,23 @@ def _not_district(e: Evidence) -> Result | None:
     nd = named_match(e.f, ref.not_district, ref.not_district_index, e.s.not_district_name, e.s)
     if nd is None or (e.best is not None and nd[1] <= e.best.score):
         return None
-    if e.best is not None and e.codes & (TIES - {DISTRICT_SITE}):
+    rec, sc = nd
+    mine = set(lexicon.GENERIC) | set(lexicon.LEVEL_WORDS)
+    if e.best is not None:
+        parent = ref.by_key.get(e.best.record.parent or "")
+        mine |= set(e.best.record.tokens) | (set(parent.tokens) if parent else set())
+    name = f" {' '.join(e.f.name)} "
+    own_name = any(f" {form} " in name and set(form.split()) - mine for form in rec.forms)
+    # the lookalike's name, with words the entity's has not, is the account's own ('Kettle
+    # Bend Middle School', 'Prairie Creek Wildlife Area'): the district its bio also names does
+    # not make it the district's ('LHS Lions' is the district's Lincoln Lions too: it does)
+    ties = TIES - {DISTRICT_SITE} - ({"district_name"} if own_name else set())
+    if e.best is not None and e.codes & ties:
         # 'Lincoln Lions football, CVISD.': a lookalike's name, but the account names the
         # district (or links to it): the lookalike elsewhere does not decide. A link from the
         # district's site does not overrule the profile: the site links partners the profile
         # says are not the district (a skills centre, a community centre)
         return None
-    rec, sc = nd
     where = f" ({rec.location})" if rec.location else ""
     lv = Level("not_district", f"names '{rec.label}'{where}: not the district ({sc:.0f})", 0.0)
     return Result(
@@ -440,6 +450,47 @@ def _business(e: Evidence) -> Result | None:
     )
 
 
+# Words that say an account is about schools, besides the school-system, level and activity
+# words and the mascots ('Bird counts along Prairie Creek' says none)
+SCHOOL_TALK = frozenset(
+    "student students class classes grade grades graders teacher teachers coach coaches team "
+    "teams athletics athletic sports campus graduation graduates alumni kindergarten preschool "
+    "prek parents families pto pta ptso boosters band bands choir club clubs varsity jv season "
+    "games game tournament classroom learning learners kids youth scholars principal "
+    "superintendent staff".split()
+)
+MIN_BIO_WORDS = 4  # a bio long enough to say what the account is about
+
+
+def _about_no_school(e: Evidence) -> Level | None:
+    """Neither its name, handle nor bio says anything of schools ('Prairie Creek Birders':
+    'Bird counts along Prairie Creek and the Calder County prairies'): only the district's
+    name ties it, and a creek, a valley or a ridge is named that too. At most review. Not
+    when the district's site or domain links it, or a registered handle is its own."""
+    f, ref = e.f, e.ref
+    if len(f.bio) < MIN_BIO_WORDS or e.codes & LINKED or e.same_handle is not None:
+        return None
+    said = set(f.name) | set(f.handle) | set(f.bio) | {w for t in f.titles for w in t}
+    school = (
+        lexicon.SCHOOL_SYSTEM_WORDS
+        | lexicon.ACTIVITIES
+        | SCHOOL_TALK
+        | ref.mascots
+        | {w for a in lexicon.ACTIVITIES for w in a.split()}
+    )
+    if said & school:
+        return None
+    best = e.best.record if e.best is not None else None
+    if best is not None and said & (set(best.tokens) - ref.district_word_set - lexicon.GENERIC):
+        return None  # it says a school's or a program's own words ('Alder County FFA')
+    return Level(
+        "no_school_words",
+        "nothing in its name, handle or bio is about a school, a class or a team: the "
+        "district's name alone ties it (a place is named that too): at most review",
+        0.0,
+    )
+
+
 def _weighed(e: Evidence) -> Result:
     """Add the notes no earlier rule settled on, then weigh every level."""
     f, s, ref = e.f, e.s, e.ref
@@ -468,6 +519,9 @@ def _weighed(e: Evidence) -> Result:
                 0.0,
             )
         )
+    plain = _about_no_school(e)
+    if plain is not None:
+        levels.append(plain)
     cls = student_class(f)
     if cls is not None:
         levels.append(

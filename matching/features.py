@@ -79,6 +79,8 @@ class Features:
     # the district's abbreviations the account spells out as another name, with that name
     # ('lhs': 'lodgepole high school')
     defined: dict[str, str] = field(default_factory=dict)
+    # the district's abbreviations that are a mascot's name, written here as the word ('Rams')
+    plain: frozenset[str] = frozenset()
 
     def block_words(self, s: MatchSettings) -> dict[str, float]:
         """Words to block on, with a weight: the display name and search titles say what the account
@@ -196,6 +198,21 @@ def defined_otherwise(
     return out
 
 
+def _plain_word_abbreviations(c: Candidate, ref: Reference) -> frozenset[str]:
+    """The district's abbreviations that are also a mascot's name ('RAMS' of Rio Arenoso
+    Municipal Schools, 'rams' of every Rams team) and that the account never writes in
+    capitals (its name, bio or handle): there they are the word, not the abbreviation."""
+    words = {
+        a
+        for a, full in ref.abbreviations.items()
+        if a in ref.mascots and len(a) >= 3 and " " in full and a.isalpha()
+    }
+    if not words:
+        return frozenset()
+    raw = f"{c.display_name or ''} {c.bio or ''} {c.handle}"
+    return frozenset(a for a in words if a.upper() not in raw)
+
+
 def _split_name(display_name: str) -> tuple[str, str]:
     """A display name's name proper and what follows it after a separator (''), as a search
     title is split: 'Ochoa Jaguar Athletics | Sonoran Wells, AZ'."""
@@ -228,6 +245,13 @@ def build_features(c: Candidate, ref: Reference) -> Features:
     if foreign:  # its own abbreviation stays a word of its own
         abbreviations = {k: v for k, v in ref.abbreviations.items() if k not in foreign}
         ref = replace(ref, abbreviations=abbreviations)
+    plain = f.plain = _plain_word_abbreviations(c, ref)
+    if plain:  # 'Lady Rams' is a mascot, not Rio Arenoso Municipal Schools' RAMS
+        ref = replace(
+            ref,
+            abbreviations={k: v for k, v in ref.abbreviations.items() if k not in plain},
+            district_abbreviations=ref.district_abbreviations - plain,
+        )
     honorifics = {fold(m.group(1)) for m in _HONORIFIC.finditer(c.display_name or "")}
     f.teacher = bool(honorifics)
     # the name proper: a page name stored with its place ('Ochoa Jaguar Athletics | Sonoran

@@ -763,6 +763,9 @@ DISCLAIMER_PHRASES = (
     "opinions my own",
     "opinions are my own",
     "posts are my own",
+    "tweets are my own",
+    "tweets my own",
+    "my own views",
     "personal account",
 )
 # "Not a school team", "not a CVISD account": 'not a' (or 'an', 'the'), up to three words, one of
@@ -806,6 +809,9 @@ SCAM_STREAM_PHRASES = (
     "stream for free",
     "watch free",
     "watch for free",
+    "free in hd",
+    "hd link below",
+    "watch live free",
 )
 # Handle words that call an account a former one of its owner ('wbhs_aviators_old'): not the
 # decoration of an impersonator, who wants to pass for the current account.

@@ -14,6 +14,7 @@ from matching.compare_levels import (
     DistrictEvidence,
     MascotActivityComparison,
     NameComparison,
+    OtherSchoolComparison,
     PlaceComparison,
     UnexplainedWords,
 )
@@ -46,6 +47,7 @@ class Matcher:
                 UnexplainedWords,
                 ClassroomComparison,
                 PlaceComparison,
+                OtherSchoolComparison,
                 DistrictEvidence,
             )
         ]

@@ -166,7 +166,8 @@ def district_said(
     abbreviations that ``abbreviations_in`` says (by default the account's own names)."""
     names = [d for d, phrase in ref.district_phrases if f.has_phrase(phrase)]
     text = f.name_text if abbreviations_in is None else abbreviations_in
-    return names, [a for a in text.split() if a in ref.district_abbreviations]
+    said = [a for a in text.split() if a in ref.district_abbreviations and a not in f.plain]
+    return names, said
 
 
 _DISTRICT_NUMBER = re.compile(
@@ -187,7 +188,7 @@ def district_numbers(ref: Reference) -> frozenset[str]:
 # 'schools' reads 'school'.
 _DISTRICT_IN_BIO = re.compile(
     r"\b((?:[a-z0-9]+ ){1,4}(?:joint |unified |independent |consolidated )?"
-    r"(?:school district|public school))\b"
+    r"(?:school district|public school|vocational technical school))\b"
 )
 # A display name that is a school district's ('Wexbury Public Schools', 'Haw River County
 # Schools', 'Pelton Valley School District'), as its expanded words write it
@@ -242,17 +243,35 @@ def other_district(f: Features, ref: Reference) -> str | None:
     # a district its bio names whose name the account's own name carries ('Ossory
     # Consolidated School … Ossory Public Schools … proud sending town of Region 22'): its own
     # district, whatever else it names
-    name_words = set(f.name) - lexicon.GENERIC - ref.district_word_set
+    name_words = (
+        set(f.name)
+        - lexicon.GENERIC
+        - lexicon.SCHOOL_WORDS
+        - lexicon.ACTIVITIES
+        - set(lexicon.LEVEL_WORDS)
+        - ref.mascots
+        - ref.district_word_set
+    )
     for m in _DISTRICT_IN_BIO.finditer(bio):
         said = m.group(1).split()
+        number = bio[m.end() :].split()[:1]
+        if number and number[0] in own:
+            continue  # 'Lindahl High School Lumberjacks softball ISD 2781': the district's own
         if not _mine(" ".join(said), ref) and set(said) & name_words:
             first = next(i for i, w in enumerate(said) if w in name_words)
             if not set(said[first:]) & _LINKING_WORDS:  # not 'meetings of school district'
                 return " ".join(said[first:])
     if any(district_said(f, ref, f.text)):
         return None
+    if any(m.group(1) in own for m in _BIO_NUMBER.finditer(bio)):
+        return None  # 'School District No. 7': this district, by its number
     named = _DISTRICT_IN_BIO.search(bio)
-    return named.group(1) if named else None
+    if named is None:
+        return None
+    words = named.group(1).split()
+    while len(words) > 2 and words[0] in _LINKING_WORDS:  # 'at Saddle Ridge County …'
+        words = words[1:]
+    return " ".join(words)
 
 
 def other_kind(f: Features, m: EntityMatch | None, ref: Reference) -> tuple[str, str] | None:

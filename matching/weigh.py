@@ -28,7 +28,15 @@ LOCAL_EVIDENCE = (
 LINKED = frozenset({DISTRICT_SITE, "domain_link"})
 # Levels that keep an account from being a case, whatever the sum: at most review.
 NEVER_A_CASE = frozenset(
-    {"place_only", "disclaimer", "student_class", "fan_base", "maybe_registered", "common_name"}
+    {
+        "place_only",
+        "disclaimer",
+        "student_class",
+        "fan_base",
+        "maybe_registered",
+        "common_name",
+        "no_school_words",
+    }
 )
 
 
@@ -121,7 +129,7 @@ def weigh(
     # at most a person looks at it.
     # another school's mascot ('Mesa Ridge High School Broncos' beside the Coyotes): another
     # school of the name, unless the district's site or a registered handle ties it
-    other_school = "mascot_conflict" in codes and not strong_link
+    other_school = bool(codes & {"mascot_conflict", "other_school"}) and not strong_link
     if p >= s.case_threshold and named and not codes & NEVER_A_CASE and not other_school:
         return Result(
             Classification.UNREGISTERED,

@@ -30,7 +30,8 @@ JUNIPER = """\
 district:
   key: jgsd
   name: Juniper Gap Public Schools
-  aliases: [JGPS, Juniper Gap Schools, Juniper Gap School District, Juniper Gap School District No. 7]
+  aliases: [JGPS, Juniper Gap, Juniper Gap Schools, Juniper Gap School District,
+            Juniper Gap School District No. 7]
   domains: [junipergap.k12.wa.us]
   website: https://www.junipergap.k12.wa.us/
   location: {city: Tamarack Falls, state: WA, nearby: [Cold Spring]}
@@ -53,6 +54,8 @@ entities:
   - {key: jg-language, kind: program, name: JGSD Native Language Program, parent: jgsd}
 not_district:
   - {name: Tamarack Regional Skills Center, aliases: [TRSC], location: "run by five districts"}
+  - {name: Cold Spring Middle School, aliases: [CSMS], location: "the partner district's"}
+  - {name: Juniper Gap Wildlife Area, location: "the county's"}
 """
 SITE = "https://www.junipergap.k12.wa.us"
 
@@ -259,6 +262,20 @@ def test_a_school_of_another_district_is_that_districts_whatever_else_it_names(j
     assert mine.classification == "unregistered"
 
 
+def test_the_districts_own_number_after_a_teams_words_is_the_district(juniper):
+    """'... Ravens softball School District No. 7': the words before the district's type words
+    are the team's, and the number is this district's."""
+    r = juniper.assess(
+        _c(
+            "instagram",
+            "ravens.sb",
+            "Juniper Gap Ravens Softball",
+            "Juniper Gap High School Ravens softball. School District No. 7",
+        )
+    )
+    assert r.classification == "unregistered", r.explanation
+
+
 def test_a_bio_that_starts_with_another_mascot_is_another_schools_team(juniper):
     other = juniper.assess(
         _c("x", "jghs_wr", "JGHS Wrestling", "Chargers. Section 3 duals, tournaments, results.")
@@ -280,7 +297,7 @@ def test_a_photographer_selling_prints_of_a_team_is_at_most_review(juniper):
             "Game-day photos of the Juniper Gap Ravens. Prints and digital downloads for families.",
         )
     )
-    assert not r.opens_case and r.classification == "review", r.explanation
+    assert not r.opens_case and r.classification in ("review", "unrelated"), r.explanation
 
 
 def test_an_alerts_account_is_the_districts_not_its_activities_office(juniper):
@@ -375,3 +392,131 @@ def test_a_bio_that_spells_the_abbreviation_as_another_school_says_whose_it_is(j
         )
     )
     assert mine.classification == "unregistered" and mine.entity == "jghs"
+
+
+RIO = """\
+district:
+  key: rams
+  name: Rio Seco Municipal Schools
+  aliases: [RAMS, Rio Seco Schools]
+  domains: [rams.k12.nm.us]
+  location: {city: Rio Seco, state: NM}
+entities:
+  - {key: rshs, kind: school, name: Rio Seco High School, aliases: [RSHS], level: high,
+     mascot: Toros, activities: [volleyball]}
+"""
+
+
+def test_an_abbreviation_that_is_a_mascots_name_is_the_word_unless_written_in_capitals():
+    """'RAMS' is the district; 'Lady Rams' is every Rams team's: another state's Millbrook
+    Rams are not Rio Seco Municipal Schools."""
+    rio = Matcher(profile_from_text(RIO, "rio.yaml"), [])
+    rams = rio.assess(
+        _c(
+            "instagram",
+            "lady_rams_vb",
+            "Millbrook Lady Rams Volleyball",
+            "Millbrook High School volleyball. Go Lady Rams!",
+        )
+    )
+    assert not rams.opens_case, rams.explanation
+    assert "district_name" not in {lv.code for lv in rams.explanation}
+    mine = rio.assess(
+        _c("x", "RAMSvolleyball", "RAMS Volleyball", "Rio Seco High School volleyball. Go Toros!")
+    )
+    assert mine.classification == "unregistered"
+
+
+@pytest.mark.parametrize(
+    ("platform", "handle", "name", "bio"),
+    [
+        # a lookalike the profile lists, by its own name, whose bio also names the district
+        (
+            "x",
+            "CSMSBulldogs",
+            "Cold Spring Middle School",
+            "Grades 6-8 for Cold Spring and Juniper Gap students. Go Bulldogs!",
+        ),
+        (
+            "bluesky",
+            "jgwildlife.bsky.social",
+            "Juniper Gap Wildlife Area",
+            "Trails, burns and prairie restoration at Juniper Gap Wildlife Area.",
+        ),
+        # nothing of schools in its name or bio: only the district's name ties it
+        (
+            "mastodon",
+            "junipergapbirders",
+            "Juniper Gap Birders",
+            "Bird counts along Juniper Gap and the county's canyons.",
+        ),
+        # a coach's own account
+        (
+            "x",
+            "CoachDahlJG",
+            "Coach Dahl",
+            "Head football coach, Juniper Gap Ravens. Dad of 3. Tweets are my own.",
+        ),
+        # a channel streaming the games under its own name
+        (
+            "youtube",
+            "GapRavensLive",
+            "Gap Ravens Live",
+            "Live streams of Ravens football, basketball and wrestling. Go Gap!",
+        ),
+        # a program with a common name at another school
+        (
+            "instagram",
+            "rbhs_stemacademy",
+            "RBHS STEM Academy",
+            "STEM Academy at River Bend High. Robotics, coding and engineering pathways.",
+        ),
+        (
+            "youtube",
+            "SRCTechSTEM",
+            "STEM Academy",
+            "Projects from the STEM Academy at Saddle Ridge County Vocational-Technical Schools.",
+        ),
+    ],
+)
+def test_names_the_district_shares_with_others_open_no_case(juniper, platform, handle, name, bio):
+    r = juniper.assess(_c(platform, handle, name, bio))
+    assert not r.opens_case, (r.classification, r.explanation)
+
+
+def test_the_districts_own_program_at_its_own_school_is_still_a_case():
+    m = _matcher()
+    mine = m.assess(
+        _c(
+            "instagram",
+            "jghs_stem",
+            "JGHS STEM Academy",
+            "STEM Academy at Juniper Gap High School. Robotics, coding and engineering.",
+        )
+    )
+    assert mine.classification == "unregistered", mine.explanation
+    birds = m.assess(
+        _c("instagram", "jghs_birders", "JGHS Birders", "Juniper Gap High School bird club.")
+    )
+    assert birds.classification == "unregistered", birds.explanation
+
+
+def test_a_fake_stream_of_a_teams_game_free_in_hd_copies_the_registered_channel():
+    m = _matcher(
+        RegistryRow(
+            "youtube",
+            "https://www.youtube.com/@jghsravens",
+            "jghs",
+            "Juniper Gap High School",
+            handle="jghsravens",
+        )
+    )
+    r = m.assess(
+        _c(
+            "youtube",
+            "JGHSRavensLive",
+            "Juniper Gap High School Live",
+            "LIVE: Juniper Gap Ravens vs Cold Spring. Watch free in HD, link below!",
+        )
+    )
+    assert r.classification == "impersonation", r.explanation
