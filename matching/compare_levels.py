@@ -165,7 +165,9 @@ class NameComparison(Comparison):
         if not distinctive or said & distinctive:
             return None
         mascot = said & self.ref.mascots
-        sport = said & (lexicon.ACTIVITIES | {w for a in rec.activities for w in a.split()})
+        sport = said & (
+            lexicon.ACTIVITIES | _ALL_SPORTS | {w for a in rec.activities for w in a.split()}
+        )
         if not mascot or not sport:
             return None
         return Level(
@@ -213,6 +215,12 @@ class NameComparison(Comparison):
 _SCHOOL_ENDS = frozenset({"school", "high", "academy", "hs", "elementary"})
 
 
+# Words a team's bio may put before its mascot ('Lady Patriots', 'The Chargers', 'Go Ravens')
+_BIO_LEADS = frozenset("lady ladies the go girls boys".split())
+# what a school's sports accounts call all of them at once ('Hawks Athletics')
+_ALL_SPORTS = frozenset({"athletics", "sports"})
+
+
 class MascotActivityComparison(Comparison):
     """The entity's mascot and activities named; another mascot, or another school level, named instead."""
 
@@ -225,8 +233,9 @@ class MascotActivityComparison(Comparison):
         out: set[str] = set()
         # a bio that starts with a mascot under a name that gives none ('CRHS Wrestling':
         # 'Chargers 🤼 Section 3'): the team says whose it is
-        if f.bio and f.bio[0] in lexicon.MASCOTS and not set(f.name) & self.ref.mascots:
-            out.add(f.bio[0])
+        first = [w for w in f.bio[:3] if w not in _BIO_LEADS][:1]  # 'Lady Patriots 🥎'
+        if first and first[0] in lexicon.MASCOTS and not set(f.name) & self.ref.mascots:
+            out.add(first[0])
         for r in (rec, parent) if parent is not None else (rec,):
             if r.kind != "school":
                 continue
@@ -241,6 +250,23 @@ class MascotActivityComparison(Comparison):
                     out.add(nxt[0])
         return out
 
+    @staticmethod
+    def _bio_states_activity(
+        f: Features, rec: Record, parent: Record | None, acts: set[str]
+    ) -> str | None:
+        """'<the school's full name> <one of its activities>' in the bio ('Evers High School
+        drumline'), as written: the school and the activity."""
+        bio = f" {' '.join(f.bio)} "
+        for r in (rec, parent) if parent is not None else (rec,):
+            for form in r.forms:
+                words = form.split()
+                if len(words) < 2 or words[-1] not in _SCHOOL_ENDS:
+                    continue
+                for a in sorted(acts):
+                    if f" {form} {a} " in bio:
+                        return f"{r.label}'s {a}"
+        return None
+
     def levels(self, f: Features, m: EntityMatch | None) -> list[Level]:
         if m is None:
             return []
@@ -253,9 +279,13 @@ class MascotActivityComparison(Comparison):
         def whole(text: str) -> set[str]:  # the own mascots, whole ('red raiders'), in ``text``
             return {x for x in own if f" {x} " in f" {text} "}
 
+        # another mascot as the name writes it, plural ('Calder Valley Hornets'): a singular
+        # word is as often an adjective ('Royal Essence', 'General Studies')
+        written = set(fold(f.candidate.display_name or "").split())
         in_name = {
             x if x in f.plain else self.ref.abbreviations.get(x, x)
             for x in (set(f.name) & self.ref.mascots) - own_words
+            if x in written or not f.candidate.display_name
         }
         in_name |= self._mascot_after_name(f, rec, parent) - own_words
         said_own = whole(f.text)
@@ -272,7 +302,11 @@ class MascotActivityComparison(Comparison):
                 )
             )
         else:
-            named = ((set(f.name_text.split()) & self.ref.mascots) - own_words) | in_name
+            named = {
+                x
+                for x in (set(f.name_text.split()) & self.ref.mascots) - own_words
+                if x in written or not f.candidate.display_name
+            } | in_name
             named = {x if x in f.plain else self.ref.abbreviations.get(x, x) for x in named}
             if own and named - own:
                 other = sorted(named - own)[0].title()
@@ -299,6 +333,16 @@ class MascotActivityComparison(Comparison):
             )
         elif said:
             out.append(Level("activity", f"activity {said[0]} of {rec.label}", self.s.w_activity))
+        elif (stated := self._bio_states_activity(f, rec, parent, acts)) is not None:
+            # 'Rolling Thunder': 'Evers High School drumline': a brand name, whose bio says
+            # which school's program it is
+            out.append(
+                Level(
+                    "activity",
+                    f"its bio says it is {stated}",
+                    self.s.w_activity_named,
+                )
+            )
         if rec.level:
             levels = {
                 lexicon.LEVEL_WORDS[w] for w in f.name_text.split() if w in lexicon.LEVEL_WORDS
@@ -440,8 +484,8 @@ class PlaceComparison(Comparison):
 # '... at Saddle Ridge County Tech'): the words before a school's type word. Not a college: an
 # early college or a dual-credit program of the district sits on a college's campus.
 _AT_SCHOOL = re.compile(
-    r"\b(?:at|of|from) ((?:[A-Z][\w'’.&-]*\s+){1,4}?)(?:High School|High|School|Schools|"
-    r"Academy|Tech|Technical Schools?|Vocational[- ]Technical Schools?)\b"
+    r"((?:[A-Z][\w'’.&-]*\s+){1,4}?)(?:High Schools?|High|Middle School|Elementary School|"
+    r"School|Schools|Academy|Tech|Technical Schools?|Vocational[- ]Technical Schools?)\b"
 )
 _SCHOOL_TYPE_WORDS = frozenset("county vocational technical career center regional".split())
 
@@ -456,7 +500,8 @@ class OtherSchoolComparison(Comparison):
 
     def levels(self, f: Features, m: EntityMatch | None) -> list[Level]:
         ref = self.ref
-        bio = f.candidate.bio or ""  # as written: a school's name is capitalised
+        c = f.candidate  # as written: a school's name is capitalised
+        bio = " ".join([c.bio or "", *(sg.snippet or "" for sg in c.sightings if not c.bio)])
         if not bio:
             return []
         if self._known is None:
@@ -468,13 +513,14 @@ class OtherSchoolComparison(Comparison):
         plain = lexicon.GENERIC | set(lexicon.LEVEL_WORDS) | _SCHOOL_TYPE_WORDS
         other = None
         for hit in _AT_SCHOOL.finditer(bio):
-            words = fold(hit.group(1)).split()
-            distinctive = {w for w in words if w not in plain and not w.isdigit()}
-            if not distinctive:
+            words = [w for w in fold(hit.group(1)).split() if w not in plain and not w.isdigit()]
+            if not words:
                 continue
-            if distinctive <= self._known:
+            # 'Watch Tamarack Valley Schools': the name may start after a capitalised word of
+            # the sentence; a school of the district's is one whose words end the phrase
+            if any(set(words[i:]) <= self._known for i in range(len(words))):
                 return []  # at one of the district's schools (or its town's)
-            other = other or " ".join(hit.group(0).split()[1:])
+            other = other or " ".join(hit.group(0).split())
         if other is None:
             return []
         return [

@@ -491,6 +491,25 @@ def _about_no_school(e: Evidence) -> Level | None:
     )
 
 
+_SCHOOL_TYPE_ENDS = frozenset({"school", "high", "academy", "tech"})
+
+
+def _bio_names_school_type(e: Evidence) -> bool:
+    """The bio names the entity or its school by a name with its school word ('Liberty High
+    School', 'Bristol Valley Tech'), not only by a place and a mascot ('Quarry Hills Hawks')."""
+    if e.best is None or not e.f.bio:
+        return False
+    bio = f" {' '.join(e.f.bio)} "
+    recs = [e.best.record, e.ref.by_key.get(e.best.record.parent or "")]
+    return any(
+        f" {form} " in bio
+        for rec in recs
+        if rec is not None
+        for form in rec.forms
+        if len(form.split()) >= 2 and form.split()[-1] in _SCHOOL_TYPE_ENDS
+    )
+
+
 def _weighed(e: Evidence) -> Result:
     """Add the notes no earlier rule settled on, then weigh every level."""
     f, s, ref = e.f, e.s, e.ref
@@ -536,6 +555,8 @@ def _weighed(e: Evidence) -> Result:
     if e.best is not None:
         own |= e.best.record.tokens
     base = fan_base(f, own)
+    if base == "live streams" and ("our" in f.bio or _bio_names_school_type(e)):
+        base = None  # 'streamed by our video production students', '... of Liberty High School'
     if base is not None and not e.codes & LINKED:
         levels.append(
             Level(

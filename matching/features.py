@@ -209,7 +209,8 @@ def _plain_word_abbreviations(c: Candidate, ref: Reference) -> frozenset[str]:
     }
     if not words:
         return frozenset()
-    raw = f"{c.display_name or ''} {c.bio or ''} {c.handle}"
+    said = (f"{sg.title or ''} {sg.snippet or ''}" for sg in c.sightings)
+    raw = f"{c.display_name or ''} {c.bio or ''} {c.handle} {' '.join(said)}"
     return frozenset(a for a in words if a.upper() not in raw)
 
 

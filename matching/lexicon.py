@@ -701,6 +701,10 @@ OTHER_KIND_BIO_PHRASES: dict[str, str] = {
             "prints available",
             "electrical contractor",
             "book online",
+            # a dance or majorette studio's ('Book a class', 'classes ages 4-17')
+            "book a class",
+            "book your class",
+            "dance studio",
             "walk ins",
         ),
         COMPANY,
@@ -868,7 +872,9 @@ SCHOOL_WORDS = frozenset(
     "dance team squad crew pit nation country dive diving swim swimming nordic alpine unified adapted "
     "special transportation bus buses nutrition food services human resources hr superintendent board "
     "family families welcome proud pride home here follow us we are of the to and for "
-    "closures notifications weather".split()
+    "closures notifications weather "
+    # a band's and a dance line's ('rollingthunderdrums' is no 'dru' + 'ms')
+    "drum drums percussion cadences majorette majorettes steppers".split()
 )
 
 STATES: dict[str, str] = {

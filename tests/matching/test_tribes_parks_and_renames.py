@@ -42,7 +42,7 @@ entities:
     aliases: [JGHS, Juniper Gap Ravens]
     level: high
     mascot: Ravens
-    activities: [basketball, volleyball, drum group]
+    activities: [basketball, volleyball, drum group, drumline, step team, softball]
   - key: horizon
     kind: school
     name: Horizon High School
@@ -520,3 +520,87 @@ def test_a_fake_stream_of_a_teams_game_free_in_hd_copies_the_registered_channel(
         )
     )
     assert r.classification == "impersonation", r.explanation
+
+
+@pytest.mark.parametrize(
+    ("platform", "handle", "name", "bio"),
+    [
+        # a bio that starts with another mascot after a qualifier
+        ("x", "JGHS_Softball", "JGHS Softball", "Lady Patriots 🥎 #RidgeRising"),
+        # another school named anywhere in the bio, none of the district's
+        (
+            "instagram",
+            "mbhs_gatorfootball",
+            "Ravens Football",
+            "Magnolia Bend High School football",
+        ),
+        # a mascot and 'Athletics' only: every school's
+        ("bluesky", "pchawksathletics.bsky.social", "Eagles Athletics", "Game days and links"),
+        # a dance studio training the district's dance line
+        (
+            "tiktok",
+            "dollhousemajorettes",
+            "Dollhouse Majorette Academy",
+            "Majorette classes ages 4-17 in Tamarack Falls. Training future Juniper Gap dancers. "
+            "Book a class",
+        ),
+    ],
+)
+def test_other_schools_and_businesses_open_no_case(juniper, platform, handle, name, bio):
+    r = juniper.assess(_c(platform, handle, name, bio))
+    assert not r.opens_case, (r.classification, r.explanation)
+
+
+def test_another_school_in_a_search_snippet_counts_as_in_a_bio(juniper):
+    """An X account seen only in a search result: its snippet is all its bio there is."""
+    r = juniper.assess(
+        _c(
+            "x",
+            "TheTalonQH",
+            "JGHS Talon",
+            None,
+            sightings=[
+                Sighting(
+                    source="web_search",
+                    title="JGHS Talon (@TheTalonQH) / X",
+                    snippet="Student news of Quarry Hills Regional High School. qhtalon.org",
+                )
+            ],
+        )
+    )
+    assert any(lv.code == "other_school" for lv in r.explanation), r.explanation
+    assert not r.opens_case
+
+
+@pytest.mark.parametrize(
+    ("platform", "handle", "name", "bio"),
+    [
+        # a brand name whose bio says whose program it is
+        (
+            "tiktok",
+            "rollingthunderdrums",
+            "Rolling Thunder 🥁",
+            "Juniper Gap High School drumline • cadences & battles",
+        ),
+        # a singular mascot word is an adjective ('Royal'), no other school's mascot
+        (
+            "tiktok",
+            "royalessencestep",
+            "Royal Essence Step Team",
+            "Juniper Gap High School step team. #RavenPride",
+        ),
+        # the school's own streaming channel: by its students, or naming the school in full
+        (
+            "youtube",
+            "JGHSRavensLive",
+            "Ravens Live",
+            "Juniper Gap High School Ravens games streamed by our video production students.",
+        ),
+    ],
+)
+def test_the_districts_brand_named_and_streaming_accounts_are_cases(
+    juniper, platform, handle, name, bio
+):
+    r = juniper.assess(_c(platform, handle, name, bio))
+    assert r.classification == "unregistered", r.explanation
+    assert "level_conflict" not in {lv.code for lv in r.explanation}  # 'drums' is no 'dru ms'
