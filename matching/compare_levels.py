@@ -215,6 +215,14 @@ class NameComparison(Comparison):
 _SCHOOL_ENDS = frozenset({"school", "high", "academy", "hs", "elementary"})
 
 
+def written_words(f: Features) -> frozenset[str]:
+    """The folded words of the account's name, bio, search snippets and handle pieces as
+    written (not expanded: 'falcon' stays singular)."""
+    c = f.candidate
+    text = " ".join([c.display_name or "", c.bio or "", *(sg.snippet or "" for sg in c.sightings)])
+    return frozenset(fold(text).split()) | frozenset(f.handle_raw)
+
+
 # Words a team's bio may put before its mascot ('Lady Patriots', 'The Chargers', 'Go Ravens')
 _BIO_LEADS = frozenset("lady ladies the go girls boys".split())
 # what a school's sports accounts call all of them at once ('Hawks Athletics')
@@ -246,8 +254,32 @@ class MascotActivityComparison(Comparison):
                 if start < 0:
                     continue
                 nxt = bio[start + len(form) + 2 :].split()[:1]
-                if nxt and nxt[0] in lexicon.MASCOTS:  # as written, plural: not 'rocket league'
+                # as written, plural: not 'rocket league', not 'Falcon Plains School District'
+                if nxt and nxt[0] in lexicon.MASCOTS and nxt[0] in written_words(f):
                     out.add(nxt[0])
+        return out
+
+    _places: tuple[str, ...] | None = None
+
+    def _mascot_written(self, f: Features, said: set[str]) -> bool:
+        """Whether an own mascot is written as such: plural anywhere, singular in the name or
+        handle ('Lion Football', out of a place's name), or a mascot of several words."""
+        if any(" " in x or x in written_words(f) for x in said):
+            return True
+        name = self._without_places(" ".join(self.ref.tokens(f"{f.candidate.display_name or ''}")))
+        return bool(set(name.split()) & said)
+
+    def _without_places(self, text: str) -> str:
+        """``text`` without the district's and its towns' names ('falcons plains' of Falcon
+        Plains): a place named for a bird is no mention of the Falcons."""
+        if self._places is None:
+            ref = self.ref
+            names = {" ".join(ref.tokens(p)) for p in ref.local_places}
+            names |= {p for _, p in ref.district_phrases}
+            self._places = tuple(sorted((n for n in names if n), key=len, reverse=True))
+        out = f" {text} "
+        for p in self._places:
+            out = out.replace(f" {p} ", " ")
         return out
 
     @staticmethod
@@ -281,14 +313,18 @@ class MascotActivityComparison(Comparison):
 
         # another mascot as the name writes it, plural ('Calder Valley Hornets'): a singular
         # word is as often an adjective ('Royal Essence', 'General Studies')
-        written = set(fold(f.candidate.display_name or "").split())
+        written = set(fold(f.candidate.display_name or "").split()) | set(f.handle_raw)
         in_name = {
             x if x in f.plain else self.ref.abbreviations.get(x, x)
             for x in (set(f.name) & self.ref.mascots) - own_words
             if x in written or not f.candidate.display_name
         }
         in_name |= self._mascot_after_name(f, rec, parent) - own_words
-        said_own = whole(f.text)
+        # the own mascot as written, or a singular that is no word of a place ('Lion
+        # Football'; not 'Falcon Plains'), and not a bird watch's 'prairie falcon'
+        said_own = whole(self._without_places(f.text))
+        if said_own and not self._mascot_written(f, said_own):
+            said_own = set()
         if own and in_name - own and not whole(" ".join(f.name)):
             # its name is another school's mascot ('Calder Valley Hornets'), whatever its bio
             # says of a co-op with this one
@@ -496,29 +532,47 @@ class OtherSchoolComparison(Comparison):
     account of a common program name."""
 
     code = "other_school"
-    _known: frozenset[str] | None = None  # every word of the district's and its entities' names
+    _known: frozenset[str] | None = None  # the cores of the district's and its places' names
+    _schools: frozenset[str] = frozenset()  # the cores of its schools' and its own names
 
     def levels(self, f: Features, m: EntityMatch | None) -> list[Level]:
         ref = self.ref
         c = f.candidate  # as written: a school's name is capitalised
-        bio = " ".join([c.bio or "", *(sg.snippet or "" for sg in c.sightings if not c.bio)])
+        bio = " | ".join([c.bio or "", *(sg.snippet or "" for sg in c.sightings if not c.bio)])
         if not bio:
             return []
-        if self._known is None:
-            self._known = frozenset(
-                ref.district_word_set
-                | ref.local_words
-                | {w for r in ref.entities for w in r.tokens}
-            )
         plain = lexicon.GENERIC | set(lexicon.LEVEL_WORDS) | _SCHOOL_TYPE_WORDS
+
+        def core(text: str) -> str:
+            """A name without its type and generic words ('juniper gap' of 'Juniper Gap
+            High School'), as the profile's names are tokenised."""
+            return " ".join(w for w in ref.tokens(text) if w not in plain and not w.isdigit())
+
+        if self._known is None:
+            names = [*ref.own_names, *(p for _, p in ref.district_phrases), *ref.local_places]
+            self._known = frozenset(n for n in map(core, names) if n)
+            schools = [
+                form for r in ref.entities if r.kind == "school" or r.depth == 0 for form in r.forms
+            ]
+            self._schools = frozenset(
+                n for n in map(core, [*schools, *(p for _, p in ref.district_phrases)]) if n
+            )
+        said = f" {' '.join(ref.tokens(bio))} "
+        if any(f" {n} " in said for n in self._schools):
+            return []  # it names one of the district's schools, or the district, itself
         other = None
         for hit in _AT_SCHOOL.finditer(bio):
-            words = [w for w in fold(hit.group(1)).split() if w not in plain and not w.isdigit()]
+            words = core(hit.group(1)).split()
             if not words:
                 continue
             # 'Watch Tamarack Valley Schools': the name may start after a capitalised word of
-            # the sentence; a school of the district's is one whose words end the phrase
-            if any(set(words[i:]) <= self._known for i in range(len(words))):
+            # the sentence; one of the district's is a whole name of its that ends the phrase
+            # ('River Bend High' is not 'Magnolia Bend High')
+            if any(
+                " ".join(words[i:]) in self._known
+                for i in range(len(words))
+                if i == 0 or len(words) - i >= 2
+            ):
                 return []  # at one of the district's schools (or its town's)
             other = other or " ".join(hit.group(0).split())
         if other is None:

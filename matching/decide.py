@@ -41,7 +41,7 @@ from crawler.district.registry import RegistryRow
 from crawler.vocab import CaseKind, Classification, Platform
 from matching import lexicon
 from matching.compare import EntityMatch, named_match
-from matching.compare_levels import DISTRICT_SITE, Comparison
+from matching.compare_levels import DISTRICT_SITE, Comparison, written_words
 from matching.compare_registry import RegistryComparison
 from matching.compare_words import (
     affiliated_words,
@@ -319,6 +319,14 @@ def _impersonation(e: Evidence) -> Result | None:
     level, rh = copy
     if level.code == "impersonation_name" and (e.elsewhere() or e.namesake):
         return None  # the same name in another town, or on a company's page, is not a copy
+    if (
+        level.code == "impersonation_handle"
+        and e.f.handle_skeleton != rh.skeleton
+        and e.elsewhere()
+    ):
+        # one letter from a registered handle, but its name and bio are another school's
+        # ('@TCLadyCardsSB', 'Tallow Creek … Lady Cardinals' beside '@RCLadyCardsSB')
+        return None
     if level.code == "impersonation_name" and e.former is not None:
         return None  # the entity's own former account ('wbhs_aviators_old'): weighed, a case
     fan = e.fan[0]
@@ -475,13 +483,16 @@ def _about_no_school(e: Evidence) -> Level | None:
         lexicon.SCHOOL_SYSTEM_WORDS
         | lexicon.ACTIVITIES
         | SCHOOL_TALK
-        | ref.mascots
         | {w for a in lexicon.ACTIVITIES for w in a.split()}
     )
-    if said & school:
+    # a mascot as written, plural ('Falcons'): 'prairie falcon nesting reports' is a bird's
+    if said & school or written_words(f) & ref.mascots:
         return None
     best = e.best.record if e.best is not None else None
-    if best is not None and said & (set(best.tokens) - ref.district_word_set - lexicon.GENERIC):
+    own = (
+        set(best.tokens) - ref.district_word_set - lexicon.GENERIC - ref.mascots if best else set()
+    )
+    if said & own:
         return None  # it says a school's or a program's own words ('Alder County FFA')
     return Level(
         "no_school_words",

@@ -154,7 +154,7 @@ def _spells(words: str, abbr: str) -> str | None:
 
 # The last word of a school's name: what a bio that spells an abbreviation out as a school
 # ends it with ('LHS Theatre': 'Lodgepole High School theatre company')
-_SCHOOL_TAILS = frozenset("school academy elementary college".split())
+_SCHOOL_TAILS = frozenset("school schools academy elementary college district".split())
 
 
 def _school_spelled(text: str, abbr: str) -> str | None:

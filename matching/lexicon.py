@@ -425,6 +425,8 @@ ORGANISATION_NAME_PHRASES: dict[str, str] = {
             "american legion",
             "historical society",
             "humane society",
+            "toastmasters",
+            "optimist club",
         ),
         "a civic or service club",
     ),
@@ -563,6 +565,11 @@ ORGANISATION_NAME_PHRASES: dict[str, str] = {
             "mutual assistance",
         ),
         "a community or cultural organisation",
+    ),
+    # a real-estate business ('Falcon Plains Realty: great D49 schools!')
+    **dict.fromkeys(
+        ("realty", "real estate", "realtor", "realtors", "homes for sale"),
+        "a real-estate business",
     ),
     # a tribe and its own departments and programs ('<Tribe> Tribal Education Department',
     # '<Tribe> Tribal Head Start', '<Name> Sioux Tribe'): a tribal nation's, not the district's

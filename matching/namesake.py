@@ -166,7 +166,11 @@ def district_said(
     abbreviations that ``abbreviations_in`` says (by default the account's own names)."""
     names = [d for d, phrase in ref.district_phrases if f.has_phrase(phrase)]
     text = f.name_text if abbreviations_in is None else abbreviations_in
-    said = [a for a in text.split() if a in ref.district_abbreviations and a not in f.plain]
+    said = [
+        a
+        for a in text.split()
+        if a in ref.district_abbreviations and a not in f.plain and a not in f.defined
+    ]
     return names, said
 
 

@@ -604,3 +604,105 @@ def test_the_districts_brand_named_and_streaming_accounts_are_cases(
     r = juniper.assess(_c(platform, handle, name, bio))
     assert r.classification == "unregistered", r.explanation
     assert "level_conflict" not in {lv.code for lv in r.explanation}  # 'drums' is no 'dru ms'
+
+
+def test_a_school_that_shares_the_last_word_of_the_districts_is_another_school(juniper):
+    """'Cedar Gap High School' is not 'Juniper Gap High School'; a sentence's first word
+    before the district's own name ('Watch Juniper Gap Schools …') is not another school."""
+    other = juniper.assess(
+        _c("bluesky", "gaphigh.bsky.social", "Gap High School", "News from Cedar Gap High School.")
+    )
+    assert any(lv.code == "other_school" for lv in other.explanation), other.explanation
+    assert not other.opens_case
+    mine = juniper.assess(
+        _c(
+            "youtube",
+            "JuniperGapGrad",
+            "Juniper Gap Graduation",
+            "Watch Juniper Gap Schools graduation ceremonies, recorded by our media students.",
+        )
+    )
+    assert "other_school" not in {lv.code for lv in mine.explanation}
+
+
+RAVEN = """\
+district:
+  key: rpsd
+  name: Raven Plains School District 49
+  aliases: [RPSD 49, D49, Raven Plains Schools]
+  domains: [rpsd49.org]
+  location: {city: Raven Plains, state: CO}
+entities:
+  - {key: rphs, kind: school, name: Raven Plains High School, aliases: [RPHS], level: high,
+     mascot: Ravens, activities: [softball]}
+  - {key: hills, kind: school, name: Prairie Hills Elementary, level: elementary,
+     mascot: Prairie Dogs}
+"""
+
+
+def test_a_place_named_for_the_mascot_is_no_mention_of_the_mascot():
+    """'Raven Plains' is the district's town: its name says nothing of the Ravens, and a bird
+    watch's 'raven' is a bird."""
+    m = Matcher(
+        profile_from_text(RAVEN, "raven.yaml"),
+        [
+            RegistryRow(
+                "x",
+                "https://x.com/RPLadyRavensSB",
+                "rphs",
+                "RPHS Softball",
+                handle="RPLadyRavensSB",
+            )
+        ],
+    )
+    birds = m.assess(
+        _c(
+            "mastodon",
+            "ravenwatch",
+            "Plains Raven Watch",
+            "Raven nesting reports from the Raven Plains grasslands, Colorado.",
+        )
+    )
+    assert not birds.opens_case, birds.explanation
+    school = m.assess(
+        _c(
+            "facebook",
+            "PrairieHillsElementary",
+            "Prairie Hills Elementary",
+            "Prairie Hills Elementary, Raven Plains School District 49. Home of the Prairie Dogs!",
+        )
+    )
+    assert school.classification == "unregistered", school.explanation
+    assert "mascot_conflict" not in {lv.code for lv in school.explanation}
+    # a realty and a Toastmasters district of the same number name the district by nature
+    for name, bio in (
+        ("Raven Plains Realty", "Homes for sale in Raven Plains. Great D49 schools!"),
+        ("Toastmasters District 49", "Public speaking clubs across our region."),
+    ):
+        assert not m.assess(_c("threads", "x" + name.replace(" ", ""), name, bio)).opens_case
+    # one letter from the registered handle, but another town's team by its name and bio
+    other = m.assess(
+        _c(
+            "x",
+            "TPLadyRavensSB",
+            "Tallow Plains Lady Ravens Softball",
+            "Tallow Plains High School Lady Ravens fastpitch, Tallow Plains, Oklahoma.",
+        )
+    )
+    assert other.classification != "impersonation", other.explanation
+    copy = m.assess(_c("x", "RPLadyRavenSB", "RPHS Softball", "Raven Plains softball."))
+    assert copy.classification == "impersonation"
+
+
+def test_an_abbreviation_the_bio_spells_out_as_another_district_is_that_district(juniper):
+    """Two districts are JGPS: a police department whose bio spells it out as the other."""
+    r = juniper.assess(
+        _c(
+            "x",
+            "JGPSPolice",
+            "JGPS Police",
+            "Jade Grove Public Schools Police Department. Keeping our schools safe.",
+        )
+    )
+    assert not r.opens_case, r.explanation
+    assert "district_name" not in {lv.code for lv in r.explanation}
