@@ -520,8 +520,9 @@ class PlaceComparison(Comparison):
 # '... at Saddle Ridge County Tech'): the words before a school's type word. Not a college: an
 # early college or a dual-credit program of the district sits on a college's campus.
 _AT_SCHOOL = re.compile(
-    r"((?:[A-Z][\w'’.&-]*\s+){1,4}?)(?:High Schools?|High|Middle School|Elementary School|"
-    r"School|Schools|Academy|Tech|Technical Schools?|Vocational[- ]Technical Schools?)\b"
+    r"((?:[A-Z][\w'’.&-]*\s+(?:(?:de|del|la|las|los|van|von|der|du|da|di)\s+)?){1,4}?)"
+    r"(?:High Schools?|High|Middle School|Elementary School|School|Schools|Academy|Tech|"
+    r"Technical Schools?|Vocational[- ]Technical Schools?)\b"
 )
 _SCHOOL_TYPE_WORDS = frozenset("county vocational technical career center regional".split())
 
@@ -539,7 +540,7 @@ class OtherSchoolComparison(Comparison):
         ref = self.ref
         c = f.candidate  # as written: a school's name is capitalised
         bio = " | ".join([c.bio or "", *(sg.snippet or "" for sg in c.sightings if not c.bio)])
-        if not bio:
+        if not bio.strip(" |"):
             return []
         plain = lexicon.GENERIC | set(lexicon.LEVEL_WORDS) | _SCHOOL_TYPE_WORDS
 
@@ -557,11 +558,13 @@ class OtherSchoolComparison(Comparison):
             self._schools = frozenset(
                 n for n in map(core, [*schools, *(p for _, p in ref.district_phrases)]) if n
             )
-        said = f" {' '.join(ref.tokens(bio))} "
+        # as written, not expanded: another district's 'SCSD' is no mention of this one's
+        said = f" {' '.join(w for w in fold(bio).split() if w not in plain)} "
         if any(f" {n} " in said for n in self._schools):
             return []  # it names one of the district's schools, or the district, itself
         other = None
-        for hit in _AT_SCHOOL.finditer(bio):
+        # the display name too: 'Sagebrush Virtual Academy' is a school, none of the district's
+        for hit in _AT_SCHOOL.finditer(f"{c.display_name or ''} | {bio}"):
             words = core(hit.group(1)).split()
             if not words:
                 continue

@@ -239,9 +239,9 @@ def _name_and_place(display_name: str) -> tuple[str, str]:
 
 def build_features(c: Candidate, ref: Reference) -> Features:
     f = Features(candidate=c)
-    foreign = defined_otherwise(
-        (c.display_name or "", c.bio or ""), ref, c.display_name or "", c.bio or ""
-    )
+    # the bio as written, or what search results say of the account where there is none
+    said = c.bio or " | ".join(sg.snippet for sg in c.sightings if sg.snippet)
+    foreign = defined_otherwise((c.display_name or "", said), ref, c.display_name or "", said)
     f.defined = foreign
     if foreign:  # its own abbreviation stays a word of its own
         abbreviations = {k: v for k, v in ref.abbreviations.items() if k not in foreign}

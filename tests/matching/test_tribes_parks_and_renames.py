@@ -706,3 +706,42 @@ def test_an_abbreviation_the_bio_spells_out_as_another_district_is_that_district
     )
     assert not r.opens_case, r.explanation
     assert "district_name" not in {lv.code for lv in r.explanation}
+
+
+def test_a_display_name_that_is_another_school_is_at_another_school(juniper):
+    """Two districts are JGPS: 'Sagebrush Virtual Academy … a JGPS school' is the other's."""
+    r = juniper.assess(
+        _c(
+            "tiktok",
+            "sagebrushvirtualacademy",
+            "Sagebrush Virtual Academy",
+            "Learn from anywhere in Sagebrush County. A JGPS school.",
+        )
+    )
+    assert any(lv.code == "other_school" for lv in r.explanation), r.explanation
+    assert not r.opens_case
+
+
+def test_a_schools_name_with_a_particle_is_the_schools_own():
+    """'Ezequiel Cabeza de Baca High School' is one name: its 'Baca High School' is no other
+    school."""
+    m = Matcher(
+        profile_from_text(
+            RIO.replace(
+                "name: Rio Seco High School, aliases: [RSHS]",
+                "name: Ezequiel Cabeza de Baca High School, aliases: [CdB, Cabeza de Baca HS]",
+            ),
+            "rio.yaml",
+        ),
+        [],
+    )
+    r = m.assess(
+        _c(
+            "x",
+            "CdBHSnews",
+            "Cabeza de Baca HS",
+            "Ezequiel Cabeza de Baca High School · Home of the Toros",
+        )
+    )
+    assert "other_school" not in {lv.code for lv in r.explanation}, r.explanation
+    assert r.classification == "unregistered"
