@@ -5,13 +5,15 @@ from exact to loose; the level that fires carries a human label and a weight (Sp
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 
 from rapidfuzz import fuzz, process
 
 from crawler.vocab import Platform, Source
 from matching import lexicon
 from matching.compare import BIO_FIELDS, EntityMatch, name_scorer
-from matching.features import LINK_SOURCES, Features
+from matching.features import LINK_SOURCES, Features, said_text
 from matching.namesake import bio_names_school, district_said
 from matching.normalise import fold
 from matching.reference import Reference
@@ -215,12 +217,18 @@ class NameComparison(Comparison):
 _SCHOOL_ENDS = frozenset({"school", "high", "academy", "hs", "elementary"})
 
 
-def written_words(f: Features) -> frozenset[str]:
-    """The folded words of the account's name, bio, search snippets and handle pieces as
-    written (not expanded: 'falcon' stays singular)."""
-    c = f.candidate
-    text = " ".join([c.display_name or "", c.bio or "", *(sg.snippet or "" for sg in c.sightings)])
-    return frozenset(fold(text).split()) | frozenset(f.handle_raw)
+def school_forms(
+    recs: Iterable[Record | None], ends: AbstractSet[str]
+) -> Iterator[tuple[Record, str]]:
+    """The names of ``recs`` of two words or more that end in a school word of ``ends``
+    ('evers high school'), each with its record."""
+    for r in recs:
+        if r is None:
+            continue
+        for form in r.forms:
+            words = form.split()
+            if len(words) >= 2 and words[-1] in ends:
+                yield r, form
 
 
 # Words a team's bio may put before its mascot ('Lady Patriots', 'The Chargers', 'Go Ravens')
@@ -244,19 +252,14 @@ class MascotActivityComparison(Comparison):
         first = [w for w in f.bio[:3] if w not in _BIO_LEADS][:1]  # 'Lady Patriots 🥎'
         if first and first[0] in lexicon.MASCOTS and not set(f.name) & self.ref.mascots:
             out.add(first[0])
-        for r in (rec, parent) if parent is not None else (rec,):
-            if r.kind != "school":
+        for r, form in school_forms((rec, parent), _SCHOOL_ENDS):
+            start = bio.find(f" {form} ") if r.kind == "school" else -1
+            if start < 0:
                 continue
-            for form in r.forms:
-                if len(form.split()) < 2 or form.split()[-1] not in _SCHOOL_ENDS:
-                    continue
-                start = bio.find(f" {form} ")
-                if start < 0:
-                    continue
-                nxt = bio[start + len(form) + 2 :].split()[:1]
-                # as written, plural: not 'rocket league', not 'Falcon Plains School District'
-                if nxt and nxt[0] in lexicon.MASCOTS and nxt[0] in written_words(f):
-                    out.add(nxt[0])
+            nxt = bio[start + len(form) + 2 :].split()[:1]
+            # as written, plural: not 'rocket league', not 'Falcon Plains School District'
+            if nxt and nxt[0] in lexicon.MASCOTS and nxt[0] in f.written:
+                out.add(nxt[0])
         return out
 
     _places: tuple[str, ...] | None = None
@@ -264,7 +267,7 @@ class MascotActivityComparison(Comparison):
     def _mascot_written(self, f: Features, said: set[str]) -> bool:
         """Whether an own mascot is written as such: plural anywhere, singular in the name or
         handle ('Lion Football', out of a place's name), or a mascot of several words."""
-        if any(" " in x or x in written_words(f) for x in said):
+        if any(" " in x or x in f.written for x in said):
             return True
         name = self._without_places(" ".join(self.ref.tokens(f"{f.candidate.display_name or ''}")))
         return bool(set(name.split()) & said)
@@ -289,14 +292,10 @@ class MascotActivityComparison(Comparison):
         """'<the school's full name> <one of its activities>' in the bio ('Evers High School
         drumline'), as written: the school and the activity."""
         bio = f" {' '.join(f.bio)} "
-        for r in (rec, parent) if parent is not None else (rec,):
-            for form in r.forms:
-                words = form.split()
-                if len(words) < 2 or words[-1] not in _SCHOOL_ENDS:
-                    continue
-                for a in sorted(acts):
-                    if f" {form} {a} " in bio:
-                        return f"{r.label}'s {a}"
+        for r, form in school_forms((rec, parent), _SCHOOL_ENDS):
+            for a in sorted(acts):
+                if f" {form} {a} " in bio:
+                    return f"{r.label}'s {a}"
         return None
 
     def levels(self, f: Features, m: EntityMatch | None) -> list[Level]:
@@ -525,6 +524,8 @@ _AT_SCHOOL = re.compile(
     r"Technical Schools?|Vocational[- ]Technical Schools?)\b"
 )
 _SCHOOL_TYPE_WORDS = frozenset("county vocational technical career center regional".split())
+# what is left out of a school's name to compare its distinctive words ('juniper gap')
+_PLAIN_NAME_WORDS = lexicon.GENERIC | frozenset(lexicon.LEVEL_WORDS) | _SCHOOL_TYPE_WORDS
 
 
 class OtherSchoolComparison(Comparison):
@@ -539,10 +540,10 @@ class OtherSchoolComparison(Comparison):
     def levels(self, f: Features, m: EntityMatch | None) -> list[Level]:
         ref = self.ref
         c = f.candidate  # as written: a school's name is capitalised
-        bio = " | ".join([c.bio or "", *(sg.snippet or "" for sg in c.sightings if not c.bio)])
-        if not bio.strip(" |"):
+        bio = said_text(c)
+        if not bio:
             return []
-        plain = lexicon.GENERIC | set(lexicon.LEVEL_WORDS) | _SCHOOL_TYPE_WORDS
+        plain = _PLAIN_NAME_WORDS
 
         def core(text: str) -> str:
             """A name without its type and generic words ('juniper gap' of 'Juniper Gap

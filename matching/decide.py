@@ -41,7 +41,7 @@ from crawler.district.registry import RegistryRow
 from crawler.vocab import CaseKind, Classification, Platform
 from matching import lexicon
 from matching.compare import EntityMatch, named_match
-from matching.compare_levels import DISTRICT_SITE, Comparison, written_words
+from matching.compare_levels import DISTRICT_SITE, Comparison, school_forms
 from matching.compare_registry import RegistryComparison
 from matching.compare_words import (
     affiliated_words,
@@ -486,7 +486,7 @@ def _about_no_school(e: Evidence) -> Level | None:
         | {w for a in lexicon.ACTIVITIES for w in a.split()}
     )
     # a mascot as written, plural ('Falcons'): 'prairie falcon nesting reports' is a bird's
-    if said & school or written_words(f) & ref.mascots:
+    if said & school or f.written & ref.mascots:
         return None
     best = e.best.record if e.best is not None else None
     own = (
@@ -511,14 +511,8 @@ def _bio_names_school_type(e: Evidence) -> bool:
     if e.best is None or not e.f.bio:
         return False
     bio = f" {' '.join(e.f.bio)} "
-    recs = [e.best.record, e.ref.by_key.get(e.best.record.parent or "")]
-    return any(
-        f" {form} " in bio
-        for rec in recs
-        if rec is not None
-        for form in rec.forms
-        if len(form.split()) >= 2 and form.split()[-1] in _SCHOOL_TYPE_ENDS
-    )
+    recs = (e.best.record, e.ref.by_key.get(e.best.record.parent or ""))
+    return any(f" {form} " in bio for _, form in school_forms(recs, _SCHOOL_TYPE_ENDS))
 
 
 def _weighed(e: Evidence) -> Result:

@@ -81,6 +81,9 @@ class Features:
     defined: dict[str, str] = field(default_factory=dict)
     # the district's abbreviations that are a mascot's name, written here as the word ('Rams')
     plain: frozenset[str] = frozenset()
+    # the folded words of its name, bio, search snippets and handle pieces as written, not
+    # expanded ('falcon' stays singular)
+    written: frozenset[str] = frozenset()
 
     def block_words(self, s: MatchSettings) -> dict[str, float]:
         """Words to block on, with a weight: the display name and search titles say what the account
@@ -237,10 +240,14 @@ def _name_and_place(display_name: str) -> tuple[str, str]:
     return (cut, rest) if rest and find_places(rest) else (display_name, "")
 
 
+def said_text(c: Candidate) -> str:
+    """The bio as written, or what search results say of the account where there is none."""
+    return c.bio or " | ".join(sg.snippet for sg in c.sightings if sg.snippet)
+
+
 def build_features(c: Candidate, ref: Reference) -> Features:
     f = Features(candidate=c)
-    # the bio as written, or what search results say of the account where there is none
-    said = c.bio or " | ".join(sg.snippet for sg in c.sightings if sg.snippet)
+    said = said_text(c)
     foreign = defined_otherwise((c.display_name or "", said), ref, c.display_name or "", said)
     f.defined = foreign
     if foreign:  # its own abbreviation stays a word of its own
@@ -268,6 +275,8 @@ def build_features(c: Candidate, ref: Reference) -> Features:
         handle = ""
     assert ref.segmenter is not None
     f.handle_raw = ref.segmenter.split(handle) if handle else []
+    text = " ".join([c.display_name or "", c.bio or "", *(sg.snippet or "" for sg in c.sightings)])
+    f.written = frozenset(fold(text).split()) | frozenset(f.handle_raw)
     # A teacher's handle ('msgarzas4thgrade', 'mrskimsclass') is a title and a surname the
     # vocabulary does not know: its pieces are not expanded ('ms' is no middle school there).
     if honorifics:
