@@ -487,3 +487,16 @@ def test_the_names_first_letter_with_the_mascot_is_a_form_a_school_uses():
     # a school without a mascot has no such form
     kelp = [c.handle for c in candidates(handle_parts(p, p.entity("kelp")))]
     assert not [h for h in kelp if len(h) <= 2 or re.fullmatch(r"k[a-z]{0,2}", h)]
+
+
+def test_the_schools_own_handle_with_the_activity_after_an_underscore():
+    """'jensenjaguars_bball': the school's name and mascot run together, as its own handle is,
+    and the activity after an underscore. It comes with the other separated forms of its
+    words, after the run-together and the fully separated ones."""
+    p = _profile()
+    group = [c.handle for c in candidates(handle_parts(p, p.entity("hvhs-bb")))]
+    mixed = "harborviewherons_bball"
+    assert mixed in group[:16]
+    assert group.index("harborviewheronsbball") < group.index(mixed)
+    assert group.index("harborview_herons_bball") < group.index(mixed)
+    assert "harborviewherons.bball" not in group  # an underscore only

@@ -155,6 +155,8 @@ FORM_COST = 0.3  # each later form of a word (a second abbreviation, a shorter a
 LATER_FORM_COST = {"name": 0.6, "mascot": 0.6, "abbr": 0.5}
 USED_SEPARATOR_COST = 0.5  # a separator the district's registered handles use
 READABLE_SEPARATOR_SHARE = 0.6  # of a separator's cost where it makes the handle readable
+# an underscore before the activity only ('lincolnlions_vball'): after the dotted form
+MIXED_SEPARATOR_COST = 0.4
 
 
 @dataclass(frozen=True, slots=True)
@@ -465,6 +467,7 @@ class Candidate:
     separator: str
     score: float
     words: tuple[str, ...] = ()
+    mixed: bool = False  # the separator before the activity only ('lincolnlions_vball')
 
 
 MAX_CANDIDATES = 400  # per entity, after ranking
@@ -521,6 +524,19 @@ def _pattern_candidates(pattern: str, parts: Parts, style: HandleStyle) -> Itera
                 sep_cost = separator_cost(sep, roles, style)
                 yield Candidate(
                     handle, pattern, sep, rank + cost + sep_cost + len(handle) / 40, tuple(words)
+                )
+            if len(words) == 3 and roles[-1] == "act":
+                # the school's own handle with the activity after an underscore
+                # ('jensenjaguars_bball', 'keagles_vb'), after the dotted form of its words
+                handle = f"{''.join(words[:-1])}_{words[-1]}"
+                sep_cost = separator_cost("_", roles, style) + MIXED_SEPARATOR_COST
+                yield Candidate(
+                    handle,
+                    pattern,
+                    "_",
+                    rank + cost + sep_cost + len(handle) / 40,
+                    tuple(words),
+                    mixed=True,
                 )
 
 
@@ -626,7 +642,8 @@ def spread(ranked: list[Candidate], style: HandleStyle | None = None) -> list[Ca
 
     def place(c: Candidate) -> float:
         roles = TEMPLATES[c.pattern][0]
-        return order[_joined(c)] + SEPARATOR_PLACES * separator_cost(c.separator, roles, style)
+        cost = separator_cost(c.separator, roles, style) + (MIXED_SEPARATOR_COST if c.mixed else 0)
+        return order[_joined(c)] + SEPARATOR_PLACES * cost
 
     placed = [(place(c), c) for c in ranked]
     plain = sorted((pc for pc in placed if not pc[1].separator), key=lambda pc: pc[0])

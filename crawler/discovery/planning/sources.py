@@ -36,6 +36,7 @@ from crawler.platforms import PLATFORMS, bluesky
 from crawler.vocab import Platform, Source
 
 PAGE_HOST_SHARE = 0.75  # of a page host's request budget, for the handle probe
+YOUTUBE_PROBE_SHARE = 0.1  # of the day's YouTube units, for channels.list?forHandle
 SCHOOL_ACTIVITY_SHARE = 0.5  # of the web-search requests the first pages leave
 FURTHER_PAGE_SHARE = 0.05  # of the web-search requests, kept for further pages in a full scan
 # candidates one request can check (the handle probe asks Bluesky's getProfiles for 25 at a
@@ -544,7 +545,7 @@ def plan_handle_probe(ctx: PlanContext) -> SourcePlan:
         probe.append(Platform.MASTODON)
     youtube_api = bool(secret(Source.YOUTUBE))
     # deeper where a candidate is cheap: 25 to a Bluesky call, 1 unit on YouTube's API
-    depth: dict[str, int] = {Platform.BLUESKY: 4, **({Platform.YOUTUBE: 2} if youtube_api else {})}
+    depth: dict[str, int] = {Platform.BLUESKY: 4, **({Platform.YOUTUBE: 3} if youtube_api else {})}
     found = _handle_rows(
         Source.HANDLE_PROBE,
         ctx.groups,
@@ -563,6 +564,10 @@ def plan_handle_probe(ctx: PlanContext) -> SourcePlan:
         # in a full scan the profiles source goes on with the rest while the budget lasts)
         api = p in (Platform.BLUESKY, Platform.MASTODON) or (p == Platform.YOUTUBE and youtube_api)
         limit = b.requests_per_host if api else int(b.requests_per_host * PAGE_HOST_SHARE)
+        if p == Platform.YOUTUBE and youtube_api:
+            # an API with a quota of its own (the host budget does not count it): a share of
+            # the day's units, 1 each (capped below by what the day has left)
+            limit = max(limit, int(b.youtube_units_per_day * YOUTUBE_PROBE_SHARE))
         limit = _spread(limit, ctx.increment, b.requests_per_host)
         rows, over_rows = _split_platform(rows, p, limit * HANDLES_PER_REQUEST.get(p, 1))
         cut += len(over_rows)
