@@ -286,6 +286,18 @@ class MascotActivityComparison(Comparison):
         return out
 
     @staticmethod
+    def _cheered(f: Features, own: set[str]) -> set[str]:
+        """Own mascots the bio cheers by the short name fans shout ('Go Cards!', '#GoCards' of
+        the Cardinals; :data:`lexicon.MASCOT_NICKNAMES`)."""
+        bio = f" {' '.join(f.bio)} "
+        return {
+            x
+            for x in own
+            for n in lexicon.MASCOT_NICKNAMES.get(x, ())
+            if f" go{n} " in bio or any(f" {c} {n} " in bio for c in lexicon.MASCOT_CHEERS)
+        }
+
+    @staticmethod
     def _bio_states_activity(
         f: Features, rec: Record, parent: Record | None, acts: set[str]
     ) -> str | None:
@@ -324,6 +336,8 @@ class MascotActivityComparison(Comparison):
         said_own = whole(self._without_places(f.text))
         if said_own and not self._mascot_written(f, said_own):
             said_own = set()
+        if not said_own:
+            said_own = self._cheered(f, own)
         if own and in_name - own and not whole(" ".join(f.name)):
             # its name is another school's mascot ('Calder Valley Hornets'), whatever its bio
             # says of a co-op with this one

@@ -133,6 +133,16 @@ class RegistryComparison:
                     f"handle @{c.handle} copies registered @{rh.row.handle} (decoration or separator added)",
                     0.0,
                 ), rh
+            state = (self.ref.profile.district.location.state or "").lower()
+            if sk and state and sk == f"{rh.skeleton}{state}":
+                # the state's code after the registered handle ('PalmettoSchoolsFL'): what a
+                # copy adds when the handle itself is taken
+                return Level(
+                    "impersonation_handle",
+                    f"handle @{c.handle} copies registered @{rh.row.handle} with the state's "
+                    f"code {state.upper()} added",
+                    0.0,
+                ), rh
             if sk and min(len(sk), len(rh.skeleton)) >= s.impersonation_min_length:
                 d = DamerauLevenshtein.distance(sk, rh.skeleton)
                 if d <= s.impersonation_edits and not self._different_name(c.handle.lower(), rh):

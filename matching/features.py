@@ -172,6 +172,34 @@ def _school_spelled(text: str, abbr: str) -> str | None:
     return None
 
 
+# The letters of a school type after a place's initials in an abbreviation ('RCHS': Red Clay HS)
+_TYPE_LETTERS = ("jhs", "hs", "ms", "es", "ps", "sd")
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
+
+
+def _initials_of_other(texts: Iterable[str], abbr: str, ref: Reference) -> str | None:
+    """A capitalised name in ``texts`` that is none of the district's and whose initials, with
+    a school type's letters, are ``abbr`` ('Red Clay Cardinals ... RCHS': 'red clay hs'), folded;
+    None if there is none. A mascot is no place ('Rise Cardinals')."""
+    own = ref.vocabulary | ref.local_words
+    for kind in _TYPE_LETTERS:
+        head = abbr[: -len(kind)]
+        if not abbr.endswith(kind) or len(head) < 2:
+            continue
+        for text in texts:
+            for m in _CAPITALISED_RUN.finditer(text):
+                words = [fold(w) for w in m.group(0).split()]
+                for i in range(len(words) - len(head) + 1):
+                    run = words[i : i + len(head)]
+                    if (
+                        "".join(w[0] for w in run) == head
+                        and not set(run) & ref.mascots
+                        and not set(run) <= own
+                    ):
+                        return f"{' '.join(run)} {kind}"
+    return None
+
+
 def defined_otherwise(
     texts: Iterable[str], ref: Reference, name: str = "", bio: str = ""
 ) -> dict[str, str]:
@@ -186,6 +214,12 @@ def defined_otherwise(
         spelled = _school_spelled(bio, word) if mine and len(word) >= 2 else None
         if mine and spelled and not set(spelled.split()) <= set(mine.split()):
             out[word] = spelled
+    texts = tuple(texts)
+    for word in dict.fromkeys(fold(" ".join(texts)).split()):
+        mine = ref.abbreviations.get(word)
+        other = _initials_of_other(texts, word, ref) if mine else None
+        if mine and other:
+            out.setdefault(word, other)
     for text in texts:
         pairs = [(m.group(2), m.group(1)) for m in _DEFINED.finditer(text)]
         named = _NAMED_AS.match(text)

@@ -778,6 +778,16 @@ DISCLAIMER_PHRASES = (
     "tweets my own",
     "my own views",
     "personal account",
+    # an election campaign (a superintendent or board member elected in some states) speaks
+    # for its candidate: 'Re-Elect … for Superintendent', 'Pd. Pol. Adv. paid for by …'
+    "re elect",
+    "reelect",
+    "paid for by",
+    "paid for and approved by",
+    "pd pol adv",
+    "political advertisement",
+    "for school board",
+    "for superintendent",
 )
 # "Not a school team", "not a CVISD account": 'not a' (or 'an', 'the'), up to three words, one of
 # these ('school' alone is not one: "not a school day").
@@ -834,6 +844,38 @@ HANDLE_DECORATIONS = ("official", "real", "the", "its", "hq", "page", "team", "o
 # channels that copy a school's handle for its graduation or games ('<district>live'); at the
 # start they are words of names ('Live Oak').
 HANDLE_END_DECORATIONS = ("oficial", "live")
+
+# The short names fans shout for a mascot ('Go Cards!' of the Cardinals, 'Go Dawgs' of the
+# Bulldogs): a mention of the mascot only in a cheer ('go', 'lady') or its hashtag ('#GoCards')
+MASCOT_NICKNAMES: dict[str, tuple[str, ...]] = {
+    "cardinals": ("cards",),
+    "bulldogs": ("dawgs", "dogs"),
+    "wildcats": ("cats", "kats"),
+    "bobcats": ("cats",),
+    "jaguars": ("jags",),
+    "buccaneers": ("bucs",),
+    "patriots": ("pats",),
+    "vikings": ("vikes",),
+    "mustangs": ("stangs",),
+    "yellowjackets": ("jackets",),
+    "yellow jackets": ("jackets",),
+    "cavaliers": ("cavs",),
+    "mavericks": ("mavs",),
+    "commodores": ("dores",),
+    "razorbacks": ("hogs",),
+    "longhorns": ("horns",),
+    "hurricanes": ("canes",),
+    "blue devils": ("devils",),
+    "red devils": ("devils",),
+    "golden eagles": ("eagles",),
+    "red raiders": ("raiders",),
+    "bluejays": ("jays",),
+    "blue jays": ("jays",),
+    "redbirds": ("birds",),
+    "rattlers": ("ratts",),
+}
+MASCOT_CHEERS = ("go", "lady", "gooo")
+
 
 MASCOTS = frozenset(
     "eagles tigers panthers bulldogs wildcats lions hawks mustangs knights warriors falcons cougars bears "

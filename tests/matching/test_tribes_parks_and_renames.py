@@ -394,6 +394,31 @@ def test_a_bio_that_spells_the_abbreviation_as_another_school_says_whose_it_is(j
     assert mine.classification == "unregistered" and mine.entity == "jghs"
 
 
+def test_an_abbreviation_made_of_another_places_initials_is_that_places_school(juniper):
+    """'Live streams of Jasper Grove Ravens football ... produced by JGHS broadcasting
+    students': the initials are Jasper Grove's with 'HS' (another state's school with the same
+    mascot, seen in this district's scan), not Juniper Gap High School's. The district's own
+    words, and a mascot before the mascot ('Rise Ravens'), are no other place."""
+    other = juniper.assess(
+        _c(
+            "youtube",
+            "RavenSportsNetwork",
+            "Raven Sports Network",
+            "Live streams of Jasper Grove Ravens football, softball and wrestling, produced by "
+            "JGHS broadcasting students.",
+        )
+    )
+    assert not other.opens_case, other.explanation
+    why = {lv.code: lv.label for lv in other.explanation}
+    assert "jasper grove hs" in why["abbreviation_elsewhere"]
+    for bio in (
+        "Juniper Gap Ravens football, streamed by JGHS broadcasting students.",
+        "Rise Ravens! JGHS broadcasting students stream every home game.",
+    ):
+        mine = juniper.assess(_c("youtube", "jghsravenstv", "JGHS Ravens TV", bio))
+        assert mine.classification == "unregistered" and mine.entity == "jghs", bio
+
+
 RIO = """\
 district:
   key: rams
@@ -745,3 +770,71 @@ def test_a_schools_name_with_a_particle_is_the_schools_own():
     )
     assert "other_school" not in {lv.code for lv in r.explanation}, r.explanation
     assert r.classification == "unregistered"
+
+
+OAK = """\
+district:
+  key: ohps
+  name: Oak Hollow Public Schools
+  aliases: [OHPS, Oak Hollow Schools]
+  domains: [oakhollow.k12.ar.us]
+  location: {city: Oak Hollow, state: AR}
+entities:
+  - {key: ohhs, kind: school, name: Oak Hollow High School, aliases: [OHHS, Oak Hollow Bulldogs],
+     level: high, mascot: Bulldogs, activities: [wrestling, softball]}
+  - {key: ohhs-wrestling, kind: team, name: Oak Hollow Bulldog Wrestling,
+     aliases: [Oak Hollow Wrestling], parent: ohhs, mascot: Bulldogs, activities: [wrestling]}
+"""
+
+
+@pytest.mark.parametrize("bio", ["Duals and tournaments. Go Dawgs!", "Duals and tournaments #GoDawgs"])
+def test_a_mascot_cheered_by_its_nickname_is_the_mascot(bio):
+    """'Red Clay Wrestling: Matches from our duals and tournaments. Go Cards!' (a district
+    written unseen): the team's name with the town and the sport is only the place until the
+    bio cheers the school's mascot, here by the short name fans shout."""
+    m = Matcher(profile_from_text(OAK, "oak.yaml"), [])
+    cheered = m.assess(_c("youtube", "OakHollowWrestling", "Oak Hollow Wrestling", bio))
+    assert cheered.opens_case and cheered.entity == "ohhs-wrestling", cheered.explanation
+    assert any(lv.code == "mascot" for lv in cheered.explanation)
+    plain = m.assess(
+        _c("youtube", "OakHollowWrestling", "Oak Hollow Wrestling", "Duals and tournaments.")
+    )
+    assert not any(lv.code == "mascot" for lv in plain.explanation)
+
+
+def test_the_registered_handle_with_the_states_code_added_is_a_copy(juniper):
+    """'PalmettoCountySchoolsFL' beside the registered 'PalmettoCountySchools' (a district
+    written unseen), with the registered bio and a gift-card offer: an impersonation, not a
+    second account of the district."""
+    copy = juniper.assess(
+        _c(
+            "instagram",
+            "junipergapschoolswa",
+            "Juniper Gap Schools Official",
+            "Official page of Juniper Gap School District. Gift cards for families: message us.",
+        )
+    )
+    assert copy.classification == "impersonation", copy.explanation
+    assert "state's code WA" in copy.explanation[0].label
+    other = juniper.assess(
+        _c("instagram", "junipergapschoolsor", "Juniper Gap Schools", "Juniper Gap, Oregon.")
+    )
+    assert other.classification != "impersonation"
+
+
+@pytest.mark.parametrize(
+    ("name", "bio"),
+    [
+        (
+            "Re-Elect Dana Whitcomb for Superintendent",
+            "Keep Juniper Gap Schools moving forward. Pd. Pol. Adv. paid for and approved by "
+            "Dana Whitcomb for Superintendent of Schools.",
+        ),
+        ("Sam Ortega for School Board", "Juniper Gap School District, Position 2. Paid for by Friends of Sam Ortega."),
+    ],
+)
+def test_an_election_campaign_naming_the_district_opens_no_case(juniper, name, bio):
+    """An elected superintendent's or board member's campaign page names the district in
+    every line but speaks for its candidate (a district written unseen): never a case."""
+    r = juniper.assess(_c("facebook", "campaignpage", name, bio))
+    assert not r.opens_case, r.explanation
