@@ -36,7 +36,7 @@ from crawler.platforms import PLATFORMS, bluesky
 from crawler.vocab import Platform, Source
 
 PAGE_HOST_SHARE = 0.75  # of a page host's request budget, for the handle probe
-YOUTUBE_PROBE_SHARE = 0.1  # of the day's YouTube units, for channels.list?forHandle
+YOUTUBE_PROBE_SHARE = 0.06  # of the day's YouTube units (600 of 10,000), for forHandle
 SCHOOL_ACTIVITY_SHARE = 0.5  # of the web-search requests the first pages leave
 FURTHER_PAGE_SHARE = 0.05  # of the web-search requests, kept for further pages in a full scan
 # candidates one request can check (the handle probe asks Bluesky's getProfiles for 25 at a
