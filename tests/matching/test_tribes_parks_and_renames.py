@@ -787,7 +787,9 @@ entities:
 """
 
 
-@pytest.mark.parametrize("bio", ["Duals and tournaments. Go Dawgs!", "Duals and tournaments #GoDawgs"])
+@pytest.mark.parametrize(
+    "bio", ["Duals and tournaments. Go Dawgs!", "Duals and tournaments #GoDawgs"]
+)
 def test_a_mascot_cheered_by_its_nickname_is_the_mascot(bio):
     """'Red Clay Wrestling: Matches from our duals and tournaments. Go Cards!' (a district
     written unseen): the team's name with the town and the sport is only the place until the
@@ -830,7 +832,10 @@ def test_the_registered_handle_with_the_states_code_added_is_a_copy(juniper):
             "Keep Juniper Gap Schools moving forward. Pd. Pol. Adv. paid for and approved by "
             "Dana Whitcomb for Superintendent of Schools.",
         ),
-        ("Sam Ortega for School Board", "Juniper Gap School District, Position 2. Paid for by Friends of Sam Ortega."),
+        (
+            "Sam Ortega for School Board",
+            "Juniper Gap School District, Position 2. Paid for by Friends of Sam Ortega.",
+        ),
     ],
 )
 def test_an_election_campaign_naming_the_district_opens_no_case(juniper, name, bio):
