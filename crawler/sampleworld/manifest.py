@@ -32,9 +32,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from crawler.sampleworld.data import Account, WorldData
-from crawler.sampleworld.textsearch import loose_score, parse_web_query
+from crawler.sampleworld.textsearch import loose_score, parse_web_query, tokens
 from crawler.sampleworld.websearch import profile_doc
 
 SEARCH_DOMAINS = {
@@ -101,6 +102,7 @@ def _canonical(url: str, instances: Iterable[str]) -> tuple[str, str] | None:
     return (ref.handle, ref.url) if ref else None
 
 
+@cache
 def canonical_of(a: Account) -> tuple[str, str]:
     found = _canonical(a.public_url, (a.mastodon_domain,))
     if found:
@@ -163,17 +165,21 @@ def _search_domain(a: Account) -> str | None:
     return a.search_domain if a.search_domain in queried_hosts(a.platform) else None
 
 
-def _web_findable(a: Account, names: list[str]) -> bool:
+SEP = "\x00"  # between a document's title, content and URL, as the sample engines match them
+
+
+def _web_findable(a: Account, phrases: list[str]) -> bool:
+    """Some ``site:<its domain> "<name>"`` query finds the account's indexed profile, as the
+    sample search engines match it (:mod:`textsearch`). ``phrases``: the names' tokens, joined,
+    worked out once per manifest: a manifest asks this of every account for every name."""
     if not (a.live and a.search):
         return False
     doc = profile_doc(a)
     domain = _search_domain(a)
-    if domain is None:
+    if domain is None or not parse_web_query(f"site:{domain}").matches(doc.url, "", ""):
         return False
-    return any(
-        parse_web_query(f'site:{domain} "{n}"').matches(doc.url, doc.title, doc.content)
-        for n in names
-    )
+    every = " ".join(["", *tokens(doc.title), SEP, *tokens(doc.content), SEP, *tokens(doc.url), ""])
+    return any(not p or f" {p} " in every for p in phrases)
 
 
 def _api_findable(a: Account, names: list[str]) -> bool:
@@ -202,6 +208,7 @@ def build_manifest(
 
             profile = load_profile(PROFILE)
     names = _names(profile)
+    phrases = [" ".join(tokens(n)) for n in names]
     linked = _linked_keys(world, allowed=True, home=home)
     behind_robots = _linked_keys(world, allowed=False, home=home)
     out = []
@@ -210,7 +217,7 @@ def build_manifest(
         sources = set()
         if a.key in linked:
             sources.add("district_site")
-        if _web_findable(a, names):
+        if _web_findable(a, phrases):
             sources.add("web_search")
         if _api_findable(a, names):
             sources.add(API_SOURCE[a.platform])
@@ -232,6 +239,12 @@ def build_manifest(
                 f"https://www.youtube.com/c/{a.lower}",
                 *((f"https://www.youtube.com/user/{a.username.lower()}",) if a.username else ()),
             )
+        elif a.platform == "facebook" and a.platform_id.isdigit() and a.lower != a.platform_id:
+            # a page with a username is its page id's too (a registry row may name the id)
+            aliases = (f"https://www.facebook.com/profile.php?id={a.platform_id}",)
+        elif a.platform == "bluesky" and a.platform_id.startswith("did:"):
+            # a registry row may name the account by its DID, which survives handle changes
+            aliases = (f"https://bsky.app/profile/{a.platform_id.lower()}",)
         elif a.platform == "linkedin":
             # LinkedIn answers a school page under /company/ too (and the other way round)
             other = "company" if a.kind == "school" else "school"
