@@ -337,6 +337,12 @@ PROBE_BUDGET_GAPS = {
     # 'jensenjaguars_bball' is the 40th of the middle school's basketball candidates on
     # Mastodon, which takes twelve per group
     "verde-mesa": "jensenjaguars_bball is beyond Mastodon's twelve candidates per group",
+    # seventeen schools and their teams share TikTok's probe pages: 'sghs_vball' is the
+    # seventh of its volleyball team's candidates, after the 'Lady Eagles' forms
+    "cedar-hollow-county-tn": "sghs_vball is beyond TikTok's pages for seventeen schools",
+    # fourteen schools' activity groups share Mastodon's 400 lookups after its searches:
+    # 'mdhs_xc' is the ninth of its team's candidates
+    "tidewater-county-md": "mdhs_xc is beyond Mastodon's lookups for fourteen schools",
 }
 
 
