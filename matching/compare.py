@@ -248,11 +248,12 @@ def named_match(
         if rec.inside:
             own_texts = [mask(t, rec.inside) for t in texts]
             own_words = {w for t in own_texts for w in t.split()}
-        for form in rec.forms:
+        for full in rec.forms:
+            form = _without_org_words(full)
             if not all(w in own_words or _close_word(w, own_words, s) for w in form.split()):
                 continue
             for t in own_texts:
-                sc = score(t, form)
+                sc = max(score(t, full), score(t, form))
                 if sc >= threshold and (best is None or sc > best[1]):
                     best = (rec, sc)
         if rec.website and any(
@@ -260,6 +261,20 @@ def named_match(
         ):
             best = (rec, 100.0)
     return best
+
+
+# What an organisation's name may leave out ('L-E After Prom' is the 'L-E After Prom Committee')
+ORG_NAME_WORDS = frozenset(
+    "committee association assn organization organisation council inc".split()
+)
+
+
+def _without_org_words(form: str) -> str:
+    """``form`` without its trailing organisation words, when two words or more are left."""
+    words = form.split()
+    while len(words) > 2 and words[-1] in ORG_NAME_WORDS:
+        words.pop()
+    return " ".join(words)
 
 
 def mask(text: str, phrases: tuple[str, ...]) -> str:

@@ -15,7 +15,7 @@ from matching import lexicon
 from matching.compare import BIO_FIELDS, EntityMatch, name_scorer
 from matching.features import LINK_SOURCES, Features, said_text
 from matching.namesake import bio_names_school, district_said
-from matching.normalise import fold
+from matching.normalise import expand, fold
 from matching.reference import Reference
 from matching.settings import MatchSettings
 from matching.types import Level, Record
@@ -318,6 +318,9 @@ class MascotActivityComparison(Comparison):
         out: list[Level] = []
         own = {x for x in (rec.mascot, parent.mascot if parent else None) if x}
         own_words = {w for x in own for w in x.split()}  # 'bears' of 'black bears'
+        # a word of the entity's own names is no other mascot ('Circuit Wolves Robotics' of
+        # the Timberwolves' school)
+        own_words |= rec.tokens
 
         def whole(text: str) -> set[str]:  # the own mascots, whole ('red raiders'), in ``text``
             return {x for x in own if f" {x} " in f" {text} "}
@@ -357,6 +360,9 @@ class MascotActivityComparison(Comparison):
                 if x in written or not f.candidate.display_name
             } | in_name
             named = {x if x in f.plain else self.ref.abbreviations.get(x, x) for x in named}
+            # the tail of an own compound mascot is its short form ('Wolves' of the
+            # Timberwolves, 'Jackets' of the Yellow Jackets), no other school's
+            named = {x for x in named if not any(_short_form(x, o) for o in own)}
             if own and named - own:
                 other = sorted(named - own)[0].title()
                 out.append(
@@ -485,6 +491,25 @@ class ClassroomComparison(Comparison):
         ]
 
 
+def _own_name(ref: Reference, city: str) -> bool:
+    """``city`` of a '<place>, <state>' is one of the district's own names, as written or with
+    its abbreviations spelt out ('Ashuelot Valley Regional HS, NH')."""
+    if ref.is_own_name(city):
+        return True
+    words = fold(city).split()
+    spelt = " ".join(expand(words, lexicon.ABBREVIATIONS))
+    return spelt != " ".join(words) and ref.is_own_name(spelt)
+
+
+def _short_form(word: str, mascot: str) -> bool:
+    """``word`` is the tail of the compound ``mascot`` ('wolves' of 'timberwolves'), or one of
+    its nicknames (:data:`lexicon.MASCOT_NICKNAMES`)."""
+    whole = mascot.replace(" ", "")
+    return (
+        len(word) >= 4 and word != whole and whole.endswith(word)
+    ) or word in lexicon.MASCOT_NICKNAMES.get(mascot, ())
+
+
 class PlaceComparison(Comparison):
     """Town and state: the district's own or nearby towns, its state; another town or state."""
 
@@ -505,7 +530,7 @@ class PlaceComparison(Comparison):
         for pl in f.places:
             text = fold(pl.text)
             if (len(text.split()) > 1 and ref.in_own_name(text)) or (
-                pl.city and pl.state == state and ref.is_own_name(pl.city)
+                pl.city and pl.state == state and _own_name(ref, pl.city)
             ):
                 continue  # 'Cerro Colorado' (a school of the district's), not Colorado
             if pl.state != state:

@@ -11,7 +11,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import DamerauLevenshtein
 
 from crawler.district.registry import RegistryRow
-from crawler.vocab import Platform
+from crawler.vocab import Platform, Source
 from matching import lexicon
 from matching.features import Features, shown_name
 from matching.normalise import fold, strip_official
@@ -62,6 +62,16 @@ def own_domain_handle(handle: str, domains: tuple[str, ...] | list[str]) -> str 
     return None
 
 
+# why a Threads account with a registered Instagram handle is that account's holder's
+THREADS_FROM_INSTAGRAM = "a Threads profile is made from the Instagram account with its handle"
+
+
+def id_only(row: RegistryRow) -> bool:
+    """The row names its account by the platform id alone (``/pages/<Name>/<id>``,
+    ``profile.php?id=``): its address, and so its handle, is unknown."""
+    return bool(row.platform_id) and (row.handle or "") == row.platform_id
+
+
 class RegistryComparison:
     """The registry: same URL or platform id (registered); a near copy of a registered handle or
     name on the same platform (impersonation); the same handle as a registered account elsewhere."""
@@ -92,7 +102,45 @@ class RegistryComparison:
                 f"registered: same {c.platform} handle @{row.handle} as {row.url}",
                 0.0,
             ), row
-        return self.renamed(f)
+        return self.linked_id_only(f) or self.renamed(f)
+
+    def linked_id_only(self, f: Features) -> tuple[Level, RegistryRow] | None:
+        """A page the district's own site links, whose id this scan could not read (Facebook
+        pages refuse crawlers), carrying the name of a registry row known only by its page id
+        ('/pages/<Name>/<id>', 'profile.php?id='): the registered page under its address. The
+        district links its own page; a copy it does not link stays a copy."""
+        c = f.candidate
+        if c.platform_id or not any(sg.source == Source.DISTRICT_SITE for sg in c.sightings):
+            return None
+        for rh in self.ref.registry_handles.get(c.platform, ()):
+            if id_only(rh.row) and self._name_copy(f, rh) is not None:
+                return Level(
+                    "registered_id_only",
+                    f"registered: the district's site links this page, which carries the name "
+                    f"'{rh.row.display_name}' of registry entry {rh.row.url}, known there only "
+                    f"by its id; the registry row should name its address {c.url}",
+                    0.0,
+                ), rh.row
+        return None
+
+    def _name_copy(self, f: Features, rh: RegisteredHandle) -> tuple[str, float] | None:
+        """``(name shown, similarity)`` when the account's name is the registered account's
+        (a page name stored with its place, '… Official | Dayton, OH', compared without them)."""
+        shown = shown_name(f.candidate.display_name or "") or f.title_name
+        name = " ".join(self.ref.tokens(strip_official(shown)))
+        # a word the registered name has not, or lacks one it has, and that is no typo of
+        # one ('TVRHS FFA' beside the school's 'Tessawick Valley Regional High School',
+        # 'BVT Alumni' beside 'BVT Salon'): another account's name, not a copy
+        if (
+            name
+            and len(rh.name.split()) >= 2
+            and f.handle_skeleton != rh.skeleton
+            and not _other_words(name, rh.name)
+        ):
+            r = fuzz.ratio(name, rh.name, processor=None)
+            if r >= self.s.impersonation_name:
+                return shown, r
+        return None
 
     def renamed(self, f: Features) -> tuple[Level, RegistryRow] | None:
         """A registered Bluesky account under a new handle on the district's own domain, whose
@@ -151,29 +199,28 @@ class RegistryComparison:
                         f"handle @{c.handle} is one letter from registered @{rh.row.handle}",
                         0.0,
                     ), rh
-            # The name proper: a page name stored with its place ('… Official | Dayton, OH').
-            shown = shown_name(c.display_name or "") or f.title_name
-            name = " ".join(self.ref.tokens(strip_official(shown)))
-            # a word the registered name has not, or lacks one it has, and that is no typo of
-            # one ('TVRHS FFA' beside the school's 'Tessawick Valley Regional High School',
-            # 'BVT Alumni' beside 'BVT Salon'): another account's name, not a copy
-            if (
-                name
-                and len(rh.name.split()) >= 2
-                and f.handle_skeleton != rh.skeleton
-                and not _other_words(name, rh.name)
-            ):
-                r = fuzz.ratio(name, rh.name, processor=None)
-                if r >= s.impersonation_name:
-                    what = "display name" if c.display_name else "name in search results"
-                    added = sorted(set(fold(shown).split()) & lexicon.OFFICIAL_WORDS)
-                    plus = f" with '{added[0]}' added" if added else ""
+            copied = self._name_copy(f, rh)
+            if copied is not None:
+                shown, r = copied
+                what = "display name" if c.display_name else "name in search results"
+                added = sorted(set(fold(shown).split()) & lexicon.OFFICIAL_WORDS)
+                plus = f" with '{added[0]}' added" if added else ""
+                if id_only(rh.row) and not c.platform_id and not added:
+                    # the row names the page by its id alone, and this page's id is unknown:
+                    # the registered page under its address, or a copy; a person decides
                     return Level(
-                        "impersonation_name",
-                        f"{what} '{shown}' copies registered '{rh.row.display_name}'{plus} "
-                        f"(@{rh.row.handle}, {r:.0f})",
+                        "same_name_id_only",
+                        f"{what} '{shown}' is the name of registry entry {rh.row.url}, known "
+                        f"there only by its id, which this page did not show: the registered "
+                        f"page under its address (add the address to the registry) or a copy",
                         0.0,
                     ), rh
+                return Level(
+                    "impersonation_name",
+                    f"{what} '{shown}' copies registered '{rh.row.display_name}'{plus} "
+                    f"(@{rh.row.handle}, {r:.0f})",
+                    0.0,
+                ), rh
         return None
 
     def scam_stream(self, f: Features, entity: str | None) -> tuple[Level, RegisteredHandle] | None:
@@ -235,7 +282,7 @@ class RegistryComparison:
             self.s.w_registered_handle,
         )
         if c.platform == Platform.THREADS and row.platform == Platform.INSTAGRAM:
-            why = "a Threads profile is made from the Instagram account with its handle"
+            why = THREADS_FROM_INSTAGRAM
         else:
             why = "the same handle on another platform"
         admin = Level(

@@ -317,8 +317,17 @@ def _impersonation(e: Evidence) -> Result | None:
     if copy is None:
         return None
     level, rh = copy
-    if level.code == "impersonation_name" and (e.elsewhere() or e.namesake):
+    named = level.code in ("impersonation_name", "same_name_id_only")
+    if named and (e.elsewhere() or e.namesake):
         return None  # the same name in another town, or on a company's page, is not a copy
+    if level.code == "same_name_id_only":
+        return Result(
+            Classification.REVIEW,
+            rh.row.entity,
+            e.s.namesake_same_handle_confidence,
+            (level, *e.levels),
+            entity_score=e.score,
+        )
     if (
         level.code == "impersonation_handle"
         and e.f.handle_skeleton != rh.skeleton

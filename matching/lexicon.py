@@ -706,6 +706,7 @@ OTHER_KIND_BIO_PHRASES: dict[str, str] = {
             "digital downloads",
             "order prints",
             "prints available",
+            "prints for sale",
             "electrical contractor",
             "book online",
             # a dance or majorette studio's ('Book a class', 'classes ages 4-17')
@@ -873,6 +874,9 @@ MASCOT_NICKNAMES: dict[str, tuple[str, ...]] = {
     "blue jays": ("jays",),
     "redbirds": ("birds",),
     "rattlers": ("ratts",),
+    "timberwolves": ("wolves", "twolves"),
+    "blackhawks": ("hawks",),
+    "roadrunners": ("runners",),
 }
 MASCOT_CHEERS = ("go", "lady", "gooo")
 

@@ -12,6 +12,7 @@ from crawler.district.registry import RegistryRow, Status
 from crawler.vocab import CaseKind, Classification
 from matching.compare import EntityMatch
 from matching.compare_levels import DISTRICT_SITE
+from matching.compare_registry import THREADS_FROM_INSTAGRAM
 from matching.settings import MatchSettings
 from matching.types import Level, Result
 
@@ -110,7 +111,13 @@ def weigh(
     total = s.prior + sum(lv.weight for lv in levels)
     p = logistic(total)
     codes = {lv.code for lv in levels}
-    strong_link = bool(codes & (LINKED | {"registered_elsewhere"}))
+    # a registered handle on another platform ties it, unless it says it is somewhere else
+    # (another state's 'whitlock_patriots' on TikTok beside the registered Instagram); a
+    # Threads profile made from the registered Instagram account is that account's holder
+    same_holder = "registered_elsewhere" in codes and (
+        "other_place" not in codes or any(THREADS_FROM_INSTAGRAM in lv.label for lv in levels)
+    )
+    strong_link = bool(codes & LINKED) or same_holder
     entity = best.record.key if best and best.score >= s.name_weak else None
     # The district page that links the account says which school it is, unless the name is surer.
     if entity_hint and (

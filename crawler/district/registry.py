@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from crawler import platforms
 from crawler.district.model import DistrictProfile
 from crawler.errors import InputError, InputErrors, read_text
+from crawler.platforms.urls import split_url, unwrap_redirect
 from crawler.vocab import Platform
 
 if TYPE_CHECKING:
@@ -247,6 +248,12 @@ class _Rows:
 
     def _account(self, cells: dict[str, str], platform: str) -> AccountRef | None:
         verdict = platforms.classify(cells["url"], mastodon_instances=self.instances)
+        if verdict.account is None and platform == Platform.MASTODON:
+            # any server runs Mastodon: the row's platform column says this one does (an
+            # account on an instance the scan does not search is still the district's)
+            parsed = split_url(unwrap_redirect(cells["url"]))
+            if parsed is not None and parsed[0].netloc:
+                verdict = platforms.classify(cells["url"], mastodon_instances=(parsed[0].netloc,))
         if verdict.account is None:
             why = verdict.reason or "not an account URL"
             self.err("url", f"url '{cells['url']}' is not an account ({why})")

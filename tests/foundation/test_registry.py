@@ -129,6 +129,28 @@ def test_same_account_in_two_url_variants_is_a_duplicate(sample_profile, variant
     assert "r.csv line 3:" in str(err.value) and "same account as line 2" in str(err.value)
 
 
+def test_a_mastodon_row_on_any_instance_is_an_account(sample_profile):
+    """Any server runs Mastodon: a row whose platform column says so is an account on its own
+    instance, whether or not the scan searches that instance."""
+    text = _csv(_with(platform="mastodon", url="https://mstdn.social/@SheyenneVB"))
+    (row,) = parse_registry(
+        text, sample_profile, file="r.csv", mastodon_instances=("mastodon.social",)
+    ).rows
+    assert (row.platform, row.handle, row.url) == (
+        "mastodon",
+        "sheyennevb@mstdn.social",
+        "https://mstdn.social/@sheyennevb",
+    )
+    # a known platform's address stays that platform's, whatever the column says
+    with pytest.raises(InputError) as err:
+        parse_registry(
+            _csv(_with(platform="mastodon", url="https://www.instagram.com/shsmustangsvb/")),
+            sample_profile,
+            file="r.csv",
+        )
+    assert "is a instagram account, but platform is 'mastodon'" in str(err.value)
+
+
 def test_non_district_email_is_a_warning_not_an_error(sample_profile):
     loaded = parse_registry(
         _csv(_with(administrator_email="coach@gmail.com")), sample_profile, file="r.csv"

@@ -1,0 +1,170 @@
+"""Accounts decided wrong in four districts written unseen (2026-12-07, third round), checked
+on an invented district so that no rule leans on those districts' names:
+
+- a registry row that names a Facebook page by its id alone ('/pages/<Name>/<id>',
+  'profile.php?id=') is the page the district's site links under its username, when that page
+  carries the row's name; an unlinked page of that name, whose id this scan could not read, is
+  left to a person; a page with another id, or a copy of the linked page's username, is an
+  impersonation;
+- '<the district's school, abbreviated>, <state>' in a bio is no other place;
+- a word of a team's own name ('Circuit Wolves Robotics') and the tail of the school's
+  compound mascot ('Wolves' of the Timberwolves) are no other school's mascot;
+- an organisation named without its trailing 'Committee' or 'Association' is still named;
+- a registered handle on another platform does not outweigh another state in the bio.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.district.profile import profile_from_text
+from crawler.district.registry import RegistryRow
+from matching import Matcher
+from matching.types import Sighting
+from tests.matching.conftest import candidate as _c
+
+OSPREY = """\
+district:
+  key: olsd
+  name: Osprey Lake School District
+  aliases: [OLSD, Osprey Lake Schools, OL Schools]
+  domains: [ospreylake.k12.vt.us]
+  website: https://www.ospreylake.k12.vt.us/
+  location: {city: Tamsin, state: VT, nearby: [Harlan Mills]}
+entities:
+  - key: olhs
+    kind: school
+    name: Osprey Lake Union High School
+    aliases: [OLUHS, Osprey Lake High, Osprey Lake Timberwolves]
+    level: high
+    mascot: Timberwolves
+    city: Tamsin
+    activities: [softball, cross country, robotics, nordic skiing]
+  - {key: olhs-robotics, kind: program, name: Pine Circuit Robotics, aliases: [Pine Circuit, FRC Team 9041],
+     parent: olhs, activities: [robotics]}
+  - {key: olhs-xc, kind: team, name: Osprey Lake Cross Country, aliases: [OLUHS XC], parent: olhs,
+     mascot: Timberwolves, activities: [cross country]}
+affiliated:
+  - {key: grad-night, name: OL Grad Night Committee, kind: parent_group, entity: olhs}
+"""
+SITE = "https://www.ospreylake.k12.vt.us"
+PAGE_ID = "100071234509876"
+
+
+@pytest.fixture(scope="module")
+def osprey() -> Matcher:
+    profile = profile_from_text(OSPREY, "osprey.yaml")
+    rows = [
+        # registered under the page's old address, which carries only its id
+        RegistryRow(
+            "facebook",
+            f"https://www.facebook.com/profile.php?id={PAGE_ID}",
+            "olsd",
+            "Osprey Lake School District",
+            handle=PAGE_ID,
+            platform_id=PAGE_ID,
+        ),
+        RegistryRow(
+            "instagram",
+            "https://www.instagram.com/oluhstimberwolves/",
+            "olhs",
+            "Osprey Lake Union High School",
+            handle="oluhstimberwolves",
+        ),
+    ]
+    return Matcher(profile, rows)
+
+
+def _site_linked(handle: str, name: str, bio: str | None = None):
+    return _c(
+        "facebook",
+        handle,
+        name,
+        bio,
+        sightings=[Sighting("district_site", source_url=f"{SITE}/")],
+    )
+
+
+def test_the_page_the_site_links_is_the_row_known_by_its_id(osprey) -> None:
+    r = osprey.assess(_site_linked("OspreyLakeSchools", "Osprey Lake School District"))
+    assert (r.classification, r.entity) == ("registered", "olsd"), r.explanation
+    assert r.explanation[0].code == "registered_id_only"
+    assert "OspreyLakeSchools".lower() in r.explanation[0].label.lower()
+
+
+def test_an_unlinked_page_of_that_name_without_its_id_is_left_to_a_person(osprey) -> None:
+    r = osprey.assess(_c("facebook", "OspreyLakeSD", "Osprey Lake School District", None))
+    assert (r.classification, r.entity) == ("review", "olsd"), r.explanation
+    assert r.explanation[0].code == "same_name_id_only"
+
+
+def test_a_page_of_that_name_with_another_id_is_an_impersonation(osprey) -> None:
+    c = _c("facebook", "OspreyLakeSD", "Osprey Lake School District", None)
+    c.platform_id = "100099999999999"
+    r = osprey.assess(c)
+    assert r.classification == "impersonation", r.explanation
+
+
+def test_a_copy_of_the_linked_pages_username_is_an_impersonation(osprey) -> None:
+    own = _site_linked("OspreyLakeSchools", "Osprey Lake School District")
+    copy = _c(
+        "facebook",
+        "OspreyLakeSchool",
+        "Osprey Lake School District",
+        "Scholarship grants open now, message us to apply",
+    )
+    first, second = osprey.assess_many([own, copy])
+    assert first.classification == "registered"
+    assert second.classification == "impersonation", second.explanation
+    assert second.imitates == f"https://www.facebook.com/profile.php?id={PAGE_ID}"
+
+
+def test_the_districts_school_abbreviated_with_the_state_is_no_other_place(osprey) -> None:
+    c = _c("tiktok", "oluhs_softball", "OLUHS Softball", "Softball 🥎 Osprey Lake Union HS, VT")
+    r = osprey.assess(c)
+    assert "other_place" not in {lv.code for lv in r.explanation}, r.explanation
+    assert r.classification == "unregistered", r.explanation
+
+
+@pytest.mark.parametrize(
+    ("platform", "handle", "name", "bio", "entity"),
+    [
+        # a word of the team's own name
+        (
+            "bluesky",
+            "pinecircuit.bsky.social",
+            "Pine Circuit",
+            "FRC Team 9041, Tamsin VT",
+            "olhs-robotics",
+        ),
+        # the tail of the compound mascot
+        (
+            "instagram",
+            "olwolves_xc",
+            "OL Wolves XC",
+            "Osprey Lake Union High School 🏃 Tamsin",
+            "olhs",
+        ),
+    ],
+)
+def test_the_teams_own_words_are_no_other_mascot(osprey, platform, handle, name, bio, entity):
+    r = osprey.assess(_c(platform, handle, name, bio))
+    assert "mascot_conflict" not in {lv.code for lv in r.explanation}, r.explanation
+    assert (r.classification, r.entity) == ("unregistered", entity), r.explanation
+
+
+def test_an_organisation_named_without_committee_is_named(osprey) -> None:
+    c = _c("instagram", "ol_gradnight", "OL Grad Night", "Parent-run grad night for OLUHS seniors")
+    r = osprey.assess(c)
+    assert (r.classification, r.entity) == ("affiliated", "grad-night"), r.explanation
+
+
+def test_a_registered_handle_elsewhere_does_not_outweigh_another_state(osprey) -> None:
+    c = _c(
+        "tiktok",
+        "oluhs_timberwolves",
+        "Timberwolves",
+        "Orchard Lake Union HS • Fort Carrow, TX • football 🏈",
+    )
+    r = osprey.assess(c)
+    assert r.classification == "unrelated", r.explanation
