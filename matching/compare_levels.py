@@ -560,7 +560,7 @@ class PlaceComparison(Comparison):
 _AT_SCHOOL = re.compile(
     r"((?:[A-Z][\w'’.&-]*\s+(?:(?:de|del|la|las|los|van|von|der|du|da|di)\s+)?){1,4}?)"
     r"(?:High Schools?|High|Middle School|Elementary School|School|Schools|Academy|Tech|"
-    r"Technical Schools?|Vocational[- ]Technical Schools?)\b"
+    r"Technical Schools?|Vocational[- ]Technical Schools?|HS|MS|JHS)\b"
 )
 _SCHOOL_TYPE_WORDS = frozenset("county vocational technical career center regional".split())
 # what is left out of a school's name to compare its distinctive words ('juniper gap')

@@ -391,8 +391,9 @@ _FULL = re.compile(
     r"((?:[A-Z][A-Za-z.'-]*\s+){0,3}[A-Z][A-Za-z.'-]*)?\s*,?\s*\b("
     + "|".join(n.title() for n, _ in _STATE_NAMES)
     # A state's name before another capitalised word is part of a longer name ('Washington
-    # Elementary', 'Oregon District Elementary', 'Kansas City'), not the state.
-    + r")\b(?!\s+[A-Z][a-z])"
+    # Elementary', 'Oregon District Elementary', 'Kansas City'), not the state; 'Washington
+    # State' is the state.
+    + r")\b(?!\s+(?!State\b)[A-Z][a-z])"
 )
 
 
@@ -445,6 +446,8 @@ def find_places(text: str, *, comma: bool = True) -> list[Place]:
         city = None if _not_a_town(m.group(1) or "") else fold(m.group(1) or "") or None
         if city and fold(name).startswith(city):
             city = None
+        if text[m.end() :].startswith(" State"):
+            city = None  # 'Go Ohio State!', 'No. 49, Washington State': the state alone
         out.append(Place(text=m.group(0).strip(), city=city, state=code))
     # a Canadian province or territory: no US state at all ('Kangiqtuq, Nunavut')
     for m in _FOREIGN.finditer(text):

@@ -236,6 +236,9 @@ def other_district(f: Features, ref: Reference) -> str | None:
         for m in _DISTRICT_NUMBER.finditer(" ".join(f.name) or f.name_text):
             if m.group(1) not in own:
                 return m.group(0)
+    else:  # 'Cedar Hollow School District 49' beside a district no name of which has a number
+        for m in _BIO_NUMBER.finditer(" ".join(f.name)):
+            return m.group(0)
     for host in f.hosts:
         if ".k12." in f".{host}" and not ref.profile.is_district_domain(host):
             return host

@@ -10,7 +10,10 @@ on an invented district so that no rule leans on those districts' names:
 - a word of a team's own name ('Circuit Wolves Robotics') and the tail of the school's
   compound mascot ('Wolves' of the Timberwolves) are no other school's mascot;
 - an organisation named without its trailing 'Committee' or 'Association' is still named;
-- a registered handle on another platform does not outweigh another state in the bio.
+- a registered handle on another platform does not outweigh another state in the bio;
+- a bio at another school written with 'HS' ('Eastlake HS girls basketball') is that school's;
+- a school district of the district's name with a number the district's names have not
+  ('… School District 49') is another district; 'Washington State' is the state.
 """
 
 from __future__ import annotations
@@ -168,3 +171,31 @@ def test_a_registered_handle_elsewhere_does_not_outweigh_another_state(osprey) -
     )
     r = osprey.assess(c)
     assert r.classification == "unrelated", r.explanation
+
+
+def test_a_bio_at_another_school_abbreviated_is_another_schools(osprey) -> None:
+    c = _c("instagram", "elhs_xc", "Timberwolves XC", "Eastlake HS cross country 🏃 #SoarEastlake")
+    r = osprey.assess(c)
+    assert "other_school" in {lv.code for lv in r.explanation}, r.explanation
+    assert r.classification != "unregistered", r.explanation
+
+
+def test_a_district_of_the_name_with_a_number_the_district_has_not_is_another(osprey) -> None:
+    c = _c(
+        "bluesky",
+        "ospreylakesd12.bsky.social",
+        "Osprey Lake School District 12",
+        "Osprey Lake School District No. 12, Washington State. Go Cougars!",
+    )
+    r = osprey.assess(c)
+    assert r.classification == "unrelated", r.explanation
+
+
+@pytest.mark.parametrize(
+    ("text", "state", "city"),
+    [("No. 12, Washington State.", "WA", None), ("Go Ohio State!", "OH", None)],
+)
+def test_a_state_before_state_is_the_state(text, state, city) -> None:
+    from matching.features import find_places
+
+    assert [(p.state, p.city) for p in find_places(text)] == [(state, city)]
