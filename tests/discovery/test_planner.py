@@ -343,6 +343,11 @@ PROBE_BUDGET_GAPS = {
     # fourteen schools' activity groups share Mastodon's 400 lookups after its searches:
     # 'mdhs_xc' is the ninth of its team's candidates
     "tidewater-county-md": "mdhs_xc is beyond Mastodon's lookups for fourteen schools",
+    # 'cbhs_vball' is the seventh of its volleyball group's TikTok candidates, after the
+    # 'Lady Highlanders' forms; 'highlandersbasketball' is another school's, seen or not
+    "greenbrier-ridge-wv": "cbhs_vball and highlandersbasketball are beyond TikTok's pages",
+    # 'khpcs_step' is the eleventh of the step team's candidates, after its brand name's
+    "anacostia-heights-pcs-dc": "khpcs_step is beyond TikTok's pages for the step team",
 }
 
 
