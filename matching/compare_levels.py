@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
@@ -297,6 +298,21 @@ class MascotActivityComparison(Comparison):
             if f" go{n} " in bio or any(f" {c} {n} " in bio for c in lexicon.MASCOT_CHEERS)
         }
 
+    def _cheered_other(self, f: Features) -> set[str]:
+        """A mascot none of the district's schools has, cheered in the bio ('Little Hawks
+        learning & growing', 'Go Cougars!'): another school's account."""
+        bio = " ".join(f.bio).split()
+        own = self.ref.own_mascots
+        return {
+            m
+            for cheer, word in pairwise(bio)
+            if cheer in _CHEERS
+            for m in (word, f"{word}s")
+            if m in self.ref.mascots
+            and m not in own
+            and not any(_short_form(word, o) or f" {word} " in f" {o} " for o in own)
+        }
+
     @staticmethod
     def _bio_states_activity(
         f: Features, rec: Record, parent: Record | None, acts: set[str]
@@ -360,6 +376,7 @@ class MascotActivityComparison(Comparison):
                 if x in written or not f.candidate.display_name
             } | in_name
             named = {x if x in f.plain else self.ref.abbreviations.get(x, x) for x in named}
+            named |= self._cheered_other(f)
             # the tail of an own compound mascot is its short form ('Wolves' of the
             # Timberwolves, 'Jackets' of the Yellow Jackets), no other school's
             named = {x for x in named if not any(_short_form(x, o) for o in own)}
@@ -499,6 +516,9 @@ def _own_name(ref: Reference, city: str) -> bool:
     words = fold(city).split()
     spelt = " ".join(expand(words, lexicon.ABBREVIATIONS))
     return spelt != " ".join(words) and ref.is_own_name(spelt)
+
+
+_CHEERS = frozenset({"little", "lil", *lexicon.MASCOT_CHEERS})
 
 
 def _short_form(word: str, mascot: str) -> bool:

@@ -386,6 +386,7 @@ _FOREIGN = re.compile(
     r"Ontario|Quebec|Québec|Nova Scotia|New Brunswick|Newfoundland|Prince Edward Island|"
     r"Canada)\b"
 )
+_DC_AFTER = re.compile(r"\s*,?\s*D\.?\s?C\b\.?")
 _STATE_NAMES = sorted(((n, c) for c, n in lexicon.STATES.items()), key=lambda x: -len(x[0]))
 _FULL = re.compile(
     r"((?:[A-Z][A-Za-z.'-]*\s+){0,3}[A-Z][A-Za-z.'-]*)?\s*,?\s*\b("
@@ -442,6 +443,10 @@ def find_places(text: str, *, comma: bool = True) -> list[Place]:
         )
     for m in _FULL.finditer(text):
         name = m.group(2).lower()
+        if name == "washington" and _DC_AFTER.match(text, m.end()):
+            # 'Washington, D.C.', 'Washington DC': the District of Columbia, not the state
+            out.append(Place(text=m.group(0).strip(), city="washington", state="DC"))
+            continue
         code = next(c for n, c in _STATE_NAMES if n == name)
         city = None if _not_a_town(m.group(1) or "") else fold(m.group(1) or "") or None
         if city and fold(name).startswith(city):

@@ -104,6 +104,7 @@ class Reference:
     district_abbreviations: frozenset[str] = frozenset()
     district_words: tuple[str, ...] = ()
     mascots: frozenset[str] = frozenset()
+    own_mascots: frozenset[str] = frozenset()  # the district's entities' own mascots
     vocabulary: set[str] = field(default_factory=set)
     # every word of an activity: the generic ones and the district's schools' ('ffa', 'nordic')
     activity_words: frozenset[str] = frozenset()
@@ -183,6 +184,7 @@ class Reference:
             if m.endswith("s") and len(m) > 4:
                 abbr.setdefault(m[:-1], m)
         self.mascots = frozenset(mascots)
+        self.own_mascots = frozenset(fold(e.mascot) for e in p.entities if e.mascot)
         self.abbreviations = abbr
         self.abbreviation_keys = dict(keys)
 

@@ -254,6 +254,14 @@ class _Rows:
             parsed = split_url(unwrap_redirect(cells["url"]))
             if parsed is not None and parsed[0].netloc:
                 verdict = platforms.classify(cells["url"], mastodon_instances=(parsed[0].netloc,))
+        if verdict.account is None and platform == Platform.YOUTUBE:
+            # a channel's live page ('/c/<name>/live', '/@<handle>/live') is a video to a crawl
+            # (the stream now on), but a registry row that gives it means the channel
+            parsed = split_url(cells["url"])
+            path = parsed[0].path.rstrip("/") if parsed is not None else ""
+            if parsed is not None and path.lower().endswith("/live") and path.count("/") >= 2:
+                bare = parsed[0]._replace(path=path[: -len("/live")], query="").geturl()
+                verdict = platforms.classify(bare, mastodon_instances=self.instances)
         if verdict.account is None:
             why = verdict.reason or "not an account URL"
             self.err("url", f"url '{cells['url']}' is not an account ({why})")

@@ -151,6 +151,20 @@ def test_a_mastodon_row_on_any_instance_is_an_account(sample_profile):
     assert "is a instagram account, but platform is 'mastodon'" in str(err.value)
 
 
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        ("https://www.youtube.com/c/SheyenneMedia/live", "https://www.youtube.com/c/sheyennemedia"),
+        ("https://youtube.com/@SheyenneMedia/live?si=x1", "https://www.youtube.com/@sheyennemedia"),
+    ],
+)
+def test_a_youtube_row_of_the_channels_live_page_is_the_channel(sample_profile, url, canonical):
+    (row,) = parse_registry(
+        _csv(_with(platform="youtube", url=url)), sample_profile, file="r.csv"
+    ).rows
+    assert row.url == canonical
+
+
 def test_non_district_email_is_a_warning_not_an_error(sample_profile):
     loaded = parse_registry(
         _csv(_with(administrator_email="coach@gmail.com")), sample_profile, file="r.csv"

@@ -199,3 +199,25 @@ def test_a_state_before_state_is_the_state(text, state, city) -> None:
     from matching.features import find_places
 
     assert [(p.state, p.city) for p in find_places(text)] == [(state, city)]
+
+
+@pytest.mark.parametrize(
+    ("text", "state"),
+    [("Keystone Heights PCS, Washington DC.", "DC"), ("Marbury Terrace, Washington, D.C.", "DC")],
+)
+def test_washington_dc_is_the_district_of_columbia(text, state) -> None:
+    from matching.features import find_places
+
+    assert {p.state for p in find_places(text)} == {state}
+
+
+def test_a_mascot_the_district_has_not_cheered_in_the_bio_is_another_schools(osprey) -> None:
+    c = _c(
+        "instagram",
+        "mrs.v.2nd",
+        "Mrs. V's 2nd Grade",
+        "2nd grade at Osprey Lake Union High School 🍎 Little Hawks learning & growing",
+    )
+    r = osprey.assess(c)
+    assert "mascot_conflict" in {lv.code for lv in r.explanation}, r.explanation
+    assert r.classification != "unregistered", r.explanation
