@@ -310,6 +310,9 @@ class MascotActivityComparison(Comparison):
             for m in (word, f"{word}s")
             if m in self.ref.mascots
             and m not in own
+            # nor a word of the district's own names ('Horace Hawks' among a school's aliases)
+            and not self.ref.in_own_name(word)
+            and not self.ref.in_own_name(m)
             and not any(_short_form(word, o) or f" {word} " in f" {o} " for o in own)
         }
 

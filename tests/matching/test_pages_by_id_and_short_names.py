@@ -38,7 +38,7 @@ entities:
   - key: olhs
     kind: school
     name: Osprey Lake Union High School
-    aliases: [OLUHS, Osprey Lake High, Osprey Lake Timberwolves]
+    aliases: [OLUHS, Osprey Lake High, Osprey Lake Timberwolves, Osprey Lake Knights]
     level: high
     mascot: Timberwolves
     city: Tamsin
@@ -221,3 +221,14 @@ def test_a_mascot_the_district_has_not_cheered_in_the_bio_is_another_schools(osp
     r = osprey.assess(c)
     assert "mascot_conflict" in {lv.code for lv in r.explanation}, r.explanation
     assert r.classification != "unregistered", r.explanation
+
+
+def test_a_cheered_word_of_the_districts_own_names_is_no_other_mascot(osprey) -> None:
+    c = _c(
+        "instagram",
+        "mrs.v.2nd",
+        "Mrs. V's 2nd Grade",
+        "2nd grade at Osprey Lake Union High School 🍎 Go Knights!",
+    )
+    r = osprey.assess(c)
+    assert "mascot_conflict" not in {lv.code for lv in r.explanation}, r.explanation
