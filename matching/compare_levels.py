@@ -485,6 +485,13 @@ class UnexplainedWords(Comparison):
         ]
 
 
+# A display name that is a person's: a coach's or a teacher's title and a surname
+_PERSON_NAME = re.compile(
+    rf"^\s*(?:Coach|{'|'.join(lexicon.HONORIFICS)}|Dr)\.?\s+[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?\s*"
+    r"(?=$|[^\w\s'’])"
+)
+
+
 class ClassroomComparison(Comparison):
     """A classroom's account ('Mr. Okafor's Class', 'Ms. Garza's 4th Grade') of a school the
     account names: policy ABDB-AP counts every classroom account associated with the
@@ -493,9 +500,24 @@ class ClassroomComparison(Comparison):
     code = "classroom"
 
     def levels(self, f: Features, m: EntityMatch | None) -> list[Level]:
-        if m is None or m.score < self.s.name_weak or m.record.depth < 1:
+        if m is None or m.score < self.s.name_weak:
             return []
         said = sorted(set(f.name_text.split()) & lexicon.CLASSROOM_WORDS)
+        person = _PERSON_NAME.match(f.candidate.display_name or "")
+        if person and set(fold(person.group(0)).split()) & lexicon.ACTIVITIES:
+            person = None  # 'Coach Smith Football': a camp or a team, named after its coach
+        if person and not said:
+            # 'Coach Keller 🏐' over a team's bio: the coach's own account, or the team's?
+            return [
+                Level(
+                    "personal_name",
+                    f"its name is a person's ('{person.group(0).strip()}'): a coach's or "
+                    "teacher's own account, or the program's? A person decides",
+                    0.0,
+                )
+            ]
+        if m.record.depth < 1:
+            return []
         if f.has_phrase("class of", f.name_text):
             said = [w for w in said if w != "class"]  # 'Class of 2019' is a year's alumni
         if not said:
@@ -522,6 +544,7 @@ def _own_name(ref: Reference, city: str) -> bool:
 
 
 _CHEERS = frozenset({"little", "lil", *lexicon.MASCOT_CHEERS})
+_NICKNAMES = frozenset(n for ns in lexicon.MASCOT_NICKNAMES.values() for n in ns)
 
 
 def _short_form(word: str, mascot: str) -> bool:
@@ -618,8 +641,13 @@ class OtherSchoolComparison(Comparison):
             schools = [
                 form for r in ref.entities if r.kind == "school" or r.depth == 0 for form in r.forms
             ]
+            # not a name that is only a mascot or its nickname ('Cards' among a school's
+            # aliases): 'Go Cards!' names no school
+            cheers = ref.mascots | _NICKNAMES
             self._schools = frozenset(
-                n for n in map(core, [*schools, *(p for _, p in ref.district_phrases)]) if n
+                n
+                for n in map(core, [*schools, *(p for _, p in ref.district_phrases)])
+                if n and not set(n.split()) <= cheers
             )
         # as written, not expanded: another district's 'SCSD' is no mention of this one's
         said = f" {' '.join(w for w in fold(bio).split() if w not in plain)} "

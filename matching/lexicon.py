@@ -674,6 +674,15 @@ OTHER_KIND_BIO_PHRASES: dict[str, str] = {
     **dict.fromkeys(
         (
             "free shipping",
+            # a company's own channels and its employees' clubs ('Official channel of Cardinal
+            # Ridge Freight', 'employee softball league'), named like a school's team
+            "freight",
+            "trucking company",
+            "employee softball",
+            "employee cycling",
+            "employee league",
+            "employee club",
+            "employee clubs",
             "shop online",
             "shop our",
             "request a quote",

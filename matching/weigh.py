@@ -37,6 +37,7 @@ NEVER_A_CASE = frozenset(
         "maybe_registered",
         "common_name",
         "no_school_words",
+        "personal_name",
     }
 )
 

@@ -13,7 +13,12 @@ on an invented district so that no rule leans on those districts' names:
 - a registered handle on another platform does not outweigh another state in the bio;
 - a bio at another school written with 'HS' ('Eastlake HS girls basketball') is that school's;
 - a school district of the district's name with a number the district's names have not
-  ('… School District 49') is another district; 'Washington State' is the state.
+  ('… School District 49') is another district; 'Washington State' is the state, and
+  'Washington DC' the District of Columbia;
+- a mascot none of the district's schools has, cheered in the bio ('Little Hawks'), is another
+  school's, and a cheer of a nickname ('Go Wolves!') names none of the district's schools;
+- a coach's own name ('Coach Keller') is left to a person; a company's channel named like a
+  team ('Official channel of … Freight') is unrelated.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ entities:
   - key: olhs
     kind: school
     name: Osprey Lake Union High School
-    aliases: [OLUHS, Osprey Lake High, Osprey Lake Timberwolves, Osprey Lake Knights]
+    aliases: [OLUHS, Osprey Lake High, Osprey Lake Timberwolves, Osprey Lake Knights, Wolves]
     level: high
     mascot: Timberwolves
     city: Tamsin
@@ -211,18 +216,6 @@ def test_washington_dc_is_the_district_of_columbia(text, state) -> None:
     assert {p.state for p in find_places(text)} == {state}
 
 
-def test_a_mascot_the_district_has_not_cheered_in_the_bio_is_another_schools(osprey) -> None:
-    c = _c(
-        "instagram",
-        "mrs.v.2nd",
-        "Mrs. V's 2nd Grade",
-        "2nd grade at Osprey Lake Union High School 🍎 Little Hawks learning & growing",
-    )
-    r = osprey.assess(c)
-    assert "mascot_conflict" in {lv.code for lv in r.explanation}, r.explanation
-    assert r.classification != "unregistered", r.explanation
-
-
 def test_a_cheered_word_of_the_districts_own_names_is_no_other_mascot(osprey) -> None:
     c = _c(
         "instagram",
@@ -232,3 +225,53 @@ def test_a_cheered_word_of_the_districts_own_names_is_no_other_mascot(osprey) ->
     )
     r = osprey.assess(c)
     assert "mascot_conflict" not in {lv.code for lv in r.explanation}, r.explanation
+
+
+def test_a_coachs_own_name_is_left_to_a_person(osprey) -> None:
+    c = _c(
+        "instagram",
+        "coachkeller.wolvesvb",
+        "Coach Keller 🏐",
+        "Osprey Lake Timberwolves XC 🐺 | camps • clinics • recruiting | DMs open",
+    )
+    r = osprey.assess(c)
+    assert "personal_name" in {lv.code for lv in r.explanation}, r.explanation
+    assert r.classification == "review", r.explanation
+
+
+def test_a_companys_channel_named_like_a_team_is_unrelated(osprey) -> None:
+    c = _c(
+        "youtube",
+        "olftimberwolves",
+        "OLF Timberwolves Channel",
+        "Official channel of Osprey Lake Freight, Tamsin, Vermont. Drivers, careers and our "
+        "Timberwolves family.",
+    )
+    r = osprey.assess(c)
+    assert (r.classification, r.rule) == ("unrelated", "namesake"), r.explanation
+
+
+@pytest.mark.parametrize(
+    ("handle", "name", "bio", "code"),
+    [
+        # a mascot none of the district's schools has, cheered in the bio
+        (
+            "mrs.v.2nd",
+            "Mrs. V's 2nd Grade",
+            "2nd grade at Osprey Lake Union High School 🍎 Little Hawks learning & growing",
+            "mascot_conflict",
+        ),
+        # 'Go Wolves!' where 'Wolves' alone is among a school's aliases: the bio at another
+        # school ('Orchard-Lake High School') is still that school's
+        (
+            "oltimberwolves",
+            "O-L Timberwolves",
+            "Orchard-Lake High School 🐺 Go Wolves!",
+            "other_school",
+        ),
+    ],
+)
+def test_a_cheer_says_which_school_it_is(osprey, handle, name, bio, code) -> None:
+    r = osprey.assess(_c("instagram", handle, name, bio))
+    assert code in {lv.code for lv in r.explanation}, r.explanation
+    assert r.classification != "unregistered", r.explanation
