@@ -608,7 +608,11 @@ _AT_SCHOOL = re.compile(
     r"(?:High Schools?|High|Middle School|Elementary School|School|Schools|Academy|Tech|"
     r"Technical Schools?|Vocational[- ]Technical Schools?|HS|MS|JHS)\b"
 )
-_SCHOOL_TYPE_WORDS = frozenset("county vocational technical career center regional".split())
+# ('Early College High School' is a kind of school: 'Sierra Vista Early College High School'
+# is not the district's 'Mesquite Hollow Early College High School')
+_SCHOOL_TYPE_WORDS = frozenset(
+    "county vocational technical career center regional early college".split()
+)
 # what is left out of a school's name to compare its distinctive words ('juniper gap')
 _PLAIN_NAME_WORDS = lexicon.GENERIC | frozenset(lexicon.LEVEL_WORDS) | _SCHOOL_TYPE_WORDS
 

@@ -212,6 +212,17 @@ def _mine(text: str, ref: Reference) -> bool:
     return any(f" {phrase} " in f" {text} " for _, phrase in ref.district_phrases)
 
 
+def _state_after_town(said: list[str], ref: Reference) -> bool:
+    """'Brandvold SD' in South Dakota: one of the district's towns and its state's code, which
+    the bio's expansion read as 'school district' (the code of a state that is also an
+    abbreviation: SD)."""
+    state = (ref.profile.district.location.state or "").lower()
+    if lexicon.ABBREVIATIONS.get(state) != "school district" or said[-2:] != ["school", "district"]:
+        return False
+    before = said[:-2]
+    return any(ref.is_local(" ".join(before[-k:])) for k in range(1, min(3, len(before)) + 1))
+
+
 def other_district_name(f: Features, ref: Reference) -> str | None:
     """A display name that is another school district's ('Wexbury Public Schools', a member
     town's own K-6 district beside a regional one): it is that district, whatever the
@@ -261,6 +272,8 @@ def other_district(f: Features, ref: Reference) -> str | None:
     )
     for m in _DISTRICT_IN_BIO.finditer(bio):
         said = m.group(1).split()
+        if _state_after_town(said, ref):
+            continue
         number = bio[m.end() :].split()[:1]
         if number and number[0] in own:
             continue  # 'Lindahl High School Lumberjacks softball ISD 2781': the district's own
@@ -272,7 +285,14 @@ def other_district(f: Features, ref: Reference) -> str | None:
         return None
     if any(m.group(1) in own for m in _BIO_NUMBER.finditer(bio)):
         return None  # 'School District No. 7': this district, by its number
-    named = _DISTRICT_IN_BIO.search(bio)
+    named = next(
+        (
+            m
+            for m in _DISTRICT_IN_BIO.finditer(bio)
+            if not _state_after_town(m.group(1).split(), ref)
+        ),
+        None,
+    )
     if named is None:
         return None
     words = named.group(1).split()

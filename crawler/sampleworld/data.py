@@ -322,6 +322,9 @@ def _district(raw: dict[str, Any] | None, path: Path) -> District:
     missing = {"domain", "name", "address"} - set(raw)
     if missing:
         raise ValueError(f"{path}: district block: missing {sorted(missing)}")
+    if str(raw["domain"]).lower().startswith("www."):
+        # the web site is served at www.<domain>: 'www.' here would serve www.www.<domain>
+        raise ValueError(f"{path}: district block: domain {raw['domain']!r} starts with 'www.'")
     folder = path.parent
     return District(
         key=folder.name,

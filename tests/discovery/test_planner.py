@@ -348,6 +348,12 @@ PROBE_BUDGET_GAPS = {
     "greenbrier-ridge-wv": "cbhs_vball and highlandersbasketball are beyond TikTok's pages",
     # 'khpcs_step' is the eleventh of the step team's candidates, after its brand name's
     "anacostia-heights-pcs-dc": "khpcs_step is beyond TikTok's pages for the step team",
+    # a 'Lady Wolves' volleyball team: its 'lady wolves' forms come first, and the school's
+    # name with the sport alone ('lonecedarvball') is the 26th of its candidates
+    "mesquite-hollow-isd-tx": "lonecedarvball is beyond TikTok's pages for a Lady Wolves team",
+    # a girls' basketball team probes its qualified forms first ('plhsgbb', 'ladypels'):
+    # the sport's plain form ('plhsbasketball') is past YouTube's three deep
+    "prairie-lakes-sd-38-2": "plhsbasketball is beyond YouTube's candidates for a girls' team",
 }
 
 

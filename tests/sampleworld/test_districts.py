@@ -79,6 +79,17 @@ def test_unknown_fields_are_rejected_naming_the_file(tmp_path):
         load_world(path)
 
 
+def test_a_domain_with_www_is_rejected_naming_the_file(tmp_path):
+    """The district's web site is served at www.<domain>: a domain written with 'www.' would
+    serve no site the profile names, and its scans would find nothing there."""
+    folder = _copy_districts(tmp_path, [NEW[0]])
+    path = folder / NEW[0] / "world.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  domain: ", "  domain: www.", 1), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"world\.yaml: district block: domain 'www\."):
+        load_world(path)
+
+
 def test_a_key_two_districts_share_is_rejected_naming_file_and_key(monkeypatch, tmp_path):
     import crawler.sampleworld.data as data
 
