@@ -122,6 +122,10 @@ def fan_base(f: Features, own: AbstractSet[str] = frozenset()) -> str | None:
     )
     if made:
         return made[0]
+    bio = " ".join(f.bio)
+    said = next((p for p in lexicon.FAN_MADE_BIO_PHRASES if f.has_phrase(p, bio)), None)
+    if said:
+        return said
     # a channel that streams a school's games under a name of its own ('Heights Highlanders
     # Live': 'Live streams of Highlanders football'): the school's, a booster's or a fan's
     if words and words[-1] == "live" and "live" not in own and set(f.bio) & STREAM_WORDS:

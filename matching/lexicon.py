@@ -816,6 +816,16 @@ FAN_BASE_WORDS = frozenset({"nation"})
 # words in a bio or name; and in a display name only ('Coyote Hoops Highlights': a school's own
 # broadcast may say 'live games and highlights' in its bio).
 FAN_MADE_WORDS = frozenset({"mixtape", "mixtapes", "edits"})
+# a bio that gathers fans' clips or hype ('Scores & highlights … DM us your clips', 'highlights
+# & hype'): whoever runs it, students and fans do as often as the school
+FAN_MADE_BIO_PHRASES = (
+    "dm us your clips",
+    "send us your clips",
+    "send your clips",
+    "submit your clips",
+    "highlights hype",
+    "highlights and hype",
+)
 FAN_MADE_NAME_WORDS = frozenset({"highlights", "hype"})
 NOT_OFFICIAL_PHRASES = (
     "not official",

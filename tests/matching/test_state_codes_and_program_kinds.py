@@ -4,7 +4,9 @@ an invented district so that no rule leans on those districts' names:
 - in South Dakota '<one of the district's towns> SD' is the town and the state, not '<town>
   School District' (another district);
 - 'Early College High School' is a kind of school: another district's '<Place> Early College
-  High School' is not the district's.
+  High School' is not the district's;
+- an account that gathers fans' clips or hype ('DM us your clips', 'highlights & hype') is
+  left to a person.
 """
 
 from __future__ import annotations
@@ -73,3 +75,20 @@ def test_another_places_early_college_high_school_is_not_the_districts(heron) ->
         _c("instagram", "hlechs", "HL Early College High School", "Heron Lakes Early College HS")
     )
     assert own.classification == "unregistered", own.explanation
+
+
+@pytest.mark.parametrize(
+    ("handle", "name", "bio"),
+    [
+        ("herons_hoops", "Lady Herons Hoops", "Lady Herons 🏀💙💛 highlights & hype #LadyHerons"),
+        (
+            "hlsd_sports",
+            "HLSD Sports 🏈🏀",
+            "Scores & highlights from HLSD high schools. DM us your clips",
+        ),
+    ],
+)
+def test_an_account_that_gathers_fans_clips_is_left_to_a_person(heron, handle, name, bio) -> None:
+    r = heron.assess(_c("instagram", handle, name, bio))
+    assert "fan_base" in {lv.code for lv in r.explanation}, r.explanation
+    assert r.classification in ("review", "unrelated"), r.explanation  # never a case
