@@ -250,7 +250,7 @@ def named_match(
             own_words = {w for t in own_texts for w in t.split()}
         for full in rec.forms:
             form = _without_org_words(full)
-            if not all(w in own_words or _close_word(w, own_words, s) for w in form.split()):
+            if not all(w in own_words or close_word(w, own_words, s) for w in form.split()):
                 continue
             for t in own_texts:
                 sc = max(score(t, full), score(t, form))
@@ -285,7 +285,7 @@ def mask(text: str, phrases: tuple[str, ...]) -> str:
     return " ".join(w for w in out.split() if w != "|")
 
 
-def _close_word(w: str, words: set[str], s: MatchSettings) -> bool:
+def close_word(w: str, words: set[str], s: MatchSettings) -> bool:
     if len(w) < s.close_word_min_length:
         return False
     hit = process.extractOne(w, words, scorer=fuzz.ratio, processor=None, score_cutoff=s.close_word)

@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 from crawler.district.registry import RegistryRow
 from crawler.vocab import CaseKind, Classification, Platform
 from matching import lexicon
-from matching.compare import EntityMatch, named_match
+from matching.compare import EntityMatch, close_word, named_match
 from matching.compare_levels import DISTRICT_SITE, Comparison, school_forms
 from matching.compare_registry import RegistryComparison
 from matching.compare_words import (
@@ -385,6 +385,11 @@ def _not_district(e: Evidence) -> Result | None:
     # Bend Middle School', 'Prairie Creek Wildlife Area'): the district its bio also names does
     # not make it the district's ('LHS Lions' is the district's Lincoln Lions too: it does)
     ties = TIES - {DISTRICT_SITE} - ({"district_name"} if own_name else set())
+    if DISTRICT_SITE in e.codes and _only_own_words(e, rec):
+        # the lookalike's name it matched is made of the district's own words ('BCHS Bruins'
+        # of another state's school beside the district's BCHS Bruins): the name cannot tell
+        # them apart, and the district's site links the account
+        return None
     if e.best is not None and e.codes & ties:
         # 'Lincoln Lions football, CVISD.': a lookalike's name, but the account names the
         # district (or links to it): the lookalike elsewhere does not decide. A link from the
@@ -395,6 +400,25 @@ def _not_district(e: Evidence) -> Result | None:
     lv = Level("not_district", f"names '{rec.label}'{where}: not the district ({sc:.0f})", 0.0)
     return Result(
         Classification.UNRELATED, None, e.s.not_district_confidence, (lv,), entity_score=e.score
+    )
+
+
+def _only_own_words(e: Evidence, rec: Record) -> bool:
+    """Every form of the lookalike ``rec`` that the account's words hold is made of the
+    district's own words (its names, its entities' names and abbreviations, their mascots)."""
+    ref, f = e.ref, e.f
+    words = set(f.name) | set(f.handle) | {w for t in f.titles for w in t}
+    held = [
+        form
+        for form in rec.forms
+        if all(w in words or close_word(w, words, e.s) for w in form.split())
+    ]
+    own = set(ref.district_word_set) | set(ref.abbreviations) | ref.mascots
+    for r in ref.entities:
+        own |= r.tokens
+    return bool(held) and all(
+        all(w in own or w.rstrip("s") in own or f"{w}s" in own for w in form.split())
+        for form in held
     )
 
 

@@ -354,6 +354,11 @@ PROBE_BUDGET_GAPS = {
     # a girls' basketball team probes its qualified forms first ('plhsgbb', 'ladypels'):
     # the sport's plain form ('plhsbasketball') is past YouTube's three deep
     "prairie-lakes-sd-38-2": "plhsbasketball is beyond YouTube's candidates for a girls' team",
+    # the eleventh of the girls' lacrosse team's candidates (a plain '<mascot>lacrosse' after
+    # its girls' forms)
+    "harbor-bluff-ufsd-ny": "privateerslacrosse is beyond TikTok's pages for a girls' team",
+    # 'bchs_wrestling' is the tenth of its team's candidates, after the long school forms
+    "flathead-bend-mt": "bchs_wrestling is beyond TikTok's pages for its team",
 }
 
 

@@ -6,7 +6,9 @@ an invented district so that no rule leans on those districts' names:
 - 'Early College High School' is a kind of school: another district's '<Place> Early College
   High School' is not the district's;
 - an account that gathers fans' clips or hype ('DM us your clips', 'highlights & hype') is
-  left to a person.
+  left to a person;
+- a lookalike whose matched name is made of the district's own words ('HLHS Herons' of
+  another state's school) does not outweigh a link from the district's site.
 """
 
 from __future__ import annotations
@@ -33,13 +35,15 @@ entities:
     level: high
     mascot: Herons
     city: Arvold
-    activities: [oral interp, basketball]
+    activities: [oral interp, basketball, theatre]
   - key: echs
     kind: school
     name: Heron Lakes Early College High School
     aliases: [HLECHS, Early College High School]
     level: high
     city: Arvold
+not_district:
+  - {name: Hollis Lake High School, aliases: [HLHS Herons], location: Hollis Lake ME}
 """
 
 
@@ -92,3 +96,19 @@ def test_an_account_that_gathers_fans_clips_is_left_to_a_person(heron, handle, n
     r = heron.assess(_c("instagram", handle, name, bio))
     assert "fan_base" in {lv.code for lv in r.explanation}, r.explanation
     assert r.classification in ("review", "unrelated"), r.explanation  # never a case
+
+
+def test_a_lookalike_named_in_the_districts_own_words_does_not_outweigh_its_site(heron) -> None:
+    from matching.types import Sighting
+
+    linked = _c(
+        "facebook",
+        "heronplayershlhs",
+        None,
+        None,
+        sightings=[Sighting("district_site", source_url="https://www.heronlakes.k12.sd.us/hlhs")],
+    )
+    r = heron.assess(linked)
+    assert r.classification == "unregistered", r.explanation
+    other = heron.assess(_c("instagram", "hlhsherons_me", "HLHS Herons", "Hollis Lake, Maine"))
+    assert other.classification == "unrelated", other.explanation
