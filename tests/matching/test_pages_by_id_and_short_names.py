@@ -167,17 +167,6 @@ def test_an_organisation_named_without_committee_is_named(osprey) -> None:
     assert (r.classification, r.entity) == ("affiliated", "grad-night"), r.explanation
 
 
-def test_a_registered_handle_elsewhere_does_not_outweigh_another_state(osprey) -> None:
-    c = _c(
-        "tiktok",
-        "oluhs_timberwolves",
-        "Timberwolves",
-        "Orchard Lake Union HS • Fort Carrow, TX • football 🏈",
-    )
-    r = osprey.assess(c)
-    assert r.classification == "unrelated", r.explanation
-
-
 def test_a_bio_at_another_school_abbreviated_is_another_schools(osprey) -> None:
     c = _c("instagram", "elhs_xc", "Timberwolves XC", "Eastlake HS cross country 🏃 #SoarEastlake")
     r = osprey.assess(c)
@@ -185,14 +174,27 @@ def test_a_bio_at_another_school_abbreviated_is_another_schools(osprey) -> None:
     assert r.classification != "unregistered", r.explanation
 
 
-def test_a_district_of_the_name_with_a_number_the_district_has_not_is_another(osprey) -> None:
-    c = _c(
-        "bluesky",
-        "ospreylakesd12.bsky.social",
-        "Osprey Lake School District 12",
-        "Osprey Lake School District No. 12, Washington State. Go Cougars!",
-    )
-    r = osprey.assess(c)
+@pytest.mark.parametrize(
+    ("platform", "handle", "name", "bio"),
+    [
+        # a registered handle on another platform does not outweigh another state in the bio
+        (
+            "tiktok",
+            "oluhs_timberwolves",
+            "Timberwolves",
+            "Orchard Lake Union HS • Fort Carrow, TX • football 🏈",
+        ),
+        # a district of the district's name with a number none of its names carries
+        (
+            "bluesky",
+            "ospreylakesd12.bsky.social",
+            "Osprey Lake School District 12",
+            "Osprey Lake School District No. 12, Washington State. Go Cougars!",
+        ),
+    ],
+)
+def test_another_places_account_is_unrelated(osprey, platform, handle, name, bio) -> None:
+    r = osprey.assess(_c(platform, handle, name, bio))
     assert r.classification == "unrelated", r.explanation
 
 
