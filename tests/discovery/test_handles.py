@@ -4,6 +4,7 @@ probe budget can live with, and each candidate probed once per scan."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from crawler.discovery.planning.handles import (
     HandleStyle,
@@ -496,7 +497,66 @@ def test_the_schools_own_handle_with_the_activity_after_an_underscore():
     p = _profile()
     group = [c.handle for c in candidates(handle_parts(p, p.entity("hvhs-bb")))]
     mixed = "harborviewherons_bball"
-    assert mixed in group[:16]
+    assert mixed in group[:20]  # twenty-two characters: after the shorter forms
     assert group.index("harborviewheronsbball") < group.index(mixed)
     assert group.index("harborview_herons_bball") < group.index(mixed)
     assert "harborviewherons.bball" not in group  # an underscore only
+
+
+# An invented district: a school that calls itself by its name and mascot (seventeen letters
+# run together), a girls' team named with 'Lady <mascot>', and a wrestling team.
+QUARRY = """
+district:
+  key: qgsd
+  name: Quarry Glen School District
+  aliases: [QGSD]
+  domains: [quarryglen.k12.vt.us]
+  location: {city: Quarry Glen, state: VT}
+entities:
+  - {key: srhs, kind: school, name: Slate Run High School, aliases: [SRHS, Slate Run Quarriers],
+     level: high, mascot: Quarriers, activities: [volleyball, wrestling]}
+  - {key: srhs-vb, kind: team, name: Slate Run Lady Quarriers Volleyball,
+     aliases: [SRHS Volleyball, Lady Quarriers Volleyball], parent: srhs, mascot: Quarriers,
+     activities: [volleyball]}
+  - {key: srhs-wr, kind: team, name: Slate Run Quarriers Wrestling,
+     aliases: [SRHS Wrestling], parent: srhs, mascot: Quarriers, activities: [wrestling]}
+"""
+
+
+def _quarry(key: str, platform: str | None = None) -> list[str]:
+    p = profile_from_text(QUARRY, "quarry.yaml")
+    if platform is None:
+        return [c.handle for c in candidates(handle_parts(p, p.entity(key)))]
+    team = {t.key: t for t in all_terms(p)}[key]
+    return [r.query for r in _handle_rows("handle_probe", [team], [platform], 12).rows]
+
+
+def test_a_girls_team_writes_its_qualified_mascot_as_its_names_do():
+    first = _quarry("srhs-vb")
+    assert first[0] == "ladyquarriersvolleyball"  # 'Lady Quarriers', as the names write it
+    # the other number ('Lady Quarrier') is rarer than the school's short forms
+    singular = first.index("ladyquarriervolleyball")
+    assert singular > first.index("srhs_vball")
+    assert singular > first.index("slaterunvball")
+
+
+def test_one_separator_spelling_of_a_word_comes_ahead_of_its_place():
+    # 'srhs_volleyball' may follow 'srhsvolleyball' at once, 'srhs.volleyball' waits its turn
+    first = _quarry("srhs-vb")[:10]
+    spellings = Counter(h.replace("_", "").replace(".", "").replace("-", "") for h in first)
+    assert max(spellings.values()) <= 2
+    assert "srhs.volleyball" not in first
+
+
+def test_long_candidates_and_their_short_forms_leave_room_for_short_ones():
+    # 'slaterunquarrierswrestling' (26 characters) is too long for TikTok: its short forms
+    # take its place, but its separated spellings take one short form each, and a plain
+    # '<mascot><activity>' is among the first few
+    tiktok = _quarry("srhs-wr", "tiktok")
+    assert "quarrierswrestling" in tiktok[:6]
+    assert not {"slaterun_quarriers_wr", "slaterun_quarriers_wrestle"} <= set(tiktok)
+    p = profile_from_text(COVE, "cove.yaml")
+    team = {t.key: t for t in all_terms(p)}["shs-vb"]
+    rows = [r.query for r in _handle_rows("handle_probe", [team], ["tiktok"], 12).rows]
+    assert "shsvball" in rows[:4]
+    assert not {"seaside_sealions_vball", "seaside_sealions_vb"} <= set(rows)

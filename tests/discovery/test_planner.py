@@ -337,27 +337,26 @@ PROBE_BUDGET_GAPS = {
     # 'jensenjaguars_bball' is the 40th of the middle school's basketball candidates on
     # Mastodon, which takes twelve per group
     "verde-mesa": "jensenjaguars_bball is beyond Mastodon's twelve candidates per group",
-    # seventeen schools and their teams share TikTok's probe pages: 'sghs_vball' is the
-    # seventh of its volleyball team's candidates, after the 'Lady Eagles' forms
-    "cedar-hollow-county-tn": "sghs_vball is beyond TikTok's pages for seventeen schools",
     # fourteen schools' activity groups share Mastodon's 400 lookups after its searches:
-    # 'mdhs_xc' is the ninth of its team's candidates
+    # 'mdhs_xc' is the sixth of its team's candidates
     "tidewater-county-md": "mdhs_xc is beyond Mastodon's lookups for fourteen schools",
-    # 'cbhs_vball' is the seventh of its volleyball group's TikTok candidates, after the
-    # 'Lady Highlanders' forms; 'highlandersbasketball' is another school's, seen or not
+    # 'cbhs_vball' is the twelfth of its volleyball group's TikTok candidates, after the
+    # 'Lady Miners' forms; 'highlandersbasketball' is another school's, seen or not
     "greenbrier-ridge-wv": "cbhs_vball and highlandersbasketball are beyond TikTok's pages",
-    # 'khpcs_step' is the eleventh of the step team's candidates, after its brand name's
+    # 'khpcs_step' is the thirteenth of its candidates, after the step team's brand name's
     "anacostia-heights-pcs-dc": "khpcs_step is beyond TikTok's pages for the step team",
     # a 'Lady Wolves' volleyball team: its 'lady wolves' forms come first, and the school's
-    # name with the sport alone ('lonecedarvball') is the 26th of its candidates
+    # name with the sport alone ('lonecedarvball') is the 28th of its candidates
     "mesquite-hollow-isd-tx": "lonecedarvball is beyond TikTok's pages for a Lady Wolves team",
     # a girls' basketball team probes its qualified forms first ('plhsgbb', 'ladypels'):
     # the sport's plain form ('plhsbasketball') is past YouTube's three deep
     "prairie-lakes-sd-38-2": "plhsbasketball is beyond YouTube's candidates for a girls' team",
-    # the eleventh of the girls' lacrosse team's candidates (a plain '<mascot>lacrosse' after
-    # its girls' forms)
-    "harbor-bluff-ufsd-ny": "privateerslacrosse is beyond TikTok's pages for a girls' team",
-    # 'bchs_wrestling' is the tenth of its team's candidates, after the long school forms
+    # the volleyball team's handle is its school's called name with the shortest form of the
+    # sport, dotted ('pacific.bluedevils.vb'): the eleventh of its TikTok candidates, as the
+    # candidates past twenty characters come after the shorter ones
+    "tualatin-valley": "pacific.bluedevils.vb is beyond TikTok's pages for its team",
+    # 'bchs_wrestling' is the fifth of its school's wrestling candidates, after the team's
+    # own name's short forms ('bittercreekbruinswrestle')
     "flathead-bend-mt": "bchs_wrestling is beyond TikTok's pages for its team",
 }
 

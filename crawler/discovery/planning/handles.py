@@ -386,8 +386,14 @@ def entity_parts(
     called = called_names((school.name, *school.aliases), mascot)
     qualified = qualified_mascots((ent.name, *ent.aliases), mascot) if team else []
     if qualified:  # a girls' team's handles carry its qualifier ('ladybearcatsoftball'): the
-        # qualified mascot is what the team calls itself, as distinctive as a name
-        m, called = list(dict.fromkeys([*qualified, *m])), tuple(qualified)
+        # qualified mascot is what the team calls itself, as distinctive as a name; as its
+        # names write it first, its other number ('ladybearcat') after the plain mascot
+        written = {
+            f"{slug(q)}{slug(w)}" for q, w in qualified_pairs((ent.name, *ent.aliases), mascot)
+        }
+        first = [q for q in qualified if q in written] or qualified[:1]
+        rest = [q for q in qualified if q not in first]
+        m, called = list(dict.fromkeys([*first, *m[:1], *rest, *m])), tuple(qualified)
     full = [slug(ent.name), *(slug(a) for a in ent.aliases if " " in a.strip())]
     # a school's acronym of its full name comes after its own abbreviations ('cbms' of Clara
     # Barton Middle School, as its accounts sign): the distinctive part's initials after that
@@ -518,12 +524,18 @@ def _pattern_candidates(pattern: str, parts: Parts, style: HandleStyle) -> Itera
             cost += _form_cost(roles, words, parts, act, style)
             if parts.called and _is_called(roles, words, parts):
                 cost -= CALLED_BONUS
+            # the entity's own name is its handle at any length ('harborviewheronsbasketball')
+            own = "".join(words) in parts.full
             # a letter run into the mascot is one word ('keagles'): never separated
             for sep in SEPARATORS if len(words) > 1 and roles[0] != "initial" else ("",):
                 handle = sep.join(words)
                 sep_cost = separator_cost(sep, roles, style)
                 yield Candidate(
-                    handle, pattern, sep, rank + cost + sep_cost + len(handle) / 40, tuple(words)
+                    handle,
+                    pattern,
+                    sep,
+                    rank + cost + sep_cost + length_cost(handle, own),
+                    tuple(words),
                 )
             if len(words) == 3 and roles[-1] == "act":
                 # the school's own handle with the activity after an underscore
@@ -534,10 +546,21 @@ def _pattern_candidates(pattern: str, parts: Parts, style: HandleStyle) -> Itera
                     handle,
                     pattern,
                     "_",
-                    rank + cost + sep_cost + len(handle) / 40,
+                    rank + cost + sep_cost + length_cost(handle, own),
                     tuple(words),
                     mixed=True,
                 )
+
+
+LONG_HANDLE = 20  # characters: longer handles are typed less, and shortened on TikTok (24)
+LONG_HANDLE_COST = 0.1  # per character past LONG_HANDLE
+
+
+def length_cost(handle: str, own: bool = False) -> float:
+    """A handle's cost for its length: a little per character, and more past
+    :data:`LONG_HANDLE` unless it is the entity's ``own`` name run together."""
+    long = 0 if own else max(len(handle) - LONG_HANDLE, 0)
+    return len(handle) / 40 + long * LONG_HANDLE_COST
 
 
 def _is_called(roles: tuple[str, ...], words: list[str], parts: Parts) -> bool:
@@ -619,8 +642,8 @@ def spread(ranked: list[Candidate], style: HandleStyle | None = None) -> list[Ca
     (:func:`separator_cost` times :data:`SEPARATOR_PLACES`): ``wbhs_xc`` right after
     ``wbhsxc``, ``lincoln.lions.vball`` soon after ``lincolnlionsvball``; each further
     separator form comes :data:`SEPARATOR_SPACING` places later still, so they do not crowd
-    out new words, but never after words of a higher score (``lakeside.otters`` before
-    ``thelakesideotters``)."""
+    out new words; one separator form of each word may come before words of a higher score
+    (``lakeside.otters`` before ``thelakesideotters``), the others keep their places."""
     style = style or HandleStyle()
     bases: dict[str, Candidate] = {}
     for c in ranked:
@@ -651,12 +674,16 @@ def spread(ranked: list[Candidate], style: HandleStyle | None = None) -> list[Ca
     out: list[Candidate] = []
     words = forms = 0  # plain and separator forms so far
     p = j = 0  # the next of plain and of joined
+    ahead: set[str] = set()  # words one of whose separator forms came early for its score
     while p < len(plain) or j < len(joined):
-        if j < len(joined) and (
-            p == len(plain)
-            or joined[j][0] + SEPARATOR_SPACING * forms <= words
-            or joined[j][1].score < plain[p][1].score
-        ):
+        due = early = False
+        if j < len(joined):
+            c = joined[j][1]
+            due = p == len(plain) or joined[j][0] + SEPARATOR_SPACING * forms <= words
+            early = not due and c.score < plain[p][1].score and _joined(c) not in ahead
+        if due or early:
+            if early:
+                ahead.add(_joined(joined[j][1]))
             out.append(joined[j][1])
             j += 1
             forms += 1

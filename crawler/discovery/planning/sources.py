@@ -461,6 +461,7 @@ def plan_mastodon(ctx: PlanContext) -> SourcePlan:
 
 
 SHORT_SUBSTITUTES = 2  # short forms that take the place of a candidate too long for a platform
+SEPARATED = re.compile(r"[._-]")
 
 
 def _fitting(
@@ -468,8 +469,10 @@ def _fitting(
 ) -> list[str]:
     """The group's candidates as ``platform`` writes them; one it refuses (too long: TikTok
     allows 24 characters) gives its place to its forms with a short activity
-    (``pacificbluedevilsvolleyball`` -> ``pacificbluedevilsvball``). On Bluesky an entity's own
-    web domains come first in its ``first`` group (a handle the domain's owner sets)."""
+    (``pacificbluedevilsvolleyball`` -> ``pacificbluedevilsvball``), a separated one to its
+    first only (``bittercreek_bruins_wr`` spells the run-together ones again). On Bluesky an
+    entity's own web domains come first in its ``first`` group (a handle the domain's owner
+    sets)."""
     ok = PLATFORMS[platform].valid_handle
     out: list[str] = []
     if platform == Platform.BLUESKY and first:
@@ -477,11 +480,9 @@ def _fitting(
     for h in group:
         names = [n for n in platform_names(h, platform, instances) if ok(n)]
         if not names:
+            shorts = t.shorter.get(h, [])[: 1 if SEPARATED.search(h) else SHORT_SUBSTITUTES]
             names = [
-                n
-                for short in t.shorter.get(h, [])[:SHORT_SUBSTITUTES]
-                for n in platform_names(short, platform, instances)
-                if ok(n)
+                n for short in shorts for n in platform_names(short, platform, instances) if ok(n)
             ]
         out += names
     return list(dict.fromkeys(out))
