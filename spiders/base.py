@@ -43,6 +43,9 @@ from crawler.platforms import ProfileRecord, canonicalise
 
 logger = logging.getLogger(__name__)
 QUERY = "scout_query"  # request meta: the coverage row a request belongs to
+# the plans of this crawl process (ScoutSpider.crawl_plan): one per quota reading, a few at most
+_PLANS: dict[tuple[Any, ...], Plan] = {}
+MAX_PLANS = 8
 
 
 class ScoutSpider(scrapy.Spider):
@@ -128,17 +131,37 @@ class ScoutSpider(scrapy.Spider):
         return inc
 
     def crawl_plan(self) -> Plan:
-        """The plan of this crawl's sources, as this source sees it (:meth:`plan_sources`)."""
-        return plan(
-            self.profile,
-            self.config,
-            sources=self.plan_sources(),
-            platforms=self.platforms,
-            entity=self.entity,
-            name=self.search,
-            usage=self.quota_usage(),
-            increment=self.increment(),
+        """The plan of this crawl's sources, as this source sees it (:meth:`plan_sources`).
+
+        Worked out once per crawl process for the same inputs: every source of a crawl plans
+        the same sources for the same district, scan and increment, and those whose quota use
+        reads the same get the same plan (a plan is read, never changed)."""
+        usage = self.quota_usage()
+        key = (
+            repr(self.config),
+            self.scan_id,
+            frozenset(self.plan_sources()),
+            tuple(self.platforms or ()),
+            self.entity,
+            self.search,
+            repr(sorted((usage or {}).items())),
+            repr(self.increment()),
         )
+        cached = _PLANS.get(key)
+        if cached is None:
+            if len(_PLANS) >= MAX_PLANS:
+                _PLANS.clear()
+            cached = _PLANS[key] = plan(
+                self.profile,
+                self.config,
+                sources=self.plan_sources(),
+                platforms=self.platforms,
+                entity=self.entity,
+                name=self.search,
+                usage=usage,
+                increment=self.increment(),
+            )
+        return cached
 
     def planned(self) -> list[PlannedQuery]:
         """This source's queries from the plan (already budgeted and in priority order)."""

@@ -30,7 +30,7 @@ opens with that limit stated: it expects its class's case.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -190,11 +190,16 @@ def _api_findable(a: Account, names: list[str]) -> bool:
 
 
 def build_manifest(
-    world: WorldData, profile: object | None = None, home: str | None = None
+    world: WorldData,
+    profile: object | None = None,
+    home: str | None = None,
+    keys: Collection[str] | None = None,
 ) -> list[HiddenAccount]:
     """The manifest for ``world`` relative to district ``home`` (default: the world's first).
 
-    ``profile`` (a DistrictProfile) supplies the names searched for (default: ``home``'s).
+    ``profile`` (a DistrictProfile) supplies the names searched for (default: ``home``'s);
+    ``keys``: only these accounts' rows (each row is worked out on its own, the same as in
+    the whole manifest).
     """
     if home is None and world.districts:
         home = world.districts[0].key
@@ -212,7 +217,7 @@ def build_manifest(
     linked = _linked_keys(world, allowed=True, home=home)
     behind_robots = _linked_keys(world, allowed=False, home=home)
     out = []
-    for a in world.accounts:
+    for a in world.accounts if keys is None else [world.by_key[k] for k in keys]:
         foreign = home is not None and a.district not in ("", home)
         sources = set()
         if a.key in linked:

@@ -785,3 +785,31 @@ def test_each_spider_crawls_its_part_of_the_dry_run_plan(source, config, make_sp
     spider.context = replace(spider.context, sources=frozenset(config.sources))
     dry = plan(spider.profile, config).queries.get(source, [])
     assert [q.query for q in ScoutSpider.planned(spider)] == [q.query for q in dry]
+
+
+def test_a_crawls_sources_plan_once_for_the_same_inputs(config, make_spider, monkeypatch):
+    """Every source of a crawl plans the same sources for the same district and scan: the plan
+    is worked out once per process for the same inputs (a plan blocks the reactor while it is
+    made), and again for other inputs."""
+    from spiders import base
+
+    monkeypatch.setattr(base, "_PLANS", {})
+    made = []
+    real = base.plan
+
+    def counting(*args, **kwargs):
+        made.append(kwargs.get("platforms"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(base, "plan", counting)
+    first = make_spider(BlueskySpider, config)
+    second = make_spider(BlueskySpider, config)
+    assert first.crawl_plan() is second.crawl_plan() is first.crawl_plan()
+    assert len(made) == 1
+    assert (
+        first.crawl_plan().queries
+        == plan(first.profile, config, sources=["bluesky"], usage=first.quota_usage()).queries
+    )
+    other = make_spider(BlueskySpider, config, platforms="bluesky")
+    assert other.crawl_plan() is not first.crawl_plan()
+    assert made == [None, ["bluesky"]]

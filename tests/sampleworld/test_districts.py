@@ -130,18 +130,20 @@ def test_manifest_for_is_relative_to_the_district(all_world):
 
 def test_deleted_and_former_domain_accounts(all_world):
     data = all_world.data
-    manifests: dict[str, dict[str, object]] = {}
-
-    def manifest(key: str) -> dict:
-        # a district's manifest takes seconds to build: once per district
-        if key not in manifests:
-            manifests[key] = {h.key: h for h in all_world.manifest_for(key)}
-        return manifests[key]
-
     deleted = [a for a in data.accounts if not a.live and a.search]
-    assert deleted
+    threads_net = [a for a in data.accounts if a.search_domain == "threads.net"]
+    assert deleted and threads_net
+    # each account's row relative to its own district (the rows these checks read only)
+    wanted: dict[str, set[str]] = {}
+    for a in [*deleted, *threads_net]:
+        wanted.setdefault(a.district, set()).add(a.key)
+    rows = {
+        h.key: h
+        for district, keys in wanted.items()
+        for h in build_manifest(data, home=district, keys=keys)
+    }
     for a in deleted:
-        h = manifest(a.district)[a.key]
+        h = rows[a.key]
         assert not h.sources
         if a.cls == "registered":
             # a registered account that is gone is a registry-audit finding, not a case
@@ -150,12 +152,18 @@ def test_deleted_and_former_domain_accounts(all_world):
         # checkable directly: no case; behind robots.txt: a case with that limit stated
         checkable = a.platform in {"tiktok", "youtube", "bluesky", "mastodon"}
         assert (h.expected_case is None) == checkable, a.key
-    threads_net = [a for a in data.accounts if a.search_domain == "threads.net"]
-    assert threads_net
     # discovery's site: queries name threads.net too (a former domain search engines still
     # index), so an account indexed only there is findable by web search
-    findable = [a for a in threads_net if "web_search" in manifest(a.district)[a.key].sources]
+    findable = [a for a in threads_net if "web_search" in rows[a.key].sources]
     assert findable
+
+
+def test_a_manifest_of_some_accounts_has_their_rows_of_the_whole_one(all_world):
+    whole = {h.key: h for h in all_world.manifest_for(DEFAULT_DISTRICT)}
+    some = sorted(whole)[::7]
+    rows = build_manifest(all_world.data, home=DEFAULT_DISTRICT, keys=some)
+    assert [h.key for h in rows] == some
+    assert all(h == whole[h.key] for h in rows)
 
 
 def test_default_world_is_west_fargo_alone(sample_world):
