@@ -56,13 +56,17 @@ def fan_levels(f: Features) -> tuple[Level | None, bool]:
 
 
 def affiliated_words(f: Features, own: AbstractSet[str] = frozenset()) -> tuple[str, str] | None:
-    """Words of a separate organisation in the name or handle (or a clear phrase in the bio).
+    """Words of a separate organisation in the name or handle (or a clear phrase in the bio),
+    or a name that ends with the families around a school or team.
 
     Not a word of the matched entity's own name (``own``): the district's 'Family & Parent
     Center' or 'Alumni Relations' office is no parent group or alumni association."""
     for w in f.name_text.split():
         if w in lexicon.AFFILIATED_WORDS and w not in own and not own_gloss(w, own):
             return w, lexicon.AFFILIATED_WORDS[w]
+    name = f.name or (f.title_name.split() if f.title_name else [])
+    if len(name) > 1 and name[-1] in lexicon.FAMILY_NAME_ENDINGS and name[-1] not in own:
+        return name[-1], "parent_group"
     bio = " ".join(f.bio)
     for phrase, kind in lexicon.AFFILIATED_PHRASES.items():
         if phrase == "class of" or set(phrase.split()) <= own:

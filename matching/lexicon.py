@@ -216,6 +216,10 @@ AFFILIATED_WORDS: dict[str, str] = {
     "reunion": "alumni",
     "foundation": "other",
 }
+# The last word of a name that makes it the families around a school or team ('Wenota
+# Elementary Families', 'Frazier Spartans Football Family'): its parents keep it. Not a word
+# before another ('Family Engagement', 'Family Resource Center': the district's programs).
+FAMILY_NAME_ENDINGS = frozenset({"family", "families"})
 AFFILIATED_PHRASES: dict[str, str] = {
     "student news": "student_media",
     "student newspaper": "student_media",

@@ -8,7 +8,9 @@ an invented district so that no rule leans on those districts' names:
 - an account that gathers fans' clips or hype ('DM us your clips', 'highlights & hype') is
   left to a person;
 - a lookalike whose matched name is made of the district's own words ('HLHS Herons' of
-  another state's school) does not outweigh a link from the district's site.
+  another state's school) does not outweigh a link from the district's site;
+- (fifth session) a name that ends with the families around a school or team ('Wenota
+  Elementary Families', 'Frazier Spartans Football Family') is its parents', not the school's.
 """
 
 from __future__ import annotations
@@ -112,3 +114,36 @@ def test_a_lookalike_named_in_the_districts_own_words_does_not_outweigh_its_site
     assert r.classification == "unregistered", r.explanation
     other = heron.assess(_c("instagram", "hlhsherons_me", "HLHS Herons", "Hollis Lake, Maine"))
     assert other.classification == "unrelated", other.explanation
+
+
+@pytest.mark.parametrize(
+    ("handle", "name", "bio"),
+    [
+        ("hlhs_families", "Heron Lakes High School Families", "Reminders, pics & news 🍎"),
+        (
+            "heronsfootballfamily",
+            "Herons Basketball Family",
+            "Team meals, spirit wear and game-day info for Herons players and families.",
+        ),
+    ],
+)
+def test_a_name_that_ends_with_the_families_is_theirs_not_the_schools(
+    heron, handle, name, bio
+) -> None:
+    r = heron.assess(_c("facebook", handle, name, bio))
+    assert "affiliated_words" in {lv.code for lv in r.explanation}, r.explanation
+    assert r.classification not in ("unregistered", "impersonation"), r.explanation
+
+
+def test_a_program_for_families_is_still_the_schools(heron) -> None:
+    # 'Family' before another word names a program ('Family Resource Center'), not the families
+    r = heron.assess(
+        _c(
+            "facebook",
+            "hlhsfamilycenter",
+            "HLHS Family Resource Center",
+            "Heron Lakes High School family resource center: food pantry, help for families",
+        )
+    )
+    assert "affiliated_words" not in {lv.code for lv in r.explanation}, r.explanation
+    assert r.classification == "unregistered", r.explanation
