@@ -661,8 +661,8 @@ class OtherSchoolComparison(Comparison):
         # the display name too: 'Sagebrush Virtual Academy' is a school, none of the district's
         for hit in _AT_SCHOOL.finditer(f"{c.display_name or ''} | {bio}"):
             words = core(hit.group(1)).split()
-            if not words:
-                continue
+            if not words or fold(hit.group(0)).endswith(lexicon.SCHOOL_PROGRAM_TITLES):
+                continue  # 'a Unified Champion School': a title, no school
             # 'Watch Tamarack Valley Schools': the name may start after a capitalised word of
             # the sentence; one of the district's is a whole name of its that ends the phrase
             # ('River Bend High' is not 'Magnolia Bend High')

@@ -130,6 +130,14 @@ def fan_base(f: Features, own: AbstractSet[str] = frozenset()) -> str | None:
     said = next((p for p in lexicon.FAN_MADE_BIO_PHRASES if f.has_phrase(p, bio)), None)
     if said:
         return said
+    if (
+        len(words) > 1
+        and words[-1] == lexicon.SPORTS_PAGE_WORD
+        and lexicon.SPORTS_PAGE_WORD not in own
+        and words[-2] not in lexicon.SPORTS_PROGRAM_WORDS
+        and not (set(words) | set(f.bio)) & lexicon.SCHOOL_KIND_WORDS
+    ):
+        return "sports page"
     # a channel that streams a school's games under a name of its own ('Heights Highlanders
     # Live': 'Live streams of Highlanders football'): the school's, a booster's or a fan's
     if words and words[-1] == "live" and "live" not in own and set(f.bio) & STREAM_WORDS:

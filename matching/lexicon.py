@@ -831,6 +831,21 @@ FAN_MADE_BIO_PHRASES = (
     "highlights and hype",
 )
 FAN_MADE_NAME_WORDS = frozenset({"highlights", "hype"})
+# A sports page named for a place or a mascot ('Millbrook Rams Sports', 'Coal Branch Miner
+# Sports'): a school's own says which school it is ('Rosa Chavez High School Cardinals games');
+# a name or bio without one of these words may be its fans', a photographer's or the school's.
+SPORTS_PAGE_WORD = "sports"
+SCHOOL_KIND_WORDS = frozenset("high school hs academy middle ms elementary jhs".split())
+# Titles a school earns that read like a school's name ('a Unified Champion School', Special
+# Olympics; 'a National Blue Ribbon School'): no other school
+SCHOOL_PROGRAM_TITLES = (
+    "unified champion school",
+    "unified champion schools",
+    "blue ribbon school",
+    "blue ribbon schools",
+)
+# programs named '<word> Sports' that only schools run ('RB Unified Sports', Special Olympics)
+SPORTS_PROGRAM_WORDS = frozenset({"unified", "adapted", "adaptive"})
 NOT_OFFICIAL_PHRASES = (
     "not official",
     "not an official",

@@ -10,7 +10,9 @@ an invented district so that no rule leans on those districts' names:
 - a lookalike whose matched name is made of the district's own words ('HLHS Herons' of
   another state's school) does not outweigh a link from the district's site;
 - (fifth session) a name that ends with the families around a school or team ('Wenota
-  Elementary Families', 'Frazier Spartans Football Family') is its parents', not the school's.
+  Elementary Families', 'Frazier Spartans Football Family') is its parents', not the school's;
+  a sports page named for a place or mascot ('Millbrook Rams Sports') that says no school is
+  left to a person; 'a Unified Champion School' is a title, not another school.
 """
 
 from __future__ import annotations
@@ -147,3 +149,27 @@ def test_a_program_for_families_is_still_the_schools(heron) -> None:
     )
     assert "affiliated_words" not in {lv.code for lv in r.explanation}, r.explanation
     assert r.classification == "unregistered", r.explanation
+
+
+def test_a_sports_page_named_for_a_place_or_mascot_is_left_to_a_person(heron) -> None:
+    page = heron.assess(
+        _c("facebook", "heronlakesheronssports", "Heron Lakes Herons Sports",
+           "Herons sports updates, scores and photos. Arvold, South Dakota.")
+    )  # fmt: skip
+    assert "fan_base" in {lv.code for lv in page.explanation}, page.explanation
+    assert page.classification == "review", page.explanation
+    # a page that says which school it is, is the school's
+    school = heron.assess(
+        _c("youtube", "hlheronssports", "Heron Lakes Herons Sports",
+           "Heron Lakes High School Herons games, Arvold, South Dakota.")
+    )  # fmt: skip
+    assert school.classification == "unregistered", school.explanation
+
+
+def test_a_title_a_school_earns_is_no_other_school(heron) -> None:
+    r = heron.assess(
+        _c("instagram", "hlhsunifiedhoops", "HLHS Unified Basketball",
+           "Unified basketball 💙🏀 HLSD · Unified Champion Schools")
+    )  # fmt: skip
+    assert "other_school" not in {lv.code for lv in r.explanation}, r.explanation
+    assert r.classification != "unrelated", r.explanation
