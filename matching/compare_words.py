@@ -14,6 +14,10 @@ from matching.features import Features
 from matching.types import Level
 
 _CLASS_OF = re.compile(r"\bclass of (\d{4})\b")
+# a bio that starts with its class, as students write it ('class of '27 🦅💙', 'c/o 2027 …'; the
+# folded text keeps the year's digits): not a class named in passing ('Class of '27 white coat
+# ceremony 5/14!', a program's news)
+_BIO_CLASS_OF = re.compile(r"^(?:class of|c o) (?:20)?(\d{2})\b")
 _FAN_PHRASES = (
     "fan page",
     "fan account",
@@ -109,6 +113,10 @@ def student_class(f: Features) -> str | None:
         return None  # 'Official page of the Lafayette Harbor Academy Class of 2027': the school's
     if m and not graduated(int(m.group(1))):
         return f"class of {m.group(1)}"
+    # a bio that opens with its class ('class of '27 🦅💙'): a student's or a class's account
+    b = _BIO_CLASS_OF.search(" ".join(f.bio))
+    if b and not graduated(2000 + int(b.group(1))):
+        return f"class of 20{b.group(1)}"
     return None
 
 

@@ -12,7 +12,8 @@ an invented district so that no rule leans on those districts' names:
 - (fifth session) a name that ends with the families around a school or team ('Wenota
   Elementary Families', 'Frazier Spartans Football Family') is its parents', not the school's;
   a sports page named for a place or mascot ('Millbrook Rams Sports') that says no school is
-  left to a person; 'a Unified Champion School' is a title, not another school.
+  left to a person; 'a Unified Champion School' is a title, not another school; a bio that
+  opens with its class ('class of '27 🦅💙') is a student's or a class's account.
 """
 
 from __future__ import annotations
@@ -173,3 +174,17 @@ def test_a_title_a_school_earns_is_no_other_school(heron) -> None:
     )  # fmt: skip
     assert "other_school" not in {lv.code for lv in r.explanation}, r.explanation
     assert r.classification != "unrelated", r.explanation
+
+
+def test_a_bio_that_opens_with_its_class_is_a_students_account(heron) -> None:
+    player = heron.assess(
+        _c("tiktok", "lady.herons.hoops", "Lady Herons Hoops 🏀", "class of '27 🪶💙 #heronstrong")
+    )
+    assert "student_class" in {lv.code for lv in player.explanation}, player.explanation
+    assert player.classification in ("review", "unrelated"), player.explanation  # never a case
+    # a program's news that names a class in passing is still the program's
+    program = heron.assess(
+        _c("instagram", "hlhs_theatre", "HLHS Theatre",
+           "Heron Lakes High School theatre 🎭 Class of '27 senior showcase 5/14!")
+    )  # fmt: skip
+    assert "student_class" not in {lv.code for lv in program.explanation}, program.explanation
