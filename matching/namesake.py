@@ -20,6 +20,7 @@ import re
 from matching import lexicon
 from matching.compare import EntityMatch
 from matching.features import Features
+from matching.normalise import fold
 from matching.reference import Reference
 from matching.types import Record
 
@@ -147,14 +148,24 @@ def organisation_name(f: Features, m: EntityMatch | None, ref: Reference) -> tup
     if m is not None:
         parent = ref.by_key.get(m.record.parent or "")
         own = set(m.record.tokens) | (set(parent.tokens) if parent else set())
-    own |= ref.district_word_set  # 'Town of Webb School District': its own name
+    own |= ref.district_word_set
+    # a phrase with 'of' is the district's own only as its names write it: 'Town of Webb
+    # School District' holds 'town of'; 'Millbrook City Schools' holds 'city', not 'city of'
+    names = [*ref.district_words, *((m.record.label,) if m is not None else ())]
+    said = " | ".join(f" {fold(n)} " for n in names)
     bio = " ".join(f.bio)
     for phrases, text in (
         (lexicon.ORGANISATION_NAME_PHRASES, f.name_text),
         (lexicon.ORGANISATION_BIO_PHRASES, bio),
     ):
         for phrase, kind in phrases.items():
-            if f.has_phrase(phrase, text) and not set(phrase.split()) - {"of"} <= own:
+            if not f.has_phrase(phrase, text):
+                continue
+            words = phrase.split()
+            if "of" in words and words[-1] == "of":
+                if f" {phrase} " not in said:
+                    return phrase, kind
+            elif not set(words) - {"of"} <= own:
                 return phrase, kind
     return None
 

@@ -13,7 +13,9 @@ an invented district so that no rule leans on those districts' names:
   Elementary Families', 'Frazier Spartans Football Family') is its parents', not the school's;
   a sports page named for a place or mascot ('Millbrook Rams Sports') that says no school is
   left to a person; 'a Unified Champion School' is a title, not another school; a bio that
-  opens with its class ('class of '27 🦅💙') is a student's or a class's account.
+  opens with its class ('class of '27 🦅💙') is a student's or a class's account; 'City of
+  Harlan' is a city's government though the district is 'Harlan City Schools' and its site
+  links the city.
 """
 
 from __future__ import annotations
@@ -188,3 +190,41 @@ def test_a_bio_that_opens_with_its_class_is_a_students_account(heron) -> None:
            "Heron Lakes High School theatre 🎭 Class of '27 senior showcase 5/14!")
     )  # fmt: skip
     assert "student_class" not in {lv.code for lv in program.explanation}, program.explanation
+
+
+HARLAN = """\
+district:
+  key: hcs
+  name: Harlan City Schools
+  aliases: [HCS, Harlan City]
+  domains: [harlan.k12.ky.us]
+  website: https://www.harlan.k12.ky.us/
+  location: {city: Harlan, state: KY}
+entities:
+  - {key: hhs, kind: school, name: Harlan High School, aliases: [HHS], level: high, mascot: Green Dragons}
+  - {key: boe, kind: department, name: Harlan City Board of Education, parent: hcs}
+not_district:
+  - {name: City of Harlan, location: Harlan KY}
+"""
+
+
+def test_a_citys_government_linked_from_a_city_districts_site_is_not_the_district() -> None:
+    from matching.types import Sighting
+
+    harlan = Matcher(profile_from_text(HARLAN, "harlan.yaml"), [])
+    city = _c(
+        "facebook",
+        "CityofHarlanKY",
+        "City of Harlan, KY",
+        "Official page of the City of Harlan, Kentucky. City news, services and council meetings.",
+        sightings=[Sighting("district_site", source_url="https://www.harlan.k12.ky.us/links")],
+    )
+    r = harlan.assess(city)
+    # 'city of' is no phrase of 'Harlan City Schools' (whose words are 'city', 'of' and
+    # 'harlan'): the district's site links its city's government
+    assert r.classification == "unrelated", r.explanation
+    # without the profile's lookalike, its name says what it is
+    bare = Matcher(profile_from_text(HARLAN.split("not_district:")[0], "harlan.yaml"), [])
+    r = bare.assess(city)
+    assert r.classification == "unrelated", r.explanation
+    assert "namesake" in {lv.code for lv in r.explanation}, r.explanation
