@@ -964,6 +964,8 @@ SCHOOL_WORDS = frozenset(
     "special transportation bus buses nutrition food services human resources hr superintendent board "
     "family families welcome proud pride home here follow us we are of the to and for "
     "closures notifications weather "
+    # a team's game film ('Hawks Football Film': its coaches' uploads)
+    "film films hudl "
     # a band's and a dance line's ('rollingthunderdrums' is no 'dru' + 'ms')
     "drum drums percussion cadences majorette majorettes steppers".split()
 )

@@ -228,3 +228,12 @@ def test_a_citys_government_linked_from_a_city_districts_site_is_not_the_distric
     r = bare.assess(city)
     assert r.classification == "unrelated", r.explanation
     assert "namesake" in {lv.code for lv in r.explanation}, r.explanation
+
+
+def test_a_teams_game_film_is_its_own_word(heron) -> None:
+    r = heron.assess(
+        _c("youtube", "HLHSHeronsBasketball", "Herons Basketball Film",
+           "Heron Lakes High School basketball game film and highlights. Coaches' uploads.")
+    )  # fmt: skip
+    assert "unexplained" not in {lv.code for lv in r.explanation}, r.explanation
+    assert r.classification == "unregistered", r.explanation
