@@ -303,10 +303,18 @@ class MascotActivityComparison(Comparison):
         learning & growing', 'Go Cougars!'): another school's account."""
         bio = " ".join(f.bio).split()
         own = self.ref.own_mascots
+        # the word after the cheer, or a two-word mascot's ('Go Red Raiders!': 'red raiders',
+        # 'raiders')
+        cheered = [
+            words
+            for i, cheer in enumerate(bio[:-1])
+            if cheer in _CHEERS
+            for words in (bio[i + 1 : i + 2], bio[i + 1 : i + 3], bio[i + 2 : i + 3])
+            if words
+        ]
         return {
             m
-            for cheer, word in pairwise(bio)
-            if cheer in _CHEERS
+            for word in (" ".join(w) for w in cheered)
             for m in (word, f"{word}s")
             if m in self.ref.mascots
             and m not in own

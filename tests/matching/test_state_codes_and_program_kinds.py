@@ -15,7 +15,8 @@ an invented district so that no rule leans on those districts' names:
   left to a person; 'a Unified Champion School' is a title, not another school; a bio that
   opens with its class ('class of '27 🦅💙') is a student's or a class's account; 'City of
   Harlan' is a city's government though the district is 'Harlan City Schools' and its site
-  links the city.
+  links the city; a game film is a team's own word; a two-word mascot cheered in the bio ('Go
+  Red Raiders!') is another school's.
 """
 
 from __future__ import annotations
@@ -237,3 +238,12 @@ def test_a_teams_game_film_is_its_own_word(heron) -> None:
     )  # fmt: skip
     assert "unexplained" not in {lv.code for lv in r.explanation}, r.explanation
     assert r.classification == "unregistered", r.explanation
+
+
+def test_a_two_word_mascot_cheered_is_another_schools(heron) -> None:
+    r = heron.assess(
+        _c("bluesky", "lakeshigh.bsky.social", "Lakes High School",
+           "News and events from Lakes High School. Go Red Raiders!")
+    )  # fmt: skip
+    assert "mascot_conflict" in {lv.code for lv in r.explanation}, r.explanation
+    assert r.classification not in ("unregistered", "impersonation"), r.explanation
