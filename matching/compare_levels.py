@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
-from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
