@@ -942,7 +942,9 @@ COMMON_NAME_WORDS = frozenset(
     "irving mckinley garfield grant hamilton hoover taft truman eisenhower douglass tubman chavez "
     "columbus marshall webster patriot eagle star northern southern western eastern memorial "
     "christian saint county city community early childhood learning education sports arena college "
-    "willow".split()
+    "willow "
+    # programs many districts run under the same name ('STEM Academy')
+    "stem steam".split()
 )
 
 ACTIVITIES = frozenset(

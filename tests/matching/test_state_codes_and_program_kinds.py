@@ -16,7 +16,7 @@ an invented district so that no rule leans on those districts' names:
   opens with its class ('class of '27 🦅💙') is a student's or a class's account; 'City of
   Harlan' is a city's government though the district is 'Harlan City Schools' and its site
   links the city; a game film is a team's own word; a two-word mascot cheered in the bio ('Go
-  Red Raiders!') is another school's.
+  Red Raiders!') is another school's; 'STEM Academy' is many districts' program name.
 """
 
 from __future__ import annotations
@@ -204,6 +204,7 @@ district:
 entities:
   - {key: hhs, kind: school, name: Harlan High School, aliases: [HHS], level: high, mascot: Green Dragons}
   - {key: boe, kind: department, name: Harlan City Board of Education, parent: hcs}
+  - {key: stem, kind: program, name: HHS STEM Academy, aliases: [STEM Academy], parent: hhs}
 not_district:
   - {name: City of Harlan, location: Harlan KY}
 """
@@ -247,3 +248,18 @@ def test_a_two_word_mascot_cheered_is_another_schools(heron) -> None:
     )  # fmt: skip
     assert "mascot_conflict" in {lv.code for lv in r.explanation}, r.explanation
     assert r.classification not in ("unregistered", "impersonation"), r.explanation
+
+
+def test_a_program_name_many_districts_use_needs_local_evidence() -> None:
+    harlan = Matcher(profile_from_text(HARLAN, "harlan.yaml"), [])
+    other = harlan.assess(
+        _c("youtube", "BCPSSTEMAcademy", "Bayside STEM Academy at Greer",
+           "Capstone projects and showcase nights from the STEM Academy at Greer High, BCPS.")
+    )  # fmt: skip
+    assert "common_name" in {lv.code for lv in other.explanation}, other.explanation
+    assert other.classification not in ("unregistered", "impersonation"), other.explanation
+    own = harlan.assess(
+        _c("youtube", "HHSSTEMAcademy", "HHS STEM Academy",
+           "Capstone projects from the STEM Academy at Harlan High School, Harlan, Kentucky.")
+    )  # fmt: skip
+    assert own.classification == "unregistered", own.explanation
