@@ -162,7 +162,7 @@ def organisation_name(f: Features, m: EntityMatch | None, ref: Reference) -> tup
             if not f.has_phrase(phrase, text):
                 continue
             words = phrase.split()
-            if "of" in words and words[-1] == "of":
+            if words[-1] == "of":  # 'city of', 'town of', 'native village of'
                 if f" {phrase} " not in said:
                     return phrase, kind
             elif not set(words) - {"of"} <= own:
