@@ -59,6 +59,11 @@ def fan_levels(f: Features) -> tuple[Level | None, bool]:
     return None, official
 
 
+def _shown_name(f: Features) -> list[str]:
+    """The words of the name the account shows: its display name, else a search title's."""
+    return f.name or (f.title_name.split() if f.title_name else [])
+
+
 def affiliated_words(f: Features, own: AbstractSet[str] = frozenset()) -> tuple[str, str] | None:
     """Words of a separate organisation in the name or handle (or a clear phrase in the bio),
     or a name that ends with the families around a school or team.
@@ -68,7 +73,7 @@ def affiliated_words(f: Features, own: AbstractSet[str] = frozenset()) -> tuple[
     for w in f.name_text.split():
         if w in lexicon.AFFILIATED_WORDS and w not in own and not own_gloss(w, own):
             return w, lexicon.AFFILIATED_WORDS[w]
-    name = f.name or (f.title_name.split() if f.title_name else [])
+    name = _shown_name(f)
     if len(name) > 1 and name[-1] in lexicon.FAMILY_NAME_ENDINGS and name[-1] not in own:
         return name[-1], "parent_group"
     bio = " ".join(f.bio)
@@ -125,7 +130,7 @@ def fan_base(f: Features, own: AbstractSet[str] = frozenset()) -> str | None:
     ``lexicon.FAN_BASE_WORDS`` after another word), or an account that says it makes fans'
     highlight videos ('Coyote Hoops Highlights', 'hoops mixtapes'): its students, fans or the
     school may run it, and nothing says which. Not a word of the entity's own name."""
-    words = f.name or (f.title_name.split() if f.title_name else [])
+    words = _shown_name(f)
     for i, w in enumerate(words):
         if i and w in lexicon.FAN_BASE_WORDS and w not in own:
             return f"{words[i - 1]} {w}"

@@ -413,7 +413,9 @@ def _only_own_words(e: Evidence, rec: Record) -> bool:
         for form in rec.forms
         if all(w in words or close_word(w, words, e.s) for w in form.split())
     ]
-    own = set(ref.district_word_set) | set(ref.abbreviations) | ref.mascots
+    # the district's own mascots, not every school's the lexicon knows ('Raiders')
+    own = set(ref.district_word_set) | set(ref.abbreviations)
+    own |= {w for m in ref.own_mascots for w in m.split()}
     for r in ref.entities:
         own |= r.tokens
     return bool(held) and all(

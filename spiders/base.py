@@ -136,16 +136,16 @@ class ScoutSpider(scrapy.Spider):
         Worked out once per crawl process for the same inputs: every source of a crawl plans
         the same sources for the same district, scan and increment, and those whose quota use
         reads the same get the same plan (a plan is read, never changed)."""
-        usage = self.quota_usage()
+        usage, sources, increment = self.quota_usage(), self.plan_sources(), self.increment()
         key = (
             repr(self.config),
             self.scan_id,
-            frozenset(self.plan_sources()),
+            frozenset(sources),
             tuple(self.platforms or ()),
             self.entity,
             self.search,
             repr(sorted((usage or {}).items())),
-            repr(self.increment()),
+            repr(increment),
         )
         cached = _PLANS.get(key)
         if cached is None:
@@ -154,12 +154,12 @@ class ScoutSpider(scrapy.Spider):
             cached = _PLANS[key] = plan(
                 self.profile,
                 self.config,
-                sources=self.plan_sources(),
+                sources=sources,
                 platforms=self.platforms,
                 entity=self.entity,
                 name=self.search,
                 usage=usage,
-                increment=self.increment(),
+                increment=increment,
             )
         return cached
 

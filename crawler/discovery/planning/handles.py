@@ -683,8 +683,8 @@ def spread(ranked: list[Candidate], style: HandleStyle | None = None) -> list[Ca
             early = not due and c.score < plain[p][1].score and _joined(c) not in ahead
         if due or early:
             if early:
-                ahead.add(_joined(joined[j][1]))
-            out.append(joined[j][1])
+                ahead.add(_joined(c))
+            out.append(c)
             j += 1
             forms += 1
         else:
