@@ -1,6 +1,6 @@
 """Generalisation: recall and precision of a full scan, per sample district.
 
-    python benchmarks/generalisation.py [--district KEY ...] [--details]
+    python benchmarks/generalisation.py [--district KEY ...] [--details] [--keep DIR]
 
 One sample world serves every district at once (``SampleWorld(districts="all")``: each scan
 also meets the other districts' accounts, namesakes to it). For each district, in a fresh
@@ -202,6 +202,12 @@ def main() -> None:
     parser.add_argument(
         "--details", action="store_true", help="misses and wrong cases of the tuned districts"
     )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="keep each district's folder (its scout.toml and database) under DIR",
+    )
     args = parser.parse_args()
 
     from crawler.sampleworld import SampleWorld
@@ -217,8 +223,14 @@ def main() -> None:
         keys = [d.key for d in order if not args.district or d.key in args.district]
         scores = []
         for key in keys:
-            with tempfile.TemporaryDirectory(prefix=f"generalisation-{key}-") as tmp:
-                scores.append(scan_district(world, key, Path(tmp)))
+            if args.keep:
+                folder = args.keep / key
+                shutil.rmtree(folder, ignore_errors=True)
+                folder.mkdir(parents=True)
+                scores.append(scan_district(world, key, folder))
+            else:
+                with tempfile.TemporaryDirectory(prefix=f"generalisation-{key}-") as tmp:
+                    scores.append(scan_district(world, key, Path(tmp)))
             print(f"scanned {key} in {scores[-1].seconds:.0f} s", file=sys.stderr, flush=True)
     finally:
         world.stop()
