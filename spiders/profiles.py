@@ -61,6 +61,7 @@ from crawler.discovery.planner import PlannedQuery
 from crawler.discovery.planning.echo import (
     ECHO_PLATFORMS,
     SeenAccount,
+    district_schools,
     district_tokens,
     echo_queries,
 )
@@ -215,6 +216,7 @@ class ProfilesSpider(ProfilePageSpider):
             asked,
             limits,
             self.config.mastodon_instances,
+            district_schools(self.profile),
         )
         start = len(planned)
         rows = [

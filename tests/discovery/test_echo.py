@@ -16,11 +16,13 @@ import pytest
 from crawler.discovery.planner import PlannedQuery
 from crawler.discovery.planning.echo import (
     ECHO_PLATFORMS,
+    School,
     SeenAccount,
     Tokens,
     district_tokens,
     echo_forms,
     echo_queries,
+    sibling_forms,
     username,
 )
 from crawler.discovery.planning.sources import (
@@ -126,6 +128,64 @@ def test_the_district_tokens_come_from_its_profile():
     assert {"sheyenne", "shs", "wfps", "westfargo"} <= tokens.names
     assert "mustangs" in tokens.mascots and "mustangs" not in tokens.names
     assert not any(len(t) < 3 for t in tokens.names)
+
+
+# a school of the invented KESTREL district: Harrow Crest High School (HCHS), the Kestrels
+KESTREL = School(
+    frozenset({"harrowcrest", "hchs", "hkestrels"}),
+    (
+        ("volleyball", "vball", "vb"),
+        ("crosscountry", "xc"),
+        ("football", "fb"),
+        ("orchestra",),
+    ),
+)
+
+
+def test_a_handle_of_a_schools_activity_gives_its_other_activities_in_the_same_pattern():
+    # a short form gives short forms first, in the same separator; then the slugs
+    assert sibling_forms("hchs_vball", [KESTREL]) == [
+        ["hchs_xc", "hchs_fb", "hchs_orchestra"],
+        ["hchs_crosscountry", "hchs_football"],
+    ]
+    # a slug gives slugs first; the initial with the mascot is the school's word
+    assert sibling_forms("hkestrels.football", [KESTREL])[0] == [
+        "hkestrels.volleyball",
+        "hkestrels.crosscountry",
+        "hkestrels.orchestra",
+    ]
+    # the longest activity form decides ('vb' of 'vball' is not the activity)
+    assert sibling_forms("harrowcrestvball", [KESTREL])[0][0] == "harrowcrestxc"
+
+
+def test_no_siblings_without_the_schools_word_or_one_of_its_activities():
+    assert sibling_forms("kestrels_vball", [KESTREL]) == []  # a mascot alone: many schools'
+    assert sibling_forms("hchs_chess", [KESTREL]) == []  # no activity of the school
+    assert sibling_forms("hchs", [KESTREL]) == []
+
+
+def test_siblings_come_after_every_found_forms_and_on_the_handles_own_platform_too():
+    seen = [SeenAccount("tiktok", "hchs_vball"), SeenAccount("instagram", "harrowcrest.band")]
+    tokens = Tokens(frozenset({"hchs", "harrowcrest"}), frozenset({"kestrels"}))
+    got = echo_queries(seen, tokens, ["tiktok"], set(), LIMITS, schools=[KESTREL])
+    assert got[:3] == [
+        ("tiktok", "harrowcrest.band"),
+        ("tiktok", "harrowcrestband"),
+        ("tiktok", "hchs_xc"),  # a sibling on TikTok, where the handle itself was found
+    ]
+    assert ("tiktok", "hchs_vball") not in got  # its own handle is not asked again
+    limited = echo_queries(seen, tokens, ["tiktok"], set(), {"tiktok": 3}, schools=[KESTREL])
+    assert len(limited) == 3
+
+
+def test_the_siblings_schools_come_from_the_profile():
+    from crawler.discovery.planning.echo import district_schools
+
+    schools = district_schools(load_profile(PROFILE))
+    sheyenne = next(s for s in schools if "sheyenne" in s.words)
+    assert "mustangs" not in sheyenne.words  # its mascot alone is many schools'
+    assert any(forms[0] == "volleyball" for forms in sheyenne.acts)
+    assert sibling_forms("shs_volleyball", schools)[0][0].startswith("shs_")
 
 
 # --------------------------------------------------------------------------- the spider

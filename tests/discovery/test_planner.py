@@ -325,10 +325,11 @@ PROBE_BUDGET_GAPS = {
     "lakeshore-heights": "keaglesvball, ltigerswrestling, tigers_xc, kennedy-eagles-hoops and "
     "harrison.wbb are beyond the budgets of a district this large",
     # three high schools of fifteen to twenty activities each: sixty activity groups share
-    # TikTok's 300 probe pages, about four candidates each, and 'hchs_xc' is the fifth of its
-    # group ('whsvikinghoops', the singular mascot with 'hoops', near 30th on YouTube)
-    "fox-prairie-hsd-215": "hchs_xc, hornets.vball and whsvikinghoops are beyond the budgets of "
-    "three high schools with sixty activities",
+    # TikTok's 300 probe pages, about four candidates each ('whsvikinghoops', the singular
+    # mascot with 'hoops', near 30th on YouTube); 'hchs_xc', the fifth of its group, is a
+    # sibling of the registered 'hchs_vball' (echo.sibling_forms)
+    "fox-prairie-hsd-215": "hornets.vball, qhs-bassfishing and whsvikinghoops are beyond the "
+    "budgets of three high schools with sixty activities",
     # the same shape; the registered handles use the schools' names, so the mascot forms
     # ('ospreysvolleyball' 15th, 'ospreys.vball' 41st, 'tarponweightlifting' 39th) come later
     "palmetto-county-schools": "ospreysvolleyball, ospreys.vball, ospreys_hoops, "
@@ -379,6 +380,7 @@ def test_every_account_only_a_probe_finds_is_planned(key, config, keys):
     from crawler.discovery.planning.echo import (
         ECHO_PLATFORMS,
         SeenAccount,
+        district_schools,
         district_tokens,
         echo_queries,
     )
@@ -406,7 +408,13 @@ def test_every_account_only_a_probe_finds_is_planned(key, config, keys):
     ]
     limits = echo_limits(cfg, ECHO_PLATFORMS, {}, youtube_api=True)
     echoes = echo_queries(
-        found, district_tokens(profile), ECHO_PLATFORMS, asked, limits, cfg.mastodon_instances
+        found,
+        district_tokens(profile),
+        ECHO_PLATFORMS,
+        asked,
+        limits,
+        cfg.mastodon_instances,
+        district_schools(profile),
     )
     echoed = {plain(q, h) for q, h in echoes}
     # in a full scan the profiles source goes on with the page candidates the probe's share cut,
