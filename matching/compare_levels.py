@@ -415,6 +415,16 @@ class MascotActivityComparison(Comparison):
             )
         elif said:
             out.append(Level("activity", f"activity {said[0]} of {rec.label}", self.s.w_activity))
+        elif (year := _CLASS_NAME.search(f.name_text)) and bio_names_school(f, m, self.ref):
+            # 'Calder Class of 2027', whose bio says 'the Calder High School Class of 2027': a
+            # class of the school its bio names in full (who runs it, student_class decides)
+            out.append(
+                Level(
+                    "activity",
+                    f"class of {year.group(1)} of {rec.label}, which its bio names in full",
+                    self.s.w_activity_named,
+                )
+            )
         elif (stated := self._bio_states_activity(f, rec, parent, acts)) is not None:
             # 'Rolling Thunder': 'Evers High School drumline': a brand name, whose bio says
             # which school's program it is
@@ -490,6 +500,9 @@ class UnexplainedWords(Comparison):
                 self.s.w_unexplained * len(words),
             )
         ]
+
+
+_CLASS_NAME = re.compile(r"\bclass of (\d{4})\b")  # in a folded name: 'calder class of 2027'
 
 
 # A display name that is a person's: a coach's or a teacher's title and a surname
@@ -653,8 +666,9 @@ class OtherSchoolComparison(Comparison):
                 form for r in ref.entities if r.kind == "school" or r.depth == 0 for form in r.forms
             ]
             # not a name that is only a mascot or its nickname ('Cards' among a school's
-            # aliases): 'Go Cards!' names no school
-            cheers = ref.mascots | _NICKNAMES
+            # aliases), with a cheer's or a girls' team's word ('Lady Tigers'): 'Go Cards!' and
+            # '#LadyTigers' name no school
+            cheers = {w for m in ref.mascots for w in m.split()} | _NICKNAMES | _CHEERS
             self._schools = frozenset(
                 n
                 for n in map(core, [*schools, *(p for _, p in ref.district_phrases)])

@@ -14,7 +14,7 @@ from crawler.district.registry import RegistryRow
 from crawler.vocab import Platform, Source
 from matching import lexicon
 from matching.features import Features, shown_name
-from matching.normalise import fold, strip_official
+from matching.normalise import bare_handle, fold, skeleton, strip_official
 from matching.reference import Reference
 from matching.settings import MatchSettings
 from matching.types import Level, RegisteredHandle
@@ -70,6 +70,22 @@ def id_only(row: RegistryRow) -> bool:
     """The row names its account by the platform id alone (``/pages/<Name>/<id>``,
     ``profile.php?id=``): its address, and so its handle, is unknown."""
     return bool(row.platform_id) and (row.handle or "") == row.platform_id
+
+
+def disguised(handle: str, name: str) -> bool:
+    """``handle`` spells ``name`` (its letters run together) with a letter disguised: the same
+    skeleton (a homoglyph, a capital I for an l, a doubled or dropped double letter:
+    'toliiverhighschool' of 'Tolliver High School'), the same length give or take a letter, but
+    not the name itself."""
+    plain = re.sub(r"[^a-z0-9]", "", bare_handle(handle))
+    target = re.sub(r"[^a-z0-9]", "", fold(name))
+    # a capital I for an l ('VaIeHighSchool') reads as an i once lower-cased
+    return (
+        len(target) >= 6
+        and plain != target
+        and abs(len(plain) - len(target)) <= 1
+        and skeleton(plain.replace("i", "l")) == skeleton(target.replace("i", "l"))
+    )
 
 
 class RegistryComparison:
@@ -206,6 +222,16 @@ class RegistryComparison:
                 added = sorted(set(fold(shown).split()) & lexicon.OFFICIAL_WORDS)
                 plus = f" with '{added[0]}' added" if added else ""
                 if id_only(rh.row) and not c.platform_id and not added:
+                    if disguised(c.handle, shown):
+                        # '@TolIiverHighSchool' of 'Tolliver High School': the name's letters
+                        # with one disguised, as no page of the school's own would write it
+                        return Level(
+                            "impersonation_name",
+                            f"{what} '{shown}' copies registered '{rh.row.display_name}' "
+                            f"(known by its id), and its handle @{c.handle} spells that name "
+                            "with a letter disguised",
+                            0.0,
+                        ), rh
                     # the row names the page by its id alone, and this page's id is unknown:
                     # the registered page under its address, or a copy; a person decides
                     return Level(

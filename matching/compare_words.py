@@ -10,7 +10,7 @@ from collections.abc import Set as AbstractSet
 from datetime import UTC, date, datetime
 
 from matching import lexicon
-from matching.features import Features
+from matching.features import Features, said_text
 from matching.types import Level
 
 _CLASS_OF = re.compile(r"\bclass of (\d{4})\b")
@@ -64,9 +64,18 @@ def _shown_name(f: Features) -> list[str]:
     return f.name or (f.title_name.split() if f.title_name else [])
 
 
+# A bio in the school's own voice ('Updates for Pine River Elementary families from the Pine
+# River main office'): a families page its office or principal runs is the school's
+_SCHOOL_VOICE = re.compile(
+    r"\b(?:(?:main|front|school|district) office|from (?:the|our) (?:office|principal|staff)|"
+    r"official (?:page|account))\b"
+)
+
+
 def affiliated_words(f: Features, own: AbstractSet[str] = frozenset()) -> tuple[str, str] | None:
     """Words of a separate organisation in the name or handle (or a clear phrase in the bio),
-    or a name that ends with the families around a school or team.
+    or a name that ends with the families around a school or team (not when its bio speaks in
+    the school's voice: its office's, its principal's, or its official page).
 
     Not a word of the matched entity's own name (``own``): the district's 'Family & Parent
     Center' or 'Alumni Relations' office is no parent group or alumni association."""
@@ -74,9 +83,14 @@ def affiliated_words(f: Features, own: AbstractSet[str] = frozenset()) -> tuple[
         if w in lexicon.AFFILIATED_WORDS and w not in own and not own_gloss(w, own):
             return w, lexicon.AFFILIATED_WORDS[w]
     name = _shown_name(f)
-    if len(name) > 1 and name[-1] in lexicon.FAMILY_NAME_ENDINGS and name[-1] not in own:
-        return name[-1], "parent_group"
     bio = " ".join(f.bio)
+    if (
+        len(name) > 1
+        and name[-1] in lexicon.FAMILY_NAME_ENDINGS
+        and name[-1] not in own
+        and not _SCHOOL_VOICE.search(bio)
+    ):
+        return name[-1], "parent_group"
     for phrase, kind in lexicon.AFFILIATED_PHRASES.items():
         if phrase == "class of" or set(phrase.split()) <= own:
             continue
@@ -122,6 +136,42 @@ def student_class(f: Features) -> str | None:
     b = _BIO_CLASS_OF.search(" ".join(f.bio))
     if b and not graduated(2000 + int(b.group(1))):
         return f"class of 20{b.group(1)}"
+    return None
+
+
+# A student athlete's own recruiting profile ('QB at Ada Marchbanks HS | Class of 2027 | 6'2 195
+# | 3.6 GPA'): measurables a team's account never lists for one player, beside a position or a
+# class year.
+_MEASURABLES = (
+    re.compile(r"\bgpa\b", re.I),  # '3.6 GPA'
+    re.compile(r"(?<![\w'’])[4-7]\s?['’]\s?(?:1[01]|\d)(?![\d])"),  # 6'2
+    re.compile(r"\b[1-3]\d{2}\s?(?:lbs?|pounds)\b", re.I),  # 195 lbs
+    re.compile(r"\bncaa\s*(?:id|eligibility)\b", re.I),
+    re.compile(r"\buncommitted\b", re.I),
+)
+_POSITIONS = re.compile(
+    r"(?<![\w/])(?:QB|RB|FB|WR|TE|OL|OT|OG|DL|DE|DT|LB|MLB|OLB|CB|DB|FS|SS|ATH|LS|PG|SG|SF|PF|"
+    r"RHP|LHP|INF|OF|UTL|MIF|OH|MB|DS|RS|Libero|Setter)(?![\w/])"
+)
+_CLASS_YEAR = re.compile(r"\b(?:class of|c/o)\s*['’]?(?:20)?\d{2}\b", re.I)
+_NAME_YEAR = re.compile(r"\b20[2-3]\d\b")  # 'Jaylen Brooks | QB | 2027'
+
+
+def player_profile(f: Features) -> str | None:
+    """A student athlete's own recruiting profile: at least one measurable (GPA, height, weight,
+    NCAA id, 'uncommitted') beside a position or a class year, or two measurables, in its name
+    or bio. A person's account, not the school's or the team's."""
+    text = f"{f.candidate.display_name or ''} | {said_text(f.candidate)}"
+    said = [m.group(0) for rx in _MEASURABLES if (m := rx.search(text))]
+    if not said:
+        return None
+    placed = (
+        _POSITIONS.search(text)
+        or _CLASS_YEAR.search(text)
+        or _NAME_YEAR.search(f.candidate.display_name or "")
+    )
+    if len(said) >= 2 or placed:
+        return said[0].strip()
     return None
 
 

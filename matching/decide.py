@@ -49,6 +49,7 @@ from matching.compare_words import (
     disclaimer,
     fan_base,
     fan_levels,
+    player_profile,
     student_class,
     union_words,
 )
@@ -588,6 +589,16 @@ def _weighed(e: Evidence) -> Result:
                 "student_class",
                 f"'{cls}': a class of students' own account (its officers, sponsor, parents or "
                 "students), not clearly the school's: at most review",
+                0.0,
+            )
+        )
+    player = player_profile(f)
+    if player is not None:
+        levels.append(
+            Level(
+                "player_profile",
+                f"'{player}': a student athlete's own recruiting profile, a person's account, "
+                "not the school's: at most review",
                 0.0,
             )
         )

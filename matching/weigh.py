@@ -38,6 +38,7 @@ NEVER_A_CASE = frozenset(
         "common_name",
         "no_school_words",
         "personal_name",
+        "player_profile",
     }
 )
 
