@@ -551,6 +551,37 @@ def _bio_names_school_type(e: Evidence) -> bool:
     return any(f" {form} " in bio for _, form in school_forms(recs, _SCHOOL_TYPE_ENDS))
 
 
+_COOP_WORDS = ("co op", "coop", "cooperative")
+# the words a lookalike's name shares with every district's name ('Rusk Grove Community School
+# District' is 'rusk grove')
+_DISTRICT_NAME_WORDS = frozenset(
+    "csd isd usd sd cusd ufsd rsu sau msad unit district schools school community".split()
+)
+
+
+def _coop_partner(e: Evidence) -> str | None:
+    """A co-op team or program ('Girls golf co-op of North Fork High School and Rusk Grove') with
+    a district the profile lists as not this one, when the matched entity is none of the
+    district's co-ops with it (its names do not name the partner): the partner's name."""
+    f, ref = e.f, e.ref
+    text = f"{f.name_text} {' '.join(f.bio)}"
+    if not any(f.has_phrase(w, text) for w in _COOP_WORDS):
+        return None
+    own = e.best.record.tokens if e.best is not None else frozenset()
+    for rec in ref.not_district:
+        for form in rec.forms:
+            core = [w for w in form.split() if w not in lexicon.GENERIC | _DISTRICT_NAME_WORDS]
+            joined = " ".join(core)
+            if (
+                len(joined) >= 5
+                and not any(w.isdigit() for w in core)  # 'rsu 31': a number, no name
+                and f.has_phrase(joined, text)
+                and not set(core) <= own
+            ):
+                return rec.label
+    return None
+
+
 def _weighed(e: Evidence) -> Result:
     """Add the notes no earlier rule settled on, then weigh every level."""
     f, s, ref = e.f, e.s, e.ref
@@ -589,6 +620,16 @@ def _weighed(e: Evidence) -> Result:
                 "student_class",
                 f"'{cls}': a class of students' own account (its officers, sponsor, parents or "
                 "students), not clearly the school's: at most review",
+                0.0,
+            )
+        )
+    partner = _coop_partner(e)
+    if partner is not None:
+        levels.append(
+            Level(
+                "coop_partner",
+                f"a co-op with {partner}, which is not the district, under none of the "
+                "district's co-op teams: which district runs it? At most review",
                 0.0,
             )
         )

@@ -362,6 +362,7 @@ def build_features(c: Candidate, ref: Reference) -> Features:
     )
     f.places += find_places(place_part)  # 'WFPS Early Childhood Center | West Fargo, ND'
     f.places += handle_state(c.handle)
+    f.places += major_city_names(" | ".join(x for x in (c.display_name, c.bio) if x))
     vocab = ref.vocabulary
     f.unknown = [
         w
@@ -424,6 +425,39 @@ def _not_a_town(words: str) -> bool:
     """'PlayVS Idaho', 'HOSA Idaho': a league or an organisation of the state, not a town in it."""
     ws = words.split()
     return bool(ws) and all(_BRAND.match(w) for w in ws)
+
+
+_MAJOR_CITY = re.compile(
+    r"\b("
+    + "|".join(re.escape(c) for c in sorted(lexicon.MAJOR_CITIES, key=len, reverse=True))
+    + r")\s+([A-Z][\w'’.&-]*)"
+)
+
+
+def major_city_names(text: str) -> list[Place]:
+    """A major-league or big city with a capitalised word after it ('Seattle Mariners', 'Chicago
+    Bulls'), as a place: a team or an institution of that city. Not before a school's or a
+    place's own word ('Denver Elementary', 'Orlando Public Schools': a school of that name)."""
+    out: list[Place] = []
+    for m in _MAJOR_CITY.finditer(text or ""):
+        after = fold(m.group(2))
+        if after in lexicon.SCHOOL_WORDS or after in _CITY_NAME_WORDS:
+            continue
+        out.append(
+            Place(
+                text=m.group(0).strip(),
+                city=fold(m.group(1)),
+                state=lexicon.MAJOR_CITIES[m.group(1)],
+            )
+        )
+    return out
+
+
+# words after a city's name that make it a school's, a district's or a place's own name
+_CITY_NAME_WORDS = frozenset(
+    "elementary middle high school schools public unified city county area district isd "
+    "academy charter prep preparatory heights park village township".split()
+)
 
 
 def find_places(text: str, *, comma: bool = True) -> list[Place]:

@@ -823,6 +823,13 @@ FAN_MADE_WORDS = frozenset({"mixtape", "mixtapes", "edits"})
 # a bio that gathers fans' clips or hype ('Scores & highlights … DM us your clips', 'highlights
 # & hype'): whoever runs it, students and fans do as often as the school
 FAN_MADE_BIO_PHRASES = (
+    # filmed or run by one of the team's parents ('Race videos … filmed from the chase boat by a
+    # team parent'): a parent's channel, not the school's
+    "by a team parent",
+    "by a parent",
+    "by a proud parent",
+    "by a team mom",
+    "by a team dad",
     "dm us your clips",
     "send us your clips",
     "send your clips",
@@ -1032,3 +1039,57 @@ STATES: dict[str, str] = {
 COMMA_STATE_CODES = frozenset(
     {"IN", "OR", "ME", "OK", "HI", "ID"} | {c for c in STATES if c.lower() in ABBREVIATIONS}
 )
+
+
+# Cities whose name with a capitalised word after it is a major-league or big-city team or place
+# ('Seattle Mariners', 'Chicago Bulls', 'Boston College'), and the state they are in: a school
+# mascot's namesake elsewhere. Only names no school mascot or common person's name shares
+# ('Buffalo', 'Phoenix', 'Columbus', 'Jackson' are left out), and only cities of one state
+# ('Portland', 'Kansas City', 'Vancouver' are left out).
+MAJOR_CITIES = {
+    "Seattle": "WA",
+    "Boston": "MA",
+    "Chicago": "IL",
+    "Philadelphia": "PA",
+    "Pittsburgh": "PA",
+    "Detroit": "MI",
+    "Cleveland": "OH",
+    "Cincinnati": "OH",
+    "Milwaukee": "WI",
+    "Green Bay": "WI",
+    "Minneapolis": "MN",
+    "Baltimore": "MD",
+    "Atlanta": "GA",
+    "Miami": "FL",
+    "Tampa Bay": "FL",
+    "Orlando": "FL",
+    "Jacksonville": "FL",
+    "Dallas": "TX",
+    "Houston": "TX",
+    "San Antonio": "TX",
+    "Denver": "CO",
+    "San Francisco": "CA",
+    "Los Angeles": "CA",
+    "San Diego": "CA",
+    "Oakland": "CA",
+    "Sacramento": "CA",
+    "Anaheim": "CA",
+    "San Jose": "CA",
+    "Las Vegas": "NV",
+    "Salt Lake City": "UT",
+    "St. Louis": "MO",
+    "New Orleans": "LA",
+    "Nashville": "TN",
+    "Memphis": "TN",
+    "Charlotte": "NC",
+    "Indianapolis": "IN",
+    "New York": "NY",
+    "Brooklyn": "NY",
+    "New Jersey": "NJ",
+    "Toronto": "XX",
+    "Montreal": "XX",
+    "Calgary": "XX",
+    "Edmonton": "XX",
+    "Winnipeg": "XX",
+    "Ottawa": "XX",
+}

@@ -19,7 +19,7 @@ import re
 
 from matching import lexicon
 from matching.compare import EntityMatch
-from matching.features import Features
+from matching.features import Features, said_text
 from matching.normalise import fold
 from matching.reference import Reference
 from matching.types import Record
@@ -167,7 +167,24 @@ def organisation_name(f: Features, m: EntityMatch | None, ref: Reference) -> tup
                     return phrase, kind
             elif not set(words) - {"of"} <= own:
                 return phrase, kind
+    station = _STATION.search(f"{f.candidate.display_name or ''} | {said_text(f.candidate)}")
+    written = set(f.name_text.split()) | set(f.bio)
+    if station and not written & _SCHOOL_STATION_WORDS:
+        # 'KADL 1490 AM Twister Sports Network': a station that carries the games; a school's
+        # own licensed station says it is its students' or its school's ('WSHS 91.3 FM, the
+        # student voice of Sheyenne High School')
+        return " ".join(station.group(0).split()), "a radio or TV station"
     return None
+
+
+# A broadcaster's call sign with its band or frequency ('KADL 1490 AM', 'WQRT 98.7 FM',
+# 'KXLB-FM'): a station, whose sports network carries a school's games
+_SCHOOL_STATION_WORDS = frozenset("student students school high hs academy".split())
+_STATION = re.compile(
+    r"\b[KW][A-Z]{2,3}(?:-(?:AM|FM|TV|LP))?\s+(?:\d{3,4}\s?AM|\d{2,3}(?:\.\d)?\s?FM)\b"
+    r"|\b[KW][A-Z]{2,3}-(?:AM|FM|TV)\b"
+    r"|\b(?:\d{3,4}\s?AM|\d{2,3}\.\d\s?FM)\s+[KW][A-Z]{2,3}\b"
+)
 
 
 def district_said(

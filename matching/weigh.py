@@ -39,6 +39,7 @@ NEVER_A_CASE = frozenset(
         "no_school_words",
         "personal_name",
         "player_profile",
+        "coop_partner",
     }
 )
 

@@ -10,7 +10,12 @@ an invented district so that no rule leans on those districts' names:
 - a student athlete's recruiting profile ('WR at Vale HS | Class of 2028 | 5'11 170 | 3.8 GPA')
   is a person's account;
 - a page with the name of a registered page known only by its id, whose handle spells that
-  name with a letter disguised ('VaIeHighSchool'), is an impersonation.
+  name with a letter disguised ('VaIeHighSchool'), is an impersonation;
+- a radio station that carries the games ('KVLE 1490 AM Fox Sports Network') is a station;
+- a channel one of the team's parents films ('… by a team parent') is left to a person;
+- a co-op with a district the profile lists as another ('… co-op of Vale High School and Quill
+  Bend') is left to a person, unless the profile lists that co-op as the district's team;
+- a big city's team ('Chicago Foxes') is a namesake elsewhere.
 """
 
 from __future__ import annotations
@@ -48,6 +53,11 @@ entities:
     parent: evhs
     mascot: Lady Foxes
     activities: [basketball]
+  - key: coop-wrestling
+    kind: team
+    name: Vale-Quill Bend Wrestling
+    parent: evhs
+    activities: [wrestling]
   - key: birch
     kind: school
     name: Birch Run Elementary School
@@ -55,6 +65,8 @@ entities:
     level: elementary
     mascot: Otters
     city: Quill Bend
+not_district:
+  - {name: Quill Bend School District, aliases: [Quill Bend SD], location: Quill Bend OR}
 """
 PAGE_ID = "100072200000001"
 
@@ -192,3 +204,61 @@ def test_what_a_disguised_handle_is() -> None:
     assert not disguised("valehighschool", "Vale High School")  # the name itself
     assert not disguised("valehs", "Vale High School")  # a short form, not a copy
     assert not disguised("vale", "Vale")  # too short to tell
+
+
+def test_a_station_that_carries_the_games_is_a_station(marten) -> None:
+    r = marten.assess(
+        _c(
+            "facebook",
+            "KVLE1490",
+            "KVLE 1490 AM Fox Sports Network",
+            "KVLE 1490 AM, Marten Falls, Oregon. Play-by-play of every Vale Foxes football game.",
+        )
+    )
+    assert r.classification not in CASES, r.explanation
+    # the school's own licensed station says whose it is
+    own = _c("facebook", "WVHS", "WVHS 91.3 FM", "The student voice of Vale High School.")
+    r = marten.assess(own)
+    assert not any("station" in lv.label for lv in r.explanation), r.explanation
+    assert r.classification != "unrelated", r.explanation
+
+
+def test_a_channel_a_teams_parent_films_is_left_to_a_person(marten) -> None:
+    c = _c(
+        "youtube",
+        "FoxesWrestlingFilm",
+        "Vale Foxes Wrestling",
+        "Matches of the Vale High School wrestling team, filmed from the stands by a team parent.",
+    )
+    r = marten.assess(c)
+    assert r.classification == "review", r.explanation
+
+
+def test_a_coop_with_another_district_is_left_to_a_person(marten) -> None:
+    golf = _c(
+        "facebook",
+        "VQBGolf",
+        "V-QB Girls Golf",
+        "Girls golf co-op of Vale High School and Quill Bend. Practices at Quill Bend.",
+    )
+    r = marten.assess(golf)
+    assert r.classification == "review", r.explanation
+    assert "coop_partner" in {lv.code for lv in r.explanation}
+    # the profile's own co-op team with that district is the district's
+    wrestling = _c(
+        "facebook",
+        "VQBWrestling",
+        "Vale-Quill Bend Wrestling",
+        "Wrestling co-op of Vale High School and Quill Bend.",
+    )
+    r = marten.assess(wrestling)
+    assert (r.classification, r.entity) == ("unregistered", "coop-wrestling"), r.explanation
+
+
+def test_a_big_citys_team_is_a_namesake_elsewhere(marten) -> None:
+    c = _c(
+        "youtube", "Foxes", "Chicago Foxes", "Official channel of the Chicago Foxes. Highlights."
+    )
+    r = marten.assess(c)
+    assert r.classification == "unrelated", r.explanation
+    assert "other_place" in {lv.code for lv in r.explanation}
