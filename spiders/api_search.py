@@ -38,6 +38,11 @@ from spiders.base import QUERY, ScoutSpider
 Ranked = list[tuple[str, tuple[int, ProfileRecord]]]
 
 
+# pages a popular term may take (PlannedQuery.deep), past budget.results_pages, while each page
+# is full of accounts
+DEEP_PAGES = 5
+
+
 class ApiSearchSpider(ScoutSpider):
     """A paginated JSON search API (see the module docstring for the hooks)."""
 
@@ -123,9 +128,12 @@ class ApiSearchSpider(ScoutSpider):
         self.first_pages_left = len(rows)
         return rows
 
-    def allow_request(self, first_page: bool = True) -> bool:
+    def allow_request(self, first_page: bool = True, deep: bool = False) -> bool:
         """Budget check before each request. First pages of the planned queries are reserved
-        (the planner sized the plan to the budget); further pages use what is left."""
+        (the planner sized the plan to the budget); further pages use what is left. A
+        ``deep`` page (a popular term's, past ``results_pages``, after full pages of accounts)
+        may take what the plan's last first pages reserved: a full page of accounts has shown
+        it finds them, an untried narrow term has not. Never past the budget."""
         limit = self.request_budget()
         if limit is None:
             return True
@@ -133,7 +141,7 @@ class ApiSearchSpider(ScoutSpider):
         spent = self.requests_used + self.quota_retries.get(self.search_bucket or "", 0)
         if first_page:
             self.first_pages_left = max(self.first_pages_left - 1, 0)
-        elif spent + self.first_pages_left >= limit:
+        elif not deep and spent + self.first_pages_left >= limit:
             return False
         if spent >= limit:
             return False
@@ -173,9 +181,11 @@ class ApiSearchSpider(ScoutSpider):
             return
         records, cursor = self.parse_results(response, data, pq, page)
         pages = max(self.config.budget.results_pages, 1)
+        # a popular term goes deeper while its pages stay full of accounts
+        deepest = max(pages, DEEP_PAGES) if pq.deep else pages
         # a fresh query (an incremental scan's) asks for its first page only
-        if cursor and page < pages and not pq.fresh and self.page_full(records, data):
-            if self.allow_request(first_page=False):
+        if cursor and page < deepest and not pq.fresh and self.page_full(records, data):
+            if self.allow_request(first_page=False, deep=page >= pages):
                 yield self.search_request(
                     pq, cursor, page + 1, rank_base + len(records), response.meta[QUERY]
                 )

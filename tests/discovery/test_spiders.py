@@ -376,6 +376,52 @@ def test_searxng_follows_full_pages_only(config, make_spider):
     assert requests(respond(nxt, json_response, _searx_page(["https://x.com/a"]))) == []
 
 
+def _follow(spider, req, pages: int) -> list[int]:
+    """Answer ``req`` and each next page with a full page of new accounts: the page numbers
+    asked after the first."""
+    asked = []
+    for n in range(pages):
+        full = _searx_page([f"https://www.instagram.com/shs{n}x{i}/" for i in range(10)])
+        nxt = requests(respond(req, json_response, full))
+        if not nxt:
+            break
+        (req,) = nxt
+        asked.append(int(req.url.split("pageno=")[1].split("&")[0]))
+    return asked
+
+
+def test_a_popular_term_goes_deeper_while_its_pages_are_full(config, make_spider):
+    """The district's own names and its town (``deep``): past ``results_pages`` while every
+    page is full of accounts, up to DEEP_PAGES; other terms stop at ``results_pages``."""
+    from spiders.api_search import DEEP_PAGES
+
+    spider = make_spider(WebSearchSpider, config)
+    narrow = PlannedQuery("web_search", 'site:instagram.com "Sheyenne Hoops"', "instagram", "shs")
+    (req,) = spider.requests_for(narrow, [narrow.query])
+    assert _follow(spider, req, 10) == [2]  # results_pages: 2
+    town = PlannedQuery(
+        "web_search", 'site:instagram.com "West Fargo"', "instagram", "wfps", deep=True
+    )
+    (req,) = spider.requests_for(town, [town.query])
+    assert _follow(spider, req, 10) == list(range(2, DEEP_PAGES + 1))
+
+
+def test_a_deep_page_takes_what_the_plans_last_first_pages_reserved(config, make_spider):
+    """Past results_pages, a popular term's full pages take the reservation of the plan's last
+    first pages, but never go past the source's budget."""
+    spider = make_spider(WebSearchSpider, with_(config, budget=budget(searxng_requests_per_scan=4)))
+    spider.first_pages_left = 3  # three planned first pages still to come
+    town = PlannedQuery(
+        "web_search", 'site:instagram.com "West Fargo"', "instagram", "wfps", deep=True
+    )
+    (req,) = spider.requests_for(town, [town.query])  # 1 spent, 2 first pages reserved
+    # page 2 within results_pages uses what the reservation leaves (1 request); pages 3 and 4
+    # take the reservation; page 5 would pass the budget
+    assert _follow(spider, req, 10) == [2, 3, 4]
+    assert spider.requests_used == 4
+    assert not spider.allow_request()  # a reserved first page finds the budget spent
+
+
 def test_searxng_does_not_follow_a_full_page_of_posts(config, make_spider):
     """A full page that is mostly posts and hashtags says this term's accounts are exhausted."""
     spider = make_spider(WebSearchSpider, config)

@@ -19,6 +19,9 @@ class PlannedQuery:
     priority: int = 0
     kind: str = "search"
     fresh: bool = False  # an incremental scan's query: only what is new, first page only
+    # a popular term (the district's own names, its town): its pages may go past
+    # ``budget.results_pages`` while they stay full of accounts (spiders/api_search.py)
+    deep: bool = False
 
 
 @dataclass(slots=True)

@@ -142,6 +142,7 @@ def _site_rows(t: EntityTerms, prio: int, term: str, platforms: list[str]) -> li
                 chosen[0] if len(chosen) == 1 else None,
                 t.key,
                 prio * 10 + min(i, 9),
+                deep=split,
             )
         )
     return rows
