@@ -599,6 +599,8 @@ class PlaceComparison(Comparison):
                 pl.city and pl.state == state and _own_name(ref, pl.city)
             ):
                 continue  # 'Cerro Colorado' (a school of the district's), not Colorado
+            if pl.major and pl.city and ref.in_own_name(pl.city):
+                continue  # 'Denver Cyclones' of Denver Community School District, Iowa
             if pl.state != state:
                 other = pl
                 break

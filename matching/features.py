@@ -53,6 +53,7 @@ class Place:
     text: str  # as written
     city: str | None  # folded
     state: str | None  # two-letter code
+    major: bool = False  # a big city's name before a team's ('Seattle Mariners')
 
 
 @dataclass(slots=True)
@@ -448,6 +449,7 @@ def major_city_names(text: str) -> list[Place]:
                 text=m.group(0).strip(),
                 city=fold(m.group(1)),
                 state=lexicon.MAJOR_CITIES[m.group(1)],
+                major=True,
             )
         )
     return out

@@ -262,3 +262,11 @@ def test_a_big_citys_team_is_a_namesake_elsewhere(marten) -> None:
     r = marten.assess(c)
     assert r.classification == "unrelated", r.explanation
     assert "other_place" in {lv.code for lv in r.explanation}
+
+
+def test_a_big_citys_name_that_is_the_districts_own_is_no_other_place() -> None:
+    denver = MARTEN.replace("Marten Falls Public Schools", "Denver Community School District")
+    denver = denver.replace("aliases: [Marten Falls, MFPS]", "aliases: [Denver CSD, Denver]")
+    m = Matcher(profile_from_text(denver, "denver.yaml"), [])
+    r = m.assess(_c("instagram", "denverfoxes", "Denver Foxes", "Vale High School Foxes"))
+    assert "other_place" not in {lv.code for lv in r.explanation}, r.explanation

@@ -19,8 +19,10 @@ Last come a found handle's *siblings* (:func:`sibling_forms`): a school's accoun
 pattern, so a handle made of a school's words and one of its activities (``hchs_vball``) gives
 the same start with each other activity of that school (``hchs_xc``, ``hchs_football``), in the
 same separator and the same kind of activity form (a short form for a short form), on every
-probed platform, the handle's own included. The ``profiles`` source runs them after the other sources
-(``spiders/profiles.py``); a found account is judged by matching like any other.
+probed platform, the handle's own included.
+
+The ``profiles`` source runs them after the other sources (``spiders/profiles.py``); a found
+account is judged by matching like any other.
 """
 
 from __future__ import annotations
