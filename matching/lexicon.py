@@ -830,6 +830,9 @@ FAN_MADE_BIO_PHRASES = (
     "by a proud parent",
     "by a team mom",
     "by a team dad",
+    # a page that calls itself its community's ('Community page for Quillen Heights Middle
+    # School families and fans'): its families' or fans', not the school's
+    "community page",
     "dm us your clips",
     "send us your clips",
     "send your clips",

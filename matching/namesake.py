@@ -167,6 +167,10 @@ def organisation_name(f: Features, m: EntityMatch | None, ref: Reference) -> tup
                     return phrase, kind
             elif not set(words) - {"of"} <= own:
                 return phrase, kind
+    shown = fold(f.candidate.display_name or "").split()
+    if len(shown) > 1 and shown[0] == "camp" and not set(shown[1:]) <= own:
+        # 'Camp Quinnatuck': a camp's own name (a team's camp is '<team> Camp')
+        return "camp", "a camp"
     station = _STATION.search(f"{f.candidate.display_name or ''} | {said_text(f.candidate)}")
     written = set(f.name_text.split()) | set(f.bio)
     if station and not written & _SCHOOL_STATION_WORDS:

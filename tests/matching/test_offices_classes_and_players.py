@@ -15,7 +15,10 @@ an invented district so that no rule leans on those districts' names:
 - a channel one of the team's parents films ('… by a team parent') is left to a person;
 - a co-op with a district the profile lists as another ('… co-op of Vale High School and Quill
   Bend') is left to a person, unless the profile lists that co-op as the district's team;
-- a big city's team ('Chicago Foxes') is a namesake elsewhere.
+- a big city's team ('Chicago Foxes') is a namesake elsewhere;
+- (from the first runs on the final code) a camp's own name ('Camp Quillamook') is a camp's, a
+  team's 'summer camp info' is not; a 'community page' for a school's families and fans is
+  left to a person.
 """
 
 from __future__ import annotations
@@ -270,3 +273,32 @@ def test_a_big_citys_name_that_is_the_districts_own_is_no_other_place() -> None:
     m = Matcher(profile_from_text(denver, "denver.yaml"), [])
     r = m.assess(_c("instagram", "denverfoxes", "Denver Foxes", "Vale High School Foxes"))
     assert "other_place" not in {lv.code for lv in r.explanation}, r.explanation
+
+
+def test_a_camps_own_name_is_a_camp_and_a_teams_camp_is_the_teams(marten) -> None:
+    camp = _c(
+        "instagram",
+        "campquillamook",
+        "Camp Quillamook",
+        "Summer camp at the Birch Run Elementary School field, Quill Bend, since 1932.",
+    )
+    r = marten.assess(camp)
+    assert r.classification == "unrelated", r.explanation
+    team = _c(
+        "x",
+        "ValeGBB",
+        "Vale Lady Foxes Basketball",
+        "Vale High School girls basketball. Schedules, scores, summer camp info.",
+    )
+    assert marten.assess(team).classification == "unregistered"
+
+
+def test_a_community_page_for_a_schools_families_is_left_to_a_person(marten) -> None:
+    c = _c(
+        "facebook",
+        "BirchRunOttersNest",
+        "Birch Run Otters Nest",
+        "Community page for Birch Run Elementary School families and fans. News and photos.",
+    )
+    r = marten.assess(c)
+    assert r.classification == "review", r.explanation
