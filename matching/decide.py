@@ -552,9 +552,9 @@ def _bio_names_school_type(e: Evidence) -> bool:
 
 
 _COOP_WORDS = ("co op", "coop", "cooperative")
-# the words a lookalike's name shares with every district's name ('Rusk Grove Community School
-# District' is 'rusk grove')
-_DISTRICT_NAME_WORDS = frozenset(
+# the words a lookalike's name shares with every district's name, and generic ones ('Rusk Grove
+# Community School District' is 'rusk grove')
+_DISTRICT_NAME_WORDS = lexicon.GENERIC | frozenset(
     "csd isd usd sd cusd ufsd rsu sau msad unit district schools school community".split()
 )
 
@@ -570,7 +570,7 @@ def _coop_partner(e: Evidence) -> str | None:
     own = e.best.record.tokens if e.best is not None else frozenset()
     for rec in ref.not_district:
         for form in rec.forms:
-            core = [w for w in form.split() if w not in lexicon.GENERIC | _DISTRICT_NAME_WORDS]
+            core = [w for w in form.split() if w not in _DISTRICT_NAME_WORDS]
             joined = " ".join(core)
             if (
                 len(joined) >= 5

@@ -143,7 +143,8 @@ def organisation_name(f: Features, m: EntityMatch | None, ref: Reference) -> tup
     school (a fire company, an ambulance corps, a church, a Little League, a Rotary club, a
     sheriff's office: ``lexicon.ORGANISATION_NAME_PHRASES``), or a phrase of its bio that says it
     is a local news outlet (``lexicon.ORGANISATION_BIO_PHRASES``), not made of the entity's own
-    words: the phrase and the kind."""
+    words; a name that starts with 'Camp'; a station's call sign with its band (``_STATION``):
+    the phrase and the kind."""
     own: set[str] = set()
     if m is not None:
         parent = ref.by_key.get(m.record.parent or "")
