@@ -13,6 +13,7 @@ from rapidfuzz import fuzz, process
 from crawler.vocab import Platform, Source
 from matching import lexicon
 from matching.compare import BIO_FIELDS, EntityMatch, name_scorer
+from matching.compare_words import CLASS_OF
 from matching.features import LINK_SOURCES, Features, said_text
 from matching.namesake import bio_names_school, district_said
 from matching.normalise import expand, fold
@@ -415,7 +416,7 @@ class MascotActivityComparison(Comparison):
             )
         elif said:
             out.append(Level("activity", f"activity {said[0]} of {rec.label}", self.s.w_activity))
-        elif (year := _CLASS_NAME.search(f.name_text)) and bio_names_school(f, m, self.ref):
+        elif (year := CLASS_OF.search(f.name_text)) and bio_names_school(f, m, self.ref):
             # 'Calder Class of 2027', whose bio says 'the Calder High School Class of 2027': a
             # class of the school its bio names in full (who runs it, student_class decides)
             out.append(
@@ -500,9 +501,6 @@ class UnexplainedWords(Comparison):
                 self.s.w_unexplained * len(words),
             )
         ]
-
-
-_CLASS_NAME = re.compile(r"\bclass of (\d{4})\b")  # in a folded name: 'calder class of 2027'
 
 
 # A display name that is a person's: a coach's or a teacher's title and a surname

@@ -13,7 +13,7 @@ from matching import lexicon
 from matching.features import Features, said_text
 from matching.types import Level
 
-_CLASS_OF = re.compile(r"\bclass of (\d{4})\b")
+CLASS_OF = re.compile(r"\bclass of (\d{4})\b")
 # a bio that starts with its class, as students write it ('class of '27 🦅💙', 'c/o 2027 …'; the
 # folded text keeps the year's digits): not a class named in passing ('Class of '27 white coat
 # ceremony 5/14!', a program's news)
@@ -96,7 +96,7 @@ def affiliated_words(f: Features, own: AbstractSet[str] = frozenset()) -> tuple[
             continue
         if f.has_phrase(phrase, f.name_text) or f.has_phrase(phrase, bio):
             return phrase, kind
-    m = _CLASS_OF.search(f.name_text) or _CLASS_OF.search(bio)
+    m = CLASS_OF.search(f.name_text) or CLASS_OF.search(bio)
     if m and graduated(int(m.group(1))) and not staff_run(f):
         return f"class of {m.group(1)}", "alumni"
     return None
@@ -125,7 +125,7 @@ def student_class(f: Features) -> str | None:
     the school's. A past class is its alumni (:func:`affiliated_words`). Not when it says it is
     a school program of that class (its student council, with a staff adviser), that its
     class sponsors run it, or that it is the class's official page: the school's."""
-    m = _CLASS_OF.search(f.name_text)
+    m = CLASS_OF.search(f.name_text)
     if any(f.has_phrase(p) for p in lexicon.SCHOOL_ONLY_PROGRAMS) or staff_run(f):
         return None
     if _OFFICIAL_OF.search(" ".join(f.bio)):
