@@ -251,7 +251,13 @@ class MascotActivityComparison(Comparison):
         # a bio that starts with a mascot under a name that gives none ('CRHS Wrestling':
         # 'Chargers 🤼 Section 3'): the team says whose it is
         first = [w for w in f.bio[:3] if w not in _BIO_LEADS][:1]  # 'Lady Patriots 🥎'
-        if first and first[0] in lexicon.MASCOTS and not set(f.name) & self.ref.mascots:
+        # as written, plural: 'general music & choir' starts with no Generals
+        if (
+            first
+            and first[0] in lexicon.MASCOTS
+            and first[0] in f.written
+            and not set(f.name) & self.ref.mascots
+        ):
             out.add(first[0])
         for r, form in school_forms((rec, parent), _SCHOOL_ENDS):
             start = bio.find(f" {form} ") if r.kind == "school" else -1
@@ -520,7 +526,14 @@ class ClassroomComparison(Comparison):
     def levels(self, f: Features, m: EntityMatch | None) -> list[Level]:
         if m is None or m.score < self.s.name_weak:
             return []
-        said = sorted(set(f.name_text.split()) & lexicon.CLASSROOM_WORDS)
+        words = f.name_text.split()
+        said = sorted(
+            w
+            for i, w in enumerate(words)
+            if w in lexicon.CLASSROOM_WORDS
+            # a subject's room ('Ocotillo Music Room', 'Room 4'), not 'The Locker Room'
+            and not (w == "room" and i and words[i - 1] in lexicon.NOT_CLASSROOM_ROOMS)
+        )
         person = _PERSON_NAME.match(f.candidate.display_name or "")
         if person and set(fold(person.group(0)).split()) & lexicon.ACTIVITIES:
             person = None  # 'Coach Smith Football': a camp or a team, named after its coach

@@ -139,6 +139,21 @@ def student_class(f: Features) -> str | None:
     return None
 
 
+# a bio signed with one graduated class, as a person signs ('OV forever 💚🤍 class of '24'): a
+# graduate's own account; not a team's roster of classes ('Class of '26 '27 '28')
+_SIGNED_CLASS = re.compile(r"\b(?:class of|c/o)\s*['’](\d{2})\b(?!\s*['’]?\d)", re.I)
+
+
+def graduate_signature(f: Features) -> str | None:
+    """'class of '24' signed in the bio of a class that has left school: a graduate's own
+    account (its nostalgia or its clips), not the school's."""
+    bio = f.candidate.bio or ""
+    years = _SIGNED_CLASS.findall(bio)
+    if len(years) != 1 or not graduated(2000 + int(years[0])):
+        return None
+    return f"class of '{years[0]}"
+
+
 # A student athlete's own recruiting profile ('QB at Ada Marchbanks HS | Class of 2027 | 6'2 195
 # | 3.6 GPA'): measurables a team's account never lists for one player, beside a position or a
 # class year.

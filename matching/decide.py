@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 from crawler.district.registry import RegistryRow
 from crawler.vocab import CaseKind, Classification, Platform
 from matching import lexicon
-from matching.compare import EntityMatch, close_word, named_match
+from matching.compare import BIO_FIELDS, EntityMatch, close_word, named_match
 from matching.compare_levels import DISTRICT_SITE, Comparison, school_forms
 from matching.compare_registry import RegistryComparison
 from matching.compare_words import (
@@ -49,6 +49,7 @@ from matching.compare_words import (
     disclaimer,
     fan_base,
     fan_levels,
+    graduate_signature,
     player_profile,
     student_class,
     union_words,
@@ -63,8 +64,8 @@ from matching.namesake import (
     other_district_name,
     other_kind,
 )
-from matching.normalise import bare_handle, skeleton
-from matching.reference import Reference
+from matching.normalise import bare_handle, fold, skeleton
+from matching.reference import Reference, looks_abbreviation
 from matching.settings import MatchSettings
 from matching.types import Level, Record, RegisteredHandle, Result
 from matching.weigh import LINKED, registered, satisfy_common_name, weigh
@@ -373,13 +374,22 @@ def _not_district(e: Evidence) -> Result | None:
     ref = e.ref
     assert ref.not_district_index is not None
     nd = named_match(e.f, ref.not_district, ref.not_district_index, e.s.not_district_name, e.s)
-    if nd is None or (e.best is not None and nd[1] <= e.best.score):
-        return None
-    rec, sc = nd
     mine = set(lexicon.GENERIC) | set(lexicon.LEVEL_WORDS)
     if e.best is not None:
         parent = ref.by_key.get(e.best.record.parent or "")
         mine |= set(e.best.record.tokens) | (set(parent.tokens) if parent else set())
+    # the name names a lookalike and only the bio an entity ('AHSU Early College', whose bio
+    # lists the district's high school among those it serves): the name says whose it is
+    bio_only = e.best is not None and e.best.field in BIO_FIELDS
+    if bio_only and nd is None and e.f.name:
+        # a name that starts with a lookalike's own abbreviation ('AHSU Early College')
+        said = _lookalike_abbreviation(e, e.f.name[:1])
+        nd = (said, 100.0) if said is not None else None
+    if nd is None or (e.best is not None and nd[1] <= e.best.score and not bio_only):
+        nd = _housed_lookalike(e, mine)
+        if nd is None:
+            return None
+    rec, sc = nd
     name = f" {' '.join(e.f.name)} "
     own_name = any(f" {form} " in name and set(form.split()) - mine for form in rec.forms)
     # the lookalike's name, with words the entity's has not, is the account's own ('Kettle
@@ -402,6 +412,74 @@ def _not_district(e: Evidence) -> Result | None:
     return Result(
         Classification.UNRELATED, None, e.s.not_district_confidence, (lv,), entity_score=e.score
     )
+
+
+# the last word of a team's camp's name ('LN Vikings Hoops Camp')
+_CAMP_WORDS = frozenset({"camp", "camps"})
+# what a highlights account calls itself in its bio ('Comets hoops highlights ☄️ Alder Hill')
+_HIGHLIGHTS = frozenset({"highlights", "mixtape", "mixtapes"})
+# the words of a name that say only which sport ('Rams Hoops', 'Trooper Nation Hoops')
+_SPORT_WORDS = frozenset({"hoops", "bball", "vball", "sports", "athletics", "hype", "the"})
+
+
+def _mascot_highlights(e: Evidence) -> str | None:
+    """A display name of a mascot and a sport alone ('Comets Hoops', 'Trooper Nation Hoops')
+    over a bio that calls itself highlights, in no school's voice: its fans, students or the
+    school may run it, and the name says no more than the mascot many schools and a
+    university may share. Not when the name has a word of a school's own name ('Okada Orcas
+    Basketball'), nor when the bio says it is official, speaks as 'our' or offers game film."""
+    f, ref = e.f, e.ref
+    if not set(f.bio) & _HIGHLIGHTS or {"official", "our"} & (set(f.bio) | set(f.name)):
+        return None
+    if "film" in f.bio:
+        return None  # 'game film & highlights': the coaches' film, a team's channel
+    mascot_words = {w for m in ref.mascots for w in m.split()} | lexicon.MASCOTS
+    if not set(f.name) & mascot_words:
+        return None
+    rest = [
+        w
+        for w in f.name
+        if w not in mascot_words
+        and w not in lexicon.ACTIVITIES
+        and w not in _SPORT_WORDS
+        and w not in _HIGHLIGHTS
+        and w not in lexicon.FAN_BASE_WORDS
+        and w not in lexicon.MASCOT_CHEERS
+    ]
+    return None if rest else (f.candidate.display_name or "").strip() or None
+
+
+def _lookalike_abbreviation(e: Evidence, words: Sequence[str]) -> Record | None:
+    """The lookalike whose own abbreviation ('AHSU' of Alder Hill State University; never one
+    the district uses too) is one of ``words``."""
+    return next(
+        (
+            r
+            for r in e.ref.not_district
+            for form, original in zip(r.forms, r.originals, strict=True)
+            if form in words and looks_abbreviation(original)
+        ),
+        None,
+    )
+
+
+def _housed_lookalike(e: Evidence, mine: set[str]) -> tuple[Record, float] | None:
+    """A lookalike's program at one of the district's schools ('BOCES Pathways at Two Rivers
+    MS', whose bio says 'Tamarack Valley BOCES Pathways program, housed at Two Rivers Middle
+    School'): the bio names the lookalike in full, and every word of the name that is not the
+    school's is the lookalike's. The school is where it meets, not whose it is."""
+    if e.best is None:
+        return None
+    bio = f" {' '.join(e.f.bio)} "
+    extra = {w for w in e.f.name if w not in mine and not w.isdigit()}
+    if not extra:
+        return None
+    for rec in e.ref.not_district:
+        if extra <= set(rec.tokens) and any(
+            len(form.split()) >= 2 and f" {form} " in bio for form in rec.forms
+        ):
+            return rec, 100.0
+    return None
 
 
 def _only_own_words(e: Evidence, rec: Record) -> bool:
@@ -551,7 +629,7 @@ def _bio_names_school_type(e: Evidence) -> bool:
     return any(f" {form} " in bio for _, form in school_forms(recs, _SCHOOL_TYPE_ENDS))
 
 
-_COOP_WORDS = ("co op", "coop", "cooperative")
+_COOP_WORDS = ("co op", "coop", "cooperative", "merged", "merger", "combined team", "joint team")
 # the words a lookalike's name shares with every district's name, and generic ones ('Rusk Grove
 # Community School District' is 'rusk grove')
 _DISTRICT_NAME_WORDS = lexicon.GENERIC | frozenset(
@@ -653,8 +731,59 @@ def _weighed(e: Evidence) -> Result:
         levels.append(
             Level(
                 "fan_base",
-                f"'{base}': a fan base's or fans' highlights account, which students or fans "
-                "run as often as the school: at most review",
+                f"'{base}': a fan base's, fans' or parents' account, which students, fans or "
+                "parents run as often as the school: at most review",
+                0.0,
+            )
+        )
+    if base is None and e.same_handle is None and not e.codes & TIES:
+        shown = _mascot_highlights(e)
+        if shown is not None:
+            levels.append(
+                Level(
+                    "fan_base",
+                    f"'{shown}': a highlights account named only for a mascot and a sport, "
+                    "which fans and students run as often as the school: at most review",
+                    0.0,
+                )
+            )
+    joint = (
+        _lookalike_abbreviation(e, f.name)
+        if e.best is not None and e.best.field not in BIO_FIELDS and e.best.score >= s.name_strong
+        else None
+    )
+    if joint is not None:
+        # 'AHSU + USD 361 Teaching Partnership': the district's and a lookalike's together
+        levels.append(
+            Level(
+                "joint_account",
+                f"its name names {joint.label} beside the district: a joint account, whose "
+                "it is a person decides",
+                0.0,
+            )
+        )
+    signed = graduate_signature(f)
+    if signed is not None and not e.codes & LINKED:
+        levels.append(
+            Level(
+                "graduate",
+                f"signed '{signed}', a class that has left school: a graduate's own account, "
+                "a person decides",
+                0.0,
+            )
+        )
+    shown_words = fold(f.candidate.display_name or "").split()
+    if (
+        len(shown_words) > 1
+        and shown_words[-1] in _CAMP_WORDS
+        and "official" not in f.bio
+        and not e.codes & LINKED
+    ):
+        levels.append(
+            Level(
+                "team_camp",
+                f"'{f.candidate.display_name}': a camp with a team's name, which its coaches "
+                "often run as a business of their own: a person decides",
                 0.0,
             )
         )
@@ -699,6 +828,17 @@ def _weighed(e: Evidence) -> Result:
         levels.append(fan)
     if official:
         levels.append(Level("official_claim", "claims to be official", s.w_official_claim))
+        if fan is not None and fan.label.endswith("student section account"):
+            # 'OFFICIAL student section of Lakeport South': the section's own account, which
+            # its students run, with a teacher or without
+            levels.append(
+                Level(
+                    "student_section",
+                    "the official account of a student section, which its students run: "
+                    "the school's or theirs, a person decides",
+                    0.0,
+                )
+            )
     disowns = disclaimer(f)
     if disowns is not None:
         levels.insert(

@@ -759,7 +759,11 @@ HONORIFICS = ("Mrs", "Ms", "Mr", "Miss", "Mx")
 # Words of a classroom's or a grade's account ("Mr. Okafor's Class", "4th grade"): under policy
 # ABDB-AP a classroom account of a district school is a district account.
 CLASSROOM_WORDS = frozenset(
-    "class classroom classrooms grade graders kindergarten kinder prek preschool".split()
+    "class classroom classrooms grade graders kindergarten kinder prek preschool room".split()
+)
+# 'room' after these is no classroom ('The Locker Room', an escape room, a board room)
+NOT_CLASSROOM_ROOMS = frozenset(
+    "locker escape living chat war board show dining tap green press throne rec game".split()
 )
 
 # Sayings that the account is not the district's or a school's ("Not run by CVISD or any
@@ -830,6 +834,13 @@ FAN_MADE_BIO_PHRASES = (
     "by a proud parent",
     "by a team mom",
     "by a team dad",
+    # a page that says parents run it ('Scores & pics from … middle school games. Parent-run')
+    "parent run",
+    "parent ran",
+    "parent operated",
+    "run by parents",
+    "run by a parent",
+    "run by team parents",
     # a page that calls itself its community's ('Community page for Quillen Heights Middle
     # School families and fans'): its families' or fans', not the school's
     "community page",

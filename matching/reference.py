@@ -158,8 +158,11 @@ class Reference:
         named += [(e.key, e.name, e.aliases) for e in p.entities]
         full: dict[str, str] = {}
         for key, name, aliases in named:
-            full[key] = fold(name)
-            for a in aliases:
+            # an entity known by its acronym ('SRTV') is spelt out by its first alias that is
+            # no abbreviation ('Sentinel Rock TV'): the acronym stands for that
+            spelt = [n for n in (name, *aliases) if not looks_abbreviation(n)]
+            full[key] = fold(spelt[0] if spelt else name)
+            for a in (name, *aliases) if looks_abbreviation(name) and spelt else aliases:
                 if looks_abbreviation(a):
                     explicit[a.lower()].add(key)
             for text in (name, *[a for a in aliases if not looks_abbreviation(a)]):

@@ -40,6 +40,10 @@ NEVER_A_CASE = frozenset(
         "personal_name",
         "player_profile",
         "coop_partner",
+        "team_camp",
+        "student_section",
+        "joint_account",
+        "graduate",
     }
 )
 
