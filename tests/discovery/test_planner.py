@@ -356,6 +356,10 @@ PROBE_BUDGET_GAPS = {
     # sport, dotted ('pacific.bluedevils.vb'): the eleventh of its TikTok candidates, as the
     # candidates past twenty characters come after the shorter ones
     "tualatin-valley": "pacific.bluedevils.vb is beyond TikTok's pages for its team",
+    # five high schools of about twenty activity groups each: 'okadaorcasbball' is the eleventh
+    # of the boys' basketball team's TikTok candidates, after its forms with 'boys' in them
+    # (and the school's, where it is a candidate too, far down the school's basketball group)
+    "salish-narrows-sd-wa": "okadaorcasbball is beyond TikTok's pages for five high schools",
     # 'bchs_wrestling' is the fifth of its school's wrestling candidates, after the team's
     # own name's short forms ('bittercreekbruinswrestle')
     "flathead-bend-mt": "bchs_wrestling is beyond TikTok's pages for its team",
