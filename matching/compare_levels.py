@@ -641,6 +641,12 @@ _AT_SCHOOL = re.compile(
     r"(?:High Schools?|High|Middle School|Elementary School|School|Schools|Academy|Tech|"
     r"Technical Schools?|Vocational[- ]Technical Schools?|HS|MS|JHS)\b"
 )
+# A school abroad, named with its kind first ('Liceo Castelvecchio', 'Lycée Jean Moulin',
+# 'Gymnasium am Markt'): no US district's. Not Spanish 'Escuela' or 'Colegio', which a
+# bilingual district's own schools and programs are called.
+_SCHOOL_ABROAD = re.compile(
+    r"\b(?:Liceo|Lyc[ée]e|Istituto|Scuola|Gymnasium|Gimnazjum|Gimnasio)\s+(?:[A-Z][\w'’.-]*\s*){1,4}"
+)
 # ('Early College High School' is a kind of school: 'Sierra Vista Early College High School'
 # is not the district's 'Mesquite Hollow Early College High School')
 _SCHOOL_TYPE_WORDS = frozenset(
@@ -687,6 +693,18 @@ class OtherSchoolComparison(Comparison):
                 for n in map(core, [*schools, *(p for _, p in ref.district_phrases)])
                 if n and not set(n.split()) <= cheers
             )
+        abroad = _SCHOOL_ABROAD.search(c.display_name or "")
+        if abroad is not None:
+            # 'Liceo Castelvecchio Verona', whose bio names its exchange partner, one of the
+            # district's schools: its name is a school abroad's
+            return [
+                Level(
+                    "other_school",
+                    f"its name is a school abroad's ('{abroad.group(0)}'), no school of the "
+                    "district",
+                    self.s.w_mascot_conflict,
+                )
+            ]
         # as written, not expanded: another district's 'SCSD' is no mention of this one's
         said = f" {' '.join(w for w in fold(bio).split() if w not in plain)} "
         if any(f" {n} " in said for n in self._schools):

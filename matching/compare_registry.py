@@ -13,7 +13,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from crawler.district.registry import RegistryRow
 from crawler.vocab import Platform, Source
 from matching import lexicon
-from matching.features import Features, shown_name
+from matching.features import Features, said_text, shown_name
 from matching.normalise import bare_handle, fold, skeleton, strip_official
 from matching.reference import Reference
 from matching.settings import MatchSettings
@@ -88,6 +88,19 @@ def disguised(handle: str, name: str) -> bool:
     )
 
 
+# what a copy asks of the people it fools: money, a payment app, a giveaway, a link to follow
+_ASKS = re.compile(
+    r"\b(?:zelle|venmo|cash ?app|paypal|deposit|fees?|payable|giveaways?|gift cards?|winners?|"
+    r"tap the link|click the link|link in bio|dm us|message us|pay)\b"
+)
+
+
+# what no district page asks on its own page: a payment app, a deposit, a prize
+_SCAM_ASKS = re.compile(
+    r"\b(?:zelle|venmo|cash ?app|paypal|deposit|giveaways?|gift cards?|winners?|payable)\b"
+)
+
+
 class RegistryComparison:
     """The registry: same URL or platform id (registered); a near copy of a registered handle or
     name on the same platform (impersonation); the same handle as a registered account elsewhere."""
@@ -154,6 +167,18 @@ class RegistryComparison:
             and not _other_words(name, rh.name)
         ):
             r = fuzz.ratio(name, rh.name, processor=None)
+            written = fold(strip_official(shown))
+            registered = fold(rh.row.display_name or "")
+            if (
+                r >= self.s.impersonation_name
+                and registered
+                and fuzz.ratio(written, registered, processor=None) < self.s.impersonation_name
+                and not _ASKS.search(fold(said_text(f.candidate)))
+            ):
+                # the same name only once its short forms are spelt out ('HA Prep Caliche
+                # Springs' beside the registered 'HA Prep CS'): a copy copies the name as the
+                # registered account shows it; this is another account of the school's
+                return None
             if r >= self.s.impersonation_name:
                 return shown, r
         return None
@@ -222,6 +247,16 @@ class RegistryComparison:
                 added = sorted(set(fold(shown).split()) & lexicon.OFFICIAL_WORDS)
                 plus = f" with '{added[0]}' added" if added else ""
                 if id_only(rh.row) and not c.platform_id and not added:
+                    asks = _SCAM_ASKS.search(fold(said_text(c)))
+                    if asks is not None:
+                        # 'Enrollment fee for new military families payable here': the
+                        # registered page's name over a bio asking for money
+                        return Level(
+                            "impersonation_name",
+                            f"{what} '{shown}' copies registered '{rh.row.display_name}' "
+                            f"(known by its id), and its bio asks for money ('{asks.group(0)}')",
+                            0.0,
+                        ), rh
                     if disguised(c.handle, shown):
                         # '@TolIiverHighSchool' of 'Tolliver High School': the name's letters
                         # with one disguised, as no page of the school's own would write it

@@ -322,6 +322,12 @@ def _impersonation(e: Evidence) -> Result | None:
     named = level.code in ("impersonation_name", "same_name_id_only")
     if named and (e.elsewhere() or e.namesake):
         return None  # the same name in another town, or on a company's page, is not a copy
+    if level.code == "same_name_id_only" and e.best is not None:
+        # the name of a page known by its id, streaming a game 'LIVE in HD, link below': the
+        # scam's copy, not the registered page under its address
+        stream = e.registry.scam_stream(e.f, e.best.record.key)
+        if stream is not None:
+            level, rh = stream
     if level.code == "same_name_id_only":
         return Result(
             Classification.REVIEW,

@@ -380,8 +380,10 @@ _CITY_STATE = re.compile(
 # In free text a bare "IN" or "OK" is a word and a bare "SD" a school district, so for those codes
 # the comma is required: "Tulsa, OK" (lexicon.COMMA_STATE_CODES).
 _PLAIN = "|".join(c for c in lexicon.STATES if c not in lexicon.COMMA_STATE_CODES)
+# a capitalised word of a town's name, accented letters too ('St. Rémy', 'Española')
+_TOWN_WORD = r"[A-ZÀ-ÖØ-Þ](?:[^\W\d_]|[.'-])*"
 _CITY_COMMA_STATE = re.compile(
-    rf"((?:[A-Z][A-Za-z.'-]*\s+){{0,3}}[A-Z][A-Za-z.'-]*)\s*(?:,\s*({_CODES})|\s({_PLAIN}))\b(?![a-z])"
+    rf"((?:{_TOWN_WORD}\s+){{0,3}}{_TOWN_WORD})\s*(?:,\s*({_CODES})|\s({_PLAIN}))\b(?![a-z])"
 )
 _FOREIGN = re.compile(
     r"\b(?:Nunavut|Yukon|Northwest Territories|British Columbia|Alberta|Saskatchewan|Manitoba|"

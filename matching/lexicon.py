@@ -431,6 +431,8 @@ ORGANISATION_NAME_PHRASES: dict[str, str] = {
             "humane society",
             "toastmasters",
             "optimist club",
+            "lions club",
+            "lions clubs international",
         ),
         "a civic or service club",
     ),
@@ -727,6 +729,12 @@ OTHER_KIND_BIO_PHRASES: dict[str, str] = {
             "book your class",
             "dance studio",
             "walk ins",
+            # a gym's ('Strength, HIIT & youth athletic training … athletes get 10% off!')
+            "hiit",
+            "crossfit",
+            "personal training",
+            "free trial",
+            "athletes get",
         ),
         COMPANY,
     ),
@@ -834,6 +842,9 @@ FAN_MADE_BIO_PHRASES = (
     "by a proud parent",
     "by a team mom",
     "by a team dad",
+    # a parent who films every game from the bleachers ('Filmed from the stands')
+    "from the stands",
+    "volunteer run",
     # a page that says parents run it ('Scores & pics from … middle school games. Parent-run')
     "parent run",
     "parent ran",
@@ -893,6 +904,8 @@ SCAM_STREAM_PHRASES = (
     "free in hd",
     "hd link below",
     "watch live free",
+    "live in hd",
+    "in hd link below",
 )
 # Handle words that call an account a former one of its owner ('wbhs_aviators_old'): not the
 # decoration of an impersonator, who wants to pass for the current account.

@@ -21,6 +21,9 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 _DIGITS = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
 
 
+_LETTER_POSSESSIVE = re.compile(r"\b([A-Za-z])['\u2019]s\b")
+
+
 @lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Lower-case ASCII words separated by single spaces: accents, punctuation, emoji gone.
@@ -32,6 +35,8 @@ def fold(text: str) -> str:
         return ""
     t = unicodedata.normalize("NFKD", text)
     t = "".join(c for c in t if not unicodedata.combining(c))
+    # a letter's possessive is the letter ('Coach P's account'), not 'ps' (P.S., public school)
+    t = _LETTER_POSSESSIVE.sub(r"\1", t)
     t = t.replace("&", " and ").replace("'", "").replace("\u2019", "")
     t = _CAMEL.sub(" ", t)
     t = _NON_WORD.sub(" ", t.lower())
