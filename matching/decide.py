@@ -666,6 +666,66 @@ def _coop_partner(e: Evidence) -> str | None:
     return None
 
 
+def _left_to_a_person(e: Evidence, highlights: bool) -> list[Level]:
+    """Notes that leave an account to a person however strong its name (``NEVER_A_CASE``): a
+    highlights account named for a mascot and a sport (``highlights``: when no fan base was
+    noted already), a joint account with a lookalike, a graduate's signature, a team's camp."""
+    f, s = e.f, e.s
+    out: list[Level] = []
+    if highlights and e.same_handle is None and not e.codes & TIES:
+        shown = _mascot_highlights(e)
+        if shown is not None:
+            out.append(
+                Level(
+                    "fan_base",
+                    f"'{shown}': a highlights account named only for a mascot and a sport, "
+                    "which fans and students run as often as the school: at most review",
+                    0.0,
+                )
+            )
+    joint = (
+        _lookalike_abbreviation(e, f.name)
+        if e.best is not None and e.best.field not in BIO_FIELDS and e.best.score >= s.name_strong
+        else None
+    )
+    if joint is not None:
+        # 'AHSU + USD 361 Teaching Partnership': the district's and a lookalike's together
+        out.append(
+            Level(
+                "joint_account",
+                f"its name names {joint.label} beside the district: a joint account, whose "
+                "it is a person decides",
+                0.0,
+            )
+        )
+    signed = graduate_signature(f)
+    if signed is not None and not e.codes & LINKED:
+        out.append(
+            Level(
+                "graduate",
+                f"signed '{signed}', a class that has left school: a graduate's own account, "
+                "a person decides",
+                0.0,
+            )
+        )
+    shown_words = fold(f.candidate.display_name or "").split()
+    if (
+        len(shown_words) > 1
+        and shown_words[-1] in _CAMP_WORDS
+        and "official" not in f.bio
+        and not e.codes & LINKED
+    ):
+        out.append(
+            Level(
+                "team_camp",
+                f"'{f.candidate.display_name}': a camp with a team's name, which its coaches "
+                "often run as a business of their own: a person decides",
+                0.0,
+            )
+        )
+    return out
+
+
 def _weighed(e: Evidence) -> Result:
     """Add the notes no earlier rule settled on, then weigh every level."""
     f, s, ref = e.f, e.s, e.ref
@@ -742,57 +802,7 @@ def _weighed(e: Evidence) -> Result:
                 0.0,
             )
         )
-    if base is None and e.same_handle is None and not e.codes & TIES:
-        shown = _mascot_highlights(e)
-        if shown is not None:
-            levels.append(
-                Level(
-                    "fan_base",
-                    f"'{shown}': a highlights account named only for a mascot and a sport, "
-                    "which fans and students run as often as the school: at most review",
-                    0.0,
-                )
-            )
-    joint = (
-        _lookalike_abbreviation(e, f.name)
-        if e.best is not None and e.best.field not in BIO_FIELDS and e.best.score >= s.name_strong
-        else None
-    )
-    if joint is not None:
-        # 'AHSU + USD 361 Teaching Partnership': the district's and a lookalike's together
-        levels.append(
-            Level(
-                "joint_account",
-                f"its name names {joint.label} beside the district: a joint account, whose "
-                "it is a person decides",
-                0.0,
-            )
-        )
-    signed = graduate_signature(f)
-    if signed is not None and not e.codes & LINKED:
-        levels.append(
-            Level(
-                "graduate",
-                f"signed '{signed}', a class that has left school: a graduate's own account, "
-                "a person decides",
-                0.0,
-            )
-        )
-    shown_words = fold(f.candidate.display_name or "").split()
-    if (
-        len(shown_words) > 1
-        and shown_words[-1] in _CAMP_WORDS
-        and "official" not in f.bio
-        and not e.codes & LINKED
-    ):
-        levels.append(
-            Level(
-                "team_camp",
-                f"'{f.candidate.display_name}': a camp with a team's name, which its coaches "
-                "often run as a business of their own: a person decides",
-                0.0,
-            )
-        )
+    levels += _left_to_a_person(e, highlights=base is None)
     community = community_word(f, own)
     if community and not e.codes & LINKED:
         lv = Level("community", f"'{community}': a community group, not the schools", s.w_community)
