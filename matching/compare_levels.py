@@ -527,16 +527,20 @@ class ClassroomComparison(Comparison):
         if m is None or m.score < self.s.name_weak:
             return []
         words = f.name_text.split()
-        said = sorted(
-            w
-            for i, w in enumerate(words)
-            if w in lexicon.CLASSROOM_WORDS
-            # a subject's room ('Ocotillo Music Room', 'Room 4'), not 'The Locker Room'
-            and not (w == "room" and i and words[i - 1] in lexicon.NOT_CLASSROOM_ROOMS)
-        )
+        said = sorted((set(words) - {"room"}) & lexicon.CLASSROOM_WORDS)
+        # a subject's room ('Ocotillo Music Room', 'Room 4'), not 'The Locker Room' nor a
+        # sport's ('SH Swim Room'): every room the name and handle write is a classroom's
+        before = [words[i - 1] if i else "" for i, w in enumerate(words) if w == "room"]
+        if before and not any(
+            b in lexicon.NOT_CLASSROOM_ROOMS or b in lexicon.ACTIVITIES for b in before
+        ):
+            said.append("room")
         person = _PERSON_NAME.match(f.candidate.display_name or "")
         if person and set(fold(person.group(0)).split()) & lexicon.ACTIVITIES:
             person = None  # 'Coach Smith Football': a camp or a team, named after its coach
+        if person and not said:
+            # a teacher's name with the subject taught ('Mr. Ohanian - PVA Algebra'): the class
+            said = sorted(set(fold(f.candidate.display_name or "").split()) & lexicon.SUBJECTS)
         if person and not said:
             # 'Coach Keller 🏐' over a team's bio: the coach's own account, or the team's?
             return [
@@ -638,7 +642,8 @@ class PlaceComparison(Comparison):
 # early college or a dual-credit program of the district sits on a college's campus.
 _AT_SCHOOL = re.compile(
     r"((?:[A-Z][\w'’.&-]*\s+(?:(?:de|del|la|las|los|van|von|der|du|da|di)\s+)?){1,4}?)"
-    r"(?:High Schools?|High|Middle School|Elementary School|School|Schools|Academy|Tech|"
+    r"(?:(?:School|Academy) of (?:the )?[A-Z][a-z]+|"  # 'Cedar Street School of the Arts'
+    r"High Schools?|High|Middle School|Elementary School|School|Schools|Academy|Tech|"
     r"Technical Schools?|Vocational[- ]Technical Schools?|HS|MS|JHS)\b"
 )
 # A school abroad, named with its kind first ('Liceo Castelvecchio', 'Lycée Jean Moulin',
@@ -688,10 +693,12 @@ class OtherSchoolComparison(Comparison):
             # aliases), with a cheer's or a girls' team's word ('Lady Tigers'): 'Go Cards!' and
             # '#LadyTigers' name no school
             cheers = {w for m in ref.mascots for w in m.split()} | _NICKNAMES | _CHEERS
+            # nor a name's generic core ('arts' of 'School of the Arts'): every arts magnet's
+            generic = lexicon.COMMON_NAME_WORDS | lexicon.ACTIVITIES | lexicon.SUBJECTS | {"arts"}
             self._schools = frozenset(
                 n
                 for n in map(core, [*schools, *(p for _, p in ref.district_phrases)])
-                if n and not set(n.split()) <= cheers
+                if n and not set(n.split()) <= cheers and not (" " not in n and n in generic)
             )
         abroad = _SCHOOL_ABROAD.search(c.display_name or "")
         if abroad is not None:

@@ -101,6 +101,14 @@ _SCAM_ASKS = re.compile(
 )
 
 
+# what a copy adds to the name it copies: an office or a desk the real account might have
+_DESK_WORDS = frozenset(
+    "enrollment enroll registration register admissions apply tickets ticket payments payment "
+    "fees fee support help desk info information office scholarship scholarships giveaway "
+    "giveaways live updates news page official online portal".split()
+)
+
+
 class RegistryComparison:
     """The registry: same URL or platform id (registered); a near copy of a registered handle or
     name on the same platform (impersonation); the same handle as a registered account elsewhere."""
@@ -241,6 +249,9 @@ class RegistryComparison:
                         0.0,
                     ), rh
             copied = self._name_copy(f, rh)
+            asked = self._asks_under_name(f, rh)
+            if copied is None and asked is not None:
+                return asked, rh
             if copied is not None:
                 shown, r = copied
                 what = "display name" if c.display_name else "name in search results"
@@ -283,6 +294,25 @@ class RegistryComparison:
                     0.0,
                 ), rh
         return None
+
+    def _asks_under_name(self, f: Features, rh: RegisteredHandle) -> Level | None:
+        """The registered account's whole name with a word added ('Prairie Virtual Academy -
+        Enrollment'), over a bio asking for money ('pay the $25 device deposit online'): a
+        copy, whatever the word."""
+        shown = shown_name(f.candidate.display_name or "") or f.title_name
+        if not shown or len(rh.name.split()) < 2:
+            return None
+        asks = _SCAM_ASKS.search(fold(said_text(f.candidate)))
+        words = set(self.ref.tokens(shown))
+        added = words - set(rh.name.split())
+        if asks is None or not set(rh.name.split()) <= words or not added <= _DESK_WORDS:
+            return None  # 'MHS Class of 2027' collecting dues is the class's, not a copy
+        return Level(
+            "impersonation_name",
+            f"display name '{shown}' holds registered '{rh.row.display_name or rh.row.handle}' "
+            f"(@{rh.row.handle}), and its bio asks for money ('{asks.group(0)}')",
+            0.0,
+        )
 
     def scam_stream(self, f: Features, entity: str | None) -> tuple[Level, RegisteredHandle] | None:
         """A fake live stream of a school's event (``lexicon.SCAM_STREAM_PHRASES``) that names

@@ -233,7 +233,9 @@ def defined_otherwise(
             )
             if mine and spelled and not set(spelled.split()) <= set(mine.split()):
                 out.setdefault(abbr.lower(), spelled)
-    return out
+    # what the district's own names spell ('ISD' as 'intermediate school district' of Ottawa
+    # Lakes Intermediate School District) is no other meaning of its abbreviation
+    return {a: sp for a, sp in out.items() if f" {sp} " not in ref.own_names_text}
 
 
 def _plain_word_abbreviations(c: Candidate, ref: Reference) -> frozenset[str]:
@@ -425,9 +427,16 @@ _BRAND = re.compile(r"^(?:[A-Z]{2,}|\w*[a-z][A-Z]{2,}\w*)$")
 
 
 def _not_a_town(words: str) -> bool:
-    """'PlayVS Idaho', 'HOSA Idaho': a league or an organisation of the state, not a town in it."""
+    """'PlayVS Idaho', 'HOSA Idaho': a league or an organisation of the state, not a town in
+    it; nor 'Ottawa Lakes Intermediate School District, Michigan', a body of the state whose
+    name ends as a school's or a district's does."""
     ws = words.split()
+    if ws and fold(ws[-1]) in _BODY_ENDS:
+        return True
     return bool(ws) and all(_BRAND.match(w) for w in ws)
+
+
+_BODY_ENDS = frozenset("district districts school schools academy college university".split())
 
 
 _MAJOR_CITY = re.compile(

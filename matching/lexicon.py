@@ -312,6 +312,19 @@ COMMUNITY_WORDS = frozenset(
     "youth league travel amateur aau rec recreation city police library church".split()
 )
 
+SEVERAL_DISTRICTS = "a body of several school districts"
+# The words of a district's name that say it serves other districts itself (an intermediate
+# school district, a BOCES, an educational service district or agency)
+SERVICE_DISTRICT_WORDS = (
+    "intermediate school district",
+    "intermediate unit",
+    "boces",
+    "educational service",
+    "education service",
+    "service center",
+    "service agency",
+    "regional education",
+)
 # What else an account with a district's place or team name may be (README, "Matching":
 # namesakes): words of its name, and phrases of its bio, that describe another kind of
 # organisation. A word the matched entity's own name uses ('West Fargo Sports Arena') is not one.
@@ -616,7 +629,7 @@ ORGANISATION_BIO_PHRASES: dict[str, str] = (
         # a body several districts run or serve ('career programs for students from the Alder
         # Falls, Elk Prairie and Pelton Valley school districts'): a consortium, not one of them
         ("school districts", "member districts", "consortium"),
-        "a body of several school districts",
+        SEVERAL_DISTRICTS,
     )
     | dict.fromkeys(
         (
@@ -769,9 +782,16 @@ HONORIFICS = ("Mrs", "Ms", "Mr", "Miss", "Mx")
 CLASSROOM_WORDS = frozenset(
     "class classroom classrooms grade graders kindergarten kinder prek preschool room".split()
 )
+# The subjects a teacher's class account names after the teacher ('Mr. Ohanian - PVA Algebra',
+# 'Coach Kim PE'): the class, not the teacher's own account
+SUBJECTS = frozenset(
+    "math maths algebra geometry calculus science biology chemistry chem physics pe art music "
+    "spanish english ela reading writing history stem".split()
+)
 # 'room' after these is no classroom ('The Locker Room', an escape room, a board room)
 NOT_CLASSROOM_ROOMS = frozenset(
-    "locker escape living chat war board show dining tap green press throne rec game".split()
+    "locker escape living chat war board show dining tap green press throne rec game swim weight "
+    "film wrestling team trophy workout".split()
 )
 
 # Sayings that the account is not the district's or a school's ("Not run by CVISD or any
@@ -845,6 +865,14 @@ FAN_MADE_BIO_PHRASES = (
     # a parent who films every game from the bleachers ('Filmed from the stands')
     "from the stands",
     "volunteer run",
+    # 'Just a dad with a tripod', 'A dad with a camera in Ansel'
+    "a dad with a",
+    "a mom with a",
+    # its students' own, or its boosters' ('by students for students', 'Run by the booster
+    # broadcast crew')
+    "by students for students",
+    "run by the booster",
+    "run by the boosters",
     # a page that says parents run it ('Scores & pics from … middle school games. Parent-run')
     "parent run",
     "parent ran",
@@ -906,6 +934,9 @@ SCAM_STREAM_PHRASES = (
     "watch live free",
     "live in hd",
     "in hd link below",
+    # '… Commencement 2026 Live Stream HD. Full ceremony free, link below'
+    "live stream hd",
+    "free link below",
 )
 # Handle words that call an account a former one of its owner ('wbhs_aviators_old'): not the
 # decoration of an impersonator, who wants to pass for the current account.

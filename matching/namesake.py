@@ -162,6 +162,8 @@ def organisation_name(f: Features, m: EntityMatch | None, ref: Reference) -> tup
         for phrase, kind in phrases.items():
             if not f.has_phrase(phrase, text):
                 continue
+            if kind == lexicon.SEVERAL_DISTRICTS and _serves_districts(ref):
+                continue  # an intermediate or service district's programs serve its members
             words = phrase.split()
             if words[-1] == "of":  # 'city of', 'town of', 'native village of'
                 if f" {phrase} " not in said:
@@ -322,7 +324,7 @@ def other_district(f: Features, ref: Reference) -> str | None:
         (
             m
             for m in _DISTRICT_IN_BIO.finditer(bio)
-            if not _state_after_town(m.group(1).split(), ref)
+            if not _state_after_town(m.group(1).split(), ref) and _has_a_name(m.group(1))
         ),
         None,
     )
@@ -332,6 +334,38 @@ def other_district(f: Features, ref: Reference) -> str | None:
     while len(words) > 2 and words[0] in _LINKING_WORDS:  # 'at Saddle Ridge County …'
         words = words[1:]
     return " ".join(words)
+
+
+# Words that describe a school district without naming one ('a tuition-free, statewide online
+# public school', 'a small rural school district')
+_DESCRIBING_WORDS = frozenset(
+    "tuition free statewide online virtual charter full time accredited small rural large "
+    "public private top rated award winning k 12 new local only best our your we were are is "
+    "hiring join serving serves grades students certified teachers".split()
+)
+
+
+def _has_a_name(phrase: str) -> bool:
+    """Whether a '… public school' or '… school district' phrase has a word of a name in it,
+    not only words that describe one ('tuition free statewide online public school')."""
+    kinds = {"school", "district", "public", "vocational", "technical", "joint", "unified"}
+    kinds |= {"independent", "consolidated"}
+    return any(
+        w not in _DESCRIBING_WORDS
+        and w not in kinds
+        and w not in _LINKING_WORDS
+        and w not in lexicon.GENERIC
+        for w in phrase.split()
+    )
+
+
+def _serves_districts(ref: Reference) -> bool:
+    """The district is itself a body that serves other districts ('Ottawa Lakes Intermediate
+    School District', a BOCES, an educational service district), as its names say."""
+    names = f" {fold(ref.profile.district.name)} " + " ".join(
+        f" {fold(a)} " for a in ref.profile.district.aliases
+    )
+    return any(f" {w} " in names for w in lexicon.SERVICE_DISTRICT_WORDS)
 
 
 def other_kind(f: Features, m: EntityMatch | None, ref: Reference) -> tuple[str, str] | None:
@@ -352,6 +386,8 @@ def other_kind(f: Features, m: EntityMatch | None, ref: Reference) -> tuple[str,
             return phrase, kind
     bio = " ".join(f.bio)
     for phrase, kind in lexicon.OTHER_KIND_BIO_PHRASES.items():
+        if kind == lexicon.SEVERAL_DISTRICTS and _serves_districts(ref):
+            continue  # an intermediate or service district's own programs serve its members
         if f.has_phrase(phrase, bio) and not set(phrase.split()) <= own:
             return phrase, kind
     for w in f.bio:

@@ -93,7 +93,7 @@ class MatchSettings:
     w_district_site: float = 4.0
     w_registered_handle: float = 2.0
     w_official_claim: float = 0.5
-    w_classroom: float = 1.5
+    w_classroom: float = 2.5
     """A classroom's or teacher's account ('class', 'grade', 'Mr.', 'Ms.') of a school it names:
     policy ABDB-AP makes classroom accounts district accounts."""
     w_mascot_conflict: float = -2.5

@@ -242,6 +242,30 @@ def test_seeds_come_from_the_profile(profile, config):
     )
 
 
+def test_a_website_the_profile_writes_out_is_seeded_not_its_bare_domain(config):
+    """A second domain of the district (an online academy's) whose entity's website the profile
+    writes with 'www.': the seed is that website, not the bare domain, which may only redirect
+    (or, with its own robots.txt, close the site)."""
+    text = OTHER_DISTRICT.replace(
+        "  domains: [lakeside.k12.mn.us]",
+        "  domains: [lakeside.k12.mn.us, lakesideonline.org]",
+    ).replace(
+        "entities:\n",
+        "entities:\n  - {key: lol, kind: school, name: Lakeside Online Academy, level: high, "
+        "website: 'https://www.lakesideonline.org/'}\n",
+        1,
+    )
+    other = profile_from_text(text)
+    seeds = [
+        q.query for q in plan(other, config, sources=["district_site"]).queries["district_site"]
+    ]
+    assert "https://www.lakesideonline.org/" in seeds
+    assert "https://lakesideonline.org/" not in seeds
+    assert seeds.index("https://lakeside.k12.mn.us/") < seeds.index(
+        "https://www.lakesideonline.org/"
+    )
+
+
 def test_any_district(config, keys):
     other = profile_from_text(OTHER_DISTRICT)
     p = plan(other, config)

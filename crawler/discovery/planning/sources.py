@@ -92,14 +92,16 @@ def _seeds(profile: DistrictProfile, entity: str | None) -> list[PlannedQuery]:
     d = profile.district
     rows: list[PlannedQuery] = []
     source = Source.DISTRICT_SITE
-    if entity is None:
-        if d.website:
-            rows.append(PlannedQuery(source, d.website, None, d.key, 0, kind="seed"))
-        for i, dom in enumerate(d.domains):
-            rows.append(PlannedQuery(source, f"https://{dom}/", None, d.key, 1 + i, kind="seed"))
+    if entity is None and d.website:
+        rows.append(PlannedQuery(source, d.website, None, d.key, 0, kind="seed"))
     for i, ent in enumerate(profile.entities):
         if ent.website and (entity is None or entity in (ent.key, ent.parent)):
             rows.append(PlannedQuery(source, ent.website, None, ent.key, 10 + i, kind="seed"))
+    if entity is None:
+        # a bare domain last: a website the profile writes out ('https://www.<domain>/') is
+        # the address its pages answer at, where the bare host may only redirect
+        for i, dom in enumerate(d.domains):
+            rows.append(PlannedQuery(source, f"https://{dom}/", None, d.key, 1 + i, kind="seed"))
     # one seed per URL (normalised: scheme and trailing slash do not make a new page)
     seen: set[str] = set()
     out = []
@@ -108,7 +110,7 @@ def _seeds(profile: DistrictProfile, entity: str | None) -> list[PlannedQuery]:
         if key not in seen:
             seen.add(key)
             out.append(r)
-    return out
+    return sorted(out, key=lambda r: r.priority)
 
 
 def plan_district_site(ctx: PlanContext) -> SourcePlan:
