@@ -97,9 +97,15 @@ def affiliated_words(f: Features, own: AbstractSet[str] = frozenset()) -> tuple[
         if f.has_phrase(phrase, f.name_text) or f.has_phrase(phrase, bio):
             return phrase, kind
     m = CLASS_OF.search(f.name_text) or CLASS_OF.search(bio)
-    if m and graduated(int(m.group(1))) and not staff_run(f):
+    # a graduation's own channel ('PVA Commencement', whose video is 'Class of 2025
+    # Commencement') streams that class's ceremony: no alumni group
+    ceremony = _CEREMONY & (set(f.name_text.split()) | set(own))
+    if m and graduated(int(m.group(1))) and not staff_run(f) and not ceremony:
         return f"class of {m.group(1)}", "alumni"
     return None
+
+
+_CEREMONY = frozenset({"graduation", "graduations", "commencement", "commencements"})
 
 
 # A class's account that its staff sponsors or advisers run ('Senior info from your class

@@ -197,3 +197,19 @@ def test_another_schools_school_of_the_arts_is_not_the_districts(juniper) -> Non
     )
     r = juniper.assess(own)
     assert (r.classification, r.entity) == ("unregistered", "jbsa"), r.explanation
+
+
+def test_a_graduations_channel_is_no_alumni_group(juniper) -> None:
+    """A district's commencement channel whose video names a past class ('Class of 2025
+    Commencement') streams that class's ceremony: the school's, not its alumni's."""
+    channel = _c(
+        "youtube",
+        "KBHSCommencement",
+        "KBHS Commencement",
+        "Livestreams of the Kestrel Butte High School graduation ceremony. Class of 2025 "
+        "Commencement.",
+    )
+    r = juniper.assess(channel)
+    assert r.classification == "unregistered", r.explanation
+    alumni = _c("facebook", "KBHSClassof2015", "KBHS Class of 2015", "Kestrel Butte High School")
+    assert juniper.assess(alumni).classification == "affiliated"
